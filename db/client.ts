@@ -1,0 +1,120 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { config } from '@/lib/config';
+import * as schema from './schema';
+
+/**
+ * One drizzle client for the whole process: postgres.js when DATABASE_URL is set, PGlite (embedded, with
+ * pgvector) otherwise. Both speak the same query builder; the PGlite client is typed as the postgres.js one,
+ * and `rows()` hides the one place their results differ (raw `execute`).
+ */
+export type Db = PostgresJsDatabase<typeof schema>;
+
+export interface DbHandle {
+  db: Db;
+  driver: 'postgres' | 'pglite';
+  close: () => Promise<void>;
+}
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DbHandle> {
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  return { db: drizzlePostgres(client, { schema }), driver: 'postgres', close: () => client.end({ timeout: 5 }) };
+}
+
+/** PGlite in `dir`, or in memory when `dir` is undefined (tests). */
+export async function openPglite(dir?: string): Promise<DbHandle> {
+  let releaseLock = () => {};
+  if (dir) {
+    fs.mkdirSync(dir, { recursive: true });
+    releaseLock = lockDataFolder(dir);
+  }
+  const client = await PGlite.create(dir ?? 'memory://', { extensions: { vector } });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    driver: 'pglite',
+    close: async () => {
+      await client.close();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * PGlite is single-process: two processes on one folder corrupt it. The first opener writes its pid; a second
+ * process refuses with a message that says what to do instead.
+ */
+function lockDataFolder(dir: string): () => void {
+  const lockFile = path.join(dir, 'loupe.lock');
+  try {
+    const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new Error(
+        `The embedded database in ${dir} is in use by another Loupe process (pid ${holder}). ` +
+          'PGlite allows one process at a time: stop that process (e.g. the dev server) first, ' +
+          'or run Loupe on PostgreSQL (DATABASE_URL) to share the database between processes.',
+      );
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  fs.writeFileSync(lockFile, String(process.pid));
+  const release = () => {
+    try {
+      if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  };
+  process.once('exit', release);
+  return release;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */
+export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}
+
+const globalForDb = globalThis as unknown as { loupeDb?: Promise<DbHandle> };
+
+/** The process-wide database, opened (and migrated) on first use; cached on globalThis for dev hot reload. */
+export function dbHandle(): Promise<DbHandle> {
+  globalForDb.loupeDb ??= openConfigured().catch((error) => {
+    globalForDb.loupeDb = undefined;
+    throw error;
+  });
+  return globalForDb.loupeDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await dbHandle()).db;
+}
+
+/** Tests install their own database (a fresh PGlite or a cloned PostgreSQL database). */
+export function useDbForTests(handle: DbHandle): void {
+  globalForDb.loupeDb = Promise.resolve(handle);
+}
+
+async function openConfigured(): Promise<DbHandle> {
+  const { database } = config();
+  const handle = database.driver === 'postgres' ? await openPostgres(database.url) : await openPglite(database.dir);
+  const { migrate } = await import('./migrate');
+  await migrate(handle);
+  return handle;
+}

@@ -1,0 +1,250 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * One schema for PostgreSQL and PGlite. Migrations in drizzle/ are generated from it (npm run db:generate);
+ * the full-text trigger and the vector extension live in hand-written migrations there.
+ */
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A pgvector column without a fixed dimension: each embedding model keeps its own size (see lib/embed). */
+const vector = customType<{ data: number[]; driverData: string }>({
+  dataType: () => 'vector',
+  toDriver: (value) => `[${value.join(',')}]`,
+  fromDriver: (value) => JSON.parse(value) as number[],
+});
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const ROLES = ['owner', 'admin', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ASSET_STATES = [
+  'awaiting_upload',
+  'stored',
+  'derived',
+  'described',
+  'embedded',
+  'failed_upload',
+  'failed_derive',
+  'failed_describe',
+  'failed_embed',
+] as const;
+export type AssetState = (typeof ASSET_STATES)[number];
+
+export const ALT_SOURCES = ['ai', 'human'] as const;
+export type AltSource = (typeof ALT_SOURCES)[number];
+
+/** Where an asset's alt text stands in review: set by the pipeline and by people. */
+export const ALT_STATUSES = ['none', 'proposed', 'approved', 'rejected', 'decorative'] as const;
+export type AltStatus = (typeof ALT_STATUSES)[number];
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  active: boolean('active').notNull().default(true),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    /** SHA-256 of the cookie value: a leaked table does not leak sessions. */
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    lastSeenAt: timestamptz('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  role: text('role', { enum: ROLES }).notNull(),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  expiresAt: timestamptz('expires_at'),
+  lastUsedAt: timestamptz('last_used_at'),
+  revokedAt: timestamptz('revoked_at'),
+});
+
+export const invites = pgTable('invites', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  email: text('email').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  expiresAt: timestamptz('expires_at').notNull(),
+  usedAt: timestamptz('used_at'),
+});
+
+/** Failed sign-ins per key (`email:<address>` or `ip:<address>`), for slowing down and locking out guessing. */
+export const signinThrottle = pgTable('signin_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull().default(0),
+  windowStartedAt: timestamptz('window_started_at').notNull().defaultNow(),
+  lockedUntil: timestamptz('locked_until'),
+});
+
+/** Small instance-wide values, such as the generated signing secret. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const assets = pgTable(
+  'assets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    filename: text('filename').notNull(),
+    declaredType: text('declared_type').notNull(),
+    declaredSize: bigint('declared_size', { mode: 'number' }).notNull(),
+    declaredSha256: text('declared_sha256').notNull(),
+    /** Set once the stored bytes are verified; unique, so one file is stored once. */
+    sha256: text('sha256'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    format: text('format'),
+    mimeType: text('mime_type'),
+    originalKey: text('original_key').notNull().unique(),
+    derivativePrefix: text('derivative_prefix').notNull().unique(),
+    width: integer('width'),
+    height: integer('height'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>(),
+    derivatives: jsonb('derivatives').$type<Record<string, { key: string; width: number; height: number; bytes: number }>>(),
+
+    state: text('state', { enum: ASSET_STATES }).notNull().default('awaiting_upload'),
+    errorCode: text('error_code'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at'),
+    claimedUntil: timestamptz('claimed_until'),
+    claimToken: uuid('claim_token'),
+    uploadExpiresAt: timestamptz('upload_expires_at'),
+
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    title: text('title'),
+    sku: text('sku'),
+    collection: text('collection'),
+    decorative: boolean('decorative').notNull().default(false),
+
+    altText: text('alt_text'),
+    altSource: text('alt_source', { enum: ALT_SOURCES }),
+    altStatus: text('alt_status', { enum: ALT_STATUSES }).notNull().default('none'),
+    altAuthor: text('alt_author'),
+    altModel: text('alt_model'),
+    altPromptVersion: text('alt_prompt_version'),
+    altUpdatedAt: timestamptz('alt_updated_at'),
+    /** Bumped on every change to alt text, tags or decorative: people's edits carry it to detect conflicts. */
+    version: integer('version').notNull().default(1),
+    altAttempts: integer('alt_attempts').notNull().default(0),
+    altLastError: text('alt_last_error'),
+    altNextAttemptAt: timestamptz('alt_next_attempt_at'),
+
+    /** alt text (A) > tags (B) > filename (C); maintained by a trigger (drizzle/0001_search_tsv.sql). */
+    searchTsv: tsvector('search_tsv'),
+
+    uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('assets_sha256_idx').on(t.sha256),
+    index('assets_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('assets_state_idx').on(t.state, t.nextAttemptAt),
+    index('assets_declared_sha_idx').on(t.declaredSha256),
+    index('assets_search_tsv_idx').using('gin', t.searchTsv),
+    index('assets_tags_idx').using('gin', t.tags),
+  ],
+);
+
+export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative'] as const;
+export type AltEvent = (typeof ALT_EVENTS)[number];
+
+/** Every alt-text change, proposal, rejection and failed attempt, with who or what caused it. */
+export const altHistory = pgTable(
+  'alt_history',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    event: text('event', { enum: ALT_EVENTS }).notNull(),
+    text: text('text'),
+    source: text('source', { enum: ALT_SOURCES }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    provider: text('provider'),
+    model: text('model'),
+    promptVersion: text('prompt_version'),
+    outcome: text('outcome'),
+    message: text('message'),
+    latencyMs: integer('latency_ms'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('alt_history_asset_idx').on(t.assetId, t.createdAt)],
+);
+
+/** Provider-wide back-off (after a long 429), shared by every instance and surviving restarts. */
+export const providerState = pgTable('provider_state', {
+  provider: text('provider').primaryKey(),
+  blockedUntil: timestamptz('blocked_until'),
+  reason: text('reason'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const EMBEDDING_MODEL_STATUSES = ['building', 'active', 'retired'] as const;
+
+/** Each embedding model Loupe has vectors for; exactly one is active (searched) at a time. */
+export const embeddingModels = pgTable('embedding_models', {
+  id: text('id').primaryKey(),
+  dimensions: integer('dimensions').notNull(),
+  status: text('status', { enum: EMBEDDING_MODEL_STATUSES }).notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  activatedAt: timestamptz('activated_at'),
+});
+
+/** Vectors per (asset, model): each model has its own dimension and its own partial HNSW index. */
+export const assetEmbeddings = pgTable(
+  'asset_embeddings',
+  {
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    model: text('model')
+      .notNull()
+      .references(() => embeddingModels.id, { onDelete: 'cascade' }),
+    embedding: vector('embedding').notNull(),
+    inputHash: text('input_hash').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.assetId, t.model] })],
+);
+
+export type User = typeof users.$inferSelect;
+export type Asset = typeof assets.$inferSelect;
+export type AltHistoryRow = typeof altHistory.$inferSelect;

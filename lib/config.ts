@@ -1,0 +1,179 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable Loupe reads, parsed and validated once. Nothing else reads process.env.
+ * `config()` is imported at start-up (instrumentation.ts), so a bad value fails at boot, not at first use.
+ */
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const boolFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(['true', 'false', '1', '0'])
+      .optional()
+      .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1')),
+  );
+const positiveInt = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().default(fallback));
+const nonNegativeNumber = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().min(0).default(fallback));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+    APP_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    SESSION_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional()),
+
+    S3_BUCKET: optionalString,
+    S3_REGION: z.preprocess(emptyAsUndefined, z.string().default('us-east-1')),
+    S3_ENDPOINT: z.preprocess(emptyAsUndefined, z.url().optional()),
+    S3_FORCE_PATH_STYLE: boolFlag(false),
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_PUBLIC: boolFlag(false),
+
+    UPLOAD_MAX_BYTES: positiveInt(100 * 1024 * 1024),
+    MAX_INPUT_PIXELS: positiveInt(100_000_000),
+    UPLOAD_URL_TTL_SECONDS: positiveInt(15 * 60),
+    DOWNLOAD_URL_TTL_SECONDS: positiveInt(60 * 60),
+    SHARP_CONCURRENCY: positiveInt(2),
+
+    VISION_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['groq', 'openai', 'none']).optional()),
+    GROQ_API_KEY: optionalString,
+    GROQ_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    VISION_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    VISION_API_KEY: optionalString,
+    VISION_MODEL: z.preprocess(emptyAsUndefined, z.string().default('meta-llama/llama-4-scout-17b-16e-instruct')),
+    VISION_TEMPERATURE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(2).default(0.2)),
+    VISION_MAX_TOKENS: positiveInt(120),
+    VISION_TIMEOUT_MS: positiveInt(15_000),
+    VISION_MAX_RETRY_WAIT_MS: nonNegativeNumber(10_000),
+    VISION_IMAGE_TRANSPORT: z.preprocess(emptyAsUndefined, z.enum(['url', 'base64']).optional()),
+    VISION_CONCURRENCY: positiveInt(2),
+    ALT_MIN_IMAGE_PX: positiveInt(32),
+    VISION_PRICE_INPUT_PER_MTOK: nonNegativeNumber(0.11),
+    VISION_PRICE_OUTPUT_PER_MTOK: nonNegativeNumber(0.34),
+
+    EMBEDDING_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['local', 'openai']).default('local')),
+    EMBEDDING_MODEL: z.preprocess(emptyAsUndefined, z.string().default('Xenova/all-MiniLM-L6-v2')),
+    EMBEDDING_MODEL_DIR: optionalString,
+    EMBEDDING_BASE_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+    EMBEDDING_API_KEY: optionalString,
+    EMBEDDING_DIMENSIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+
+    BACKFILL_BATCH_SIZE: positiveInt(50),
+    BACKFILL_DELAY_MS: nonNegativeNumber(1_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['S3_ACCESS_KEY_ID'], message: 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (to use the default AWS credential chain)' });
+    }
+    if (env.VISION_PROVIDER === 'groq' && !env.GROQ_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['GROQ_API_KEY'], message: 'VISION_PROVIDER=groq needs GROQ_API_KEY' });
+    }
+    if (env.VISION_PROVIDER === 'openai' && !env.VISION_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['VISION_BASE_URL'], message: 'VISION_PROVIDER=openai needs VISION_BASE_URL (an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1)' });
+    }
+    if (env.EMBEDDING_PROVIDER === 'openai' && !env.EMBEDDING_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['EMBEDDING_BASE_URL'], message: 'EMBEDDING_PROVIDER=openai needs EMBEDDING_BASE_URL' });
+    }
+  });
+
+type Env = z.infer<typeof envSchema>;
+
+export type VisionProviderName = 'groq' | 'openai';
+
+function structure(env: Env) {
+  const dataDir = path.resolve(env.DATA_DIR);
+  const visionProvider: VisionProviderName | null =
+    env.VISION_PROVIDER === 'none' ? null : (env.VISION_PROVIDER ?? (env.GROQ_API_KEY ? 'groq' : env.VISION_BASE_URL ? 'openai' : null));
+  const storage = env.S3_BUCKET
+    ? ({
+        driver: 's3',
+        bucket: env.S3_BUCKET,
+        region: env.S3_REGION,
+        endpoint: env.S3_ENDPOINT,
+        forcePathStyle: env.S3_FORCE_PATH_STYLE,
+        credentials:
+          env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+            ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY }
+            : undefined,
+        publiclyReachable: env.S3_PUBLIC,
+      } as const)
+    : ({ driver: 'local', root: path.join(dataDir, 'storage') } as const);
+  return {
+    env: env.NODE_ENV,
+    dataDir,
+    appUrl: env.APP_URL,
+    database: env.DATABASE_URL
+      ? ({ driver: 'postgres', url: env.DATABASE_URL } as const)
+      : ({ driver: 'pglite', dir: path.join(dataDir, 'pglite') } as const),
+    sessionSecret: env.SESSION_SECRET,
+    storage,
+    upload: {
+      maxBytes: env.UPLOAD_MAX_BYTES,
+      maxInputPixels: env.MAX_INPUT_PIXELS,
+      urlTtlSeconds: env.UPLOAD_URL_TTL_SECONDS,
+    },
+    downloadUrlTtlSeconds: env.DOWNLOAD_URL_TTL_SECONDS,
+    sharpConcurrency: env.SHARP_CONCURRENCY,
+    vision: {
+      provider: visionProvider,
+      groqApiKey: env.GROQ_API_KEY,
+      groqBaseUrl: env.GROQ_BASE_URL,
+      baseUrl: env.VISION_BASE_URL,
+      apiKey: env.VISION_API_KEY,
+      model: env.VISION_MODEL,
+      temperature: env.VISION_TEMPERATURE,
+      maxTokens: env.VISION_MAX_TOKENS,
+      timeoutMs: env.VISION_TIMEOUT_MS,
+      maxRetryWaitMs: env.VISION_MAX_RETRY_WAIT_MS,
+      // Signed URLs only help when the provider can fetch them: public S3 buckets. Everything else goes inline.
+      imageTransport: env.VISION_IMAGE_TRANSPORT ?? (storage.driver === 's3' && storage.publiclyReachable ? 'url' : 'base64'),
+      concurrency: env.VISION_CONCURRENCY,
+      minImagePx: env.ALT_MIN_IMAGE_PX,
+      pricePerMTok: { input: env.VISION_PRICE_INPUT_PER_MTOK, output: env.VISION_PRICE_OUTPUT_PER_MTOK },
+    },
+    embedding: {
+      provider: env.EMBEDDING_PROVIDER,
+      model: env.EMBEDDING_MODEL,
+      modelDir: env.EMBEDDING_MODEL_DIR ? path.resolve(env.EMBEDDING_MODEL_DIR) : undefined,
+      cacheDir: path.join(dataDir, 'models'),
+      baseUrl: env.EMBEDDING_BASE_URL,
+      apiKey: env.EMBEDDING_API_KEY,
+      dimensions: env.EMBEDDING_DIMENSIONS,
+    },
+    backfill: { batchSize: env.BACKFILL_BATCH_SIZE, delayMs: env.BACKFILL_DELAY_MS },
+  };
+}
+
+export type Config = ReturnType<typeof structure>;
+
+export class ConfigError extends Error {}
+
+/** Parses an environment into Loupe's configuration, or throws a ConfigError naming every bad variable. */
+export function parseConfig(source: Record<string, string | undefined>): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}\nSee README.md and .env.example for every variable.`);
+  }
+  return structure(parsed.data);
+}
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
+
+/** Tests change the environment and then call this; production never does. */
+export function resetConfig(): void {
+  cached = undefined;
+}
