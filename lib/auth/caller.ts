@@ -1,0 +1,49 @@
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { apiTokens, sessions, users, type Role } from '@/db/schema';
+import { hashToken } from './secrets';
+
+export const SESSION_COOKIE = 'loupe_session';
+export const API_TOKEN_PREFIX = 'loupe_';
+
+/** Who is making a request: a signed-in person (session) or a script (API token). */
+export type Caller =
+  | { kind: 'user'; userId: string; name: string; email: string; role: Role; sessionHash: string }
+  | { kind: 'token'; tokenId: string; name: string; role: Role; userId: string | null };
+
+/** The user behind a session cookie value, if the session is live and the user active. */
+export async function callerFromSession(cookieValue: string | undefined): Promise<Caller | null> {
+  if (!cookieValue) return null;
+  const db = await getDb();
+  const sessionHash = hashToken(cookieValue);
+  const [row] = await db
+    .select({ userId: users.id, name: users.name, email: users.email, role: users.role })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(and(eq(sessions.tokenHash, sessionHash), gt(sessions.expiresAt, sql`now()`), eq(users.active, true)))
+    .limit(1);
+  return row ? { kind: 'user', ...row, sessionHash } : null;
+}
+
+/** The API token behind an `Authorization: Bearer` header, if it is live; records when it was last used. */
+export async function callerFromBearer(header: string | null): Promise<Caller | null> {
+  const match = header?.match(/^Bearer\s+(\S+)$/i);
+  if (!match) return null;
+  const db = await getDb();
+  const [row] = await db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(
+      and(
+        eq(apiTokens.tokenHash, hashToken(match[1])),
+        isNull(apiTokens.revokedAt),
+        or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
+      ),
+    )
+    .returning({ tokenId: apiTokens.id, name: apiTokens.name, role: apiTokens.role, userId: apiTokens.createdBy });
+  return row ? { kind: 'token', ...row } : null;
+}
+
+export function callerUserId(caller: Caller): string | null {
+  return caller.userId;
+}

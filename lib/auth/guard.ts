@@ -1,0 +1,156 @@
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { z } from 'zod';
+import { ApiError, toErrorResponse } from '@/lib/errors';
+import { callerFromBearer, callerFromSession, SESSION_COOKIE, type Caller } from './caller';
+import { roleAllows, type Role } from './roles';
+import { hasOwner } from './setup-state';
+
+/**
+ * The one guard. Every route handler is `route({ role, ... }, handler)`; every page calls `requirePage(role)`;
+ * every server action calls `requireAction(role)`. The guard resolves the caller (session cookie or API
+ * token), checks the declared role, refuses foreign origins on cookie-authenticated writes, parses params,
+ * query and body with the route's zod schemas, and turns anything thrown into the one error shape.
+ */
+
+/** `public` routes need no caller: sign-in, setup, health and signed file URLs (which check their own signature). */
+export type Access = Role | 'public';
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  role: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** JSON bodies over this are refused with 413 before parsing. */
+  maxBodyBytes?: number;
+}
+
+export interface RouteContext<P, Q, B> {
+  request: Request;
+  caller: Caller | null;
+  params: P;
+  query: Q;
+  body: B;
+}
+
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
+
+export type GuardedRoute = ((request: Request, context: NextRouteContext) => Promise<Response>) & { access: Access };
+
+export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (context: RouteContext<Output<P>, Output<Q>, Output<B>>) => Promise<Response>,
+): GuardedRoute {
+  const guarded = async (request: Request, context: NextRouteContext): Promise<Response> => {
+    try {
+      const caller = await authorize(request, spec.role);
+      const params = spec.params ? parse(spec.params, await context.params, 'path') : undefined;
+      const query = spec.query
+        ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query')
+        : undefined;
+      const body = spec.body ? parse(spec.body, await readJson(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'body') : undefined;
+      return await handler({ request, caller, params, query, body } as RouteContext<Output<P>, Output<Q>, Output<B>>);
+    } catch (error) {
+      return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
+    }
+  };
+  return Object.assign(guarded, { access: spec.role });
+}
+
+async function authorize(request: Request, role: Access): Promise<Caller | null> {
+  if (role === 'public') return null;
+  const bearer = await callerFromBearer(request.headers.get('authorization'));
+  const caller = bearer ?? (await callerFromSession(readCookie(request, SESSION_COOKIE)));
+  if (!caller) throw new ApiError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
+  if (!bearer && !isSafeMethod(request.method)) assertSameOrigin(request);
+  if (!roleAllows(caller.role, role)) {
+    throw new ApiError('forbidden', `This needs the ${role} role; you have ${caller.role}.`);
+  }
+  return caller;
+}
+
+function isSafeMethod(method: string): boolean {
+  return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
+}
+
+/** Cookie-authenticated writes must come from our own pages (CSRF); API tokens are not sent by browsers. */
+export function assertSameOrigin(request: Request): void {
+  const origin = request.headers.get('origin');
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
+  if (!origin || !host) throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is missing.');
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is not a URL.');
+  }
+  if (originHost !== host) throw new ApiError('bad_origin', `Cross-site request refused: ${origin} is not this site.`);
+}
+
+function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie');
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > maxBytes) throw new ApiError('payload_too_large', `The request body is over ${maxBytes} bytes.`);
+  const reader = request.body?.getReader();
+  if (!reader) throw new ApiError('invalid_json', 'Send a JSON body.');
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new ApiError('payload_too_large', `The request body is over ${maxBytes} bytes.`);
+    }
+    chunks.push(value);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new ApiError('invalid_json', 'The request body is not valid JSON.');
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  throw new ApiError('validation_failed', `Invalid ${where}: ${field}${issue.message}`, {
+    issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  });
+}
+
+/** For server components: the signed-in user with at least `role`, or a redirect to setup / sign-in. */
+export async function requirePage(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
+  if (!(await hasOwner())) redirect('/setup');
+  const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!caller || caller.kind !== 'user') redirect('/signin');
+  if (!roleAllows(caller.role, role)) redirect('/?denied=1');
+  return caller;
+}
+
+/** For server actions: like requirePage, but throws (actions answer with an error instead of redirecting). */
+export async function requireAction(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
+  const requestHeaders = await headers();
+  const origin = requestHeaders.get('origin');
+  const host = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
+  if (!origin || !host || new URL(origin).host !== host) throw new ApiError('bad_origin', 'Cross-site request refused.');
+  const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!caller || caller.kind !== 'user') throw new ApiError('unauthenticated', 'Your session has ended: sign in again.');
+  if (!roleAllows(caller.role, role)) throw new ApiError('forbidden', `This needs the ${role} role; you have ${caller.role}.`);
+  return caller;
+}

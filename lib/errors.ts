@@ -1,0 +1,72 @@
+/**
+ * The one API error shape, `{"error": {"code", "message"}}`, and the one table from code to HTTP status.
+ * Library code returns typed results; handlers (or the guard) turn a failure into an ApiError; only the guard's
+ * catch serialises it.
+ */
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  invalid_json: 400,
+  validation_failed: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  bad_origin: 403,
+  invalid_signature: 403,
+  url_expired: 403,
+  not_found: 404,
+  conflict: 409,
+  version_conflict: 409,
+  already_completed: 409,
+  setup_complete: 409,
+  payload_too_large: 413,
+  file_too_large: 413,
+  unsupported_type: 415,
+  svg_refused: 415,
+  not_an_image: 415,
+  empty_file: 422,
+  size_mismatch: 422,
+  hash_mismatch: 422,
+  upload_missing: 422,
+  too_many_pixels: 422,
+  corrupt_image: 422,
+  invalid_filename: 422,
+  invite_invalid: 410,
+  rate_limited: 429,
+  locked_out: 429,
+  unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toResponse(): Response {
+    const body: ErrorBody = { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+    return Response.json(body, { status: this.status, headers: this.headers });
+  }
+}
+
+/** Anything that is not an ApiError is a bug: logged in full, answered generically. */
+export function toErrorResponse(error: unknown, context: string): Response {
+  if (error instanceof ApiError) return error.toResponse();
+  console.error(`[loupe] unexpected error in ${context}:`, error);
+  return new ApiError('internal', 'Something went wrong on our side. It has been logged; try again.').toResponse();
+}

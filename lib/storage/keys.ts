@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+
+/** Opaque, unguessable keys: `o/<random>` for originals, `d/<random>/<kind>.webp` for derivatives. */
+export function newOriginalKey(): string {
+  return `o/${randomBytes(18).toString('base64url')}`;
+}
+
+export function newDerivativePrefix(): string {
+  return `d/${randomBytes(18).toString('base64url')}`;
+}
+
+export function derivativeKey(prefix: string, kind: string): string {
+  return `${prefix}/${kind}.webp`;
+}
+
+const KEY_PATTERN = /^(o\/[A-Za-z0-9_-]{24}|d\/[A-Za-z0-9_-]{24}\/[a-z]+\.webp)$/;
+
+/** Only keys of the shapes above are ever read or written: no traversal, no foreign paths. */
+export function isValidKey(key: string): boolean {
+  return KEY_PATTERN.test(key);
+}

@@ -1,0 +1,32 @@
+import type { Readable } from 'node:stream';
+
+export interface SignedRequest {
+  url: string;
+  method: 'PUT';
+  headers: Record<string, string>;
+}
+
+export interface StoredObject {
+  size: number;
+}
+
+/**
+ * Where originals and derivatives live. Keys are opaque and random (see keys.ts), never built from a filename.
+ * Both drivers stream: nothing here holds a whole file in memory.
+ */
+export interface Storage {
+  readonly driver: 'local' | 's3';
+  /** Writes a whole object; readers never see a partial one. */
+  put(key: string, body: Readable | Buffer, options: { contentType: string }): Promise<void>;
+  head(key: string): Promise<StoredObject | null>;
+  /** The object's bytes (or a byte range, end inclusive), or null when there is no such object. */
+  get(key: string, range?: { start: number; end: number }): Promise<Readable | null>;
+  /** Deleting a missing object is not an error. */
+  delete(key: string): Promise<void>;
+  /** A short-lived URL anyone holding it may GET; `downloadName` makes browsers save rather than show it. */
+  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string }): Promise<string>;
+  /** A short-lived URL the browser PUTs the original to, bound to this key, type and size. */
+  signedPutUrl(key: string, options: { expiresInSeconds: number; contentType: string; size: number }): Promise<SignedRequest>;
+  /** Reachability check for /api/health. */
+  check(): Promise<void>;
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { afterAll, beforeAll } from 'vitest';
+import { openPglite, openPostgres, useDbForTests, type DbHandle } from '@/db/client';
+import { migrate } from '@/db/migrate';
+import { forgetSigningSecret } from '@/lib/auth/signing';
+
+/**
+ * Gives the calling test file its own database: a fresh in-memory PGlite, or (in the `postgres` vitest
+ * project) a PostgreSQL database cloned from the template that globalSetup migrated once.
+ * Returns a getter, since the database exists only once beforeAll has run.
+ */
+export function useTestDatabase(): () => DbHandle {
+  let handle: DbHandle | undefined;
+  let dropDatabase = async () => {};
+  beforeAll(async () => {
+    if (process.env.LOUPE_TEST_DRIVER === 'postgres') {
+      const { url, drop } = await clonePostgresTemplate();
+      handle = await openPostgres(url, { max: 5 });
+      dropDatabase = drop;
+    } else {
+      handle = await openPglite();
+      await migrate(handle);
+    }
+    useDbForTests(handle);
+    forgetSigningSecret();
+  }, 60_000);
+  afterAll(async () => {
+    await handle?.close();
+    await dropDatabase();
+  });
+  return () => {
+    if (!handle) throw new Error('useTestDatabase(): the database is ready only inside tests and hooks');
+    return handle;
+  };
+}
+
+export const POSTGRES_TEMPLATE_DB = 'loupe_test_template';
+
+export function testDatabaseUrl(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  return url;
+}
+
+export function withDatabaseName(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+async function clonePostgresTemplate(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = testDatabaseUrl();
+  const name = `loupe_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(base, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${POSTGRES_TEMPLATE_DB}`);
+  await admin.end();
+  return {
+    url: withDatabaseName(base, name),
+    drop: async () => {
+      const cleanup = postgres(base, { max: 1, onnotice: () => {} });
+      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

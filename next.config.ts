@@ -1,0 +1,19 @@
+import type { NextConfig } from 'next';
+
+const securityHeaders = [
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+];
+
+const nextConfig: NextConfig = {
+  // Native and wasm packages load from node_modules at run time; bundling them breaks their binaries.
+  serverExternalPackages: ['sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@huggingface/transformers', 'onnxruntime-node', 's3rver'],
+  poweredByHeader: false,
+  async headers() {
+    return [{ source: '/:path*', headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;

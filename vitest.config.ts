@@ -1,0 +1,40 @@
+import path from 'node:path';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+const alias = { '@': path.resolve(__dirname) };
+
+function project(test: TestProjectInlineConfiguration['test']): TestProjectInlineConfiguration {
+  return { resolve: { alias }, test: { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks', ...test } };
+}
+
+/**
+ * Projects: `pglite` runs every unit and integration test on embedded PGlite; `postgres` runs the integration
+ * tests (*.int.test.ts) again on PostgreSQL + pgvector when TEST_DATABASE_URL is set; `e2e` drives the built
+ * app in Debian's Chromium.
+ */
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
+    projects: [
+      project({ name: 'pglite', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts'], env: { LOUPE_TEST_DRIVER: 'pglite' } }),
+      ...(process.env.TEST_DATABASE_URL
+        ? [
+            project({
+              name: 'postgres',
+              include: ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts'],
+              env: { LOUPE_TEST_DRIVER: 'postgres' },
+              globalSetup: ['lib/testing/postgres-global-setup.ts'],
+            }),
+          ]
+        : []),
+      project({
+        name: 'e2e',
+        include: ['e2e/**/*.e2e.ts'],
+        globalSetup: ['e2e/support/global-setup.ts'],
+        testTimeout: 180_000,
+        hookTimeout: 600_000,
+      }),
+    ],
+  },
+});
