@@ -9,7 +9,7 @@ export type StepOutcome =
   /** `retryAt` set: try again then (attempts permitting); unset: the step failed for good (`failed_<step>`). */
   | { ok: false; code: string; message: string; retryAt?: Date };
 
-/** A step runs on an asset it holds the claim of; `stillClaimed()` lets it make its final write conditional. */
+/** A step runs on an asset whose claim it holds; it makes its final writes conditional on `claimToken` still being the asset's. */
 export interface StepInput {
   asset: Asset;
   claimToken: string;

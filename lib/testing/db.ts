@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { openPglite, openPostgres, useDbForTests, type DbHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { forgetSigningSecret } from '@/lib/auth/signing';
+import { templateDatabaseName, testDatabaseUrl, withDatabaseName } from './pg-template';
 
 /**
  * Gives the calling test file its own database: a fresh in-memory PGlite, or (in the `postgres` vitest
@@ -35,25 +36,11 @@ export function useTestDatabase(): () => DbHandle {
   };
 }
 
-export const POSTGRES_TEMPLATE_DB = 'loupe_test_template';
-
-export function testDatabaseUrl(): string {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set');
-  return url;
-}
-
-export function withDatabaseName(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
 async function clonePostgresTemplate(): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = testDatabaseUrl();
   const name = `loupe_test_${randomBytes(6).toString('hex')}`;
   const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${POSTGRES_TEMPLATE_DB}`);
+  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${templateDatabaseName()}`);
   await admin.end();
   return {
     url: withDatabaseName(base, name),
