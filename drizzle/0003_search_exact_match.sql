@@ -1,0 +1,2 @@
+CREATE INDEX "assets_filename_lower_idx" ON "assets" USING btree (lower("filename") text_pattern_ops);--> statement-breakpoint
+CREATE INDEX "assets_sku_lower_idx" ON "assets" USING btree (lower("sku"));
