@@ -1,0 +1,109 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { assetEmbeddings, assets } from '@/db/schema';
+import { writableModels, type WritableModel } from './embedders';
+import { embeddingInput, inputHash } from './input';
+import { activateIfComplete, embeddable } from './models';
+import { storeVectors } from './store';
+import type { EmbedFailure } from './types';
+import { modelLiteral } from './vector-index';
+
+export type EmbedOutcome = { ok: true; embedded: number; unchanged: number } | EmbedFailure;
+
+interface SourceRow {
+  id: string;
+  version: number;
+  filename: string;
+  altText: string | null;
+  tags: string[];
+}
+
+const sourceColumns = { id: assets.id, version: assets.version, filename: assets.filename, altText: assets.altText, tags: assets.tags };
+
+/**
+ * Embeds the given assets with every live model whose stored input hash differs from the assets' current
+ * input. Unchanged inputs cost one query and no model call, which is what makes `reembedAsset` cheap.
+ */
+async function embedRows(db: Db, sources: SourceRow[], models: WritableModel[], signal?: AbortSignal): Promise<EmbedOutcome> {
+  if (sources.length === 0) return { ok: true, embedded: 0, unchanged: 0 };
+  const stored = await db
+    .select({ assetId: assetEmbeddings.assetId, model: assetEmbeddings.model, inputHash: assetEmbeddings.inputHash })
+    .from(assetEmbeddings)
+    .where(inArray(assetEmbeddings.assetId, sources.map((s) => s.id)));
+  const storedHash = new Map(stored.map((row) => [`${row.assetId}/${row.model}`, row.inputHash]));
+  const inputs = sources.map((source) => {
+    const text = embeddingInput(source);
+    return { source, text, hash: inputHash(text) };
+  });
+  let embedded = 0;
+  let unchanged = 0;
+  for (const { model, embedder } of models) {
+    const stale = inputs.filter((input) => storedHash.get(`${input.source.id}/${model.id}`) !== input.hash);
+    unchanged += inputs.length - stale.length;
+    if (stale.length === 0) continue;
+    const result = await embedder.embed(stale.map((input) => input.text), signal);
+    if (!result.ok) return result;
+    embedded += await storeVectors(
+      db,
+      model,
+      stale.map((input, i) => ({
+        assetId: input.source.id,
+        version: input.source.version,
+        filename: input.source.filename,
+        vector: result.vectors[i],
+        inputHash: input.hash,
+      })),
+    );
+  }
+  return { ok: true, embedded, unchanged };
+}
+
+/** Embeds one asset with every live model, skipping models whose vector is already current. */
+export async function embedAsset(db: Db, assetId: string, signal?: AbortSignal): Promise<EmbedOutcome> {
+  const writable = await writableModels(db);
+  if (!writable.ok) return writable;
+  const sources = await db.select(sourceColumns).from(assets).where(eq(assets.id, assetId));
+  return embedRows(db, sources, writable.models, signal);
+}
+
+export interface BackfillProgress {
+  embedded: number;
+  /** Models that became active during this run. */
+  activated: string[];
+}
+
+/**
+ * Embeds every asset lacking a vector from a live model, in pages (never the whole library in memory), then
+ * activates a building model once it is complete. Run by the backfill; safe to run on many instances at once.
+ */
+export async function embedMissing(db: Db, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<{ ok: true; progress: BackfillProgress } | EmbedFailure> {
+  const pageSize = options.pageSize ?? 100;
+  const writable = await writableModels(db);
+  if (!writable.ok) return writable;
+  const progress: BackfillProgress = { embedded: 0, activated: [] };
+  for (const target of writable.models) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      if (options.signal?.aborted) return { ok: true, progress };
+      const page = await db
+        .select(sourceColumns)
+        .from(assets)
+        .where(
+          and(
+            gt(assets.id, after),
+            embeddable(assets.state),
+            sql`not exists (select 1 from asset_embeddings e where e.asset_id = ${assets.id} and e.model = ${modelLiteral(target.model.id)})`,
+          ),
+        )
+        .orderBy(asc(assets.id))
+        .limit(pageSize);
+      if (page.length === 0) break;
+      const result = await embedRows(db, page, [target], options.signal);
+      if (!result.ok) return result;
+      progress.embedded += result.embedded;
+      after = page[page.length - 1].id;
+    }
+    if (target.model.status === 'building' && (await activateIfComplete(db, target.model.id))) progress.activated.push(target.model.id);
+  }
+  return { ok: true, progress };
+}
