@@ -18,8 +18,8 @@ export type Access = Role | 'public';
 
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
-interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  role: Access;
+interface RouteSpec<A extends Access, P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  role: A;
   params?: P;
   query?: Q;
   body?: B;
@@ -27,9 +27,10 @@ interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodTyp
   maxBodyBytes?: number;
 }
 
-export interface RouteContext<P, Q, B> {
+export interface RouteContext<P, Q, B, C extends Caller | null = Caller | null> {
   request: Request;
-  caller: Caller | null;
+  /** Always a caller on non-public routes: the guard refused anonymous requests before the handler runs. */
+  caller: C;
   params: P;
   query: Q;
   body: B;
@@ -40,9 +41,11 @@ type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
 export type GuardedRoute = ((request: Request, context: NextRouteContext) => Promise<Response>) & { access: Access };
 
-export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
-  spec: RouteSpec<P, Q, B>,
-  handler: (context: RouteContext<Output<P>, Output<Q>, Output<B>>) => Promise<Response>,
+type CallerFor<A extends Access> = A extends 'public' ? null : Caller;
+
+export function route<A extends Access, P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  spec: RouteSpec<A, P, Q, B>,
+  handler: (context: RouteContext<Output<P>, Output<Q>, Output<B>, CallerFor<A>>) => Promise<Response>,
 ): GuardedRoute {
   const guarded = async (request: Request, context: NextRouteContext): Promise<Response> => {
     try {
@@ -52,7 +55,7 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
         ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query')
         : undefined;
       const body = spec.body ? parse(spec.body, await readJson(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'body') : undefined;
-      return await handler({ request, caller, params, query, body } as RouteContext<Output<P>, Output<Q>, Output<B>>);
+      return await handler({ request, caller, params, query, body } as RouteContext<Output<P>, Output<Q>, Output<B>, CallerFor<A>>);
     } catch (error) {
       return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
     }
@@ -61,8 +64,15 @@ export function route<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodT
 }
 
 async function authorize(request: Request, role: Access): Promise<Caller | null> {
-  if (role === 'public') return null;
-  const bearer = await callerFromBearer(request.headers.get('authorization'));
+  if (role === 'public') {
+    // Public writes (sign-in, setup) from a foreign page are refused too: no signing a browser into someone
+    // else's account. Scripts send no Origin and are unaffected.
+    if (!isSafeMethod(request.method) && request.headers.get('origin') !== null) assertSameOrigin(request);
+    return null;
+  }
+  const authorization = request.headers.get('authorization');
+  const bearer = await callerFromBearer(authorization);
+  if (authorization && !bearer) throw new ApiError('unauthenticated', 'This API token is not valid: it is unknown, expired or revoked.');
   const caller = bearer ?? (await callerFromSession(readCookie(request, SESSION_COOKIE)));
   if (!caller) throw new ApiError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
   if (!bearer && !isSafeMethod(request.method)) assertSameOrigin(request);
@@ -81,16 +91,12 @@ export function assertSameOrigin(request: Request): void {
   const origin = request.headers.get('origin');
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
   if (!origin || !host) throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is missing.');
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is not a URL.');
-  }
+  const originHost = hostOf(origin);
+  if (originHost === null) throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is not a URL.');
   if (originHost !== host) throw new ApiError('bad_origin', `Cross-site request refused: ${origin} is not this site.`);
 }
 
-function readCookie(request: Request, name: string): string | undefined {
+export function readCookie(request: Request, name: string): string | undefined {
   const header = request.headers.get('cookie');
   if (!header) return undefined;
   for (const part of header.split(';')) {
@@ -143,12 +149,25 @@ export async function requirePage(role: Role): Promise<Extract<Caller, { kind: '
   return caller;
 }
 
-/** For server actions: like requirePage, but throws (actions answer with an error instead of redirecting). */
-export async function requireAction(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
+/** Server actions: Next already compares Origin with Host; this checks again, so no action relies on that alone. */
+export async function assertActionOrigin(): Promise<void> {
   const requestHeaders = await headers();
   const origin = requestHeaders.get('origin');
   const host = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
-  if (!origin || !host || new URL(origin).host !== host) throw new ApiError('bad_origin', 'Cross-site request refused.');
+  if (!origin || !host || hostOf(origin) !== host) throw new ApiError('bad_origin', 'Cross-site request refused.');
+}
+
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
+/** For server actions: like requirePage, but throws (actions answer with an error instead of redirecting). */
+export async function requireAction(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
+  await assertActionOrigin();
   const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
   if (!caller || caller.kind !== 'user') throw new ApiError('unauthenticated', 'Your session has ended: sign in again.');
   if (!roleAllows(caller.role, role)) throw new ApiError('forbidden', `This needs the ${role} role; you have ${caller.role}.`);

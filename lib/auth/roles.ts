@@ -8,3 +8,16 @@ const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
 export function roleAllows(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
+
+/**
+ * Who may hand out a role (to a user, an invite or an API token): nobody grants more than they have, and only
+ * an owner makes owners.
+ */
+export function canGrant(actor: Role, granted: Role): boolean {
+  return roleAllows(actor, granted);
+}
+
+/** Who may change another user's role or deactivate them: only someone at least as senior (so admins never touch owners). */
+export function canManage(actor: Role, target: Role): boolean {
+  return roleAllows(actor, target);
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { ROLES } from '@/db/schema';
+
+/** Input shapes shared by the JSON API and the forms (server actions), so both refuse the same things. */
+
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address.'));
+export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters for the name.');
+export const passwordSchema = z
+  .string()
+  .min(12, 'Use a password of at least 12 characters.')
+  // scrypt's cost does not depend on length, but megabyte passwords are not passwords.
+  .max(1024, 'Use a password of at most 1024 characters.');
+export const roleSchema = z.enum(ROLES);
+
+export const setupInput = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
+export const signInInput = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(1024) });
+export const acceptInviteInput = z.object({ token: z.string().min(1).max(200), name: nameSchema, password: passwordSchema });
+export const inviteInput = z.object({ email: emailSchema, role: roleSchema, expiresInDays: z.coerce.number().int().min(1).max(90).default(7) });
+export const tokenInput = z.object({
+  name: z.string().trim().min(1, 'Name the token after what uses it.').max(100),
+  role: roleSchema,
+  expiresInDays: z.coerce.number().int().min(1).max(3650).optional(),
+});
+export const userUpdateInput = z
+  .object({ role: roleSchema.optional(), active: z.boolean().optional() })
+  .refine((v) => v.role !== undefined || v.active !== undefined, 'Send a role, active, or both.');
+export const idParams = z.object({ id: z.uuid('Not an id.') });
+
+/** The first problem in a zod error, as one sentence for a form's alert. */
+export function firstIssue(error: z.ZodError): string {
+  return error.issues[0]?.message ?? 'Check the form and try again.';
+}
