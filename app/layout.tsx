@@ -1,15 +1,23 @@
 import type { Metadata } from 'next';
+import { cookies } from 'next/headers';
+import { AppShell } from '@/components/shell/app-shell';
+import { callerFromSession, SESSION_COOKIE } from '@/lib/auth';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Loupe',
+  title: { default: 'Loupe', template: '%s · Loupe' },
   description: 'Alt text and semantic search for catalogue photos',
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/** Signed-in pages get the app shell; setup, sign-in and invite pages render bare. Pages still guard themselves. */
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const user = caller?.kind === 'user' ? caller : null;
   return (
     <html lang="en">
-      <body className="min-h-screen bg-neutral-50 text-neutral-900 antialiased">{children}</body>
+      <body className="min-h-screen bg-neutral-50 text-neutral-900 antialiased">
+        {user ? <AppShell user={{ name: user.name, role: user.role }}>{children}</AppShell> : children}
+      </body>
     </html>
   );
 }

@@ -1,3 +1,30 @@
-export default function Home() {
-  return <main className="p-8">Loupe</main>;
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { LibraryGrid } from '@/components/library/library-grid';
+import { PAGE_SIZE } from '@/components/library/assets-api';
+import { listAssets } from '@/lib/assets';
+import { requirePage, roleAllows } from '@/lib/auth';
+
+export const metadata: Metadata = { title: 'Library' };
+
+export default async function LibraryPage() {
+  const user = await requirePage('viewer');
+  const firstPage = await listAssets({ limit: PAGE_SIZE });
+  const canUpload = roleAllows(user.role, 'editor');
+  return (
+    <main className="flex flex-col gap-5">
+      <div className="flex items-end justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Library</h1>
+          <p className="text-sm text-neutral-600">Every photo, newest first.</p>
+        </div>
+        {canUpload && (
+          <Link href="/upload" className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700">
+            Upload photos
+          </Link>
+        )}
+      </div>
+      <LibraryGrid initial={firstPage} canUpload={canUpload} />
+    </main>
+  );
 }

@@ -1,0 +1,58 @@
+import type { AssetView } from '@/lib/assets';
+import type { ImageFacts } from '@/lib/ingest';
+import { formatBytes, formatDateTime, formatDimensions } from '@/components/assets/format';
+
+/** EXIF orientation values, as a person would say them. */
+const ORIENTATIONS: Record<number, string> = {
+  1: 'Upright',
+  2: 'Mirrored',
+  3: 'Rotated 180°',
+  4: 'Mirrored, rotated 180°',
+  5: 'Mirrored, rotated 90° counter-clockwise',
+  6: 'Rotated 90° clockwise',
+  7: 'Mirrored, rotated 90° clockwise',
+  8: 'Rotated 90° counter-clockwise',
+};
+
+function describeOrientation(facts: Partial<ImageFacts>): string | null {
+  if (facts.orientation === undefined) return null;
+  const name = ORIENTATIONS[facts.orientation] ?? `EXIF ${facts.orientation}`;
+  return facts.orientationApplied ? `${name} (EXIF ${facts.orientation}, applied to derivatives)` : name;
+}
+
+function describeCamera(facts: Partial<ImageFacts>): string | null {
+  const camera = facts.camera;
+  if (!camera) return null;
+  // Many makers repeat the make in the model ("Canon" / "Canon EOS R5"): say it once.
+  const model = camera.model && camera.make && camera.model.startsWith(camera.make) ? camera.model : [camera.make, camera.model].filter(Boolean).join(' ');
+  return [model, camera.lens].filter(Boolean).join(' · ') || null;
+}
+
+/** The original's facts: what it really is (sniffed, not declared), its size and fingerprint, and its EXIF story. */
+export function MetadataList({ asset }: { asset: AssetView }) {
+  const facts: Partial<ImageFacts> = asset.metadata ?? {};
+  const rows: Array<[string, string | null]> = [
+    ['Format', asset.format ? `${asset.format.toUpperCase()}${asset.mimeType ? ` (${asset.mimeType})` : ''}` : null],
+    ['Dimensions', formatDimensions(asset.width, asset.height)],
+    ['File size', asset.sizeBytes === null ? null : `${formatBytes(asset.sizeBytes)} (${asset.sizeBytes.toLocaleString('en-US')} bytes)`],
+    ['Orientation', describeOrientation(facts)],
+    ['Colour space', facts.colourSpace ? `${facts.colourSpace}${facts.iccProfile ? ' with ICC profile' : ''}` : null],
+    ['Bit depth', facts.bitDepth ?? null],
+    ['Camera', describeCamera(facts)],
+    ['Captured', facts.capturedAt ? formatDateTime(facts.capturedAt) : null],
+    ['Uploaded', formatDateTime(asset.createdAt)],
+    ['SHA-256', asset.sha256],
+  ];
+  return (
+    <dl className="grid grid-cols-[8rem_1fr] gap-x-4 gap-y-2 text-sm">
+      {rows
+        .filter((row): row is [string, string] => row[1] !== null)
+        .map(([label, value]) => (
+          <div key={label} className="contents">
+            <dt className="text-neutral-500">{label}</dt>
+            <dd className={label === 'SHA-256' ? 'break-all font-mono text-xs leading-5' : ''}>{value}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}

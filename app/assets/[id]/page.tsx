@@ -1,0 +1,94 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { z } from 'zod';
+import { AltSourceBadge } from '@/components/assets/alt-source-badge';
+import { isInProgress } from '@/components/assets/asset-state';
+import { formatDimensions } from '@/components/assets/format';
+import { RefreshWhileProcessing } from '@/components/assets/refresh-while-processing';
+import { StateBadge } from '@/components/assets/state-badge';
+import { getAsset } from '@/lib/assets';
+import { requirePage, roleAllows } from '@/lib/auth';
+import { DeleteAssetButton } from './delete-asset-button';
+import { MetadataList } from './metadata-list';
+
+export const metadata: Metadata = { title: 'Asset' };
+
+const params = z.object({ id: z.uuid() });
+
+export default async function AssetPage(props: { params: Promise<{ id: string }> }) {
+  const user = await requirePage('viewer');
+  const parsed = params.safeParse(await props.params);
+  if (!parsed.success) notFound();
+  const asset = await getAsset(parsed.data.id);
+  if (!asset) notFound();
+
+  const vision = asset.derivatives.vision;
+  const canEdit = roleAllows(user.role, 'editor');
+  const processing = isInProgress(asset.state) || asset.state === 'awaiting_upload';
+
+  return (
+    <main className="flex flex-col gap-5">
+      <RefreshWhileProcessing processing={processing} />
+      <nav aria-label="Breadcrumb" className="text-sm text-neutral-500">
+        <Link href="/" className="hover:text-neutral-900 hover:underline">
+          Library
+        </Link>{' '}
+        / <span className="text-neutral-900">{asset.filename}</span>
+      </nav>
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(20rem,2fr)]">
+        <figure className="flex min-h-80 items-center justify-center overflow-hidden rounded-xl border border-neutral-200 bg-[conic-gradient(#f5f5f5_25%,#fff_0_50%,#f5f5f5_0_75%,#fff_0)] bg-[length:24px_24px] p-4">
+          {vision ? (
+            // eslint-disable-next-line @next/next/no-img-element
+            <img
+              src={vision.url}
+              width={vision.width}
+              height={vision.height}
+              alt={asset.alt.text ?? ''}
+              decoding="async"
+              className="max-h-[75vh] w-auto max-w-full object-contain"
+            />
+          ) : (
+            <p className="text-sm text-neutral-500">{processing ? 'The preview is being made…' : 'No preview for this file.'}</p>
+          )}
+        </figure>
+
+        <div className="flex flex-col gap-5">
+          <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+            <div className="flex items-start justify-between gap-3">
+              <h1 className="min-w-0 break-words text-lg font-semibold leading-snug">{asset.filename}</h1>
+              <StateBadge state={asset.state} />
+            </div>
+            {asset.error && (
+              <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                {asset.error}
+              </p>
+            )}
+            {asset.alt.text && (
+              <p className="flex items-start gap-2 text-sm text-neutral-700">
+                {asset.alt.source && <AltSourceBadge source={asset.alt.source} />}
+                <span>{asset.alt.text}</span>
+              </p>
+            )}
+            <div className="flex flex-wrap items-center gap-2">
+              {asset.downloadUrl && (
+                <a
+                  href={asset.downloadUrl}
+                  className="rounded-md bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white shadow-sm hover:bg-neutral-700"
+                >
+                  Download original{asset.width && asset.height ? ` (${formatDimensions(asset.width, asset.height)})` : ''}
+                </a>
+              )}
+              {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} />}
+            </div>
+          </section>
+
+          <section className="rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+            <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-neutral-500">Details</h2>
+            <MetadataList asset={asset} />
+          </section>
+        </div>
+      </div>
+    </main>
+  );
+}

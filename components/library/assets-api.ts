@@ -1,0 +1,21 @@
+import type { AssetPage, AssetView } from '@/lib/assets';
+
+/** The browser's side of GET /api/assets and GET /api/assets/:id (cookie-authenticated). */
+
+export const PAGE_SIZE = 48;
+
+export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal): Promise<AssetPage> {
+  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+  if (cursor) query.set('cursor', cursor);
+  const response = await fetch(`/api/assets?${query}`, { signal, cache: 'no-store' });
+  if (!response.ok) throw new Error(`Could not load assets (HTTP ${response.status}).`);
+  return (await response.json()) as AssetPage;
+}
+
+/** The asset, or null when it no longer exists (deleted meanwhile). */
+export async function fetchAsset(id: string, signal?: AbortSignal): Promise<AssetView | null> {
+  const response = await fetch(`/api/assets/${id}`, { signal, cache: 'no-store' });
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`Could not load asset (HTTP ${response.status}).`);
+  return (await response.json()) as AssetView;
+}

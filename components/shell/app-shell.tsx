@@ -1,0 +1,43 @@
+import Link from 'next/link';
+import { SignOutButton } from '@/components/auth/sign-out-button';
+import { roleAllows, type Role } from '@/lib/auth';
+import { NavLink } from './nav-link';
+
+export interface ShellUser {
+  name: string;
+  role: Role;
+}
+
+/** The frame around every signed-in page: brand, sections the user's role may open, who is signed in. */
+export function AppShell({ user, children }: { user: ShellUser; children: React.ReactNode }) {
+  const canUpload = roleAllows(user.role, 'editor');
+  const canAdmin = roleAllows(user.role, 'admin');
+  return (
+    <div className="flex min-h-screen flex-col">
+      <header className="sticky top-0 z-20 border-b border-neutral-200 bg-white/95 backdrop-blur">
+        <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
+          <Link href="/" className="flex items-center gap-2 text-base font-semibold tracking-tight">
+            <span aria-hidden className="inline-block h-5 w-5 rounded-full border-[3px] border-neutral-900" />
+            Loupe
+          </Link>
+          <nav aria-label="Main" className="flex items-center gap-1">
+            <NavLink href="/" matches={['/assets']}>
+              Library
+            </NavLink>
+            {canUpload && <NavLink href="/upload">Upload</NavLink>}
+            <NavLink href="/search">Search</NavLink>
+            {canAdmin && <NavLink href="/admin/users" matches={['/admin']}>Admin</NavLink>}
+          </nav>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="hidden text-neutral-600 sm:inline">
+              <span className="font-medium text-neutral-900">{user.name}</span>
+              <span className="ml-1.5 rounded bg-neutral-100 px-1.5 py-0.5 text-xs capitalize text-neutral-600">{user.role}</span>
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <div className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">{children}</div>
+    </div>
+  );
+}

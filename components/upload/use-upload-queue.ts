@@ -1,0 +1,95 @@
+'use client';
+
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { completeUpload, createUpload, putFile, sha256Hex } from './upload-protocol';
+
+/** Files uploading at once: enough to keep the pipe full, few enough not to starve each other or the server. */
+export const UPLOAD_CONCURRENCY = 3;
+
+export type UploadStatus = 'queued' | 'hashing' | 'uploading' | 'finishing' | 'stored' | 'duplicate' | 'rejected' | 'failed';
+
+export interface UploadItem {
+  key: string;
+  file: File;
+  status: UploadStatus;
+  /** 0 to 1, bytes sent to storage. */
+  progress: number;
+  message?: string;
+  assetId?: string;
+  duplicateOf?: string;
+}
+
+type Patch = Partial<Omit<UploadItem, 'key' | 'file'>>;
+
+export const ACTIVE_STATUSES: ReadonlySet<UploadStatus> = new Set(['hashing', 'uploading', 'finishing']);
+
+/**
+ * A queue of files, each taken through hash → create → PUT → complete, at most UPLOAD_CONCURRENCY at a time.
+ * A failed file goes back to the queue on `retry` without touching the others.
+ */
+export function useUploadQueue() {
+  const [items, setItems] = useState<UploadItem[]>([]);
+  const running = useRef(new Set<string>());
+  const nextKey = useRef(0);
+  const lifetime = useRef<AbortController | null>(null);
+
+  useEffect(() => {
+    lifetime.current = new AbortController();
+    return () => lifetime.current?.abort();
+  }, []);
+
+  const update = useCallback((key: string, patch: Patch) => {
+    setItems((current) => current.map((item) => (item.key === key ? { ...item, ...patch } : item)));
+  }, []);
+
+  const run = useCallback(
+    async (item: UploadItem, signal: AbortSignal): Promise<Patch> => {
+      update(item.key, { status: 'hashing', progress: 0, message: undefined });
+      const sha256 = await sha256Hex(item.file).catch(() => null);
+      const created = await createUpload(item.file, sha256, signal);
+      if (!created.ok) return { status: created.kind, message: created.message };
+      if (created.value.kind === 'duplicate') return { status: 'duplicate', duplicateOf: created.value.duplicateOf, progress: 1 };
+
+      const { assetId, upload } = created.value;
+      update(item.key, { status: 'uploading', assetId });
+      const put = await putFile(item.file, upload, (progress) => update(item.key, { progress }), signal);
+      if (!put.ok) return { status: put.kind, message: put.message };
+
+      update(item.key, { status: 'finishing' });
+      const completed = await completeUpload(assetId, signal);
+      if (!completed.ok) return { status: completed.kind, message: completed.message };
+      return completed.value.kind === 'duplicate'
+        ? { status: 'duplicate', duplicateOf: completed.value.duplicateOf }
+        : { status: 'stored' };
+    },
+    [update],
+  );
+
+  useEffect(() => {
+    const signal = lifetime.current?.signal;
+    if (!signal || signal.aborted) return;
+    const free = UPLOAD_CONCURRENCY - running.current.size;
+    const next = items.filter((item) => item.status === 'queued' && !running.current.has(item.key)).slice(0, Math.max(0, free));
+    for (const item of next) {
+      running.current.add(item.key);
+      void run(item, signal).then((patch) => {
+        // Free the slot before the final update, so the effect that update triggers can start the next file.
+        running.current.delete(item.key);
+        if (!signal.aborted) update(item.key, patch);
+      });
+    }
+  }, [items, run, update]);
+
+  const addFiles = useCallback((files: Iterable<File>) => {
+    const added = Array.from(files, (file): UploadItem => ({ key: `upload-${nextKey.current++}`, file, status: 'queued', progress: 0 }));
+    if (added.length) setItems((current) => [...current, ...added]);
+  }, []);
+
+  const retry = useCallback((key: string) => update(key, { status: 'queued', progress: 0, message: undefined }), [update]);
+
+  const clearFinished = useCallback(() => {
+    setItems((current) => current.filter((item) => item.status === 'queued' || ACTIVE_STATUSES.has(item.status) || item.status === 'failed'));
+  }, []);
+
+  return { items, addFiles, retry, clearFinished };
+}

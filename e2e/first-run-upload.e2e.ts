@@ -1,0 +1,150 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
+import { launchBrowser, screenshot } from './support/browser';
+import { OWNER, setUpOwner } from './support/owner';
+import { startApp, type RunningApp } from './support/server';
+
+const PHOTO_COUNT = 30;
+
+/** The first 30 product photos by name: a stable choice across runs. */
+function productPhotos(): string[] {
+  const dir = fixturePath('products');
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.jpg'))
+    .sort()
+    .slice(0, PHOTO_COUNT)
+    .map((name) => path.join(dir, name));
+}
+
+/** Waits until every upload row has ended (no row queued or in flight) and returns each row's final status. */
+async function finishedStatuses(page: Page, expected: number): Promise<string[]> {
+  const rows = page.locator('section[aria-label="Uploads"] li[data-status]');
+  await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(expected);
+  await page.waitForFunction(
+    () => !document.querySelector('li[data-status="queued"], li[data-status="hashing"], li[data-status="uploading"], li[data-status="finishing"]'),
+    undefined,
+    { timeout: 120_000 },
+  );
+  return rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-status') ?? ''));
+}
+
+/** Records, inside the page, the most upload rows ever in flight at once. */
+async function watchConcurrency(page: Page): Promise<() => Promise<number>> {
+  await page.evaluate(() => {
+    const record = window as unknown as { maxInFlight: number };
+    record.maxInFlight = 0;
+    const count = () => document.querySelectorAll('li[data-status="hashing"], li[data-status="uploading"], li[data-status="finishing"]').length;
+    new MutationObserver(() => {
+      record.maxInFlight = Math.max(record.maxInFlight, count());
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'], childList: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { maxInFlight: number }).maxInFlight);
+}
+
+describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its library', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+  const photos = fixturesAvailable() ? productPhotos() : [];
+
+  beforeAll(async () => {
+    // Its own app, so "nobody has set up yet" holds whatever other files did to the shared one.
+    app = await startApp({ fakeGroqUrl: inject('fakeGroqUrl') });
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test('a first visitor is sent to setup and creates the owner account', async () => {
+    await page.goto(`${app.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/setup');
+    await screenshot(page, '01-setup');
+    await setUpOwner(page);
+    await page.goto(`${app.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/');
+    await expect.poll(() => page.getByText(OWNER.name).count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByText('No photos yet').count()).toBe(1);
+    await screenshot(page, '02-library-empty');
+  });
+
+  test(`uploading ${PHOTO_COUNT} product photos stores each one, a few at a time, with its own progress bar`, async () => {
+    await page.goto(`${app.url}/upload`);
+    const maxInFlight = await watchConcurrency(page);
+    await page.locator('input[type="file"]').setInputFiles(photos);
+
+    const statuses = await finishedStatuses(page, PHOTO_COUNT);
+    expect(statuses).toEqual(Array(PHOTO_COUNT).fill('stored'));
+    const bars = page.getByRole('progressbar');
+    expect(await bars.count()).toBe(PHOTO_COUNT);
+    expect(await bars.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-valuenow')))).toEqual(
+      Array(PHOTO_COUNT).fill('100'),
+    );
+    const inFlight = await maxInFlight();
+    expect(inFlight).toBeGreaterThanOrEqual(1);
+    expect(inFlight).toBeLessThanOrEqual(3);
+    await screenshot(page, '03-upload-done');
+  });
+
+  test(`the library shows ${PHOTO_COUNT} loaded thumbnails with their filenames`, async () => {
+    await page.goto(`${app.url}/`);
+    const thumbnails = page.locator('ul[aria-label="Assets"] img[data-thumbnail]');
+    // Derivatives are made in the background; the page refreshes itself until every tile has one.
+    await expect.poll(() => thumbnails.count(), { timeout: 120_000 }).toBe(PHOTO_COUNT);
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await expect
+      .poll(() => thumbnails.evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length), { timeout: 60_000 })
+      .toBe(PHOTO_COUNT);
+    for (const photo of photos) expect(await page.getByText(path.basename(photo), { exact: true }).count()).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, '04-library');
+  });
+
+  test('uploading the same photos again reports every one as a duplicate with a link to it', async () => {
+    await page.goto(`${app.url}/upload`);
+    await page.locator('input[type="file"]').setInputFiles(photos);
+    const statuses = await finishedStatuses(page, PHOTO_COUNT);
+    expect(statuses).toEqual(Array(PHOTO_COUNT).fill('duplicate'));
+    expect(await page.getByRole('link', { name: 'View existing' }).count()).toBe(PHOTO_COUNT);
+    await screenshot(page, '05-upload-duplicates');
+  });
+
+  test('a file that is not an image is rejected with the server’s reason', async () => {
+    await page.goto(`${app.url}/upload`);
+    await page.locator('input[type="file"]').setInputFiles(fixturePath('images', 'broken', 'notanimage.jpg'));
+    expect(await finishedStatuses(page, 1)).toEqual(['rejected']);
+    const status = page.locator('li[data-status="rejected"] [data-upload-status]');
+    const message = (await status.textContent()) ?? '';
+    expect(message).toMatch(/^Rejected: /);
+    expect(message.toLowerCase()).toContain('image');
+    await screenshot(page, '06-upload-rejected');
+  });
+
+  test('the asset page shows the photo, its facts and a signed download link', async () => {
+    await page.goto(`${app.url}/`);
+    await page.locator('ul[aria-label="Assets"] a').first().click();
+    await page.waitForURL(/\/assets\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('main figure img').count(), { timeout: 60_000 }).toBe(1);
+    expect(await page.getByText('SHA-256').count()).toBe(1);
+    const download = page.getByRole('link', { name: /Download original/ });
+    const href = await download.getAttribute('href');
+    expect(href).toBeTruthy();
+    const original = await page.request.get(new URL(href ?? '', app.url).toString());
+    expect(original.status()).toBe(200);
+    expect(original.headers()['content-type']).toBe('image/jpeg');
+    await screenshot(page, '07-asset');
+  });
+
+  test.skipIf(!inject('fakeGroqUrl'))('an uploaded photo gets alt text from the vision model, marked AI', async () => {
+    await page.goto(`${app.url}/`);
+    const aiBadges = page.locator('ul[aria-label="Assets"]').getByText('AI', { exact: true });
+    await expect.poll(() => aiBadges.count(), { timeout: 120_000 }).toBeGreaterThan(0);
+    await screenshot(page, '08-library-alt-text');
+  });
+});

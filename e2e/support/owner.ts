@@ -1,0 +1,31 @@
+import type { Page } from 'playwright-core';
+
+/** The first account every browser test app gets; 12+ characters as setup requires. */
+export const OWNER = { name: 'Olivia Owner', email: 'owner@loupe.test', password: 'correct horse battery staple' } as const;
+
+/** Fills in /setup (the page a fresh app sends everyone to) and waits to land signed in. */
+export async function setUpOwner(page: Page): Promise<void> {
+  await page.getByLabel('Name').fill(OWNER.name);
+  await page.getByLabel('Email').fill(OWNER.email);
+  await page.getByLabel('Password').fill(OWNER.password);
+  await page.getByRole('button', { name: 'Create owner account' }).click();
+  await page.waitForURL((url) => url.pathname !== '/setup');
+}
+
+export async function signIn(page: Page, credentials: { email: string; password: string }): Promise<void> {
+  await page.getByLabel('Email').fill(credentials.email);
+  await page.getByLabel('Password').fill(credentials.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname !== '/signin');
+}
+
+/**
+ * Signs the page in as the owner on an app that may or may not have one yet (the shared app is used by
+ * several files): sets the owner up on a fresh app, signs in otherwise.
+ */
+export async function ensureOwnerSignedIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  const pathname = new URL(page.url()).pathname;
+  if (pathname === '/setup') await setUpOwner(page);
+  else if (pathname === '/signin') await signIn(page, OWNER);
+}

@@ -1,0 +1,11 @@
+/** Values the e2e global setup hands to every browser test file (vitest's provide/inject). */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A running, built Loupe shared by test files that do not need a fresh one. */
+    baseUrl: string;
+    /** The fake Groq API the servers call for alt text, or null when there is none (no AI alt text then). */
+    fakeGroqUrl: string | null;
+  }
+}
+
+export {};
