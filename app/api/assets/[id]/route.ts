@@ -1,0 +1,20 @@
+import { deleteAsset, getAsset } from '@/lib/assets';
+import { route } from '@/lib/auth';
+import { ApiError } from '@/lib/errors';
+import { assetParams } from '../schema';
+
+export const dynamic = 'force-dynamic';
+
+const notFound = () => new ApiError('not_found', 'No such asset: it may have been deleted.');
+
+export const GET = route({ role: 'viewer', params: assetParams }, async ({ params }) => {
+  const asset = await getAsset(params.id);
+  if (!asset) throw notFound();
+  return Response.json(asset);
+});
+
+/** Removes the asset's row and every stored object (original and derivatives). */
+export const DELETE = route({ role: 'editor', params: assetParams }, async ({ params }) => {
+  if (!(await deleteAsset(params.id))) throw notFound();
+  return Response.json({ deleted: params.id });
+});

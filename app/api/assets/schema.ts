@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { MAX_PAGE_SIZE } from '@/lib/assets';
+
+export const listAssetsQuery = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+});
+
+export const assetParams = z.object({ id: z.string() });

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { route } from '@/lib/auth';
+import { ApiError } from '@/lib/errors';
+import { checkUploadTarget, receiveUpload } from '@/lib/ingest';
+import { getStorage, verifyLocalUrl, type Storage } from '@/lib/storage';
+import { contentDisposition } from '@/lib/storage/s3';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * Local storage's signed URLs. Public: the HMAC over key, operation, expiry, type and size is the check, so a
+ * URL works only for its own object, operation and lifetime.
+ */
+const params = z.object({ key: z.array(z.string()).min(1) });
+
+async function localStorageOnly(): Promise<Storage> {
+  const storage = await getStorage();
+  if (storage.driver !== 'local') throw new ApiError('not_found', 'Files are served by the storage service, not by this app.');
+  return storage;
+}
+
+async function verified(request: Request, key: string, operation: 'get' | 'put') {
+  const check = await verifyLocalUrl(key, operation, new URL(request.url).searchParams);
+  if (!check.ok) throw new ApiError(check.code, check.message);
+  return check.grant;
+}
+
+export const GET = route({ role: 'public', params }, async ({ request, params }) => {
+  const key = params.key.join('/');
+  const grant = await verified(request, key, 'get');
+  const storage = await localStorageOnly();
+  const [stream, head] = await Promise.all([storage.get(key), storage.head(key)]);
+  if (!stream || !head) throw new ApiError('not_found', 'This file no longer exists.');
+  const headers = new Headers({
+    'Content-Type': grant.contentType,
+    'Content-Length': String(head.size),
+    'X-Content-Type-Options': 'nosniff',
+    // Even a file that slipped past sniffing cannot run script in our origin.
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': key.startsWith('d/')
+      ? `private, max-age=${Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000))}, immutable`
+      : 'private, no-store',
+  });
+  if (grant.downloadName) headers.set('Content-Disposition', contentDisposition(grant.downloadName));
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: 200, headers });
+});
+
+export const PUT = route({ role: 'public', params }, async ({ request, params }) => {
+  const key = params.key.join('/');
+  const grant = await verified(request, key, 'put');
+  const storage = await localStorageOnly();
+  const size = grant.size ?? 0;
+  const contentType = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+  if (contentType !== grant.contentType) {
+    throw new ApiError('bad_request', `Send the file with Content-Type: ${grant.contentType}, as the upload URL was issued for.`);
+  }
+  const declaredLength = request.headers.get('content-length');
+  if (declaredLength !== null && Number(declaredLength) > size) {
+    throw new ApiError('file_too_large', `The upload is larger than the ${size} bytes this URL was issued for.`);
+  }
+  const target = await checkUploadTarget(key);
+  if (!target.ok) throw new ApiError(target.code, target.message);
+  if (!request.body) throw new ApiError('size_mismatch', `The upload is empty; this URL expects ${size} bytes.`);
+  const received = await receiveUpload(storage, key, request.body, size, grant.contentType);
+  if (!received.ok) throw new ApiError(received.code, received.message);
+  return new Response(null, { status: 200 });
+});

@@ -1,0 +1,40 @@
+import { after } from 'next/server';
+import { isUuid } from '@/lib/assets';
+import { route } from '@/lib/auth';
+import { ApiError } from '@/lib/errors';
+import { completeUpload } from '@/lib/ingest';
+import { runPipeline } from '@/lib/pipeline';
+import { uploadParams } from '../../schema';
+
+export const dynamic = 'force-dynamic';
+
+/** The bytes are in storage: verify them, answer 202 at once, and process in the background. */
+export const POST = route({ role: 'editor', params: uploadParams }, async ({ params }) => {
+  if (!isUuid(params.id)) throw new ApiError('not_found', 'No such upload.');
+  const result = await completeUpload(params.id);
+  switch (result.kind) {
+    case 'not_found':
+      throw new ApiError('not_found', 'No such upload: it may have been removed as a duplicate or expired.');
+    case 'already_completed':
+      throw new ApiError(
+        'already_completed',
+        result.state === 'awaiting_upload' ? 'This upload is being completed by another request.' : `This upload was already completed (state: ${result.state}).`,
+      );
+    case 'upload_missing':
+      throw new ApiError('upload_missing', 'No file has arrived for this upload yet: PUT the file to the upload URL first, then complete it.');
+    case 'rejected':
+      throw new ApiError(result.code, result.message);
+    case 'duplicate':
+      return Response.json({ duplicateOf: result.duplicateOf }, { status: 200 });
+    case 'stored':
+      after(async () => {
+        try {
+          await runPipeline(result.asset.id);
+        } catch (error) {
+          // The sweeper (npm run process -- --pending) finishes whatever this left.
+          console.error(`[loupe] background processing of asset ${result.asset.id} failed:`, error);
+        }
+      });
+      return Response.json({ assetId: result.asset.id, state: result.asset.state }, { status: 202 });
+  }
+});

@@ -1,0 +1,23 @@
+import { route } from '@/lib/auth';
+import { config } from '@/lib/config';
+import { ApiError } from '@/lib/errors';
+import { createUpload } from '@/lib/ingest';
+import { createUploadBody } from './schema';
+
+export const dynamic = 'force-dynamic';
+
+/** Starts an upload: 201 with where to PUT the bytes, or 200 {duplicateOf} when they are already stored. */
+export const POST = route({ role: 'editor', body: createUploadBody }, async ({ request, body, caller }) => {
+  const result = await createUpload(body, caller?.userId ?? null);
+  switch (result.kind) {
+    case 'rejected':
+      throw new ApiError(result.code, result.message);
+    case 'duplicate':
+      return Response.json({ duplicateOf: result.duplicateOf }, { status: 200 });
+    case 'created': {
+      // Local storage hands out a path on this app; scripts need it absolute.
+      const url = new URL(result.upload.url, config().appUrl ?? request.url).toString();
+      return Response.json({ assetId: result.assetId, upload: { ...result.upload, url } }, { status: 201 });
+    }
+  }
+});

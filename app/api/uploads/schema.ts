@@ -1,0 +1,12 @@
+import { z } from 'zod';
+
+/** POST /api/uploads. Limits and policy (size, type, filename) are checked by lib/ingest with specific codes. */
+export const createUploadBody = z.object({
+  filename: z.string().min(1).max(1024),
+  contentType: z.string().max(255).default(''),
+  size: z.number().int().min(0),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the SHA-256 of the file as 64 hex characters'),
+  tags: z.array(z.string().max(64)).max(50).optional(),
+});
+
+export const uploadParams = z.object({ id: z.string() });

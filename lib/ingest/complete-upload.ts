@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { assets, type Asset } from '@/db/schema';
+import { getStorage } from '@/lib/storage';
+import { SVG_REFUSED } from './content-types';
+import { digestStream } from './hash';
+import { SNIFF_BYTES, sniffImageType } from './sniff';
+import { isUniqueViolation } from './unique-violation';
+
+/** How long one completion may hold the asset before another request may try again (hashing 100 MB from S3). */
+const VERIFY_LEASE_SECONDS = 120;
+
+export type RejectedUpload = {
+  kind: 'rejected';
+  code: 'empty_file' | 'size_mismatch' | 'not_an_image' | 'svg_refused' | 'hash_mismatch';
+  message: string;
+};
+
+export type CompleteUploadResult =
+  | { kind: 'stored'; asset: Asset }
+  | { kind: 'duplicate'; duplicateOf: string }
+  | { kind: 'not_found' }
+  | { kind: 'already_completed'; state: Asset['state'] }
+  | { kind: 'upload_missing' }
+  | RejectedUpload;
+
+/**
+ * Step 2 of an upload: the browser says it has PUT the bytes; check what is really stored (presence, size,
+ * type sniffed from the bytes, SHA-256) before the asset counts as stored. A rejected upload loses its object
+ * and is marked `failed_upload` with the reason; bytes identical to a stored asset (two people uploading the
+ * same photo at once) are removed along with their row, and the caller is pointed at the survivor.
+ */
+export async function completeUpload(assetId: string): Promise<CompleteUploadResult> {
+  const db = await getDb();
+  const claimToken = randomUUID();
+  const [asset] = await db
+    .update(assets)
+    .set({ claimToken, claimedUntil: sql`now() + make_interval(secs => ${VERIFY_LEASE_SECONDS})` })
+    .where(
+      and(
+        eq(assets.id, assetId),
+        eq(assets.state, 'awaiting_upload'),
+        or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`)),
+      ),
+    )
+    .returning();
+  if (!asset) {
+    const [current] = await db.select({ state: assets.state }).from(assets).where(eq(assets.id, assetId));
+    if (!current) return { kind: 'not_found' };
+    return { kind: 'already_completed', state: current.state };
+  }
+
+  const holdsClaim = and(eq(assets.id, assetId), eq(assets.claimToken, claimToken));
+  const release = () => db.update(assets).set({ claimToken: null, claimedUntil: null }).where(holdsClaim);
+  try {
+    const verdict = await verifyStoredObject(asset);
+    if (verdict.kind === 'upload_missing') {
+      await release();
+      return verdict;
+    }
+    const storage = await getStorage();
+    if (verdict.kind === 'rejected') {
+      await storage.delete(asset.originalKey);
+      await db
+        .update(assets)
+        .set({ state: 'failed_upload', errorCode: verdict.code, error: verdict.message, claimToken: null, claimedUntil: null, updatedAt: sql`now()` })
+        .where(holdsClaim);
+      return verdict;
+    }
+    try {
+      const [stored] = await db
+        .update(assets)
+        .set({
+          state: 'stored',
+          sha256: verdict.sha256,
+          sizeBytes: verdict.size,
+          mimeType: verdict.mimeType,
+          format: verdict.format,
+          claimToken: null,
+          claimedUntil: null,
+          updatedAt: sql`now()`,
+        })
+        .where(holdsClaim)
+        .returning();
+      return { kind: 'stored', asset: stored };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const [original] = await db.select({ id: assets.id }).from(assets).where(eq(assets.sha256, verdict.sha256));
+      await storage.delete(asset.originalKey);
+      await db.delete(assets).where(holdsClaim);
+      return { kind: 'duplicate', duplicateOf: original.id };
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+type Verdict =
+  | { kind: 'upload_missing' }
+  | RejectedUpload
+  | { kind: 'verified'; sha256: string; size: number; mimeType: string; format: string };
+
+async function verifyStoredObject(asset: Asset): Promise<Verdict> {
+  const storage = await getStorage();
+  const head = await storage.head(asset.originalKey);
+  if (!head) return { kind: 'upload_missing' };
+  if (head.size === 0) return reject('empty_file', `${asset.filename} arrived empty (0 bytes): upload it again.`);
+  if (head.size !== asset.declaredSize) {
+    return reject('size_mismatch', `${asset.filename} arrived with ${head.size} bytes, not the ${asset.declaredSize} declared: upload it again.`);
+  }
+  const stream = await storage.get(asset.originalKey);
+  if (!stream) return { kind: 'upload_missing' };
+  const digest = await digestStream(stream, SNIFF_BYTES);
+  const sniffed = await sniffImageType(digest.head);
+  if (sniffed.kind === 'empty') return reject('empty_file', `${asset.filename} arrived empty (0 bytes): upload it again.`);
+  if (sniffed.kind === 'svg') return reject('svg_refused', SVG_REFUSED);
+  if (sniffed.kind === 'not_an_image') {
+    const what = sniffed.detected ? `a ${sniffed.detected} file` : 'not an image';
+    return reject('not_an_image', `${asset.filename} is ${what}, whatever its name says: upload a photo (JPEG, PNG, WebP, AVIF, GIF, TIFF or HEIC).`);
+  }
+  if (digest.size !== asset.declaredSize) {
+    return reject('size_mismatch', `${asset.filename} arrived with ${digest.size} bytes, not the ${asset.declaredSize} declared: upload it again.`);
+  }
+  if (digest.sha256 !== asset.declaredSha256) {
+    return reject('hash_mismatch', `${asset.filename} arrived with different bytes than announced (SHA-256 mismatch): it was changed or damaged in transit; upload it again.`);
+  }
+  return { kind: 'verified', sha256: digest.sha256, size: digest.size, mimeType: sniffed.mimeType, format: sniffed.format };
+}
+
+function reject(code: RejectedUpload['code'], message: string): RejectedUpload {
+  return { kind: 'rejected', code, message };
+}

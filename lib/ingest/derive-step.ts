@@ -1,0 +1,60 @@
+import type { Readable } from 'node:stream';
+import { and, eq } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { assets } from '@/db/schema';
+import { config } from '@/lib/config';
+import type { Step } from '@/lib/pipeline/step';
+import { derivativeKey, getStorage } from '@/lib/storage';
+import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
+
+/**
+ * The derive step: original → WebP derivatives in the same storage, plus dimensions and metadata on the row.
+ * A file that cannot be processed fails for good with its reason and keeps its original for download.
+ */
+export const deriveStep: Step = async ({ asset, claimToken }) => {
+  const storage = await getStorage();
+  const stream = await storage.get(asset.originalKey);
+  if (!stream) {
+    return { ok: false, code: 'upload_missing', message: 'The original file is missing from storage, so no thumbnail can be made. Upload it again.' };
+  }
+  const { upload, vision } = config();
+  const result = await makeDerivatives(await readAll(stream), { maxInputPixels: upload.maxInputPixels, sniffedFormat: asset.format });
+  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+
+  const derivatives: NonNullable<typeof asset.derivatives> = {};
+  for (const kind of DERIVATIVE_KINDS) {
+    const output = result.outputs[kind];
+    const key = derivativeKey(asset.derivativePrefix, kind);
+    await storage.put(key, output.data, { contentType: 'image/webp' });
+    derivatives[kind] = { key, width: output.width, height: output.height, bytes: output.data.length };
+  }
+  const { facts } = result;
+  // Icons and tracking pixels carry no content to describe: the describe step gives them alt="".
+  const tiny = facts.width < vision.minImagePx && facts.height < vision.minImagePx;
+  const db = await getDb();
+  const written = await db
+    .update(assets)
+    .set({ width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts }, derivatives, decorative: asset.decorative || tiny })
+    .where(and(eq(assets.id, asset.id), eq(assets.claimToken, claimToken)))
+    .returning({ id: assets.id });
+  if (written.length === 0) {
+    await removeIfAssetDeleted(asset.id, Object.values(derivatives).map((d) => d.key));
+    return { ok: false, code: 'claim_lost', message: 'Another worker took over this asset, or it was deleted.' };
+  }
+  return { ok: true };
+};
+
+/** An asset deleted mid-derive must not leave our freshly written derivatives behind. */
+async function removeIfAssetDeleted(assetId: string, keys: string[]): Promise<void> {
+  const db = await getDb();
+  const [stillThere] = await db.select({ id: assets.id }).from(assets).where(eq(assets.id, assetId));
+  if (stillThere) return;
+  const storage = await getStorage();
+  await Promise.all(keys.map((key) => storage.delete(key)));
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
