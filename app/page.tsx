@@ -10,6 +10,8 @@ export const metadata: Metadata = { title: 'Library' };
 export default async function LibraryPage() {
   const user = await requirePage('viewer');
   const firstPage = await listAssets({ limit: PAGE_SIZE });
+  // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
+  if (!firstPage.ok) throw new Error(firstPage.message);
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
@@ -24,7 +26,7 @@ export default async function LibraryPage() {
           </Link>
         )}
       </div>
-      <LibraryGrid initial={firstPage} canUpload={canUpload} />
+      <LibraryGrid initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }} canUpload={canUpload} />
     </main>
   );
 }

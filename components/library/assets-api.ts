@@ -1,15 +1,21 @@
-import type { AssetPage, AssetView } from '@/lib/assets';
+import type { AssetView } from '@/lib/assets';
 
 /** The browser's side of GET /api/assets and GET /api/assets/:id (cookie-authenticated). */
 
+/** One page of the library, newest first, as GET /api/assets answers it. */
+export interface AssetListPage {
+  items: AssetView[];
+  nextCursor: string | null;
+}
+
 export const PAGE_SIZE = 48;
 
-export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal): Promise<AssetPage> {
+export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal): Promise<AssetListPage> {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (cursor) query.set('cursor', cursor);
   const response = await fetch(`/api/assets?${query}`, { signal, cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not load assets (HTTP ${response.status}).`);
-  return (await response.json()) as AssetPage;
+  return (await response.json()) as AssetListPage;
 }
 
 /** The asset, or null when it no longer exists (deleted meanwhile). */

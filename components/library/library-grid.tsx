@@ -2,10 +2,10 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AssetPage, AssetView } from '@/lib/assets';
+import type { AssetView } from '@/lib/assets';
 import { isInProgress } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
-import { fetchAsset, fetchAssetPage } from './assets-api';
+import { fetchAsset, fetchAssetPage, type AssetListPage } from './assets-api';
 import { appendPage, mergeAssets } from './merge-assets';
 import { usePollWhile } from '@/components/assets/use-poll-while';
 
@@ -16,8 +16,8 @@ const MAX_SINGLE_REFRESHES = 12;
  * The library: newest first, the next page loads when the end of the grid scrolls into view (or on "Load
  * more"), and assets still being processed refresh themselves.
  */
-export function LibraryGrid({ initial, canUpload }: { initial: AssetPage; canUpload: boolean }) {
-  const [assets, setAssets] = useState<AssetView[]>(initial.assets);
+export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; canUpload: boolean }) {
+  const [assets, setAssets] = useState<AssetView[]>(initial.items);
   const [nextCursor, setNextCursor] = useState<string | null>(initial.nextCursor);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -29,7 +29,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetPage; canUpl
     setLoadError(null);
     try {
       const page = await fetchAssetPage(nextCursor);
-      setAssets((current) => appendPage(current, page.assets));
+      setAssets((current) => appendPage(current, page.items));
       setNextCursor(page.nextCursor);
     } catch (error) {
       setLoadError(error instanceof Error ? error.message : 'Could not load more assets.');
@@ -51,12 +51,12 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetPage; canUpl
   const pending = assets.filter((asset) => isInProgress(asset.state) || asset.state === 'awaiting_upload');
   usePollWhile(pending.length > 0, async (signal) => {
     const head = await fetchAssetPage(null, signal);
-    const onHead = new Set(head.assets.map((asset) => asset.id));
+    const onHead = new Set(head.items.map((asset) => asset.id));
     const deeper = pending.filter((asset) => !onHead.has(asset.id)).slice(0, MAX_SINGLE_REFRESHES);
     const singles = await Promise.all(deeper.map(async (asset) => ({ id: asset.id, fresh: await fetchAsset(asset.id, signal) })));
     const removed = new Set(singles.filter((single) => single.fresh === null).map((single) => single.id));
     const found = singles.flatMap((single) => (single.fresh ? [single.fresh] : []));
-    setAssets((current) => mergeAssets(current, [...head.assets, ...found], removed));
+    setAssets((current) => mergeAssets(current, [...head.items, ...found], removed));
   });
 
   if (assets.length === 0) {

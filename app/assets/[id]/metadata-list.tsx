@@ -30,7 +30,8 @@ function describeCamera(facts: Partial<ImageFacts>): string | null {
 
 /** The original's facts: what it really is (sniffed, not declared), its size and fingerprint, and its EXIF story. */
 export function MetadataList({ asset }: { asset: AssetView }) {
-  const facts: Partial<ImageFacts> = asset.metadata ?? {};
+  // The ingest step stores ImageFacts as the asset's metadata; older or failed rows may lack some of them.
+  const facts = (asset.metadata ?? {}) as Partial<ImageFacts>;
   const rows: Array<[string, string | null]> = [
     ['Format', asset.format ? `${asset.format.toUpperCase()}${asset.mimeType ? ` (${asset.mimeType})` : ''}` : null],
     ['Dimensions', formatDimensions(asset.width, asset.height)],

@@ -61,7 +61,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
             </div>
             {asset.error && (
               <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-                {asset.error}
+                {asset.error.message}
               </p>
             )}
             {asset.alt.text && (
