@@ -1,0 +1,83 @@
+import { classifyFailure, type AbortCause } from './classify';
+import { altMessages, type ChatMessage } from './prompt';
+import type { AltResult, DescribeInput, TokenUsage, VisionProvider } from './types';
+
+/**
+ * The describe() both providers share: groq-sdk and the openai client speak the same chat-completions
+ * protocol, so a provider module only says how to make the one HTTP call. This owns the timeout (an
+ * AbortSignal, plus a race so even a client that ignored the signal cannot hang us), the response parsing and
+ * the failure classification.
+ */
+
+export interface ChatRequest {
+  model: string;
+  messages: ChatMessage[];
+  temperature: number;
+  max_tokens: number;
+}
+
+/** One chat-completions call with the SDK's own retries off; resolves to the parsed JSON body. */
+export type CreateCompletion = (request: ChatRequest, signal: AbortSignal) => Promise<unknown>;
+
+export interface ChatProviderSettings {
+  name: string;
+  model: string;
+  temperature: number;
+  maxTokens: number;
+  timeoutMs: number;
+  maxRetryWaitMs: number;
+}
+
+export function chatVisionProvider(settings: ChatProviderSettings, create: CreateCompletion): VisionProvider {
+  return {
+    name: settings.name,
+    model: settings.model,
+    describe: (input) => describeOnce(settings, create, input),
+  };
+}
+
+async function describeOnce(settings: ChatProviderSettings, create: CreateCompletion, input: DescribeInput): Promise<AltResult> {
+  const timeout = AbortSignal.timeout(settings.timeoutMs);
+  const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
+  const abortCause = (): AbortCause => (timeout.aborted ? 'timeout' : input.signal?.aborted ? 'cancelled' : null);
+  const classify = (error: unknown) =>
+    classifyFailure(error, { abort: abortCause(), timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs });
+  const started = performance.now();
+  const request: ChatRequest = {
+    model: settings.model,
+    messages: altMessages(input.image, input.context),
+    temperature: settings.temperature,
+    max_tokens: settings.maxTokens,
+  };
+  const call = create(request, signal).then(
+    (body) => parseCompletion(body, Math.round(performance.now() - started)),
+    (error: unknown) => classify(error),
+  );
+  const aborted = new Promise<AltResult>((resolve) => {
+    const settle = () => resolve(classify(signal.reason));
+    if (signal.aborted) settle();
+    else signal.addEventListener('abort', settle, { once: true });
+  });
+  const result = await Promise.race([call, aborted]);
+  return { ...result, latencyMs: Math.round(performance.now() - started) };
+}
+
+interface CompletionShape {
+  choices?: Array<{ message?: { content?: unknown } }>;
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+}
+
+function parseCompletion(body: unknown, latencyMs: number): AltResult {
+  if (!body || typeof body !== 'object') return { ok: false, kind: 'server_error', message: 'malformed response: not a JSON object' };
+  const completion = body as CompletionShape;
+  if (!Array.isArray(completion.choices) || completion.choices.length === 0) {
+    return { ok: false, kind: 'server_error', message: 'the provider answered with no choices' };
+  }
+  const content = completion.choices[0]?.message?.content;
+  return { ok: true, text: typeof content === 'string' ? content : '', usage: usageOf(completion), latencyMs };
+}
+
+function usageOf(completion: CompletionShape): TokenUsage {
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+  return { inputTokens: count(completion.usage?.prompt_tokens), outputTokens: count(completion.usage?.completion_tokens) };
+}

@@ -1,0 +1,405 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import sharp from 'sharp';
+
+/**
+ * A faithful local fake of Groq's OpenAI-compatible chat-completions API, for tests (through the real groq-sdk
+ * or openai client) and as a standalone server for the e2e harness. It answers POST
+ * /openai/v1/chat/completions with Groq's response shape, usage fields and x-ratelimit-* headers, checks the
+ * API key, and enforces Groq's image limits (base64 bodies over 4 MB: 413; images over 33 megapixels or URL
+ * images over 20 MB: 400). Each request takes the next scripted reply, or the default behaviour when none is
+ * queued: "describe", a plausible one-sentence product description built from the catalogue data and the
+ * image's dominant colour.
+ */
+
+export const FAKE_GROQ_PATH = '/openai/v1/chat/completions';
+export const GROQ_MAX_PIXELS = 33_177_600;
+export const GROQ_MAX_BASE64_BYTES = 4 * 1024 * 1024;
+export const GROQ_MAX_URL_IMAGE_BYTES = 20 * 1024 * 1024;
+
+export type FakeReply =
+  /** A plausible product sentence from the catalogue data and the image (the default). */
+  | { kind: 'describe' }
+  /** 200 with this message content (null: a message without content). */
+  | { kind: 'text'; content: string | null; promptTokens?: number; completionTokens?: number }
+  /**
+   * 429 in Groq's shape. `wait` goes into the message ("Please try again in 5.289s"), `retryAfter` into the
+   * header (omit for the whole seconds rounded up, null for no header); `window: 'day'` is a daily quota.
+   */
+  | { kind: 'rate_limit'; wait?: string | null; retryAfter?: string | null; limit?: 'tokens' | 'requests'; window?: 'minute' | 'day'; code?: string }
+  /** Any status with Groq's error body (5xx, 413, 401, ...). */
+  | { kind: 'status'; status: number; message?: string; type?: string; code?: string }
+  /** Accepts the request and never answers. */
+  | { kind: 'hang' }
+  /** 200 with a JSON content type and a truncated body. */
+  | { kind: 'malformed' }
+  /** 200 with `choices: []`. */
+  | { kind: 'empty_choices' }
+  /** Waits for `until` (e.g. a test's signal) before answering with `then`. */
+  | { kind: 'held'; until: Promise<void>; then: FakeReply };
+
+export interface RecordedRequest {
+  path: string;
+  authorization: string | undefined;
+  body: ChatBody | null;
+  /** The text parts of the user message (catalogue data and request). */
+  userText: string;
+  image: { transport: 'base64' | 'url'; bytes: number } | null;
+}
+
+export interface FakeGroq {
+  /** The base URL for GROQ_BASE_URL / groq-sdk's baseURL (e.g. http://127.0.0.1:41234). */
+  url: string;
+  /** The base URL for OpenAI-compatible clients (…/openai/v1). */
+  openaiBaseUrl: string;
+  apiKey: string;
+  requests: RecordedRequest[];
+  /** Queues replies, consumed one per accepted request in order (a request then refused for its image still takes one). */
+  script(...replies: FakeReply[]): void;
+  /** What requests get once the script is empty. */
+  setDefault(reply: FakeReply): void;
+  /** Clears the script, the request log and the default. */
+  reset(): void;
+  /** Resolves once `count` requests have arrived in total. */
+  waitForRequests(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface ChatBody {
+  model?: unknown;
+  messages?: Array<{ role?: unknown; content?: unknown }>;
+}
+
+interface ParsedImage {
+  transport: 'base64' | 'url';
+  url: string;
+}
+
+const RATE_LIMITS = { requests: 1000, tokens: 15_000 };
+
+export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string } = {}): Promise<FakeGroq> {
+  const apiKey = options.apiKey ?? 'gsk_fake_test_key';
+  const queue: FakeReply[] = [];
+  let fallback: FakeReply = { kind: 'describe' };
+  const requests: RecordedRequest[] = [];
+  const waiters: Array<{ count: number; resolve: () => void }> = [];
+  const sockets = new Set<Socket>();
+
+  const server = http.createServer((req, res) => {
+    void handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendError(res, 500, String(error), 'internal_server_error');
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '').split('?')[0];
+    const body = parseJson(raw);
+    const image = body ? findImage(body) : null;
+    const recorded: RecordedRequest = {
+      path,
+      authorization: req.headers.authorization,
+      body,
+      userText: body ? userText(body) : '',
+      image: image ? { transport: image.transport, bytes: image.transport === 'base64' ? base64Bytes(image.url) : 0 } : null,
+    };
+    requests.push(recorded);
+    for (const waiter of waiters.filter((w) => requests.length >= w.count)) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+
+    if (req.method !== 'POST' || path !== FAKE_GROQ_PATH) {
+      return sendError(res, 404, 'Unknown request URL. Please check the URL for typos.', 'invalid_request_error', 'unknown_url');
+    }
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      return sendError(res, 401, 'Invalid API Key', 'invalid_request_error', 'invalid_api_key');
+    }
+    if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+      return sendError(res, 400, "'model' and 'messages' are required properties", 'invalid_request_error');
+    }
+    // Taken before the image check awaits, so a request a test has already abandoned cannot take the next test's reply.
+    const reply = queue.shift() ?? fallback;
+    if (image) {
+      const rejection = await checkImage(image);
+      if (rejection) return sendError(res, rejection.status, rejection.message, 'invalid_request_error', rejection.code);
+    }
+    await respond(reply, res, body.model, recorded, image);
+  }
+
+  async function respond(reply: FakeReply, res: http.ServerResponse, model: string, request: RecordedRequest, image: ParsedImage | null): Promise<void> {
+    switch (reply.kind) {
+      case 'held':
+        await reply.until;
+        return respond(reply.then, res, model, request, image);
+      case 'hang':
+        return;
+      case 'malformed':
+        res.writeHead(200, { 'content-type': 'application/json', ...rateLimitHeaders() });
+        res.end('{"id":"chatcmpl-broken","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Navy');
+        return;
+      case 'empty_choices':
+        return sendJson(res, 200, completionBody(model, null, { prompt: estimateTokens(request), completion: 0 }, []));
+      case 'status':
+        return sendError(res, reply.status, reply.message ?? defaultStatusMessage(reply.status), reply.type ?? defaultStatusType(reply.status), reply.code);
+      case 'rate_limit':
+        return sendRateLimit(res, model, reply);
+      case 'text':
+        return sendJson(
+          res,
+          200,
+          completionBody(model, reply.content, {
+            prompt: reply.promptTokens ?? estimateTokens(request),
+            completion: reply.completionTokens ?? Math.ceil((reply.content ?? '').length / 4),
+          }),
+        );
+      case 'describe': {
+        const content = await describePlausibly(request.userText, image);
+        return sendJson(res, 200, completionBody(model, content, { prompt: estimateTokens(request), completion: Math.ceil(content.length / 4) }));
+      }
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url,
+    openaiBaseUrl: `${url}/openai/v1`,
+    apiKey,
+    requests,
+    script: (...replies) => queue.push(...replies),
+    setDefault: (reply) => {
+      fallback = reply;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      fallback = { kind: 'describe' };
+    },
+    waitForRequests: (count) =>
+      requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(raw: string): ChatBody | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' ? (value as ChatBody) : null;
+  } catch {
+    return null;
+  }
+}
+
+type ContentPart = { type?: unknown; text?: unknown; image_url?: { url?: unknown } };
+
+function userParts(body: ChatBody): ContentPart[] {
+  return (body.messages ?? []).filter((m) => m.role === 'user').flatMap((m) => (Array.isArray(m.content) ? (m.content as ContentPart[]) : [{ type: 'text', text: m.content }]));
+}
+
+function userText(body: ChatBody): string {
+  return userParts(body)
+    .filter((part) => part.type === 'text' && typeof part.text === 'string')
+    .map((part) => part.text as string)
+    .join('\n');
+}
+
+function findImage(body: ChatBody): ParsedImage | null {
+  const part = userParts(body).find((p) => p.type === 'image_url' && typeof p.image_url?.url === 'string');
+  if (!part) return null;
+  const url = part.image_url?.url as string;
+  return { transport: url.startsWith('data:') ? 'base64' : 'url', url };
+}
+
+function base64Bytes(dataUrl: string): number {
+  return dataUrl.length - dataUrl.indexOf(',') - 1;
+}
+
+async function imageBytes(image: ParsedImage): Promise<Buffer | { status: number; message: string; code?: string }> {
+  if (image.transport === 'base64') return Buffer.from(image.url.slice(image.url.indexOf(',') + 1), 'base64');
+  try {
+    const response = await fetch(image.url, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return { status: 400, message: `failed to retrieve media: received status code ${response.status}`, code: 'invalid_image_url' };
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length > GROQ_MAX_URL_IMAGE_BYTES) return { status: 400, message: 'Image URL content exceeds the maximum size of 20MB', code: 'image_too_large' };
+    return bytes;
+  } catch {
+    return { status: 400, message: 'failed to retrieve media from the image URL', code: 'invalid_image_url' };
+  }
+}
+
+async function checkImage(image: ParsedImage): Promise<{ status: number; message: string; code?: string } | null> {
+  if (image.transport === 'base64' && base64Bytes(image.url) > GROQ_MAX_BASE64_BYTES) {
+    return { status: 413, message: 'Request Entity Too Large: base64 encoded images are limited to 4MB', code: 'request_too_large' };
+  }
+  const bytes = await imageBytes(image);
+  if (!Buffer.isBuffer(bytes)) return bytes;
+  try {
+    const { width = 0, height = 0 } = await sharp(bytes, { limitInputPixels: false }).metadata();
+    if (width * height > GROQ_MAX_PIXELS) {
+      return { status: 400, message: `Image too large: ${width}x${height} exceeds the maximum of ${GROQ_MAX_PIXELS} pixels (33 megapixels)`, code: 'image_too_large' };
+    }
+    return null;
+  } catch {
+    return { status: 400, message: 'Invalid image data: the image could not be decoded', code: 'invalid_image' };
+  }
+}
+
+function rateLimitHeaders(remainingRequests = RATE_LIMITS.requests - 1, remainingTokens = RATE_LIMITS.tokens - 1200): Record<string, string> {
+  return {
+    'x-ratelimit-limit-requests': String(RATE_LIMITS.requests),
+    'x-ratelimit-limit-tokens': String(RATE_LIMITS.tokens),
+    'x-ratelimit-remaining-requests': String(remainingRequests),
+    'x-ratelimit-remaining-tokens': String(remainingTokens),
+    'x-ratelimit-reset-requests': '1m26.4s',
+    'x-ratelimit-reset-tokens': '4.8s',
+  };
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...rateLimitHeaders(), ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: http.ServerResponse, status: number, message: string, type: string, code?: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { error: { message, type, ...(code ? { code } : {}) } }, headers);
+}
+
+function sendRateLimit(res: http.ServerResponse, model: string, reply: Extract<FakeReply, { kind: 'rate_limit' }>): void {
+  const limit = reply.limit ?? 'tokens';
+  const window = reply.window ?? 'minute';
+  const wait = reply.wait === undefined ? '5.289s' : reply.wait;
+  const name = `${limit} per ${window} (${limit === 'tokens' ? 'T' : 'R'}P${window === 'day' ? 'D' : 'M'})`;
+  const usage = limit === 'tokens' ? 'Limit 15000, Used 11972, Requested 4351' : 'Limit 1000, Used 1000, Requested 1';
+  const retryHint = wait ? ` Please try again in ${wait}.` : '';
+  const message = `Rate limit reached for model \`${model}\` in organization \`org_fake\` service tier \`on_demand\` on ${name}: ${usage}.${retryHint} Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`;
+  const headerSeconds = reply.retryAfter === undefined ? (wait ? String(Math.ceil(goDurationSeconds(wait))) : null) : reply.retryAfter;
+  const headers = {
+    ...rateLimitHeaders(limit === 'requests' ? 0 : RATE_LIMITS.requests - 1, limit === 'tokens' ? 0 : RATE_LIMITS.tokens - 1200),
+    ...(headerSeconds !== null ? { 'retry-after': headerSeconds } : {}),
+  };
+  sendError(res, 429, message, limit, reply.code ?? 'rate_limit_exceeded', headers);
+}
+
+/** Seconds in a Go-style duration ("2m57.984s", "924ms"); only for the fake's retry-after header. */
+function goDurationSeconds(text: string): number {
+  let seconds = 0;
+  for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
+    seconds += Number(value) * { h: 3600, m: 60, s: 1, ms: 0.001 }[unit as 'h' | 'm' | 's' | 'ms'];
+  }
+  return seconds;
+}
+
+function defaultStatusMessage(status: number): string {
+  if (status === 413) return 'Request Entity Too Large';
+  if (status === 503) return 'Service Unavailable: the model is over capacity, please try again';
+  if (status >= 500) return 'Internal Server Error';
+  return `Request failed with status ${status}`;
+}
+
+function defaultStatusType(status: number): string {
+  return status >= 500 ? 'internal_server_error' : 'invalid_request_error';
+}
+
+function estimateTokens(request: RecordedRequest): number {
+  const systemChars = (request.body?.messages ?? [])
+    .filter((m) => m.role === 'system' && typeof m.content === 'string')
+    .reduce((sum, m) => sum + (m.content as string).length, 0);
+  // Llama 4 tiles images; a 1200 px derivative costs on the order of a thousand prompt tokens.
+  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? 1_100 : 0);
+}
+
+function completionBody(model: string, content: string | null, tokens: { prompt: number; completion: number }, choices?: unknown[]): unknown {
+  const id = randomBytes(12).toString('hex');
+  return {
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: choices ?? [{ index: 0, message: { role: 'assistant', content }, logprobs: null, finish_reason: 'stop' }],
+    usage: {
+      queue_time: 0.018,
+      prompt_tokens: tokens.prompt,
+      prompt_time: 0.061,
+      completion_tokens: tokens.completion,
+      completion_time: 0.052,
+      total_tokens: tokens.prompt + tokens.completion,
+      total_time: 0.113,
+    },
+    usage_breakdown: null,
+    system_fingerprint: 'fp_fake0groq',
+    x_groq: { id: `req_${id}` },
+    service_tier: 'on_demand',
+  };
+}
+
+const COLOURS: Array<[string, [number, number, number]]> = [
+  ['black', [20, 20, 20]], ['charcoal', [60, 60, 60]], ['grey', [128, 128, 128]], ['white', [240, 240, 240]],
+  ['red', [200, 30, 30]], ['burgundy', [110, 20, 40]], ['orange', [230, 120, 30]], ['yellow', [230, 210, 40]],
+  ['olive', [110, 110, 40]], ['green', [40, 150, 60]], ['teal', [30, 128, 128]], ['light blue', [130, 180, 230]],
+  ['blue', [40, 80, 200]], ['navy', [25, 35, 80]], ['purple', [120, 50, 150]], ['pink', [230, 130, 170]],
+  ['brown', [120, 75, 40]], ['tan', [200, 160, 110]], ['beige', [225, 210, 180]],
+];
+
+function nearestColour([r, g, b]: [number, number, number]): string {
+  let best = COLOURS[0];
+  let bestDistance = Infinity;
+  for (const entry of COLOURS) {
+    const [cr, cg, cb] = entry[1];
+    const distance = (r - cr) ** 2 + (g - cg) ** 2 + (b - cb) ** 2;
+    if (distance < bestDistance) [best, bestDistance] = [entry, distance];
+  }
+  return best[0];
+}
+
+async function dominantColour(image: ParsedImage | null): Promise<string | null> {
+  if (!image || image.transport !== 'base64') return null;
+  try {
+    const { dominant } = await sharp(Buffer.from(image.url.slice(image.url.indexOf(',') + 1), 'base64')).stats();
+    return nearestColour([dominant.r, dominant.g, dominant.b]);
+  } catch {
+    return null;
+  }
+}
+
+function catalogueFacts(text: string): { title?: string; tags?: string[] } {
+  const match = text.match(/<catalogue-data>\s*([\s\S]*?)\s*<\/catalogue-data>/);
+  if (!match) return {};
+  try {
+    return JSON.parse(match[1]) as { title?: string; tags?: string[] };
+  } catch {
+    return {};
+  }
+}
+
+/** Deterministic for the same request, so tests and the e2e harness can rely on what it says. */
+async function describePlausibly(userText: string, image: ParsedImage | null): Promise<string> {
+  const facts = catalogueFacts(userText);
+  const colour = (await dominantColour(image)) ?? 'neutral';
+  const product = facts.title ?? (facts.tags?.length ? `${colour} ${facts.tags[0]}` : `${colour} product`);
+  const sentence = `${product} photographed from the front on a plain studio background, with ${colour} tones throughout.`;
+  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
