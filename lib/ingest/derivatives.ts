@@ -40,7 +40,8 @@ export function makeDerivatives(input: Buffer, options: DeriveOptions): Promise<
 async function derive(input: Buffer, options: DeriveOptions): Promise<DeriveResult> {
   let metadata: Metadata;
   try {
-    metadata = await sharp(input).metadata();
+    // Header only: safe whatever the size, and needed to refuse a bomb with its real dimensions.
+    metadata = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
     return unreadable(input, options.sniffedFormat ?? null, null, error);
   }

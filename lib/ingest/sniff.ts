@@ -24,7 +24,7 @@ export async function sniffImageType(head: Buffer): Promise<Sniffed> {
   const detected = await fileTypeFromBuffer(head);
   if (detected?.mime.startsWith('image/')) return { kind: 'image', mimeType: detected.mime, format: FORMAT_NAMES[detected.ext] ?? detected.ext };
   if (isTiff(head)) return { kind: 'image', mimeType: 'image/tiff', format: 'tiff' };
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { kind: 'image', mimeType: 'image/jpeg', format: 'jpeg' };
+  if (head[0] === 0xff && head[1] === 0xd8) return { kind: 'image', mimeType: 'image/jpeg', format: 'jpeg' };
   return { kind: 'not_an_image', detected: detected?.mime ?? null };
 }
 
