@@ -46,7 +46,7 @@ export async function loadLocalEmbedder(options: LocalModelOptions): Promise<Emb
     return {
       ok: false,
       kind: 'unavailable',
-      message: `The embedding model ${options.model} could not be loaded ${where}: ${errorMessage(error)}. ` +
+      message: `The embedding model ${options.model} could not be loaded ${where}: ${errorMessage(error).replace(/\.+$/, '')}. ` +
         'Set EMBEDDING_MODEL_DIR to a local copy of the model on machines without internet.',
     };
   }
