@@ -4,6 +4,9 @@ export type { Role };
 
 const RANK: Record<Role, number> = { viewer: 1, editor: 2, admin: 3, owner: 4 };
 
+/** Every role, least to most senior (for pickers; importing this keeps the database schema out of browser bundles). */
+export const ROLES_BY_RANK = Object.keys(RANK) as Role[];
+
 /** Roles are ordered: an owner may do what an admin may, an admin what an editor may, and so on. */
 export function roleAllows(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];

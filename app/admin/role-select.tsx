@@ -1,0 +1,19 @@
+import { canGrant, ROLES_BY_RANK, type Role } from '@/lib/auth/roles';
+
+/** A role picker offering only the roles the signed-in admin may grant. */
+export function RoleSelect({ actorRole, name = 'role', defaultValue, label }: { actorRole: Role; name?: string; defaultValue?: Role; label: string }) {
+  return (
+    <select
+      name={name}
+      aria-label={label}
+      defaultValue={defaultValue ?? 'viewer'}
+      className="rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm capitalize"
+    >
+      {ROLES_BY_RANK.filter((role) => canGrant(actorRole, role)).map((role) => (
+        <option key={role} value={role}>
+          {role}
+        </option>
+      ))}
+    </select>
+  );
+}
