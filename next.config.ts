@@ -12,7 +12,11 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@huggingface/transformers', 'onnxruntime-node', 's3rver'],
   poweredByHeader: false,
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      // Served files are user content: even if a browser were talked into rendering one as a document, it runs nothing.
+      { source: '/api/files/:path*', headers: [{ key: 'Content-Security-Policy', value: "default-src 'none'; sandbox" }] },
+    ];
   },
 };
 

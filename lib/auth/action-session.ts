@@ -1,6 +1,7 @@
 import { cookies, headers } from 'next/headers';
 import { SESSION_COOKIE } from './caller';
-import { clearedSessionCookie, isSecureRequest, sessionCookie, type NewSession } from './sessions';
+import { isSecureRequest } from './secure-request';
+import { clearedSessionCookie, sessionCookie, type NewSession } from './sessions';
 
 /** Server actions set and clear the session cookie through next/headers, with the same attributes as the API. */
 export async function setSessionCookie(session: NewSession): Promise<void> {

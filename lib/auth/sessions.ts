@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { sessions } from '@/db/schema';
-import { config } from '@/lib/config';
 import { SESSION_COOKIE } from './caller';
 import { hashToken, newToken } from './secrets';
 
@@ -25,13 +24,6 @@ export async function createSession(db: Db, userId: string, now = new Date()): P
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token)));
-}
-
-/** Secure when this request came over HTTPS (directly or via a proxy's x-forwarded-proto) or APP_URL is https. */
-export function isSecureRequest(headers: Headers, url?: string): boolean {
-  if (config().appUrl?.startsWith('https:')) return true;
-  if (headers.get('x-forwarded-proto')?.split(',')[0].trim() === 'https') return true;
-  return url?.startsWith('https:') ?? false;
 }
 
 export interface SessionCookie {

@@ -4,7 +4,8 @@ import { createOwner } from '@/lib/auth/owner-setup';
 import { orThrow } from '@/lib/auth/result';
 import { setupInput } from '@/lib/auth/schemas';
 import { jsonWithCookie } from '@/lib/auth/session-response';
-import { isSecureRequest, sessionCookie } from '@/lib/auth/sessions';
+import { isSecureRequest } from '@/lib/auth/secure-request';
+import { sessionCookie } from '@/lib/auth/sessions';
 
 /** Public only while no owner exists: creates the owner and signs them in; afterwards 409 setup_complete. */
 export const POST = route({ role: 'public', body: setupInput }, async ({ request, body }) => {

@@ -4,7 +4,8 @@ import { clientAddress } from '@/lib/auth/client-address';
 import { orThrow } from '@/lib/auth/result';
 import { signInInput } from '@/lib/auth/schemas';
 import { jsonWithCookie } from '@/lib/auth/session-response';
-import { isSecureRequest, sessionCookie } from '@/lib/auth/sessions';
+import { isSecureRequest } from '@/lib/auth/secure-request';
+import { sessionCookie } from '@/lib/auth/sessions';
 import { signIn } from '@/lib/auth/signin';
 
 /** Public: email and password in, session cookie out; throttled per account and per address (429 locked_out). */

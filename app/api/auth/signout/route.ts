@@ -1,7 +1,8 @@
 import { getDb } from '@/db/client';
 import { route, SESSION_COOKIE } from '@/lib/auth';
 import { jsonWithCookie } from '@/lib/auth/session-response';
-import { clearedSessionCookie, deleteSession, isSecureRequest } from '@/lib/auth/sessions';
+import { isSecureRequest } from '@/lib/auth/secure-request';
+import { clearedSessionCookie, deleteSession } from '@/lib/auth/sessions';
 import { readCookie } from '@/lib/auth/guard';
 
 /** Public, so an already-ended session can still sign out cleanly: deletes the session row and the cookie. */
