@@ -1,0 +1,121 @@
+import type { Db } from '@/db/client';
+import type { Asset } from '@/db/schema';
+import type { Storage } from '@/lib/storage';
+import { altContextFor } from './context';
+import { generateAlt, type GenerateOutcome } from './generate';
+import { visionImageFor } from './image';
+import type { RetryOptions } from './policy';
+import { PROMPT_VERSION } from './prompt';
+import { databaseBackoff } from './provider-state';
+import { nextAltAttemptAt } from './schedule';
+import type { AltFailure, VisionProvider } from './types';
+import { findAsset, insertAltHistory, writeAiAlt, writeAltFailure, writeDecorativeAlt } from './write';
+
+export type DescribeAssetOutcome =
+  | { kind: 'written'; asset: Asset }
+  | { kind: 'decorative'; reason: string }
+  /** Nothing to do: a person wrote the text, or the model already did and nobody asked for a new one. */
+  | { kind: 'skipped'; reason: 'human_text' | 'ai_text' }
+  /** A person's edit landed while the model was working: their text stays, the model's is only history. */
+  | { kind: 'kept_human'; proposal: string }
+  | { kind: 'failed'; failure: AltFailure }
+  /** The pipeline's claim on the asset passed to another worker: nothing of ours was written to the asset. */
+  | { kind: 'claim_lost' };
+
+export interface DescribeAssetDeps extends RetryOptions {
+  db: Db;
+  storage: Storage;
+  provider: VisionProvider | null;
+  transport: 'url' | 'base64';
+  minImagePx: number;
+  log?: Pick<Console, 'warn'>;
+}
+
+export interface DescribeAssetOptions {
+  signal?: AbortSignal;
+  /** Set by the pipeline: every write is conditional on still holding this claim. */
+  claimToken?: string;
+  /** Only regeneration, which a person asks for, replaces existing AI text. */
+  replaceAi: boolean;
+}
+
+/** Writes (or declines to write) one asset's alt text, recording every attempt in its history. Never throws for expected failures. */
+export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, options: DescribeAssetOptions): Promise<DescribeAssetOutcome> {
+  const { db } = deps;
+  if (asset.altSource === 'human') return { kind: 'skipped', reason: 'human_text' };
+  if (asset.altSource === 'ai' && !options.replaceAi) return { kind: 'skipped', reason: 'ai_text' };
+
+  const decorativeReason = tinyReason(asset, deps.minImagePx) ?? (asset.decorative ? 'marked decorative' : null);
+  if (decorativeReason) {
+    const written = await writeDecorativeAlt(db, { assetId: asset.id, claimToken: options.claimToken });
+    if (written) await insertAltHistory(db, [{ assetId: asset.id, event: 'decorative', text: '', outcome: 'written', message: decorativeReason }]);
+    return written || (await stillHeld(db, asset.id, options.claimToken)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
+  }
+
+  const image = deps.provider ? await visionImageFor(asset, deps.storage, deps.transport) : null;
+  const generated: GenerateOutcome =
+    image && !image.ok
+      ? { result: image, attempts: [] }
+      : await generateAlt(deps.provider, { image: image?.image ?? '', context: altContextFor(asset), signal: options.signal }, { ...deps, backoff: databaseBackoff(db) });
+
+  const { result } = generated;
+  if (!result.ok) {
+    const written = await writeAltFailure(db, {
+      assetId: asset.id,
+      result,
+      nextAttemptAt: nextAltAttemptAt(result, asset.altAttempts + 1),
+      claimToken: options.claimToken,
+    });
+    await insertAltHistory(db, historyEntries(asset.id, deps.provider, generated, 'not_written'));
+    return written || (await stillHeld(db, asset.id, options.claimToken)) ? { kind: 'failed', failure: result } : { kind: 'claim_lost' };
+  }
+
+  const written = await writeAiAlt(db, {
+    assetId: asset.id,
+    text: result.text,
+    provider: deps.provider!.name,
+    model: deps.provider!.model,
+    promptVersion: PROMPT_VERSION,
+    replaceAi: options.replaceAi,
+    claimToken: options.claimToken,
+  });
+  if (written) {
+    await insertAltHistory(db, historyEntries(asset.id, deps.provider, generated, 'written'));
+    return { kind: 'written', asset: written };
+  }
+  await insertAltHistory(db, historyEntries(asset.id, deps.provider, generated, 'not_written'));
+  const current = await findAsset(db, asset.id);
+  if (!current || (options.claimToken && current.claimToken !== options.claimToken)) return { kind: 'claim_lost' };
+  return current.altSource === 'human' ? { kind: 'kept_human', proposal: result.text } : { kind: 'skipped', reason: 'ai_text' };
+}
+
+function tinyReason(asset: Asset, minImagePx: number): string | null {
+  if (asset.width === null || asset.height === null) return null;
+  if (asset.width >= minImagePx && asset.height >= minImagePx) return null;
+  return `image is ${asset.width}x${asset.height} px, under the ${minImagePx} px minimum`;
+}
+
+async function stillHeld(db: Db, assetId: string, claimToken: string | undefined): Promise<boolean> {
+  if (!claimToken) return true;
+  const current = await findAsset(db, assetId);
+  return current?.claimToken === claimToken;
+}
+
+/** One history row per model call (latency, tokens, outcome), or one row saying why no call was made. */
+function historyEntries(assetId: string, provider: VisionProvider | null, generated: GenerateOutcome, finalOutcome: 'written' | 'not_written') {
+  const who = { assetId, provider: provider?.name ?? null, model: provider?.model ?? null, promptVersion: provider ? PROMPT_VERSION : null };
+  if (generated.attempts.length === 0 && !generated.result.ok) {
+    return [{ ...who, event: 'failed' as const, outcome: generated.result.kind, message: generated.result.message }];
+  }
+  return generated.attempts.map((attempt) => {
+    if (!attempt.ok) {
+      return { ...who, event: 'failed' as const, outcome: attempt.kind, message: attempt.message, latencyMs: attempt.latencyMs ?? null };
+    }
+    const measured = { latencyMs: attempt.latencyMs, inputTokens: attempt.usage.inputTokens, outputTokens: attempt.usage.outputTokens };
+    if (generated.rejected) {
+      return { ...who, ...measured, event: 'gate_rejected' as const, source: 'ai' as const, text: generated.rejected.text, outcome: 'gate_rejected', message: generated.rejected.reason };
+    }
+    const text = generated.result.ok ? generated.result.text : attempt.text;
+    return { ...who, ...measured, event: 'generated' as const, source: 'ai' as const, text, outcome: finalOutcome === 'written' ? 'written' : 'not_written' };
+  });
+}

@@ -1,0 +1,129 @@
+import { asc, eq } from 'drizzle-orm';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { altHistory, assets, providerState } from '@/db/schema';
+import { resetConfig } from '@/lib/config';
+import { useTemporaryLocalStorage } from '@/lib/ingest/test-support';
+import { runPipeline } from '@/lib/pipeline';
+import { useTestDatabase } from '@/lib/testing/db';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
+import { PROMPT_VERSION } from './prompt';
+import { productJpeg, storedAsset, useFakeGroq } from './test-support';
+
+/** The describe step inside the real pipeline (derive → describe → embed), against the fake Groq API. */
+describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () => {
+  const database = useTestDatabase();
+  const files = useTemporaryLocalStorage();
+  const fake = useFakeGroq(() => database().db);
+
+  beforeAll(() => useStandInEmbeddingModel());
+
+  const history = (assetId: string) =>
+    database().db.select().from(altHistory).where(eq(altHistory.assetId, assetId)).orderBy(asc(altHistory.createdAt));
+  const reload = async (assetId: string) => (await database().db.select().from(assets).where(eq(assets.id, assetId)))[0];
+
+  it('writes gated AI alt text with provenance from the vision derivative, and the asset is embedded', async () => {
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(), {
+      filename: 'navy-canvas-backpack.jpg',
+      title: 'Navy canvas backpack',
+      tags: ['backpack', 'canvas'],
+      sku: 'BP-001',
+    });
+    const outcome = await runPipeline(asset.id);
+    expect(outcome.kind).toBe('finished');
+
+    const done = await reload(asset.id);
+    expect(done).toMatchObject({
+      state: 'embedded',
+      altSource: 'ai',
+      altStatus: 'proposed',
+      altAuthor: 'groq',
+      altModel: 'meta-llama/llama-4-scout-17b-16e-instruct',
+      altPromptVersion: PROMPT_VERSION,
+      altAttempts: 1,
+      altLastError: null,
+    });
+    expect(done.altText).toMatch(/^Navy canvas backpack photographed from the front/);
+    expect(done.version).toBeGreaterThan(asset.version);
+
+    const [request] = fake().requests;
+    expect(request.image?.transport).toBe('base64');
+    const sent = request.body?.messages?.[1]?.content as Array<{ type: string; image_url?: { url: string } }>;
+    const dataUrl = sent.find((part) => part.type === 'image_url')!.image_url!.url;
+    expect(dataUrl.startsWith('data:image/webp;base64,')).toBe(true);
+    const seen = await sharp(Buffer.from(dataUrl.split(',')[1], 'base64')).metadata();
+    // The 1200 px vision derivative, never the original.
+    expect({ format: seen.format, height: seen.height }).toEqual({ format: 'webp', height: 1200 });
+    expect(request.userText).toContain('navy-canvas-backpack.jpg');
+    expect(request.userText).toContain('"sku": "BP-001"');
+
+    const rows = await history(asset.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ event: 'generated', outcome: 'written', provider: 'groq', promptVersion: PROMPT_VERSION, text: done.altText });
+    expect(rows[0].inputTokens).toBeGreaterThan(0);
+    expect(rows[0].outputTokens).toBeGreaterThan(0);
+    expect(rows[0].latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('without a provider the asset still completes and says why it has no alt text', async () => {
+    process.env.VISION_PROVIDER = 'none';
+    resetConfig();
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(800, 800));
+    await runPipeline(asset.id);
+    const done = await reload(asset.id);
+    expect(done).toMatchObject({ state: 'embedded', altText: null, altSource: null, altLastError: 'no vision provider configured', altAttempts: 0 });
+    expect(fake().requests).toHaveLength(0);
+  });
+
+  it('a failed generation keeps alt empty, counts the attempt, schedules a retry, and embedding still happens', async () => {
+    fake().script({ kind: 'status', status: 500 }, { kind: 'status', status: 502 }, { kind: 'status', status: 503 });
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(700, 900));
+    await runPipeline(asset.id);
+    const done = await reload(asset.id);
+    expect(done).toMatchObject({ state: 'embedded', altText: null, altAttempts: 1, altLastError: expect.stringMatching(/^server_error: 503/) });
+    expect(done.altNextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
+    expect((await history(asset.id)).map((row) => [row.event, row.outcome])).toEqual([
+      ['failed', 'server_error'],
+      ['failed', 'server_error'],
+      ['failed', 'server_error'],
+    ]);
+  });
+
+  it('a gate-rejected answer is kept as a rejected proposal and never written', async () => {
+    fake().script({ kind: 'text', content: 'Sneakers, sneakers for men, best sneakers, cheap sneakers, running sneakers, white sneakers sale.' });
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(640, 640));
+    await runPipeline(asset.id);
+    const done = await reload(asset.id);
+    expect(done).toMatchObject({ state: 'embedded', altText: null, altSource: null, altLastError: 'gate_rejected: quality gate: keyword_stuffing' });
+    const [row] = await history(asset.id);
+    expect(row).toMatchObject({ event: 'gate_rejected', outcome: 'gate_rejected', message: 'keyword_stuffing', text: expect.stringContaining('best sneakers') });
+  });
+
+  it('a long 429 blocks the provider in provider_state; the next asset makes no call until then', async () => {
+    fake().script({ kind: 'rate_limit', wait: '5m29.8752s', limit: 'requests' });
+    const first = await storedAsset(database().db, files().storage, await productJpeg(600, 800));
+    await runPipeline(first.id);
+    const [state] = await database().db.select().from(providerState).where(eq(providerState.provider, 'groq'));
+    expect(state.blockedUntil!.getTime()).toBeGreaterThan(Date.now() + 5 * 60 * 1000);
+    expect(state.reason).toMatch(/^rate_limited_long/);
+
+    const second = await storedAsset(database().db, files().storage, await productJpeg(601, 800));
+    await runPipeline(second.id);
+    expect(fake().requests).toHaveLength(1);
+    const skipped = await reload(second.id);
+    expect(skipped).toMatchObject({ state: 'embedded', altText: null, altLastError: expect.stringMatching(/^rate_limited_long: groq is paused until/) });
+    expect(skipped.altNextAttemptAt!.getTime()).toBeGreaterThanOrEqual(state.blockedUntil!.getTime() - 1000);
+  });
+
+  it('tiny images and decorative assets get alt="" without a model call', async () => {
+    const tiny = await storedAsset(database().db, files().storage, await productJpeg(20, 20));
+    const decorative = await storedAsset(database().db, files().storage, await productJpeg(800, 600), { decorative: true });
+    await runPipeline(tiny.id);
+    await runPipeline(decorative.id);
+    for (const id of [tiny.id, decorative.id]) {
+      expect(await reload(id)).toMatchObject({ state: 'embedded', altText: '', altStatus: 'decorative', altSource: null });
+    }
+    expect((await history(tiny.id))[0]).toMatchObject({ event: 'decorative', message: 'image is 20x20 px, under the 32 px minimum' });
+    expect(fake().requests).toHaveLength(0);
+  });
+});
