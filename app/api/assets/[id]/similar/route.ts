@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { route } from '@/lib/auth';
+import { ApiError } from '@/lib/errors';
+import { toSearchTile, MAX_SIMILAR, similarAssets } from '@/lib/search';
+
+export const dynamic = 'force-dynamic';
+
+const params = z.object({ id: z.uuid('The asset id is not a UUID.') });
+const query = z.object({ limit: z.coerce.number().int().min(1).max(MAX_SIMILAR).default(12) });
+
+/** "More like this": the asset's nearest neighbours by meaning. */
+export const GET = route({ role: 'viewer', params, query }, async ({ params, query }) => {
+  const result = await similarAssets(await getDb(), params.id, { limit: query.limit });
+  if (!result.ok) throw new ApiError('not_found', result.message);
+  const results = await Promise.all(
+    result.hits.map(async ({ asset, similarity }) => ({ ...(await toSearchTile(asset)), similarity })),
+  );
+  return Response.json({
+    model: result.model,
+    results,
+    notice: result.notice && { code: result.notice, message: 'This asset has no vector yet: it is still being embedded.' },
+  });
+});

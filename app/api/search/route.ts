@@ -1,0 +1,24 @@
+import { getDb } from '@/db/client';
+import { route } from '@/lib/auth';
+import { ApiError } from '@/lib/errors';
+import { toSearchTile, searchAssets } from '@/lib/search';
+import { NOTICE_MESSAGES, searchQuerySchema } from './schema';
+
+export const dynamic = 'force-dynamic';
+
+/** Ranked assets for a query, with their score and the signals (exact, vector, text) that matched. */
+export const GET = route({ role: 'viewer', query: searchQuerySchema }, async ({ query }) => {
+  const { q, cursor, limit, ...filters } = query;
+  const result = await searchAssets(await getDb(), { q, cursor, limit, filters });
+  if (!result.ok) throw new ApiError(result.kind === 'bad_cursor' ? 'bad_request' : 'validation_failed', result.message);
+  const results = await Promise.all(
+    result.hits.map(async ({ asset, score, matched }) => ({ ...(await toSearchTile(asset)), score, matched })),
+  );
+  return Response.json({
+    query: { q, terms: result.terms },
+    model: result.model,
+    results,
+    nextCursor: result.nextCursor,
+    notices: result.notices.map((code) => ({ code, message: NOTICE_MESSAGES[code] })),
+  });
+});

@@ -1,0 +1,6 @@
+export { searchAssets, MAX_PAGE_SIZE, type SearchHit, type SearchNotice, type SearchResult, type Signal } from './hybrid';
+export { similarAssets, MAX_SIMILAR, type SimilarResult } from './similar';
+export { searchFiltersSchema, type SearchFilters } from './filters';
+export { MAX_QUERY_LENGTH, parseQuery } from './query-terms';
+export { toSearchTile, type SearchTile } from './thumbnails';
+export type { SearchHitAsset } from './result-row';

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '@/db/client';
+import { activeModel, dimensionsType, modelLiteral } from '@/lib/embed';
+import { filterConditions, type SearchFilters } from './filters';
+import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
+import { withVectorScan } from './vector-scan';
+
+export const MAX_SIMILAR = 50;
+
+export type SimilarResult =
+  | { ok: true; model: string | null; hits: { asset: SearchHitAsset; similarity: number }[]; notice: 'not_embedded_yet' | null }
+  | { ok: false; kind: 'not_found'; message: string };
+
+/** "More like this": the asset's nearest neighbours under the active model, itself excluded. */
+export async function similarAssets(db: Db, assetId: string, options: { limit: number; filters?: SearchFilters }): Promise<SimilarResult> {
+  const [exists] = await rows<{ id: string }>(db, sql`select id from assets a where a.id = ${assetId} and ${filterConditions({})}`);
+  if (!exists) return { ok: false, kind: 'not_found', message: 'No asset with this id (or its upload has not finished).' };
+  const model = await activeModel(db);
+  if (!model) return { ok: true, model: null, hits: [], notice: 'not_embedded_yet' };
+  const limit = Math.min(Math.max(1, options.limit), MAX_SIMILAR);
+  const type = dimensionsType(model.dimensions);
+  const [source] = await rows<{ embedded: boolean }>(db, sql`
+    select exists (select 1 from asset_embeddings where asset_id = ${assetId} and model = ${modelLiteral(model.id)}) as embedded`);
+  if (!source.embedded) return { ok: true, model: model.id, hits: [], notice: 'not_embedded_yet' };
+  const found = await withVectorScan(db, limit, (tx) =>
+    rows<ResultRow & { distance: number }>(tx, sql`
+      with source as (
+        select embedding::${type} as v from asset_embeddings where asset_id = ${assetId} and model = ${modelLiteral(model.id)}
+      )
+      select n.distance, ${sql.raw(RESULT_COLUMNS)}
+      from (
+        select e.asset_id, e.embedding::${type} <=> (select v from source) as distance
+        from asset_embeddings e join assets a on a.id = e.asset_id
+        where e.model = ${modelLiteral(model.id)} and e.asset_id <> ${assetId} and ${filterConditions(options.filters ?? {})}
+        order by e.embedding::${type} <=> (select v from source)
+        limit ${limit}
+      ) n join assets a on a.id = n.asset_id
+      order by n.distance, n.asset_id`),
+  );
+  const hits = found.map((row) => ({ asset: toHitAsset(row), similarity: 1 - Number(row.distance) }));
+  return { ok: true, model: model.id, hits, notice: null };
+}
