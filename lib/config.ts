@@ -66,6 +66,8 @@ const envSchema = z
     EMBEDDING_API_KEY: optionalString,
     EMBEDDING_DIMENSIONS: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
 
+    BENCH_DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/postgres')),
+
     BACKFILL_BATCH_SIZE: positiveInt(50),
     BACKFILL_DELAY_MS: nonNegativeNumber(1_000),
   })
@@ -149,6 +151,8 @@ function structure(env: Env) {
       dimensions: env.EMBEDDING_DIMENSIONS,
     },
     backfill: { batchSize: env.BACKFILL_BATCH_SIZE, delayMs: env.BACKFILL_DELAY_MS },
+    /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
+    benchDatabaseUrl: env.BENCH_DATABASE_URL,
   };
 }
 
