@@ -1,0 +1,161 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { assets } from '@/db/schema';
+import { makeAccount, type TestAccount } from '@/lib/auth/test-support';
+import { completeUpload, orphanedKeys, putToSignedUrl, startUpload, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/lib/ingest/test-support';
+import { useTestDatabase } from '@/lib/testing/db';
+import { advance, claimAsset, claimNextPending, release } from './claims';
+import { runPipeline } from './run';
+import { sweepPending } from './sweeper';
+
+const background = vi.hoisted(() => [] as Array<Promise<unknown> | (() => unknown)>);
+vi.mock('next/server', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('next/server')>()),
+  after: (task: Promise<unknown> | (() => unknown)) => background.push(task),
+}));
+
+/** Runs every after() task at once, as a busy server would. */
+async function drainBackgroundConcurrently(): Promise<void> {
+  const tasks = background.splice(0);
+  await Promise.all(tasks.map((task) => (typeof task === 'function' ? task() : task)));
+}
+
+/** The process was killed before after() ran: the tasks are lost. */
+function loseBackgroundTasks(): void {
+  background.length = 0;
+}
+
+const PAST_DERIVE = ['derived', 'described', 'embedded', 'failed_describe', 'failed_embed'];
+
+const database = useTestDatabase();
+const files = useTemporaryLocalStorage();
+let editor: TestAccount;
+let seed = 100;
+
+async function row(id: string) {
+  const [found] = await database().db.select().from(assets).where(eq(assets.id, id));
+  return found;
+}
+
+/** An asset whose upload completed (state `stored`) but whose processing never ran. */
+async function storedButUnprocessed(): Promise<string> {
+  const { assetId, complete } = await uploadThroughApi(editor, await testJpeg(seed++));
+  expect(complete.status).toBe(202);
+  loseBackgroundTasks();
+  return assetId;
+}
+
+beforeAll(async () => {
+  editor = await makeAccount(database().db, 'editor');
+});
+
+describe('the asset pipeline', () => {
+  it('fifty uploads completed at once all end with derivatives: nothing dropped', async () => {
+    const uploads = await Promise.all(
+      Array.from({ length: 50 }, async (_, index) => {
+        const bytes = await testJpeg(1000 + index, 1600, 1200);
+        const started = (await (await startUpload(editor, bytes, { filename: `batch-${index}.jpg` })).json()) as { assetId: string; upload: { url: string } };
+        expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
+        return started.assetId;
+      }),
+    );
+    const completions = await Promise.all(uploads.map((id) => completeUpload(editor, id)));
+    expect(completions.map((response) => response.status)).toEqual(uploads.map(() => 202));
+    expect(background).toHaveLength(50);
+    await drainBackgroundConcurrently();
+
+    const rows = await database().db.select().from(assets).where(inArray(assets.id, uploads));
+    expect(rows).toHaveLength(50);
+    for (const asset of rows) {
+      expect(PAST_DERIVE).toContain(asset.state);
+      expect(asset.derivatives).toMatchObject({ vision: { width: 1200, height: 900 }, grid: { width: 400, height: 300 } });
+      expect(asset.claimToken).toBeNull();
+    }
+    expect(await orphanedKeys(files().root)).toEqual([]);
+  });
+
+  it('a crash between steps (stored, lease expired) is completed by the sweeper', async () => {
+    const crashed = await storedButUnprocessed();
+    // A worker claimed it, then died: its token is still there, its lease ran out.
+    await database().db.update(assets).set({ claimToken: crypto.randomUUID(), claimedUntil: sql`now() - interval '1 minute'` }).where(eq(assets.id, crashed));
+    const neverStarted = await storedButUnprocessed();
+
+    const summary = await sweepPending();
+    expect(summary.finished + summary.failed).toBeGreaterThanOrEqual(2);
+    for (const id of [crashed, neverStarted]) {
+      const asset = await row(id);
+      expect(PAST_DERIVE).toContain(asset.state);
+      expect(asset.derivatives?.grid).toBeDefined();
+    }
+    expect(await claimNextPending()).toBeNull();
+  });
+
+  it('continues from the step it stopped at, without redoing earlier ones', async () => {
+    const id = await storedButUnprocessed();
+    expect((await runPipeline(id)).kind).not.toBe('skipped');
+    const derived = await row(id);
+    // Crash after derive: back to `derived`, lease expired.
+    await database().db.update(assets).set({ state: 'derived', claimToken: crypto.randomUUID(), claimedUntil: sql`now() - interval '1 second'`, nextAttemptAt: null }).where(eq(assets.id, id));
+    await sweepPending();
+    const after = await row(id);
+    expect(PAST_DERIVE.slice(1)).toContain(after.state);
+    expect(after.derivatives).toEqual(derived.derivatives);
+  });
+
+  it('leaves an asset alone while another worker holds a live lease', async () => {
+    const id = await storedButUnprocessed();
+    await database().db.update(assets).set({ claimToken: crypto.randomUUID(), claimedUntil: sql`now() + interval '5 minutes'` }).where(eq(assets.id, id));
+    expect(await runPipeline(id)).toEqual({ kind: 'skipped' });
+    expect(await claimNextPending()).toBeNull();
+    expect((await row(id)).state).toBe('stored');
+    await database().db.update(assets).set({ claimToken: null, claimedUntil: null }).where(eq(assets.id, id));
+    await sweepPending();
+  });
+
+  it('a worker whose lease was taken over can no longer write', async () => {
+    const id = await storedButUnprocessed();
+    const stale = await claimAsset(id);
+    if (!stale) throw new Error('expected a claim');
+    await database().db.update(assets).set({ claimedUntil: sql`now() - interval '1 second'` }).where(eq(assets.id, id));
+    const current = await claimAsset(id);
+    if (!current) throw new Error('expected the expired lease to be claimable');
+    expect(await advance(stale, 'derived')).toBeNull();
+    expect((await row(id)).claimToken).toBe(current.token);
+    expect((await row(id)).state).toBe('stored');
+    await release(current);
+    await sweepPending();
+  });
+
+  it('an unexpected error is recorded and retried later; a retry that is due is picked up', async () => {
+    const id = await storedButUnprocessed();
+    const asset = await row(id);
+    const original = path.join(files().root, asset.originalKey);
+    const bytes = await fs.readFile(original);
+    // Replace the original by a folder: reading it fails with EISDIR, a real I/O failure.
+    await fs.rm(original);
+    await fs.mkdir(original);
+    vi.spyOn(console, 'error').mockImplementationOnce(() => {});
+    expect(await runPipeline(id)).toMatchObject({ kind: 'failed', step: 'derive', code: 'internal' });
+    const failed = await row(id);
+    expect(failed).toMatchObject({ state: 'stored', errorCode: 'internal', attempts: 1, claimToken: null });
+    expect(failed.nextAttemptAt?.getTime()).toBeGreaterThan(Date.now());
+    expect(await claimNextPending()).toBeNull();
+
+    await fs.rmdir(original);
+    await fs.writeFile(original, bytes);
+    await database().db.update(assets).set({ nextAttemptAt: sql`now() - interval '1 second'` }).where(eq(assets.id, id));
+    await sweepPending();
+    const recovered = await row(id);
+    expect(PAST_DERIVE).toContain(recovered.state);
+    expect(recovered.derivatives?.vision).toBeDefined();
+  });
+
+  it('an original missing from storage fails the derive step for good, with the reason', async () => {
+    const id = await storedButUnprocessed();
+    await files().storage.delete((await row(id)).originalKey);
+    expect(await runPipeline(id)).toMatchObject({ kind: 'failed', step: 'derive', code: 'upload_missing' });
+    expect(await row(id)).toMatchObject({ state: 'failed_derive', errorCode: 'upload_missing', claimToken: null, nextAttemptAt: null });
+  });
+});
