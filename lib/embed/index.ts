@@ -7,3 +7,7 @@ export { activeModel, liveModels, type LiveModel } from './models';
 export { dimensionsType, modelLiteral } from './vector-index';
 export { toVectorLiteral } from './normalize';
 export type { Embedder, EmbedFailure, EmbedResult } from './types';
+export { registerModel } from './models';
+export { storeVectors } from './store';
+export { ensureVectorIndex, vectorIndexName } from './vector-index';
+export { loadLocalEmbedder } from './local-provider';

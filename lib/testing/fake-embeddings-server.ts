@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadLocalEmbedder } from '@/lib/embed/local-provider';
+import { loadLocalEmbedder } from '@/lib/embed';
 import { STAND_IN_MODEL_DIR } from './stand-in-embedding-model';
 
 /**

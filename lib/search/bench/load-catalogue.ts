@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '@/db/client';
+import { assets } from '@/db/schema';
+import { storeVectors } from '@/lib/embed';
+import type { SyntheticProduct } from './synthetic-catalogue';
+
+/** Inserts described assets and their vectors for one model, as the pipeline would have left them. */
+export async function loadProducts(
+  db: Db,
+  model: { id: string; dimensions: number },
+  products: readonly SyntheticProduct[],
+  vectors: readonly Float32Array[],
+  inputHashes: readonly string[],
+): Promise<void> {
+  const inserted = await db
+    .insert(assets)
+    .values(
+      products.map((product) => {
+        const random = randomBytes(12).toString('hex');
+        return {
+          filename: product.filename,
+          declaredType: 'image/jpeg',
+          declaredSize: 250_000,
+          declaredSha256: random.padEnd(64, '0'),
+          sha256: random.padEnd(64, '1'),
+          format: 'jpeg',
+          mimeType: 'image/jpeg',
+          originalKey: `o/${random}`,
+          derivativePrefix: `d/${random}`,
+          width: 1200,
+          height: 1600,
+          state: 'embedded' as const,
+          tags: product.tags,
+          sku: product.sku,
+          altText: product.altText,
+          altSource: 'ai' as const,
+          altStatus: 'proposed' as const,
+        };
+      }),
+    )
+    .returning({ id: assets.id, filename: assets.filename });
+  const written = await storeVectors(
+    db,
+    model,
+    inserted.map((row, i) => ({ assetId: row.id, version: 1, filename: row.filename, vector: vectors[i], inputHash: inputHashes[i] })),
+  );
+  if (written !== products.length) throw new Error(`stored ${written} of ${products.length} vectors`);
+}

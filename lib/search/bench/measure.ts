@@ -1,0 +1,40 @@
+import { sql } from 'drizzle-orm';
+import { rows, type Db } from '@/db/client';
+import { dimensionsType, modelLiteral, toVectorLiteral } from '@/lib/embed';
+import { filterConditions, type SearchFilters } from '../filters';
+import { cosineDistance, withVectorScan } from '../vector-scan';
+
+/**
+ * The top-k asset ids by cosine distance under the model, through its HNSW index (as search runs it) or exactly
+ * (index scans off: a full scan and sort, the ground truth for recall and the baseline for speed).
+ */
+export async function vectorTopK(
+  db: Db,
+  model: { id: string; dimensions: number },
+  vector: Float32Array,
+  options: { k: number; exact: boolean; filters?: SearchFilters },
+): Promise<{ id: string; distance: number }[]> {
+  const distance = cosineDistance(dimensionsType(model.dimensions), toVectorLiteral(vector));
+  // HNSW serves only `order by <distance>` alone; a second sort key would silently turn it into a full scan.
+  const found = await withVectorScan(db, options.k, async (tx) => {
+    if (options.exact) await tx.execute(sql`set local enable_indexscan = off`);
+    return rows<{ asset_id: string; distance: number }>(tx, sql`
+      select e.asset_id, ${distance} as distance from asset_embeddings e join assets a on a.id = e.asset_id
+      where e.model = ${modelLiteral(model.id)} and ${filterConditions(options.filters ?? {})}
+      order by ${distance}${options.exact ? sql`, e.asset_id` : sql``}
+      limit ${options.k}`);
+  });
+  return found.map((row) => ({ id: row.asset_id, distance: Number(row.distance) }));
+}
+
+/** Milliseconds each call of `work` took, after `warmup` untimed calls. */
+export async function timeEach<T>(inputs: readonly T[], work: (input: T) => Promise<unknown>, warmup = 10): Promise<number[]> {
+  for (const input of inputs.slice(0, warmup)) await work(input);
+  const durations: number[] = [];
+  for (const input of inputs) {
+    const started = performance.now();
+    await work(input);
+    durations.push(performance.now() - started);
+  }
+  return durations;
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { percentile, recallAtK } from './stats';
+
+const hits = (...distances: number[]) => distances.map((distance) => ({ distance }));
+
+describe('bench statistics', () => {
+  it('percentile by nearest rank', () => {
+    expect(percentile([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(percentile([5, 1, 3, 2, 4], 0.95)).toBe(5);
+  });
+
+  it('recall counts results as close as the exact k-th, and misses beyond it', () => {
+    expect(recallAtK(hits(0.1, 0.2, 0.3), hits(0.1, 0.2, 0.3), 3)).toBe(1);
+    expect(recallAtK(hits(0.1, 0.2, 0.5), hits(0.1, 0.2, 0.3), 3)).toBeCloseTo(2 / 3);
+    expect(recallAtK(hits(0.1), hits(0.1, 0.2), 2)).toBe(0.5);
+  });
+});
