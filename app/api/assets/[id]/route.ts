@@ -1,3 +1,4 @@
+import { assetEditBody, patchAsset } from '@/lib/alt';
 import { deleteAsset, getAsset } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
@@ -18,3 +19,6 @@ export const DELETE = route({ role: 'editor', params: assetParams }, async ({ pa
   if (!(await deleteAsset(params.id))) throw notFound();
   return Response.json({ deleted: params.id });
 });
+
+/** A person's edit of alt text, tags or the decorative flag: source `human`; a stale `version` is 409 with the current text. */
+export const PATCH = route({ role: 'editor', params: assetParams, body: assetEditBody }, ({ params, body, caller }) => patchAsset(params.id, body, caller));

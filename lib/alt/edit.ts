@@ -1,0 +1,103 @@
+import { eq, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { altHistory, assets, type Asset } from '@/db/schema';
+import type { Caller } from '@/lib/auth';
+
+/**
+ * People's edits to an asset's alt text, tags and decorative flag (PATCH /api/assets/:id and the asset page).
+ * The result is source `human`, which the model never overwrites. Every edit carries the version it started
+ * from; the check and the write are one UPDATE, so of two concurrent edits exactly one wins and the other is
+ * told what the text is now.
+ */
+
+/** Longer than the model's 250 characters: a person may need more for a complex photo. */
+export const MAX_HUMAN_ALT_LENGTH = 1000;
+export const MAX_TAGS = 100;
+
+export const assetEditBody = z
+  .object({
+    /** null clears the text (and a person's claim on it), so the model may write one again. */
+    altText: z.string().trim().min(1, 'alt text cannot be empty: mark the image decorative instead').max(MAX_HUMAN_ALT_LENGTH).nullable().optional(),
+    tags: z.array(z.string().trim().min(1).max(64)).max(MAX_TAGS).optional(),
+    decorative: z.boolean().optional(),
+    version: z.number().int().positive(),
+  })
+  .strict()
+  .refine((edit) => edit.altText !== undefined || edit.tags !== undefined || edit.decorative !== undefined, {
+    message: 'send at least one of altText, tags or decorative',
+  })
+  .refine((edit) => !(edit.decorative === true && typeof edit.altText === 'string'), {
+    message: 'a decorative image has an empty alt text: send decorative: true without altText',
+    path: ['altText'],
+  });
+
+export type AssetEdit = z.output<typeof assetEditBody>;
+
+export interface Editor {
+  userId: string | null;
+  /** Shown as the author of the text. */
+  name: string;
+}
+
+export function editorOf(caller: Caller): Editor {
+  return caller.kind === 'user' ? { userId: caller.userId, name: caller.name } : { userId: caller.userId, name: `API token "${caller.name}"` };
+}
+
+export type EditResult =
+  | { ok: true; asset: Asset; altChanged: boolean; tagsChanged: boolean }
+  | { ok: false; kind: 'not_found' }
+  | { ok: false; kind: 'version_conflict'; current: Asset };
+
+type AssetUpdate = PgUpdateSetSource<typeof assets>;
+
+/** What the edit does to the alt-text columns, or null when it leaves them alone. */
+function altColumns(edit: AssetEdit, editor: Editor): AssetUpdate | null {
+  const byPerson: AssetUpdate = { altSource: 'human', altAuthor: editor.name, altModel: null, altPromptVersion: null, altUpdatedAt: sql`now()`, altLastError: null, altNextAttemptAt: null };
+  if (edit.decorative === true) return { ...byPerson, decorative: true, altText: '', altStatus: 'decorative' };
+  if (typeof edit.altText === 'string') return { ...byPerson, decorative: false, altText: edit.altText, altStatus: 'approved' };
+  const cleared: AssetUpdate = { altText: null, altSource: null, altStatus: 'none', altAuthor: null, altModel: null, altPromptVersion: null, altUpdatedAt: sql`now()`, altNextAttemptAt: sql`now()` };
+  if (edit.altText === null) return { ...cleared, decorative: edit.decorative ?? false };
+  if (edit.decorative === false) {
+    // Un-marking decorative clears the empty text it implied (so the model may describe the image); any other text stays.
+    const whenDecorative = (value: SQL | string | null, column: unknown): SQL => sql`case when ${assets.altStatus} = 'decorative' then ${value} else ${column} end`;
+    return {
+      decorative: false,
+      altText: whenDecorative(null, assets.altText),
+      altSource: whenDecorative(null, assets.altSource),
+      altStatus: whenDecorative('none', assets.altStatus),
+      altAuthor: whenDecorative(null, assets.altAuthor),
+      altNextAttemptAt: whenDecorative(sql`now()`, assets.altNextAttemptAt),
+    };
+  }
+  return null;
+}
+
+export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor: Editor): Promise<EditResult> {
+  const alt = altColumns(edit, editor);
+  const tags = edit.tags === undefined ? undefined : [...new Set(edit.tags)];
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(assets)
+      .set({ ...(alt ?? {}), ...(tags ? { tags } : {}), version: sql`${assets.version} + 1`, updatedAt: sql`now()` })
+      .where(sql`${assets.id} = ${assetId} and ${assets.version} = ${edit.version}`)
+      .returning();
+    if (!updated) {
+      const [current] = await tx.select().from(assets).where(eq(assets.id, assetId));
+      return current ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
+    }
+    if (alt) {
+      await tx.insert(altHistory).values({
+        assetId,
+        event: updated.altStatus === 'decorative' ? 'decorative' : 'human_edit',
+        text: updated.altText,
+        source: updated.altSource,
+        userId: editor.userId,
+        outcome: 'written',
+        message: edit.decorative === true ? 'marked decorative' : updated.altText === null ? 'cleared' : null,
+      });
+    }
+    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged: tags !== undefined };
+  });
+}

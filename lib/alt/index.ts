@@ -1,0 +1,15 @@
+export { describeStep } from './describe-step';
+export { describeAsset, type DescribeAssetOutcome } from './describe-asset';
+export { generateAlt, type GenerateOutcome } from './generate';
+export { passesGate, type GateVerdict, type GateReason } from './gate';
+export { cleanAltText } from './clean';
+export { PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
+export { altContextFor, isMeaningfulFilename } from './context';
+export { visionProviderFrom, groqProvider, openAiCompatibleProvider } from './providers';
+export { configuredVisionProvider } from './configured';
+export { databaseBackoff, memoryBackoff, type ProviderBackoff } from './provider-state';
+export { assetEditBody, editAsset, type AssetEdit, type EditResult } from './edit';
+export { patchAsset } from './patch-asset';
+export { regenerateAlt, type RegenerateResult } from './regenerate';
+export { altHistoryOf, type AltHistoryEntry } from './history';
+export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext, type VisionProvider } from './types';
