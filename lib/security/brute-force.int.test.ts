@@ -28,7 +28,7 @@ describe('brute-force sign-in', () => {
     const locked = await signIn(db(), { email: victim.email, password: TEST_PASSWORD, address: '203.0.113.9', now });
     expect(locked.ok ? 'ok' : locked.code).toBe('locked_out');
     if (!locked.ok) {
-      expect(locked.message).toMatch(/Too many failed sign-ins\. Wait 15 minutes and try again \(after 09:20:10 UTC\)\./);
+      expect(locked.message).toMatch(/Too many failed sign-ins\. Wait 15 minutes and try again \(after 09:19:39 UTC\)\./);
       expect(locked.headers?.['Retry-After']).toBe(String(15 * 60 - 31));
     }
     const later = await signIn(db(), { email: victim.email, password: TEST_PASSWORD, address: '203.0.113.9', now: new Date(now.getTime() + 15 * MINUTE) });
