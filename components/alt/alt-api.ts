@@ -1,0 +1,46 @@
+import type { AltHistoryEntry } from '@/lib/alt';
+import type { AssetView } from '@/lib/assets';
+
+/** The browser's side of the alt-text API (cookie-authenticated): details, edits and regeneration. */
+
+export type AltView = AssetView['alt'];
+
+export interface AltDetails {
+  alt: AltView;
+  decorative: boolean;
+  history: AltHistoryEntry[];
+  provider: { configured: boolean; name: string | null; model: string | null };
+}
+
+export interface ApiProblem {
+  status: number;
+  code: string;
+  message: string;
+  details?: { version?: number; alt?: AltView; decorative?: boolean };
+}
+
+export type ApiAnswer<T> = { ok: true; value: T } | { ok: false; problem: ApiProblem };
+
+async function answer<T>(response: Response): Promise<ApiAnswer<T>> {
+  const body = (await response.json().catch(() => null)) as (T & { error?: Omit<ApiProblem, 'status'> }) | null;
+  if (response.ok && body) return { ok: true, value: body };
+  const error = body?.error;
+  return {
+    ok: false,
+    problem: { status: response.status, code: error?.code ?? 'http_error', message: error?.message ?? `The server answered HTTP ${response.status}.`, details: error?.details },
+  };
+}
+
+export async function fetchAltDetails(assetId: string, signal?: AbortSignal): Promise<ApiAnswer<AltDetails>> {
+  return answer(await fetch(`/api/assets/${assetId}/alt`, { cache: 'no-store', signal }));
+}
+
+export type AltEdit = { altText?: string | null; decorative?: boolean; version: number };
+
+export async function saveAltEdit(assetId: string, edit: AltEdit): Promise<ApiAnswer<AssetView>> {
+  return answer(await fetch(`/api/assets/${assetId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) }));
+}
+
+export async function requestRegeneration(assetId: string): Promise<ApiAnswer<{ written: boolean; reason?: string }>> {
+  return answer(await fetch(`/api/assets/${assetId}/alt/regenerate`, { method: 'POST' }));
+}

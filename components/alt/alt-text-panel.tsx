@@ -1,0 +1,152 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useState } from 'react';
+import { fetchAltDetails, requestRegeneration, saveAltEdit, type AltDetails, type AltEdit, type AltView } from './alt-api';
+import { AltEditForm } from './alt-edit-form';
+import { AltHistoryList } from './alt-history-list';
+import { AltProvenance } from './alt-provenance';
+
+export interface AltTextPanelProps {
+  assetId: string;
+  /** The asset JSON's `alt` object and `decorative` flag, as the page loaded them. */
+  alt: AltView;
+  decorative: boolean;
+  /** Editors and above may edit, mark decorative and regenerate. */
+  canEdit: boolean;
+  /** Admins are told how to configure a vision provider when none is. */
+  isAdmin: boolean;
+}
+
+type Notice = { tone: 'info' | 'error'; text: string };
+
+const NO_PROVIDER_ADMIN =
+  'No vision provider configured: set GROQ_API_KEY (or VISION_BASE_URL and VISION_MODEL for an OpenAI-compatible endpoint such as OpenRouter, Ollama or vLLM) in the environment and restart Loupe. Assets uploaded meanwhile get alt text from the backfill.';
+const NO_PROVIDER_OTHERS = 'No vision provider is configured, so alt text is not written automatically. An admin can set one up.';
+
+/** The asset page's alt text: the text and who wrote it, the history, and (for editors) edit, decorative and regenerate. */
+export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecorative, canEdit, isAdmin }: AltTextPanelProps) {
+  const router = useRouter();
+  const [alt, setAlt] = useState(loadedAlt);
+  const [decorative, setDecorative] = useState(loadedDecorative);
+  const [details, setDetails] = useState<AltDetails | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<Notice | null>(null);
+
+  const refresh = useCallback(async () => {
+    const loaded = await fetchAltDetails(assetId);
+    if (!loaded.ok) return;
+    setDetails(loaded.value);
+    setAlt(loaded.value.alt);
+    setDecorative(loaded.value.decorative);
+  }, [assetId]);
+
+  // The page re-renders with fresh props while the asset is processing; follow them, and reload the history.
+  useEffect(() => {
+    setAlt(loadedAlt);
+    setDecorative(loadedDecorative);
+    void refresh();
+  }, [loadedAlt, loadedDecorative, refresh]);
+
+  async function applyEdit(edit: Omit<AltEdit, 'version'>) {
+    setBusy(true);
+    setNotice(null);
+    const saved = await saveAltEdit(assetId, { ...edit, version: alt.version });
+    setBusy(false);
+    if (saved.ok) {
+      setAlt(saved.value.alt);
+      setDecorative(saved.value.decorative);
+      setEditing(false);
+      setNotice({ tone: 'info', text: 'Saved.' });
+      router.refresh();
+    } else if (saved.problem.code === 'version_conflict' && saved.problem.details?.alt) {
+      // Someone (or the model) changed it first: show what it is now; the draft stays in the form, and saving again replaces the new text knowingly.
+      setAlt(saved.problem.details.alt);
+      setDecorative(saved.problem.details.decorative ?? decorative);
+      setNotice({ tone: 'error', text: `${saved.problem.message} Your draft is still in the editor.` });
+    } else {
+      setNotice({ tone: 'error', text: saved.problem.message });
+    }
+    await refresh();
+  }
+
+  async function regenerate() {
+    setBusy(true);
+    setNotice(null);
+    const result = await requestRegeneration(assetId);
+    setBusy(false);
+    if (!result.ok) setNotice({ tone: 'error', text: result.problem.message });
+    else if (result.value.written) setNotice({ tone: 'info', text: 'The model wrote a new alt text.' });
+    else setNotice({ tone: 'error', text: `The model's answer was not used (${result.value.reason ?? 'rejected'}); it is kept in the history.` });
+    await refresh();
+    router.refresh();
+  }
+
+  const providerMissing = details?.provider.configured === false;
+  const isDecorative = decorative || alt.status === 'decorative';
+  const regenerateBlocked = alt.source === 'human' ? 'A person wrote this text; the model does not replace it.' : isDecorative ? 'Decorative images need no description.' : providerMissing ? 'No vision provider is configured.' : null;
+
+  return (
+    <section aria-labelledby="alt-text-heading" className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm" data-testid="alt-text-panel">
+      <h2 id="alt-text-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+        Alt text
+      </h2>
+
+      {isDecorative ? (
+        <p className="text-sm text-neutral-700">Decorative: this image has an empty alt text (alt=&quot;&quot;), so screen readers skip it.</p>
+      ) : alt.text ? (
+        <p className="text-sm text-neutral-900" data-testid="alt-text">
+          {alt.text}
+        </p>
+      ) : (
+        <p className="text-sm text-neutral-500">
+          No alt text yet{alt.lastError ? `: ${alt.lastError}` : '.'}
+          {alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'}; retried automatically)`}
+        </p>
+      )}
+      <AltProvenance alt={alt} />
+
+      {providerMissing && (
+        <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-xs text-amber-900">
+          {isAdmin ? NO_PROVIDER_ADMIN : NO_PROVIDER_OTHERS}
+        </p>
+      )}
+
+      {canEdit &&
+        (editing ? (
+          <AltEditForm initialText={alt.text ?? ''} busy={busy} onSave={(text) => void applyEdit({ altText: text })} onCancel={() => setEditing(false)} />
+        ) : (
+          <div className="flex flex-wrap items-center gap-2">
+            <button type="button" onClick={() => setEditing(true)} disabled={busy || isDecorative} className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60">
+              {alt.text ? 'Edit' : 'Write alt text'}
+            </button>
+            <button
+              type="button"
+              onClick={() => void regenerate()}
+              disabled={busy || regenerateBlocked !== null}
+              title={regenerateBlocked ?? 'Ask the model for a new alt text (replaces the AI text)'}
+              className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60"
+            >
+              {busy ? 'Working…' : 'Regenerate'}
+            </button>
+            <label className="flex items-center gap-1.5 text-sm text-neutral-700">
+              <input type="checkbox" checked={isDecorative} disabled={busy} onChange={(event) => void applyEdit({ decorative: event.target.checked })} />
+              Decorative
+            </label>
+          </div>
+        ))}
+
+      {notice && (
+        <p role={notice.tone === 'error' ? 'alert' : 'status'} className={`text-sm ${notice.tone === 'error' ? 'text-red-800' : 'text-emerald-800'}`}>
+          {notice.text}
+        </p>
+      )}
+
+      <details className="text-sm">
+        <summary className="cursor-pointer text-neutral-600">History{details ? ` (${details.history.length})` : ''}</summary>
+        <div className="mt-2">{details ? <AltHistoryList entries={details.history} /> : <p className="text-xs text-neutral-500">Loading…</p>}</div>
+      </details>
+    </section>
+  );
+}

@@ -1,0 +1,1 @@
+export { AltTextPanel, type AltTextPanelProps } from './alt-text-panel';
