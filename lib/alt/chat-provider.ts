@@ -1,6 +1,6 @@
 import { classifyFailure, type AbortCause } from './classify';
 import { altMessages, type ChatMessage } from './prompt';
-import type { AltResult, DescribeInput, TokenUsage, VisionProvider } from './types';
+import type { AltResult, TokenUsage, VisionProvider } from './types';
 
 /**
  * The describe() both providers share: groq-sdk and the openai client speak the same chat-completions
@@ -14,6 +14,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   temperature: number;
   max_tokens: number;
+  /** JSON mode, for the eval judge. */
+  response_format?: { type: 'json_object' };
 }
 
 /** One chat-completions call with the SDK's own retries off; resolves to the parsed JSON body. */
@@ -32,23 +34,26 @@ export function chatVisionProvider(settings: ChatProviderSettings, create: Creat
   return {
     name: settings.name,
     model: settings.model,
-    describe: (input) => describeOnce(settings, create, input),
+    describe: (input) =>
+      callChat(
+        create,
+        { model: settings.model, messages: altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
+        { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
+      ),
   };
 }
 
-async function describeOnce(settings: ChatProviderSettings, create: CreateCompletion, input: DescribeInput): Promise<AltResult> {
-  const timeout = AbortSignal.timeout(settings.timeoutMs);
-  const signal = input.signal ? AbortSignal.any([input.signal, timeout]) : timeout;
-  const abortCause = (): AbortCause => (timeout.aborted ? 'timeout' : input.signal?.aborted ? 'cancelled' : null);
-  const classify = (error: unknown) =>
-    classifyFailure(error, { abort: abortCause(), timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs });
+/** One chat-completions call as a typed result: the message text with usage and latency, or a classified failure. */
+export async function callChat(
+  create: CreateCompletion,
+  request: ChatRequest,
+  options: { timeoutMs: number; maxRetryWaitMs: number; signal?: AbortSignal },
+): Promise<AltResult> {
+  const timeout = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const abortCause = (): AbortCause => (timeout.aborted ? 'timeout' : options.signal?.aborted ? 'cancelled' : null);
+  const classify = (error: unknown) => classifyFailure(error, { abort: abortCause(), timeoutMs: options.timeoutMs, maxRetryWaitMs: options.maxRetryWaitMs });
   const started = performance.now();
-  const request: ChatRequest = {
-    model: settings.model,
-    messages: altMessages(input.image, input.context),
-    temperature: settings.temperature,
-    max_tokens: settings.maxTokens,
-  };
   const call = create(request, signal).then(
     (body) => parseCompletion(body, Math.round(performance.now() - started)),
     (error: unknown) => classify(error),
