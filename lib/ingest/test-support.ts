@@ -11,7 +11,7 @@ import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
 import { call, type TestAccount } from '@/lib/auth/test-support';
 import { LocalStorage } from '@/lib/storage/local';
-import { useStorageForTests } from '@/lib/storage';
+import { useStorageForTests, type Storage } from '@/lib/storage';
 
 /** Test support for the upload, pipeline and asset API tests: real routes, real local storage in a temp folder. */
 
@@ -20,7 +20,7 @@ export function sha256(bytes: Buffer): string {
 }
 
 /** Local storage in a fresh temporary folder for this test file. */
-export function useTemporaryLocalStorage(): () => { storage: LocalStorage; root: string } {
+export function useTemporaryLocalStorage(): () => { storage: Storage; root: string } {
   let root = '';
   let storage: LocalStorage | undefined;
   beforeAll(async () => {
