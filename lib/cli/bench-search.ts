@@ -3,11 +3,10 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openPglite, openPostgres, type DbHandle } from '@/db/client';
-import { migrate } from '@/db/migrate';
 import { config } from '@/lib/config';
-import { embeddingInput, ensureVectorIndex, inputHash, loadLocalEmbedder, registerModel, vectorIndexName, type Embedder } from '@/lib/embed';
+import { embeddingInput, ensureVectorIndex, inputHash, loadLocalEmbedder, vectorIndexName, type Embedder } from '@/lib/embed';
 import { searchAssets } from '@/lib/search';
-import { loadProducts } from '@/lib/search/bench/load-catalogue';
+import { loadProducts, prepareCatalogueDb } from '@/lib/search/bench/load-catalogue';
 import { mean, percentile, recallAtK } from '@/lib/search/bench/stats';
 import { timeEach, vectorTopK } from '@/lib/search/bench/measure';
 import { syntheticProduct, syntheticQuery } from '@/lib/search/bench/synthetic-catalogue';
@@ -74,9 +73,7 @@ async function main(): Promise<void> {
 }
 
 async function prepare(handle: DbHandle, embedder: Embedder): Promise<void> {
-  await migrate(handle);
-  const registered = await registerModel(handle.db, MODEL_ID, embedder.dimensions, { provider: 'local', model: MODEL_ID, modelDir });
-  if (!registered.ok) throw new Error(registered.message);
+  await prepareCatalogueDb(handle, embedder, modelDir);
   // Loaded first and indexed after (one bulk HNSW build), as a restore would; the pipeline inserts one by one.
   await handle.db.execute(sql`drop index ${sql.identifier(vectorIndexName(MODEL_ID))}`);
 }

@@ -1,14 +1,29 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '@/db/client';
+import type { Db, DbHandle } from '@/db/client';
+import { migrate } from '@/db/migrate';
 import { assets } from '@/db/schema';
-import { storeVectors } from '@/lib/embed';
-import type { SyntheticProduct } from './synthetic-catalogue';
+import { registerModel, storeVectors, type Embedder } from '@/lib/embed';
+
+/** One catalogue item as the benchmark and the evaluation load it. */
+export interface CatalogueProduct {
+  altText: string;
+  tags: string[];
+  filename: string;
+  sku: string;
+}
+
+/** Migrates a fresh database and registers the embedder's model as the active one (how to reach it included). */
+export async function prepareCatalogueDb(handle: DbHandle, embedder: Embedder, modelDir: string): Promise<void> {
+  await migrate(handle);
+  const registered = await registerModel(handle.db, embedder.id, embedder.dimensions, { provider: 'local', model: embedder.id, modelDir });
+  if (!registered.ok) throw new Error(registered.message);
+}
 
 /** Inserts described assets and their vectors for one model, as the pipeline would have left them. */
 export async function loadProducts(
   db: Db,
   model: { id: string; dimensions: number },
-  products: readonly SyntheticProduct[],
+  products: readonly CatalogueProduct[],
   vectors: readonly Float32Array[],
   inputHashes: readonly string[],
 ): Promise<void> {

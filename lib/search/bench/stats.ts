@@ -19,3 +19,18 @@ export function recallAtK(approximate: readonly { distance: number }[], exact: r
 export function mean(values: readonly number[]): number {
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
+
+/** Recall@k with binary relevance: share of all relevant items that appear in the top k. */
+export function relevantRecallAtK(ranked: readonly string[], relevant: ReadonlySet<string>, k: number): number {
+  if (relevant.size === 0) return 1;
+  return ranked.slice(0, k).filter((id) => relevant.has(id)).length / relevant.size;
+}
+
+/** nDCG@k with binary relevance: DCG of the ranking over the DCG of a perfect one. */
+export function ndcgAtK(ranked: readonly string[], relevant: ReadonlySet<string>, k: number): number {
+  const gain = (rank: number) => 1 / Math.log2(rank + 2);
+  const dcg = ranked.slice(0, k).reduce((sum, id, rank) => sum + (relevant.has(id) ? gain(rank) : 0), 0);
+  let ideal = 0;
+  for (let rank = 0; rank < Math.min(k, relevant.size); rank++) ideal += gain(rank);
+  return ideal === 0 ? 0 : dcg / ideal;
+}

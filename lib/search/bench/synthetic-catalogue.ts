@@ -1,3 +1,5 @@
+import type { CatalogueProduct } from './load-catalogue';
+
 /**
  * Product photo texts for the search benchmark: colour × material × article × setting, the way alt text for a
  * catalogue reads. Embedded with the real model they cluster like a real catalogue (by article, then colour),
@@ -10,12 +12,6 @@ const ARTICLES = ['shirt', 'dress', 'coat', 'jacket', 'backpack', 'handbag', 'wa
 const SETTINGS = ['on a wooden table', 'on a white background', 'worn by a model in a street', 'folded on a shelf', 'hanging on a rail', 'on a marble floor', 'in a studio with soft light', 'on a beach', 'beside a plant', 'on a stool'];
 const SEASONS = ['summer', 'winter', 'spring', 'autumn'];
 
-export interface SyntheticProduct {
-  altText: string;
-  tags: string[];
-  filename: string;
-  sku: string;
-}
 
 /** A deterministic pseudo-random pick, so every run loads the same catalogue. */
 function pick<T>(list: readonly T[], seed: number): T {
@@ -23,7 +19,7 @@ function pick<T>(list: readonly T[], seed: number): T {
   return list[mixed % list.length];
 }
 
-export function syntheticProduct(index: number): SyntheticProduct {
+export function syntheticProduct(index: number): CatalogueProduct {
   const colour = pick(COLOURS, index * 7 + 1);
   const material = pick(MATERIALS, index * 13 + 2);
   const article = pick(ARTICLES, index * 31 + 3);
