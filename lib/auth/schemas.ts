@@ -4,7 +4,15 @@ import { ROLES } from '@/db/schema';
 /** Input shapes shared by the JSON API and the forms (server actions), so both refuse the same things. */
 
 export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address.'));
-export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters for the name.');
+/** Control characters (NUL above all, which PostgreSQL cannot store) have no place in a display name. */
+const printable = (text: string) => !/[\u0000-\u001f\u007f]/.test(text);
+
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a name.')
+  .max(100, 'Use at most 100 characters for the name.')
+  .refine(printable, 'Remove control characters from the name.');
 export const passwordSchema = z
   .string()
   .min(12, 'Use a password of at least 12 characters.')
@@ -17,7 +25,7 @@ export const signInInput = z.object({ email: emailSchema, password: z.string().m
 export const acceptInviteInput = z.object({ token: z.string().min(1).max(200), name: nameSchema, password: passwordSchema });
 export const inviteInput = z.object({ email: emailSchema, role: roleSchema, expiresInDays: z.coerce.number().int().min(1).max(90).default(7) });
 export const tokenInput = z.object({
-  name: z.string().trim().min(1, 'Name the token after what uses it.').max(100),
+  name: z.string().trim().min(1, 'Name the token after what uses it.').max(100).refine(printable, 'Remove control characters from the name.'),
   role: roleSchema,
   expiresInDays: z.coerce.number().int().min(1).max(3650).optional(),
 });
