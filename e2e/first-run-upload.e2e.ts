@@ -19,7 +19,10 @@ function productPhotos(): string[] {
     .map((name) => path.join(dir, name));
 }
 
-/** Waits until every upload row has ended (no row queued or in flight) and returns each row's final status. */
+/**
+ * Waits until every upload row has ended (no row queued or in flight) and returns each row's final status.
+ * On a mismatch the assertion message carries every row's text, so a failure says why.
+ */
 async function finishedStatuses(page: Page, expected: number): Promise<string[]> {
   const rows = page.locator('section[aria-label="Uploads"] li[data-status]');
   await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(expected);
@@ -29,6 +32,11 @@ async function finishedStatuses(page: Page, expected: number): Promise<string[]>
     { timeout: 120_000 },
   );
   return rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-status') ?? ''));
+}
+
+async function rowTexts(page: Page): Promise<string> {
+  const texts = await page.locator('section[aria-label="Uploads"] li[data-status]').allInnerTexts();
+  return texts.map((text) => text.replace(/\s+/g, ' ')).join('\n');
 }
 
 /** Records, inside the page, the most upload rows ever in flight at once. */
@@ -80,7 +88,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
     await page.locator('input[type="file"]').setInputFiles(photos);
 
     const statuses = await finishedStatuses(page, PHOTO_COUNT);
-    expect(statuses).toEqual(Array(PHOTO_COUNT).fill('stored'));
+    expect(statuses, await rowTexts(page)).toEqual(Array(PHOTO_COUNT).fill('stored'));
     const bars = page.getByRole('progressbar');
     expect(await bars.count()).toBe(PHOTO_COUNT);
     expect(await bars.evaluateAll((elements) => elements.map((element) => element.getAttribute('aria-valuenow')))).toEqual(
@@ -110,7 +118,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
     await page.goto(`${app.url}/upload`);
     await page.locator('input[type="file"]').setInputFiles(photos);
     const statuses = await finishedStatuses(page, PHOTO_COUNT);
-    expect(statuses).toEqual(Array(PHOTO_COUNT).fill('duplicate'));
+    expect(statuses, await rowTexts(page)).toEqual(Array(PHOTO_COUNT).fill('duplicate'));
     expect(await page.getByRole('link', { name: 'View existing' }).count()).toBe(PHOTO_COUNT);
     await screenshot(page, '05-upload-duplicates');
   });
@@ -118,7 +126,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
   test('a file that is not an image is rejected with the server’s reason', async () => {
     await page.goto(`${app.url}/upload`);
     await page.locator('input[type="file"]').setInputFiles(fixturePath('images', 'broken', 'notanimage.jpg'));
-    expect(await finishedStatuses(page, 1)).toEqual(['rejected']);
+    expect(await finishedStatuses(page, 1), await rowTexts(page)).toEqual(['rejected']);
     const status = page.locator('li[data-status="rejected"] [data-upload-status]');
     const message = (await status.textContent()) ?? '';
     expect(message).toMatch(/^Rejected: /);

@@ -1,5 +1,5 @@
 import { route } from '@/lib/auth';
-import { config } from '@/lib/config';
+import { appOriginFromHeaders } from '@/lib/auth/app-origin';
 import { ApiError } from '@/lib/errors';
 import { createUpload } from '@/lib/ingest';
 import { createUploadBody } from './schema';
@@ -16,7 +16,8 @@ export const POST = route({ role: 'editor', body: createUploadBody }, async ({ r
       return Response.json({ duplicateOf: result.duplicateOf }, { status: 200 });
     case 'created': {
       // Local storage hands out a path on this app; scripts need it absolute.
-      const url = new URL(result.upload.url, config().appUrl ?? request.url).toString();
+      // From the Host header, not request.url: Next reports localhost there even when the browser came via 127.0.0.1 or a LAN address.
+      const url = new URL(result.upload.url, appOriginFromHeaders(request.headers)).toString();
       return Response.json({ assetId: result.assetId, upload: { ...result.upload, url } }, { status: 201 });
     }
   }
