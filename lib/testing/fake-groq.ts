@@ -19,7 +19,7 @@ export const GROQ_MAX_BASE64_BYTES = 4 * 1024 * 1024;
 export const GROQ_MAX_URL_IMAGE_BYTES = 20 * 1024 * 1024;
 
 export type FakeReply =
-  /** A plausible product sentence from the catalogue data and the image (the default). */
+  /** A plausible product sentence from the catalogue data and the image (the default); in JSON mode, plausible judge scores. */
   | { kind: 'describe' }
   /** 200 with this message content (null: a message without content). */
   | { kind: 'text'; content: string | null; promptTokens?: number; completionTokens?: number }
@@ -69,6 +69,7 @@ export interface FakeGroq {
 interface ChatBody {
   model?: unknown;
   messages?: Array<{ role?: unknown; content?: unknown }>;
+  response_format?: { type?: unknown };
 }
 
 interface ParsedImage {
@@ -159,7 +160,8 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
           }),
         );
       case 'describe': {
-        const content = await describePlausibly(request.userText, image);
+        // JSON mode is how eval:alt's judge asks; anything else is a request for alt text.
+        const content = request.body?.response_format?.type === 'json_object' ? judgePlausibly(request.userText) : await describePlausibly(request.userText, image);
         return sendJson(res, 200, completionBody(model, content, { prompt: estimateTokens(request), completion: Math.ceil(content.length / 4) }));
       }
     }
@@ -402,4 +404,24 @@ async function describePlausibly(userText: string, image: ParsedImage | null): P
   const product = facts.title ?? (facts.tags?.length ? `${colour} ${facts.tags[0]}` : `${colour} product`);
   const sentence = `${product} photographed from the front on a plain studio background, with ${colour} tones throughout.`;
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+}
+
+function tagged(text: string, tag: string): string {
+  return text.match(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`))?.[1] ?? '';
+}
+
+/** Scores as an LLM judge would give them, from how much of the reference the candidate covers. */
+function judgePlausibly(userText: string): string {
+  const candidate = tagged(userText, 'candidate');
+  const words = (text: string) => new Set(text.toLowerCase().split(/[^a-z]+/).filter((word) => word.length >= 3));
+  const reference = [...words(tagged(userText, 'reference'))];
+  const said = words(candidate);
+  const overlap = reference.length ? reference.filter((word) => said.has(word)).length / reference.length : 0;
+  return JSON.stringify({
+    accuracy: overlap >= 0.5 ? 4 : 3,
+    completeness: Math.min(5, Math.max(1, 2 + Math.round(overlap * 3))),
+    conciseness: candidate.length <= 200 ? 5 : 3,
+    accessibility: /^(?:an? )?(?:image|photo|picture) of/i.test(candidate) ? 2 : 4,
+    comment: `covers ${Math.round(overlap * 100)}% of the reference's words`,
+  });
 }

@@ -1,0 +1,4 @@
+export { evaluateFolder, type EvalRow, type EvalOptions } from './evaluate';
+export { summarise, renderMarkdown, type EvalTotals, type ReportMeta } from './report';
+export { readReferences } from './references';
+export { judgeAltText, JUDGE_PROMPT_VERSION, JUDGE_SYSTEM_PROMPT, type JudgeScores } from './judge';
