@@ -2,5 +2,5 @@ export { searchAssets, MAX_PAGE_SIZE, type SearchHit, type SearchNotice, type Se
 export { similarAssets, MAX_SIMILAR, type SimilarResult } from './similar';
 export { searchFiltersSchema, type SearchFilters } from './filters';
 export { MAX_QUERY_LENGTH, parseQuery } from './query-terms';
-export { toSearchTile, type SearchTile } from './thumbnails';
+export { assetViewsById } from './asset-views';
 export type { SearchHitAsset } from './result-row';

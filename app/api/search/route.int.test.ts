@@ -10,7 +10,7 @@ import { GET } from './route';
 
 interface SearchBody {
   query: { q: string; terms: string[] };
-  results: { id: string; score: number; thumbnailUrl: string | null; matched: { exact: boolean; vector: unknown; text: unknown } }[];
+  results: { asset: { id: string; derivatives: { grid: unknown } }; score: number; matched: { exact: boolean; vector: unknown; text: unknown } }[];
   nextCursor: string | null;
   notices: { code: string; message: string }[];
   error?: { code: string; message: string };
@@ -43,7 +43,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/search', () => {
   it('returns ranked assets with their score and the signals that matched', async () => {
     const { status, body } = await search({ q: 'navy backpack' });
     expect(status).toBe(200);
-    expect(body.results[0]).toMatchObject({ id: backpack, thumbnailUrl: null, matched: { exact: false } });
+    expect(body.results[0]).toMatchObject({ asset: { id: backpack, derivatives: { grid: null } }, matched: { exact: false } });
     expect(body.results[0].matched.vector).not.toBeNull();
     expect(body.results[0].matched.text).not.toBeNull();
     expect(body.results[0].score).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/search', () => {
       async (q) => {
         const { status, body } = await search({ q });
         expect(status).toBe(200);
-        expect(body.results[0]?.id).toBe(backpack);
+        expect(body.results[0]?.asset.id).toBe(backpack);
       },
     );
 

@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
-import { toSearchTile, searchAssets } from '@/lib/search';
+import { assetViewsById, searchAssets } from '@/lib/search';
 import { NOTICE_MESSAGES, searchQuerySchema } from './schema';
 
 export const dynamic = 'force-dynamic';
@@ -9,11 +9,14 @@ export const dynamic = 'force-dynamic';
 /** Ranked assets for a query, with their score and the signals (exact, vector, text) that matched. */
 export const GET = route({ role: 'viewer', query: searchQuerySchema }, async ({ query }) => {
   const { q, cursor, limit, ...filters } = query;
-  const result = await searchAssets(await getDb(), { q, cursor, limit, filters });
+  const db = await getDb();
+  const result = await searchAssets(db, { q, cursor, limit, filters });
   if (!result.ok) throw new ApiError(result.kind === 'bad_cursor' ? 'bad_request' : 'validation_failed', result.message);
-  const results = await Promise.all(
-    result.hits.map(async ({ asset, score, matched }) => ({ ...(await toSearchTile(asset)), score, matched })),
-  );
+  const views = await assetViewsById(db, result.hits.map((hit) => hit.asset.id));
+  const results = result.hits.flatMap(({ asset, score, matched }) => {
+    const view = views.get(asset.id);
+    return view ? [{ asset: view, score, matched }] : [];
+  });
   return Response.json({
     query: { q, terms: result.terms },
     model: result.model,

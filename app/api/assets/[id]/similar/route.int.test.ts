@@ -13,7 +13,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/assets/:id/similar', () => {
 
   const similar = async (id: string) => {
     const response = await call(GET, { path: `/api/assets/${id}/similar`, params: { id }, bearer: viewer.token });
-    return { status: response.status, body: (await response.json()) as { results: { id: string; similarity: number }[]; notice: { code: string } | null } };
+    return { status: response.status, body: (await response.json()) as { results: { asset: { id: string }; similarity: number }[]; notice: { code: string } | null } };
   };
 
   beforeAll(async () => {
@@ -30,7 +30,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/assets/:id/similar', () => {
   it("lists the asset's nearest neighbours, most similar first, without itself", async () => {
     const { status, body } = await similar(ids.backpack);
     expect(status).toBe(200);
-    expect(body.results.map((r) => r.id)).toEqual([ids.rucksack, ids.dress]);
+    expect(body.results.map((r) => r.asset.id)).toEqual([ids.rucksack, ids.dress]);
     expect(body.results[0].similarity).toBeGreaterThan(body.results[1].similarity);
   });
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
-import { toSearchTile, MAX_SIMILAR, similarAssets } from '@/lib/search';
+import { assetViewsById, MAX_SIMILAR, similarAssets } from '@/lib/search';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,11 +11,14 @@ const query = z.object({ limit: z.coerce.number().int().min(1).max(MAX_SIMILAR).
 
 /** "More like this": the asset's nearest neighbours by meaning. */
 export const GET = route({ role: 'viewer', params, query }, async ({ params, query }) => {
-  const result = await similarAssets(await getDb(), params.id, { limit: query.limit });
+  const db = await getDb();
+  const result = await similarAssets(db, params.id, { limit: query.limit });
   if (!result.ok) throw new ApiError('not_found', result.message);
-  const results = await Promise.all(
-    result.hits.map(async ({ asset, similarity }) => ({ ...(await toSearchTile(asset)), similarity })),
-  );
+  const views = await assetViewsById(db, result.hits.map((hit) => hit.asset.id));
+  const results = result.hits.flatMap(({ asset, similarity }) => {
+    const view = views.get(asset.id);
+    return view ? [{ asset: view, similarity }] : [];
+  });
   return Response.json({
     model: result.model,
     results,
