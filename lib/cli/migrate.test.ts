@@ -1,22 +1,10 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 
-const run = promisify(execFile);
-
-/** Runs `npm run db:migrate` (tsx lib/cli/migrate.ts) in a child process with the given environment. */
-async function migrateCli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(path.resolve('node_modules/.bin/tsx'), ['lib/cli/migrate.ts'], { env: { ...process.env, DATABASE_URL: '', S3_BUCKET: '', ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const migrateCli = (env: Record<string, string>) => runCli('migrate', [], env);
 
 describe('npm run db:migrate', () => {
   it('migrates a fresh embedded database and says where', async () => {

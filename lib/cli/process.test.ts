@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openPglite, useDbForTests } from '@/db/client';
@@ -10,29 +8,15 @@ import { migrate } from '@/db/migrate';
 import { assets } from '@/db/schema';
 import { forgetSigningSecret } from '@/lib/auth/signing';
 import { makeAccount } from '@/lib/auth/test-support';
+import { dropAfterTasks } from '@/lib/ingest/after-capture';
 import { testJpeg, uploadThroughApi } from '@/lib/ingest/test-support';
 import { useStorageForTests } from '@/lib/storage';
 import { LocalStorage } from '@/lib/storage/local';
+import { runCli } from './run-cli';
 
-const background = vi.hoisted(() => [] as Array<Promise<unknown> | (() => unknown)>);
-vi.mock('next/server', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('next/server')>()),
-  after: (task: Promise<unknown> | (() => unknown)) => background.push(task),
-}));
+vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
-const run = promisify(execFile);
-
-async function processCli(dataDir: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(path.resolve('node_modules/.bin/tsx'), ['lib/cli/process.ts', ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', S3_BUCKET: '' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const processCli = (dataDir: string, args: string[]) => runCli('process', args, { DATA_DIR: dataDir });
 
 describe('npm run process -- --pending', () => {
   let dataDir: string;
@@ -54,7 +38,7 @@ describe('npm run process -- --pending', () => {
     const editor = await makeAccount(handle.db, 'editor');
     const { assetId, complete } = await uploadThroughApi(editor, await testJpeg(900, 1300, 900));
     expect(complete.status).toBe(202);
-    background.length = 0;
+    dropAfterTasks();
     await handle.close();
 
     const result = await processCli(dataDir, ['--pending']);

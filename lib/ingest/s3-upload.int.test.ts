@@ -7,13 +7,10 @@ import { call, makeAccount, type TestAccount } from '@/lib/auth/test-support';
 import { useStorageForTests } from '@/lib/storage';
 import { useTestDatabase } from '@/lib/testing/db';
 import { startS3rver, type S3rverHandle } from '@/lib/testing/s3rver';
+import { runAfterTasks } from './after-capture';
 import { completeUpload, sha256, startUpload, testJpeg } from './test-support';
 
-const background = vi.hoisted(() => [] as Array<Promise<unknown> | (() => unknown)>);
-vi.mock('next/server', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('next/server')>()),
-  after: (task: Promise<unknown> | (() => unknown)) => background.push(task),
-}));
+vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 const database = useTestDatabase();
 let s3: S3rverHandle;
@@ -50,7 +47,7 @@ describe('uploads on the S3 driver (s3rver)', () => {
     const bytes = await testJpeg(500, 1800, 1200);
     const assetId = await uploadToS3(bytes);
     expect((await completeUpload(editor, assetId)).status).toBe(202);
-    for (const task of background.splice(0)) await (typeof task === 'function' ? task() : task);
+    await runAfterTasks();
 
     const view = (await (await call(getAssetRoute, { bearer: editor.token, params: { id: assetId } })).json()) as AssetView;
     expect(view).toMatchObject({ sha256: sha256(bytes), width: 1800, height: 1200, derivatives: { vision: { width: 1200, height: 800 }, grid: { width: 400, height: 267 } } });

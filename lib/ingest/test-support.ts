@@ -67,6 +67,13 @@ export function startUpload(account: TestAccount, bytes: Buffer, spec: UploadSpe
   });
 }
 
+/** Announces an upload that must be accepted (201), for tests whose subject comes after. */
+export async function announceUpload(account: TestAccount, bytes: Buffer, spec: UploadSpec = {}): Promise<{ assetId: string; upload: { url: string } }> {
+  const started = await startUpload(account, bytes, spec);
+  if (started.status !== 201) throw new Error(`upload not started: ${started.status} ${await started.text()}`);
+  return (await started.json()) as { assetId: string; upload: { url: string } };
+}
+
 /** PUTs bytes to a local signed upload URL through the files route, as a browser would. */
 export function putToSignedUrl(url: string, bytes: Buffer, contentType = 'image/jpeg'): Promise<Response> {
   const parsed = new URL(url);
@@ -81,9 +88,7 @@ export function completeUpload(account: TestAccount, assetId: string): Promise<R
 
 /** The three browser steps: announce, PUT, complete. Returns the completion response and the asset id. */
 export async function uploadThroughApi(account: TestAccount, bytes: Buffer, spec: UploadSpec = {}): Promise<{ assetId: string; complete: Response }> {
-  const started = await startUpload(account, bytes, spec);
-  if (started.status !== 201) throw new Error(`upload not started: ${started.status} ${await started.text()}`);
-  const { assetId, upload } = (await started.json()) as { assetId: string; upload: { url: string } };
+  const { assetId, upload } = await announceUpload(account, bytes, spec);
   const put = await putToSignedUrl(upload.url, bytes, spec.contentType ?? 'image/jpeg');
   if (put.status !== 200) throw new Error(`upload PUT failed: ${put.status} ${await put.text()}`);
   return { assetId, complete: await completeUpload(account, assetId) };

@@ -4,28 +4,14 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assets } from '@/db/schema';
 import { makeAccount, type TestAccount } from '@/lib/auth/test-support';
-import { completeUpload, orphanedKeys, putToSignedUrl, startUpload, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/lib/ingest/test-support';
+import { dropAfterTasks, pendingAfterTasks, runAfterTasks } from '@/lib/ingest/after-capture';
+import { announceUpload, completeUpload, orphanedKeys, putToSignedUrl, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/lib/ingest/test-support';
 import { useTestDatabase } from '@/lib/testing/db';
 import { advance, claimAsset, claimNextPending, release } from './claims';
 import { runPipeline } from './run';
 import { sweepPending } from './sweeper';
 
-const background = vi.hoisted(() => [] as Array<Promise<unknown> | (() => unknown)>);
-vi.mock('next/server', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('next/server')>()),
-  after: (task: Promise<unknown> | (() => unknown)) => background.push(task),
-}));
-
-/** Runs every after() task at once, as a busy server would. */
-async function drainBackgroundConcurrently(): Promise<void> {
-  const tasks = background.splice(0);
-  await Promise.all(tasks.map((task) => (typeof task === 'function' ? task() : task)));
-}
-
-/** The process was killed before after() ran: the tasks are lost. */
-function loseBackgroundTasks(): void {
-  background.length = 0;
-}
+vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 const PAST_DERIVE = ['derived', 'described', 'embedded', 'failed_describe', 'failed_embed'];
 
@@ -43,7 +29,7 @@ async function row(id: string) {
 async function storedButUnprocessed(): Promise<string> {
   const { assetId, complete } = await uploadThroughApi(editor, await testJpeg(seed++));
   expect(complete.status).toBe(202);
-  loseBackgroundTasks();
+  dropAfterTasks();
   return assetId;
 }
 
@@ -56,15 +42,15 @@ describe('the asset pipeline', () => {
     const uploads = await Promise.all(
       Array.from({ length: 50 }, async (_, index) => {
         const bytes = await testJpeg(1000 + index, 1600, 1200);
-        const started = (await (await startUpload(editor, bytes, { filename: `batch-${index}.jpg` })).json()) as { assetId: string; upload: { url: string } };
+        const started = await announceUpload(editor, bytes, { filename: `batch-${index}.jpg` });
         expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
         return started.assetId;
       }),
     );
     const completions = await Promise.all(uploads.map((id) => completeUpload(editor, id)));
     expect(completions.map((response) => response.status)).toEqual(uploads.map(() => 202));
-    expect(background).toHaveLength(50);
-    await drainBackgroundConcurrently();
+    expect(pendingAfterTasks()).toBe(50);
+    await runAfterTasks({ concurrently: true });
 
     const rows = await database().db.select().from(assets).where(inArray(assets.id, uploads));
     expect(rows).toHaveLength(50);

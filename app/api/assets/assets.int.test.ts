@@ -4,17 +4,14 @@ import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
 import { call, makeAccount, type TestAccount } from '@/lib/auth/test-support';
+import { runAfterTasks } from '@/lib/ingest/after-capture';
 import { orphanedKeys, startUpload, storedKeys, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/lib/ingest/test-support';
 import { newDerivativePrefix, newOriginalKey } from '@/lib/storage';
 import { useTestDatabase } from '@/lib/testing/db';
 import { DELETE as deleteAssetRoute, GET as getAssetRoute } from './[id]/route';
 import { GET as listAssetsRoute } from './route';
 
-const background = vi.hoisted(() => [] as Array<Promise<unknown> | (() => unknown)>);
-vi.mock('next/server', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('next/server')>()),
-  after: (task: Promise<unknown> | (() => unknown)) => background.push(task),
-}));
+vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 const database = useTestDatabase();
 const files = useTemporaryLocalStorage();
@@ -42,7 +39,7 @@ beforeAll(async () => {
     const { assetId } = await uploadThroughApi(editor, await testJpeg(200 + seed), { filename: `product-${seed}.jpg`, tags: ['shirts'] });
     uploaded.push(assetId);
   }
-  for (const task of background.splice(0)) await (typeof task === 'function' ? task() : task);
+  await runAfterTasks();
   // Not in the library: an upload that never arrived, and one that was rejected.
   await startUpload(editor, await testJpeg(300));
   await uploadThroughApi(editor, Buffer.from('plain text'), { filename: 'fake.jpg' });

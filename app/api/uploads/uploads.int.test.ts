@@ -5,6 +5,7 @@ import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
 import { makeAccount, type TestAccount } from '@/lib/auth/test-support';
 import {
+  announceUpload,
   completeUpload,
   orphanedKeys,
   putToSignedUrl,
@@ -15,24 +16,13 @@ import {
   uploadThroughApi,
   useTemporaryLocalStorage,
 } from '@/lib/ingest/test-support';
+import { runAfterTasks } from '@/lib/ingest/after-capture';
 import { runPipeline } from '@/lib/pipeline';
 import { useTestDatabase } from '@/lib/testing/db';
 import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
 import { resetConfig } from '@/lib/config';
 
-const background = vi.hoisted(() => [] as Array<Promise<unknown> | (() => unknown)>);
-vi.mock('next/server', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('next/server')>()),
-  after: (task: Promise<unknown> | (() => unknown)) => background.push(task),
-}));
-
-/** Runs what the handlers scheduled with after(), as Next does once the response is sent. */
-async function drainBackground(): Promise<void> {
-  while (background.length) {
-    const task = background.shift();
-    await (typeof task === 'function' ? task() : task);
-  }
-}
+vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 const database = useTestDatabase();
 const files = useTemporaryLocalStorage();
@@ -73,7 +63,7 @@ beforeAll(async () => {
   viewer = await makeAccount(database().db, 'viewer');
   const { assetId, complete } = await uploadThroughApi(editor, await testJpeg(1), { filename: 'keeper.jpg' });
   expect(complete.status).toBe(202);
-  await drainBackground();
+  await runAfterTasks();
   const row = await assetRow(assetId);
   keeper = { id: assetId, objects: [row.originalKey, ...Object.values(row.derivatives ?? {}).map((d) => d.key)] };
   expect(keeper.objects).toHaveLength(3);
@@ -85,7 +75,7 @@ describe('a good upload', () => {
     const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: '../../shop/Été\u0000 shirt.jpg', tags: [' Summer ', 'summer', 'Shirts'] });
     expect(complete.status).toBe(202);
     expect(await complete.json()).toEqual({ assetId, state: 'stored' });
-    await drainBackground();
+    await runAfterTasks();
     const row = await assetRow(assetId);
     expect(row).toMatchObject({ state: DERIVED, filename: 'Été shirt.jpg', sha256: sha256(bytes), sizeBytes: bytes.length, format: 'jpeg', mimeType: 'image/jpeg', width: 2000, height: 1000, tags: ['summer', 'shirts'], claimToken: null });
     expect(row.derivatives).toMatchObject({ vision: { width: 1200, height: 600 }, grid: { width: 400, height: 200 } });
@@ -110,6 +100,11 @@ describe('a good upload', () => {
     expect(Number(derivative.headers.get('cache-control')?.match(/max-age=(\d+)/)?.[1])).toBeGreaterThan(3000);
     expect(Buffer.from(await derivative.arrayBuffer()).length).toBe(grid.bytes);
 
+    const elsewhere = new URL(await storage.signedGetUrl(grid.key, { expiresInSeconds: 3600, contentType: 'image/webp' }), 'http://loupe.test');
+    elsewhere.pathname = `/api/files/${row.originalKey}`;
+    expect(await errorOf(await get(elsewhere.toString()))).toEqual({ status: 403, code: 'invalid_signature' });
+    expect(await errorOf(await get(await storage.signedGetUrl(grid.key, { expiresInSeconds: -3600, contentType: 'image/webp' })))).toEqual({ status: 403, code: 'url_expired' });
+
     const original = await get(await storage.signedGetUrl(row.originalKey, { expiresInSeconds: 60, downloadName: 'keeper.jpg', contentType: 'image/jpeg' }));
     expect(original.headers.get('content-disposition')).toContain('attachment; filename="keeper.jpg"');
     expect(sha256(Buffer.from(await original.arrayBuffer()))).toBe(row.sha256);
@@ -120,7 +115,7 @@ describe('a good upload', () => {
     const bytes = fs.readFileSync(fixturePath('images', 'broken', 'png_bytes_named.jpg'));
     const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: 'png_bytes_named.jpg' });
     expect(complete.status).toBe(202);
-    await drainBackground();
+    await runAfterTasks();
     expect(await assetRow(assetId)).toMatchObject({ state: DERIVED, format: 'png', mimeType: 'image/png' });
   });
 });
@@ -138,7 +133,7 @@ describe('duplicates', () => {
 
   it('keeps one copy when two identical uploads complete at once', async () => {
     const bytes = await testJpeg(3);
-    const start = async () => ((await (await startUpload(editor, bytes)).json()) as { assetId: string; upload: { url: string } });
+    const start = () => announceUpload(editor, bytes);
     const [first, second] = await Promise.all([start(), start()]);
     expect(first.assetId).not.toBe(second.assetId);
     expect((await putToSignedUrl(first.upload.url, bytes)).status).toBe(200);
@@ -149,7 +144,7 @@ describe('duplicates', () => {
     const [winner, loser] = a.status === 202 ? [first, second] : [second, first];
     expect(await (a.status === 200 ? a : b).json()).toEqual({ duplicateOf: winner.assetId });
     expect(await assetRow(loser.assetId)).toBeUndefined();
-    await drainBackground();
+    await runAfterTasks();
     expect((await assetRow(winner.assetId)).state).toEqual(DERIVED);
     await expectNothingElseLost();
   });
@@ -233,7 +228,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
 
   it('stored bytes that differ from the declared size → 422 size_mismatch (e.g. an S3 PUT that ignored the length)', async () => {
     const bytes = await testJpeg(8);
-    const started = (await (await startUpload(editor, bytes, { size: bytes.length + 10 })).json()) as { assetId: string };
+    const started = await announceUpload(editor, bytes, { size: bytes.length + 10 });
     const row = await assetRow(started.assetId);
     await files().storage.put(row.originalKey, bytes, { contentType: 'image/jpeg' });
     expect(await errorOf(await completeUpload(editor, started.assetId))).toEqual({ status: 422, code: 'size_mismatch' });
@@ -244,36 +239,36 @@ describe('bad input: a specific error, and nothing else lost', () => {
 
   it('a PUT longer than signed → 413 file_too_large, a shorter one → 422 size_mismatch; nothing is left in storage', async () => {
     const bytes = await testJpeg(9);
-    const started = (await (await startUpload(editor, bytes)).json()) as { assetId: string; upload: { url: string } };
+    const started = await announceUpload(editor, bytes);
     expect(await errorOf(await putToSignedUrl(started.upload.url, Buffer.concat([bytes, Buffer.alloc(10)])))).toEqual({ status: 413, code: 'file_too_large' });
     expect(await errorOf(await putToSignedUrl(started.upload.url, bytes.subarray(0, bytes.length - 10)))).toEqual({ status: 422, code: 'size_mismatch' });
     expect(await files().storage.head((await assetRow(started.assetId)).originalKey)).toBeNull();
     // The asset still awaits its upload, which can now succeed.
     expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
     expect((await completeUpload(editor, started.assetId)).status).toBe(202);
-    await drainBackground();
+    await runAfterTasks();
     await expectNothingElseLost();
   });
 
   it('completing before the bytes arrived → 422 upload_missing; the upload can still finish', async () => {
     const bytes = await testJpeg(10);
-    const started = (await (await startUpload(editor, bytes)).json()) as { assetId: string; upload: { url: string } };
+    const started = await announceUpload(editor, bytes);
     expect(await errorOf(await completeUpload(editor, started.assetId))).toEqual({ status: 422, code: 'upload_missing' });
     expect(await assetRow(started.assetId)).toMatchObject({ state: 'awaiting_upload', claimToken: null });
     expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
     expect((await completeUpload(editor, started.assetId)).status).toBe(202);
-    await drainBackground();
+    await runAfterTasks();
     await expectNothingElseLost();
   });
 
   it('completing twice → 409 already_completed, and the file can no longer be replaced through its URL', async () => {
     const bytes = await testJpeg(11);
-    const started = (await (await startUpload(editor, bytes)).json()) as { assetId: string; upload: { url: string } };
+    const started = await announceUpload(editor, bytes);
     expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
     expect((await completeUpload(editor, started.assetId)).status).toBe(202);
     expect(await errorOf(await completeUpload(editor, started.assetId))).toEqual({ status: 409, code: 'already_completed' });
     expect(await errorOf(await putToSignedUrl(started.upload.url, await testJpeg(12)))).toEqual({ status: 409, code: 'already_completed' });
-    await drainBackground();
+    await runAfterTasks();
     expect(await assetRow(started.assetId)).toMatchObject({ state: DERIVED, sha256: sha256(bytes) });
     await expectNothingElseLost();
   });
@@ -286,7 +281,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
 
   it('an expired upload URL → 403 url_expired, nothing stored', async () => {
     const bytes = await testJpeg(13);
-    const started = (await (await startUpload(editor, bytes)).json()) as { assetId: string };
+    const started = await announceUpload(editor, bytes);
     const row = await assetRow(started.assetId);
     const expired = await files().storage.signedPutUrl(row.originalKey, { expiresInSeconds: -3600, contentType: 'image/jpeg', size: bytes.length });
     expect(await errorOf(await putToSignedUrl(new URL(expired.url, 'http://loupe.test').toString(), bytes))).toEqual({ status: 403, code: 'url_expired' });
@@ -296,8 +291,8 @@ describe('bad input: a specific error, and nothing else lost', () => {
 
   it("one asset's upload URL used for another asset's key, or with a changed size → 403 invalid_signature", async () => {
     const bytes = await testJpeg(14);
-    const first = (await (await startUpload(editor, bytes)).json()) as { assetId: string; upload: { url: string } };
-    const second = (await (await startUpload(editor, await testJpeg(15))).json()) as { assetId: string; upload: { url: string } };
+    const first = await announceUpload(editor, bytes);
+    const second = await announceUpload(editor, await testJpeg(15));
     const firstUrl = new URL(first.upload.url);
     const secondUrl = new URL(second.upload.url);
     const crossed = new URL(secondUrl.pathname + firstUrl.search, firstUrl);
@@ -322,7 +317,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
       const bytes = fs.readFileSync(fixturePath('images', file));
       const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: file.split('/')[1], contentType: file.endsWith('.png') ? 'image/png' : file.endsWith('.gif') ? 'image/gif' : 'image/jpeg' });
       expect(complete.status).toBe(202);
-      await drainBackground();
+      await runAfterTasks();
       const row = await assetRow(assetId);
       expect(row).toMatchObject({ state, errorCode: code, derivatives: null, claimToken: null });
       expect(row.error).toBeTruthy();
@@ -334,7 +329,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
       const bytes = fs.readFileSync(fixturePath('images', 'formats', 'heic_lossy.heic'));
       const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: 'iphone.heic', contentType: 'image/heic' });
       expect(complete.status).toBe(202);
-      await drainBackground();
+      await runAfterTasks();
       const row = await assetRow(assetId);
       if (row.state !== 'failed_derive') return; // a build with an HEVC decoder makes derivatives instead
       expect(row).toMatchObject({ state: 'failed_derive', errorCode: 'unsupported_format' });
@@ -346,7 +341,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
     it('a 16x16 icon is stored, derived and marked decorative', async () => {
       const bytes = fs.readFileSync(fixturePath('images', 'formats', 'png_icon_16x16.png'));
       const { assetId } = await uploadThroughApi(editor, bytes, { filename: 'icon.png', contentType: 'image/png' });
-      await drainBackground();
+      await runAfterTasks();
       expect(await assetRow(assetId)).toMatchObject({ state: DERIVED, decorative: true, width: 16, height: 16 });
     });
   });
