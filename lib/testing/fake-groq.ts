@@ -377,11 +377,25 @@ function nearestColour([r, g, b]: [number, number, number]): string {
   return best[0];
 }
 
+/** The product's colour: the mean of a small thumbnail's pixels, leaving out the near-white studio background. */
 async function dominantColour(image: ParsedImage | null): Promise<string | null> {
   if (!image || image.transport !== 'base64') return null;
   try {
-    const { dominant } = await sharp(Buffer.from(image.url.slice(image.url.indexOf(',') + 1), 'base64')).stats();
-    return nearestColour([dominant.r, dominant.g, dominant.b]);
+    const { data, info } = await sharp(Buffer.from(image.url.slice(image.url.indexOf(',') + 1), 'base64'))
+      .resize(32, 32, { fit: 'fill' })
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const total: [number, number, number] = [0, 0, 0];
+    let count = 0;
+    for (let i = 0; i + 2 < data.length; i += info.channels) {
+      if (data[i] > 235 && data[i + 1] > 235 && data[i + 2] > 235) continue;
+      total[0] += data[i];
+      total[1] += data[i + 1];
+      total[2] += data[i + 2];
+      count++;
+    }
+    return count === 0 ? 'white' : nearestColour([total[0] / count, total[1] / count, total[2] / count]);
   } catch {
     return null;
   }
