@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
-import { AltSourceBadge } from '@/components/assets/alt-source-badge';
+import { AltTextPanel } from '@/components/alt';
 import { isInProgress } from '@/components/assets/asset-state';
 import { formatDimensions } from '@/components/assets/format';
 import { RefreshWhileProcessing } from '@/components/assets/refresh-while-processing';
@@ -64,12 +64,6 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
                 {asset.error.message}
               </p>
             )}
-            {asset.alt.text && (
-              <p className="flex items-start gap-2 text-sm text-neutral-700">
-                {asset.alt.source && <AltSourceBadge source={asset.alt.source} />}
-                <span>{asset.alt.text}</span>
-              </p>
-            )}
             <div className="flex flex-wrap items-center gap-2">
               {asset.downloadUrl && (
                 <a
@@ -82,6 +76,8 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
               {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} />}
             </div>
           </section>
+
+          <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={roleAllows(user.role, 'admin')} />
 
           <section className="rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-neutral-500">Details</h2>
