@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
 import { dbHandle } from '@/db/client';
 import { isUuid } from '@/lib/assets';
+import { removeAbandonedUploads } from '@/lib/ingest';
 import { runPipeline, sweepPending, type PipelineOutcome } from '@/lib/pipeline';
 
 /**
- * npm run process -- --pending        finish every asset with work due (crashed, never started, retry due)
+ * npm run process -- --pending        finish every asset with work due (crashed, never started, retry due),
+ *                                     and remove uploads announced but never completed
  * npm run process -- <asset id>       run the pipeline on one asset
  * The same pipeline as the app's after(); safe to run beside app instances on PostgreSQL (work is claimed in
  * the database). On the embedded PGlite database it refuses while the dev server holds the folder.
@@ -40,6 +42,8 @@ async function main(): Promise<number> {
       console.log(describe(outcome, assetId));
       return outcome.kind === 'failed' ? 2 : 0;
     }
+    const abandoned = await removeAbandonedUploads();
+    if (abandoned) console.log(`Removed ${abandoned} upload(s) announced but never completed.`);
     const summary = await sweepPending({ workers, onAsset: (outcome) => console.log(describe(outcome)) });
     console.log(`Done: ${summary.finished} finished, ${summary.failed} failed, ${summary.lost} taken over by another worker. Nothing else is due.`);
     return 0;

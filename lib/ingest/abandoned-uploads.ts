@@ -1,0 +1,30 @@
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { assets } from '@/db/schema';
+import { getStorage } from '@/lib/storage';
+
+/** How long after its upload URL expired an announced upload is kept, in case its completion is still on the way. */
+export const ABANDONED_AFTER_SECONDS = 60 * 60;
+
+/**
+ * Uploads that were announced but never completed (tab closed, network gone) leave a row and perhaps bytes.
+ * Once their URL has long expired no PUT can arrive any more: remove the bytes first, then the row, so a
+ * failure half-way leaves a row to retry from and never bytes nobody points at. Returns how many were removed.
+ */
+export async function removeAbandonedUploads(): Promise<number> {
+  const db = await getDb();
+  const abandoned = and(
+    eq(assets.state, 'awaiting_upload'),
+    lt(assets.uploadExpiresAt, sql`now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`),
+    or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`)),
+  );
+  const candidates = await db.select({ id: assets.id, originalKey: assets.originalKey }).from(assets).where(abandoned);
+  if (candidates.length === 0) return 0;
+  const storage = await getStorage();
+  await Promise.all(candidates.map((candidate) => storage.delete(candidate.originalKey)));
+  const removed = await db
+    .delete(assets)
+    .where(and(abandoned, inArray(assets.id, candidates.map((candidate) => candidate.id))))
+    .returning({ id: assets.id });
+  return removed.length;
+}
