@@ -7,6 +7,7 @@ import { isInProgress } from '@/components/assets/asset-state';
 import { formatDimensions } from '@/components/assets/format';
 import { RefreshWhileProcessing } from '@/components/assets/refresh-while-processing';
 import { StateBadge } from '@/components/assets/state-badge';
+import { MoreLikeThis } from '@/components/search/more-like-this';
 import { getAsset } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { DeleteAssetButton } from './delete-asset-button';
@@ -85,6 +86,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
           </section>
         </div>
       </div>
+      <MoreLikeThis assetId={asset.id} />
     </main>
   );
 }
