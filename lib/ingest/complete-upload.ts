@@ -87,6 +87,8 @@ export async function completeUpload(assetId: string): Promise<CompleteUploadRes
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const [original] = await db.select({ id: assets.id }).from(assets).where(eq(assets.sha256, verdict.sha256));
+      // The other copy was deleted in the meantime: nothing to point at; let the caller complete again.
+      if (!original) throw error;
       await storage.delete(asset.originalKey);
       await db.delete(assets).where(holdsClaim);
       return { kind: 'duplicate', duplicateOf: original.id };

@@ -1,4 +1,4 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -50,7 +50,7 @@ export async function createUpload(request: UploadRequest, uploadedBy: string | 
   const [existing] = await db
     .select({ id: assets.id })
     .from(assets)
-    .where(and(eq(assets.sha256, sha256), isNotNull(assets.sha256)))
+    .where(eq(assets.sha256, sha256))
     .limit(1);
   if (existing) return { kind: 'duplicate', duplicateOf: existing.id };
 

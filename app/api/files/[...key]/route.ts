@@ -30,8 +30,9 @@ export const GET = route({ role: 'public', params }, async ({ request, params })
   const key = params.key.join('/');
   const grant = await verified(request, key, 'get');
   const storage = await localStorageOnly();
-  const [stream, head] = await Promise.all([storage.get(key), storage.head(key)]);
-  if (!stream || !head) throw new ApiError('not_found', 'This file no longer exists.');
+  const head = await storage.head(key);
+  const stream = head && (await storage.get(key));
+  if (!head || !stream) throw new ApiError('not_found', 'This file no longer exists.');
   const headers = new Headers({
     'Content-Type': grant.contentType,
     'Content-Length': String(head.size),
