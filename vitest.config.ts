@@ -17,7 +17,7 @@ export default defineConfig({
   test: {
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     projects: [
-      project({ name: 'pglite', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts'], env: { LOUPE_TEST_DRIVER: 'pglite' } }),
+      project({ name: 'pglite', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts', 'components/**/*.test.ts'], env: { LOUPE_TEST_DRIVER: 'pglite' } }),
       ...(process.env.TEST_DATABASE_URL
         ? [
             project({

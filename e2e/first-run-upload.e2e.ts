@@ -149,7 +149,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
     await screenshot(page, '07-asset');
   });
 
-  test.skipIf(!inject('fakeGroqUrl'))('an uploaded photo gets alt text from the vision model, marked AI', async () => {
+  test('an uploaded photo gets alt text from the vision model, marked AI', async () => {
     await page.goto(`${app.url}/`);
     const aiBadges = page.locator('ul[aria-label="Assets"]').getByText('AI', { exact: true });
     await expect.poll(() => aiBadges.count(), { timeout: 120_000 }).toBeGreaterThan(0);

@@ -1,24 +1,12 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { REPO_ROOT } from './paths';
+import { startFakeGroq, type FakeGroq } from '../../lib/testing/fake-groq';
 
-interface FakeGroq {
-  url: string;
-  close: () => Promise<void> | void;
-}
-
-interface FakeGroqModule {
-  startFakeGroq: (options?: { port?: number }) => Promise<FakeGroq>;
-}
-
-const MODULE_PATH = path.join(REPO_ROOT, 'lib', 'testing', 'fake-groq.ts');
+/** The key the browser-test servers send and the fake expects; not a real Groq key. */
+export const E2E_GROQ_API_KEY = 'test-key';
 
 /**
- * The faithful fake of Groq's API from the alt-text tests, so uploads in the browser get real AI alt text
- * through the real groq-sdk. Null while that module is not in the tree: the app then runs without a provider.
+ * The alt-text tests' faithful fake of Groq's API, so uploads in the browser get real AI alt text through the
+ * real groq-sdk client and pipeline.
  */
-export async function startFakeGroqIfAvailable(): Promise<FakeGroq | null> {
-  if (!existsSync(MODULE_PATH)) return null;
-  const loaded = (await import(MODULE_PATH)) as FakeGroqModule;
-  return loaded.startFakeGroq();
+export function startE2eFakeGroq(): Promise<FakeGroq> {
+  return startFakeGroq({ apiKey: E2E_GROQ_API_KEY });
 }

@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { buildApp } from './build';
-import { startFakeGroqIfAvailable } from './fake-groq';
+import { startE2eFakeGroq } from './fake-groq';
 import { startApp } from './server';
 
 /**
@@ -9,12 +9,12 @@ import { startApp } from './server';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   await buildApp();
-  const fakeGroq = await startFakeGroqIfAvailable();
-  const app = await startApp({ fakeGroqUrl: fakeGroq?.url ?? null });
+  const fakeGroq = await startE2eFakeGroq();
+  const app = await startApp({ fakeGroqUrl: fakeGroq.url });
   project.provide('baseUrl', app.url);
-  project.provide('fakeGroqUrl', fakeGroq?.url ?? null);
+  project.provide('fakeGroqUrl', fakeGroq.url);
   return async () => {
     await app.stop();
-    await fakeGroq?.close();
+    await fakeGroq.close();
   };
 }

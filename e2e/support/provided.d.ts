@@ -3,8 +3,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** A running, built Loupe shared by test files that do not need a fresh one. */
     baseUrl: string;
-    /** The fake Groq API the servers call for alt text, or null when there is none (no AI alt text then). */
-    fakeGroqUrl: string | null;
+    /** The fake Groq API the servers call for alt text. */
+    fakeGroqUrl: string;
   }
 }
 

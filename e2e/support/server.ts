@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { E2E_GROQ_API_KEY } from './fake-groq';
 import { NEXT_BIN, REPO_ROOT, STAND_IN_EMBEDDING_MODEL_DIR } from './paths';
 
 export interface RunningApp {
@@ -42,7 +43,7 @@ export function testServerEnv(port: number, dataDir: string, fakeGroqUrl: string
     DATA_DIR: dataDir,
     EMBEDDING_MODEL: 'wordnet-static-256',
     EMBEDDING_MODEL_DIR: STAND_IN_EMBEDDING_MODEL_DIR,
-    ...(fakeGroqUrl ? { GROQ_API_KEY: 'test-key', GROQ_BASE_URL: fakeGroqUrl } : { VISION_PROVIDER: 'none' }),
+    ...(fakeGroqUrl ? { GROQ_API_KEY: E2E_GROQ_API_KEY, GROQ_BASE_URL: fakeGroqUrl } : { VISION_PROVIDER: 'none' }),
   };
 }
 
