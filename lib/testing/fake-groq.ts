@@ -126,14 +126,12 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
     }
     // Taken before the image check awaits, so a request a test has already abandoned cannot take the next test's reply.
     const reply = queue.shift() ?? fallback;
-    if (image) {
-      const rejection = await checkImage(image);
-      if (rejection) return sendError(res, rejection.status, rejection.message, 'invalid_request_error', rejection.code);
-    }
-    await respond(reply, res, body.model, recorded, image);
+    const loaded = image ? await loadImage(image) : null;
+    if (loaded && !Buffer.isBuffer(loaded)) return sendError(res, loaded.status, loaded.message, 'invalid_request_error', loaded.code);
+    await respond(reply, res, body.model, recorded, loaded);
   }
 
-  async function respond(reply: FakeReply, res: http.ServerResponse, model: string, request: RecordedRequest, image: ParsedImage | null): Promise<void> {
+  async function respond(reply: FakeReply, res: http.ServerResponse, model: string, request: RecordedRequest, image: Buffer | null): Promise<void> {
     switch (reply.kind) {
       case 'held':
         await reply.until;
@@ -240,7 +238,7 @@ function base64Bytes(dataUrl: string): number {
   return dataUrl.length - dataUrl.indexOf(',') - 1;
 }
 
-async function imageBytes(image: ParsedImage): Promise<Buffer | { status: number; message: string; code?: string }> {
+async function imageBytes(image: ParsedImage): Promise<Buffer | ImageRejection> {
   if (image.transport === 'base64') return Buffer.from(image.url.slice(image.url.indexOf(',') + 1), 'base64');
   try {
     const response = await fetch(image.url, { signal: AbortSignal.timeout(10_000) });
@@ -253,7 +251,10 @@ async function imageBytes(image: ParsedImage): Promise<Buffer | { status: number
   }
 }
 
-async function checkImage(image: ParsedImage): Promise<{ status: number; message: string; code?: string } | null> {
+type ImageRejection = { status: number; message: string; code?: string };
+
+/** The image's bytes if Groq would accept them, or the error Groq answers with. */
+async function loadImage(image: ParsedImage): Promise<Buffer | ImageRejection> {
   if (image.transport === 'base64' && base64Bytes(image.url) > GROQ_MAX_BASE64_BYTES) {
     return { status: 413, message: 'Request Entity Too Large: base64 encoded images are limited to 4MB', code: 'request_too_large' };
   }
@@ -264,7 +265,7 @@ async function checkImage(image: ParsedImage): Promise<{ status: number; message
     if (width * height > GROQ_MAX_PIXELS) {
       return { status: 400, message: `Image too large: ${width}x${height} exceeds the maximum of ${GROQ_MAX_PIXELS} pixels (33 megapixels)`, code: 'image_too_large' };
     }
-    return null;
+    return bytes;
   } catch {
     return { status: 400, message: 'Invalid image data: the image could not be decoded', code: 'invalid_image' };
   }
@@ -378,10 +379,10 @@ function nearestColour([r, g, b]: [number, number, number]): string {
 }
 
 /** The product's colour: the mean of a small thumbnail's pixels, leaving out the near-white studio background. */
-async function dominantColour(image: ParsedImage | null): Promise<string | null> {
-  if (!image || image.transport !== 'base64') return null;
+async function dominantColour(image: Buffer | null): Promise<string | null> {
+  if (!image) return null;
   try {
-    const { data, info } = await sharp(Buffer.from(image.url.slice(image.url.indexOf(',') + 1), 'base64'))
+    const { data, info } = await sharp(image)
       .resize(32, 32, { fit: 'fill' })
       .removeAlpha()
       .raw()
@@ -412,7 +413,7 @@ function catalogueFacts(text: string): { title?: string; tags?: string[] } {
 }
 
 /** Deterministic for the same request, so tests and the e2e harness can rely on what it says. */
-async function describePlausibly(userText: string, image: ParsedImage | null): Promise<string> {
+async function describePlausibly(userText: string, image: Buffer | null): Promise<string> {
   const facts = catalogueFacts(userText);
   const colour = (await dominantColour(image)) ?? 'neutral';
   const product = facts.title ?? (facts.tags?.length ? `${colour} ${facts.tags[0]}` : `${colour} product`);
