@@ -8,7 +8,7 @@ import { dropAfterTasks, pendingAfterTasks, runAfterTasks } from '@/lib/ingest/a
 import { announceUpload, completeUpload, orphanedKeys, putToSignedUrl, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/lib/ingest/test-support';
 import { useTestDatabase } from '@/lib/testing/db';
 import { advance, claimAsset, claimNextPending, release } from './claims';
-import { runPipeline } from './run';
+import { runPipeline, type PipelineOutcome } from './run';
 import { sweepPending } from './sweeper';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
@@ -76,6 +76,19 @@ describe('the asset pipeline', () => {
       expect(asset.derivatives?.grid).toBeDefined();
     }
     expect(await claimNextPending()).toBeNull();
+  });
+
+  it('two sweepers at once (two app instances) process every pending asset exactly once', async () => {
+    const pending = new Set<string>();
+    for (let index = 0; index < 8; index++) pending.add(await storedButUnprocessed());
+    const handled: string[] = [];
+    const record = (outcome: PipelineOutcome) => {
+      if (outcome.kind === 'finished' || outcome.kind === 'failed') handled.push(outcome.asset.id);
+    };
+    const [first, second] = await Promise.all([sweepPending({ workers: 3, onAsset: record }), sweepPending({ workers: 3, onAsset: record })]);
+    expect(first.lost + second.lost).toBe(0);
+    expect(handled.filter((id) => pending.has(id)).sort()).toEqual([...pending].sort());
+    for (const id of pending) expect(PAST_DERIVE).toContain((await row(id)).state);
   });
 
   it('continues from the step it stopped at, without redoing earlier ones', async () => {
