@@ -24,7 +24,7 @@ describe('signed local file URLs', () => {
 
   async function storedFile(): Promise<{ key: string; url: string }> {
     const key = newOriginalKey();
-    await local().storage.put(key, Buffer.from('bytes of a photo'));
+    await local().storage.put(key, Buffer.from('bytes of a photo'), { contentType: 'image/jpeg' });
     return { key, url: await local().storage.signedGetUrl(key, { expiresInSeconds: 60, contentType: 'image/jpeg' }) };
   }
 
