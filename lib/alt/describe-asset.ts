@@ -52,41 +52,49 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
     return written || (await stillHeld(db, asset.id, options.claimToken)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
   }
 
-  const image = deps.provider ? await visionImageFor(asset, deps.storage, deps.transport) : null;
-  const generated: GenerateOutcome =
-    image && !image.ok
-      ? { result: image, attempts: [] }
-      : await generateAlt(deps.provider, { image: image?.image ?? '', context: altContextFor(asset), signal: options.signal }, { ...deps, backoff: databaseBackoff(db) });
-
+  const provider = deps.provider;
+  if (!provider) return recordFailure(db, asset, null, { result: NO_PROVIDER, attempts: [] }, options.claimToken);
+  const generated = await generateFor(asset, provider, deps, options.signal);
   const { result } = generated;
-  if (!result.ok) {
-    const written = await writeAltFailure(db, {
-      assetId: asset.id,
-      result,
-      nextAttemptAt: nextAltAttemptAt(result, asset.altAttempts + 1),
-      claimToken: options.claimToken,
-    });
-    await insertAltHistory(db, historyEntries(asset.id, deps.provider, generated, 'not_written'));
-    return written || (await stillHeld(db, asset.id, options.claimToken)) ? { kind: 'failed', failure: result } : { kind: 'claim_lost' };
-  }
+  if (!result.ok) return recordFailure(db, asset, provider, { ...generated, result }, options.claimToken);
 
   const written = await writeAiAlt(db, {
     assetId: asset.id,
     text: result.text,
-    provider: deps.provider!.name,
-    model: deps.provider!.model,
+    provider: provider.name,
+    model: provider.model,
     promptVersion: PROMPT_VERSION,
     replaceAi: options.replaceAi,
     claimToken: options.claimToken,
   });
-  if (written) {
-    await insertAltHistory(db, historyEntries(asset.id, deps.provider, generated, 'written'));
-    return { kind: 'written', asset: written };
-  }
-  await insertAltHistory(db, historyEntries(asset.id, deps.provider, generated, 'not_written'));
+  await insertAltHistory(db, historyEntries(asset.id, provider, generated, written ? 'written' : 'not_written'));
+  if (written) return { kind: 'written', asset: written };
   const current = await findAsset(db, asset.id);
   if (!current || (options.claimToken && current.claimToken !== options.claimToken)) return { kind: 'claim_lost' };
   return current.altSource === 'human' ? { kind: 'kept_human', proposal: result.text } : { kind: 'skipped', reason: 'ai_text' };
+}
+
+const NO_PROVIDER: AltFailure = { ok: false, kind: 'no_provider', message: 'no vision provider configured' };
+
+/** The alt text stays as it was; the failure, its history and the next attempt are recorded. */
+async function recordFailure(
+  db: Db,
+  asset: Asset,
+  provider: VisionProvider | null,
+  generated: GenerateOutcome & { result: AltFailure },
+  claimToken: string | undefined,
+): Promise<DescribeAssetOutcome> {
+  const failure = generated.result;
+  const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt: nextAltAttemptAt(failure, asset.altAttempts + 1), claimToken });
+  await insertAltHistory(db, historyEntries(asset.id, provider, generated, 'not_written'));
+  return written || (await stillHeld(db, asset.id, claimToken)) ? { kind: 'failed', failure } : { kind: 'claim_lost' };
+}
+
+/** The vision derivative through the provider, policy and gate; an image that cannot be sent is a failure without a call. */
+async function generateFor(asset: Asset, provider: VisionProvider, deps: DescribeAssetDeps, signal: AbortSignal | undefined): Promise<GenerateOutcome> {
+  const image = await visionImageFor(asset, deps.storage, deps.transport);
+  if (!image.ok) return { result: image, attempts: [] };
+  return generateAlt(provider, { image: image.image, context: altContextFor(asset), signal }, { ...deps, backoff: databaseBackoff(deps.db) });
 }
 
 function tinyReason(asset: Asset, minImagePx: number): string | null {

@@ -7,6 +7,7 @@ import { useTemporaryLocalStorage } from '@/lib/ingest/test-support';
 import { runPipeline } from '@/lib/pipeline';
 import { useTestDatabase } from '@/lib/testing/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
+import { describeStep } from './describe-step';
 import { PROMPT_VERSION } from './prompt';
 import { productJpeg, storedAsset, useFakeGroq } from './test-support';
 
@@ -125,5 +126,15 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
     }
     expect((await history(tiny.id))[0]).toMatchObject({ event: 'decorative', message: 'image is 20x20 px, under the 32 px minimum' });
     expect(fake().requests).toHaveLength(0);
+  });
+
+  it('a step whose claim passed to another worker writes nothing and says claim_lost', async () => {
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(500, 700));
+    await runPipeline(asset.id);
+    await database().db.update(assets).set({ altText: null, altSource: null, claimToken: '11111111-1111-4111-8111-111111111111' }).where(eq(assets.id, asset.id));
+    const before = await reload(asset.id);
+    const outcome = await describeStep({ asset: before, claimToken: '22222222-2222-4222-8222-222222222222', signal: new AbortController().signal });
+    expect(outcome).toMatchObject({ ok: false, code: 'claim_lost' });
+    expect(await reload(asset.id)).toMatchObject({ altText: null, version: before.version });
   });
 });
