@@ -136,7 +136,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
 
   test('the asset page shows the photo, its facts and a signed download link', async () => {
     await page.goto(`${app.url}/`);
-    await page.locator('ul[aria-label="Assets"] a').first().click();
+    await page.locator('ul[aria-label="Assets"] a:has(img[data-thumbnail])').first().click();
     await page.waitForURL(/\/assets\/[0-9a-f-]{36}$/);
     await expect.poll(() => page.locator('main figure img').count(), { timeout: 60_000 }).toBe(1);
     expect(await page.getByText('SHA-256').count()).toBe(1);
@@ -149,10 +149,40 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
     await screenshot(page, '07-asset');
   });
 
-  test('an uploaded photo gets alt text from the vision model, marked AI', async () => {
+  test('an uploaded photo gets alt text from the vision model, shown with its AI badge', async () => {
     await page.goto(`${app.url}/`);
-    const aiBadges = page.locator('ul[aria-label="Assets"]').getByText('AI', { exact: true });
-    await expect.poll(() => aiBadges.count(), { timeout: 120_000 }).toBeGreaterThan(0);
+    const tilesWithAiText = page.locator('ul[aria-label="Assets"] li').filter({ has: page.getByText('AI', { exact: true }) });
+    // The fake Groq answers at once, but the pipeline writes alt text in the background after derivatives.
+    await expect.poll(async () => {
+      await page.reload();
+      return tilesWithAiText.count();
+    }, { timeout: 120_000, interval: 2000 }).toBeGreaterThan(0);
+    const tile = tilesWithAiText.first();
+    const altAttribute = (await tile.locator('img[data-thumbnail]').getAttribute('alt')) ?? '';
+    expect(altAttribute.length).toBeGreaterThanOrEqual(20);
+    expect(await tile.innerText()).toContain(altAttribute);
     await screenshot(page, '08-library-alt-text');
+
+    await tile.locator('a').click();
+    await page.waitForURL(/\/assets\//);
+    const panel = page.getByTestId('alt-text-panel');
+    expect(await panel.getByText('AI', { exact: true }).count()).toBeGreaterThan(0);
+    expect(await panel.innerText()).toContain(altAttribute);
+    await screenshot(page, '09-asset-alt-text');
+  });
+
+  test('an editor deletes an asset from its page and the library no longer has it', async () => {
+    await page.goto(`${app.url}/`);
+    const firstTile = page.locator('ul[aria-label="Assets"] a:has(img[data-thumbnail])').first();
+    const assetId = await firstTile.getAttribute('data-asset-id');
+    await firstTile.click();
+    await page.waitForURL(`${app.url}/assets/${assetId}`);
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete permanently' }).click();
+    await page.waitForURL(`${app.url}/`);
+    await expect.poll(() => page.locator('ul[aria-label="Assets"] img[data-thumbnail]').count()).toBe(PHOTO_COUNT - 1);
+    expect(await page.locator(`a[data-asset-id="${assetId}"]`).count()).toBe(0);
+    const response = await page.request.get(`${app.url}/api/assets/${assetId}`);
+    expect(response.status()).toBe(404);
   });
 });

@@ -14,6 +14,12 @@ const ORIENTATIONS: Record<number, string> = {
   8: 'Rotated 90° counter-clockwise',
 };
 
+/** sharp's names for sample formats, as bits per channel. */
+const BIT_DEPTHS: Record<string, string> = { uchar: '8-bit', char: '8-bit', ushort: '16-bit', short: '16-bit', uint: '32-bit', int: '32-bit', float: '32-bit float', double: '64-bit float' };
+
+/** sharp's colour space names, spelt as photographers do. */
+const COLOUR_SPACES: Record<string, string> = { srgb: 'sRGB', rgb: 'RGB', rgb16: 'RGB (16-bit)', cmyk: 'CMYK', lab: 'CIELab', 'b-w': 'Greyscale', grey16: 'Greyscale (16-bit)', scrgb: 'scRGB' };
+
 function describeOrientation(facts: Partial<ImageFacts>): string | null {
   if (facts.orientation === undefined) return null;
   const name = ORIENTATIONS[facts.orientation] ?? `EXIF ${facts.orientation}`;
@@ -37,8 +43,8 @@ export function MetadataList({ asset }: { asset: AssetView }) {
     ['Dimensions', formatDimensions(asset.width, asset.height)],
     ['File size', asset.sizeBytes === null ? null : `${formatBytes(asset.sizeBytes)} (${asset.sizeBytes.toLocaleString('en-US')} bytes)`],
     ['Orientation', describeOrientation(facts)],
-    ['Colour space', facts.colourSpace ? `${facts.colourSpace}${facts.iccProfile ? ' with ICC profile' : ''}` : null],
-    ['Bit depth', facts.bitDepth ?? null],
+    ['Colour space', facts.colourSpace ? `${COLOUR_SPACES[facts.colourSpace] ?? facts.colourSpace}${facts.iccProfile ? ' with ICC profile' : ''}` : null],
+    ['Bit depth', facts.bitDepth ? (BIT_DEPTHS[facts.bitDepth] ?? facts.bitDepth) : null],
     ['Camera', describeCamera(facts)],
     ['Captured', facts.capturedAt ? formatDateTime(facts.capturedAt) : null],
     ['Uploaded', formatDateTime(asset.createdAt)],
