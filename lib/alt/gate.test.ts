@@ -16,6 +16,7 @@ interface GateCase {
 
 const casesFile = fixturePath('alt-outputs', 'gate-cases.jsonl');
 const available = fixturesAvailable() && fs.existsSync(casesFile);
+if (!available && process.env.CI === 'true') throw new Error(`${casesFile} is missing: CI must run with ../shared beside the repository.`);
 const cases: GateCase[] = available
   ? fs
       .readFileSync(casesFile, 'utf8')
