@@ -12,7 +12,7 @@ import { timeEach, vectorTopK } from '@/lib/search/bench/measure';
 import { syntheticProduct, syntheticQuery } from '@/lib/search/bench/synthetic-catalogue';
 
 /**
- * npm run bench:search [-- --n 100000 --pglite-n 20000 --queries 200]
+ * npm run bench:search [-- --n 100000 --pglite-n 20000 --queries 200 --keep]  (--pglite-n 0: PostgreSQL only)
  *
  * Loads N synthetic catalogue assets, embedded with the stand-in model (real, clustered vectors), into
  * PostgreSQL + pgvector (a database `loupe_bench` created and dropped on BENCH_DATABASE_URL's server) and into an
@@ -27,6 +27,8 @@ const { values: args } = parseArgs({
     'pglite-n': { type: 'string', default: '20000' },
     queries: { type: 'string', default: '200' },
     'model-dir': { type: 'string' },
+    /** Leave loupe_bench in place afterwards, to look at plans with psql. */
+    keep: { type: 'boolean', default: false },
   },
 });
 const N = Number(args.n);
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     const backends = [
       { name: 'PostgreSQL', handle: pg, n: N },
       { name: 'PGlite', handle: lite, n: PGLITE_N },
-    ];
+    ].filter((backend) => backend.n > 0);
     for (const backend of backends) await prepare(backend.handle, embedder);
     await load(backends, embedder);
     for (const backend of backends) await buildIndex(backend.name, backend.handle, embedder);
@@ -67,7 +69,7 @@ async function main(): Promise<void> {
   } finally {
     await pg.close();
     await lite.close();
-    await admin.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
+    if (!args.keep) await admin.unsafe(`drop database if exists ${BENCH_DB} with (force)`);
     await admin.end();
   }
 }

@@ -3,7 +3,7 @@ import { rows, type Db } from '@/db/client';
 import { dimensionsType, modelLiteral, searchModel, toVectorLiteral } from '@/lib/embed';
 import { decodeCursor, encodeCursor } from './cursor';
 import { filterConditions, type SearchFilters } from './filters';
-import { filenameStemPattern, parseQuery } from './query-terms';
+import { filenameStemPattern, parseQuery, type ParsedQuery } from './query-terms';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
 import { cosineDistance, withVectorScan } from './vector-scan';
 
@@ -109,17 +109,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
       ) nearest
       where distance <= ${1 - MIN_SIMILARITY}`);
   }
-  if (useText) {
-    parts.push(sql`
-      select asset_id, null::bigint, null::float8, row_number() over (order by txt_score desc, asset_id), txt_score, false
-      from (
-        select a.id as asset_id, ts_rank_cd(a.search_tsv, tsq) as txt_score
-        from assets a, websearch_to_tsquery('english', ${query.websearch}) tsq
-        where a.search_tsv @@ tsq and ${where}
-        order by txt_score desc, a.id
-        limit ${depth}
-      ) matches`);
-  }
+  if (useText) parts.push(textSignal(query, where, depth));
   if (signals.has('exact')) {
     parts.push(sql`
       select a.id, null::bigint, null::float8, null::bigint, null::real, true
@@ -137,6 +127,32 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   const nextCursor =
     fused.length > limit && last ? encodeCursor({ s: last.score, id: last.asset.id, n: served + hits.length }) : null;
   return { ok: true, terms: query.terms, model: vector?.model ?? null, hits, nextCursor, notices };
+}
+
+/**
+ * Full-text candidates: documents with every word first, then (only when those do not fill the candidate window)
+ * documents with any word. Ranking every document that has any common word is what costs time on a large
+ * library, so that part runs only for queries whose words rarely occur together.
+ */
+function textSignal(query: ParsedQuery, where: SQL, depth: number): SQL {
+  const all = sql`
+    select a.id as asset_id, 0 as tier, ts_rank_cd(a.search_tsv, tsq) as txt_score
+    from assets a, websearch_to_tsquery('english', ${query.websearchAll}) tsq
+    where a.search_tsv @@ tsq and ${where}
+    order by txt_score desc, a.id
+    limit ${depth}`;
+  const any = sql`
+    select a.id, 1, ts_rank_cd(a.search_tsv, tsq) as txt_score
+    from assets a, websearch_to_tsquery('english', ${query.websearchAny}) tsq,
+      websearch_to_tsquery('english', ${query.websearchAll}) every
+    where (select count(*) from all_words) < ${depth}
+      and a.search_tsv @@ tsq and not a.search_tsv @@ every and ${where}
+    order by txt_score desc, a.id
+    limit ${depth}`;
+  const tiers = query.terms.length > 1 ? sql`(select * from all_words) union all (${any})` : sql`select * from all_words`;
+  return sql`
+    select asset_id, null::bigint, null::float8, row_number() over (order by tier, txt_score desc, asset_id), txt_score, false
+    from (with all_words as (${all}) ${tiers}) matches`;
 }
 
 /** Unions the signals' ranked candidates, fuses them by reciprocal rank, and pages by (score, id). */

@@ -8,8 +8,9 @@ describe('parseQuery', () => {
     expect(parseQuery('🎒🎒 !!').terms).toEqual([]);
   });
 
-  it('joins terms with websearch "or" and drops a bare "or", which websearch reads as an operator', () => {
-    expect(parseQuery('navy OR blue or').websearch).toBe('navy or blue');
+  it('joins terms for websearch (all, or any with "or") and drops a bare "or", which websearch reads as an operator', () => {
+    expect(parseQuery('navy OR blue or').websearchAll).toBe('navy blue');
+    expect(parseQuery('navy OR blue or').websearchAny).toBe('navy or blue');
   });
 
   it('bounds the number and length of terms', () => {

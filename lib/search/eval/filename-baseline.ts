@@ -7,10 +7,10 @@ import { parseQuery } from '../query-terms';
  * C), what a file browser's search would find.
  */
 export async function filenameOnlySearch(db: Db, q: string, limit: number): Promise<string[]> {
-  const { websearch } = parseQuery(q);
-  if (!websearch) return [];
+  const { websearchAny } = parseQuery(q);
+  if (!websearchAny) return [];
   const found = await rows<{ filename: string }>(db, sql`
-    select a.filename from assets a, websearch_to_tsquery('english', ${websearch}) tsq
+    select a.filename from assets a, websearch_to_tsquery('english', ${websearchAny}) tsq
     where ts_filter(a.search_tsv, '{c}') @@ tsq
     order by ts_rank_cd(ts_filter(a.search_tsv, '{c}'), tsq) desc, a.id
     limit ${limit}`);
