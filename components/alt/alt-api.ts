@@ -21,7 +21,8 @@ export interface ApiProblem {
 
 export type ApiAnswer<T> = { ok: true; value: T } | { ok: false; problem: ApiProblem };
 
-async function answer<T>(response: Response): Promise<ApiAnswer<T>> {
+/** A response as a value: the body on success, the one error shape (or the bare status) otherwise. */
+export async function readApiAnswer<T>(response: Response): Promise<ApiAnswer<T>> {
   const body = (await response.json().catch(() => null)) as (T & { error?: Omit<ApiProblem, 'status'> }) | null;
   if (response.ok && body) return { ok: true, value: body };
   const error = body?.error;
@@ -32,15 +33,15 @@ async function answer<T>(response: Response): Promise<ApiAnswer<T>> {
 }
 
 export async function fetchAltDetails(assetId: string, signal?: AbortSignal): Promise<ApiAnswer<AltDetails>> {
-  return answer(await fetch(`/api/assets/${assetId}/alt`, { cache: 'no-store', signal }));
+  return readApiAnswer(await fetch(`/api/assets/${assetId}/alt`, { cache: 'no-store', signal }));
 }
 
 export type AltEdit = { altText?: string | null; decorative?: boolean; version: number };
 
 export async function saveAltEdit(assetId: string, edit: AltEdit): Promise<ApiAnswer<AssetView>> {
-  return answer(await fetch(`/api/assets/${assetId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) }));
+  return readApiAnswer(await fetch(`/api/assets/${assetId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) }));
 }
 
 export async function requestRegeneration(assetId: string): Promise<ApiAnswer<{ written: boolean; reason?: string }>> {
-  return answer(await fetch(`/api/assets/${assetId}/alt/regenerate`, { method: 'POST' }));
+  return readApiAnswer(await fetch(`/api/assets/${assetId}/alt/regenerate`, { method: 'POST' }));
 }

@@ -6,6 +6,7 @@ import { fetchAltDetails, requestRegeneration, saveAltEdit, type AltDetails, typ
 import { AltEditForm } from './alt-edit-form';
 import { AltHistoryList } from './alt-history-list';
 import { AltProvenance } from './alt-provenance';
+import { regenerateBlockedReason } from './regenerate-blocked';
 
 export interface AltTextPanelProps {
   assetId: string;
@@ -85,7 +86,7 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
 
   const providerMissing = details?.provider.configured === false;
   const isDecorative = decorative || alt.status === 'decorative';
-  const regenerateBlocked = alt.source === 'human' ? 'A person wrote this text; the model does not replace it.' : isDecorative ? 'Decorative images need no description.' : providerMissing ? 'No vision provider is configured.' : null;
+  const regenerateBlocked = regenerateBlockedReason(alt, isDecorative, providerMissing);
 
   return (
     <section aria-labelledby="alt-text-heading" className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm" data-testid="alt-text-panel">
