@@ -13,7 +13,7 @@ import { fixturePath } from '@/lib/testing/fixtures';
  * doing the same sharp operations directly, on the same 24 MP JPEGs in the same run. Inputs are read into
  * memory first and outputs kept in memory: no storage I/O on either side, so the ratio is Loupe's overhead.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 async function loadImages(): Promise<{ source: string; images: Buffer[] }> {
   const folder = fixturePath('images', 'large_jpeg');
