@@ -83,9 +83,12 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
   it('regenerate replaces AI text, but never a person\'s', async () => {
     const asset = await describedAsset();
     fake().script({ kind: 'text', content: 'Close-up of a red wool coat collar with a gold button.' });
+    const [embeddedBefore] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     const regenerated = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
     expect(regenerated.status).toBe(200);
     expect(await reload(asset.id)).toMatchObject({ altText: 'Close-up of a red wool coat collar with a gold button.', altSource: 'ai', version: asset.version + 1 });
+    const [embeddedAfter] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
+    expect(embeddedAfter.inputHash).not.toBe(embeddedBefore.inputHash);
 
     const current = await reload(asset.id);
     await patch(asset.id, { altText: 'Red coat collar, written by a person.', version: current.version });

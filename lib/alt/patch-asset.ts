@@ -3,7 +3,7 @@ import { getAsset, isUuid } from '@/lib/assets';
 import type { Caller } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { editAsset, editorOf, type AssetEdit } from './edit';
-import { reembedAfterEdit } from './reembed-hook';
+import { reembedAfterAltChange } from './reembed-hook';
 
 const notFound = () => new ApiError('not_found', 'No such asset: it may have been deleted.');
 
@@ -23,6 +23,6 @@ export async function patchAsset(assetId: string, edit: AssetEdit, caller: Calle
       { version: current.alt.version, alt: current.alt, tags: current.tags, decorative: current.decorative },
     );
   }
-  if (result.altChanged || result.tagsChanged) await reembedAfterEdit(assetId);
+  if (result.altChanged || result.tagsChanged) await reembedAfterAltChange(assetId);
   return Response.json(await getAsset(assetId));
 }

@@ -1,6 +1,7 @@
 import type { Asset } from '@/db/schema';
 import { configuredDescribeDeps } from './configured';
 import { describeAsset } from './describe-asset';
+import { reembedAfterAltChange } from './reembed-hook';
 import type { AltFailure } from './types';
 import { findAsset } from './write';
 
@@ -22,6 +23,7 @@ export async function regenerateAlt(assetId: string): Promise<RegenerateResult> 
   const outcome = await describeAsset(asset, deps, { replaceAi: true });
   switch (outcome.kind) {
     case 'written':
+      await reembedAfterAltChange(assetId);
       return { ok: true, asset: outcome.asset };
     case 'failed':
       return { ok: false, kind: 'failed', failure: outcome.failure };
