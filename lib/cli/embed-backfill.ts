@@ -1,5 +1,5 @@
 import { dbHandle } from '@/db/client';
-import { embedMissing } from '@/lib/embed';
+import { backfillEmbeddings } from '@/lib/embed';
 
 /**
  * npm run embed:backfill
@@ -10,7 +10,7 @@ import { embedMissing } from '@/lib/embed';
 async function main(): Promise<number> {
   const handle = await dbHandle();
   try {
-    const result = await embedMissing(handle.db, { pageSize: 200 });
+    const result = await backfillEmbeddings(handle.db, { pageSize: 200 });
     if (!result.ok) {
       console.error(`Embedding stopped: ${result.message}`);
       return result.kind === 'unavailable' ? 3 : 2;

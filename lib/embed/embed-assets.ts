@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assetEmbeddings, assets } from '@/db/schema';
 import { writableModels, type WritableModel } from './embedders';
@@ -6,7 +6,6 @@ import { embeddingInput, inputHash } from './input';
 import { activateIfComplete, embeddable } from './models';
 import { storeVectors } from './store';
 import type { EmbedFailure } from './types';
-import { modelLiteral } from './vector-index';
 
 export type EmbedOutcome = { ok: true; embedded: number; unchanged: number } | EmbedFailure;
 
@@ -73,10 +72,12 @@ export interface BackfillProgress {
 }
 
 /**
- * Embeds every asset lacking a vector from a live model, in pages (never the whole library in memory), then
- * activates a building model once it is complete. Run by the backfill; safe to run on many instances at once.
+ * Brings every live model's vectors up to date: embeds assets that lack one and assets whose input changed since
+ * (an edit whose re-embed failed), reading the library in pages (never all of it in memory) and calling the
+ * model only for those. Then activates a building model once it is complete. Run by `npm run embed:backfill`;
+ * safe to run on many instances at once.
  */
-export async function embedMissing(db: Db, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<{ ok: true; progress: BackfillProgress } | EmbedFailure> {
+export async function backfillEmbeddings(db: Db, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<{ ok: true; progress: BackfillProgress } | EmbedFailure> {
   const pageSize = options.pageSize ?? 100;
   const writable = await writableModels(db);
   if (!writable.ok) return writable;
@@ -88,13 +89,7 @@ export async function embedMissing(db: Db, options: { pageSize?: number; signal?
       const page = await db
         .select(sourceColumns)
         .from(assets)
-        .where(
-          and(
-            gt(assets.id, after),
-            embeddable(assets.state),
-            sql`not exists (select 1 from asset_embeddings e where e.asset_id = ${assets.id} and e.model = ${modelLiteral(target.model.id)})`,
-          ),
-        )
+        .where(and(gt(assets.id, after), embeddable(assets.state)))
         .orderBy(asc(assets.id))
         .limit(pageSize);
       if (page.length === 0) break;

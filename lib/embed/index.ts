@@ -1,6 +1,6 @@
 export { reembedAsset } from './reembed';
 export { embedStep } from './embed-step';
-export { embedAsset, embedMissing, type EmbedOutcome, type BackfillProgress } from './embed-assets';
+export { embedAsset, backfillEmbeddings, type EmbedOutcome, type BackfillProgress } from './embed-assets';
 export { searchModel } from './embedders';
 export { embeddingInput, inputHash } from './input';
 export { activeModel, liveModels, type LiveModel } from './models';

@@ -5,7 +5,7 @@ import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
 import { useTestDatabase } from '@/lib/testing/db';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/lib/testing/fake-embeddings-server';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
-import { embedAsset, embedMissing } from './embed-assets';
+import { embedAsset, backfillEmbeddings } from './embed-assets';
 import { activeModel, liveModels } from './models';
 
 const PRODUCTS = ['navy backpack', 'red wool coat', 'leather handbag', 'running shoes', 'silk scarf', 'denim jacket'];
@@ -22,7 +22,7 @@ describe.skipIf(!standInModelAvailable())('switching the embedding model', () =>
       const product = PRODUCTS[i % PRODUCTS.length];
       await insertCatalogueAsset(db, { filename: `p${i}.jpg`, altText: `A ${product} photographed on white`, tags: [product.split(' ')[1]] });
     }
-    expect(await embedMissing(db)).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings(db)).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await fake.close();
@@ -60,7 +60,7 @@ describe.skipIf(!standInModelAvailable())('switching the embedding model', () =>
     })();
     let progress;
     do {
-      progress = await embedMissing(db, { pageSize: 7 });
+      progress = await backfillEmbeddings(db, { pageSize: 7 });
       expect(progress.ok).toBe(true);
     } while (progress.ok && progress.progress.activated.length === 0 && progress.progress.embedded > 0);
     building = false;

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '@/db/schema';
-import { embedMissing, reembedAsset } from '@/lib/embed';
+import { backfillEmbeddings, reembedAsset } from '@/lib/embed';
 import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
 import { useTestDatabase } from '@/lib/testing/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
@@ -28,7 +28,7 @@ describe.skipIf(!standInModelAvailable())('hybrid search', () => {
     for (let i = 0; i < 30; i++) {
       await insertCatalogueAsset(db, { filename: `dress-${i}.jpg`, altText: 'A red summer dress on a hanger', tags: i < 12 ? ['archive'] : ['summer'] });
     }
-    const filled = await embedMissing(db);
+    const filled = await backfillEmbeddings(db);
     expect(filled.ok).toBe(true);
   });
 
