@@ -24,8 +24,14 @@ export async function sha256Hex(file: File): Promise<string | null> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-export async function createUpload(file: File, sha256: string | null, signal: AbortSignal): Promise<StepOutcome<CreateResult>> {
-  const body = { filename: file.name, contentType: file.type || 'application/octet-stream', size: file.size, ...(sha256 ? { sha256 } : {}) };
+export async function createUpload(file: File, sha256: string | null, tags: string[], signal: AbortSignal): Promise<StepOutcome<CreateResult>> {
+  const body = {
+    filename: file.name,
+    contentType: file.type || 'application/octet-stream',
+    size: file.size,
+    ...(sha256 ? { sha256 } : {}),
+    ...(tags.length ? { tags } : {}),
+  };
   const response = await postJson('/api/uploads', body, signal);
   if (!response.ok) return response;
   const json = response.value as { assetId?: string; upload?: UploadTarget; duplicateOf?: string };

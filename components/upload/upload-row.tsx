@@ -29,7 +29,7 @@ export function UploadRow({ item, onRetry }: { item: UploadItem; onRetry: () => 
   const percent = Math.round(item.progress * 100);
   const isError = item.status === 'rejected' || item.status === 'failed';
   return (
-    <li data-status={item.status} className="flex flex-col gap-1.5 px-4 py-3">
+    <li data-status={item.status} className="flex flex-col gap-1 px-4 py-2.5">
       <div className="flex items-center gap-3">
         <p className="min-w-0 flex-1 truncate text-sm font-medium" title={item.file.name}>
           {item.file.name}

@@ -11,6 +11,8 @@ export type UploadStatus = 'queued' | 'hashing' | 'uploading' | 'finishing' | 's
 export interface UploadItem {
   key: string;
   file: File;
+  /** Catalogue tags given to the batch this file came in with. */
+  tags: string[];
   status: UploadStatus;
   /** 0 to 1, bytes sent to storage. */
   progress: number;
@@ -19,7 +21,7 @@ export interface UploadItem {
   duplicateOf?: string;
 }
 
-type Patch = Partial<Omit<UploadItem, 'key' | 'file'>>;
+type Patch = Partial<Omit<UploadItem, 'key' | 'file' | 'tags'>>;
 
 export const ACTIVE_STATUSES: ReadonlySet<UploadStatus> = new Set(['hashing', 'uploading', 'finishing']);
 
@@ -46,7 +48,7 @@ export function useUploadQueue() {
     async (item: UploadItem, signal: AbortSignal): Promise<Patch> => {
       update(item.key, { status: 'hashing', progress: 0, message: undefined });
       const sha256 = await sha256Hex(item.file).catch(() => null);
-      const created = await createUpload(item.file, sha256, signal);
+      const created = await createUpload(item.file, sha256, item.tags, signal);
       if (!created.ok) return { status: created.kind, message: created.message };
       if (created.value.kind === 'duplicate') return { status: 'duplicate', duplicateOf: created.value.duplicateOf, progress: 1 };
 
@@ -80,8 +82,8 @@ export function useUploadQueue() {
     }
   }, [items, run, update]);
 
-  const addFiles = useCallback((files: Iterable<File>) => {
-    const added = Array.from(files, (file): UploadItem => ({ key: `upload-${nextKey.current++}`, file, status: 'queued', progress: 0 }));
+  const addFiles = useCallback((files: Iterable<File>, tags: string[] = []) => {
+    const added = Array.from(files, (file): UploadItem => ({ key: `upload-${nextKey.current++}`, file, tags, status: 'queued', progress: 0 }));
     if (added.length) setItems((current) => [...current, ...added]);
   }, []);
 

@@ -1,0 +1,67 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
+import { launchBrowser, screenshot } from './support/browser';
+import { ensureOwnerSignedIn } from './support/owner';
+
+/** Product photos with the catalogue's article type as their tag (products.csv), one batch each. */
+const CATALOGUE = [
+  { file: '18432.jpg', tag: 'backpack' },
+  { file: '18207.jpg', tag: 'cap' },
+  { file: '20858.jpg', tag: 'sunglasses' },
+  { file: '18801.jpg', tag: 'belt' },
+];
+
+async function uploadTagged(page: Page, baseUrl: string): Promise<Map<string, string>> {
+  await page.goto(`${baseUrl}/upload`);
+  for (const { file, tag } of CATALOGUE) {
+    await page.getByLabel('Tags').fill(tag);
+    await page.locator('input[type="file"]').setInputFiles(fixturePath('products', file));
+  }
+  const rows = page.locator('section[aria-label="Uploads"] li[data-status]');
+  await expect.poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status'))), { timeout: 60_000 }).toEqual(
+    CATALOGUE.map(() => 'stored'),
+  );
+  const ids = new Map<string, string>();
+  for (const { file } of CATALOGUE) {
+    const href = await rows.filter({ hasText: file }).getByRole('link', { name: 'View' }).getAttribute('href');
+    ids.set(file, href?.split('/').pop() ?? '');
+  }
+  return ids;
+}
+
+/** Types the query into the search box and returns the asset ids of the results, best first. */
+async function resultsFor(page: Page, baseUrl: string, query: string): Promise<string[]> {
+  await page.goto(`${baseUrl}/search`);
+  await page.getByPlaceholder('Describe the photo, or type a filename or SKU').fill(query);
+  const results = page.getByTestId('search-results').locator('[data-asset-id]');
+  await results.first().waitFor({ timeout: 10_000 }).catch(() => undefined);
+  return results.evaluateAll((all) => all.map((element) => element.getAttribute('data-asset-id') ?? ''));
+}
+
+describe.skipIf(!fixturesAvailable())('a merchandiser finds photos by what they show', () => {
+  const baseUrl = inject('baseUrl');
+  let browser: Browser;
+  let page: Page;
+  let ids: Map<string, string>;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await ensureOwnerSignedIn(page, baseUrl);
+    ids = await uploadTagged(page, baseUrl);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('typing a product type ranks the photo of that product first', async () => {
+    // Alt text and embeddings are written in the background; search finds each photo once they are.
+    for (const { file, tag } of CATALOGUE) {
+      await expect.poll(async () => (await resultsFor(page, baseUrl, tag))[0], { timeout: 120_000, interval: 2000 }).toBe(ids.get(file));
+    }
+    await resultsFor(page, baseUrl, 'sunglasses');
+    await screenshot(page, '30-search');
+  });
+});
