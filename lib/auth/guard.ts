@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ApiError, toErrorResponse } from '@/lib/errors';
 import { callerFromBearer, callerFromSession, SESSION_COOKIE, type Caller } from './caller';
 import { roleAllows, type Role } from './roles';
+import { assertSameOriginHeaders } from './same-origin';
 import { hasOwner } from './setup-state';
 
 /**
@@ -88,12 +89,7 @@ function isSafeMethod(method: string): boolean {
 
 /** Cookie-authenticated writes must come from our own pages (CSRF); API tokens are not sent by browsers. */
 export function assertSameOrigin(request: Request): void {
-  const origin = request.headers.get('origin');
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (!origin || !host) throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is missing.');
-  const originHost = hostOf(origin);
-  if (originHost === null) throw new ApiError('bad_origin', 'Cross-site request refused: the Origin header is not a URL.');
-  if (originHost !== host) throw new ApiError('bad_origin', `Cross-site request refused: ${origin} is not this site.`);
+  assertSameOriginHeaders(request.headers);
 }
 
 export function readCookie(request: Request, name: string): string | undefined {
@@ -151,18 +147,7 @@ export async function requirePage(role: Role): Promise<Extract<Caller, { kind: '
 
 /** Server actions: Next already compares Origin with Host; this checks again, so no action relies on that alone. */
 export async function assertActionOrigin(): Promise<void> {
-  const requestHeaders = await headers();
-  const origin = requestHeaders.get('origin');
-  const host = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
-  if (!origin || !host || hostOf(origin) !== host) throw new ApiError('bad_origin', 'Cross-site request refused.');
-}
-
-function hostOf(url: string): string | null {
-  try {
-    return new URL(url).host;
-  } catch {
-    return null;
-  }
+  assertSameOriginHeaders(await headers());
 }
 
 /** For server actions: like requirePage, but throws (actions answer with an error instead of redirecting). */
