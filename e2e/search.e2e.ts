@@ -49,11 +49,15 @@ describe.skipIf(!fixturesAvailable())('a merchandiser finds photos by what they 
     browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await ensureOwnerSignedIn(page, baseUrl);
-    ids = await uploadTagged(page, baseUrl);
   });
 
   afterAll(async () => {
     await browser?.close();
+  });
+
+  test('an editor uploads product photos, each batch with its product type as a tag', async () => {
+    ids = await uploadTagged(page, baseUrl);
+    expect([...ids.values()].every((id) => /^[0-9a-f-]{36}$/.test(id))).toBe(true);
   });
 
   test('typing a product type ranks the photo of that product first', async () => {
