@@ -48,7 +48,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     return () => observer.disconnect();
   }, [loadMore, nextCursor, loadError]);
 
-  const pending = assets.filter((asset) => isInProgress(asset.state) || asset.state === 'awaiting_upload');
+  const pending = assets.filter((asset) => isInProgress(asset.state));
   usePollWhile(pending.length > 0, async (signal) => {
     const head = await fetchAssetPage(null, signal);
     const onHead = new Set(head.items.map((asset) => asset.id));

@@ -26,7 +26,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
 
   const vision = asset.derivatives.vision;
   const canEdit = roleAllows(user.role, 'editor');
-  const processing = isInProgress(asset.state) || asset.state === 'awaiting_upload';
+  const processing = isInProgress(asset.state);
 
   return (
     <main className="flex flex-col gap-5">
