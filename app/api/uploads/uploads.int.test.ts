@@ -223,6 +223,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
     const row = await assetRow(assetId);
     expect(row).toMatchObject({ state: 'failed_upload', errorCode: 'hash_mismatch', sha256: null });
     expect(await files().storage.head(row.originalKey)).toBeNull();
+    expect(await errorOf(await completeUpload(editor, assetId))).toEqual({ status: 409, code: 'already_completed' });
     await expectNothingElseLost();
   });
 

@@ -16,10 +16,7 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
     case 'not_found':
       throw new ApiError('not_found', 'No such upload: it may have been removed as a duplicate or expired.');
     case 'already_completed':
-      throw new ApiError(
-        'already_completed',
-        result.state === 'awaiting_upload' ? 'This upload is being completed by another request.' : `This upload was already completed (state: ${result.state}).`,
-      );
+      throw new ApiError('already_completed', alreadyCompletedMessage(result.state));
     case 'upload_missing':
       throw new ApiError('upload_missing', 'No file has arrived for this upload yet: PUT the file to the upload URL first, then complete it.');
     case 'rejected':
@@ -38,3 +35,9 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
       return Response.json({ assetId: result.asset.id, state: result.asset.state }, { status: 202 });
   }
 });
+
+function alreadyCompletedMessage(state: string): string {
+  if (state === 'awaiting_upload') return 'This upload is being completed by another request.';
+  if (state === 'failed_upload') return 'This upload was already checked and rejected: start a new upload of the file.';
+  return `This upload was already completed (state: ${state}).`;
+}
