@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { sessions } from '@/db/schema';
 import { SESSION_COOKIE } from './caller';
@@ -15,9 +15,11 @@ export interface NewSession {
   expiresAt: Date;
 }
 
+/** Opens a session; the user's expired ones are deleted on the way, so the table does not grow forever. */
 export async function createSession(db: Db, userId: string, now = new Date()): Promise<NewSession> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now)));
   await db.insert(sessions).values({ tokenHash: hashToken(token), userId, createdAt: now, lastSeenAt: now, expiresAt });
   return { token, expiresAt };
 }
