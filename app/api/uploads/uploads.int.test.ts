@@ -238,6 +238,17 @@ describe('bad input: a specific error, and nothing else lost', () => {
     await expectNothingElseLost();
   });
 
+  it('an object that arrived empty (e.g. a zero-byte S3 PUT) → 422 empty_file; asset marked failed, nothing left', async () => {
+    const bytes = await testJpeg(16);
+    const started = await announceUpload(editor, bytes);
+    const row = await assetRow(started.assetId);
+    await files().storage.put(row.originalKey, Buffer.alloc(0), { contentType: 'image/jpeg' });
+    expect(await errorOf(await completeUpload(editor, started.assetId))).toEqual({ status: 422, code: 'empty_file' });
+    expect(await assetRow(started.assetId)).toMatchObject({ state: 'failed_upload', errorCode: 'empty_file' });
+    expect(await files().storage.head(row.originalKey)).toBeNull();
+    await expectNothingElseLost();
+  });
+
   it('a PUT longer than signed → 413 file_too_large, a shorter one → 422 size_mismatch; nothing is left in storage', async () => {
     const bytes = await testJpeg(9);
     const started = await announceUpload(editor, bytes);
