@@ -54,6 +54,18 @@ describe('S3 driver against a real s3rver', () => {
     await s3.storage.delete(key);
   });
 
+  it('gives the same object the same GET URL within a 10-minute window, so browsers can cache it', async () => {
+    const key = derivativeKey(newDerivativePrefix(), 'grid');
+    await s3.storage.put(key, Buffer.from('webp'), { contentType: 'image/webp' });
+    const first = await s3.storage.signedGetUrl(key, { expiresInSeconds: 3600, contentType: 'image/webp' });
+    const second = await s3.storage.signedGetUrl(key, { expiresInSeconds: 3600, contentType: 'image/webp' });
+    expect(second).toBe(first);
+    const signedAt = new URL(first).searchParams.get('X-Amz-Date') ?? '';
+    expect(signedAt).toMatch(/^\d{8}T\d{2}\d0\d{2}Z$/);
+    expect(signedAt.slice(-3)).toBe('00Z');
+    expect((await fetch(first)).status).toBe(200);
+  });
+
   it('signs GET URLs that serve the object as an attachment under its original name', async () => {
     const key = newOriginalKey();
     const body = Buffer.from('original bytes');

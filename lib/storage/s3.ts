@@ -80,7 +80,9 @@ export class S3Storage implements Storage {
         ResponseContentType: options.contentType,
         ResponseContentDisposition: options.downloadName ? contentDisposition(options.downloadName) : undefined,
       }),
-      { expiresIn: options.expiresInSeconds },
+      // Signed at the start of a 10-minute window (and valid for that much longer): the same object keeps the
+      // same URL for ten minutes, so browsers reuse cached thumbnails instead of refetching on every page view.
+      { expiresIn: options.expiresInSeconds + CACHE_WINDOW_SECONDS, signingDate: windowStart() },
     );
   }
 
@@ -96,6 +98,13 @@ export class S3Storage implements Storage {
   async check(): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
   }
+}
+
+const CACHE_WINDOW_SECONDS = 600;
+
+function windowStart(): Date {
+  const windowMs = CACHE_WINDOW_SECONDS * 1000;
+  return new Date(Math.floor(Date.now() / windowMs) * windowMs);
 }
 
 function isNotFound(error: unknown): boolean {
