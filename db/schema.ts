@@ -123,7 +123,8 @@ export const assets = pgTable(
     filename: text('filename').notNull(),
     declaredType: text('declared_type').notNull(),
     declaredSize: bigint('declared_size', { mode: 'number' }).notNull(),
-    declaredSha256: text('declared_sha256').notNull(),
+    /** Null when the browser could not hash the file (no WebCrypto on plain HTTP): completion then dedupes alone. */
+    declaredSha256: text('declared_sha256'),
     /** Set once the stored bytes are verified; unique, so one file is stored once. */
     sha256: text('sha256'),
     sizeBytes: bigint('size_bytes', { mode: 'number' }),

@@ -10,7 +10,8 @@ export interface UploadRequest {
   filename: string;
   contentType: string;
   size: number;
-  sha256: string;
+  /** Absent when the browser could not hash the file: no early duplicate answer, completion dedupes instead. */
+  sha256?: string;
   tags?: string[];
 }
 
@@ -26,8 +27,8 @@ export type CreateUploadResult =
   | UploadRejection;
 
 /**
- * Step 1 of an upload: checks what the browser declares, answers with the existing asset when these bytes are
- * already stored, otherwise records an `awaiting_upload` asset under fresh random keys and hands out a
+ * Step 1 of an upload: checks what the browser declares, answers with the existing asset when the declared
+ * SHA-256 is already stored, otherwise records an `awaiting_upload` asset under fresh random keys and hands out a
  * short-lived URL bound to that key, type and size.
  */
 export async function createUpload(request: UploadRequest, uploadedBy: string | null): Promise<CreateUploadResult> {
@@ -46,13 +47,11 @@ export async function createUpload(request: UploadRequest, uploadedBy: string | 
   }
 
   const db = await getDb();
-  const sha256 = request.sha256.toLowerCase();
-  const [existing] = await db
-    .select({ id: assets.id })
-    .from(assets)
-    .where(eq(assets.sha256, sha256))
-    .limit(1);
-  if (existing) return { kind: 'duplicate', duplicateOf: existing.id };
+  const sha256 = request.sha256?.toLowerCase() ?? null;
+  if (sha256) {
+    const [existing] = await db.select({ id: assets.id }).from(assets).where(eq(assets.sha256, sha256)).limit(1);
+    if (existing) return { kind: 'duplicate', duplicateOf: existing.id };
+  }
 
   const originalKey = newOriginalKey();
   const expiresInSeconds = limits.urlTtlSeconds;

@@ -5,7 +5,8 @@ export const createUploadBody = z.object({
   filename: z.string().min(1).max(1024),
   contentType: z.string().max(255).default(''),
   size: z.number().int().min(0),
-  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the SHA-256 of the file as 64 hex characters'),
+  // Optional: browsers without WebCrypto (plain HTTP on a LAN address) cannot hash; completion dedupes then.
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the SHA-256 of the file as 64 hex characters').optional(),
   tags: z.array(z.string().max(64)).max(50).optional(),
 });
 

@@ -150,6 +150,42 @@ describe('duplicates', () => {
   });
 });
 
+describe('without a declared SHA-256 (a browser without WebCrypto, on plain HTTP)', () => {
+  it('stores the upload, with the hash computed from the stored bytes', async () => {
+    const bytes = await testJpeg(20);
+    const { assetId, complete } = await uploadThroughApi(editor, bytes, { sha256: null });
+    expect(complete.status).toBe(202);
+    await runAfterTasks();
+    expect(await assetRow(assetId)).toMatchObject({ state: DERIVED, declaredSha256: null, sha256: sha256(bytes), sizeBytes: bytes.length });
+    await expectNothingElseLost();
+  });
+
+  it('uploads bytes already stored, then answers 200 {duplicateOf} at completion and keeps no second copy', async () => {
+    const before = await rowCount();
+    const bytes = await testJpeg(1);
+    const started = await announceUpload(editor, bytes, { sha256: null });
+    const { originalKey } = await assetRow(started.assetId);
+    expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
+    const complete = await completeUpload(editor, started.assetId);
+    expect(complete.status).toBe(200);
+    expect(await complete.json()).toEqual({ duplicateOf: keeper.id });
+    expect(await assetRow(started.assetId)).toBeUndefined();
+    expect(await files().storage.head(originalKey)).toBeNull();
+    expect(await rowCount()).toBe(before);
+    await expectNothingElseLost();
+  });
+
+  it('still refuses a malformed SHA-256 with 422 validation_failed, creating nothing', async () => {
+    const before = await rowCount();
+    const bytes = await testJpeg(21);
+    for (const malformed of ['', 'a'.repeat(63), 'g'.repeat(64), `${sha256(bytes)}0`]) {
+      expect(await errorOf(await startUpload(editor, bytes, { sha256: malformed })), malformed).toEqual({ status: 422, code: 'validation_failed' });
+    }
+    expect(await rowCount()).toBe(before);
+    await expectNothingElseLost();
+  });
+});
+
 describe('bad input: a specific error, and nothing else lost', () => {
   it('zero-byte file → 422 empty_file, no row', async () => {
     const before = await rowCount();

@@ -1,0 +1,1 @@
+ALTER TABLE "assets" ALTER COLUMN "declared_sha256" DROP NOT NULL;
