@@ -1,5 +1,6 @@
 import { config } from '@/lib/config';
 import { dbHandle } from '@/db/client';
+import { rootCause } from './with-database';
 
 /**
  * npm run db:migrate: applies drizzle/ migrations to the configured database (DATABASE_URL, or the embedded
@@ -25,13 +26,6 @@ async function main(): Promise<number> {
   }
   console.log(`Migrations applied to ${target}.`);
   return 0;
-}
-
-/** drizzle wraps driver errors as "Failed query: …"; the driver's own message (ECONNREFUSED, auth failed…) is the useful one. */
-function rootCause(error: unknown): string {
-  let current = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message || String((current as NodeJS.ErrnoException).code) : String(current);
 }
 
 /** Connection strings carry passwords; never print them. */

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { dbHandle } from '@/db/client';
 import { isUuid } from '@/lib/assets';
 import { removeAbandonedUploads } from '@/lib/ingest';
 import { runPipeline, sweepPending, type PipelineOutcome } from '@/lib/pipeline';
+import { withDatabase } from './with-database';
 
 /**
  * npm run process -- --pending        finish every asset with work due (crashed, never started, retry due),
@@ -29,14 +29,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let handle;
-  try {
-    handle = await dbHandle();
-  } catch (error) {
-    console.error(`Could not open the database: ${(error as Error).message}`);
-    return 1;
-  }
-  try {
+  return withDatabase(async () => {
     if (assetId) {
       const outcome = await runPipeline(assetId);
       console.log(describe(outcome, assetId));
@@ -47,9 +40,7 @@ async function main(): Promise<number> {
     const summary = await sweepPending({ workers, onAsset: (outcome) => console.log(describe(outcome)) });
     console.log(`Done: ${summary.finished} finished, ${summary.failed} failed, ${summary.lost} taken over by another worker. Nothing else is due.`);
     return 0;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 function parse() {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { dbHandle } from '@/db/client';
 import { createApiToken } from '@/lib/auth/tokens';
 import { tokenInput } from '@/lib/auth/schemas';
+import { withDatabase } from './with-database';
 
 /**
  * npm run token:create -- --name NAME --role editor [--expires-days N]
@@ -26,15 +26,7 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  let handle;
-  try {
-    handle = await dbHandle();
-  } catch (error) {
-    // Typically: the embedded database is held by a running server. db/client's message says what to do.
-    console.error(`Could not open the database: ${(error as Error).message}`);
-    return 1;
-  }
-  try {
+  return withDatabase(async (handle) => {
     const created = await createApiToken(handle.db, { role: 'owner', userId: null }, input.data);
     if (!created.ok) {
       console.error(created.message);
@@ -45,9 +37,7 @@ async function main(): Promise<number> {
     console.error('It is shown only now; Loupe keeps a hash. Send it as "Authorization: Bearer <token>".');
     console.log(created.token);
     return 0;
-  } finally {
-    await handle.close();
-  }
+  });
 }
 
 process.exitCode = await main();
