@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll } from 'vitest';
 import { openPglite, openPostgres, useDbForTests, type DbHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { forgetSigningSecret } from '@/lib/auth/signing';
-import { templateDatabaseName, testDatabaseUrl, withDatabaseName } from './pg-template';
+import { createScratchDatabase, templateDatabaseName, testDatabaseUrl, type ScratchDatabase } from './pg-template';
 
 /**
  * Gives the calling test file its own database: a fresh in-memory PGlite, or (in the `postgres` vitest
@@ -36,18 +34,6 @@ export function useTestDatabase(): () => DbHandle {
   };
 }
 
-async function clonePostgresTemplate(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const base = testDatabaseUrl();
-  const name = `loupe_test_${randomBytes(6).toString('hex')}`;
-  const admin = postgres(base, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${name} TEMPLATE ${templateDatabaseName()}`);
-  await admin.end();
-  return {
-    url: withDatabaseName(base, name),
-    drop: async () => {
-      const cleanup = postgres(base, { max: 1, onnotice: () => {} });
-      await cleanup.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+function clonePostgresTemplate(): Promise<ScratchDatabase> {
+  return createScratchDatabase(testDatabaseUrl(), 'loupe_test', templateDatabaseName());
 }
