@@ -4,7 +4,7 @@ export { embedAsset, backfillEmbeddings, type EmbedOutcome, type BackfillProgres
 export { searchModel } from './embedders';
 export { embeddingInput, inputHash } from './input';
 export { activeModel, liveModels, type LiveModel } from './models';
-export { dimensionsType, modelLiteral } from './vector-index';
+export { indexedVectorType, modelLiteral } from './vector-index';
 export { toVectorLiteral } from './normalize';
 export type { Embedder, EmbedFailure, EmbedResult } from './types';
 export { registerModel } from './models';

@@ -4,8 +4,10 @@ import { rows, type Db } from '@/db/client';
 
 /**
  * The one place that writes vector index DDL. Each embedding model gets its own partial HNSW cosine index over
- * `embedding::vector(D)` WHERE model = '<id>', so models of different sizes share one table without mixing.
- * Runs under a transaction-scoped advisory lock, so concurrent instances never race on DDL.
+ * `embedding::halfvec(D)` WHERE model = '<id>', so models of different sizes share one table without mixing.
+ * Half precision halves the index (it must stay in memory to be fast) at no measurable cost to recall; the
+ * table keeps full-precision vectors. Runs under a transaction-scoped advisory lock, so concurrent instances
+ * never race on DDL.
  */
 
 export type Executor = Pick<Db, 'execute'>;
@@ -32,11 +34,12 @@ export function modelLiteral(modelId: string): ReturnType<typeof sql.raw> {
   return sql.raw(`'${modelId}'`);
 }
 
-export function dimensionsType(dimensions: number): ReturnType<typeof sql.raw> {
-  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 2000) {
-    throw new Error(`HNSW indexes take 1 to 2000 dimensions, not ${dimensions}`);
+/** The type vectors are indexed and compared as: queries must use the same expression as the index. */
+export function indexedVectorType(dimensions: number): ReturnType<typeof sql.raw> {
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > 4000) {
+    throw new Error(`HNSW indexes on halfvec take 1 to 4000 dimensions, not ${dimensions}`);
   }
-  return sql.raw(`vector(${dimensions})`);
+  return sql.raw(`halfvec(${dimensions})`);
 }
 
 /** Creates the model's index, or rebuilds it when its definition does not match (dimension or parameters). */
@@ -44,12 +47,12 @@ export async function ensureVectorIndex(tx: Executor, model: { id: string; dimen
   await tx.execute(sql`select ${VECTOR_DDL_LOCK}`);
   const name = vectorIndexName(model.id);
   const [existing] = await rows<{ indexdef: string }>(tx, sql`select indexdef from pg_indexes where indexname = ${name}`);
-  const wanted = [`vector(${model.dimensions})`, `'${model.id}'::text`, `m='${HNSW_M}'`, `ef_construction='${HNSW_EF_CONSTRUCTION}'`];
+  const wanted = [`halfvec(${model.dimensions})`, 'halfvec_cosine_ops', `'${model.id}'::text`, `m='${HNSW_M}'`, `ef_construction='${HNSW_EF_CONSTRUCTION}'`];
   if (existing && wanted.every((part) => existing.indexdef.includes(part))) return;
   if (existing) await tx.execute(sql`drop index ${sql.identifier(name)}`);
   await tx.execute(sql`
     create index ${sql.identifier(name)} on asset_embeddings
-    using hnsw ((embedding::${dimensionsType(model.dimensions)}) vector_cosine_ops)
+    using hnsw ((embedding::${indexedVectorType(model.dimensions)}) halfvec_cosine_ops)
     with (m = ${sql.raw(String(HNSW_M))}, ef_construction = ${sql.raw(String(HNSW_EF_CONSTRUCTION))})
     where model = ${modelLiteral(model.id)}`);
 }

@@ -18,6 +18,10 @@ export type SearchFilters = z.infer<typeof searchFiltersSchema>;
 /** Assets people can find: uploaded ones (the file exists), whatever their alt text or embedding is doing. */
 export const VISIBLE = sql`a.state not in ('awaiting_upload', 'failed_upload')`;
 
+export function hasFilters(filters: SearchFilters): boolean {
+  return Object.values(filters).some((value) => value !== undefined && value !== '');
+}
+
 /** The filters as conditions on `assets a`; a date-only `to` includes that whole day. */
 export function filterConditions(filters: SearchFilters): SQL {
   const parts: SQL[] = [VISIBLE];

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { dimensionsType, modelLiteral, searchModel, toVectorLiteral } from '@/lib/embed';
+import { indexedVectorType, modelLiteral, searchModel, toVectorLiteral } from '@/lib/embed';
 import { decodeCursor, encodeCursor } from './cursor';
-import { filterConditions, type SearchFilters } from './filters';
+import { filterConditions, hasFilters, type SearchFilters } from './filters';
 import { filenameStemPattern, parseQuery, type ParsedQuery } from './query-terms';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
 import { cosineDistance, withVectorScan } from './vector-scan';
@@ -14,11 +14,22 @@ const EXACT_BOOST = 1;
 /** Below this cosine similarity a vector neighbour is noise, not a match (nearest neighbours always exist). */
 export const MIN_SIMILARITY = 0.3;
 /** How deep each signal is read: enough for the requested page and a margin for fusion, never unbounded. */
-const CANDIDATE_MARGIN = 100;
+const CANDIDATE_MARGIN = 40;
+/**
+ * At most this many full-text matches per tier are ranked. Ranking reads each matching row, so a word in a
+ * third of a large library would cost more than the rest of the search; that many documents with one common
+ * word barely differ in text rank anyway, and the vector signal orders them.
+ */
+const TEXT_RANK_CAP = 300;
 export const MAX_CANDIDATES = 1000;
 export const MAX_PAGE_SIZE = 100;
 
 export type Signal = 'vector' | 'text' | 'exact';
+
+/** How many candidates each signal reads for a page of `limit` after `served` results. */
+export function candidateWindow(served: number, limit: number): number {
+  return Math.min(MAX_CANDIDATES, served + limit + CANDIDATE_MARGIN);
+}
 
 export interface SearchRequest {
   q: string;
@@ -71,7 +82,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   const limit = Math.min(Math.max(1, request.limit), MAX_PAGE_SIZE);
   const served = cursor?.n ?? 0;
   if (served >= MAX_CANDIDATES) return { ok: true, terms: query.terms, model: null, hits: [], nextCursor: null, notices: [] };
-  const depth = Math.min(MAX_CANDIDATES, served + limit + CANDIDATE_MARGIN);
+  const depth = candidateWindow(served, limit);
 
   const notices: SearchNotice[] = [];
   if (query.terms.length === 0) notices.push('no_terms');
@@ -97,7 +108,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   const where = filterConditions(request.filters);
   const parts: SQL[] = [];
   if (vector) {
-    const distance = cosineDistance(dimensionsType(vector.dimensions), vector.literal);
+    const distance = cosineDistance(indexedVectorType(vector.dimensions), vector.literal);
     parts.push(sql`
       select asset_id, row_number() over (order by distance, asset_id) as vec_rank, distance, null::bigint as txt_rank, null::real as txt_score, false as exact
       from (
@@ -121,7 +132,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   }
   if (parts.length === 0) return { ok: true, terms: query.terms, model: vector?.model ?? null, hits: [], nextCursor: null, notices };
 
-  const fused = await withVectorScan(db, depth, (tx) => rows<FusedRow>(tx, fusedQuery(parts, cursor, limit)));
+  const fused = await withVectorScan(db, { candidates: depth, filtered: hasFilters(request.filters) }, (tx) => rows<FusedRow>(tx, fusedQuery(parts, cursor, limit)));
   const hits = fused.slice(0, limit).map(toHit);
   const last = hits[hits.length - 1];
   const nextCursor =
@@ -135,20 +146,20 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
  * library, so that part runs only for queries whose words rarely occur together.
  */
 function textSignal(query: ParsedQuery, where: SQL, depth: number): SQL {
-  const all = sql`
-    select a.id as asset_id, 0 as tier, ts_rank_cd(a.search_tsv, tsq) as txt_score
-    from assets a, websearch_to_tsquery('english', ${query.websearchAll}) tsq
-    where a.search_tsv @@ tsq and ${where}
-    order by txt_score desc, a.id
+  const tier = (level: number, tsquery: SQL, exclude: SQL) => sql`
+    select asset_id, ${sql.raw(String(level))} as tier, ts_rank_cd(doc, tsq) as txt_score
+    from (
+      select a.id as asset_id, a.search_tsv as doc, tsq
+      from assets a, ${tsquery} tsq
+      where a.search_tsv @@ tsq ${exclude} and ${where}
+      limit ${TEXT_RANK_CAP}
+    ) found
+    order by txt_score desc, asset_id
     limit ${depth}`;
-  const any = sql`
-    select a.id, 1, ts_rank_cd(a.search_tsv, tsq) as txt_score
-    from assets a, websearch_to_tsquery('english', ${query.websearchAny}) tsq,
-      websearch_to_tsquery('english', ${query.websearchAll}) every
-    where (select count(*) from all_words) < ${depth}
-      and a.search_tsv @@ tsq and not a.search_tsv @@ every and ${where}
-    order by txt_score desc, a.id
-    limit ${depth}`;
+  const everyWord = sql`websearch_to_tsquery('english', ${query.websearchAll})`;
+  const all = tier(0, everyWord, sql``);
+  // Runs only when the every-word tier did not fill the window (a one-time filter skips it otherwise).
+  const any = tier(1, sql`websearch_to_tsquery('english', ${query.websearchAny})`, sql`and not a.search_tsv @@ ${everyWord} and (select count(*) from all_words) < ${depth}`);
   const tiers = query.terms.length > 1 ? sql`(select * from all_words) union all (${any})` : sql`select * from all_words`;
   return sql`
     select asset_id, null::bigint, null::float8, row_number() over (order by tier, txt_score desc, asset_id), txt_score, false

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { activeModel, dimensionsType, modelLiteral } from '@/lib/embed';
-import { filterConditions, type SearchFilters } from './filters';
+import { activeModel, indexedVectorType, modelLiteral } from '@/lib/embed';
+import { filterConditions, hasFilters, type SearchFilters } from './filters';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
 import { withVectorScan } from './vector-scan';
 
@@ -18,11 +18,11 @@ export async function similarAssets(db: Db, assetId: string, options: { limit: n
   const model = await activeModel(db);
   if (!model) return { ok: true, model: null, hits: [], notice: 'not_embedded_yet' };
   const limit = Math.min(Math.max(1, options.limit), MAX_SIMILAR);
-  const type = dimensionsType(model.dimensions);
+  const type = indexedVectorType(model.dimensions);
   const [source] = await rows<{ embedded: boolean }>(db, sql`
     select exists (select 1 from asset_embeddings where asset_id = ${assetId} and model = ${modelLiteral(model.id)}) as embedded`);
   if (!source.embedded) return { ok: true, model: model.id, hits: [], notice: 'not_embedded_yet' };
-  const found = await withVectorScan(db, limit, (tx) =>
+  const found = await withVectorScan(db, { candidates: limit, filtered: hasFilters(options.filters ?? {}) }, (tx) =>
     rows<ResultRow & { distance: number }>(tx, sql`
       with source as (
         select embedding::${type} as v from asset_embeddings where asset_id = ${assetId} and model = ${modelLiteral(model.id)}

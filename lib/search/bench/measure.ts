@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { dimensionsType, modelLiteral, toVectorLiteral } from '@/lib/embed';
-import { filterConditions, type SearchFilters } from '../filters';
+import { indexedVectorType, modelLiteral, toVectorLiteral } from '@/lib/embed';
+import { filterConditions, hasFilters, type SearchFilters } from '../filters';
 import { cosineDistance, withVectorScan } from '../vector-scan';
 
 /**
@@ -12,19 +12,24 @@ export async function vectorTopK(
   db: Db,
   model: { id: string; dimensions: number },
   vector: Float32Array,
-  options: { k: number; exact: boolean; filters?: SearchFilters },
+  options: { k: number; exact: boolean; filters?: SearchFilters; candidates?: number },
 ): Promise<{ id: string; distance: number }[]> {
-  const distance = cosineDistance(dimensionsType(model.dimensions), toVectorLiteral(vector));
+  const distance = cosineDistance(indexedVectorType(model.dimensions), toVectorLiteral(vector));
   // HNSW serves only `order by <distance>` alone; a second sort key would silently turn it into a full scan.
-  const found = await withVectorScan(db, options.k, async (tx) => {
+  // Search reads a window of candidates (page + margin) and keeps the best; so does the approximate side here.
+  const window = options.exact ? options.k : Math.max(options.k, options.candidates ?? options.k);
+  const found = await withVectorScan(db, { candidates: window, filtered: hasFilters(options.filters ?? {}) }, async (tx) => {
     if (options.exact) await tx.execute(sql`set local enable_indexscan = off`);
     return rows<{ asset_id: string; distance: number }>(tx, sql`
       select e.asset_id, ${distance} as distance from asset_embeddings e join assets a on a.id = e.asset_id
       where e.model = ${modelLiteral(model.id)} and ${filterConditions(options.filters ?? {})}
       order by ${distance}${options.exact ? sql`, e.asset_id` : sql``}
-      limit ${options.k}`);
+      limit ${window}`);
   });
-  return found.map((row) => ({ id: row.asset_id, distance: Number(row.distance) }));
+  return found
+    .map((row) => ({ id: row.asset_id, distance: Number(row.distance) }))
+    .sort((a, b) => a.distance - b.distance || a.id.localeCompare(b.id))
+    .slice(0, options.k);
 }
 
 /** Milliseconds each call of `work` took, after `warmup` untimed calls. */
