@@ -5,7 +5,7 @@ import { rows, type Db } from '@/db/client';
 /**
  * The one place that writes vector index DDL. Each embedding model gets its own partial HNSW cosine index over
  * `embedding::halfvec(D)` WHERE model = '<id>', so models of different sizes share one table without mixing.
- * Half precision halves the index (it must stay in memory to be fast) at no measurable cost to recall; the
+ * Half precision halves the index (it must stay in memory to be fast); bench:search measures the recall. The
  * table keeps full-precision vectors. Runs under a transaction-scoped advisory lock, so concurrent instances
  * never race on DDL.
  */
