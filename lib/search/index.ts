@@ -1,4 +1,4 @@
-export { searchAssets, MAX_PAGE_SIZE, type SearchHit, type SearchNotice, type SearchResult, type Signal } from './hybrid';
+export { searchAssets, candidateWindow, MAX_PAGE_SIZE, type SearchHit, type SearchNotice, type SearchResult, type Signal } from './hybrid';
 export { similarAssets, MAX_SIMILAR, type SimilarResult } from './similar';
 export { searchFiltersSchema, type SearchFilters } from './filters';
 export { MAX_QUERY_LENGTH, parseQuery } from './query-terms';
