@@ -1,4 +1,3 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
@@ -6,38 +5,9 @@ import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
 import { launchBrowser, screenshot } from './support/browser';
 import { OWNER, setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
+import { expectLoadedThumbnails, finishedStatuses, openFirstAssetDownloadUrl, productPhotos, rowTexts } from './support/uploads';
 
 const PHOTO_COUNT = 30;
-
-/** The first 30 product photos by name: a stable choice across runs. */
-function productPhotos(): string[] {
-  const dir = fixturePath('products');
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.jpg'))
-    .sort()
-    .slice(0, PHOTO_COUNT)
-    .map((name) => path.join(dir, name));
-}
-
-/**
- * Waits until every upload row has ended (no row queued or in flight) and returns each row's final status.
- * On a mismatch the assertion message carries every row's text, so a failure says why.
- */
-async function finishedStatuses(page: Page, expected: number): Promise<string[]> {
-  const rows = page.locator('section[aria-label="Uploads"] li[data-status]');
-  await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(expected);
-  await page.waitForFunction(
-    () => !document.querySelector('li[data-status="queued"], li[data-status="hashing"], li[data-status="uploading"], li[data-status="finishing"]'),
-    undefined,
-    { timeout: 120_000 },
-  );
-  return rows.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-status') ?? ''));
-}
-
-async function rowTexts(page: Page): Promise<string> {
-  const texts = await page.locator('section[aria-label="Uploads"] li[data-status]').allInnerTexts();
-  return texts.map((text) => text.replace(/\s+/g, ' ')).join('\n');
-}
 
 /** Records, inside the page, the most upload rows ever in flight at once. */
 async function watchConcurrency(page: Page): Promise<() => Promise<number>> {
@@ -56,7 +26,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
   let app: RunningApp;
   let browser: Browser;
   let page: Page;
-  const photos = fixturesAvailable() ? productPhotos() : [];
+  const photos = fixturesAvailable() ? productPhotos(PHOTO_COUNT) : [];
 
   beforeAll(async () => {
     // Its own app, so "nobody has set up yet" holds whatever other files did to the shared one.
@@ -102,15 +72,8 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
 
   test(`the library shows ${PHOTO_COUNT} loaded thumbnails with their filenames`, async () => {
     await page.goto(`${app.url}/`);
-    const thumbnails = page.locator('ul[aria-label="Assets"] img[data-thumbnail]');
-    // Derivatives are made in the background; the page refreshes itself until every tile has one.
-    await expect.poll(() => thumbnails.count(), { timeout: 120_000 }).toBe(PHOTO_COUNT);
-    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
-    await expect
-      .poll(() => thumbnails.evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length), { timeout: 60_000 })
-      .toBe(PHOTO_COUNT);
+    await expectLoadedThumbnails(page, PHOTO_COUNT);
     for (const photo of photos) expect(await page.getByText(path.basename(photo), { exact: true }).count()).toBe(1);
-    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, '04-library');
   });
 
@@ -135,15 +98,9 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
   });
 
   test('the asset page shows the photo, its facts and a signed download link', async () => {
-    await page.goto(`${app.url}/`);
-    await page.locator('ul[aria-label="Assets"] a:has(img[data-thumbnail])').first().click();
-    await page.waitForURL(/\/assets\/[0-9a-f-]{36}$/);
-    await expect.poll(() => page.locator('main figure img').count(), { timeout: 60_000 }).toBe(1);
+    const downloadUrl = await openFirstAssetDownloadUrl(page, app.url);
     expect(await page.getByText('SHA-256').count()).toBe(1);
-    const download = page.getByRole('link', { name: /Download original/ });
-    const href = await download.getAttribute('href');
-    expect(href).toBeTruthy();
-    const original = await page.request.get(new URL(href ?? '', app.url).toString());
+    const original = await page.request.get(downloadUrl);
     expect(original.status()).toBe(200);
     expect(original.headers()['content-type']).toBe('image/jpeg');
     await screenshot(page, '07-asset');

@@ -62,13 +62,19 @@ async function waitUntilHealthy(url: string, child: ChildProcess, output: () => 
   throw new Error(`The app at ${url} was not healthy within ${READY_TIMEOUT_MS / 1000}s:\n${output()}`);
 }
 
+export interface AppOptions {
+  fakeGroqUrl: string | null;
+  /** Settings over the test defaults, given on purpose: DATABASE_URL and S3_* to run on PostgreSQL and S3. */
+  env?: Record<string, string>;
+}
+
 /** Starts the built app (`next start`) on a free port with its own fresh data folder; resolves once /api/health is ok. */
-export async function startApp({ fakeGroqUrl }: { fakeGroqUrl: string | null }): Promise<RunningApp> {
+export async function startApp({ fakeGroqUrl, env = {} }: AppOptions): Promise<RunningApp> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'loupe-e2e-data-'));
   const child = spawn(NEXT_BIN, ['start', '--port', String(port), '--hostname', '127.0.0.1'], {
     cwd: REPO_ROOT,
-    env: testServerEnv(port, dataDir, fakeGroqUrl),
+    env: { ...testServerEnv(port, dataDir, fakeGroqUrl), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stop() ends next and any worker it started.
     detached: true,
