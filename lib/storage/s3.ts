@@ -80,9 +80,10 @@ export class S3Storage implements Storage {
         ResponseContentType: options.contentType,
         ResponseContentDisposition: options.downloadName ? contentDisposition(options.downloadName) : undefined,
       }),
-      // Signed at the start of a 10-minute window (and valid for that much longer): the same object keeps the
-      // same URL for ten minutes, so browsers reuse cached thumbnails instead of refetching on every page view.
-      { expiresIn: options.expiresInSeconds + CACHE_WINDOW_SECONDS, signingDate: windowStart() },
+      // Signed at the start of a time window: the same object keeps the same URL for the whole window, so browsers
+      // reuse cached thumbnails instead of refetching on every page view. The window is at most half the lifetime,
+      // so a URL handed out late in its window still has at least half its lifetime left.
+      { expiresIn: options.expiresInSeconds, signingDate: windowStart(options.expiresInSeconds) },
     );
   }
 
@@ -100,10 +101,10 @@ export class S3Storage implements Storage {
   }
 }
 
-const CACHE_WINDOW_SECONDS = 600;
+const MAX_CACHE_WINDOW_SECONDS = 600;
 
-function windowStart(): Date {
-  const windowMs = CACHE_WINDOW_SECONDS * 1000;
+function windowStart(expiresInSeconds: number): Date {
+  const windowMs = Math.max(1, Math.min(MAX_CACHE_WINDOW_SECONDS, Math.floor(expiresInSeconds / 2))) * 1000;
   return new Date(Math.floor(Date.now() / windowMs) * windowMs);
 }
 
