@@ -1,0 +1,51 @@
+import Link from 'next/link';
+import type { AssetView } from '@/lib/assets';
+
+/**
+ * The frame every asset tile shares (library grid, search results): a link to the asset page with a square
+ * thumbnail area above the tile's own caption. The image carries its real width and height and loads lazily,
+ * so nothing moves when thumbnails arrive.
+ */
+export function AssetTileFrame({
+  asset,
+  placeholder,
+  className = '',
+  children,
+}: {
+  asset: AssetView;
+  /** Shown in place of the thumbnail while there is none. */
+  placeholder: string;
+  className?: string;
+  children: React.ReactNode;
+}) {
+  const grid = asset.derivatives.grid;
+  return (
+    <li className={className}>
+      <Link
+        href={`/assets/${asset.id}`}
+        data-asset-id={asset.id}
+        className="group flex h-full flex-col overflow-hidden rounded-lg border border-neutral-200 bg-white shadow-sm transition hover:border-neutral-400 hover:shadow focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
+      >
+        <div className="flex aspect-square items-center justify-center bg-neutral-100">
+          {grid ? (
+            // A plain img: derivative URLs are already small, signed WebP; next/image would re-encode them.
+            // eslint-disable-next-line @next/next/no-img-element
+            <img
+              src={grid.url}
+              width={grid.width}
+              height={grid.height}
+              alt={asset.alt.text ?? ''}
+              loading="lazy"
+              decoding="async"
+              data-thumbnail
+              className="h-full w-full object-contain"
+            />
+          ) : (
+            <span className="px-3 text-center text-xs text-neutral-500">{placeholder}</span>
+          )}
+        </div>
+        {children}
+      </Link>
+    </li>
+  );
+}
