@@ -2,10 +2,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { indexedVectorType, modelLiteral, searchModel, toVectorLiteral } from '@/lib/embed';
 import { decodeCursor, encodeCursor } from './cursor';
-import { filterConditions, hasFilters, type SearchFilters } from './filters';
+import { filterConditions, type SearchFilters } from './filters';
 import { filenameStemPattern, parseQuery, type ParsedQuery } from './query-terms';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
-import { cosineDistance, withVectorScan } from './vector-scan';
+import { cosineDistance, planVectorScan, withVectorScan } from './vector-scan';
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks. */
 const RRF_K = 60;
@@ -106,9 +106,10 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   }
 
   const where = filterConditions(request.filters);
+  const scan = await planVectorScan(db, { candidates: depth, filters: request.filters });
   const parts: SQL[] = [];
   if (vector) {
-    const distance = cosineDistance(indexedVectorType(vector.dimensions), vector.literal);
+    const distance = cosineDistance(indexedVectorType(vector.dimensions), vector.literal, scan);
     parts.push(sql`
       select asset_id, row_number() over (order by distance, asset_id) as vec_rank, distance, null::bigint as txt_rank, null::real as txt_score, false as exact
       from (
@@ -132,7 +133,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   }
   if (parts.length === 0) return { ok: true, terms: query.terms, model: vector?.model ?? null, hits: [], nextCursor: null, notices };
 
-  const fused = await withVectorScan(db, { candidates: depth, filtered: hasFilters(request.filters) }, (tx) => rows<FusedRow>(tx, fusedQuery(parts, cursor, limit)));
+  const fused = await withVectorScan(db, scan, (tx) => rows<FusedRow>(tx, fusedQuery(parts, cursor, limit)));
   const hits = fused.slice(0, limit).map(toHit);
   const last = hits[hits.length - 1];
   const nextCursor =

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { activeModel, indexedVectorType, modelLiteral } from '@/lib/embed';
-import { filterConditions, hasFilters, type SearchFilters } from './filters';
+import { filterConditions, type SearchFilters } from './filters';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
-import { withVectorScan } from './vector-scan';
+import { cosineDistance, planVectorScan, withVectorScan } from './vector-scan';
 
 export const MAX_SIMILAR = 50;
 
@@ -22,17 +22,19 @@ export async function similarAssets(db: Db, assetId: string, options: { limit: n
   const [source] = await rows<{ embedded: boolean }>(db, sql`
     select exists (select 1 from asset_embeddings where asset_id = ${assetId} and model = ${modelLiteral(model.id)}) as embedded`);
   if (!source.embedded) return { ok: true, model: model.id, hits: [], notice: 'not_embedded_yet' };
-  const found = await withVectorScan(db, { candidates: limit, filtered: hasFilters(options.filters ?? {}) }, (tx) =>
+  const scan = await planVectorScan(db, { candidates: limit, filters: options.filters ?? {} });
+  const distance = cosineDistance(type, sql`(select v from source)`, scan);
+  const found = await withVectorScan(db, scan, (tx) =>
     rows<ResultRow & { distance: number }>(tx, sql`
       with source as (
         select embedding::${type} as v from asset_embeddings where asset_id = ${assetId} and model = ${modelLiteral(model.id)}
       )
       select n.distance, ${sql.raw(RESULT_COLUMNS)}
       from (
-        select e.asset_id, e.embedding::${type} <=> (select v from source) as distance
+        select e.asset_id, ${distance} as distance
         from asset_embeddings e join assets a on a.id = e.asset_id
         where e.model = ${modelLiteral(model.id)} and e.asset_id <> ${assetId} and ${filterConditions(options.filters ?? {})}
-        order by e.embedding::${type} <=> (select v from source)
+        order by ${distance}
         limit ${limit}
       ) n join assets a on a.id = n.asset_id
       order by n.distance, n.asset_id`),

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { indexedVectorType, modelLiteral, toVectorLiteral } from '@/lib/embed';
-import { filterConditions, hasFilters, type SearchFilters } from '../filters';
-import { cosineDistance, withVectorScan } from '../vector-scan';
+import { filterConditions, type SearchFilters } from '../filters';
+import { cosineDistance, planVectorScan, withVectorScan } from '../vector-scan';
 
 /**
  * The top-k asset ids by cosine distance under the model, through its HNSW index (as search runs it) or exactly
@@ -14,11 +14,13 @@ export async function vectorTopK(
   vector: Float32Array,
   options: { k: number; exact: boolean; filters?: SearchFilters; candidates?: number },
 ): Promise<{ id: string; distance: number }[]> {
-  const distance = cosineDistance(indexedVectorType(model.dimensions), toVectorLiteral(vector));
   // HNSW serves only `order by <distance>` alone; a second sort key would silently turn it into a full scan.
-  // Search reads a window of candidates (page + margin) and keeps the best; so does the approximate side here.
+  // Search reads a window of candidates (page + margin) and keeps the best; so does the approximate side here,
+  // planned the way search plans it (exact under a selective filter).
   const window = options.exact ? options.k : Math.max(options.k, options.candidates ?? options.k);
-  const found = await withVectorScan(db, { candidates: window, filtered: hasFilters(options.filters ?? {}) }, async (tx) => {
+  const scan = await planVectorScan(db, { candidates: window, filters: options.filters ?? {} });
+  const distance = cosineDistance(indexedVectorType(model.dimensions), toVectorLiteral(vector), scan);
+  const found = await withVectorScan(db, scan, async (tx) => {
     if (options.exact) await tx.execute(sql`set local enable_indexscan = off`);
     return rows<{ asset_id: string; distance: number }>(tx, sql`
       select e.asset_id, ${distance} as distance from asset_embeddings e join assets a on a.id = e.asset_id
