@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { apiTokens, sessions, users, type Role } from '@/db/schema';
 import { hashToken } from './secrets';
@@ -25,14 +25,17 @@ export async function callerFromSession(cookieValue: string | undefined): Promis
   return row ? { kind: 'user', ...row, sessionHash } : null;
 }
 
+/** last_used_at is shown to the minute; refreshing it more often would turn every API read into a write. */
+const LAST_USED_RESOLUTION = sql`interval '1 minute'`;
+
 /** The API token behind an `Authorization: Bearer` header, if it is live; records when it was last used. */
 export async function callerFromBearer(header: string | null): Promise<Caller | null> {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) return null;
   const db = await getDb();
   const [row] = await db
-    .update(apiTokens)
-    .set({ lastUsedAt: sql`now()` })
+    .select({ tokenId: apiTokens.id, name: apiTokens.name, role: apiTokens.role, userId: apiTokens.createdBy })
+    .from(apiTokens)
     .where(
       and(
         eq(apiTokens.tokenHash, hashToken(match[1])),
@@ -40,10 +43,11 @@ export async function callerFromBearer(header: string | null): Promise<Caller | 
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
       ),
     )
-    .returning({ tokenId: apiTokens.id, name: apiTokens.name, role: apiTokens.role, userId: apiTokens.createdBy });
-  return row ? { kind: 'token', ...row } : null;
-}
-
-export function callerUserId(caller: Caller): string | null {
-  return caller.userId;
+    .limit(1);
+  if (!row) return null;
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: sql`now()` })
+    .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - ${LAST_USED_RESOLUTION}`))));
+  return { kind: 'token', ...row };
 }
