@@ -17,14 +17,14 @@ export default defineConfig({
   test: {
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     projects: [
-      project({ name: 'pglite', include: ['lib/**/*.test.ts', 'app/**/*.test.ts', 'db/**/*.test.ts', 'components/**/*.test.ts'], env: { LOUPE_TEST_DRIVER: 'pglite' } }),
+      project({ name: 'pglite', include: ['{lib,app,db,components,test,tools}/**/*.test.ts'], env: { LOUPE_TEST_DRIVER: 'pglite' } }),
       ...(process.env.TEST_DATABASE_URL
         ? [
             project({
               name: 'postgres',
-              include: ['lib/**/*.int.test.ts', 'app/**/*.int.test.ts'],
+              include: ['{lib,app,test,tools}/**/*.int.test.ts'],
               env: { LOUPE_TEST_DRIVER: 'postgres' },
-              globalSetup: ['lib/testing/postgres-global-setup.ts'],
+              globalSetup: ['test/postgres-global-setup.ts'],
             }),
           ]
         : []),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
+import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { launchBrowser, screenshot } from './support/browser';
 import { OWNER, setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';

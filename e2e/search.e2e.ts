@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
+import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { launchBrowser, screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 

@@ -1,4 +1,4 @@
-import { startFakeGroq, type FakeGroq } from '../../lib/testing/fake-groq';
+import { startFakeGroq, type FakeGroq } from '../../test/fake-groq';
 
 /** The key the browser-test servers send and the fake expects; not a real Groq key. */
 export const E2E_GROQ_API_KEY = 'test-key';

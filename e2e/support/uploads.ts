@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { fixturePath } from '@/lib/testing/fixtures';
+import { fixturePath } from '@/test/fixtures';
 
 /** The first `count` product photos by name: a stable choice across runs. */
 export function productPhotos(count: number): string[] {

@@ -3,13 +3,13 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { altHistory, assets, providerState } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
-import { useTemporaryLocalStorage } from '@/lib/ingest/test-support';
+import { useTemporaryLocalStorage } from '@/test/ingest';
 import { runPipeline } from '@/lib/pipeline';
-import { useTestDatabase } from '@/lib/testing/db';
-import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
+import { useTestDatabase } from '@/test/db';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { describeStep } from './describe-step';
 import { PROMPT_VERSION } from './prompt';
-import { productJpeg, storedAsset, useFakeGroq } from './test-support';
+import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 
 /** The describe step inside the real pipeline (derive → describe → embed), against the fake Groq API. */
 describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () => {

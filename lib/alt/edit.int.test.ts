@@ -4,12 +4,12 @@ import { GET as altRoute } from '@/app/api/assets/[id]/alt/route';
 import { POST as regenerateRoute } from '@/app/api/assets/[id]/alt/regenerate/route';
 import { PATCH as patchRoute } from '@/app/api/assets/[id]/route';
 import { altHistory, assetEmbeddings, assets, type Asset } from '@/db/schema';
-import { call, makeAccount, type TestAccount } from '@/lib/auth/test-support';
-import { useTemporaryLocalStorage } from '@/lib/ingest/test-support';
+import { call, makeAccount, type TestAccount } from '@/test/auth';
+import { useTemporaryLocalStorage } from '@/test/ingest';
 import { runPipeline } from '@/lib/pipeline';
-import { useTestDatabase } from '@/lib/testing/db';
-import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
-import { productJpeg, storedAsset, useFakeGroq } from './test-support';
+import { useTestDatabase } from '@/test/db';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
+import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 
 /** People's edits through the real routes, racing the real pipeline against the fake Groq API. */
 describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
+import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { passesGate } from './gate';
 import type { AltContext } from './types';
 

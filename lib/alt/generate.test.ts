@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startFakeGroq, type FakeGroq } from '@/lib/testing/fake-groq';
+import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
 import { generateAlt, type GenerateOptions } from './generate';
 import { memoryBackoff, type ProviderBackoff } from './provider-state';
 import { PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';

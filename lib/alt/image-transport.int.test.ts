@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '@/db/schema';
 import { runPipeline } from '@/lib/pipeline';
 import { useStorageForTests } from '@/lib/storage';
-import { useTestDatabase } from '@/lib/testing/db';
-import { startS3rver, type S3rverHandle } from '@/lib/testing/s3rver';
-import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
-import { productJpeg, storedAsset, useFakeGroq } from './test-support';
+import { useTestDatabase } from '@/test/db';
+import { startS3rver, type S3rverHandle } from '@/test/s3rver';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
+import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 
 /** VISION_IMAGE_TRANSPORT=url: the provider fetches the vision derivative itself through a short-lived signed URL. */
 describe.skipIf(!standInModelAvailable())('image as a signed URL from S3', () => {

@@ -10,9 +10,9 @@ import { PATCH as patchUser } from '@/app/api/users/[id]/route';
 import { GET as listInvites, POST as invite } from '@/app/api/invites/route';
 import { GET as listTokens, POST as createToken } from '@/app/api/tokens/route';
 import { DELETE as revokeToken } from '@/app/api/tokens/[id]/route';
-import { useTestDatabase } from '@/lib/testing/db';
+import { useTestDatabase } from '@/test/db';
 import { acceptInvite } from './invites';
-import { call, makeAccount, sessionCookieFrom, TEST_PASSWORD } from './test-support';
+import { call, makeAccount, sessionCookieFrom, TEST_PASSWORD } from '@/test/auth';
 
 describe('accounts, end to end through the API', () => {
   const database = useTestDatabase();

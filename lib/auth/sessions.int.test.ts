@@ -2,10 +2,10 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { GET as me } from '@/app/api/auth/me/route';
 import { sessions } from '@/db/schema';
-import { useTestDatabase } from '@/lib/testing/db';
+import { useTestDatabase } from '@/test/db';
 import { SESSION_COOKIE } from './caller';
 import { createSession, SESSION_TTL_MS } from './sessions';
-import { call, makeAccount } from './test-support';
+import { call, makeAccount } from '@/test/auth';
 
 describe('sessions', () => {
   const database = useTestDatabase();

@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assetEmbeddings, assets } from '@/db/schema';
-import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
-import { useTestDatabase } from '@/lib/testing/db';
-import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
+import { insertCatalogueAsset } from '@/test/catalogue-assets';
+import { useTestDatabase } from '@/test/db';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { backfillEmbeddings } from './embed-assets';
 
 describe.skipIf(!standInModelAvailable())('backfillEmbeddings', () => {

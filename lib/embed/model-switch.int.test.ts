@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '@/lib/config';
 import { searchAssets } from '@/lib/search/hybrid';
-import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
-import { useTestDatabase } from '@/lib/testing/db';
-import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/lib/testing/fake-embeddings-server';
-import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
+import { insertCatalogueAsset } from '@/test/catalogue-assets';
+import { useTestDatabase } from '@/test/db';
+import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/test/fake-embeddings-server';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { embedAsset, backfillEmbeddings } from './embed-assets';
 import { activeModel, liveModels } from './models';
 

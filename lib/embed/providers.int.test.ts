@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/lib/testing/fake-embeddings-server';
-import { STAND_IN_MODEL_DIR, standInModelAvailable } from '@/lib/testing/stand-in-embedding-model';
+import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/test/fake-embeddings-server';
+import { STAND_IN_MODEL_DIR, standInModelAvailable } from '@/test/stand-in-embedding-model';
 import { loadLocalEmbedder } from './local-provider';
 import { loadOpenAiEmbedder } from './openai-provider';
 

@@ -4,8 +4,8 @@ import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { searchAssets } from '@/lib/search/hybrid';
-import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
-import { useTestDatabase } from '@/lib/testing/db';
+import { insertCatalogueAsset } from '@/test/catalogue-assets';
+import { useTestDatabase } from '@/test/db';
 import { embedStep } from './embed-step';
 
 describe('without a reachable embedding model', () => {

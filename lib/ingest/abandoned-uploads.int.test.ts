@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '@/db/schema';
-import { makeAccount, type TestAccount } from '@/lib/auth/test-support';
-import { useTestDatabase } from '@/lib/testing/db';
+import { makeAccount, type TestAccount } from '@/test/auth';
+import { useTestDatabase } from '@/test/db';
 import { removeAbandonedUploads } from './abandoned-uploads';
-import { announceUpload, putToSignedUrl, storedKeys, testJpeg, useTemporaryLocalStorage } from './test-support';
+import { announceUpload, putToSignedUrl, storedKeys, testJpeg, useTemporaryLocalStorage } from '@/test/ingest';
 
 const database = useTestDatabase();
 const files = useTemporaryLocalStorage();

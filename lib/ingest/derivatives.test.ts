@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fixturesAvailable, imageManifest, type ImageFixture } from '@/lib/testing/fixtures';
+import { fixturesAvailable, imageManifest, type ImageFixture } from '@/test/fixtures';
 import { DERIVATIVE_SPECS, makeDerivatives, type DeriveResult } from './derivatives';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
 

@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DELETE as deleteAssetRoute, GET as getAssetRoute } from '@/app/api/assets/[id]/route';
 import { assets } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
-import { call, makeAccount, type TestAccount } from '@/lib/auth/test-support';
+import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useStorageForTests } from '@/lib/storage';
-import { useTestDatabase } from '@/lib/testing/db';
-import { startS3rver, type S3rverHandle } from '@/lib/testing/s3rver';
+import { useTestDatabase } from '@/test/db';
+import { startS3rver, type S3rverHandle } from '@/test/s3rver';
 import { runAfterTasks } from './after-capture';
-import { completeUpload, sha256, startUpload, testJpeg } from './test-support';
+import { completeUpload, sha256, startUpload, testJpeg } from '@/test/ingest';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 

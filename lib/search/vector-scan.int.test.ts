@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { useTestDatabase } from '@/lib/testing/db';
-import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
+import { useTestDatabase } from '@/test/db';
+import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { planVectorScan } from './vector-scan';
 
 describe('planVectorScan', () => {

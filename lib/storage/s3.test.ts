@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3rver, type S3rverHandle } from '@/lib/testing/s3rver';
+import { startS3rver, type S3rverHandle } from '@/test/s3rver';
 import { derivativeKey, newDerivativePrefix, newOriginalKey } from './keys';
 
 async function text(stream: Readable | null): Promise<string> {

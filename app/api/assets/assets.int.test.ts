@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
-import { call, makeAccount, type TestAccount } from '@/lib/auth/test-support';
+import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { runAfterTasks } from '@/lib/ingest/after-capture';
-import { orphanedKeys, startUpload, storedKeys, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/lib/ingest/test-support';
+import { orphanedKeys, startUpload, storedKeys, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/test/ingest';
 import { newDerivativePrefix, newOriginalKey } from '@/lib/storage';
-import { useTestDatabase } from '@/lib/testing/db';
+import { useTestDatabase } from '@/test/db';
 import { DELETE as deleteAssetRoute, GET as getAssetRoute } from './[id]/route';
 import { GET as listAssetsRoute } from './route';
 

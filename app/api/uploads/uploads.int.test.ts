@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
-import { makeAccount, type TestAccount } from '@/lib/auth/test-support';
+import { makeAccount, type TestAccount } from '@/test/auth';
 import {
   announceUpload,
   completeUpload,
@@ -15,11 +15,11 @@ import {
   testJpeg,
   uploadThroughApi,
   useTemporaryLocalStorage,
-} from '@/lib/ingest/test-support';
+} from '@/test/ingest';
 import { runAfterTasks } from '@/lib/ingest/after-capture';
 import { runPipeline } from '@/lib/pipeline';
-import { useTestDatabase } from '@/lib/testing/db';
-import { fixturePath, fixturesAvailable } from '@/lib/testing/fixtures';
+import { useTestDatabase } from '@/test/db';
+import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { resetConfig } from '@/lib/config';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));

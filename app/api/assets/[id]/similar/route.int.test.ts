@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, makeAccount, type TestAccount } from '@/lib/auth/test-support';
+import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { backfillEmbeddings } from '@/lib/embed';
-import { insertCatalogueAsset } from '@/lib/testing/catalogue-assets';
-import { useTestDatabase } from '@/lib/testing/db';
-import { standInModelAvailable, useStandInEmbeddingModel } from '@/lib/testing/stand-in-embedding-model';
+import { insertCatalogueAsset } from '@/test/catalogue-assets';
+import { useTestDatabase } from '@/test/db';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { GET } from './route';
 
 describe.skipIf(!standInModelAvailable())('GET /api/assets/:id/similar', () => {

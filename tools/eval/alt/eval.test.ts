@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
+import { groqCompletions, groqProvider } from '@/lib/alt/providers';
+import { evaluateFolder } from './evaluate';
+import { readReferences } from './references';
+import { renderMarkdown, summarise } from './report';
+
+/** eval:alt against the fake Groq API: the library functions, then the npm script as a process. */
+
+let fake: FakeGroq;
+let dir: string;
+const model = 'meta-llama/llama-4-scout-17b-16e-instruct';
+const prices = { input: 0.11, output: 0.34 };
+
+beforeAll(async () => {
+  fake = await startFakeGroq();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-eval-alt-'));
+  const colours = [{ r: 20, g: 30, b: 90 }, { r: 200, g: 30, b: 30 }, { r: 240, g: 240, b: 240 }];
+  for (const [index, name] of ['a-backpack.jpg', 'b-coat.jpg', 'c-shirt.jpg'].entries()) {
+    await sharp({ create: { width: 900, height: 1200, channels: 3, background: colours[index] } }).jpeg().toFile(path.join(dir, name));
+  }
+  await fs.writeFile(path.join(dir, 'notes.txt'), 'not an image');
+  await fs.writeFile(
+    path.join(dir, 'references.csv'),
+    'filename,reference,title,tags\n' +
+      'a-backpack.jpg,"Navy canvas backpack with tan leather straps, front view on white",Navy canvas backpack,backpack;canvas\n' +
+      'b-coat.jpg,Red wool coat on a model,Red wool coat,coat\n',
+  );
+});
+afterAll(async () => {
+  await fake.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => fake.reset());
+
+describe('evaluateFolder and the report', () => {
+  it('reports per image and in total, with judge scores where a reference exists', async () => {
+    fake.script(
+      { kind: 'text', content: 'Navy canvas backpack with tan leather straps, shown from the front on a white background.', promptTokens: 1000, completionTokens: 20 },
+      { kind: 'describe' },
+      { kind: 'text', content: 'I cannot provide a description of this image.', promptTokens: 900, completionTokens: 15 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+      { kind: 'status', status: 500 },
+    );
+    const provider = groqProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model, temperature: 0.2, maxTokens: 120, timeoutMs: 5_000, maxRetryWaitMs: 10_000 });
+    const rows = await evaluateFolder({
+      dir,
+      provider,
+      references: readReferences(path.join(dir, 'references.csv')),
+      judge: { create: groqCompletions({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 5_000 }), model: 'judge-model', timeoutMs: 5_000 },
+      maxInputPixels: 100_000_000,
+      sleep: async () => true,
+    });
+
+    expect(rows.map((row) => [row.file, row.verdict, row.calls])).toEqual([
+      ['a-backpack.jpg', 'pass', 1],
+      ['b-coat.jpg', 'gate: refusal', 1],
+      ['c-shirt.jpg', 'server_error', 3],
+    ]);
+    const [a] = rows;
+    expect(a.judge).toMatchObject({ scores: { accuracy: 4, conciseness: 5, accessibility: 4 } });
+    const judgeRequest = fake.requests[1];
+    expect(judgeRequest.body).toMatchObject({ model: 'judge-model', response_format: { type: 'json_object' } });
+    expect(judgeRequest.userText).toContain('<reference>Navy canvas backpack with tan leather straps, front view on white</reference>');
+    // The generator got the reference row's title and tags as context.
+    expect(fake.requests[0].userText).toContain('"title": "Navy canvas backpack"');
+
+    const totals = summarise(rows, prices);
+    expect(totals).toMatchObject({ images: 3, answered: 2, passed: 1, gatePassRate: 0.5, failures: { 'gate: refusal': 1, server_error: 1 }, inputTokens: 1900, outputTokens: 35, judged: 1 });
+    expect(totals.costUsd).toBeCloseTo((1900 * 0.11 + 35 * 0.34) / 1_000_000, 12);
+    expect(totals.meanLength).toBe(a.text!.length);
+
+    const markdown = renderMarkdown({ provider: 'groq', model, promptVersion: 'alt-v1', judgeModel: 'judge-model', dir, date: 'today' }, rows, totals);
+    expect(markdown).toContain('- gate pass rate: 50.0% (1 of 2 answers; 3 images)');
+    expect(markdown).toContain('| a-backpack.jpg | pass |');
+    expect(markdown).toMatch(/LLM judge \(1 images, 1–5\): accuracy 4\.00/);
+  });
+});
+
+describe('npm run eval:alt', () => {
+  it('runs as a process against the fake and writes a JSON report', async () => {
+    const out = path.join(dir, 'report.json');
+    const env = { ...process.env, VISION_PROVIDER: 'groq', GROQ_API_KEY: fake.apiKey, GROQ_BASE_URL: fake.url, VISION_TIMEOUT_MS: '5000' };
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', 'tools/eval-alt.ts', '--dir', dir, '--references', path.join(dir, 'references.csv'), '--out', out],
+      { env, cwd: process.cwd() },
+    );
+    expect(stdout).toContain('# eval:alt report');
+    const report = JSON.parse(await fs.readFile(out, 'utf8')) as { totals: { images: number; passed: number; judged: number }; meta: { judgeModel: string } };
+    expect(report.totals).toMatchObject({ images: 3, passed: 3, judged: 2 });
+    expect(report.meta.judgeModel).toBe(model);
+  });
+});
