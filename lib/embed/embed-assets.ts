@@ -6,8 +6,9 @@ import { embeddingInput, inputHash } from './input';
 import { activateIfComplete, embeddable, liveModels } from './models';
 import { storeVectors } from './store';
 import type { EmbedFailure } from './types';
+import type { Result } from '@/lib/result';
 
-export type EmbedOutcome = { ok: true; embedded: number; unchanged: number } | EmbedFailure;
+export type EmbedOutcome = Result<{ embedded: number; unchanged: number }, EmbedFailure>;
 
 interface SourceRow {
   id: string;

@@ -3,6 +3,7 @@ import { config } from '@/lib/config';
 import { activateIfComplete, staleVectorsPage, writableModels, type EmbedFailure } from '@/lib/embed';
 import { enqueueJob, JOB_PRIORITY } from './queue';
 import { runDueJobs } from './run';
+import type { Result } from '@/lib/result';
 
 export interface BackfillProgress {
   embedded: number;
@@ -18,7 +19,7 @@ const FIRST_ID = '00000000-0000-0000-0000-000000000000';
  * model being built), then runs the embed jobs that are due. A building model that is complete becomes the
  * active one. What `npm run embed:backfill` runs; safe on many instances at once (the claimer shares the work).
  */
-export async function backfillEmbeddings(options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<{ ok: true; progress: BackfillProgress } | EmbedFailure> {
+export async function backfillEmbeddings(options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<Result<{ progress: BackfillProgress }, EmbedFailure>> {
   const db = await getDb();
   // Registers the configured model (a new one starts `building`) and says early when it cannot be reached.
   const writable = await writableModels(db);
