@@ -5,4 +5,7 @@ export async function register(): Promise<void> {
   config();
   const { dbHandle } = await import('@/db/client');
   await dbHandle();
+  // Not awaited: asking the provider for its model list must never delay start-up or a request.
+  const { checkConfiguredModelAtStartup } = await import('@/lib/alt');
+  void checkConfiguredModelAtStartup();
 }
