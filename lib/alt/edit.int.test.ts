@@ -156,6 +156,6 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
       ['human_edit', 'Test editor'],
       ['generated', null],
     ]);
-    expect(body.provider).toEqual({ configured: true, name: 'groq', model: 'meta-llama/llama-4-scout-17b-16e-instruct' });
+    expect(body.provider).toEqual({ configured: true, name: 'groq', model: 'qwen/qwen3.8-27b' });
   });
 });
