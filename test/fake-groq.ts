@@ -113,6 +113,8 @@ interface ParsedImage {
 }
 
 const RATE_LIMITS = { requests: 1000, tokens: 15_000 };
+/** Groq's vision page: each image counts as 2048 input tokens on its qwen models. */
+const IMAGE_TOKENS = 2_048;
 
 export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string; models?: FakeModel[] } = {}): Promise<FakeGroq> {
   const apiKey = options.apiKey ?? 'gsk_fake_test_key';
@@ -381,8 +383,7 @@ function estimateTokens(request: RecordedRequest): number {
   const systemChars = (request.body?.messages ?? [])
     .filter((m) => m.role === 'system' && typeof m.content === 'string')
     .reduce((sum, m) => sum + (m.content as string).length, 0);
-  // Llama 4 tiles images; a 1200 px derivative costs on the order of a thousand prompt tokens.
-  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? 1_100 : 0);
+  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? IMAGE_TOKENS : 0);
 }
 
 function completionBody(model: string, content: string | null, tokens: { prompt: number; completion: number; reasoning?: number }, choices?: unknown[]): unknown {

@@ -4,6 +4,7 @@ import { GET as altRoute } from '@/app/api/assets/[id]/alt/route';
 import { POST as regenerateRoute } from '@/app/api/assets/[id]/alt/regenerate/route';
 import { PATCH as patchRoute } from '@/app/api/assets/[id]/route';
 import { altHistory, assetEmbeddings, assets, type Asset } from '@/db/schema';
+import { resetConfig } from '@/lib/config';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { runPipeline } from '@/lib/pipeline';
@@ -111,6 +112,19 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     const rejected = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
     expect(rejected.status).toBe(200);
     expect(await rejected.json()).toMatchObject({ written: false, reason: 'quality gate: refusal' });
+    expect((await reload(asset.id)).altText).toBe(asset.altText);
+  });
+
+  it('regenerate with a retired VISION_MODEL is 503 saying what to set, not "try again later"', async () => {
+    const asset = await describedAsset();
+    process.env.VISION_MODEL = 'meta-llama/llama-4-scout-17b-16e-instruct';
+    resetConfig();
+    const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
+    expect(refused.status).toBe(503);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toMatch(/^groq has retired VISION_MODEL=meta-llama\/llama-4-scout-17b-16e-instruct .* Set VISION_MODEL to one of: qwen\/qwen3\.8-27b/);
+    expect(error.message).not.toContain('Try again later');
     expect((await reload(asset.id)).altText).toBe(asset.altText);
   });
 
