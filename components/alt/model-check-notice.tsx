@@ -30,12 +30,7 @@ export function ModelCheckNotice({ check }: { check: ModelCheck }) {
         {TITLES[check.status]}
       </h2>
       <p className="break-words">{check.message}</p>
-      {'alternatives' in check && check.alternatives.length > 0 && (
-        <p className="mt-2 break-words">
-          Models it offers for photos: <span className="font-mono">{check.alternatives.join(', ')}</span>
-        </p>
-      )}
-      <p className="mt-2">Until this is fixed, new photos get no AI alt text; they are described once the setting is changed and Loupe restarted.</p>
+      {urgent && <p className="mt-2">Until this is fixed, new photos get no AI alt text; they are described once the setting is changed and Loupe restarted.</p>}
     </section>
   );
 }

@@ -34,6 +34,11 @@ describe('vision model check', () => {
     expect(fake.requests.map((request) => request.path)).toEqual(['/openai/v1/models']);
   });
 
+  it('an OpenAI-compatible endpoint is asked the same way (GET …/v1/models through the openai client)', async () => {
+    const openai = openAiCompatibleProvider({ baseUrl: fake.openaiBaseUrl, apiKey: fake.apiKey, model: 'qwen/qwen3.6-27b', temperature: 0.2, maxTokens: 1024, timeoutMs: 2_000, maxRetryWaitMs: 10_000 });
+    expect(await checkVisionModel(openai)).toMatchObject({ status: 'ok', provider: 'openai', images: true });
+  });
+
   it('a retired model is missing, with the image models to set instead', async () => {
     expect(await checkVisionModel(groq('meta-llama/llama-4-scout-17b-16e-instruct'))).toEqual({
       status: 'missing',
