@@ -8,6 +8,9 @@ export async function register(): Promise<void> {
   const { jobs } = config();
   const { dbHandle } = await import('@/db/client');
   await dbHandle();
+  // Not awaited: asking the provider for its model list must never delay start-up or a request.
+  const { checkConfiguredModelAtStartup } = await import('@/lib/alt');
+  void checkConfiguredModelAtStartup();
   if (!jobs.sweeper) return;
   const { startSweeper, stopSweeper } = await import('@/lib/jobs');
   await startSweeper();

@@ -212,6 +212,8 @@ export const altHistory = pgTable(
     inputTokens: integer('input_tokens'),
     outputTokens: integer('output_tokens'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** Thinking tokens a reasoning model spent (part of output_tokens), when the provider's usage reports them. */
+    reasoningTokens: integer('reasoning_tokens'),
   },
   (t) => [index('alt_history_asset_idx').on(t.assetId, t.createdAt)],
 );

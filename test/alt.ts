@@ -14,7 +14,7 @@ import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 /** Starts the fake for this file and points the real configuration (VISION_PROVIDER=groq, GROQ_BASE_URL) at it. */
 export function useFakeGroq(db: () => Db, env: Record<string, string> = {}): () => FakeGroq {
   let fake: FakeGroq | undefined;
-  const keys = ['VISION_PROVIDER', 'GROQ_API_KEY', 'GROQ_BASE_URL', 'VISION_TIMEOUT_MS', ...Object.keys(env)];
+  const keys = ['VISION_PROVIDER', 'GROQ_API_KEY', 'GROQ_BASE_URL', 'VISION_TIMEOUT_MS', ...PER_TEST_KEYS, ...Object.keys(env)];
   const saved = Object.fromEntries(keys.map((key) => [key, process.env[key]]));
   beforeAll(async () => {
     fake = await startFakeGroq();
@@ -39,7 +39,11 @@ export function useFakeGroq(db: () => Db, env: Record<string, string> = {}): () 
   };
 }
 
+/** Settings a test may change for itself (a retired model, reasoning left on); each test starts from the defaults. */
+const PER_TEST_KEYS = ['VISION_MODEL', 'VISION_REASONING', 'VISION_MAX_TOKENS'];
+
 function configureGroq(fake: FakeGroq, env: Record<string, string>): void {
+  for (const key of PER_TEST_KEYS) delete process.env[key];
   Object.assign(process.env, {
     VISION_PROVIDER: 'groq',
     GROQ_API_KEY: fake.apiKey,

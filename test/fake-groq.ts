@@ -12,9 +12,15 @@ import { describePlausibly, judgePlausibly } from './fake-groq-answers';
  * images over 20 MB: 400). Each request takes the next scripted reply, or the default behaviour when none is
  * queued: "describe", a plausible one-sentence product description built from the catalogue data and the
  * image's dominant colour.
+ *
+ * Like Groq, it serves a model list (GET /openai/v1/models) and refuses other models: a retired one with 400
+ * `model_decommissioned`, an unknown one with 404 `model_not_found`. Reasoning models answer as Groq's do:
+ * thinking inline in `<think>` tags unless `reasoning_format` hides or parses it, none at
+ * `reasoning_effort: "none"`, and reasoning tokens in `usage.completion_tokens_details`.
  */
 
 export const FAKE_GROQ_PATH = '/openai/v1/chat/completions';
+export const FAKE_GROQ_MODELS_PATH = '/openai/v1/models';
 export const GROQ_MAX_PIXELS = 33_177_600;
 export const GROQ_MAX_BASE64_BYTES = 4 * 1024 * 1024;
 export const GROQ_MAX_URL_IMAGE_BYTES = 20 * 1024 * 1024;
@@ -38,7 +44,32 @@ export type FakeReply =
   /** 200 with `choices: []`. */
   | { kind: 'empty_choices' }
   /** Waits for `until` (e.g. a test's signal) before answering with `then`. */
-  | { kind: 'held'; until: Promise<void>; then: FakeReply };
+  | { kind: 'held'; until: Promise<void>; then: FakeReply }
+  /**
+   * A reasoning model's answer: `thinking` shown as the request's reasoning_format asks (inline `<think>` by
+   * default), reasoning tokens in usage. `unclosed`: the thinking never closes and no answer follows.
+   */
+  | { kind: 'reasoning'; content: string; thinking?: string; reasoningTokens?: number; unclosed?: boolean }
+  /** 200 with `finish_reason: "length"`: the answer cut off at max_tokens (`content` is the part sent). */
+  | { kind: 'length'; content?: string; reasoningTokens?: number };
+
+/** A model the fake serves; `images` and `reasoning` as Groq's docs describe it. */
+export interface FakeModel {
+  id: string;
+  images: boolean;
+  reasoning: boolean;
+}
+
+/** What Groq serves for chat today (its model list and vision page, autumn 2026). */
+export const FAKE_GROQ_MODELS: FakeModel[] = [
+  { id: 'qwen/qwen3.8-27b', images: true, reasoning: true },
+  { id: 'qwen/qwen3.6-27b', images: true, reasoning: true },
+  { id: 'openai/gpt-oss-120b', images: false, reasoning: true },
+  { id: 'openai/gpt-oss-20b', images: false, reasoning: true },
+];
+
+/** Models Groq has decommissioned: requests for them get 400 `model_decommissioned`. */
+export const FAKE_GROQ_RETIRED_MODELS = ['meta-llama/llama-4-scout-17b-16e-instruct', 'meta-llama/llama-4-maverick-17b-128e-instruct', 'llama-3.3-70b-versatile'];
 
 export interface RecordedRequest {
   path: string;
@@ -71,6 +102,9 @@ interface ChatBody {
   model?: unknown;
   messages?: Array<{ role?: unknown; content?: unknown }>;
   response_format?: { type?: unknown };
+  max_tokens?: unknown;
+  reasoning_effort?: unknown;
+  reasoning_format?: unknown;
 }
 
 interface ParsedImage {
@@ -79,9 +113,12 @@ interface ParsedImage {
 }
 
 const RATE_LIMITS = { requests: 1000, tokens: 15_000 };
+/** Groq's vision page: each image counts as 2048 input tokens on its qwen models. */
+const IMAGE_TOKENS = 2_048;
 
-export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string } = {}): Promise<FakeGroq> {
+export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string; models?: FakeModel[] } = {}): Promise<FakeGroq> {
   const apiKey = options.apiKey ?? 'gsk_fake_test_key';
+  const models = options.models ?? FAKE_GROQ_MODELS;
   const queue: FakeReply[] = [];
   let fallback: FakeReply = { kind: 'describe' };
   const requests: RecordedRequest[] = [];
@@ -116,15 +153,19 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
       waiter.resolve();
     }
 
-    if (req.method !== 'POST' || path !== FAKE_GROQ_PATH) {
+    const known = (req.method === 'POST' && path === FAKE_GROQ_PATH) || (req.method === 'GET' && path === FAKE_GROQ_MODELS_PATH);
+    if (!known) {
       return sendError(res, 404, 'Unknown request URL. Please check the URL for typos.', 'invalid_request_error', 'unknown_url');
     }
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       return sendError(res, 401, 'Invalid API Key', 'invalid_request_error', 'invalid_api_key');
     }
+    if (path === FAKE_GROQ_MODELS_PATH) return sendJson(res, 200, modelListBody(models));
     if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
       return sendError(res, 400, "'model' and 'messages' are required properties", 'invalid_request_error');
     }
+    const refusal = modelRefusal(body.model, models);
+    if (refusal) return sendError(res, refusal.status, refusal.message, 'invalid_request_error', refusal.code);
     // Taken before the image check awaits, so a request a test has already abandoned cannot take the next test's reply.
     const reply = queue.shift() ?? fallback;
     const loaded = image ? await loadImage(image) : null;
@@ -161,7 +202,17 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
       case 'describe': {
         // JSON mode is how eval:alt's judge asks; anything else is a request for alt text.
         const content = request.body?.response_format?.type === 'json_object' ? judgePlausibly(request.userText) : await describePlausibly(request.userText, image);
+        if (thinks(request.body, models)) return respond({ kind: 'reasoning', content, thinking: PLAUSIBLE_THINKING }, res, model, request, image);
         return sendJson(res, 200, completionBody(model, content, { prompt: estimateTokens(request), completion: Math.ceil(content.length / 4) }));
+      }
+      case 'reasoning':
+        return sendJson(res, 200, reasoningBody(model, reply, request));
+      case 'length': {
+        const maxTokens = typeof request.body?.max_tokens === 'number' ? request.body.max_tokens : 1024;
+        const reasoningTokens = reply.reasoningTokens ?? maxTokens - Math.ceil((reply.content ?? '').length / 4);
+        const tokens = { prompt: estimateTokens(request), completion: maxTokens, reasoning: reasoningTokens };
+        const choice = { index: 0, message: { role: 'assistant', content: reply.content ?? '' }, logprobs: null, finish_reason: 'length' };
+        return sendJson(res, 200, completionBody(model, null, tokens, [choice]));
       }
     }
   }
@@ -332,11 +383,10 @@ function estimateTokens(request: RecordedRequest): number {
   const systemChars = (request.body?.messages ?? [])
     .filter((m) => m.role === 'system' && typeof m.content === 'string')
     .reduce((sum, m) => sum + (m.content as string).length, 0);
-  // Llama 4 tiles images; a 1200 px derivative costs on the order of a thousand prompt tokens.
-  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? 1_100 : 0);
+  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? IMAGE_TOKENS : 0);
 }
 
-function completionBody(model: string, content: string | null, tokens: { prompt: number; completion: number }, choices?: unknown[]): unknown {
+function completionBody(model: string, content: string | null, tokens: { prompt: number; completion: number; reasoning?: number }, choices?: unknown[]): unknown {
   const id = randomBytes(12).toString('hex');
   return {
     id: `chatcmpl-${id}`,
@@ -352,10 +402,63 @@ function completionBody(model: string, content: string | null, tokens: { prompt:
       completion_time: 0.052,
       total_tokens: tokens.prompt + tokens.completion,
       total_time: 0.113,
+      ...(tokens.reasoning === undefined ? {} : { completion_tokens_details: { reasoning_tokens: tokens.reasoning } }),
     },
     usage_breakdown: null,
     system_fingerprint: 'fp_fake0groq',
     x_groq: { id: `req_${id}` },
     service_tier: 'on_demand',
   };
+}
+
+/** Groq's answer for a model it does not serve: retired (400) or unknown (404), with its own wording. */
+function modelRefusal(model: string, models: FakeModel[]): { status: number; message: string; code: string } | null {
+  if (FAKE_GROQ_RETIRED_MODELS.includes(model)) {
+    return {
+      status: 400,
+      code: 'model_decommissioned',
+      message: `The model \`${model}\` has been decommissioned and is no longer supported. Please refer to https://console.groq.com/docs/deprecations for a recommendation on which model to use instead.`,
+    };
+  }
+  if (!models.some((entry) => entry.id === model)) {
+    return { status: 404, code: 'model_not_found', message: `The model \`${model}\` does not exist or you do not have access to it.` };
+  }
+  return null;
+}
+
+/** GET /openai/v1/models in Groq's shape, with the input modalities Groq lists per model. */
+function modelListBody(models: FakeModel[]): unknown {
+  return {
+    object: 'list',
+    data: models.map((model) => ({
+      id: model.id,
+      object: 'model',
+      created: 1_786_000_000,
+      owned_by: model.id.split('/')[0],
+      active: true,
+      context_window: 131_072,
+      public_apps: null,
+      max_completion_tokens: 16_384,
+      input_modalities: model.images ? ['text', 'image'] : ['text'],
+    })),
+  };
+}
+
+const PLAUSIBLE_THINKING = 'The user wants one sentence of alt text. The photo shows the product on a plain background; name it, its colour and the setting.';
+
+/** A reasoning model thinks unless the request turns it off with `reasoning_effort: "none"`. */
+function thinks(body: ChatBody | null, models: FakeModel[]): boolean {
+  return Boolean(models.find((entry) => entry.id === body?.model)?.reasoning) && body?.reasoning_effort !== 'none';
+}
+
+/** A reasoning answer as Groq shapes it for the request's reasoning_format: raw (inline `<think>`, the default), parsed or hidden. */
+function reasoningBody(model: string, reply: Extract<FakeReply, { kind: 'reasoning' }>, request: RecordedRequest): unknown {
+  const thinking = reply.thinking ?? PLAUSIBLE_THINKING;
+  const format = typeof request.body?.reasoning_format === 'string' ? request.body.reasoning_format : 'raw';
+  const answer = reply.unclosed ? '' : reply.content;
+  const content = format === 'raw' ? `<think>\n${thinking}\n${reply.unclosed ? '' : '</think>\n\n'}${answer}` : answer;
+  const reasoningTokens = reply.reasoningTokens ?? Math.ceil(thinking.length / 4);
+  const message = { role: 'assistant', content, ...(format === 'parsed' ? { reasoning: thinking } : {}) };
+  const tokens = { prompt: estimateTokens(request), completion: reasoningTokens + Math.ceil(answer.length / 4), reasoning: reasoningTokens };
+  return completionBody(model, null, tokens, [{ index: 0, message, logprobs: null, finish_reason: 'stop' }]);
 }

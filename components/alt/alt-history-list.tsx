@@ -21,6 +21,7 @@ function measurements(entry: AltHistoryEntry): string | null {
   const parts = [
     entry.latencyMs !== null && `${entry.latencyMs} ms`,
     entry.inputTokens !== null && `${entry.inputTokens} in / ${entry.outputTokens ?? 0} out tokens`,
+    entry.reasoningTokens !== null && `${entry.reasoningTokens} reasoning`,
   ].filter(Boolean);
   return parts.length ? parts.join(' · ') : null;
 }

@@ -1,1 +1,2 @@
 export { AltTextPanel, type AltTextPanelProps } from './alt-text-panel';
+export { ModelCheckNotice } from './model-check-notice';

@@ -1,12 +1,13 @@
+import { stripReasoning } from './clean';
 import { classifyFailure, type AbortCause } from './classify';
 import { altMessages, type ChatMessage } from './prompt';
-import type { AltResult, TokenUsage, VisionProvider } from './types';
+import type { AltResult, ModelList, TokenUsage, VisionProvider } from './types';
 
 /**
  * The describe() both providers share: groq-sdk and the openai client speak the same chat-completions
- * protocol, so a provider module only says how to make the one HTTP call. This owns the timeout (an
- * AbortSignal, plus a race so even a client that ignored the signal cannot hang us), the response parsing and
- * the failure classification.
+ * protocol, so a provider module only says how to make the one HTTP call (and how to list models). This owns
+ * the timeout (an AbortSignal, plus a race so even a client that ignored the signal cannot hang us), the
+ * response parsing and the failure classification.
  */
 
 export interface ChatRequest {
@@ -21,6 +22,9 @@ export interface ChatRequest {
 /** One chat-completions call with the SDK's own retries off; resolves to the parsed JSON body. */
 export type CreateCompletion = (request: ChatRequest, signal: AbortSignal) => Promise<unknown>;
 
+/** `GET …/models`: resolves to the parsed JSON body, or throws what the SDK threw. */
+export type ListModelsCall = (signal: AbortSignal) => Promise<unknown>;
+
 export interface ChatProviderSettings {
   name: string;
   model: string;
@@ -30,16 +34,25 @@ export interface ChatProviderSettings {
   maxRetryWaitMs: number;
 }
 
-export function chatVisionProvider(settings: ChatProviderSettings, create: CreateCompletion): VisionProvider {
+export interface ChatEndpoint {
+  create: CreateCompletion;
+  list: ListModelsCall;
+  /** The variable holding this endpoint's key, named in "invalid key" messages. */
+  keyVariable: string;
+}
+
+export function chatVisionProvider(settings: ChatProviderSettings, endpoint: ChatEndpoint): VisionProvider {
   return {
     name: settings.name,
     model: settings.model,
+    keyVariable: endpoint.keyVariable,
     describe: (input) =>
       callChat(
-        create,
+        endpoint.create,
         { model: settings.model, messages: altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
         { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
       ),
+    listModels: () => listModels(endpoint.list, settings.timeoutMs),
   };
 }
 
@@ -55,7 +68,7 @@ export async function callChat(
   const classify = (error: unknown) => classifyFailure(error, { abort: abortCause(), timeoutMs: options.timeoutMs, maxRetryWaitMs: options.maxRetryWaitMs });
   const started = performance.now();
   const call = create(request, signal).then(
-    (body) => parseCompletion(body, Math.round(performance.now() - started)),
+    (body) => parseCompletion(body, Math.round(performance.now() - started), request.max_tokens),
     (error: unknown) => classify(error),
   );
   const aborted = new Promise<AltResult>((resolve) => {
@@ -68,21 +81,68 @@ export async function callChat(
 }
 
 interface CompletionShape {
-  choices?: Array<{ message?: { content?: unknown } }>;
-  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown };
+  choices?: Array<{ message?: { content?: unknown }; finish_reason?: unknown }>;
+  usage?: { prompt_tokens?: unknown; completion_tokens?: unknown; completion_tokens_details?: { reasoning_tokens?: unknown } | null };
 }
 
-function parseCompletion(body: unknown, latencyMs: number): AltResult {
+function parseCompletion(body: unknown, latencyMs: number, maxTokens: number): AltResult {
   if (!body || typeof body !== 'object') return { ok: false, kind: 'server_error', message: 'malformed response: not a JSON object' };
   const completion = body as CompletionShape;
   if (!Array.isArray(completion.choices) || completion.choices.length === 0) {
     return { ok: false, kind: 'server_error', message: 'the provider answered with no choices' };
   }
-  const content = completion.choices[0]?.message?.content;
-  return { ok: true, text: typeof content === 'string' ? content : '', usage: usageOf(completion), latencyMs };
+  const [choice] = completion.choices;
+  const usage = usageOf(completion);
+  if (choice?.finish_reason === 'length') {
+    const thinking = usage.reasoningTokens ? ` (${usage.reasoningTokens} of them reasoning)` : '';
+    return {
+      ok: false,
+      kind: 'truncated',
+      message: `the answer was cut off at the ${maxTokens}-token limit${thinking}; raise VISION_MAX_TOKENS or turn reasoning off (VISION_REASONING=off)`,
+      usage,
+      latencyMs,
+    };
+  }
+  const content = choice?.message?.content;
+  // A reasoning model's thinking is never part of the answer, even when the provider sent it inline.
+  return { ok: true, text: typeof content === 'string' ? stripReasoning(content) : '', usage, latencyMs };
 }
 
 function usageOf(completion: CompletionShape): TokenUsage {
-  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
-  return { inputTokens: count(completion.usage?.prompt_tokens), outputTokens: count(completion.usage?.completion_tokens) };
+  const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+  return {
+    inputTokens: count(completion.usage?.prompt_tokens) ?? 0,
+    outputTokens: count(completion.usage?.completion_tokens) ?? 0,
+    reasoningTokens: count(completion.usage?.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+/** The admin page waits for the list: a slow provider must not hold it for a whole describe timeout. */
+const LIST_TIMEOUT_MS = 5_000;
+
+/** The provider's model list as typed entries; a refused key and an unreachable endpoint are typed failures. */
+async function listModels(list: ListModelsCall, timeoutMs: number): Promise<ModelList> {
+  try {
+    const body = await list(AbortSignal.timeout(Math.min(timeoutMs, LIST_TIMEOUT_MS)));
+    const data = (body as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data)) return { ok: false, kind: 'unreachable', message: 'the model list was not a list' };
+    return { ok: true, models: data.flatMap(listedModel) };
+  } catch (error) {
+    const failure = classifyFailure(error, { abort: null, timeoutMs, maxRetryWaitMs: 0 });
+    return { ok: false, kind: failure.kind === 'invalid_key' ? 'invalid_key' : 'unreachable', message: failure.message };
+  }
+}
+
+interface ModelEntry {
+  id?: unknown;
+  input_modalities?: unknown;
+  architecture?: { input_modalities?: unknown };
+}
+
+/** Groq lists `input_modalities` on some entries and OpenRouter under `architecture`; absent means "the list does not say". */
+function listedModel(entry: unknown): Array<{ id: string; images?: boolean }> {
+  const model = (entry ?? {}) as ModelEntry;
+  if (typeof model.id !== 'string') return [];
+  const modalities = model.input_modalities ?? model.architecture?.input_modalities;
+  return [Array.isArray(modalities) ? { id: model.id, images: modalities.includes('image') } : { id: model.id }];
 }

@@ -24,6 +24,7 @@ interface ErrorShape {
 
 /** A daily quota (RPD/TPD) or an exhausted balance will not clear in seconds, whatever the wait says. */
 const QUOTA_MESSAGE = /\bper day\b|\((?:RPD|TPD)\)|insufficient[_ ]quota|exceeded your current quota|credits/i;
+const REASONING_PARAMETER = /\breasoning_(?:effort|format)\b|\binclude_reasoning\b/;
 const IMAGE_MESSAGE = /\b(?:image|media|pixels?|megapixels?)\b/i;
 
 export function classifyFailure(error: unknown, options: ClassifyOptions): AltFailure {
@@ -33,16 +34,23 @@ export function classifyFailure(error: unknown, options: ClassifyOptions): AltFa
   const status = typeof shape.status === 'number' ? shape.status : undefined;
   const headers = shape.headers instanceof Headers ? shape.headers : undefined;
   const message = providerMessage(shape);
+  const code = providerCode(shape);
 
   if (status === undefined) {
     if (error instanceof SyntaxError) return { ok: false, kind: 'server_error', message: `malformed response: ${error.message}` };
     return { ok: false, kind: 'server_error', message: `connection failed: ${message}` };
   }
+  if (code === 'model_decommissioned' || code === 'model_not_found') return { ok: false, kind: 'model_unavailable', message: `${status} ${code}: ${message}` };
+  if (status === 401) return { ok: false, kind: 'invalid_key', message: `401: ${message}` };
   if (status === 429 || status === 402) return rateLimitFailure(status, message, headers, options.maxRetryWaitMs);
   if (status === 413) return { ok: false, kind: 'image_rejected', message: `413: ${message}` };
   if (status === 400 && IMAGE_MESSAGE.test(message)) return { ok: false, kind: 'image_rejected', message: `400: ${message}` };
   if (status === 408 || status >= 500) return { ok: false, kind: 'server_error', message: `${status}: ${message}` };
-  if (status === 401 || status === 403) return { ok: false, kind: 'bad_request', message: `${status}: ${message} (check the provider's API key)` };
+  if (status === 403) return { ok: false, kind: 'bad_request', message: `403: ${message} (check the provider's API key)` };
+  // Groq refuses reasoning parameters for models that do not reason.
+  if (status === 400 && REASONING_PARAMETER.test(message)) {
+    return { ok: false, kind: 'bad_request', message: `400: ${message} (this model takes no reasoning settings: set VISION_REASONING=omit)` };
+  }
   if (status === 404) return { ok: false, kind: 'bad_request', message: `404: ${message} (check the base URL and model name)` };
   return { ok: false, kind: 'bad_request', message: `${status}: ${message}` };
 }
@@ -53,6 +61,14 @@ function rateLimitFailure(status: number, message: string, headers: Headers | un
   if (status === 402 || QUOTA_MESSAGE.test(message)) return { ok: false, kind: 'quota_exhausted', message: `${status}: ${message}`, ...wait };
   const kind = retryAfterMs !== undefined && retryAfterMs > maxRetryWaitMs ? 'rate_limited_long' : 'rate_limited_short';
   return { ok: false, kind, message: `${status}: ${message}`, ...wait };
+}
+
+/** The provider's error code (`{"error": {"code"}}`), which names retired and unknown models exactly. */
+function providerCode(shape: ErrorShape): string | undefined {
+  const body = shape.error;
+  if (!body || typeof body !== 'object') return undefined;
+  const code = (body as { error?: { code?: unknown }; code?: unknown }).error?.code ?? (body as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 /** The provider's own message (`{"error": {"message"}}`), else the SDK's. */

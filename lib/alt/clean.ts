@@ -5,7 +5,12 @@
 
 const CODE_FENCE_LINE = /^\s*```[\w-]*\s*$/;
 const HEADING_LINE = /^\s*#{1,6}\s+/;
-const CHATTY_OPENER = /^(?:(?:certainly|sure|of course|absolutely|okay|ok|great)\s*[!.,]\s*)?(?:here(?:'s|’s| is| are)\b[^:\n]*:)?\s*/i;
+const CHATTY_OPENER = /^(?:(?:certainly|sure|of course|absolutely|okay|ok|great)\s*[!.,]\s*)?(?:here(?:'s|’s| is| are| you go)\b[^:\n]*:)?\s*/i;
+/** Any short exclamation ("Sure thing!", "No problem.", "Happy to help!") that leads into a "here is…" preamble. */
+const INTERJECTION_BEFORE_PREAMBLE = /^(?:[\p{L}'’]+[\s,]+){0,3}[\p{L}'’]+\s*[!.]\s*(?=here(?:'s|’s|\s+is|\s+are|\s+you\s+go)\b)/iu;
+/** A reasoning model's thinking: a closed block, an unclosed one (cut off or never closed), or only its closing tag. */
+const THINK_BLOCK = /<(think|thinking|reasoning)>[\s\S]*?(?:<\/\1>|$)/gi;
+const THINK_CLOSE_ONLY = /^[\s\S]*?<\/(?:think|thinking|reasoning)>/i;
 const LABEL_PREFIX = /^(?:alt(?:ernative)?[\s-]*text|description|caption)\s*:\s*/i;
 const LIST_MARKER = /^(?:[-*•]|\d+[.)])\s+/;
 const DESCRIBING_OPENER =
@@ -23,8 +28,13 @@ const QUOTE_PAIRS: Array<[string, string]> = [
   ['*', '*'],
 ];
 
+/** The answer without the model's thinking; empty when the whole answer was thinking. */
+export function stripReasoning(raw: string): string {
+  return raw.replace(THINK_BLOCK, '').replace(THINK_CLOSE_ONLY, '').trim();
+}
+
 export function cleanAltText(raw: string): string {
-  const lines = raw
+  const lines = stripReasoning(raw)
     .split(/\r?\n/)
     .filter((line) => !CODE_FENCE_LINE.test(line))
     .map((line) => line.trim())
@@ -45,6 +55,7 @@ function stripOnce(input: string): string {
   text = text.replace(TRAILING_OFFER, '').trim();
   text = text.replace(LIST_MARKER, '');
   text = text.replace(/^\*\*([^*]+?)\*\*\s*/, (whole, inner: string) => (LABEL_PREFIX.test(inner) ? '' : whole));
+  text = text.replace(INTERJECTION_BEFORE_PREAMBLE, '');
   text = text.replace(CHATTY_OPENER, '');
   text = text.replace(LABEL_PREFIX, '');
   text = unwrap(text);

@@ -9,7 +9,7 @@ import type { RetryOptions } from './policy';
 import { PROMPT_VERSION } from './prompt';
 import { databaseBackoff } from './provider-state';
 import { nextAltAttemptAt } from './schedule';
-import type { AltFailure, VisionProvider } from './types';
+import type { AltFailure, TokenUsage, VisionProvider } from './types';
 import { findAsset, insertAltHistory, writeAiAlt, writeAltFailure, writeDecorativeAlt } from './write';
 import type { ClaimLost } from '@/lib/result';
 
@@ -119,13 +119,19 @@ function historyEntries(assetId: string, provider: VisionProvider | null, genera
   }
   return generated.attempts.map((attempt) => {
     if (!attempt.ok) {
-      return { ...who, event: 'failed' as const, outcome: attempt.kind, message: attempt.message, latencyMs: attempt.latencyMs ?? null };
+      // A call cut off at the token limit was billed: its tokens show what the limit let through.
+      const billed = attempt.usage ? tokensOf(attempt.usage) : {};
+      return { ...who, ...billed, event: 'failed' as const, outcome: attempt.kind, message: attempt.message, latencyMs: attempt.latencyMs ?? null };
     }
-    const measured = { latencyMs: attempt.latencyMs, inputTokens: attempt.usage.inputTokens, outputTokens: attempt.usage.outputTokens };
+    const measured = { latencyMs: attempt.latencyMs, ...tokensOf(attempt.usage) };
     if (generated.rejected) {
       return { ...who, ...measured, event: 'gate_rejected' as const, source: 'ai' as const, text: generated.rejected.text, outcome: 'gate_rejected', message: generated.rejected.reason };
     }
     const text = generated.result.ok ? generated.result.text : attempt.text;
     return { ...who, ...measured, event: 'generated' as const, source: 'ai' as const, text, outcome: finalOutcome === 'written' ? 'written' : 'not_written' };
   });
+}
+
+function tokensOf(usage: TokenUsage) {
+  return { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, reasoningTokens: usage.reasoningTokens };
 }

@@ -39,7 +39,7 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
       altSource: 'ai',
       altStatus: 'proposed',
       altAuthor: 'groq',
-      altModel: 'meta-llama/llama-4-scout-17b-16e-instruct',
+      altModel: 'qwen/qwen3.8-27b',
       altPromptVersion: PROMPT_VERSION,
       altAttempts: 1,
       altLastError: null,
@@ -158,5 +158,64 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
     const outcome = await describeStep({ asset: before, job, lease: stale, signal: new AbortController().signal });
     expect(outcome).toEqual({ ok: false, kind: 'claim_lost' });
     expect(await reload(asset.id)).toMatchObject({ altText: null, version: before.version });
+  });
+
+  describe("Groq's reasoning models and retired models, through the pipeline", () => {
+    const RETIRED = 'meta-llama/llama-4-scout-17b-16e-instruct';
+
+    it('a reasoning answer with a think block becomes clean alt text; its reasoning tokens are in the history', async () => {
+      process.env.VISION_REASONING = 'omit';
+      resetConfig();
+      fake().script({ kind: 'reasoning', content: 'Navy canvas backpack with tan leather straps, standing on a white background.', thinking: 'A navy backpack, front view.', reasoningTokens: 287 });
+      const asset = await storedAsset(database().db, files().storage, await productJpeg(), { title: 'Navy canvas backpack', tags: ['backpack'] });
+      await runAssetJobs(asset.id);
+      expect(await reload(asset.id)).toMatchObject({ state: 'embedded', altSource: 'ai', altText: 'Navy canvas backpack with tan leather straps, standing on a white background.' });
+      const [row] = await history(asset.id);
+      expect(row).toMatchObject({ event: 'generated', outcome: 'written', reasoningTokens: 287, text: expect.not.stringContaining('think') });
+      expect(row.outputTokens).toBeGreaterThan(287);
+    });
+
+    it('an answer cut off at the token limit is not written: the asset says truncated and the history keeps the tokens', async () => {
+      fake().script({ kind: 'length', content: 'Navy canvas backpack with', reasoningTokens: 1010 });
+      const asset = await storedAsset(database().db, files().storage, await productJpeg(810, 1000));
+      await runAssetJobs(asset.id);
+      expect(await reload(asset.id)).toMatchObject({ state: 'embedded', altText: null, altLastError: expect.stringMatching(/^truncated: the answer was cut off at the 1024-token limit/) });
+      expect((await history(asset.id))[0]).toMatchObject({ event: 'failed', outcome: 'truncated', outputTokens: 1024, reasoningTokens: 1010 });
+      expect(fake().requests).toHaveLength(1);
+    });
+
+    it.each([
+      [RETIRED, /^model_unavailable: groq has retired VISION_MODEL=meta-llama\/llama-4-scout-17b-16e-instruct \(400 model_decommissioned: /],
+      ['qwen/qwen3.7-27b', /^model_unavailable: groq does not offer VISION_MODEL=qwen\/qwen3\.7-27b \(404 model_not_found: /],
+    ])('VISION_MODEL=%s: the asset names VISION_MODEL and what to set, the provider is blocked, the next asset makes no call', async (model, message) => {
+      process.env.VISION_MODEL = model;
+      resetConfig();
+      const first = await storedAsset(database().db, files().storage, await productJpeg(820, 1000));
+      await runAssetJobs(first.id);
+      const failed = await reload(first.id);
+      expect(failed).toMatchObject({ state: 'embedded', altText: null, altLastError: expect.stringMatching(message) });
+      expect(failed.altLastError).toContain('Set VISION_MODEL to one of: qwen/qwen3.8-27b, qwen/qwen3.6-27b.');
+      const [state] = await database().db.select().from(providerState).where(eq(providerState.provider, 'groq'));
+      expect(state.reason).toMatch(/^model_unavailable: /);
+      expect(state.blockedUntil!.getTime()).toBeGreaterThan(Date.now() + 60 * 60 * 1000);
+
+      const second = await storedAsset(database().db, files().storage, await productJpeg(821, 1000));
+      await runAssetJobs(second.id);
+      expect(fake().requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(1);
+      const skipped = await reload(second.id);
+      expect(skipped.altLastError).toMatch(message);
+      expect(skipped.altLastError).toMatch(/No call made\.$/);
+      expect(skipped.altNextAttemptAt!.getTime()).toBeGreaterThanOrEqual(state.blockedUntil!.getTime() - 1000);
+    });
+
+    it('a refused key (401) blocks the provider with a message naming GROQ_API_KEY', async () => {
+      process.env.GROQ_API_KEY = 'gsk_revoked';
+      resetConfig();
+      const asset = await storedAsset(database().db, files().storage, await productJpeg(830, 1000));
+      await runAssetJobs(asset.id);
+      expect(await reload(asset.id)).toMatchObject({ altText: null, altLastError: expect.stringMatching(/^invalid_key: groq refused GROQ_API_KEY \(401: Invalid API Key\)/) });
+      const [state] = await database().db.select().from(providerState).where(eq(providerState.provider, 'groq'));
+      expect(state.reason).toMatch(/^invalid_key: /);
+    });
   });
 });

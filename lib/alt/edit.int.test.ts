@@ -4,6 +4,7 @@ import { GET as altRoute } from '@/app/api/assets/[id]/alt/route';
 import { POST as regenerateRoute } from '@/app/api/assets/[id]/alt/regenerate/route';
 import { PATCH as patchRoute } from '@/app/api/assets/[id]/route';
 import { altHistory, assetEmbeddings, assets, type Asset } from '@/db/schema';
+import { resetConfig } from '@/lib/config';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { runAssetJobs } from '@/lib/jobs';
@@ -15,7 +16,8 @@ import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
   const database = useTestDatabase();
   const files = useTemporaryLocalStorage();
-  const fake = useFakeGroq(() => database().db);
+  // The first test holds the model's answer while a person edits: a loaded machine must not time the call out first.
+  const fake = useFakeGroq(() => database().db, { VISION_TIMEOUT_MS: '20000' });
   let editor: TestAccount;
   let viewer: TestAccount;
   let seed = 0;
@@ -114,6 +116,19 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     expect((await reload(asset.id)).altText).toBe(asset.altText);
   });
 
+  it('regenerate with a retired VISION_MODEL is 503 saying what to set, not "try again later"', async () => {
+    const asset = await describedAsset();
+    process.env.VISION_MODEL = 'meta-llama/llama-4-scout-17b-16e-instruct';
+    resetConfig();
+    const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
+    expect(refused.status).toBe(503);
+    const { error } = (await refused.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unavailable');
+    expect(error.message).toMatch(/^groq has retired VISION_MODEL=meta-llama\/llama-4-scout-17b-16e-instruct .* Set VISION_MODEL to one of: qwen\/qwen3\.8-27b/);
+    expect(error.message).not.toContain('Try again later');
+    expect((await reload(asset.id)).altText).toBe(asset.altText);
+  });
+
   it('decorative: a person marks it, the text becomes "" with source human, and the pipeline leaves it alone', async () => {
     const asset = await newAsset();
     const marked = await patch(asset.id, { decorative: true, version: asset.version });
@@ -156,6 +171,6 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
       ['human_edit', 'Test editor'],
       ['generated', null],
     ]);
-    expect(body.provider).toEqual({ configured: true, name: 'groq', model: 'meta-llama/llama-4-scout-17b-16e-instruct' });
+    expect(body.provider).toEqual({ configured: true, name: 'groq', model: 'qwen/qwen3.8-27b' });
   });
 });

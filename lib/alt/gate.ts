@@ -7,12 +7,43 @@ export const MIN_ALT_LENGTH = 20;
 export const MAX_ALT_LENGTH = 250;
 const STUFFING_REPEATS = 3;
 
-export type GateReason = 'empty' | 'too_short' | 'too_long' | 'refusal' | 'keyword_stuffing' | 'echo';
+export type GateReason = 'empty' | 'too_short' | 'too_long' | 'refusal' | 'keyword_stuffing' | 'echo' | 'markup' | 'url' | 'instructions';
 
 export type GateVerdict = { pass: true; text: string } | { pass: false; reason: GateReason; text: string };
 
-const REFUSAL =
-  /^(?:i'?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately)\b|\b(?:as an ai\b|i (?:can(?:no|')t|am unable to|'m unable to|am not able to|'m not able to|won't) (?:help|assist|provide|describe|identify|see|view|process|analy[sz]e))/i;
+/** What a model says it cannot do; matched on text whose apostrophes are normalised, so "I’m" and "I'm" are one. */
+const REFUSED_ACT = String.raw`(?:help|assist|provide|describe|identify|see|view|process|analy[sz]e|determine|make out|access|tell|read|recogni[sz]e|comply|generate|write|create|fulfil+)`;
+const REFUSAL = new RegExp(
+  [
+    String.raw`^(?:i'?m sorry|i am sorry|sorry|i apologi[sz]e|unfortunately)\b`,
+    String.raw`\bas an ai\b`,
+    // "I'm unable to", "I am not able to", "I'm not able to"
+    String.raw`\bi(?:'m|\s+am)\s+(?:not\s+able|unable)\s+to\b`,
+    // "I can't describe", "I cannot help", "I won't identify", "I couldn't really see"
+    String.raw`\bi\s+(?:can't|cannot|can\s+not|couldn't|could\s+not|won't|will\s+not|am\s+not\s+going\s+to)\s+(?:\w+\s+)?${REFUSED_ACT}\b`,
+    String.raw`\b(?:unable|not\s+able)\s+to\s+${REFUSED_ACT}\b`,
+  ].join('|'),
+  'i',
+);
+/** HTML or XML tags, entities, comments, markdown links and template braces: alt text is plain prose. */
+const MARKUP = /<\/?[a-z][^>]*>|<!--|&(?:[a-z]+|#\d+|#x[\da-f]+);|\[[^\]]*\]\([^)]*\)|\{\{|\}\}|\bjavascript:/i;
+/** A scheme, a `www.` host, or a bare domain under a common top-level domain. */
+const URL_LIKE =
+  /\b(?:https?|ftp|data|file):\/?\/?\S|\bwww\.[a-z\d-]|\b[a-z\d][a-z\d-]*(?:\.[a-z\d-]+)*\.(?:com|net|org|io|co|uk|de|fr|eu|shop|store|biz|info|app|dev|ly|me|xyz|ai|site|online)(?=$|[\/\s,;:!?)]|\.(?:\s|$))/i;
+/** Text that addresses the model instead of describing a photo, as injected through catalogue data. */
+const INSTRUCTIONS = new RegExp(
+  [
+    String.raw`\b(?:ignore|disregard|forget|override|bypass|skip)\s+(?:(?:all|any|the|your|these|those|of|every)\s+)*(?:(?:previous|prior|above|earlier|preceding|former|system|original|following|other)\s+)?(?:instructions?|prompts?|rules|directions|directives|guidelines|context|messages?|commands?)\b`,
+    String.raw`\b(?:system|developer|hidden)\s+(?:prompt|message|instructions?)\b`,
+    String.raw`\b(?:new|updated|real)\s+instructions?\b`,
+    String.raw`\byou\s+(?:are|will)\s+now\b`,
+    String.raw`\b(?:jailbreak|prompt\s+injection)\b`,
+    String.raw`\b(?:output|print|return|respond\s+with|reply\s+with|answer\s+with)\s+(?:only\s+)?(?:the\s+following|exactly|verbatim|this)\b`,
+  ].join('|'),
+  'i',
+);
+/** Field names a model puts before catalogue values it copies ("Title: …, Tags: …"): they add no description. */
+const FIELD_LABELS = new Set(['title', 'tags', 'tag', 'sku', 'collection', 'filename', 'file', 'name', 'product', 'category', 'keywords']);
 
 /** Words every sentence repeats; only other ("content") words count towards keyword stuffing and echoes. */
 const FUNCTION_WORDS = new Set([
@@ -29,7 +60,10 @@ export function passesGate(raw: string, context: AltContext): GateVerdict {
 
 function rejectionReason(text: string, context: AltContext): GateReason | null {
   if (!text) return 'empty';
-  if (REFUSAL.test(text)) return 'refusal';
+  if (REFUSAL.test(text.replace(/[’‘ʼ]/g, "'"))) return 'refusal';
+  if (MARKUP.test(text)) return 'markup';
+  if (URL_LIKE.test(text)) return 'url';
+  if (INSTRUCTIONS.test(text)) return 'instructions';
   if (isEcho(text, context)) return 'echo';
   if (text.length < MIN_ALT_LENGTH) return 'too_short';
   if (text.length > MAX_ALT_LENGTH) return 'too_long';
@@ -45,12 +79,12 @@ function contentWords(text: string): string[] {
   return words(text).filter((word) => !FUNCTION_WORDS.has(word));
 }
 
-/** Only the filename, tags or title given back: every content word comes from the catalogue data. */
+/** Only the filename, tags or title given back (labelled or not): every content word comes from the catalogue data. */
 function isEcho(text: string, context: AltContext): boolean {
   const known = new Set(
     [context.filename, context.title, context.collection, context.sku, ...context.tags].flatMap((value) => (value ? words(value) : [])),
   );
-  const said = contentWords(text);
+  const said = contentWords(text).filter((word) => !FIELD_LABELS.has(word));
   return known.size > 0 && said.length > 0 && said.every((word) => known.has(word));
 }
 

@@ -5,7 +5,7 @@ import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
 import { generateAlt, type GenerateOptions } from './generate';
 import { memoryBackoff, type ProviderBackoff } from './provider-state';
 import { PROMPT_VERSION, SYSTEM_PROMPT } from './prompt';
-import { groqProvider, openAiCompatibleProvider } from './providers';
+import { groqProvider, openAiCompatibleProvider, type ReasoningSetting } from './providers';
 import type { AltContext, VisionProvider } from './types';
 
 /** Every policy branch, through the real groq-sdk (and openai) client against the fake Groq server. */
@@ -16,10 +16,11 @@ let backoff: ProviderBackoff;
 let waits: number[];
 const context: AltContext = { title: 'Navy canvas backpack', tags: ['backpack', 'canvas'], filename: 'DSC_4821.jpg' };
 
-const settings = { model: 'meta-llama/llama-4-scout-17b-16e-instruct', temperature: 0.2, maxTokens: 120, timeoutMs: 2_000, maxRetryWaitMs: 10_000 };
+const settings = { model: 'qwen/qwen3.8-27b', temperature: 0.2, maxTokens: 1024, timeoutMs: 2_000, maxRetryWaitMs: 10_000 };
+const RETIRED_MODEL = 'meta-llama/llama-4-scout-17b-16e-instruct';
 
-function groq(overrides: Partial<typeof settings> & { apiKey?: string } = {}): VisionProvider {
-  return groqProvider({ ...settings, apiKey: fake.apiKey, baseUrl: fake.url, ...overrides });
+function groq(overrides: Partial<typeof settings> & { apiKey?: string; reasoning?: ReasoningSetting } = {}): VisionProvider {
+  return groqProvider({ ...settings, apiKey: fake.apiKey, baseUrl: fake.url, reasoning: 'off', ...overrides });
 }
 
 /** Records the policy's waits instead of sleeping them: the tests check what it waits, not how long a run takes. */
@@ -62,7 +63,7 @@ describe('generateAlt through groq-sdk against the fake Groq API', () => {
     expect(outcome.attempts).toHaveLength(1);
     const [request] = fake.requests;
     expect(request.authorization).toBe(`Bearer ${fake.apiKey}`);
-    expect(request.body).toMatchObject({ model: settings.model, temperature: 0.2, max_tokens: 120 });
+    expect(request.body).toMatchObject({ model: settings.model, temperature: 0.2, max_tokens: 1024, reasoning_effort: 'none', reasoning_format: 'hidden' });
     expect(request.body?.messages?.[0]).toEqual({ role: 'system', content: SYSTEM_PROMPT });
     expect(request.userText).toContain('<catalogue-data>');
     expect(request.userText).toContain('"title": "Navy canvas backpack"');
@@ -137,8 +138,8 @@ describe('generateAlt through groq-sdk against the fake Groq API', () => {
     expect(outcome.result).toMatchObject({ ok: false, kind: 'rate_limited_long', retryAfterMs: expectedMs });
     expect(waits).toEqual([]);
     expect(warnings).toHaveLength(1);
-    const blockedUntil = await backoff.blockedUntil('groq');
-    expect(blockedUntil!.getTime()).toBeGreaterThanOrEqual(started + expectedMs);
+    const block = await backoff.currentBlock('groq');
+    expect(block!.until.getTime()).toBeGreaterThanOrEqual(started + expectedMs);
 
     const next = await generateAlt(groq(), { image, context }, options());
     expect(next.result).toMatchObject({ ok: false, kind: 'rate_limited_long' });
@@ -150,7 +151,7 @@ describe('generateAlt through groq-sdk against the fake Groq API', () => {
     fake.script({ kind: 'rate_limit', wait: '1.5s', limit: 'requests', window: 'day' });
     const outcome = await generateAlt(groq(), { image, context }, options());
     expect(outcome.result).toMatchObject({ ok: false, kind: 'quota_exhausted', retryAfterMs: 1500 });
-    expect(await backoff.blockedUntil('groq')).not.toBeNull();
+    expect(await backoff.currentBlock('groq')).not.toBeNull();
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -182,10 +183,27 @@ describe('generateAlt through groq-sdk against the fake Groq API', () => {
     expect(fake.requests).toHaveLength(3);
   });
 
-  it('other 4xx: a bad key is bad_request, recorded, not retried', async () => {
+  it('a refused key (401) is invalid_key naming GROQ_API_KEY, blocks the provider, and is not retried asset by asset', async () => {
     const outcome = await generateAlt(groq({ apiKey: 'gsk_wrong' }), { image, context }, options());
-    expect(outcome.result).toMatchObject({ ok: false, kind: 'bad_request', message: expect.stringContaining('401: Invalid API Key') });
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'invalid_key', message: expect.stringContaining('groq refused GROQ_API_KEY (401: Invalid API Key)') });
     expect(fake.requests).toHaveLength(1);
+    const next = await generateAlt(groq({ apiKey: 'gsk_wrong' }), { image, context }, options());
+    expect(next).toMatchObject({ attempts: [], result: { ok: false, kind: 'invalid_key', message: expect.stringContaining('GROQ_API_KEY') } });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('other 4xx are bad_request, recorded, not retried', async () => {
+    fake.script({ kind: 'status', status: 422, message: 'messages.1.content: unsupported part' });
+    const outcome = await generateAlt(groq(), { image, context }, options());
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'bad_request', message: '422: messages.1.content: unsupported part' });
+    expect(fake.requests).toHaveLength(1);
+    expect(await backoff.currentBlock('groq')).toBeNull();
+  });
+
+  it('a 400 refusing reasoning settings says to set VISION_REASONING=omit', async () => {
+    fake.script({ kind: 'status', status: 400, message: '`reasoning_format` is not supported with this model' });
+    const outcome = await generateAlt(groq(), { image, context }, options());
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'bad_request', message: expect.stringContaining('set VISION_REASONING=omit') });
   });
 
   it('malformed JSON is a server_error and is retried', async () => {
@@ -231,20 +249,84 @@ describe('generateAlt through groq-sdk against the fake Groq API', () => {
   });
 });
 
+describe('reasoning models and retired models', () => {
+  it("Loupe's default request turns thinking off, so the answer carries none", async () => {
+    const outcome = await generateAlt(groq(), { image, context }, options());
+    expect(outcome.result).toMatchObject({ ok: true, text: expect.stringMatching(/^Navy canvas backpack photographed/), usage: { reasoningTokens: null } });
+    expect(fake.requests[0].body).toMatchObject({ reasoning_effort: 'none', reasoning_format: 'hidden' });
+  });
+
+  it('a reasoning answer with a think block: the thinking is stripped, the sentence kept, reasoning tokens counted', async () => {
+    fake.script({ kind: 'reasoning', content: 'Navy canvas backpack with tan leather straps on a white background.', thinking: 'A backpack. Navy. Keep it short.', reasoningTokens: 312 });
+    const outcome = await generateAlt(groq({ reasoning: 'omit' }), { image, context }, options());
+    expect(outcome.result).toMatchObject({ ok: true, text: 'Navy canvas backpack with tan leather straps on a white background.', usage: { reasoningTokens: 312 } });
+    expect(fake.requests[0].body).not.toHaveProperty('reasoning_effort');
+    expect(fake.requests[0].body).not.toHaveProperty('reasoning_format');
+  });
+
+  it('an unclosed think block is no alt text: the gate finds it empty', async () => {
+    fake.script({ kind: 'reasoning', content: '', thinking: 'The photo shows a backpack, maybe navy, let me look again', unclosed: true });
+    const outcome = await generateAlt(groq({ reasoning: 'omit' }), { image, context }, options());
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'gate_rejected', message: 'quality gate: empty' });
+  });
+
+  it('an answer cut off at max_tokens is a truncated failure with its usage, not alt text, and not retried', async () => {
+    fake.script({ kind: 'length', content: 'Navy canvas backpack with tan', reasoningTokens: 1000 });
+    const outcome = await generateAlt(groq(), { image, context }, options());
+    expect(outcome.result).toMatchObject({
+      ok: false,
+      kind: 'truncated',
+      message: expect.stringContaining('cut off at the 1024-token limit (1000 of them reasoning)'),
+      usage: { outputTokens: 1024, reasoningTokens: 1000 },
+    });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('a retired model (400 model_decommissioned) blocks the provider with a message naming VISION_MODEL and the image models offered', async () => {
+    const warnings: string[] = [];
+    const outcome = await generateAlt(groq({ model: RETIRED_MODEL }), { image, context }, options({ log: { warn: (line: string) => warnings.push(line) } }));
+    const expected = `groq has retired VISION_MODEL=${RETIRED_MODEL}`;
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'model_unavailable', message: expect.stringContaining(expected) });
+    expect(outcome.result.ok === false && outcome.result.message).toContain('Set VISION_MODEL to one of: qwen/qwen3.8-27b, qwen/qwen3.6-27b.');
+    expect(outcome.result.ok === false && outcome.result.message).not.toContain('gpt-oss');
+    expect(outcome.result.ok === false && outcome.result.message).not.toMatch(/bad request/i);
+    expect(warnings).toEqual([expect.stringContaining(expected)]);
+    // One chat call and one model-list call; the next asset makes none and says the same.
+    expect(fake.requests.map((request) => request.path)).toEqual(['/openai/v1/chat/completions', '/openai/v1/models']);
+    const next = await generateAlt(groq({ model: RETIRED_MODEL }), { image, context }, options());
+    expect(next).toMatchObject({ attempts: [], result: { ok: false, kind: 'model_unavailable', message: expect.stringContaining(expected) } });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('an unknown model (404 model_not_found) is model_unavailable too, never retried', async () => {
+    const outcome = await generateAlt(groq({ model: 'qwen/qwen3.7-27b' }), { image, context }, options());
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'model_unavailable', message: expect.stringContaining('groq does not offer VISION_MODEL=qwen/qwen3.7-27b (404 model_not_found') });
+    expect(outcome.attempts).toHaveLength(1);
+  });
+});
+
 describe('the OpenAI-compatible provider through the openai client against the same fake', () => {
-  const openai = () => openAiCompatibleProvider({ ...settings, baseUrl: fake.openaiBaseUrl, apiKey: fake.apiKey, model: 'llava:13b' });
+  const openai = () => openAiCompatibleProvider({ ...settings, baseUrl: fake.openaiBaseUrl, apiKey: fake.apiKey, model: 'qwen/qwen3.6-27b' });
 
   it('returns gated text', async () => {
     fake.script({ kind: 'text', content: 'Alt text: White linen shirt on a wooden hanger against a beige wall.' });
     const outcome = await generateAlt(openai(), { image, context }, options());
     expect(outcome.result).toMatchObject({ ok: true, text: 'White linen shirt on a wooden hanger against a beige wall.' });
-    expect(fake.requests[0].body).toMatchObject({ model: 'llava:13b' });
+    expect(fake.requests[0].body).toMatchObject({ model: 'qwen/qwen3.6-27b' });
+  });
+
+  it('sends no reasoning settings and strips the thinking a reasoning model sends inline', async () => {
+    const outcome = await generateAlt(openai(), { image, context }, options());
+    expect(fake.requests[0].body).not.toHaveProperty('reasoning_effort');
+    expect(outcome.result).toMatchObject({ ok: true, text: expect.stringMatching(/^Navy canvas backpack photographed/) });
+    expect(outcome.result.ok && outcome.result.text).not.toContain('think');
+    expect(outcome.result.ok && outcome.result.usage.reasoningTokens).toBeGreaterThan(0);
   });
 
   it('classifies a long 429 the same way', async () => {
     fake.script({ kind: 'rate_limit', wait: '2m57.984s' });
     const outcome = await generateAlt(openai(), { image, context }, options());
     expect(outcome.result).toMatchObject({ ok: false, kind: 'rate_limited_long', retryAfterMs: 177_984 });
-    expect(await backoff.blockedUntil('openai')).not.toBeNull();
+    expect(await backoff.currentBlock('openai')).not.toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { passesGate, type GateReason } from './gate';
+import { CONFIGURATION_BLOCK_MS, invalidKeyMessage, modelUnavailableMessage } from './model-check';
 import { describeWithRetries, type RetryOptions } from './policy';
-import type { ProviderBackoff } from './provider-state';
+import type { ProviderBackoff, ProviderBlock } from './provider-state';
 import type { AltFailure, AltResult, DescribeInput, VisionProvider } from './types';
 
 /** When a quota runs out and the provider does not say for how long, try again after this. */
@@ -22,23 +23,17 @@ export interface GenerateOutcome {
 
 /**
  * Alt text for one image: respects a provider-wide block, calls the provider under the retry policy, records
- * a new block after a long 429 or an exhausted quota, and runs the quality gate. Never throws.
+ * a new block after a long 429, an exhausted quota, a retired or unknown model or a refused key, and runs the
+ * quality gate. Never throws.
  */
 export async function generateAlt(provider: VisionProvider | null, input: DescribeInput, options: GenerateOptions): Promise<GenerateOutcome> {
   if (!provider) return { result: { ok: false, kind: 'no_provider', message: 'no vision provider configured' }, attempts: [] };
 
-  const blockedUntil = await options.backoff.blockedUntil(provider.name);
-  if (blockedUntil) {
-    const retryAfterMs = Math.max(0, blockedUntil.getTime() - Date.now());
-    const message = `${provider.name} is paused until ${blockedUntil.toISOString()} after a rate limit; no call made`;
-    return { result: { ok: false, kind: 'rate_limited_long', message, retryAfterMs }, attempts: [] };
-  }
+  const block = await options.backoff.currentBlock(provider.name);
+  if (block) return { result: blockedFailure(provider, block), attempts: [] };
 
   const { final, attempts } = await describeWithRetries(provider, input, options);
-  if (!final.ok) {
-    await blockIfLong(provider, final, options);
-    return { result: final, attempts };
-  }
+  if (!final.ok) return { result: await blockIfNeeded(provider, final, options), attempts };
   const verdict = passesGate(final.text, input.context);
   if (verdict.pass) return { result: { ...final, text: verdict.text }, attempts };
   return {
@@ -48,13 +43,33 @@ export async function generateAlt(provider: VisionProvider | null, input: Descri
   };
 }
 
-async function blockIfLong(provider: VisionProvider, failure: AltFailure, options: GenerateOptions): Promise<void> {
-  if (failure.kind !== 'rate_limited_long' && failure.kind !== 'quota_exhausted') return;
-  const waitMs = failure.retryAfterMs ?? DEFAULT_QUOTA_BLOCK_MS;
-  const until = new Date(Date.now() + waitMs);
-  (options.log ?? console).warn(
-    `[loupe] vision provider ${provider.name} ${failure.kind === 'quota_exhausted' ? 'quota exhausted' : 'rate limited'}; ` +
-      `no calls until ${until.toISOString()} (${failure.message})`,
-  );
-  await options.backoff.block(provider.name, until, `${failure.kind}: ${failure.message}`);
+/** No call while blocked; a configuration block repeats its own message, so every asset says what to change. */
+function blockedFailure(provider: VisionProvider, block: ProviderBlock): AltFailure {
+  const retryAfterMs = Math.max(0, block.until.getTime() - Date.now());
+  const configuration = /^(model_unavailable|invalid_key): ([\s\S]*)$/.exec(block.reason);
+  if (configuration) {
+    return { ok: false, kind: configuration[1] as 'model_unavailable' | 'invalid_key', message: `${configuration[2]} No call made.`, retryAfterMs };
+  }
+  const message = `${provider.name} is paused until ${block.until.toISOString()} after a rate limit; no call made`;
+  return { ok: false, kind: 'rate_limited_long', message, retryAfterMs };
+}
+
+/** Blocks the provider where waiting (or a configuration change) is the only cure; returns the failure as the asset should tell it. */
+async function blockIfNeeded(provider: VisionProvider, failure: AltFailure, options: GenerateOptions): Promise<AltFailure> {
+  const log = options.log ?? console;
+  if (failure.kind === 'rate_limited_long' || failure.kind === 'quota_exhausted') {
+    const until = new Date(Date.now() + (failure.retryAfterMs ?? DEFAULT_QUOTA_BLOCK_MS));
+    log.warn(
+      `[loupe] vision provider ${provider.name} ${failure.kind === 'quota_exhausted' ? 'quota exhausted' : 'rate limited'}; ` +
+        `no calls until ${until.toISOString()} (${failure.message})`,
+    );
+    await options.backoff.block(provider.name, until, `${failure.kind}: ${failure.message}`);
+    return failure;
+  }
+  if (failure.kind !== 'model_unavailable' && failure.kind !== 'invalid_key') return failure;
+  const message =
+    failure.kind === 'invalid_key' ? invalidKeyMessage(provider, failure.message) : modelUnavailableMessage(provider, failure.message, await provider.listModels());
+  log.warn(`[loupe] vision provider ${provider.name} blocked: ${message}`);
+  await options.backoff.block(provider.name, new Date(Date.now() + CONFIGURATION_BLOCK_MS), `${failure.kind}: ${message}`);
+  return { ...failure, message, retryAfterMs: CONFIGURATION_BLOCK_MS };
 }

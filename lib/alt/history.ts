@@ -17,6 +17,8 @@ export interface AltHistoryEntry {
   latencyMs: number | null;
   inputTokens: number | null;
   outputTokens: number | null;
+  /** Of outputTokens, those a reasoning model spent thinking; null when the provider did not say. */
+  reasoningTokens: number | null;
   createdAt: string;
 }
 
@@ -45,6 +47,7 @@ export async function altHistoryOf(db: Db, assetId: string, limit = HISTORY_PAGE
     latencyMs: entry.latencyMs,
     inputTokens: entry.inputTokens,
     outputTokens: entry.outputTokens,
+    reasoningTokens: entry.reasoningTokens,
     createdAt: entry.createdAt.toISOString(),
   }));
 }

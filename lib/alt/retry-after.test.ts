@@ -19,7 +19,7 @@ describe('429 wait parsing', () => {
 
   it("finds the wait in Groq's message", () => {
     const message =
-      'Rate limit reached for model `meta-llama/llama-4-scout-17b-16e-instruct` in organization `org_x` service tier `on_demand` on tokens per minute (TPM): Limit 15000, Used 11972, Requested 4351. Please try again in 5.289s. Need more tokens?';
+      'Rate limit reached for model `qwen/qwen3.8-27b` in organization `org_x` service tier `on_demand` on tokens per minute (TPM): Limit 15000, Used 11972, Requested 4351. Please try again in 5.289s. Need more tokens?';
     expect(waitFromMessage(message)).toBe(5289);
     expect(waitFromMessage('Rate limit reached. Try again later.')).toBeUndefined();
   });

@@ -14,15 +14,24 @@ export const ALT_FAILURE_KINDS = [
   'server_error',
   'gate_rejected',
   'no_provider',
+  /** The answer hit max_tokens (`finish_reason: "length"`): a cut-off sentence is never alt text. */
+  'truncated',
+  /** The configured model is retired (`model_decommissioned`) or unknown (`model_not_found`): VISION_MODEL must change. */
+  'model_unavailable',
+  /** The provider refused the API key (401). */
+  'invalid_key',
 ] as const;
 export type AltFailureKind = (typeof ALT_FAILURE_KINDS)[number];
 
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Thinking tokens within outputTokens; null when the provider's usage does not say. */
+  reasoningTokens: number | null;
 }
 
-export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number }>;
+/** `usage` where the call was billed even though it failed (an answer cut off at the token limit). */
+export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; usage?: TokenUsage }>;
 
 export type AltResult = Result<{ text: string; usage: TokenUsage; latencyMs: number }, AltFailure>;
 
@@ -46,5 +55,17 @@ export interface VisionProvider {
   /** Provider-wide back-off state is keyed by this name (`groq`, `openai`). */
   readonly name: string;
   readonly model: string;
+  /** The variable that names the model or key, for messages that tell an admin what to change. */
+  readonly keyVariable: string;
   describe(input: DescribeInput): Promise<AltResult>;
+  /** The provider's model list (`GET …/models`). */
+  listModels(): Promise<ModelList>;
 }
+
+/** One entry of a provider's model list; `images` only where the list says which inputs the model takes. */
+export interface ListedModel {
+  id: string;
+  images?: boolean;
+}
+
+export type ModelList = { ok: true; models: ListedModel[] } | { ok: false; kind: 'invalid_key' | 'unreachable'; message: string };

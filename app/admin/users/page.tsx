@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import { ModelCheckNotice } from '@/components/alt';
 import { getDb } from '@/db/client';
+import { cachedModelCheck, configuredVisionProvider } from '@/lib/alt';
 import { requirePage } from '@/lib/auth';
 import { listPendingInvites } from '@/lib/auth/invites';
 import { listUsers } from '@/lib/auth/users';
@@ -19,6 +21,7 @@ export default async function AdminUsersPage() {
     <main className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
       <AdminTabs current="/admin/users" />
+      <ModelCheckNotice check={await cachedModelCheck(configuredVisionProvider())} />
       <InviteForm actorRole={caller.role} />
       <section aria-labelledby="users-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
         <h2 id="users-heading" className="mb-2 text-base font-semibold">

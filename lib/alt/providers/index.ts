@@ -1,19 +1,19 @@
 import type { Config } from '@/lib/config';
-import { chatVisionProvider, type CreateCompletion } from '../chat-provider';
+import { chatVisionProvider, type ChatEndpoint } from '../chat-provider';
 import type { VisionProvider } from '../types';
-import { groqCompletions } from './groq';
-import { openAiCompatibleCompletions } from './openai-compatible';
+import { groqEndpoint } from './groq';
+import { openAiCompatibleEndpoint } from './openai-compatible';
 
-export { groqProvider, groqCompletions } from './groq';
-export { openAiCompatibleProvider, openAiCompatibleCompletions } from './openai-compatible';
+export { groqProvider, groqEndpoint, type ReasoningSetting } from './groq';
+export { openAiCompatibleProvider, openAiCompatibleEndpoint } from './openai-compatible';
 
-/** The configured endpoint as a raw chat-completions call (the judge in eval:alt uses it too), or null. */
-export function completionsFrom(vision: Config['vision']): { name: 'groq' | 'openai'; create: CreateCompletion } | null {
+/** The configured endpoint (chat completions and model list; the judge in eval:alt uses it too), or null. */
+export function completionsFrom(vision: Config['vision']): ({ name: 'groq' | 'openai' } & ChatEndpoint) | null {
   if (vision.provider === 'groq' && vision.groqApiKey) {
-    return { name: 'groq', create: groqCompletions({ apiKey: vision.groqApiKey, baseUrl: vision.groqBaseUrl, timeoutMs: vision.timeoutMs }) };
+    return { name: 'groq', ...groqEndpoint({ apiKey: vision.groqApiKey, baseUrl: vision.groqBaseUrl, timeoutMs: vision.timeoutMs, reasoning: vision.reasoning }) };
   }
   if (vision.provider === 'openai' && vision.baseUrl) {
-    return { name: 'openai', create: openAiCompatibleCompletions({ baseUrl: vision.baseUrl, apiKey: vision.apiKey, timeoutMs: vision.timeoutMs }) };
+    return { name: 'openai', ...openAiCompatibleEndpoint({ baseUrl: vision.baseUrl, apiKey: vision.apiKey, timeoutMs: vision.timeoutMs }) };
   }
   return null;
 }
@@ -24,6 +24,6 @@ export function visionProviderFrom(vision: Config['vision']): VisionProvider | n
   if (!endpoint) return null;
   return chatVisionProvider(
     { name: endpoint.name, model: vision.model, temperature: vision.temperature, maxTokens: vision.maxTokens, timeoutMs: vision.timeoutMs, maxRetryWaitMs: vision.maxRetryWaitMs },
-    endpoint.create,
+    endpoint,
   );
 }

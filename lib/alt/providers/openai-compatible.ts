@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { chatVisionProvider, type ChatProviderSettings, type CreateCompletion } from '../chat-provider';
+import { chatVisionProvider, type ChatEndpoint, type ChatProviderSettings } from '../chat-provider';
 import type { VisionProvider } from '../types';
 
 export interface OpenAiCompatibleConnection {
@@ -9,8 +9,12 @@ export interface OpenAiCompatibleConnection {
   timeoutMs: number;
 }
 
-/** One chat-completions call to any OpenAI-compatible endpoint, so a team can run an open-weight model fully offline. */
-export function openAiCompatibleCompletions(connection: OpenAiCompatibleConnection): CreateCompletion {
+/**
+ * Chat completions and the model list at any OpenAI-compatible endpoint, so a team can run an open-weight model
+ * fully offline. No reasoning parameters: servers disagree on them and some refuse unknown fields, so a
+ * reasoning model's thinking is stripped from the answer instead (clean.ts) and VISION_MAX_TOKENS leaves room.
+ */
+export function openAiCompatibleEndpoint(connection: OpenAiCompatibleConnection): ChatEndpoint {
   const client = new OpenAI({
     // Local servers (Ollama, vLLM) take no key, but the client insists on one.
     apiKey: connection.apiKey ?? 'no-key',
@@ -18,9 +22,14 @@ export function openAiCompatibleCompletions(connection: OpenAiCompatibleConnecti
     maxRetries: 0,
     timeout: connection.timeoutMs + 5_000,
   });
-  return (request, signal) => client.chat.completions.create(request, { signal });
+  return {
+    create: (request, signal) => client.chat.completions.create(request, { signal }),
+    // The raw page, not the SDK's iterator: only the first page's `data` is needed.
+    list: async (signal) => client.models.list({ signal }).then((page) => ({ data: page.data })),
+    keyVariable: 'VISION_API_KEY',
+  };
 }
 
 export function openAiCompatibleProvider(settings: Omit<ChatProviderSettings, 'name'> & OpenAiCompatibleConnection): VisionProvider {
-  return chatVisionProvider({ ...settings, name: 'openai' }, openAiCompatibleCompletions(settings));
+  return chatVisionProvider({ ...settings, name: 'openai' }, openAiCompatibleEndpoint(settings));
 }

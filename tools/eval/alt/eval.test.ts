@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
-import { groqCompletions, groqProvider } from '@/lib/alt/providers';
+import { groqEndpoint, groqProvider } from '@/lib/alt/providers';
 import { evaluateFolder } from './evaluate';
 import { readReferences } from './references';
 import { renderMarkdown, summarise } from './report';
@@ -15,8 +15,9 @@ import { renderMarkdown, summarise } from './report';
 
 let fake: FakeGroq;
 let dir: string;
-const model = 'meta-llama/llama-4-scout-17b-16e-instruct';
-const prices = { input: 0.11, output: 0.34 };
+const model = 'qwen/qwen3.8-27b';
+const judgeModel = 'qwen/qwen3.6-27b';
+const prices = { input: 0.8, output: 4 };
 
 beforeAll(async () => {
   fake = await startFakeGroq();
@@ -49,12 +50,12 @@ describe('evaluateFolder and the report', () => {
       { kind: 'status', status: 500 },
       { kind: 'status', status: 500 },
     );
-    const provider = groqProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model, temperature: 0.2, maxTokens: 120, timeoutMs: 5_000, maxRetryWaitMs: 10_000 });
+    const provider = groqProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model, temperature: 0.2, maxTokens: 1024, timeoutMs: 5_000, maxRetryWaitMs: 10_000, reasoning: 'off' });
     const rows = await evaluateFolder({
       dir,
       provider,
       references: readReferences(path.join(dir, 'references.csv')),
-      judge: { create: groqCompletions({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 5_000 }), model: 'judge-model', timeoutMs: 5_000 },
+      judge: { create: groqEndpoint({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 5_000, reasoning: 'off' }).create, model: judgeModel, timeoutMs: 5_000 },
       maxInputPixels: 100_000_000,
       sleep: async () => true,
     });
@@ -67,17 +68,17 @@ describe('evaluateFolder and the report', () => {
     const [a] = rows;
     expect(a.judge).toMatchObject({ scores: { accuracy: 4, conciseness: 5, accessibility: 4 } });
     const judgeRequest = fake.requests[1];
-    expect(judgeRequest.body).toMatchObject({ model: 'judge-model', response_format: { type: 'json_object' } });
+    expect(judgeRequest.body).toMatchObject({ model: judgeModel, response_format: { type: 'json_object' } });
     expect(judgeRequest.userText).toContain('<reference>Navy canvas backpack with tan leather straps, front view on white</reference>');
     // The generator got the reference row's title and tags as context.
     expect(fake.requests[0].userText).toContain('"title": "Navy canvas backpack"');
 
     const totals = summarise(rows, prices);
     expect(totals).toMatchObject({ images: 3, answered: 2, passed: 1, gatePassRate: 0.5, failures: { 'gate: refusal': 1, server_error: 1 }, inputTokens: 1900, outputTokens: 35, judged: 1 });
-    expect(totals.costUsd).toBeCloseTo((1900 * 0.11 + 35 * 0.34) / 1_000_000, 12);
+    expect(totals.costUsd).toBeCloseTo((1900 * 0.8 + 35 * 4) / 1_000_000, 12);
     expect(totals.meanLength).toBe(a.text!.length);
 
-    const markdown = renderMarkdown({ provider: 'groq', model, promptVersion: 'alt-v1', judgeModel: 'judge-model', dir, date: 'today' }, rows, totals);
+    const markdown = renderMarkdown({ provider: 'groq', model, promptVersion: 'alt-v1', judgeModel, dir, date: 'today' }, rows, totals);
     expect(markdown).toContain('- gate pass rate: 50.0% (1 of 2 answers; 3 images)');
     expect(markdown).toContain('| a-backpack.jpg | pass |');
     expect(markdown).toMatch(/LLM judge \(1 images, 1–5\): accuracy 4\.00/);

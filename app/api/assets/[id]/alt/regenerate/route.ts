@@ -32,6 +32,8 @@ export const POST = route({ role: 'editor', params: assetParams }, async ({ para
         const seconds = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 1000));
         throw new ApiError('rate_limited', `The vision provider is rate limited (${kind}); try again in ${seconds} s.`, { kind }, { 'retry-after': String(seconds) });
       }
+      // A retired model or refused key is fixed by a setting, not by waiting: the message says which.
+      if (kind === 'model_unavailable' || kind === 'invalid_key') throw new ApiError('unavailable', message, { kind });
       throw new ApiError('unavailable', `The vision provider could not describe this image (${kind}): ${message}. Try again later.`, { kind });
     }
   }

@@ -1,0 +1,1 @@
+ALTER TABLE "alt_history" ADD COLUMN "reasoning_tokens" integer;
