@@ -1,3 +1,5 @@
+import type { RateLimitSignal } from './rate-limit-headers';
+
 /**
  * The vision provider contract (design.md, "Providers"): `describe()` never throws and never hangs; every
  * expected failure is a value with one of these kinds.
@@ -22,8 +24,8 @@ export interface TokenUsage {
 }
 
 export type AltResult =
-  | { ok: true; text: string; usage: TokenUsage; latencyMs: number }
-  | { ok: false; kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number };
+  | { ok: true; text: string; usage: TokenUsage; latencyMs: number; rateLimit?: RateLimitSignal }
+  | { ok: false; kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; rateLimit?: RateLimitSignal };
 
 export type AltFailure = Extract<AltResult, { ok: false }>;
 

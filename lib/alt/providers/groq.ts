@@ -15,7 +15,10 @@ export interface GroqConnection {
  */
 export function groqCompletions(connection: GroqConnection): CreateCompletion {
   const client = new Groq({ apiKey: connection.apiKey, baseURL: connection.baseUrl ?? null, maxRetries: 0, timeout: connection.timeoutMs + 5_000 });
-  return (request, signal) => client.chat.completions.create(request, { signal });
+  return async (request, signal) => {
+    const { data, response } = await client.chat.completions.create(request, { signal }).withResponse();
+    return { body: data, headers: response.headers };
+  };
 }
 
 export function groqProvider(settings: Omit<ChatProviderSettings, 'name'> & GroqConnection): VisionProvider {

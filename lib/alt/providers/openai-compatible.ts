@@ -18,7 +18,10 @@ export function openAiCompatibleCompletions(connection: OpenAiCompatibleConnecti
     maxRetries: 0,
     timeout: connection.timeoutMs + 5_000,
   });
-  return (request, signal) => client.chat.completions.create(request, { signal });
+  return async (request, signal) => {
+    const { data, response } = await client.chat.completions.create(request, { signal }).withResponse();
+    return { body: data, headers: response.headers };
+  };
 }
 
 export function openAiCompatibleProvider(settings: Omit<ChatProviderSettings, 'name'> & OpenAiCompatibleConnection): VisionProvider {
