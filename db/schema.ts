@@ -283,8 +283,14 @@ export const backfillRuns = pgTable(
     outputTokens: integer('output_tokens').notNull().default(0),
     costUsd: doublePrecision('cost_usd').notNull().default(0),
     stopReason: text('stop_reason'),
+    /** A running run's lease, renewed while it works: a run whose process died is closed as abandoned once it lapses. */
+    claimedUntil: timestamptz('claimed_until'),
   },
-  (t) => [index('backfill_runs_started_idx').on(t.startedAt)],
+  (t) => [
+    index('backfill_runs_started_idx').on(t.startedAt),
+    // One run at a time: a second cron call finds this taken and returns at once.
+    uniqueIndex('backfill_runs_one_running_idx').on(sql`(true)`).where(sql`${t.endedAt} is null`),
+  ],
 );
 
 export type BackfillRun = typeof backfillRuns.$inferSelect;

@@ -15,7 +15,9 @@ CREATE TABLE "backfill_runs" (
 	"input_tokens" integer DEFAULT 0 NOT NULL,
 	"output_tokens" integer DEFAULT 0 NOT NULL,
 	"cost_usd" double precision DEFAULT 0 NOT NULL,
-	"stop_reason" text
+	"stop_reason" text,
+	"claimed_until" timestamp with time zone
 );
 --> statement-breakpoint
-CREATE INDEX "backfill_runs_started_idx" ON "backfill_runs" USING btree ("started_at");
+CREATE INDEX "backfill_runs_started_idx" ON "backfill_runs" USING btree ("started_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "backfill_runs_one_running_idx" ON "backfill_runs" USING btree ((true)) WHERE "backfill_runs"."ended_at" is null;
