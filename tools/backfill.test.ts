@@ -72,7 +72,7 @@ describe('npm run backfill', () => {
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('set CRON_SECRET');
       expect(result.stderr).toContain(`curl -X POST -H "Authorization: Bearer <admin API token>" "http://127.0.0.1:${port}/api/cron/backfill?"`);
-    });
+    }, 240_000);
 
     it('asks the running server to do the work through its cron route', async () => {
       const result = await cli(['--limit', '5'], { PORT: String(port), CRON_SECRET: SECRET });
@@ -82,7 +82,7 @@ describe('npm run backfill', () => {
       expect(result.stdout).toMatch(/Backfill done: 0 written of 0 selected/);
       const runs = await handle.db.select().from(backfillRuns);
       expect(runs.map((run) => run.trigger)).toEqual(['cron']);
-    });
+    }, 240_000);
 
     it('fails clearly with a wrong secret', async () => {
       const result = await cli([], { PORT: String(port), CRON_SECRET: 'wrong-secret-0123456789abcdef' });
