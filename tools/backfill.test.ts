@@ -68,7 +68,7 @@ describe('npm run backfill', () => {
     });
 
     it('says exactly what to run instead when CRON_SECRET is not set', async () => {
-      const result = await cli([], { PORT: String(port) });
+      const result = await cli([], { PORT: String(port), CRON_SECRET: '' });
       expect(result.code).toBe(1);
       expect(result.stderr).toContain('set CRON_SECRET');
       expect(result.stderr).toContain(`curl -X POST -H "Authorization: Bearer <admin API token>" "http://127.0.0.1:${port}/api/cron/backfill?"`);
