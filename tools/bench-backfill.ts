@@ -46,8 +46,8 @@ async function main(): Promise<void> {
     // The caps in the fake's compressed minute.
     VISION_RPM: String(RPM * scale),
     VISION_TPM: String(TPM * scale),
-    VISION_CONCURRENCY: '4',
-    JOBS_CONCURRENCY: '4',
+    VISION_CONCURRENCY: '6',
+    JOBS_CONCURRENCY: '6',
     JOBS_LEASE_SECONDS: '10',
     JOBS_SWEEPER: 'false',
     EMBEDDING_PROVIDER: 'local',
@@ -104,7 +104,8 @@ async function seed(handle: DbHandle, fake: FakeGroq): Promise<string[]> {
 }
 
 async function storeAsset(handle: DbHandle, storage: LocalStorage, i: number, priority: number): Promise<string> {
-  const colour = { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53 + 17) % 256 };
+  // Distinct for every i below 65,536, so the fake's count per image is a count per asset.
+  const colour = { r: i % 256, g: 40 + Math.floor(i / 256) * 3, b: 128 };
   const bytes = await sharp({ create: { width: 640, height: 800, channels: 3, background: colour } }).jpeg({ quality: 80 }).toBuffer();
   const originalKey = newOriginalKey();
   await storage.put(originalKey, bytes);
