@@ -47,17 +47,13 @@ export async function openPglite(dir?: string): Promise<DbHandle> {
  */
 function lockDataFolder(dir: string): () => void {
   const lockFile = path.join(dir, 'loupe.lock');
-  try {
-    const holder = Number(fs.readFileSync(lockFile, 'utf8'));
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
-        `The embedded database in ${dir} is in use by another Loupe process (pid ${holder}). ` +
-          'PGlite allows one process at a time: stop that process (e.g. the dev server) first, ' +
-          'or run Loupe on PostgreSQL (DATABASE_URL) to share the database between processes.',
-      );
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  const holder = pgliteHolder(dir);
+  if (holder !== null) {
+    throw new Error(
+      `The embedded database in ${dir} is in use by another Loupe process (pid ${holder}). ` +
+        'PGlite allows one process at a time: stop that process (e.g. the dev server) first, ' +
+        'or run Loupe on PostgreSQL (DATABASE_URL) to share the database between processes.',
+    );
   }
   fs.writeFileSync(lockFile, String(process.pid));
   const release = () => {
@@ -69,6 +65,17 @@ function lockDataFolder(dir: string): () => void {
   };
   process.once('exit', release);
   return release;
+}
+
+/** The pid of another live process holding the embedded database in `dir`, or null (CLIs then ask the server instead). */
+export function pgliteHolder(dir: string): number | null {
+  try {
+    const holder = Number(fs.readFileSync(path.join(dir, 'loupe.lock'), 'utf8'));
+    return holder && holder !== process.pid && isAlive(holder) ? holder : null;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
 }
 
 function isAlive(pid: number): boolean {

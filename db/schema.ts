@@ -3,6 +3,8 @@ import {
   bigint,
   boolean,
   customType,
+  date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -224,6 +226,14 @@ export const providerState = pgTable('provider_state', {
   blockedUntil: timestamptz('blocked_until'),
   reason: text('reason'),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  /** The pacer's shared schedule (lib/alt/pacing.ts): the earliest time the next call may be sent. */
+  nextCallAt: timestamptz('next_call_at'),
+  /** The provider's own count from its last response's x-ratelimit-remaining-* headers. */
+  remainingRequests: integer('remaining_requests'),
+  remainingTokens: integer('remaining_tokens'),
+  /** Calls sent on `calls_day` (UTC), against VISION_RPD. */
+  callsDay: date('calls_day', { mode: 'string' }),
+  callsToday: integer('calls_today').notNull().default(0),
 });
 
 export const EMBEDDING_MODEL_STATUSES = ['building', 'active', 'retired'] as const;
@@ -254,6 +264,38 @@ export const assetEmbeddings = pgTable(
   (t) => [primaryKey({ columns: [t.assetId, t.model] })],
 );
 
+export const BACKFILL_TRIGGERS = ['cli', 'cron', 'admin'] as const;
+export type BackfillTrigger = (typeof BACKFILL_TRIGGERS)[number];
+
+/** One row per backfill run (CLI, cron route or the admin page's button), for the admin page and the daily budget. */
+export const backfillRuns = pgTable(
+  'backfill_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    trigger: text('trigger', { enum: BACKFILL_TRIGGERS }).notNull(),
+    /** The selection and limits it ran with (regenerate, filters, limit). */
+    options: jsonb('options').$type<Record<string, unknown>>().notNull(),
+    startedAt: timestamptz('started_at').notNull().defaultNow(),
+    endedAt: timestamptz('ended_at'),
+    selected: integer('selected').notNull().default(0),
+    written: integer('written').notNull().default(0),
+    /** Failed jobs by kind of failure (`describe:timeout`, `embed:internal`…). */
+    failed: jsonb('failed').$type<Record<string, number>>().notNull().default({}),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: doublePrecision('cost_usd').notNull().default(0),
+    stopReason: text('stop_reason'),
+    /** A running run's lease, renewed while it works: a run whose process died is closed as abandoned once it lapses. */
+    claimedUntil: timestamptz('claimed_until'),
+  },
+  (t) => [
+    index('backfill_runs_started_idx').on(t.startedAt),
+    // One run at a time: a second cron call finds this taken and returns at once.
+    uniqueIndex('backfill_runs_one_running_idx').on(sql`(true)`).where(sql`${t.endedAt} is null`),
+  ],
+);
+
+export type BackfillRun = typeof backfillRuns.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;

@@ -70,12 +70,20 @@ const envSchema = z
     BENCH_DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/postgres')),
 
     BACKFILL_BATCH_SIZE: positiveInt(50),
-    BACKFILL_DELAY_MS: nonNegativeNumber(1_000),
 
     JOBS_SWEEPER: boolFlag(true),
     JOBS_SWEEP_INTERVAL_MS: positiveInt(10_000),
     JOBS_CONCURRENCY: positiveInt(2),
     JOBS_LEASE_SECONDS: positiveInt(60),
+
+    VISION_RPM: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
+    VISION_TPM: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
+    VISION_RPD: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+    BACKFILL_MAX_IMAGES_PER_DAY: z.preprocess(emptyAsUndefined, z.coerce.number().int().positive().optional()),
+    BACKFILL_MAX_USD_PER_DAY: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
+    CRON_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'CRON_SECRET must be at least 16 characters').optional()),
+    NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    PORT: positiveInt(3000),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -147,6 +155,7 @@ function structure(env: Env) {
       minImagePx: env.ALT_MIN_IMAGE_PX,
       pricePerMTok: { input: env.VISION_PRICE_INPUT_PER_MTOK, output: env.VISION_PRICE_OUTPUT_PER_MTOK },
       reasoning: env.VISION_REASONING,
+      limits: { requestsPerMinute: env.VISION_RPM, tokensPerMinute: env.VISION_TPM, requestsPerDay: env.VISION_RPD },
     },
     embedding: {
       provider: env.EMBEDDING_PROVIDER,
@@ -157,7 +166,15 @@ function structure(env: Env) {
       apiKey: env.EMBEDDING_API_KEY,
       dimensions: env.EMBEDDING_DIMENSIONS,
     },
-    backfill: { batchSize: env.BACKFILL_BATCH_SIZE, delayMs: env.BACKFILL_DELAY_MS },
+    backfill: {
+      batchSize: env.BACKFILL_BATCH_SIZE,
+      maxImagesPerDay: env.BACKFILL_MAX_IMAGES_PER_DAY,
+      maxUsdPerDay: env.BACKFILL_MAX_USD_PER_DAY,
+      cronSecret: env.CRON_SECRET,
+      notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL,
+    },
+    /** Where this machine's server listens (Next.js reads PORT itself); CLIs use it to reach the running server. */
+    port: env.PORT,
     jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,

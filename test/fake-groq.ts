@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import sharp from 'sharp';
@@ -93,6 +93,8 @@ export interface FakeGroq {
   setDefault(reply: FakeReply): void;
   /** Clears the script, the request log and the default. */
   reset(): void;
+  /** Successful alt-text calls per image and the times calls were admitted (with `rateLimit`, also 429s sent). */
+  usage: FakeUsage;
   /** Resolves once `count` requests have arrived in total. */
   waitForRequests(count: number): Promise<void>;
   close(): Promise<void>;
@@ -116,7 +118,7 @@ const RATE_LIMITS = { requests: 1000, tokens: 15_000 };
 /** Groq's vision page: each image counts as 2048 input tokens on its qwen models. */
 const IMAGE_TOKENS = 2_048;
 
-export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string; models?: FakeModel[] } = {}): Promise<FakeGroq> {
+export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string; models?: FakeModel[]; rateLimit?: FakeRateLimit } = {}): Promise<FakeGroq> {
   const apiKey = options.apiKey ?? 'gsk_fake_test_key';
   const models = options.models ?? FAKE_GROQ_MODELS;
   const queue: FakeReply[] = [];
@@ -124,6 +126,8 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
   const requests: RecordedRequest[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   const sockets = new Set<Socket>();
+  const limiter = options.rateLimit ? enforcedRateLimit(options.rateLimit) : null;
+  const usage = callUsage();
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -166,11 +170,20 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
     }
     const refusal = modelRefusal(body.model, models);
     if (refusal) return sendError(res, refusal.status, refusal.message, 'invalid_request_error', refusal.code);
+    if (limiter) {
+      const admitted = limiter.admit(estimateTokens(recorded));
+      for (const [name, value] of Object.entries(limiter.headers())) res.setHeader(name, value);
+      if (!admitted.ok) {
+        usage.rateLimited += 1;
+        return sendRateLimit(res, body.model, { kind: 'rate_limit', limit: admitted.limit, wait: `${(admitted.waitMs / 1000).toFixed(3)}s` });
+      }
+    }
     // Taken before the image check awaits, so a request a test has already abandoned cannot take the next test's reply.
     const reply = queue.shift() ?? fallback;
     const loaded = image ? await loadImage(image) : null;
     if (loaded && !Buffer.isBuffer(loaded)) return sendError(res, loaded.status, loaded.message, 'invalid_request_error', loaded.code);
     await respond(reply, res, body.model, recorded, loaded);
+    if (res.statusCode === 200 && loaded && reply.kind === 'describe') usage.succeeded(loaded);
   }
 
   async function respond(reply: FakeReply, res: http.ServerResponse, model: string, request: RecordedRequest, image: Buffer | null): Promise<void> {
@@ -238,6 +251,7 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
       requests.length = 0;
       fallback = { kind: 'describe' };
     },
+    usage,
     waitForRequests: (count) =>
       requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     close: () =>
@@ -335,7 +349,9 @@ function rateLimitHeaders(remainingRequests = RATE_LIMITS.requests - 1, remainin
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...rateLimitHeaders(), ...headers });
+  // An enforced rate limit has already set its live headers on the response.
+  const limits = res.hasHeader('x-ratelimit-remaining-requests') ? {} : rateLimitHeaders();
+  res.writeHead(status, { 'content-type': 'application/json', ...limits, ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -353,7 +369,7 @@ function sendRateLimit(res: http.ServerResponse, model: string, reply: Extract<F
   const message = `Rate limit reached for model \`${model}\` in organization \`org_fake\` service tier \`on_demand\` on ${name}: ${usage}.${retryHint} Need more tokens? Upgrade to Dev Tier today at https://console.groq.com/settings/billing`;
   const headerSeconds = reply.retryAfter === undefined ? (wait ? String(Math.ceil(goDurationSeconds(wait))) : null) : reply.retryAfter;
   const headers = {
-    ...rateLimitHeaders(limit === 'requests' ? 0 : RATE_LIMITS.requests - 1, limit === 'tokens' ? 0 : RATE_LIMITS.tokens - 1200),
+    ...(res.hasHeader('x-ratelimit-remaining-requests') ? {} : rateLimitHeaders(limit === 'requests' ? 0 : RATE_LIMITS.requests - 1, limit === 'tokens' ? 0 : RATE_LIMITS.tokens - 1200)),
     ...(headerSeconds !== null ? { 'retry-after': headerSeconds } : {}),
   };
   sendError(res, 429, message, limit, reply.code ?? 'rate_limit_exceeded', headers);
@@ -461,4 +477,76 @@ function reasoningBody(model: string, reply: Extract<FakeReply, { kind: 'reasoni
   const message = { role: 'assistant', content, ...(format === 'parsed' ? { reasoning: thinking } : {}) };
   const tokens = { prompt: estimateTokens(request), completion: reasoningTokens + Math.ceil(answer.length / 4), reasoning: reasoningTokens };
   return completionBody(model, null, tokens, [{ index: 0, message, logprobs: null, finish_reason: 'stop' }]);
+}
+
+/**
+ * An enforced rate limit, as Groq's: token buckets for requests and tokens that refill continuously over a
+ * minute (`windowMs` compresses it for benchmarks), reported on every response in x-ratelimit-* headers
+ * (remaining, and the time until the bucket is full again), and a 429 with the wait when a bucket is short.
+ */
+export interface FakeRateLimit {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  /** How long the fake's "minute" lasts (60000 by default). */
+  windowMs?: number;
+}
+
+type Admission = { ok: true } | { ok: false; limit: 'requests' | 'tokens'; waitMs: number };
+
+function enforcedRateLimit(limit: FakeRateLimit): { admit(tokens: number): Admission; headers(): Record<string, string> } {
+  const windowMs = limit.windowMs ?? 60_000;
+  const buckets = { requests: limit.requestsPerMinute, tokens: limit.tokensPerMinute };
+  let refilledAt = performance.now();
+  const refill = () => {
+    const now = performance.now();
+    const elapsed = now - refilledAt;
+    refilledAt = now;
+    buckets.requests = Math.min(limit.requestsPerMinute, buckets.requests + (elapsed * limit.requestsPerMinute) / windowMs);
+    buckets.tokens = Math.min(limit.tokensPerMinute, buckets.tokens + (elapsed * limit.tokensPerMinute) / windowMs);
+  };
+  const untilFull = (current: number, capacity: number) => `${Math.max(0, ((capacity - current) * windowMs) / capacity / 1000).toFixed(3)}s`;
+  return {
+    admit(tokens) {
+      refill();
+      if (buckets.requests < 1) return { ok: false, limit: 'requests', waitMs: ((1 - buckets.requests) * windowMs) / limit.requestsPerMinute };
+      if (buckets.tokens < tokens) return { ok: false, limit: 'tokens', waitMs: ((tokens - buckets.tokens) * windowMs) / limit.tokensPerMinute };
+      buckets.requests -= 1;
+      buckets.tokens -= tokens;
+      return { ok: true };
+    },
+    headers() {
+      return {
+        'x-ratelimit-limit-requests': String(limit.requestsPerMinute),
+        'x-ratelimit-limit-tokens': String(limit.tokensPerMinute),
+        'x-ratelimit-remaining-requests': String(Math.max(0, Math.floor(buckets.requests))),
+        'x-ratelimit-remaining-tokens': String(Math.max(0, Math.floor(buckets.tokens))),
+        'x-ratelimit-reset-requests': untilFull(buckets.requests, limit.requestsPerMinute),
+        'x-ratelimit-reset-tokens': untilFull(buckets.tokens, limit.tokensPerMinute),
+      };
+    },
+  };
+}
+
+export interface FakeUsage {
+  /** Successful alt-text answers per image (keyed by the SHA-256 of the image's bytes). */
+  byImage: Map<string, number>;
+  /** performance.now() of each successful alt-text answer. */
+  succeededAt: number[];
+  /** 429s sent by the enforced rate limit. */
+  rateLimited: number;
+  succeeded(image: Buffer): void;
+}
+
+function callUsage(): FakeUsage {
+  const usage: FakeUsage = {
+    byImage: new Map(),
+    succeededAt: [],
+    rateLimited: 0,
+    succeeded(image) {
+      const key = createHash('sha256').update(image).digest('hex');
+      usage.byImage.set(key, (usage.byImage.get(key) ?? 0) + 1);
+      usage.succeededAt.push(performance.now());
+    },
+  };
+  return usage;
 }

@@ -3,12 +3,13 @@ import Link from 'next/link';
 const TABS = [
   { href: '/admin/users', label: 'Users and invites' },
   { href: '/admin/tokens', label: 'API tokens' },
+  { href: '/admin/backfill', label: 'Backfill' },
 ] as const;
 
-/** The two admin sections; `current` is the one shown. */
+/** The admin sections; `current` is the one shown. */
 export function AdminTabs({ current }: { current: (typeof TABS)[number]['href'] }) {
   return (
-    <nav aria-label="Admin" className="flex gap-1 border-b border-neutral-200">
+    <nav aria-label="Admin" className="flex flex-wrap gap-1 border-b border-neutral-200">
       {TABS.map((tab) => (
         <Link
           key={tab.href}

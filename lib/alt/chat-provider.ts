@@ -1,6 +1,7 @@
 import { stripReasoning } from './clean';
 import { classifyFailure, type AbortCause } from './classify';
 import { altMessages, type ChatMessage } from './prompt';
+import { rateLimitSignal } from './rate-limit-headers';
 import type { AltResult, ModelList, TokenUsage, VisionProvider } from './types';
 
 /**
@@ -19,8 +20,8 @@ export interface ChatRequest {
   response_format?: { type: 'json_object' };
 }
 
-/** One chat-completions call with the SDK's own retries off; resolves to the parsed JSON body. */
-export type CreateCompletion = (request: ChatRequest, signal: AbortSignal) => Promise<unknown>;
+/** One chat-completions call with the SDK's own retries off; resolves to the parsed JSON body and the response's headers (the pacer reads the rate-limit ones). */
+export type CreateCompletion = (request: ChatRequest, signal: AbortSignal) => Promise<{ body: unknown; headers?: Headers }>;
 
 /** `GET …/models`: resolves to the parsed JSON body, or throws what the SDK threw. */
 export type ListModelsCall = (signal: AbortSignal) => Promise<unknown>;
@@ -68,8 +69,8 @@ export async function callChat(
   const classify = (error: unknown) => classifyFailure(error, { abort: abortCause(), timeoutMs: options.timeoutMs, maxRetryWaitMs: options.maxRetryWaitMs });
   const started = performance.now();
   const call = create(request, signal).then(
-    (body) => parseCompletion(body, Math.round(performance.now() - started), request.max_tokens),
-    (error: unknown) => classify(error),
+    ({ body, headers }) => withSignal(parseCompletion(body, Math.round(performance.now() - started), request.max_tokens), headers),
+    (error: unknown) => withSignal(classify(error), errorHeaders(error)),
   );
   const aborted = new Promise<AltResult>((resolve) => {
     const settle = () => resolve(classify(signal.reason));
@@ -78,6 +79,16 @@ export async function callChat(
   });
   const result = await Promise.race([call, aborted]);
   return { ...result, latencyMs: Math.round(performance.now() - started) };
+}
+
+function withSignal(result: AltResult, headers: Headers | undefined): AltResult {
+  const rateLimit = rateLimitSignal(headers);
+  return rateLimit ? { ...result, rateLimit } : result;
+}
+
+function errorHeaders(error: unknown): Headers | undefined {
+  const headers = error && typeof error === 'object' ? (error as { headers?: unknown }).headers : undefined;
+  return headers instanceof Headers ? headers : undefined;
 }
 
 interface CompletionShape {

@@ -3,6 +3,7 @@ import { config } from '@/lib/config';
 import { getStorage } from '@/lib/storage';
 import type { DescribeAssetDeps } from './describe-asset';
 import { visionCallLimiter } from './limiter';
+import { databasePacer, type Urgency } from './pacing';
 import { visionProviderFrom } from './providers';
 import type { VisionProvider } from './types';
 
@@ -11,15 +12,21 @@ export function configuredVisionProvider(): VisionProvider | null {
   return visionProviderFrom(config().vision);
 }
 
-/** Everything describeAsset needs, from the process-wide configuration, database, storage and limiter. */
-export async function configuredDescribeDeps(): Promise<DescribeAssetDeps> {
+/**
+ * Everything describeAsset needs, from the process-wide configuration, database, storage and limiter, with
+ * calls paced to the provider's limits (a backfill's calls yield to interactive ones).
+ */
+export async function configuredDescribeDeps(urgency: Urgency = 'interactive'): Promise<DescribeAssetDeps> {
   const vision = config().vision;
+  const db = await getDb();
+  const provider = configuredVisionProvider();
   return {
-    db: await getDb(),
+    db,
     storage: await getStorage(),
-    provider: configuredVisionProvider(),
+    provider,
     transport: vision.imageTransport,
     minImagePx: vision.minImagePx,
     limit: visionCallLimiter(vision.concurrency),
+    pace: provider ? databasePacer(db, { provider: provider.name, limits: vision.limits, urgency }) : undefined,
   };
 }

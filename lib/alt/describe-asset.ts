@@ -38,15 +38,16 @@ export interface DescribeAssetOptions {
   signal?: AbortSignal;
   /** Set by the describe job: every write is conditional on still holding this lease. */
   lease?: JobLease;
-  /** Only regeneration, which a person asks for, replaces existing AI text. */
-  replaceAi: boolean;
+  /** Only regeneration, which a person asks for, replaces existing AI text ('proposed': the backfill's, only unapproved AI text). */
+  replaceAi: boolean | 'proposed';
 }
 
 /** Writes (or declines to write) one asset's alt text, recording every attempt in its history. Never throws for expected failures. */
 export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, options: DescribeAssetOptions): Promise<DescribeAssetOutcome> {
   const { db } = deps;
   if (asset.altSource === 'human') return { kind: 'skipped', reason: 'human_text' };
-  if (asset.altSource === 'ai' && !options.replaceAi) return { kind: 'skipped', reason: 'ai_text' };
+  const keepsAi = !options.replaceAi || (options.replaceAi === 'proposed' && asset.altStatus !== 'proposed');
+  if (asset.altSource === 'ai' && keepsAi) return { kind: 'skipped', reason: 'ai_text' };
 
   const decorativeReason = tinyReason(asset, deps.minImagePx) ?? (asset.decorative ? 'marked decorative' : null);
   if (decorativeReason) {

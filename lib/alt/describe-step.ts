@@ -1,6 +1,9 @@
+import type { Asset, Job } from '@/db/schema';
+import { JOB_PRIORITY } from '@/lib/jobs/queue';
 import type { Step } from '@/lib/jobs/step';
 import { configuredDescribeDeps, configuredVisionProvider } from './configured';
 import { describeAsset } from './describe-asset';
+import { PROMPT_VERSION } from './prompt';
 
 /**
  * The describe job's step. Alt text that could not be written (no provider, rate limit, timeout, gate
@@ -8,8 +11,10 @@ import { describeAsset } from './describe-asset';
  * provider is configured when there is none); the step still counts as passed: a missing alt text must not
  * keep the asset out of search, so embedding goes ahead.
  */
-export const describeStep: Step = async ({ asset, lease, signal }) => {
-  const outcome = await describeAsset(asset, await configuredDescribeDeps(), { signal, lease, replaceAi: false });
+export const describeStep: Step = async ({ asset, job, lease, signal }) => {
+  const deps = await configuredDescribeDeps(job.priority > JOB_PRIORITY.interactive ? 'backfill' : 'interactive');
+  const replaceAi = deps.provider && isRegeneration(job, asset, deps.provider.model) ? 'proposed' : false;
+  const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi });
   if (outcome.kind === 'claim_lost') return { ok: false, kind: 'claim_lost' };
   if (outcome.kind === 'failed') return { ok: true, again: outcome.nextAttemptAt };
   return { ok: true };
@@ -18,4 +23,17 @@ export const describeStep: Step = async ({ asset, lease, signal }) => {
 /** Parked describe jobs are due again once a vision provider is configured. */
 export function visionConfigured(): boolean {
   return configuredVisionProvider() !== null;
+}
+
+/**
+ * The backfill's `--regenerate` enqueues a describe job whose input is "the current prompt version and model"
+ * (regenerationInput): AI text written by another prompt version or model is then redone; text already
+ * written by these is not (an unchanged input is not redone).
+ */
+export function regenerationInput(model: string): string {
+  return `regenerate:${PROMPT_VERSION}:${model}`;
+}
+
+function isRegeneration(job: Job, asset: Asset, model: string): boolean {
+  return job.inputHash === regenerationInput(model) && asset.altSource === 'ai' && `${asset.altPromptVersion}:${asset.altModel}` !== `${PROMPT_VERSION}:${model}`;
 }

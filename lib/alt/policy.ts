@@ -1,3 +1,4 @@
+import type { CallPacer } from './pacing';
 import type { AltFailure, AltResult, DescribeInput, VisionProvider } from './types';
 
 /**
@@ -15,6 +16,8 @@ export interface RetryOptions {
   /** Backoff before retry n (1-based) after a 5xx; exponential with jitter by default. */
   backoffMs?: (retry: number) => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<boolean>;
+  /** Waits for each call's turn under the provider's limits and follows what each response says about them. */
+  pace?: CallPacer;
 }
 
 export interface RetryOutcome {
@@ -29,7 +32,7 @@ export async function describeWithRetries(provider: VisionProvider, input: Descr
   const sleep = options.sleep ?? abortableSleep;
   const attempts: AltResult[] = [];
   for (let retry = 0; ; retry++) {
-    const result = await limit(() => provider.describe(input));
+    const result = await limit(() => pacedCall(provider, input, options.pace));
     attempts.push(result);
     const wait = result.ok || retry >= MAX_RETRIES ? undefined : waitBeforeRetry(result, retry + 1, backoffMs);
     if (wait === undefined) return { final: result, attempts };
@@ -37,6 +40,15 @@ export async function describeWithRetries(provider: VisionProvider, input: Descr
       return { final: { ok: false, kind: 'timeout', message: 'cancelled while waiting to retry' }, attempts };
     }
   }
+}
+
+async function pacedCall(provider: VisionProvider, input: DescribeInput, pace: CallPacer | undefined): Promise<AltResult> {
+  if (!pace) return provider.describe(input);
+  const turn = await pace.turn(input.signal);
+  if (!turn.ok) return turn.failure;
+  const result = await provider.describe(input);
+  await pace.record(result);
+  return result;
 }
 
 function waitBeforeRetry(failure: AltFailure, retry: number, backoffMs: (retry: number) => number): number | undefined {

@@ -61,9 +61,9 @@ export function memoryBackoff(): ProviderBackoff {
   };
 }
 
-/** Lifts a block by hand (an admin who raised their plan); also used by tests. */
+/** Lifts a block by hand (an admin who raised their plan), and any hold on the pacer's schedule; also used by tests. */
 export async function clearProviderBlock(db: Db, provider: string): Promise<void> {
-  await db.update(providerState).set({ blockedUntil: null, updatedAt: sql`now()` }).where(eq(providerState.provider, provider));
+  await db.update(providerState).set({ blockedUntil: null, nextCallAt: null, updatedAt: sql`now()` }).where(eq(providerState.provider, provider));
 }
 
 /** Lifts a block that a bad model or key caused, leaving a rate-limit block in place. */

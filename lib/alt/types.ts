@@ -1,4 +1,6 @@
 import type { Failure, Result } from '@/lib/result';
+import type { RateLimitSignal } from './rate-limit-headers';
+
 /**
  * The vision provider contract (design.md, "Providers"): `describe()` never throws and never hangs; every
  * expected failure is a value with one of these kinds.
@@ -31,9 +33,9 @@ export interface TokenUsage {
 }
 
 /** `usage` where the call was billed even though it failed (an answer cut off at the token limit). */
-export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; usage?: TokenUsage }>;
+export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; usage?: TokenUsage; rateLimit?: RateLimitSignal }>;
 
-export type AltResult = Result<{ text: string; usage: TokenUsage; latencyMs: number }, AltFailure>;
+export type AltResult = Result<{ text: string; usage: TokenUsage; latencyMs: number; rateLimit?: RateLimitSignal }, AltFailure>;
 
 /** What the catalogue knows about the photo. The filename is kept here even when meaningless: the gate needs it to spot echoes. */
 export interface AltContext {

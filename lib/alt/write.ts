@@ -24,8 +24,11 @@ export interface AiAltWrite {
   provider: string;
   model: string;
   promptVersion: string;
-  /** Regeneration (asked for by a person) replaces AI text; the pipeline only fills an empty slot. */
-  replaceAi: boolean;
+  /**
+   * Regeneration (asked for by a person) replaces AI text; the backfill's regeneration ('proposed') only AI
+   * text nobody has approved yet; the pipeline only fills an empty slot.
+   */
+  replaceAi: boolean | 'proposed';
   lease?: JobLease;
 }
 
@@ -52,7 +55,7 @@ export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | nul
         eq(assets.id, write.assetId),
         notHuman,
         eq(assets.decorative, false),
-        write.replaceAi ? undefined : sql`${assets.altSource} is null`,
+        write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
         holdingClaim(write.lease),
       ),
     )

@@ -1,10 +1,12 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
+import { config } from '@/lib/config';
 import { ApiError, toErrorResponse } from '@/lib/errors';
 import { callerFromBearer, callerFromSession, SESSION_COOKIE, type Caller } from './caller';
 import { roleAllows, type Role } from './roles';
 import { assertSameOriginHeaders } from './same-origin';
+import { hashToken, safeEqual } from './secrets';
 import { hasOwner } from './setup-state';
 
 /**
@@ -48,15 +50,43 @@ export function route<A extends Access, P extends z.ZodType, Q extends z.ZodType
   spec: RouteSpec<A, P, Q, B>,
   handler: (context: RouteContext<Output<P>, Output<Q>, Output<B>, CallerFor<A>>) => Promise<Response>,
 ): GuardedRoute {
+  return guard(spec, (request) => authorize(request, spec.role) as Promise<CallerFor<A>>, handler);
+}
+
+/**
+ * Routes a scheduler calls (Vercel Cron, a crontab, a Kubernetes CronJob): `Authorization: Bearer <CRON_SECRET>`,
+ * compared in constant time, or else an admin's session or API token. With no CRON_SECRET set only admins get
+ * in (fail closed). The handler sees `caller: null` for the scheduler.
+ */
+export function cronRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType>(
+  spec: Omit<RouteSpec<'admin', P, Q, B>, 'role'>,
+  handler: (context: RouteContext<Output<P>, Output<Q>, Output<B>, Caller | null>) => Promise<Response>,
+): GuardedRoute {
+  return guard({ ...spec, role: 'admin' }, async (request) => (cronSecretMatches(request) ? null : authorize(request, 'admin')), handler);
+}
+
+function cronSecretMatches(request: Request): boolean {
+  const secret = config().backfill.cronSecret;
+  const presented = request.headers.get('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!secret || !presented) return false;
+  // Equal-length digests, so the comparison takes the same time whatever was sent.
+  return safeEqual(hashToken(presented), hashToken(secret));
+}
+
+function guard<A extends Access, P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, C extends Caller | null>(
+  spec: RouteSpec<A, P, Q, B>,
+  resolveCaller: (request: Request) => Promise<C>,
+  handler: (context: RouteContext<Output<P>, Output<Q>, Output<B>, C>) => Promise<Response>,
+): GuardedRoute {
   const guarded = async (request: Request, context: NextRouteContext): Promise<Response> => {
     try {
-      const caller = await authorize(request, spec.role);
+      const caller = await resolveCaller(request);
       const params = spec.params ? parse(spec.params, await context.params, 'path') : undefined;
       const query = spec.query
         ? parse(spec.query, Object.fromEntries(new URL(request.url).searchParams), 'query')
         : undefined;
       const body = spec.body ? parse(spec.body, await readJson(request, spec.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES), 'body') : undefined;
-      return await handler({ request, caller, params, query, body } as RouteContext<Output<P>, Output<Q>, Output<B>, CallerFor<A>>);
+      return await handler({ request, caller, params, query, body } as RouteContext<Output<P>, Output<Q>, Output<B>, C>);
     } catch (error) {
       return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
     }

@@ -33,7 +33,10 @@ export function groqEndpoint(connection: GroqConnection): ChatEndpoint {
   const client = new Groq({ apiKey: connection.apiKey, baseURL: connection.baseUrl ?? null, maxRetries: 0, timeout: connection.timeoutMs + 5_000 });
   const reasoning = REASONING_PARAMS[connection.reasoning];
   return {
-    create: (request, signal) => client.chat.completions.create({ ...request, ...reasoning }, { signal }),
+    create: async (request, signal) => {
+      const { data, response } = await client.chat.completions.create({ ...request, ...reasoning }, { signal }).withResponse();
+      return { body: data, headers: response.headers };
+    },
     list: (signal) => client.models.list({ signal }),
     keyVariable: 'GROQ_API_KEY',
   };

@@ -23,7 +23,10 @@ export function openAiCompatibleEndpoint(connection: OpenAiCompatibleConnection)
     timeout: connection.timeoutMs + 5_000,
   });
   return {
-    create: (request, signal) => client.chat.completions.create(request, { signal }),
+    create: async (request, signal) => {
+      const { data, response } = await client.chat.completions.create(request, { signal }).withResponse();
+      return { body: data, headers: response.headers };
+    },
     // The raw page, not the SDK's iterator: only the first page's `data` is needed.
     list: async (signal) => client.models.list({ signal }).then((page) => ({ data: page.data })),
     keyVariable: 'VISION_API_KEY',

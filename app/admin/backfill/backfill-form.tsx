@@ -1,0 +1,53 @@
+'use client';
+
+import { useActionState } from 'react';
+import { FormAlert } from '@/components/auth/form-alert';
+import { backfillAction } from './actions';
+import { EMPTY_BACKFILL_FORM } from './form-state';
+
+const field = 'rounded-md border border-neutral-300 px-2 py-1.5 text-sm';
+
+/** Filters, then "Dry run" (counts, tokens, cost, time; no model call) or "Run now" (in the background). */
+export function BackfillForm() {
+  const [state, action, pending] = useActionState(backfillAction, EMPTY_BACKFILL_FORM);
+  return (
+    <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-labelledby="run-heading">
+      <h2 id="run-heading" className="text-base font-semibold">
+        Run the backfill
+      </h2>
+      <FormAlert message={state.error} />
+      <div className="grid gap-3 sm:grid-cols-3">
+        <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
+          Tag
+          <input name="tag" className={field} autoComplete="off" />
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
+          Uploaded since
+          <input name="since" type="date" className={field} />
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
+          At most (assets)
+          <input name="limit" type="number" min={1} className={field} />
+        </label>
+      </div>
+      <div className="flex flex-wrap gap-2">
+        <button type="submit" name="intent" value="dry-run" disabled={pending} className="rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm font-medium text-neutral-800 shadow-sm hover:bg-neutral-100 disabled:opacity-60">
+          Dry run
+        </button>
+        <button type="submit" name="intent" value="run" disabled={pending} className="rounded-md bg-neutral-900 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 disabled:opacity-60">
+          Run now
+        </button>
+      </div>
+      <div aria-live="polite">
+        {state.lines && (
+          <ul data-testid="dry-run" className="list-disc space-y-1 pl-5 text-sm text-neutral-700">
+            {state.lines.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        )}
+        {state.notice && <p className="text-sm text-green-800">{state.notice}</p>}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,56 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { launchBrowser, screenshot } from './support/browser';
+import { setUpOwner } from './support/owner';
+import { startApp, type RunningApp } from './support/server';
+
+/** Admin → Backfill at phone width, from the keyboard: coverage, provider state, the dry run and run-now buttons, recent runs. */
+describe('the backfill admin page', () => {
+  let app: RunningApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await startApp({ fakeGroqUrl: inject('fakeGroqUrl') });
+    browser = await launchBrowser();
+    page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await page.goto(`${app.url}/`);
+    await setUpOwner(page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  test('shows coverage and the provider, runs a dry run and a run from its buttons, and lists the run', async () => {
+    await page.goto(`${app.url}/admin/users`);
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Backfill' }).click();
+    await page.waitForURL((url) => url.pathname === '/admin/backfill');
+    for (const key of ['approved', 'proposed', 'missing', 'failed', 'decorative']) await expect(page.getByTestId(`coverage-${key}`).textContent()).resolves.toMatch(/\d/);
+    await expect(page.getByRole('heading', { name: 'Vision provider' }).isVisible()).resolves.toBe(true);
+    // No horizontal scrolling at 390 px.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    await page.getByLabel('At most (assets)').fill('10');
+    await page.getByRole('button', { name: 'Dry run' }).focus();
+    await page.keyboard.press('Enter');
+    const plan = page.getByTestId('dry-run');
+    await plan.waitFor();
+    expect(await plan.textContent()).toContain('Would describe 0 asset(s)');
+    expect(await plan.textContent()).toContain('No model was called.');
+    await screenshot(page, 'admin-backfill-dry-run');
+
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByText('Backfill started.').waitFor();
+    let rows = 0;
+    for (let attempt = 0; attempt < 20 && rows === 0; attempt++) {
+      await page.reload();
+      rows = await page.getByTestId('backfill-run').count();
+      if (rows === 0) await page.waitForTimeout(500);
+    }
+    expect(rows).toBe(1);
+    expect(await page.getByTestId('backfill-run').first().textContent()).toContain('admin');
+    await screenshot(page, 'admin-backfill-run');
+  });
+});

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * What a backfill run selects, shared by the CLI's flags, the cron route's query and body and the admin page:
+ * one schema, so each entry point refuses the same bad input with the same message.
+ */
+
+const promptVersion = z
+  .string()
+  .regex(/^(?:alt-v)?\d+$/, 'a prompt version such as alt-v2 (or just 2)')
+  .transform((value) => Number(value.replace(/^alt-v/, '')));
+
+export const backfillSelection = z
+  .object({
+    regenerate: z.boolean().default(false),
+    /** With regenerate: AI text written by a prompt version below this one. */
+    promptVersionBelow: promptVersion.optional(),
+    /** With regenerate: AI text written by a model other than this one. */
+    model: z.string().trim().min(1).max(200).optional(),
+    tag: z.string().trim().min(1).max(100).optional(),
+    /** Only assets uploaded on or after this date (YYYY-MM-DD or an ISO time). */
+    since: z.iso.datetime({ offset: true }).or(z.iso.date()).transform((value) => new Date(value)).optional(),
+    limit: z.number().int().positive().max(10_000_000).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (!value.regenerate && (value.promptVersionBelow !== undefined || value.model !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['regenerate'], message: '--prompt-version-below and --model choose what to regenerate: add --regenerate' });
+    }
+    if (value.regenerate && value.promptVersionBelow === undefined && value.model === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['regenerate'], message: '--regenerate needs --prompt-version-below and/or --model to say which AI text to redo' });
+    }
+  });
+
+export type BackfillSelection = z.output<typeof backfillSelection>;
+export type BackfillSelectionInput = z.input<typeof backfillSelection>;
+
+const flag = z.enum(['true', 'false', '1', '0', '']).optional();
+
+/** The same selection as strings (CLI flags, a GET query): booleans as bare flags or true/false, numbers as digits. */
+const selectionStrings = z
+  .object({
+    regenerate: flag,
+    promptVersionBelow: z.string().optional(),
+    model: z.string().optional(),
+    tag: z.string().optional(),
+    since: z.string().optional(),
+    limit: z.string().regex(/^\d+$/, 'a whole number').optional(),
+    dryRun: flag,
+  })
+  .strict();
+
+export type ParsedRequest = { ok: true; selection: BackfillSelection; dryRun: boolean } | { ok: false; message: string };
+
+const on = (value: string | undefined) => value === 'true' || value === '1' || value === '';
+
+export function selectionFromStrings(input: Record<string, string | undefined>): ParsedRequest {
+  const strings = selectionStrings.safeParse(input);
+  if (!strings.success) return { ok: false, message: firstIssue(strings.error) };
+  const { regenerate, limit, dryRun, ...rest } = strings.data;
+  const selection = backfillSelection.safeParse({ ...rest, regenerate: on(regenerate), ...(limit === undefined ? {} : { limit: Number(limit) }) });
+  if (!selection.success) return { ok: false, message: firstIssue(selection.error) };
+  return { ok: true, selection: selection.data, dryRun: on(dryRun) };
+}
+
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  if (issue.code === 'unrecognized_keys') return `unknown option${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  return `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+}

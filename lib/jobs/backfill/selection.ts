@@ -1,0 +1,155 @@
+import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { assetEmbeddings, assets, embeddingModels, jobs } from '@/db/schema';
+import { regenerationInput } from '@/lib/alt/describe-step';
+import { embeddingInput, inputHash } from '@/lib/embed';
+import { enqueueJob, JOB_PRIORITY } from '../queue';
+import type { BackfillSelection } from './options';
+
+/**
+ * Which assets a backfill touches, and why. Alt text: missing, or failed and due again; with --regenerate,
+ * AI text still only proposed, from an older prompt version or another model. Never a person's text, never
+ * text a person approved, never decorative. Vectors: missing for a live (active or building) embedding model.
+ * Assets whose work is already queued or running are left to it (a run stopped halfway continues from there).
+ */
+
+export const ALT_REASONS = ['missing', 'failed_due', 'regenerate'] as const;
+export type AltReason = (typeof ALT_REASONS)[number];
+
+export interface ReasonCounts {
+  missing: number;
+  failed_due: number;
+  regenerate: number;
+  /** Assets missing a vector for a live embedding model. */
+  embedding: number;
+}
+
+/** Past derive: the asset has the derivative the model looks at. */
+const derived = sql`${assets.state} not in ('awaiting_upload', 'failed_upload', 'stored', 'failed_derive')`;
+
+const notQueued = (kind: 'describe' | 'embed') =>
+  notExists(
+    sql`(select 1 from ${jobs} where ${jobs.assetId} = ${assets.id} and ${jobs.kind} = ${kind} and (${jobs.status} = 'running' or (${jobs.status} = 'pending' and ${jobs.nextAttemptAt} <= now())))`,
+  );
+
+function filters(selection: BackfillSelection): SQL[] {
+  return [
+    derived,
+    ...(selection.tag ? [sql`${selection.tag} = any(${assets.tags})`] : []),
+    ...(selection.since ? [sql`${assets.createdAt} >= ${selection.since.toISOString()}`] : []),
+  ];
+}
+
+function reasonSql(selection: BackfillSelection): SQL {
+  const missing = sql`${assets.altSource} is null and ${assets.altLastError} is null`;
+  const failedDue = sql`${assets.altSource} is null and ${assets.altLastError} is not null and ${assets.altNextAttemptAt} <= now()`;
+  const stale: SQL[] = [];
+  if (selection.promptVersionBelow !== undefined) {
+    stale.push(sql`coalesce(substring(${assets.altPromptVersion} from '(\\d+)$')::int, 0) < ${selection.promptVersionBelow}`);
+  }
+  if (selection.model !== undefined) stale.push(sql`${assets.altModel} is distinct from ${selection.model}`);
+  const regenerate = selection.regenerate
+    ? sql`when ${assets.altSource} = 'ai' and ${assets.altStatus} = 'proposed' and (${sql.join(stale, sql` or `)}) then 'regenerate'`
+    : sql``;
+  return sql`case when ${missing} then 'missing' when ${failedDue} then 'failed_due' ${regenerate} end`;
+}
+
+/** Never a person's text, never approved or decorative text. */
+const writable = sql`${assets.altSource} is distinct from 'human' and ${assets.altStatus} not in ('approved', 'decorative') and not ${assets.decorative}`;
+
+function altCandidates(db: Db, selection: BackfillSelection) {
+  const reason = reasonSql(selection);
+  return db
+    .select({ id: assets.id, reason: sql<AltReason>`${reason}`.as('reason') })
+    .from(assets)
+    .where(and(...filters(selection), writable, sql`${reason} is not null`, notQueued('describe')))
+    .orderBy(assets.createdAt, assets.id);
+}
+
+function embeddingCandidates(db: Db, selection: BackfillSelection) {
+  const missingVector = sql`exists (
+    select 1 from ${embeddingModels} m where m.status in ('active', 'building')
+      and not exists (select 1 from ${assetEmbeddings} e where e.asset_id = ${assets.id} and e.model = m.id))`;
+  return db
+    .select({ id: assets.id })
+    .from(assets)
+    .where(and(...filters(selection), missingVector, notQueued('embed')))
+    .orderBy(assets.createdAt, assets.id);
+}
+
+/** How many assets a run would touch, by reason (the dry run's first lines). */
+export async function countByReason(db: Db, selection: BackfillSelection): Promise<ReasonCounts> {
+  const alt = altCandidates(db, selection).as('alt');
+  const grouped = await db.select({ reason: alt.reason, count: sql<number>`count(*)::int` }).from(alt).groupBy(alt.reason);
+  const counts: ReasonCounts = { missing: 0, failed_due: 0, regenerate: 0, embedding: 0 };
+  for (const row of grouped) counts[row.reason] = Number(row.count);
+  const limit = selection.limit;
+  if (limit !== undefined) {
+    let left = limit;
+    for (const reason of ALT_REASONS) {
+      counts[reason] = Math.min(counts[reason], left);
+      left -= counts[reason];
+    }
+  }
+  const embed = embeddingCandidates(db, selection).as('embed');
+  const [vectors] = await db.select({ count: sql<number>`count(*)::int` }).from(embed);
+  counts.embedding = Math.min(Number(vectors.count), limit ?? Number.POSITIVE_INFINITY);
+  return counts;
+}
+
+/**
+ * Enqueues the selected work at backfill priority, a page at a time, and returns what it enqueued by reason.
+ * `maxImages` caps the alt-text jobs (the daily budget); vectors cost no model call and are not capped by it.
+ */
+export async function enqueueBackfill(
+  db: Db,
+  selection: BackfillSelection,
+  options: { maxImages: number; pageSize: number; model: string | null },
+): Promise<ReasonCounts> {
+  const counts: ReasonCounts = { missing: 0, failed_due: 0, regenerate: 0, embedding: 0 };
+  const altCap = Math.min(options.maxImages, selection.limit ?? Number.POSITIVE_INFINITY);
+  let enqueued = 0;
+  while (enqueued < altCap) {
+    // Enqueued assets leave the candidates (their job is now pending), so each page starts from the top again.
+    const page = await altCandidates(db, selection).limit(Math.min(options.pageSize, altCap - enqueued));
+    if (page.length === 0) break;
+    for (const { id, reason } of page) {
+      const input = reason === 'regenerate' && options.model ? { inputHash: regenerationInput(options.model) } : {};
+      await enqueueJob({ assetId: id, kind: 'describe', priority: JOB_PRIORITY.backfill, force: true, ...input }, db);
+      counts[reason] += 1;
+    }
+    enqueued += page.length;
+  }
+  counts.embedding = await enqueueMissingVectors(db, selection, options.pageSize);
+  return counts;
+}
+
+async function enqueueMissingVectors(db: Db, selection: BackfillSelection, pageSize: number): Promise<number> {
+  const models = await db.select({ id: embeddingModels.id }).from(embeddingModels).where(inArray(embeddingModels.status, ['active', 'building']));
+  let count = 0;
+  const cap = selection.limit ?? Number.POSITIVE_INFINITY;
+  let after: string | null = null;
+  while (count < cap) {
+    const page: { id: string; altText: string | null; tags: string[]; filename: string }[] = await db
+      .select({ id: assets.id, altText: assets.altText, tags: assets.tags, filename: assets.filename })
+      .from(embeddingCandidates(db, selection).as('c'))
+      .innerJoin(assets, sql`${assets.id} = c.id`)
+      .where(after ? gt(assets.id, after) : undefined)
+      .orderBy(assets.id)
+      .limit(Math.min(pageSize, cap - count));
+    if (page.length === 0) break;
+    for (const asset of page) {
+      const hash = inputHash(embeddingInput(asset));
+      for (const model of models) {
+        const [vector] = await db
+          .select({ model: assetEmbeddings.model })
+          .from(assetEmbeddings)
+          .where(and(eq(assetEmbeddings.assetId, asset.id), eq(assetEmbeddings.model, model.id)));
+        if (!vector) await enqueueJob({ assetId: asset.id, kind: 'embed', key: model.id, priority: JOB_PRIORITY.backfill, inputHash: hash, force: true }, db);
+      }
+    }
+    count += page.length;
+    after = page[page.length - 1].id;
+  }
+  return count;
+}
