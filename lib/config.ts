@@ -75,6 +75,7 @@ const envSchema = z
     JOBS_SWEEP_INTERVAL_MS: positiveInt(10_000),
     JOBS_CONCURRENCY: positiveInt(2),
     JOBS_LEASE_SECONDS: positiveInt(60),
+    ALT_MAX_LENGTH: positiveInt(250),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -157,6 +158,8 @@ function structure(env: Env) {
     },
     backfill: { batchSize: env.BACKFILL_BATCH_SIZE, delayMs: env.BACKFILL_DELAY_MS },
     jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
+    /** The review queue flags alt text longer than this (lib/review). */
+    review: { maxAltLength: env.ALT_MAX_LENGTH },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
   };
