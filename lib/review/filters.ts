@@ -119,3 +119,16 @@ export function filterSearchParams(filter: ReviewFilter): string {
   for (const [key, value] of Object.entries(filter)) if (value !== undefined && value !== '') params.set(key, String(value));
   return params.toString();
 }
+
+/** A filter from a page's address: each malformed or unknown value in a shared link is dropped on its own. */
+export function filterFromParams(params: Record<string, string | string[] | undefined>): ReviewFilter {
+  const filter: Record<string, string> = {};
+  for (const key of Object.keys(reviewFilterSchema.shape) as Array<keyof ReviewFilter>) {
+    const raw = params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (!value) continue;
+    const parsed = reviewFilterSchema.shape[key].safeParse(value);
+    if (parsed.success && parsed.data !== undefined) filter[key] = parsed.data;
+  }
+  return filter as ReviewFilter;
+}
