@@ -76,47 +76,47 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
 
   /** Sends a decision; shows it at once, and puts every refused item back as it was, saying why. */
   async function apply(action: Exclude<ReviewAction, 'undo'>, targets: ReviewItem[], options: { text?: string; viaFilter?: boolean } = {}) {
-      if (!targets.length && !options.viaFilter) return;
-      setProblem('');
-      const label = DONE_LABEL[action];
-      const before = targets.map((item) => ({ ...item }));
-      const previousDecided = new Map(targets.map((item) => [item.id, decided.get(item.id)]));
-      setDecided((map) => new Map([...map, ...targets.map((item) => [item.id, { label }] as const)]));
-      if (action === 'edit' && options.text !== undefined) setItems((list) => list.map((item) => (item.id === targets[0].id ? { ...item, text: options.text ?? item.text } : item)));
-      setStatus(`${label}: ${options.viaFilter ? `all ${props.total} matching` : targets.length === 1 ? targets[0].title ?? targets[0].filename : `${targets.length} items`}`);
-      const request: DecisionRequest = options.viaFilter
-        ? { action, filter: props.filter, asOf: props.asOf }
-        : { action, items: targets.map((item) => ({ id: item.id, version: item.version, ...(options.text !== undefined ? { text: options.text } : {}) })) };
-      const answer = await sendDecision(request);
-      if (!answer.ok) {
-        rollBack(before, previousDecided);
-        setProblem(`Not done (${answer.problem.status}): ${answer.problem.message}`);
-        return;
-      }
-      const versions = new Map<string, number>();
-      const refused: ItemResult[] = [];
-      for (const result of answer.value.results) {
-        if (result.outcome === 'done' && result.version !== undefined) versions.set(result.id, result.version);
-        else refused.push(result);
-      }
-      setItems((list) => list.map((item) => (versions.has(item.id) ? { ...item, version: versions.get(item.id) ?? item.version } : item)));
-      if (options.viaFilter) {
-        setDecided((map) => new Map([...map, ...[...versions.keys()].map((id) => [id, { label }] as const)]));
-      }
-      if (versions.size) undoStack.current.push({ label, before: before.filter((item) => versions.has(item.id)), versions, decided: previousDecided });
-      if (refused.length) {
-        const refusedIds = new Set(refused.map((result) => result.id));
-        rollBack(
-          before.filter((item) => refusedIds.has(item.id)).map((item) => {
-            const result = refused.find((r) => r.id === item.id);
-            // A conflict carries what the asset says now: show that, so the next decision is on what is there.
-            return result?.outcome === 'conflict' ? { ...item, version: result.version ?? item.version, text: result.text ?? null } : item;
-          }),
-          previousDecided,
-        );
-        setProblem(`${refused.length} not done: ${refused.slice(0, 3).map((result) => `${nameOf(result.id)}: ${result.message ?? result.outcome}`).join('; ')}${refused.length > 3 ? '…' : ''}`);
-      }
-      if (answer.value.message) setStatus(answer.value.message);
+    if (!targets.length && !options.viaFilter) return;
+    setProblem('');
+    const label = DONE_LABEL[action];
+    const before = targets.map((item) => ({ ...item }));
+    const previousDecided = new Map(targets.map((item) => [item.id, decided.get(item.id)]));
+    setDecided((map) => new Map([...map, ...targets.map((item) => [item.id, { label }] as const)]));
+    if (action === 'edit' && options.text !== undefined) setItems((list) => list.map((item) => (item.id === targets[0].id ? { ...item, text: options.text ?? item.text } : item)));
+    setStatus(`${label}: ${options.viaFilter ? `all ${props.total} matching` : targets.length === 1 ? targets[0].title ?? targets[0].filename : `${targets.length} items`}`);
+    const request: DecisionRequest = options.viaFilter
+      ? { action, filter: props.filter, asOf: props.asOf }
+      : { action, items: targets.map((item) => ({ id: item.id, version: item.version, ...(options.text !== undefined ? { text: options.text } : {}) })) };
+    const answer = await sendDecision(request);
+    if (!answer.ok) {
+      rollBack(before, previousDecided);
+      setProblem(`Not done (${answer.problem.status}): ${answer.problem.message}`);
+      return;
+    }
+    const versions = new Map<string, number>();
+    const refused: ItemResult[] = [];
+    for (const result of answer.value.results) {
+      if (result.outcome === 'done' && result.version !== undefined) versions.set(result.id, result.version);
+      else refused.push(result);
+    }
+    setItems((list) => list.map((item) => (versions.has(item.id) ? { ...item, version: versions.get(item.id) ?? item.version } : item)));
+    if (options.viaFilter) {
+      setDecided((map) => new Map([...map, ...[...versions.keys()].map((id) => [id, { label }] as const)]));
+    }
+    if (versions.size) undoStack.current.push({ label, before: before.filter((item) => versions.has(item.id)), versions, decided: previousDecided });
+    if (refused.length) {
+      const refusedIds = new Set(refused.map((result) => result.id));
+      rollBack(
+        before.filter((item) => refusedIds.has(item.id)).map((item) => {
+          const result = refused.find((r) => r.id === item.id);
+          // A conflict carries what the asset says now: show that, so the next decision is on what is there.
+          return result?.outcome === 'conflict' ? { ...item, version: result.version ?? item.version, text: result.text ?? null } : item;
+        }),
+        previousDecided,
+      );
+      setProblem(`${refused.length} not done: ${refused.slice(0, 3).map((result) => `${nameOf(result.id)}: ${result.message ?? result.outcome}`).join('; ')}${refused.length > 3 ? '…' : ''}`);
+    }
+    if (answer.value.message) setStatus(answer.value.message);
   }
 
   function rollBack(before: ReviewItem[], previous: Map<string, Decided | undefined>) {
@@ -170,17 +170,17 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
   const targets = (): ReviewItem[] => (selected.size ? items.filter((item) => selected.has(item.id)) : current ? [current] : []);
 
   function act(action: BulkAction) {
-      if (allMatching) {
-        void apply(action, items, { viaFilter: true });
-        setAllMatching(false);
-        setSelected(new Set());
-        return;
-      }
-      const chosen = targets();
-      const single = selected.size === 0;
-      void apply(action, chosen);
-      if (single) nextUndecided();
-      else setSelected(new Set());
+    if (allMatching) {
+      void apply(action, items, { viaFilter: true });
+      setAllMatching(false);
+      setSelected(new Set());
+      return;
+    }
+    const chosen = targets();
+    const single = selected.size === 0;
+    void apply(action, chosen);
+    if (single) nextUndecided();
+    else setSelected(new Set());
   }
 
   function nextUndecided() {
@@ -191,19 +191,19 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
   }
 
   function toggleSelect(at: number, range: boolean) {
-      const item = items[at];
-      if (!item) return;
-      setAllMatching(false);
-      setSelected((set) => {
-        const next = new Set(set);
-        if (range && anchor !== null) {
-          const [from, to] = anchor < at ? [anchor, at] : [at, anchor];
-          for (let i = from; i <= to; i++) next.add(items[i].id);
-        } else if (next.has(item.id)) next.delete(item.id);
-        else next.add(item.id);
-        return next;
-      });
-      if (!range) setAnchor(at);
+    const item = items[at];
+    if (!item) return;
+    setAllMatching(false);
+    setSelected((set) => {
+      const next = new Set(set);
+      if (range && anchor !== null) {
+        const [from, to] = anchor < at ? [anchor, at] : [at, anchor];
+        for (let i = from; i <= to; i++) next.add(items[i].id);
+      } else if (next.has(item.id)) next.delete(item.id);
+      else next.add(item.id);
+      return next;
+    });
+    if (!range) setAnchor(at);
   }
 
   // Bound again on every render, so the handler always sees the current item, selection and queue.

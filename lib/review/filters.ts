@@ -63,7 +63,7 @@ function statusCondition(status: ReviewStatus): SQL {
 }
 
 /** Each flag as a condition on `assets a`; the page shows the ones an item raises and filters by one. */
-export function flagCondition(flag: ReviewFlag): SQL {
+export function flagCondition(flag: ReviewFlag, perItem = false): SQL {
   switch (flag) {
     case 'image_of':
       return sql`a.alt_text ~* '^\\s*(an? |the )?(image|photo|photograph|picture|pic|graphic|illustration|screenshot)\\s+(of|showing|shows|depicting|with)\\y'`;
@@ -74,7 +74,10 @@ export function flagCondition(flag: ReviewFlag): SQL {
     case 'repeats_title':
       return sql`(length(a.title) >= 3 and strpos(lower(a.alt_text), lower(a.title)) > 0)`;
     case 'shared_text':
-      return sql`(a.alt_text <> '' and exists (select 1 from assets o where md5(o.alt_text) = md5(a.alt_text) and o.alt_text <> '' and o.alt_text = a.alt_text and o.id <> a.id))`;
+      // A few items on screen probe the md5 index each; a filter or a count over the queue collects the repeated texts once.
+      return perItem
+        ? sql`(a.alt_text <> '' and exists (select 1 from assets o where md5(o.alt_text) = md5(a.alt_text) and o.alt_text <> '' and o.alt_text = a.alt_text and o.id <> a.id))`
+        : sql`a.alt_text in (select o.alt_text from assets o where o.alt_text <> '' group by o.alt_text having count(*) > 1)`;
     case 'too_long':
       return sql`length(a.alt_text) > ${config().review.maxAltLength}`;
     case 'under_500':
@@ -86,7 +89,7 @@ export function flagCondition(flag: ReviewFlag): SQL {
 
 /** The item's raised flags as a text[] column (computed only for the few items on screen). */
 export function flagsExpression(): SQL {
-  const parts = REVIEW_FLAGS.map((flag) => sql`case when ${flagCondition(flag)} then ${flag} end`);
+  const parts = REVIEW_FLAGS.map((flag) => sql`case when ${flagCondition(flag, true)} then ${flag} end`);
   return sql`array_remove(array[${sql.join(parts, sql`, `)}]::text[], null)`;
 }
 
