@@ -236,6 +236,18 @@ describe('the review API', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('flags filenames, a repeated title, text over ALT_MAX_LENGTH and images under 1500 px, and nothing on a good proposal', async () => {
+    const collection = `flags-${crypto.randomUUID()}`;
+    const at = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000);
+    await reviewAsset(db(), { collection, createdAt: at(1), altText: 'IMG_2041.JPG' });
+    await reviewAsset(db(), { collection, createdAt: at(2), title: 'Harbour Linen Shirt', altText: 'Harbour Linen Shirt in white, worn open over a grey tee.' });
+    await reviewAsset(db(), { collection, createdAt: at(3), altText: `Striped cotton beach towel ${'with a fringed edge '.repeat(13)}laid on sand.` });
+    await reviewAsset(db(), { collection, createdAt: at(4), width: 1200, height: 1600, altText: 'Brown leather belt with a brass buckle, coiled on slate.' });
+    await reviewAsset(db(), { collection, createdAt: at(5), altText: 'Green canvas backpack with leather straps, standing on a wooden floor.' });
+    const body = (await (await call(queueRoute, { path: `/api/alt/review?collection=${collection}`, cookie: editor.cookie })).json()) as { items: Array<{ flags: string[] }> };
+    expect(body.items.map((entry) => entry.flags)).toEqual([['filename'], ['repeats_title'], ['too_long'], ['under_1500'], []]);
+  });
+
   it('flags text shared word for word by another asset', async () => {
     const collection = `shared-${crypto.randomUUID()}`;
     const text = `Identical text ${crypto.randomUUID()} on two assets.`;
