@@ -33,9 +33,10 @@ async function queue(page: Page, baseUrl: string, query: string): Promise<QueueA
   return (await response.json()) as QueueAnswer;
 }
 
-/** Presses a key that sends a decision, and waits for the server's answer. */
+/** Presses a key that sends a decision, and waits until the page has taken in the server's answer. */
 async function decideWith(page: Page, key: string): Promise<void> {
   await Promise.all([page.waitForResponse((response) => response.url().endsWith('/api/alt/review') && response.request().method() === 'POST'), page.keyboard.press(key)]);
+  await page.locator('[data-testid="review-queue"][aria-busy="false"]').waitFor();
 }
 
 async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
@@ -55,7 +56,8 @@ describe.skipIf(!fixturesAvailable())('an accessibility lead reviews 20 AI propo
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // AxeBuilder needs a page from an explicit context.
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await ensureOwnerSignedIn(page, baseUrl);
   });
 
@@ -93,6 +95,7 @@ describe.skipIf(!fixturesAvailable())('an accessibility lead reviews 20 AI propo
     await decideWith(page, 'r');
     await decideWith(page, 'a');
     await decideWith(page, 'z');
+    expect(await page.locator('[role="alert"]:not(#__next-route-announcer__)').allInnerTexts()).toEqual([]);
     await expect.poll(() => page.getByRole('status').innerText()).toMatch(/^Undone: approved/);
 
     // The undone item is on screen again: select it, move to the last one, select the range, approve them all.

@@ -49,6 +49,8 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
   const [helpOpen, setHelpOpen] = useState(false);
   const [status, setStatus] = useState('');
   const [problem, setProblem] = useState('');
+  /** Decisions sent and not yet answered: the queue is aria-busy meanwhile. */
+  const [inFlight, setInFlight] = useState(0);
   const undoStack = useRef<UndoEntry[]>([]);
   const loadingMore = useRef(false);
 
@@ -87,7 +89,8 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     const request: DecisionRequest = options.viaFilter
       ? { action, filter: props.filter, asOf: props.asOf }
       : { action, items: targets.map((item) => ({ id: item.id, version: item.version, ...(options.text !== undefined ? { text: options.text } : {}) })) };
-    const answer = await sendDecision(request);
+    setInFlight((count) => count + 1);
+    const answer = await sendDecision(request).finally(() => setInFlight((count) => count - 1));
     if (!answer.ok) {
       rollBack(before, previousDecided);
       setProblem(`Not done (${answer.problem.status}): ${answer.problem.message}`);
@@ -142,7 +145,8 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     const entry = undoStack.current.pop();
     if (!entry) return setStatus('Nothing to undo.');
     setProblem('');
-    const answer = await sendDecision({ action: 'undo', items: [...entry.versions].map(([id, version]) => ({ id, version })) });
+    setInFlight((count) => count + 1);
+    const answer = await sendDecision({ action: 'undo', items: [...entry.versions].map(([id, version]) => ({ id, version })) }).finally(() => setInFlight((count) => count - 1));
     if (!answer.ok) {
       undoStack.current.push(entry);
       return setProblem(`Could not undo (${answer.problem.status}): ${answer.problem.message}`);
@@ -271,7 +275,7 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
   const remaining = items.filter((item) => !decided.has(item.id)).length;
 
   return (
-    <div className="flex flex-col gap-4">
+    <div className="flex flex-col gap-4" aria-busy={inFlight > 0} data-testid="review-queue">
       <p role="status" aria-live="polite" className="min-h-5 text-sm text-neutral-700">
         {status}
       </p>
