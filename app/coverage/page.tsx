@@ -47,8 +47,8 @@ export default async function CoveragePage() {
           ))}
         </ul>
       </section>
-      <CoverageTable title="By tag" rows={byTag} scope={(value) => ({ tag: value })} empty="No photo has tags yet." />
-      <CoverageTable title="By collection" rows={byCollection} scope={(value) => ({ collection: value })} empty="No photo is in a collection yet." />
+      <CoverageTable title="By tag" label="Tag" rows={byTag} scope={(value) => ({ tag: value })} empty="No photo has tags yet." />
+      <CoverageTable title="By collection" label="Collection" rows={byCollection} scope={(value) => ({ collection: value })} empty="No photo is in a collection yet." />
     </main>
   );
 }
@@ -64,7 +64,7 @@ function CoverageBar({ counts }: { counts: CoverageCounts }) {
   );
 }
 
-function CoverageTable(props: { title: string; rows: Array<CoverageCounts & { value: string }>; scope: (value: string) => ReviewFilter; empty: string }) {
+function CoverageTable(props: { title: string; label: string; rows: Array<CoverageCounts & { value: string }>; scope: (value: string) => ReviewFilter; empty: string }) {
   const id = props.title.toLowerCase().replace(/\s+/g, '-');
   return (
     <section aria-labelledby={id} className="flex flex-col gap-2">
@@ -79,7 +79,7 @@ function CoverageTable(props: { title: string; rows: Array<CoverageCounts & { va
             <thead className="bg-neutral-50 text-left text-neutral-700">
               <tr>
                 <th scope="col" className="px-3 py-2 font-medium">
-                  {props.title.replace('By ', '')}
+                  {props.label}
                 </th>
                 <th scope="col" className="px-3 py-2 font-medium">
                   Coverage
