@@ -5,17 +5,10 @@ import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAGS, STATUS_LABELS } from '@/lib/
  * The queue's filters as a plain GET form (the filter lives in the address, so every view is a link), with the
  * number of items each choice would leave.
  */
+const field = 'flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700';
+const control = 'w-full rounded-md border border-neutral-400 bg-white px-2 py-1.5 text-sm text-neutral-900';
+
 export function ReviewFilters({ filter, counts }: { filter: ReviewFilter; counts: ReviewCounts }) {
-  const valueOptions = (values: Array<{ value: string; count: number }>, chosen: string | undefined) => {
-    const listed = chosen && !values.some((entry) => entry.value === chosen) ? [{ value: chosen, count: 0 }, ...values] : values;
-    return listed.map((entry) => (
-      <option key={entry.value} value={entry.value}>
-        {entry.value} ({entry.count})
-      </option>
-    ));
-  };
-  const field = 'flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700';
-  const control = 'w-full rounded-md border border-neutral-400 bg-white px-2 py-1.5 text-sm text-neutral-900';
   return (
     <form method="get" action="/review" aria-label="Filter the queue" className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8">
       <label className={field}>
@@ -42,34 +35,10 @@ export function ReviewFilters({ filter, counts }: { filter: ReviewFilter; counts
           ))}
         </select>
       </label>
-      <label className={field}>
-        Tag
-        <select name="tag" defaultValue={filter.tag ?? ''} className={control}>
-          <option value="">Any</option>
-          {valueOptions(counts.tag, filter.tag)}
-        </select>
-      </label>
-      <label className={field}>
-        Collection
-        <select name="collection" defaultValue={filter.collection ?? ''} className={control}>
-          <option value="">Any</option>
-          {valueOptions(counts.collection, filter.collection)}
-        </select>
-      </label>
-      <label className={field}>
-        Model
-        <select name="model" defaultValue={filter.model ?? ''} className={control}>
-          <option value="">Any</option>
-          {valueOptions(counts.model, filter.model)}
-        </select>
-      </label>
-      <label className={field}>
-        Prompt version
-        <select name="promptVersion" defaultValue={filter.promptVersion ?? ''} className={control}>
-          <option value="">Any</option>
-          {valueOptions(counts.promptVersion, filter.promptVersion)}
-        </select>
-      </label>
+      <ValueSelect label="Tag" name="tag" chosen={filter.tag} values={counts.tag} />
+      <ValueSelect label="Collection" name="collection" chosen={filter.collection} values={counts.collection} />
+      <ValueSelect label="Model" name="model" chosen={filter.model} values={counts.model} />
+      <ValueSelect label="Prompt version" name="promptVersion" chosen={filter.promptVersion} values={counts.promptVersion} />
       <label className={field}>
         Uploaded from
         <input type="date" name="from" defaultValue={filter.from?.slice(0, 10) ?? ''} className={control} />
@@ -87,5 +56,23 @@ export function ReviewFilters({ filter, counts }: { filter: ReviewFilter; counts
         </a>
       </div>
     </form>
+  );
+}
+
+/** A choice among the values the queue holds, most common first, each with its count (a value from the address stays listed). */
+function ValueSelect(props: { label: string; name: keyof ReviewFilter; chosen: string | undefined; values: Array<{ value: string; count: number }> }) {
+  const listed = props.chosen && !props.values.some((entry) => entry.value === props.chosen) ? [{ value: props.chosen, count: 0 }, ...props.values] : props.values;
+  return (
+    <label className={field}>
+      {props.label}
+      <select name={props.name} defaultValue={props.chosen ?? ''} className={control}>
+        <option value="">Any</option>
+        {listed.map((entry) => (
+          <option key={entry.value} value={entry.value}>
+            {entry.value} ({entry.count})
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
