@@ -1,3 +1,4 @@
+import type { Failure, Result } from '@/lib/result';
 /**
  * The vision provider contract (design.md, "Providers"): `describe()` never throws and never hangs; every
  * expected failure is a value with one of these kinds.
@@ -21,11 +22,9 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
-export type AltResult =
-  | { ok: true; text: string; usage: TokenUsage; latencyMs: number }
-  | { ok: false; kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number };
+export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number }>;
 
-export type AltFailure = Extract<AltResult, { ok: false }>;
+export type AltResult = Result<{ text: string; usage: TokenUsage; latencyMs: number }, AltFailure>;
 
 /** What the catalogue knows about the photo. The filename is kept here even when meaningless: the gate needs it to spot echoes. */
 export interface AltContext {
