@@ -187,10 +187,17 @@ export const assets = pgTable(
     // Exact filename / SKU matches rank first in search (lib/search); text_pattern_ops also serves "stem.%" prefixes.
     index('assets_filename_lower_idx').on(sql`lower(${t.filename}) text_pattern_ops`),
     index('assets_sku_lower_idx').on(sql`lower(${t.sku})`),
+    // The review queue, oldest first (lib/review); the predicate is REVIEW_QUEUE there, word for word.
+    index('assets_review_queue_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.altStatus} in ('none', 'proposed') and ${t.state} not in ('awaiting_upload', 'failed_upload')`),
+    // "Shared word for word by another asset" (a review flag).
+    index('assets_alt_text_md5_idx').on(sql`md5(${t.altText})`).where(sql`${t.altText} <> ''`),
+    index('assets_collection_idx').on(t.collection),
   ],
 );
 
-export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative'] as const;
+export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative', 'regenerate_requested', 'undone'] as const;
 export type AltEvent = (typeof ALT_EVENTS)[number];
 
 /** Every alt-text change, proposal, rejection and failed attempt, with who or what caused it. */
@@ -216,6 +223,8 @@ export const altHistory = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     /** Thinking tokens a reasoning model spent (part of output_tokens), when the provider's usage reports them. */
     reasoningTokens: integer('reasoning_tokens'),
+    /** A review decision's alt columns before it (lib/review), so the reviewer can undo it. */
+    previous: jsonb('previous').$type<Record<string, unknown>>(),
   },
   (t) => [index('alt_history_asset_idx').on(t.assetId, t.createdAt)],
 );

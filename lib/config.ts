@@ -84,6 +84,7 @@ const envSchema = z
     CRON_SECRET: z.preprocess(emptyAsUndefined, z.string().min(16, 'CRON_SECRET must be at least 16 characters').optional()),
     NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     PORT: positiveInt(3000),
+    ALT_MAX_LENGTH: positiveInt(250),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -176,6 +177,8 @@ function structure(env: Env) {
     /** Where this machine's server listens (Next.js reads PORT itself); CLIs use it to reach the running server. */
     port: env.PORT,
     jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
+    /** The review queue flags alt text longer than this (lib/review). */
+    review: { maxAltLength: env.ALT_MAX_LENGTH },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
   };

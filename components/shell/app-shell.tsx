@@ -20,12 +20,14 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
             <span aria-hidden className="inline-block h-5 w-5 rounded-full border-[3px] border-neutral-900" />
             Loupe
           </Link>
-          <nav aria-label="Main" className="flex items-center gap-1">
+          <nav aria-label="Main" className="flex min-w-0 items-center gap-1 overflow-x-auto">
             <NavLink href="/" matches={['/assets']}>
               Library
             </NavLink>
             {canUpload && <NavLink href="/upload">Upload</NavLink>}
             <NavLink href="/search">Search</NavLink>
+            {canUpload && <NavLink href="/review">Review</NavLink>}
+            {canUpload && <NavLink href="/coverage">Coverage</NavLink>}
             {canAdmin && <NavLink href="/admin/users" matches={['/admin']}>Admin</NavLink>}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">

@@ -1,3 +1,3 @@
 export { listAssets, getAsset, deleteAsset, MAX_PAGE_SIZE, type AssetPage } from './queries';
 export { toAssetView, type AssetView, type DerivativeView } from './view';
-export { isUuid } from './cursor';
+export { isUuid, encodeCursor, decodeCursor } from './cursor';

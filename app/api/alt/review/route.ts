@@ -1,0 +1,60 @@
+import { after } from 'next/server';
+import { getDb } from '@/db/client';
+import { reembedAfterAltChange } from '@/lib/alt';
+import { route } from '@/lib/auth';
+import { ApiError } from '@/lib/errors';
+import { checkItems, decide, itemsMatching, reviewCounts, reviewPage, type ItemOutcome, type ItemResult } from '@/lib/review';
+import { getStorage } from '@/lib/storage';
+import { MAX_REVIEW_BODY_BYTES, reviewActionBody, reviewQuery } from './schema';
+
+export const dynamic = 'force-dynamic';
+
+/** The queue, oldest first, a page at a time (`cursor`), with the counts beside each filter choice when asked. */
+export const GET = route({ role: 'editor', query: reviewQuery }, async ({ query }) => {
+  const { cursor, limit, counts, ...filter } = query;
+  const db = await getDb();
+  const [page, tallies] = await Promise.all([reviewPage(db, await getStorage(), filter, { cursor, limit }), counts === '1' ? reviewCounts(db, filter) : null]);
+  if (!page.ok) throw new ApiError('bad_request', 'This cursor is not one the queue made: start again without it.');
+  return Response.json({ items: page.items, nextCursor: page.nextCursor, counts: tallies });
+});
+
+/**
+ * A decision on named items (`items: [{id, version}]`) or on everything a filter matches. Every item is
+ * answered on its own (done, 409 with the current text and version, 404, 400, 422); a stale version is never
+ * overwritten. Approving is a person's word: API tokens may not approve.
+ */
+export const POST = route({ role: 'editor', body: reviewActionBody, maxBodyBytes: MAX_REVIEW_BODY_BYTES }, async ({ body, caller }) => {
+  if (caller.kind === 'token' && (body.action === 'approve' || body.action === 'edit')) {
+    throw new ApiError('forbidden', 'Approving alt text is a person\'s decision: sign in to approve or edit in the review queue; API tokens may reject, regenerate or mark decorative.');
+  }
+  const db = await getDb();
+  const reviewer = { userId: caller.userId, name: caller.kind === 'user' ? caller.name : `API token "${caller.name}"` };
+  // Items answered before any write: malformed ones, or (for a filter) ones changed since the reviewer looked.
+  const selection = body.filter ? await itemsMatching(db, body.filter, body.asOf ?? '') : selectionOf(checkItems(body.action, body.items ?? []));
+  const { results, changed } = await decide(db, body.action, selection.items, reviewer);
+  // A person's text (edit, decorative, undo) is what search embeds; a rejected one is replaced by the new proposal's job.
+  if (body.action === 'edit' || body.action === 'decorative' || body.action === 'undo') after(() => reembedAll(changed));
+  const all = [...results, ...selection.answered];
+  return Response.json({
+    action: body.action,
+    matched: all.length,
+    more: selection.more,
+    summary: summarise(all),
+    results: all,
+    ...(all.length === 0 ? { message: 'No asset matches this filter: nothing was done.' } : {}),
+  });
+});
+
+function selectionOf(checked: ReturnType<typeof checkItems>) {
+  return { items: checked.valid, answered: checked.invalid, more: false };
+}
+
+async function reembedAll(assetIds: string[]): Promise<void> {
+  for (const assetId of assetIds) await reembedAfterAltChange(assetId);
+}
+
+function summarise(results: ItemResult[]): Record<ItemOutcome, number> {
+  const summary: Record<ItemOutcome, number> = { done: 0, conflict: 0, not_found: 0, invalid: 0, not_applicable: 0 };
+  for (const result of results) summary[result.outcome] += 1;
+  return summary;
+}

@@ -1,0 +1,118 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { requirePage } from '@/lib/auth';
+import { COVERAGE_BUCKETS, coverage, filterSearchParams, type CoverageBucket, type CoverageCounts, type ReviewFilter } from '@/lib/review';
+
+export const metadata: Metadata = { title: 'Alt-text coverage' };
+
+const LABELS: Record<CoverageBucket, string> = { approved: 'Approved', proposed: 'Proposed', missing: 'Missing', failed: 'Failed', decorative: 'Decorative' };
+const COLOURS: Record<CoverageBucket, string> = { approved: 'bg-emerald-600', proposed: 'bg-sky-500', missing: 'bg-neutral-400', failed: 'bg-rose-600', decorative: 'bg-violet-500' };
+
+const queueLink = (bucket: CoverageBucket, scope: ReviewFilter = {}) => `/review?${filterSearchParams({ ...scope, status: bucket })}`;
+
+/** How much of the catalogue has alt text a person stands behind, overall, per tag and per collection. */
+export default async function CoveragePage() {
+  await requirePage('editor');
+  const { overall, byTag, byCollection } = await coverage(await getDb());
+  return (
+    <main className="flex flex-col gap-6">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Alt-text coverage</h1>
+          <p className="text-sm text-neutral-700">
+            {overall.total} photos. Approved text is what exports publish; each number opens those photos in the review queue.
+          </p>
+        </div>
+        <a href="/api/alt/coverage/missing" download className="rounded-md bg-neutral-900 px-3 py-2 text-sm font-medium text-white hover:bg-neutral-700">
+          Download CSV of what is missing
+        </a>
+      </div>
+      <section aria-labelledby="overall-heading" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
+        <h2 id="overall-heading" className="text-lg font-semibold">
+          Whole catalogue
+        </h2>
+        <CoverageBar counts={overall} />
+        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-5">
+          {COVERAGE_BUCKETS.map((bucket) => (
+            <li key={bucket}>
+              <Link href={queueLink(bucket)} className="flex flex-col rounded-md border border-neutral-200 p-3 hover:bg-neutral-50">
+                <span className="flex items-center gap-2 text-sm text-neutral-700">
+                  <span aria-hidden className={`inline-block h-3 w-3 rounded-sm ${COLOURS[bucket]}`} />
+                  {LABELS[bucket]}
+                </span>
+                <span className="text-2xl font-semibold tabular-nums">{overall[bucket]}</span>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <CoverageTable title="By tag" label="Tag" rows={byTag} scope={(value) => ({ tag: value })} empty="No photo has tags yet." />
+      <CoverageTable title="By collection" label="Collection" rows={byCollection} scope={(value) => ({ collection: value })} empty="No photo is in a collection yet." />
+    </main>
+  );
+}
+
+/** The five buckets as one stacked bar; the numbers beside it carry the same information in text. */
+function CoverageBar({ counts }: { counts: CoverageCounts }) {
+  const approvedShare = counts.total ? Math.round((counts.approved / counts.total) * 100) : 0;
+  return (
+    <div role="img" aria-label={`${approvedShare}% approved`} className="flex h-3 w-full overflow-hidden rounded-full bg-neutral-100">
+      {counts.total > 0 &&
+        COVERAGE_BUCKETS.map((bucket) => (counts[bucket] > 0 ? <span key={bucket} className={COLOURS[bucket]} style={{ width: `${(counts[bucket] / counts.total) * 100}%` }} /> : null))}
+    </div>
+  );
+}
+
+function CoverageTable(props: { title: string; label: string; rows: Array<CoverageCounts & { value: string }>; scope: (value: string) => ReviewFilter; empty: string }) {
+  const id = props.title.toLowerCase().replace(/\s+/g, '-');
+  return (
+    <section aria-labelledby={id} className="flex flex-col gap-2">
+      <h2 id={id} className="text-lg font-semibold">
+        {props.title}
+      </h2>
+      {props.rows.length === 0 ? (
+        <p className="text-sm text-neutral-700">{props.empty}</p>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-neutral-200 bg-white">
+          <table className="w-full min-w-[36rem] text-sm">
+            <thead className="bg-neutral-50 text-left text-neutral-700">
+              <tr>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  {props.label}
+                </th>
+                <th scope="col" className="px-3 py-2 font-medium">
+                  Coverage
+                </th>
+                {COVERAGE_BUCKETS.map((bucket) => (
+                  <th key={bucket} scope="col" className="px-3 py-2 text-right font-medium">
+                    {LABELS[bucket]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-neutral-100">
+              {props.rows.map((row) => (
+                <tr key={row.value}>
+                  <th scope="row" className="max-w-48 truncate px-3 py-2 text-left font-medium">
+                    {row.value}
+                  </th>
+                  <td className="w-40 px-3 py-2">
+                    <CoverageBar counts={row} />
+                  </td>
+                  {COVERAGE_BUCKETS.map((bucket) => (
+                    <td key={bucket} className="px-3 py-2 text-right tabular-nums">
+                      <Link href={queueLink(bucket, props.scope(row.value))} className="underline decoration-neutral-300 hover:decoration-neutral-900" aria-label={`${row[bucket]} ${LABELS[bucket].toLowerCase()} in ${row.value}`}>
+                        {row[bucket]}
+                      </Link>
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

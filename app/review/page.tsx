@@ -1,0 +1,46 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { ReviewFilters } from '@/components/review/review-filters';
+import { ReviewQueue } from '@/components/review/review-queue';
+import { requirePage } from '@/lib/auth';
+import { config } from '@/lib/config';
+import { filterFromParams, reviewCounts, reviewPage } from '@/lib/review';
+import { getStorage } from '@/lib/storage';
+
+export const metadata: Metadata = { title: 'Review' };
+
+type PageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/** The review queue: what needs a decision, oldest first, one item at a time, from the keyboard. */
+export default async function ReviewPage({ searchParams }: PageProps) {
+  await requirePage('editor');
+  const filter = filterFromParams(await searchParams);
+  const db = await getDb();
+  // Taken before the queue is read: a "select all" decision skips anything changed after the reviewer saw it.
+  const asOf = new Date().toISOString();
+  const [page, counts] = await Promise.all([reviewPage(db, await getStorage(), filter), reviewCounts(db, filter)]);
+  if (!page.ok) throw new Error('the first page of the queue has no cursor to get wrong');
+  return (
+    <main className="flex flex-col gap-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Review alt text</h1>
+          <p className="text-sm text-neutral-700">
+            {counts.total} {counts.total === 1 ? 'item matches' : 'items match'}, oldest first. Press <kbd className="rounded border border-neutral-300 px-1 text-xs">?</kbd> for the keys.
+          </p>
+        </div>
+        <Link href="/coverage" className="text-sm font-medium underline">
+          Coverage
+        </Link>
+      </div>
+      <details className="rounded-lg border border-neutral-200 bg-white p-3" open={Object.keys(filter).length > 0}>
+        <summary className="cursor-pointer text-sm font-medium">Filters</summary>
+        <div className="mt-3">
+          <ReviewFilters filter={filter} counts={counts} />
+        </div>
+      </details>
+      <ReviewQueue initialItems={page.items} initialCursor={page.nextCursor} total={counts.total} filter={filter} asOf={asOf} maxLength={config().review.maxAltLength} />
+    </main>
+  );
+}
