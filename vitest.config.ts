@@ -22,7 +22,7 @@ export default defineConfig({
         ? [
             project({
               name: 'postgres',
-              include: ['{lib,app,test,tools}/**/*.int.test.ts'],
+              include: ['{lib,app,db,test,tools}/**/*.int.test.ts'],
               env: { LOUPE_TEST_DRIVER: 'postgres' },
               globalSetup: ['test/postgres-global-setup.ts'],
             }),

@@ -32,12 +32,12 @@ SELECT "id", 'derive',
 	CASE WHEN "state" IN ('stored', 'failed_derive') THEN "error_code" END,
 	CASE WHEN "state" IN ('stored', 'failed_derive') THEN "error" END
 FROM "assets" WHERE "state" NOT IN ('awaiting_upload', 'failed_upload');--> statement-breakpoint
--- Describe: pending until derived; failed as failed; alt text that failed and has no text yet is due again
--- when it said (waiting; parked without a time when no provider was configured); done otherwise.
+-- Describe (derive enqueues it for assets still stored): pending when derived; failed as failed; alt text
+-- that failed and has no text yet is due again when it said (waiting; parked without a time when no provider was configured); done otherwise.
 INSERT INTO "jobs" ("asset_id", "kind", "status", "attempts", "next_attempt_at", "priority", "succeeded_at", "last_error_code", "last_error")
 SELECT "id", 'describe',
 	CASE
-		WHEN "state" IN ('stored', 'derived') THEN 'pending'
+		WHEN "state" = 'derived' THEN 'pending'
 		WHEN "state" = 'failed_describe' THEN 'failed'
 		WHEN "alt_source" IS NULL AND NOT "decorative" AND "alt_status" = 'none' AND "alt_last_error" IS NOT NULL THEN 'waiting'
 		ELSE 'done'
@@ -45,15 +45,15 @@ SELECT "id", 'describe',
 	CASE WHEN "state" IN ('derived', 'failed_describe') THEN "attempts" ELSE 0 END,
 	CASE
 		WHEN "state" = 'derived' THEN coalesce("next_attempt_at", now())
-		WHEN "state" IN ('stored', 'failed_describe') THEN now()
+		WHEN "state" = 'failed_describe' THEN now()
 		WHEN "alt_source" IS NULL AND NOT "decorative" AND "alt_status" = 'none' AND "alt_last_error" IS NOT NULL THEN "alt_next_attempt_at"
 		ELSE now()
 	END,
 	10,
-	CASE WHEN "state" IN ('stored', 'derived', 'failed_describe') THEN NULL ELSE "updated_at" END,
+	CASE WHEN "state" IN ('derived', 'failed_describe') THEN NULL ELSE "updated_at" END,
 	CASE WHEN "state" IN ('derived', 'failed_describe') THEN "error_code" END,
 	CASE WHEN "state" IN ('derived', 'failed_describe') THEN "error" END
-FROM "assets" WHERE "state" NOT IN ('awaiting_upload', 'failed_upload', 'failed_derive');--> statement-breakpoint
+FROM "assets" WHERE "state" NOT IN ('awaiting_upload', 'failed_upload', 'stored', 'failed_derive');--> statement-breakpoint
 -- Embed: one job per live model (active or building); done where the asset has that model's vector,
 -- failed where the asset's embed step failed, pending otherwise (assets without vectors get embed jobs).
 INSERT INTO "jobs" ("asset_id", "kind", "key", "status", "attempts", "next_attempt_at", "priority", "succeeded_at", "input_hash", "last_error_code", "last_error")
@@ -73,7 +73,7 @@ SELECT a."id", 'embed', m."id",
 FROM "assets" a
 CROSS JOIN "embedding_models" m
 LEFT JOIN "asset_embeddings" e ON e."asset_id" = a."id" AND e."model" = m."id"
-WHERE m."status" IN ('active', 'building') AND a."state" NOT IN ('awaiting_upload', 'failed_upload', 'failed_derive', 'failed_describe');--> statement-breakpoint
+WHERE m."status" IN ('active', 'building') AND a."state" NOT IN ('awaiting_upload', 'failed_upload', 'stored', 'failed_derive', 'failed_describe');--> statement-breakpoint
 DROP INDEX "assets_state_idx";--> statement-breakpoint
 CREATE INDEX "assets_state_idx" ON "assets" USING btree ("state");--> statement-breakpoint
 ALTER TABLE "assets" DROP COLUMN "attempts";--> statement-breakpoint

@@ -11,6 +11,7 @@ import { databaseBackoff } from './provider-state';
 import { nextAltAttemptAt } from './schedule';
 import type { AltFailure, VisionProvider } from './types';
 import { findAsset, insertAltHistory, writeAiAlt, writeAltFailure, writeDecorativeAlt } from './write';
+import type { ClaimLost } from '@/lib/result';
 
 export type DescribeAssetOutcome =
   | { kind: 'written'; asset: Asset }
@@ -22,7 +23,7 @@ export type DescribeAssetOutcome =
   /** `nextAttemptAt`: when to try again (null: not until a vision provider is configured). */
   | { kind: 'failed'; failure: AltFailure; nextAttemptAt: Date | null }
   /** The job's lease passed to another worker: nothing of ours was written to the asset. */
-  | { kind: 'claim_lost' };
+  | ClaimLost;
 
 export interface DescribeAssetDeps extends RetryOptions {
   db: Db;

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { altHistory, assets, jobs, providerState } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { useTemporaryLocalStorage } from '@/test/ingest';
-import { jobsOf, runAssetJobs } from '@/lib/jobs';
+import { jobsOf, runAssetJobs, runDueJobs } from '@/lib/jobs';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { describeStep } from './describe-step';
@@ -88,6 +88,25 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
       ['failed', 'server_error'],
       ['failed', 'server_error'],
     ]);
+  });
+
+  it('failed alt text is retried when due: the describe job waits until then, then writes the text and re-embeds', async () => {
+    fake().script({ kind: 'status', status: 500 }, { kind: 'status', status: 502 }, { kind: 'status', status: 503 });
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(720, 900));
+    await runAssetJobs(asset.id);
+    const failed = await reload(asset.id);
+    const describe = (await jobsOf(asset.id)).find((job) => job.kind === 'describe');
+    expect(describe).toMatchObject({ status: 'waiting', nextAttemptAt: failed.altNextAttemptAt });
+    const vectorBefore = (await jobsOf(asset.id)).find((job) => job.kind === 'embed')?.inputHash;
+    // Not due yet: nothing runs.
+    expect(await runDueJobs({ concurrency: 1, assetId: asset.id })).toMatchObject({ done: 0 });
+    await database().db.update(jobs).set({ nextAttemptAt: sql`now() - interval '1 second'` }).where(eq(jobs.id, describe!.id));
+    expect(await runDueJobs({ concurrency: 1, assetId: asset.id })).toMatchObject({ done: 2, failed: 0 });
+    const done = await reload(asset.id);
+    expect(done).toMatchObject({ state: 'embedded', altSource: 'ai', altAttempts: 2, altLastError: null, altNextAttemptAt: null });
+    const after = await jobsOf(asset.id);
+    expect(after.find((job) => job.kind === 'describe')).toMatchObject({ status: 'done' });
+    expect(after.find((job) => job.kind === 'embed')).toMatchObject({ status: 'done', inputHash: expect.not.stringMatching(vectorBefore!) });
   });
 
   it('a gate-rejected answer is kept as a rejected proposal and never written', async () => {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import type { Caller } from '@/lib/auth';
+import type { Result } from '@/lib/result';
 
 /**
  * People's edits to an asset's alt text, tags and decorative flag (PATCH /api/assets/:id and the asset page).
@@ -45,10 +46,10 @@ export function editorOf(caller: Caller): Editor {
   return caller.kind === 'user' ? { userId: caller.userId, name: caller.name } : { userId: caller.userId, name: `API token "${caller.name}"` };
 }
 
-export type EditResult =
-  | { ok: true; asset: Asset; altChanged: boolean; tagsChanged: boolean }
-  | { ok: false; kind: 'not_found' }
-  | { ok: false; kind: 'version_conflict'; current: Asset };
+export type EditResult = Result<
+  { asset: Asset; altChanged: boolean; tagsChanged: boolean },
+  { kind: 'not_found' } | { kind: 'version_conflict'; current: Asset }
+>;
 
 type AssetUpdate = PgUpdateSetSource<typeof assets>;
 

@@ -1,13 +1,14 @@
 import type { Asset } from '@/db/schema';
 import type { Storage } from '@/lib/storage';
 import type { AltFailure } from './types';
+import type { Result } from '@/lib/result';
 
 /** Groq refuses base64 images over 4 MB; checking here saves a call that can only fail. */
 export const MAX_BASE64_IMAGE_BYTES = 4 * 1024 * 1024;
 /** Long enough for a provider to fetch it, short enough to be useless if it leaks into a log. */
 const SIGNED_URL_SECONDS = 10 * 60;
 
-export type VisionImage = { ok: true; image: string } | AltFailure;
+export type VisionImage = Result<{ image: string }, AltFailure>;
 
 /**
  * The image the model sees: always the 1200 px `vision` derivative, never the original. As a data URL for

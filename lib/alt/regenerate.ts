@@ -4,14 +4,16 @@ import { describeAsset } from './describe-asset';
 import { reembedAfterAltChange } from './reembed-hook';
 import type { AltFailure } from './types';
 import { findAsset } from './write';
+import type { Result } from '@/lib/result';
 
-export type RegenerateResult =
-  | { ok: true; asset: Asset }
-  | { ok: false; kind: 'not_found' }
+export type RegenerateResult = Result<
+  { asset: Asset },
+  | { kind: 'not_found' }
   /** A person wrote the text (before, or while the model was working): the model never replaces it. */
-  | { ok: false; kind: 'human_text' }
-  | { ok: false; kind: 'decorative' }
-  | { ok: false; kind: 'failed'; failure: AltFailure };
+  | { kind: 'human_text' }
+  | { kind: 'decorative' }
+  | { kind: 'failed'; failure: AltFailure }
+>;
 
 /** A new AI alt text, asked for by a person: replaces AI text only, never a person's. */
 export async function regenerateAlt(assetId: string): Promise<RegenerateResult> {

@@ -1,3 +1,4 @@
+import type { Failure, Result } from '@/lib/result';
 import type { RateLimitSignal } from './rate-limit-headers';
 
 /**
@@ -23,11 +24,9 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
-export type AltResult =
-  | { ok: true; text: string; usage: TokenUsage; latencyMs: number; rateLimit?: RateLimitSignal }
-  | { ok: false; kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; rateLimit?: RateLimitSignal };
+export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; rateLimit?: RateLimitSignal }>;
 
-export type AltFailure = Extract<AltResult, { ok: false }>;
+export type AltResult = Result<{ text: string; usage: TokenUsage; latencyMs: number; rateLimit?: RateLimitSignal }, AltFailure>;
 
 /** What the catalogue knows about the photo. The filename is kept here even when meaningless: the gate needs it to spot echoes. */
 export interface AltContext {

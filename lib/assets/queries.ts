@@ -5,13 +5,14 @@ import { DERIVATIVE_KINDS } from '@/lib/ingest';
 import { derivativeKey, getStorage } from '@/lib/storage';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
 import { toAssetView, type AssetView } from './view';
+import type { Result } from '@/lib/result';
 
 export const MAX_PAGE_SIZE = 100;
 
 /** Rows that are not (yet) in the library: no verified original behind them. */
 const NOT_IN_LIBRARY: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
 
-export type AssetPage = { ok: true; items: AssetView[]; nextCursor: string | null } | { ok: false; code: 'bad_request'; message: string };
+export type AssetPage = Result<{ items: AssetView[]; nextCursor: string | null }, { code: 'bad_request'; message: string }>;
 
 /** The library, newest first, `limit` (1..100) at a time. */
 export async function listAssets(options: { cursor?: string; limit: number }): Promise<AssetPage> {

@@ -3,11 +3,12 @@ import type { Db } from '@/db/client';
 import { assetEmbeddings, assets, jobs } from '@/db/schema';
 import { writableModels, type WritableModel } from './embedders';
 import { embeddingInput, inputHash } from './input';
-import { activateIfComplete, embeddable } from './models';
+import { activateIfComplete, embeddable, liveModels } from './models';
 import { storeVectors } from './store';
 import type { EmbedFailure } from './types';
+import type { Result } from '@/lib/result';
 
-export type EmbedOutcome = { ok: true; embedded: number; unchanged: number } | EmbedFailure;
+export type EmbedOutcome = Result<{ embedded: number; unchanged: number }, EmbedFailure>;
 
 interface SourceRow {
   id: string;
@@ -91,40 +92,37 @@ async function embedJobsOutstanding(db: Db, modelId: string, exceptAssetId: stri
   return row !== undefined;
 }
 
-export interface BackfillProgress {
-  embedded: number;
-  /** Models that became active during this run. */
-  activated: string[];
+/** An asset whose vector from a live model is missing or was made from an older input. */
+export interface StaleVector {
+  assetId: string;
+  modelId: string;
+  inputHash: string;
 }
 
 /**
- * Brings every live model's vectors up to date: embeds assets that lack one and assets whose input changed since
- * (an edit whose re-embed failed), reading the library in pages (never all of it in memory) and calling the
- * model only for those. Then activates a building model once it is complete. Run by `npm run embed:backfill`;
- * safe to run on many instances at once.
+ * One page of the library (ids after `after`, in order) checked against every live model's stored input
+ * hashes: the vectors to (re)make. Reads the library in pages, never all of it in memory; calls no model.
  */
-export async function backfillEmbeddings(db: Db, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<{ ok: true; progress: BackfillProgress } | EmbedFailure> {
-  const pageSize = options.pageSize ?? 100;
-  const writable = await writableModels(db);
-  if (!writable.ok) return writable;
-  const progress: BackfillProgress = { embedded: 0, activated: [] };
-  for (const target of writable.models) {
-    let after = '00000000-0000-0000-0000-000000000000';
-    for (;;) {
-      if (options.signal?.aborted) return { ok: true, progress };
-      const page = await db
-        .select(sourceColumns)
-        .from(assets)
-        .where(and(gt(assets.id, after), embeddable(assets.state)))
-        .orderBy(asc(assets.id))
-        .limit(pageSize);
-      if (page.length === 0) break;
-      const result = await embedRows(db, page, [target], options.signal);
-      if (!result.ok) return result;
-      progress.embedded += result.embedded;
-      after = page[page.length - 1].id;
+export async function staleVectorsPage(db: Db, after: string, pageSize: number): Promise<{ stale: StaleVector[]; last: string | null }> {
+  const models = await liveModels(db);
+  const page = await db
+    .select(sourceColumns)
+    .from(assets)
+    .where(and(gt(assets.id, after), embeddable(assets.state)))
+    .orderBy(asc(assets.id))
+    .limit(pageSize);
+  if (page.length === 0) return { stale: [], last: null };
+  const stored = await db
+    .select({ assetId: assetEmbeddings.assetId, model: assetEmbeddings.model, inputHash: assetEmbeddings.inputHash })
+    .from(assetEmbeddings)
+    .where(inArray(assetEmbeddings.assetId, page.map((s) => s.id)));
+  const storedHash = new Map(stored.map((row) => [`${row.assetId}/${row.model}`, row.inputHash]));
+  const stale: StaleVector[] = [];
+  for (const source of page) {
+    const hash = inputHash(embeddingInput(source));
+    for (const model of models) {
+      if (storedHash.get(`${source.id}/${model.id}`) !== hash) stale.push({ assetId: source.id, modelId: model.id, inputHash: hash });
     }
-    if (target.model.status === 'building' && (await activateIfComplete(db, target.model.id))) progress.activated.push(target.model.id);
   }
-  return { ok: true, progress };
+  return { stale, last: page[page.length - 1].id };
 }

@@ -2,6 +2,7 @@ import type { Db } from '@/db/client';
 import { activeModel, liveModels, modelSpec, registerModel, type LiveModel } from './models';
 import { configuredModel, embedderFor } from './provider';
 import type { Embedder, EmbedderResult, EmbedFailure } from './types';
+import type { Result } from '@/lib/result';
 
 /**
  * Which embedders to use: the configured model (registered on first use) for writing, plus whatever model is
@@ -49,7 +50,7 @@ export interface WritableModel {
 }
 
 /** Every live model this instance can embed with; fails only when the configured model itself is unavailable. */
-export async function writableModels(db: Db): Promise<{ ok: true; models: WritableModel[] } | EmbedFailure> {
+export async function writableModels(db: Db): Promise<Result<{ models: WritableModel[] }, EmbedFailure>> {
   const configured = await configuredEmbedder(db);
   if (!configured.ok) return configured;
   const result: WritableModel[] = [];
@@ -61,7 +62,7 @@ export async function writableModels(db: Db): Promise<{ ok: true; models: Writab
 }
 
 /** The model search uses, with its embedder for the query; null when no model has been registered yet. */
-export async function searchModel(db: Db): Promise<{ ok: true; model: LiveModel; embedder: Embedder } | EmbedFailure | null> {
+export async function searchModel(db: Db): Promise<Result<{ model: LiveModel; embedder: Embedder }, EmbedFailure> | null> {
   let model = await activeModel(db);
   if (!model) {
     // A fresh library: registering the configured model makes it active, so the first search can use it.

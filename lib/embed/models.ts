@@ -3,6 +3,7 @@ import { rows, type Db } from '@/db/client';
 import { embeddingModels, settings } from '@/db/schema';
 import { ensureVectorIndex, MODEL_ID_PATTERN, modelLiteral, VECTOR_DDL_LOCK } from './vector-index';
 import type { ModelSpec } from './types';
+import type { Result } from '@/lib/result';
 
 /**
  * The model registry. Exactly one model is `active` (searched). A newly configured model is `building` while
@@ -16,7 +17,7 @@ export interface LiveModel {
   status: 'building' | 'active';
 }
 
-export type RegisterResult = { ok: true; model: LiveModel } | { ok: false; kind: 'failed'; message: string };
+export type RegisterResult = Result<{ model: LiveModel }, { kind: 'failed'; message: string }>;
 
 const specKey = (id: string) => `embedding_model:${id}`;
 

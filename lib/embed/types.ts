@@ -1,3 +1,4 @@
+import type { Failure, Result } from '@/lib/result';
 /** One embedding model: turns texts into unit-length vectors of a fixed size. */
 export interface Embedder {
   /** The model's id in `embedding_models` (vectors of different models never mix). */
@@ -6,12 +7,12 @@ export interface Embedder {
   embed(texts: string[], signal?: AbortSignal): Promise<EmbedResult>;
 }
 
-export type EmbedResult = { ok: true; vectors: Float32Array[] } | EmbedFailure;
+export type EmbedResult = Result<{ vectors: Float32Array[] }, EmbedFailure>;
 
 /** `unavailable`: the model cannot be loaded or reached (offline, not configured); `failed`: it answered badly. */
-export type EmbedFailure = { ok: false; kind: 'unavailable' | 'failed'; message: string };
+export type EmbedFailure = Failure<{ kind: 'unavailable' | 'failed'; message: string }>;
 
-export type EmbedderResult = { ok: true; embedder: Embedder } | EmbedFailure;
+export type EmbedderResult = Result<{ embedder: Embedder }, EmbedFailure>;
 
 /** How to reach a model, without secrets: stored per model so the old one can still embed queries after a switch. */
 export type ModelSpec =

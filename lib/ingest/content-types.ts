@@ -1,3 +1,4 @@
+import type { Result } from '@/lib/result';
 /**
  * Image types an upload may declare. The declaration only decides whether we hand out an upload URL; what the
  * bytes really are is sniffed on completion (sniff.ts). `application/octet-stream` (or nothing) is allowed
@@ -16,9 +17,7 @@ const DECLARABLE_TYPES = new Set([
   'application/octet-stream',
 ]);
 
-export type DeclaredTypeCheck =
-  | { ok: true; contentType: string }
-  | { ok: false; code: 'svg_refused' | 'unsupported_type'; message: string };
+export type DeclaredTypeCheck = Result<{ contentType: string }, { code: 'svg_refused' | 'unsupported_type'; message: string }>;
 
 export function checkDeclaredType(declared: string): DeclaredTypeCheck {
   const contentType = (declared.split(';')[0] ?? '').trim().toLowerCase() || 'application/octet-stream';

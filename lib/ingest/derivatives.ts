@@ -2,6 +2,7 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { imageFacts, type ImageFacts } from './image-facts';
 import { withSharpSlot } from './sharp-limiter';
 import { unsupportedFormatName, unsupportedMessage } from './unsupported';
+import type { Failure, Result } from '@/lib/result';
 
 /** The WebP derivatives every asset gets, by long edge: `vision` goes to the vision model, `grid` to the library. */
 export const DERIVATIVE_SPECS = [
@@ -17,8 +18,8 @@ export interface EncodedDerivative {
   height: number;
 }
 
-export type DeriveFailure = { ok: false; code: 'too_many_pixels' | 'corrupt_image' | 'unsupported_format'; message: string };
-export type DeriveResult = { ok: true; facts: ImageFacts; outputs: Record<DerivativeKind, EncodedDerivative> } | DeriveFailure;
+export type DeriveFailure = Failure<{ code: 'too_many_pixels' | 'corrupt_image' | 'unsupported_format'; message: string }>;
+export type DeriveResult = Result<{ facts: ImageFacts; outputs: Record<DerivativeKind, EncodedDerivative> }, DeriveFailure>;
 
 export interface DeriveOptions {
   maxInputPixels: number;

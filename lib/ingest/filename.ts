@@ -1,7 +1,8 @@
+import type { Result } from '@/lib/result';
 /** Longest display filename we keep, in characters; the extension survives the cut. */
 export const MAX_FILENAME_LENGTH = 200;
 
-export type FilenameResult = { ok: true; filename: string } | { ok: false; code: 'invalid_filename'; message: string };
+export type FilenameResult = Result<{ filename: string }, { code: 'invalid_filename'; message: string }>;
 
 /**
  * A display name only: storage keys are random and never built from it. NFC-normalised, without any path

@@ -1,8 +1,9 @@
 import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Storage } from '@/lib/storage';
+import type { Result } from '@/lib/result';
 
-export type ReceiveResult = { ok: true } | { ok: false; code: 'file_too_large' | 'size_mismatch'; message: string };
+export type ReceiveResult = Result<object, { code: 'file_too_large' | 'size_mismatch'; message: string }>;
 
 /**
  * Streams a PUT body into storage, holding it to the exact size the URL was signed for: a byte too many stops

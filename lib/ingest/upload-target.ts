@@ -1,8 +1,9 @@
 import { eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
+import type { Result } from '@/lib/result';
 
-export type UploadTargetCheck = { ok: true } | { ok: false; code: 'not_found' | 'already_completed'; message: string };
+export type UploadTargetCheck = Result<object, { code: 'not_found' | 'already_completed'; message: string }>;
 
 /**
  * A signed PUT URL stays valid for its whole lifetime, but the original it writes may only be written while

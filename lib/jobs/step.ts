@@ -1,18 +1,18 @@
 import type { Asset, Job, JobKind } from '@/db/schema';
 import type { JobLease } from './lease';
+import type { ClaimLost, Result } from '@/lib/result';
 
 /**
  * What one step reports. A step does its work and writes its own results (derivatives, alt text, vectors),
  * each write conditional on its lease (`leaseHeld`); the runner (run.ts) owns the job's status, attempts,
  * lease and errors, and the asset's derived state.
  */
-export type StepOutcome =
+export type StepOutcome = Result<
   /** Done. `again`: finished this pass, but run once more then (null: parked until something changes). */
-  | { ok: true; again?: Date | null }
+  { again?: Date | null },
   /** `retryAt` set: try again then (attempts permitting); unset: the step failed for good (`failed_<step>`). */
-  | { ok: false; kind: 'failed'; code: string; message: string; retryAt?: Date }
-  /** Our lease passed to another worker (or the asset was deleted): nothing of ours was written. */
-  | { ok: false; kind: 'claim_lost' };
+  { kind: 'failed'; code: string; message: string; retryAt?: Date } | ClaimLost
+>;
 
 export interface StepInput {
   asset: Asset;

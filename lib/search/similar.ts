@@ -4,12 +4,14 @@ import { activeModel, indexedVectorType, modelLiteral } from '@/lib/embed';
 import { filterConditions, type SearchFilters } from './filters';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
 import { cosineDistance, planVectorScan, withVectorScan } from './vector-scan';
+import type { Result } from '@/lib/result';
 
 export const MAX_SIMILAR = 50;
 
-export type SimilarResult =
-  | { ok: true; model: string | null; hits: { asset: SearchHitAsset; similarity: number }[]; notice: 'not_embedded_yet' | null }
-  | { ok: false; kind: 'not_found'; message: string };
+export type SimilarResult = Result<
+  { model: string | null; hits: { asset: SearchHitAsset; similarity: number }[]; notice: 'not_embedded_yet' | null },
+  { kind: 'not_found'; message: string }
+>;
 
 /** "More like this": the asset's nearest neighbours under the active model, itself excluded. */
 export async function similarAssets(db: Db, assetId: string, options: { limit: number; filters?: SearchFilters }): Promise<SimilarResult> {

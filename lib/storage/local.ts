@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { sign, verifySignature } from '@/lib/auth/signing';
 import { isValidKey } from './keys';
 import type { SignedRequest, Storage, StoredObject } from './types';
+import type { Result } from '@/lib/result';
 
 /** Local signed URLs are served by app/api/files/[...key]/route.ts. */
 export const LOCAL_FILES_PATH = '/api/files/';
@@ -37,7 +38,7 @@ async function signedUrl(grant: LocalGrant): Promise<string> {
   return `${LOCAL_FILES_PATH}${grant.key}?${query}`;
 }
 
-export type GrantCheck = { ok: true; grant: LocalGrant } | { ok: false; code: 'invalid_signature' | 'url_expired'; message: string };
+export type GrantCheck = Result<{ grant: LocalGrant }, { code: 'invalid_signature' | 'url_expired'; message: string }>;
 
 /** Checks a local signed URL: signature over every granted field, then expiry. */
 export async function verifyLocalUrl(key: string, operation: LocalUrlOperation, query: URLSearchParams, now = Date.now()): Promise<GrantCheck> {
