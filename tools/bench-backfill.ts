@@ -104,8 +104,9 @@ async function seed(handle: DbHandle, fake: FakeGroq): Promise<string[]> {
 }
 
 async function storeAsset(handle: DbHandle, storage: LocalStorage, i: number, priority: number): Promise<string> {
-  // Distinct for every i below 65,536, so the fake's count per image is a count per asset.
-  const colour = { r: i % 256, g: 40 + Math.floor(i / 256) * 3, b: 128 };
+  // Far-apart colours, distinct for every i below 512: the vision derivative (lossy WebP) of close colours can come
+  // out byte-identical, and the fake counts calls per image.
+  const colour = { r: (i * 67) % 256, g: (i * 151 + 64) % 256, b: Math.floor(i / 256) * 128 + 30 };
   const bytes = await sharp({ create: { width: 640, height: 800, channels: 3, background: colour } }).jpeg({ quality: 80 }).toBuffer();
   const originalKey = newOriginalKey();
   await storage.put(originalKey, bytes);
