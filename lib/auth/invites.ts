@@ -4,7 +4,7 @@ import { invites, users, type Role } from '@/db/schema';
 import type { Actor } from './actor';
 import { hashPassword } from './password';
 import { fail, type Result } from './result';
-import { canGrant } from './roles';
+import { canGrant, canManage } from './roles';
 import { hashToken, newToken } from './secrets';
 import { createSession, type NewSession } from './sessions';
 
@@ -49,7 +49,11 @@ export async function listPendingInvites(db: Db): Promise<PublicInvite[]> {
     .orderBy(desc(invites.createdAt));
 }
 
-export async function revokeInvite(db: Db, id: string): Promise<Result<object>> {
+/** Revoking an owner invite is an owner-level change, like changing an owner's account. */
+export async function revokeInvite(db: Db, actor: Actor, id: string): Promise<Result<object>> {
+  const [invite] = await db.select({ role: invites.role }).from(invites).where(and(eq(invites.id, id), isNull(invites.usedAt)));
+  if (!invite) return fail('not_found', 'There is no such pending invite.');
+  if (!canManage(actor.role, invite.role)) return fail('forbidden', 'Only an owner can revoke an owner invite.');
   const deleted = await db.delete(invites).where(and(eq(invites.id, id), isNull(invites.usedAt))).returning({ id: invites.id });
   return deleted.length ? { ok: true } : fail('not_found', 'There is no such pending invite.');
 }
