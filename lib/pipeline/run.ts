@@ -2,6 +2,7 @@ import type { Asset, AssetState } from '@/db/schema';
 import { describeStep } from '@/lib/alt/describe-step';
 import { embedStep } from '@/lib/embed/embed-step';
 import { deriveStep } from '@/lib/ingest';
+import { describeForLog } from '@/lib/errors';
 import { advance, claimAsset, LEASE_SECONDS, recordFailure, release, RUNNABLE_STATES, type Claim, type RunnableState } from './claims';
 import type { Step, StepOutcome } from './step';
 
@@ -58,7 +59,7 @@ async function runStep(step: Step, claim: Claim): Promise<StepOutcome> {
   try {
     return await step({ asset: claim.asset, claimToken: claim.token, signal });
   } catch (error) {
-    console.error(`[loupe] pipeline step failed unexpectedly on asset ${claim.asset.id}:`, error);
+    console.error(`[loupe] pipeline step failed unexpectedly on asset ${claim.asset.id}: ${describeForLog(error)}`);
     const delaySeconds = RETRY_BASE_SECONDS * 2 ** claim.asset.attempts;
     return {
       ok: false,

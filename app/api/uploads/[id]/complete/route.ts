@@ -1,7 +1,7 @@
 import { after } from 'next/server';
 import { isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
-import { ApiError } from '@/lib/errors';
+import { ApiError, describeForLog } from '@/lib/errors';
 import { completeUpload } from '@/lib/ingest';
 import { runPipeline } from '@/lib/pipeline';
 import { uploadParams } from '../../schema';
@@ -29,7 +29,7 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
           await runPipeline(result.asset.id);
         } catch (error) {
           // The sweeper (npm run process -- --pending) finishes whatever this left.
-          console.error(`[loupe] background processing of asset ${result.asset.id} failed:`, error);
+          console.error(`[loupe] background processing of asset ${result.asset.id} failed: ${describeForLog(error)}`);
         }
       });
       return Response.json({ assetId: result.asset.id, state: result.asset.state }, { status: 202 });
