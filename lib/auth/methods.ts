@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApiError } from '@/lib/errors';
+import { PEER_ADDRESS_HEADER } from './client-address';
 
 /** Every method some route or page answers; Allow on a 405 names them. */
 const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -12,18 +13,20 @@ export function unknownMethodError(method: string | undefined): ApiError | null 
 }
 
 /**
- * Answers methods no route implements (TRACE, PROPFIND, PURGE …) with 405 before Next sees them. Next turns
- * every request into a fetch Request, which cannot even represent TRACE, so it fails on them with a 500
- * before any route, page or proxy runs; the HTTP server's request event is the one place early enough.
- * Installed once at start (instrumentation.ts), on every server of the process.
+ * Hooks every HTTP server of the process before Next sees a request. It records the TCP peer's address under
+ * PEER_ADDRESS_HEADER (replacing any a client sent): the one client address nobody can forge. And it answers
+ * methods no route implements (TRACE, PROPFIND, PURGE …) with 405: Next turns every request into a fetch
+ * Request, which cannot even represent TRACE, so it fails on them with a 500 before any route, page or proxy
+ * runs. Installed once at start (instrumentation.ts).
  */
-export function refuseUnknownMethods(serverClass: { prototype: Server }): void {
-  const prototype = serverClass.prototype as Server & { loupeRefusesUnknownMethods?: boolean };
-  if (prototype.loupeRefusesUnknownMethods) return;
+export function guardServerRequests(serverClass: { prototype: Server }): void {
+  const prototype = serverClass.prototype as Server & { loupeGuardsRequests?: boolean };
+  if (prototype.loupeGuardsRequests) return;
   const emit = prototype.emit;
   prototype.emit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === 'request') {
       const [request, response] = args as [IncomingMessage, ServerResponse];
+      request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? 'unknown';
       const error = unknownMethodError(request.method);
       if (error) {
         response.writeHead(error.status, { 'content-type': 'application/json', ...error.headers });
@@ -33,5 +36,5 @@ export function refuseUnknownMethods(serverClass: { prototype: Server }): void {
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as Server['emit'];
-  prototype.loupeRefusesUnknownMethods = true;
+  prototype.loupeGuardsRequests = true;
 }

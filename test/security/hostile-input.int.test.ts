@@ -7,7 +7,7 @@ import { GET as search } from '@/app/api/search/route';
 import { POST as startUploadRoute } from '@/app/api/uploads/route';
 import { users } from '@/db/schema';
 import { createInvite, acceptInvite, findInvite } from '@/lib/auth/invites';
-import { refuseUnknownMethods } from '@/lib/auth/methods';
+import { guardServerRequests } from '@/lib/auth/methods';
 import { updateUser } from '@/lib/auth/users';
 import { toErrorResponse } from '@/lib/errors';
 import { useStorageForTests } from '@/lib/storage';
@@ -51,8 +51,8 @@ describe('hostile input', () => {
 
   it('answers TRACE and other unknown methods with 405 and Allow before Next sees them', async () => {
     class AppServer extends Server {}
-    refuseUnknownMethods(AppServer);
-    const server = new AppServer((_request, response) => response.end('reached the app'));
+    guardServerRequests(AppServer);
+    const server = new AppServer((request, response) => response.end(`reached the app from ${request.headers['x-loupe-peer-address']}`));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     try {
@@ -65,7 +65,8 @@ describe('hostile input', () => {
           message: `${method} is not supported here; use one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS.`,
         });
       }
-      expect(await rawRequest(port, 'GET', '/')).toMatchObject({ status: 200, body: 'reached the app' });
+      // The peer address is the socket's, whatever the client claims under that name.
+      expect(await rawRequest(port, 'GET', '/', { 'x-loupe-peer-address': '203.0.113.66' })).toMatchObject({ status: 200, body: 'reached the app from 127.0.0.1' });
     } finally {
       server.close();
     }
@@ -152,9 +153,9 @@ class FullDiskStorage extends LocalStorage {
 }
 
 /** An HTTP request as a client on the wire sends it (fetch refuses TRACE outright). */
-function rawRequest(port: number, method: string, path: string): Promise<{ status: number; allow: string | undefined; body: string }> {
+function rawRequest(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; allow: string | undefined; body: string }> {
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path }, (response) => {
+    const outgoing = httpRequest({ host: '127.0.0.1', port, method, path, headers }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
