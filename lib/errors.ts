@@ -42,7 +42,6 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   insufficient_storage: 507,
   upload_closed: 409,
-  weak_password: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
