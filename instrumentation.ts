@@ -1,9 +1,12 @@
 /**
- * Runs once when the server starts: validate configuration, open (and migrate) the database at boot, and start
- * the jobs sweeper (lib/jobs), which picks up due and abandoned work on a timer while the server runs.
+ * Runs once when the server starts: hook the HTTP server (unknown methods, the peer's address), validate
+ * configuration, open (and migrate) the database at boot, and start the jobs sweeper (lib/jobs), which picks up
+ * due and abandoned work on a timer while the server runs.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const [{ Server }, { guardServerRequests }] = await Promise.all([import('node:http'), import('@/lib/auth/methods')]);
+  guardServerRequests(Server);
   const { config } = await import('@/lib/config');
   const { jobs } = config();
   const { dbHandle } = await import('@/db/client');

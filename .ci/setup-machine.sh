@@ -20,7 +20,10 @@ fi
 if [ ! -f "/usr/share/postgresql/$pg_version/extension/vector.control" ]; then
   echo "setup: building pgvector for PostgreSQL $pg_version"
   if ! grep -rqs "trixie" /etc/apt/sources.list /etc/apt/sources.list.d/; then
-    echo "deb-src http://deb.debian.org/debian trixie main" > /etc/apt/sources.list.d/trixie-src.list
+    # The same mirror apt already uses, so this repository names no package host.
+    mirror=$(bash "$(dirname "${BASH_SOURCE[0]}")/apt-mirror.sh")
+    if [ -z "$mirror" ]; then echo "setup: no Debian mirror found in /etc/apt sources" >&2; exit 1; fi
+    echo "deb-src $mirror trixie main" > /etc/apt/sources.list.d/trixie-src.list
   fi
   apt_updated=0
   apt_update_once

@@ -92,16 +92,21 @@ export const apiTokens = pgTable('api_tokens', {
   revokedAt: timestamptz('revoked_at'),
 });
 
-export const invites = pgTable('invites', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  tokenHash: text('token_hash').notNull().unique(),
-  email: text('email').notNull(),
-  role: text('role', { enum: ROLES }).notNull(),
-  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-  createdAt: timestamptz('created_at').notNull().defaultNow(),
-  expiresAt: timestamptz('expires_at').notNull(),
-  usedAt: timestamptz('used_at'),
-});
+export const invites = pgTable(
+  'invites',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    email: text('email').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+    usedAt: timestamptz('used_at'),
+  },
+  // One pending invite per email: two live links for one address could both be accepted.
+  (t) => [uniqueIndex('invites_pending_email_idx').on(t.email).where(sql`${t.usedAt} is null`)],
+);
 
 /** Failed sign-ins per key (`email:<address>` or `ip:<address>`), for slowing down and locking out guessing. */
 export const signinThrottle = pgTable('signin_throttle', {
@@ -109,6 +114,13 @@ export const signinThrottle = pgTable('signin_throttle', {
   failures: integer('failures').notNull().default(0),
   windowStartedAt: timestamptz('window_started_at').notNull().defaultNow(),
   lockedUntil: timestamptz('locked_until'),
+});
+
+/** Fixed-window counters for per-user rate limits (`<action>:<user or token id>`); see lib/auth/rate-limit.ts. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStartedAt: timestamptz('window_started_at').notNull(),
+  count: integer('count').notNull(),
 });
 
 /** Small instance-wide values, such as the generated signing secret. */
@@ -132,7 +144,10 @@ export const assets = pgTable(
     sizeBytes: bigint('size_bytes', { mode: 'number' }),
     format: text('format'),
     mimeType: text('mime_type'),
+    /** Where verified bytes live: no upload URL is ever signed for it, so they cannot be replaced. */
     originalKey: text('original_key').notNull().unique(),
+    /** Where the upload URL writes; completion moves the bytes to originalKey before checking them. */
+    uploadKey: text('upload_key').unique(),
     derivativePrefix: text('derivative_prefix').notNull().unique(),
     width: integer('width'),
     height: integer('height'),

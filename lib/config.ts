@@ -85,6 +85,17 @@ const envSchema = z
     NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     PORT: positiveInt(3000),
     ALT_MAX_LENGTH: positiveInt(250),
+
+    TRUST_PROXY: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^(true|false|\d{1,2})$/, 'use false (no proxy), true (one proxy) or the number of proxies in front of Loupe')
+        .default('false')
+        .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value))),
+    ),
+    UPLOADS_PER_MINUTE: positiveInt(120),
+    REGENERATIONS_PER_MINUTE: positiveInt(30),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -181,6 +192,9 @@ function structure(env: Env) {
     review: { maxAltLength: env.ALT_MAX_LENGTH },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
+    /** How many proxies in front of Loupe append to X-Forwarded-For; 0: the header is the client's own claim. */
+    trustedProxyHops: env.TRUST_PROXY,
+    rateLimits: { uploadsPerMinute: env.UPLOADS_PER_MINUTE, regenerationsPerMinute: env.REGENERATIONS_PER_MINUTE },
   };
 }
 

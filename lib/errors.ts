@@ -39,6 +39,9 @@ export const ERROR_STATUS = {
   locked_out: 429,
   unavailable: 503,
   internal: 500,
+  method_not_allowed: 405,
+  insufficient_storage: 507,
+  upload_closed: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -68,9 +71,49 @@ export class ApiError extends Error {
   }
 }
 
-/** Anything that is not an ApiError is a bug: logged in full, answered generically. */
+/** Anything that is not an ApiError is a bug: logged (without its query parameters), answered generically. */
 export function toErrorResponse(error: unknown, context: string): Response {
   if (error instanceof ApiError) return error.toResponse();
-  console.error(`[loupe] unexpected error in ${context}:`, error);
+  if (isOutOfSpace(error)) {
+    console.error(`[loupe] storage is full in ${context}: ${describeForLog(error)}`);
+    return new ApiError('insufficient_storage', 'The server has run out of storage space, so nothing was saved. Ask the operator to free space, then try again.').toResponse();
+  }
+  console.error(`[loupe] unexpected error in ${context}: ${describeForLog(error)}`);
   return new ApiError('internal', 'Something went wrong on our side. It has been logged; try again.').toResponse();
+}
+
+/**
+ * An error as log text that holds no data: a failed query's message and its driver's error carry the
+ * statement's parameters (password hashes, emails, names, tokens), so only the SQL text, the database's error
+ * code and the stack are kept. Messages that quote a value (`Key (email)=(…)`, `Failing row contains (…)`)
+ * lose the quoted part.
+ */
+export function describeForLog(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current instanceof Error && depth < 5; depth += 1) {
+    const query = (current as { query?: unknown }).query;
+    const code = (current as { code?: unknown }).code;
+    const message = typeof query === 'string' ? `failed query: ${query}` : withoutValues(current.message);
+    lines.push(`${depth ? 'caused by ' : ''}${current.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${message}`);
+    if (depth === 0 && current.stack) lines.push(...current.stack.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 5));
+    current = current.cause;
+  }
+  return lines.length ? lines.join('\n') : `a thrown ${typeof error}`;
+}
+
+function withoutValues(message: string): string {
+  return message
+    .replace(/params: [\s\S]*$/, 'params: (not logged)')
+    .replace(/\)=\([^)]*\)/g, ')=(…)')
+    .replace(/(row contains )\([\s\S]*\)/g, '$1(…)');
+}
+
+/** A write refused for lack of space (a full disk or an exhausted quota), possibly wrapped (`cause`). */
+export function isOutOfSpace(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  }
+  return false;
 }

@@ -5,6 +5,7 @@ import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import type { Caller } from '@/lib/auth';
 import type { Result } from '@/lib/result';
+import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
 
 /**
  * People's edits to an asset's alt text, tags and decorative flag (PATCH /api/assets/:id and the asset page).
@@ -20,8 +21,15 @@ export const MAX_TAGS = 100;
 export const assetEditBody = z
   .object({
     /** null clears the text (and a person's claim on it), so the model may write one again. */
-    altText: z.string().trim().min(1, 'alt text cannot be empty: mark the image decorative instead').max(MAX_HUMAN_ALT_LENGTH).nullable().optional(),
-    tags: z.array(z.string().trim().min(1).max(64)).max(MAX_TAGS).optional(),
+    altText: z
+      .string()
+      .trim()
+      .min(1, 'alt text cannot be empty: mark the image decorative instead')
+      .max(MAX_HUMAN_ALT_LENGTH)
+      .refine(hasNoNul, NO_NUL_MESSAGE)
+      .nullable()
+      .optional(),
+    tags: z.array(z.string().trim().min(1).max(64).refine(hasNoNul, NO_NUL_MESSAGE)).max(MAX_TAGS).optional(),
     decorative: z.boolean().optional(),
     version: z.number().int().positive(),
   })

@@ -58,7 +58,7 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
     derivative('grid'),
     derivative('vision'),
     HAS_ORIGINAL.has(asset.state)
-      ? storage.signedGetUrl(asset.originalKey, { expiresInSeconds: ttl, downloadName: asset.filename, contentType: asset.mimeType ?? 'application/octet-stream' })
+      ? storage.signedGetUrl(asset.originalKey, { expiresInSeconds: ttl, downloadName: downloadName(asset.filename, asset.format), contentType: asset.mimeType ?? 'application/octet-stream' })
       : null,
   ]);
   return {
@@ -93,4 +93,25 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
     metadata: asset.metadata ?? null,
     createdAt: asset.createdAt.toISOString(),
   };
+}
+
+/** Extensions that already name each sniffed format; the first is the one added when the name has none of them. */
+const EXTENSIONS: Record<string, string[]> = {
+  jpeg: ['jpg', 'jpeg', 'jpe'],
+  tiff: ['tif', 'tiff'],
+  heif: ['heic', 'heif'],
+  heic: ['heic', 'heif'],
+};
+
+/**
+ * The name a download is saved under ends with the extension of what the bytes are, not what the uploader
+ * called them: `x.html` holding a JPEG downloads as `x.jpg`, so no browser or desktop opens it as a page or a
+ * program. A name already ending in a right extension is kept as it is.
+ */
+export function downloadName(filename: string, format: string | null): string {
+  if (!format) return filename;
+  const extensions = EXTENSIONS[format] ?? [format];
+  const match = /^(.+)\.([A-Za-z0-9]{1,5})$/.exec(filename);
+  if (match && extensions.includes(match[2].toLowerCase())) return filename;
+  return `${match ? match[1] : filename}.${extensions[0]}`;
 }

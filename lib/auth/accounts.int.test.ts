@@ -73,6 +73,8 @@ describe('accounts, end to end through the API', () => {
     const response = await call(signin, {
       method: 'POST',
       headers: { 'x-forwarded-proto': 'https' },
+      // The full origin is compared (scheme included): a page served over https posts from https.
+      origin: 'https://loupe.test',
       body: { email: owner.email, password: 'a long passphrase' },
     });
     expect(response.headers.getSetCookie().join(';')).toMatch(/Secure/);

@@ -1,6 +1,7 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { apiTokens, sessions, users, type Role } from '@/db/schema';
+import { lowerRole } from './roles';
 import { hashToken } from './secrets';
 
 export const SESSION_COOKIE = 'loupe_session';
@@ -28,19 +29,26 @@ export async function callerFromSession(cookieValue: string | undefined): Promis
 /** last_used_at is shown to the minute; refreshing it more often would turn every API read into a write. */
 const LAST_USED_RESOLUTION = sql`interval '1 minute'`;
 
-/** The API token behind an `Authorization: Bearer` header, if it is live; records when it was last used. */
+/**
+ * The API token behind an `Authorization: Bearer` header, if it is live; records when it was last used.
+ * A token made by a person acts with at most that person's current role and dies with their account: demoting
+ * or deactivating someone reaches their scripts too. Tokens made on the server (`npm run token:create`,
+ * created_by null) belong to the operator and keep their own role.
+ */
 export async function callerFromBearer(header: string | null): Promise<Caller | null> {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) return null;
   const db = await getDb();
   const [row] = await db
-    .select({ tokenId: apiTokens.id, name: apiTokens.name, role: apiTokens.role, userId: apiTokens.createdBy })
+    .select({ tokenId: apiTokens.id, name: apiTokens.name, role: apiTokens.role, userId: apiTokens.createdBy, creatorRole: users.role })
     .from(apiTokens)
+    .leftJoin(users, eq(users.id, apiTokens.createdBy))
     .where(
       and(
         eq(apiTokens.tokenHash, hashToken(match[1])),
         isNull(apiTokens.revokedAt),
         or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)),
+        or(isNull(apiTokens.createdBy), eq(users.active, true)),
       ),
     )
     .limit(1);
@@ -49,5 +57,6 @@ export async function callerFromBearer(header: string | null): Promise<Caller | 
     .update(apiTokens)
     .set({ lastUsedAt: sql`now()` })
     .where(and(eq(apiTokens.id, row.tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, sql`now() - ${LAST_USED_RESOLUTION}`))));
-  return { kind: 'token', ...row };
+  const { creatorRole, ...token } = row;
+  return { kind: 'token', ...token, role: creatorRole ? lowerRole(token.role, creatorRole) : token.role };
 }

@@ -1,10 +1,11 @@
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { isUniqueViolation } from '@/db/unique-violation';
 import { invites, users, type Role } from '@/db/schema';
 import type { Actor } from './actor';
 import { hashPassword } from './password';
 import { fail, type Result } from './result';
-import { canGrant } from './roles';
+import { canGrant, canManage } from './roles';
 import { hashToken, newToken } from './secrets';
 import { createSession, type NewSession } from './sessions';
 
@@ -27,17 +28,26 @@ export async function createInvite(
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
   if (existing) return fail('email_taken', `${input.email} already has an account.`);
   const token = newToken();
-  const [invite] = await db
-    .insert(invites)
-    .values({
-      tokenHash: hashToken(token),
-      email: input.email,
-      role: input.role,
-      createdBy: actor.userId,
-      expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 60 * 60 * 1000),
-    })
-    .returning(publicInviteColumns);
-  return { ok: true, invite, token };
+  const values = {
+    tokenHash: hashToken(token),
+    email: input.email,
+    role: input.role,
+    createdBy: actor.userId,
+    expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 60 * 60 * 1000),
+  };
+  try {
+    // A new invite replaces any pending one for the same address (a unique index holds one per email), so an
+    // address never has two links that could both be accepted, perhaps with different roles.
+    const invite = await db.transaction(async (tx) => {
+      await tx.delete(invites).where(and(eq(invites.email, input.email), isNull(invites.usedAt)));
+      const [row] = await tx.insert(invites).values(values).returning(publicInviteColumns);
+      return row;
+    });
+    return { ok: true, invite, token };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return fail('conflict', `Someone else is inviting ${input.email} right now: reload and check the pending invites.`);
+  }
 }
 
 /** Invites not yet used and not expired. */
@@ -49,7 +59,11 @@ export async function listPendingInvites(db: Db): Promise<PublicInvite[]> {
     .orderBy(desc(invites.createdAt));
 }
 
-export async function revokeInvite(db: Db, id: string): Promise<Result<object>> {
+/** Revoking an owner invite is an owner-level change, like changing an owner's account. */
+export async function revokeInvite(db: Db, actor: Actor, id: string): Promise<Result<object>> {
+  const [invite] = await db.select({ role: invites.role }).from(invites).where(and(eq(invites.id, id), isNull(invites.usedAt)));
+  if (!invite) return fail('not_found', 'There is no such pending invite.');
+  if (!canManage(actor.role, invite.role)) return fail('forbidden', 'Only an owner can revoke an owner invite.');
   const deleted = await db.delete(invites).where(and(eq(invites.id, id), isNull(invites.usedAt))).returning({ id: invites.id });
   return deleted.length ? { ok: true } : fail('not_found', 'There is no such pending invite.');
 }
@@ -78,7 +92,20 @@ export async function acceptInvite(
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, found.email));
   if (existing) return fail('email_taken', `${found.email} already has an account: sign in instead.`);
   const passwordHash = await hashPassword(input.password);
-  const userId = await db.transaction(async (tx) => {
+  let userId: string | null;
+  try {
+    userId = await useInvite(db, input, passwordHash);
+  } catch (error) {
+    // The same person signing up twice at once: the users' unique email lets one through.
+    if (!isUniqueViolation(error)) throw error;
+    return fail('email_taken', `${found.email} already has an account: sign in instead.`);
+  }
+  if (!userId) return fail('invite_invalid', INVALID);
+  return { ok: true, userId, session: await createSession(db, userId) };
+}
+
+function useInvite(db: Db, input: { token: string; name: string }, passwordHash: string): Promise<string | null> {
+  return db.transaction(async (tx) => {
     const [invite] = await tx
       .update(invites)
       .set({ usedAt: new Date() })
@@ -88,6 +115,4 @@ export async function acceptInvite(
     const [user] = await tx.insert(users).values({ name: input.name, email: invite.email, role: invite.role, passwordHash }).returning({ id: users.id });
     return user.id;
   });
-  if (!userId) return fail('invite_invalid', INVALID);
-  return { ok: true, userId, session: await createSession(db, userId) };
 }

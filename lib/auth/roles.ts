@@ -12,6 +12,11 @@ export function roleAllows(actual: Role, required: Role): boolean {
   return RANK[actual] >= RANK[required];
 }
 
+/** The less senior of two roles: what a token may do when its creator's role is lower than the token's. */
+export function lowerRole(a: Role, b: Role): Role {
+  return RANK[a] <= RANK[b] ? a : b;
+}
+
 /**
  * Who may hand out a role (to a user, an invite or an API token): nobody grants more than they have, and only
  * an owner makes owners.

@@ -4,7 +4,7 @@ import { users } from '@/db/schema';
 import { verifyAgainstDummy, verifyPassword } from './password';
 import { fail, type Failure, type Result } from './result';
 import { createSession, type NewSession } from './sessions';
-import { clearAccount, lockedUntil, recordFailure, throttleKeys } from './throttle';
+import { countAttempt, recordSuccess, throttleKeys } from './throttle';
 
 export interface SignInAttempt {
   email: string;
@@ -14,23 +14,22 @@ export interface SignInAttempt {
 }
 
 /**
- * Checks the throttle, then the password (against a dummy hash for unknown emails), then that the account is
- * active; a success opens a session. Every wrong password counts against the account and the address.
+ * Counts the attempt (refusing it while the throttle says wait), then checks the password (against a dummy
+ * hash for unknown emails), then that the account is active; a success opens a session and clears the count.
  */
 export async function signIn(db: Db, attempt: SignInAttempt): Promise<Result<{ userId: string; session: NewSession }>> {
   const now = attempt.now ?? new Date();
   const keys = throttleKeys(attempt.email, attempt.address);
-  const until = await lockedUntil(db, keys, now);
-  if (until) return lockedOut(until, now);
+  const verdict = await countAttempt(db, keys, now);
+  if (!verdict.allowed) return lockedOut(verdict.until, now);
 
   const [user] = await db.select().from(users).where(eq(users.email, attempt.email)).limit(1);
   const matches = user ? await verifyPassword(attempt.password, user.passwordHash) : await verifyAgainstDummy(attempt.password);
   if (!matches) {
-    await recordFailure(db, keys, now);
     return fail('invalid_credentials', 'That email and password do not match an account. Check both and try again.');
   }
   if (!user.active) return fail('account_deactivated', 'This account has been deactivated. Ask an admin of your Loupe to reactivate it.');
-  await clearAccount(db, attempt.email);
+  await recordSuccess(db, keys);
   return { ok: true, userId: user.id, session: await createSession(db, user.id, now) };
 }
 

@@ -1,21 +1,28 @@
-import { and, gt, inArray, sql, eq } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { signinThrottle } from '@/db/schema';
 
 /**
- * Failed sign-ins are counted per account (`email:<address>`) and per client address (`ip:<address>`) within a
- * one-hour window. After a few free attempts each further failure makes the key wait (1 s, 2 s, 4 s … 30 s);
- * at the lock threshold it is locked for 15 minutes. Addresses get more room than accounts, since an office
- * shares one. The clock is a parameter so the schedule can be tested without waiting.
+ * Sign-in attempts are counted within a one-hour window under three keys, each with its own policy:
+ * - `login:<email>|<address>`: one address guessing one account: after 3 free attempts each further one waits
+ *   (1 s, 2 s, 4 s … 30 s), and the 10th locks that pair for 15 minutes;
+ * - `ip:<address>`: one address guessing across accounts: 10 free, locked at 50 (an office shares an address);
+ * - `email:<email>`: the account from everywhere: slowed down the same way but never locked, so nobody can keep
+ *   the owner out by failing on purpose from other addresses.
+ * Every attempt is counted before its password is checked, in one transaction that locks the keys' rows: of 40
+ * guesses sent at once, only those the schedule allows get as far as the password. The clock is a parameter so
+ * the schedule can be tested without waiting.
  */
 
 interface Policy {
-  freeFailures: number;
-  lockAt: number;
+  freeAttempts: number;
+  /** The attempt that locks the key for LOCK_MS; null: the key is only ever slowed down. */
+  lockAt: number | null;
 }
 
-const ACCOUNT: Policy = { freeFailures: 3, lockAt: 10 };
-const ADDRESS: Policy = { freeFailures: 10, lockAt: 50 };
+const PAIR: Policy = { freeAttempts: 3, lockAt: 10 };
+const ADDRESS: Policy = { freeAttempts: 10, lockAt: 50 };
+const ACCOUNT: Policy = { freeAttempts: 3, lockAt: null };
 const WINDOW_MS = 60 * 60_000;
 const LOCK_MS = 15 * 60_000;
 const MAX_DELAY_MS = 30_000;
@@ -27,55 +34,62 @@ export interface ThrottleKey {
 
 export function throttleKeys(email: string, address: string): ThrottleKey[] {
   return [
-    { key: `email:${email}`, policy: ACCOUNT },
+    { key: `login:${email}|${address}`, policy: PAIR },
     { key: `ip:${address}`, policy: ADDRESS },
+    { key: `email:${email}`, policy: ACCOUNT },
   ];
 }
 
-/** How long a key must wait after its `failures`-th failure. */
-export function waitAfter(failures: number, policy: Policy): number {
-  if (failures >= policy.lockAt) return LOCK_MS;
-  if (failures <= policy.freeFailures) return 0;
-  return Math.min(2 ** (failures - policy.freeFailures - 1) * 1000, MAX_DELAY_MS);
+/** How long a key must wait after its `attempts`-th attempt before the next. */
+export function waitAfter(attempts: number, policy: Policy): number {
+  if (policy.lockAt !== null && attempts >= policy.lockAt) return LOCK_MS;
+  if (attempts <= policy.freeAttempts) return 0;
+  return Math.min(2 ** (attempts - policy.freeAttempts - 1) * 1000, MAX_DELAY_MS);
 }
 
-/** The moment every key is free again, or null when none is waiting. */
-export async function lockedUntil(db: Db, keys: ThrottleKey[], now: Date): Promise<Date | null> {
-  const held = await db
-    .select({ lockedUntil: signinThrottle.lockedUntil })
-    .from(signinThrottle)
-    .where(and(inArray(signinThrottle.key, keys.map((k) => k.key)), gt(signinThrottle.lockedUntil, now)));
-  const times = held.map((row) => row.lockedUntil?.getTime() ?? 0);
-  return times.length ? new Date(Math.max(...times)) : null;
-}
+export type AttemptVerdict = { allowed: true } | { allowed: false; until: Date };
 
-/** Counts one failure against every key (a stale window starts over) and sets each key's wait. */
-export async function recordFailure(db: Db, keys: ThrottleKey[], now: Date): Promise<void> {
-  const windowStart = new Date(now.getTime() - WINDOW_MS);
-  for (const { key, policy } of keys) {
-    const stale = sql`${signinThrottle.windowStartedAt} < ${windowStart.toISOString()}::timestamptz`;
-    const [row] = await db
+/**
+ * Counts one attempt against every key, unless one of them is still waiting: then nothing is counted and the
+ * caller is told until when. Rows are locked in key order, so concurrent attempts queue rather than deadlock.
+ */
+export async function countAttempt(db: Db, keys: ThrottleKey[], now: Date): Promise<AttemptVerdict> {
+  const names = keys.map((k) => k.key);
+  return db.transaction(async (tx) => {
+    await tx
       .insert(signinThrottle)
-      .values({ key, failures: 1, windowStartedAt: now })
-      .onConflictDoUpdate({
-        target: signinThrottle.key,
-        set: {
-          failures: sql`case when ${stale} then 1 else ${signinThrottle.failures} + 1 end`,
-          windowStartedAt: sql`case when ${stale} then ${now.toISOString()}::timestamptz else ${signinThrottle.windowStartedAt} end`,
-        },
-      })
-      .returning({ failures: signinThrottle.failures });
-    const wait = waitAfter(row.failures, policy);
-    if (wait > 0) {
-      await db.update(signinThrottle).set({ lockedUntil: new Date(now.getTime() + wait) }).where(eq(signinThrottle.key, key));
+      .values(names.map((key) => ({ key, failures: 0, windowStartedAt: now })))
+      .onConflictDoNothing();
+    const rows = await tx.select().from(signinThrottle).where(inArray(signinThrottle.key, names)).orderBy(asc(signinThrottle.key)).for('update');
+    const windowStart = now.getTime() - WINDOW_MS;
+    const waiting = rows.map((row) => row.lockedUntil?.getTime() ?? 0).filter((until) => until > now.getTime());
+    if (waiting.length) return { allowed: false as const, until: new Date(Math.max(...waiting)) };
+    for (const { key, policy } of keys) {
+      const row = rows.find((r) => r.key === key);
+      const stale = !row || row.windowStartedAt.getTime() < windowStart;
+      const attempts = stale ? 1 : row.failures + 1;
+      const wait = waitAfter(attempts, policy);
+      await tx
+        .update(signinThrottle)
+        .set({ failures: attempts, windowStartedAt: stale ? now : row.windowStartedAt, lockedUntil: wait > 0 ? new Date(now.getTime() + wait) : null })
+        .where(eq(signinThrottle.key, key));
     }
-  }
+    return { allowed: true as const };
+  });
 }
 
 /**
- * A successful sign-in clears the account's count, not the address's: otherwise one valid account would let an
- * attacker reset their address's count between guesses at others.
+ * A successful sign-in clears the account's keys, and gives the address back the attempt it used (not more:
+ * one valid account must not let an attacker reset their address's count between guesses at others).
  */
-export async function clearAccount(db: Db, email: string): Promise<void> {
-  await db.delete(signinThrottle).where(eq(signinThrottle.key, `email:${email}`));
+export async function recordSuccess(db: Db, keys: ThrottleKey[]): Promise<void> {
+  const [pair, address, account] = keys;
+  await db.delete(signinThrottle).where(inArray(signinThrottle.key, [pair.key, account.key]));
+  await db
+    .update(signinThrottle)
+    .set({
+      failures: sql`greatest(${signinThrottle.failures} - 1, 0)`,
+      lockedUntil: sql`case when ${signinThrottle.failures} - 1 <= ${address.policy.freeAttempts} then null else ${signinThrottle.lockedUntil} end`,
+    })
+    .where(eq(signinThrottle.key, address.key));
 }

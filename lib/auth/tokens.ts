@@ -4,7 +4,7 @@ import { apiTokens, users, type Role } from '@/db/schema';
 import type { Actor } from './actor';
 import { API_TOKEN_PREFIX } from './caller';
 import { fail, type Result } from './result';
-import { canGrant } from './roles';
+import { canGrant, canManage } from './roles';
 import { hashToken, newToken } from './secrets';
 
 /** API tokens for scripts: `loupe_<random>`, shown once, stored as a hash, with a role no higher than the creator's. */
@@ -58,7 +58,18 @@ export async function listApiTokens(db: Db): Promise<PublicApiToken[]> {
   return selectTokens(db).orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
 }
 
-export async function revokeApiToken(db: Db, id: string): Promise<Result<object>> {
+/**
+ * Revoking is an owner-level change for owner tokens (as changing an owner's account is), and for server tokens
+ * (made with `npm run token:create`, which belong to the operator rather than to any admin).
+ */
+export async function revokeApiToken(db: Db, actor: Actor, id: string): Promise<Result<object>> {
+  const [token] = await db
+    .select({ role: apiTokens.role, createdBy: apiTokens.createdBy })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+  if (!token) return fail('not_found', 'There is no such active token.');
+  if (!canManage(actor.role, token.role)) return fail('forbidden', 'Only an owner can revoke an owner token.');
+  if (token.createdBy === null && actor.role !== 'owner') return fail('forbidden', 'Only an owner can revoke a token made on the server.');
   const revoked = await db
     .update(apiTokens)
     .set({ revokedAt: new Date() })

@@ -1,4 +1,4 @@
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { sessions, users, type Role } from '@/db/schema';
 import type { Actor } from './actor';
@@ -29,11 +29,19 @@ export interface UserChange {
 /**
  * Changes a user's role and/or active flag. Nobody manages someone more senior or grants more than they have
  * (so admins never make or touch owners); nobody deactivates themselves; the last active owner stays an active
- * owner. Owner rows are locked first, so two owners demoting each other at once cannot leave none.
+ * owner. Owner rows are locked first (in id order), so two owners demoting each other at once leave one owner.
  * Deactivation deletes the user's sessions in the same transaction: they are signed out at once.
  */
 export async function updateUser(db: Db, actor: Actor, userId: string, change: UserChange): Promise<Result<{ user: PublicUser }>> {
   return db.transaction(async (tx) => {
+    // Lock order: every active owner by id, then the target. Two owners demoting each other at once then queue
+    // on the same first row instead of each holding the row the other needs (a deadlock on PostgreSQL).
+    const owners = await tx
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.role, 'owner'), eq(users.active, true)))
+      .orderBy(asc(users.id))
+      .for('update');
     const [target] = await tx.select(publicUserColumns).from(users).where(eq(users.id, userId)).for('update');
     if (!target) return fail('not_found', 'There is no such user.');
     if (!canManage(actor.role, target.role)) return fail('forbidden', `Only an owner can change an owner's account.`);
@@ -41,13 +49,8 @@ export async function updateUser(db: Db, actor: Actor, userId: string, change: U
     if (change.active === false && target.id === actor.userId) return fail('conflict', 'You cannot deactivate your own account.');
 
     const losesOwner = target.role === 'owner' && target.active && ((change.role && change.role !== 'owner') || change.active === false);
-    if (losesOwner) {
-      const otherOwners = await tx
-        .select({ id: users.id })
-        .from(users)
-        .where(and(eq(users.role, 'owner'), eq(users.active, true), ne(users.id, userId)))
-        .for('update');
-      if (otherOwners.length === 0) return fail('last_owner', 'This is the last owner: make someone else an owner first.');
+    if (losesOwner && !owners.some((owner) => owner.id !== userId)) {
+      return fail('last_owner', 'This is the last owner: make someone else an owner first.');
     }
 
     const [user] = await tx

@@ -32,9 +32,9 @@ describe('removeAbandonedUploads', () => {
       .where(sql`${assets.id} in (${withBytes}, ${withoutBytes})`);
 
     expect(await removeAbandonedUploads()).toBe(2);
-    const remaining = await database().db.select({ id: assets.id, originalKey: assets.originalKey }).from(assets);
+    const remaining = await database().db.select({ id: assets.id, uploadKey: assets.uploadKey }).from(assets);
     expect(remaining.map((row) => row.id)).toEqual([recent]);
-    expect(await storedKeys(files().root)).toEqual([remaining[0].originalKey]);
+    expect(await storedKeys(files().root)).toEqual([remaining[0].uploadKey]);
     expect(await removeAbandonedUploads()).toBe(0);
     const [stillThere] = await database().db.select({ state: assets.state }).from(assets).where(eq(assets.id, recent));
     expect(stillThere.state).toBe('awaiting_upload');

@@ -18,10 +18,10 @@ export async function removeAbandonedUploads(): Promise<number> {
     lt(assets.uploadExpiresAt, sql`now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`),
     or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`)),
   );
-  const candidates = await db.select({ id: assets.id, originalKey: assets.originalKey }).from(assets).where(abandoned);
+  const candidates = await db.select({ id: assets.id, uploadKey: assets.uploadKey }).from(assets).where(abandoned);
   if (candidates.length === 0) return 0;
   const storage = await getStorage();
-  await Promise.all(candidates.map((candidate) => storage.delete(candidate.originalKey)));
+  await Promise.all(candidates.flatMap((candidate) => (candidate.uploadKey ? [storage.delete(candidate.uploadKey)] : [])));
   const removed = await db
     .delete(assets)
     .where(and(abandoned, inArray(assets.id, candidates.map((candidate) => candidate.id))))

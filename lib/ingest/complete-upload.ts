@@ -7,7 +7,7 @@ import { getStorage } from '@/lib/storage';
 import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
-import { isUniqueViolation } from './unique-violation';
+import { isUniqueViolation } from '@/db/unique-violation';
 
 /** How long one completion may hold the asset before another request may try again (hashing 100 MB from S3). */
 const VERIFY_LEASE_SECONDS = 120;
@@ -27,8 +27,8 @@ export type CompleteUploadResult =
   | RejectedUpload;
 
 /**
- * Step 2 of an upload: the browser says it has PUT the bytes; check what is really stored (presence, size,
- * type sniffed from the bytes, SHA-256) before the asset counts as stored. A rejected upload loses its object
+ * Step 2 of an upload: the browser says it has PUT the bytes; move them where no upload URL reaches, then check
+ * what is really stored (presence, size, type sniffed from the bytes, SHA-256) before the asset counts as stored. A rejected upload loses its object
  * and is marked `failed_upload` with the reason; bytes identical to a stored asset (two people uploading the
  * same photo at once) are removed along with their row, and the caller is pointed at the survivor.
  */
@@ -55,7 +55,7 @@ export async function completeUpload(assetId: string): Promise<CompleteUploadRes
   const holdsClaim = and(eq(assets.id, assetId), eq(assets.claimToken, claimToken));
   const release = () => db.update(assets).set({ claimToken: null, claimedUntil: null }).where(holdsClaim);
   try {
-    const verdict = await verifyStoredObject(asset);
+    const verdict = await takeUpload(asset).then((taken) => (taken ? verifyStoredObject(asset) : ({ kind: 'upload_missing' } as const)));
     if (verdict.kind === 'upload_missing') {
       await release();
       return verdict;
@@ -104,6 +104,17 @@ export async function completeUpload(assetId: string): Promise<CompleteUploadRes
     await release();
     throw error;
   }
+}
+
+/**
+ * Moves the uploaded bytes from the upload key (which the upload URL may still write, S3 URLs cannot be revoked)
+ * to the original key (which no URL writes) before checking them: the bytes checked are then the bytes kept.
+ * An original already in place is an earlier completion's move that did not get to record its verdict.
+ */
+async function takeUpload(asset: Asset): Promise<boolean> {
+  const storage = await getStorage();
+  if (asset.uploadKey && (await storage.move(asset.uploadKey, asset.originalKey))) return true;
+  return (await storage.head(asset.originalKey)) !== null;
 }
 
 type Verdict =

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
 import { config } from '@/lib/config';
-import { getStorage, newDerivativePrefix, newOriginalKey, type SignedRequest } from '@/lib/storage';
+import { getStorage, newDerivativePrefix, newOriginalKey, newUploadKey, type SignedRequest } from '@/lib/storage';
 import { checkDeclaredType } from './content-types';
 import { sanitizeFilename } from './filename';
 
@@ -29,7 +29,7 @@ export type CreateUploadResult =
 /**
  * Step 1 of an upload: checks what the browser declares, answers with the existing asset when the declared
  * SHA-256 is already stored, otherwise records an `awaiting_upload` asset under fresh random keys and hands out a
- * short-lived URL bound to that key, type and size.
+ * short-lived URL bound to the upload key (never the original's), type and size.
  */
 export async function createUpload(request: UploadRequest, uploadedBy: string | null): Promise<CreateUploadResult> {
   const { upload: limits } = config();
@@ -53,7 +53,7 @@ export async function createUpload(request: UploadRequest, uploadedBy: string | 
     if (existing) return { kind: 'duplicate', duplicateOf: existing.id };
   }
 
-  const originalKey = newOriginalKey();
+  const uploadKey = newUploadKey();
   const expiresInSeconds = limits.urlTtlSeconds;
   const [row] = await db
     .insert(assets)
@@ -62,7 +62,8 @@ export async function createUpload(request: UploadRequest, uploadedBy: string | 
       declaredType: type.contentType,
       declaredSize: request.size,
       declaredSha256: sha256,
-      originalKey,
+      originalKey: newOriginalKey(),
+      uploadKey,
       derivativePrefix: newDerivativePrefix(),
       tags: normaliseTags(request.tags ?? []),
       uploadedBy,
@@ -70,7 +71,7 @@ export async function createUpload(request: UploadRequest, uploadedBy: string | 
     })
     .returning({ id: assets.id });
   const storage = await getStorage();
-  const upload = await storage.signedPutUrl(originalKey, { expiresInSeconds, contentType: type.contentType, size: request.size });
+  const upload = await storage.signedPutUrl(uploadKey, { expiresInSeconds, contentType: type.contentType, size: request.size });
   return { kind: 'created', assetId: row.id, upload };
 }
 

@@ -6,15 +6,16 @@ import type { Result } from '@/lib/result';
 export type UploadTargetCheck = Result<object, { code: 'not_found' | 'already_completed'; message: string }>;
 
 /**
- * A signed PUT URL stays valid for its whole lifetime, but the original it writes may only be written while
- * its asset still awaits the upload: once verified (or while being verified) the bytes must not change.
+ * A signed PUT URL stays valid for its whole lifetime, but its upload key may only be written while its asset
+ * still awaits the upload: once completion has taken the bytes (or while it is taking them) a PUT is refused.
+ * Checked before a PUT and again after it, for a slow PUT that was let in before completion and ended after.
  */
-export async function checkUploadTarget(originalKey: string): Promise<UploadTargetCheck> {
+export async function checkUploadTarget(uploadKey: string): Promise<UploadTargetCheck> {
   const db = await getDb();
   const [asset] = await db
     .select({ state: assets.state, open: sql<boolean>`${or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`))}` })
     .from(assets)
-    .where(eq(assets.originalKey, originalKey));
+    .where(eq(assets.uploadKey, uploadKey));
   if (!asset) return { ok: false, code: 'not_found', message: 'This upload no longer exists: start the upload again.' };
   if (asset.state !== 'awaiting_upload' || !asset.open) {
     return { ok: false, code: 'already_completed', message: 'This upload is already complete: its file can no longer be replaced.' };

@@ -1,3 +1,4 @@
+import { describeForLog } from '@/lib/errors';
 import { eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets, type Asset, type Job } from '@/db/schema';
@@ -42,7 +43,7 @@ export async function runClaimedJob(claim: JobClaim): Promise<JobOutcome> {
     const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(MAX_STEP_MS)]);
     outcome = await definition.run({ asset: claim.asset, job: claim.job, lease: claim.lease, signal });
   } catch (error) {
-    console.error(`[loupe] ${claim.job.kind} step failed unexpectedly on asset ${claim.asset.id}:`, error);
+    console.error(`[loupe] ${claim.job.kind} step failed unexpectedly on asset ${claim.asset.id}: ${describeForLog(error)}`);
     const delaySeconds = RETRY_BASE_SECONDS * 2 ** claim.job.attempts;
     outcome = {
       ok: false,

@@ -1,3 +1,4 @@
+import { describeForLog } from '@/lib/errors';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { jobs } from '@/db/schema';
@@ -40,7 +41,7 @@ export async function startSweeper(options: SweeperOptions = {}): Promise<void> 
       return summary;
     } catch (error) {
       // A database blip must not end the sweeper: the next tick tries again.
-      console.error('[loupe] sweeping due jobs failed:', error);
+      console.error(`[loupe] sweeping due jobs failed: ${describeForLog(error)}`);
       return null;
     }
   };

@@ -3,8 +3,9 @@ import { LocalStorage } from './local';
 import type { Storage } from './types';
 
 export type { Storage, SignedRequest, StoredObject } from './types';
-export { newOriginalKey, newDerivativePrefix, derivativeKey, isValidKey } from './keys';
+export { newOriginalKey, newUploadKey, newDerivativePrefix, derivativeKey, isValidKey } from './keys';
 export { verifyLocalUrl, LOCAL_FILES_PATH, type GrantCheck } from './local';
+export { storageSpace, type SpaceReport } from './space';
 
 const globalForStorage = globalThis as unknown as { loupeStorage?: Promise<Storage> };
 

@@ -110,6 +110,19 @@ export class LocalStorage implements Storage {
     }
   }
 
+  /** rename(2) is atomic: a slow PUT that lands on `from` later makes a new file there, never touching `to`. */
+  async move(from: string, to: string): Promise<boolean> {
+    const target = this.pathFor(to);
+    await fsp.mkdir(path.dirname(target), { recursive: true });
+    try {
+      await fsp.rename(this.pathFor(from), target);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await fsp.rm(this.pathFor(key), { force: true });
     // Derivatives share a folder per asset: remove it once empty.
@@ -134,6 +147,12 @@ export class LocalStorage implements Storage {
   async check(): Promise<void> {
     await fsp.mkdir(this.root, { recursive: true });
     await fsp.access(this.root, fs.constants.W_OK);
+  }
+
+  async space(): Promise<{ freeBytes: number; totalBytes: number }> {
+    await fsp.mkdir(this.root, { recursive: true });
+    const stats = await fsp.statfs(this.root);
+    return { freeBytes: stats.bavail * stats.bsize, totalBytes: stats.blocks * stats.bsize };
   }
 }
 

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -67,6 +68,21 @@ export class S3Storage implements Storage {
     }
   }
 
+  /**
+   * CopyObject takes one snapshot of the source, so a replayed upload URL (which can only write `from`) never
+   * changes `to`; the source is then deleted.
+   */
+  async move(from: string, to: string): Promise<boolean> {
+    try {
+      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: this.checked(to), CopySource: `${this.bucket}/${this.checked(from)}` }));
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+    await this.delete(from);
+    return true;
+  }
+
   async delete(key: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.checked(key) }));
   }
@@ -98,6 +114,11 @@ export class S3Storage implements Storage {
 
   async check(): Promise<void> {
     await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+  }
+
+  /** A bucket has no free space to report: it grows until the provider's quota refuses a write. */
+  async space(): Promise<null> {
+    return null;
   }
 }
 

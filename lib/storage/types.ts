@@ -21,6 +21,11 @@ export interface Storage {
   head(key: string): Promise<StoredObject | null>;
   /** The object's bytes (or a byte range, end inclusive), or null when there is no such object. */
   get(key: string, range?: { start: number; end: number }): Promise<Readable | null>;
+  /**
+   * Moves an object to a new key, replacing nothing that the source could later change: a write to `from` after
+   * the move never reaches `to`. False when there is no object at `from`.
+   */
+  move(from: string, to: string): Promise<boolean>;
   /** Deleting a missing object is not an error. */
   delete(key: string): Promise<void>;
   /** A short-lived URL anyone holding it may GET; `downloadName` makes browsers save rather than show it. */
@@ -29,4 +34,6 @@ export interface Storage {
   signedPutUrl(key: string, options: { expiresInSeconds: number; contentType: string; size: number }): Promise<SignedRequest>;
   /** Reachability check for /api/health. */
   check(): Promise<void>;
+  /** Free and total bytes where the driver has a disk of its own (local); null for object stores. */
+  space(): Promise<{ freeBytes: number; totalBytes: number } | null>;
 }

@@ -17,5 +17,5 @@ export async function createTokenAction(_previous: FormState, form: FormData): P
 }
 
 export async function revokeTokenAction(_previous: FormState, form: FormData): Promise<FormState> {
-  return guardedFormAction({ ...ADMIN_PAGE, schema: idParams }, form, async ({ id }) => revokeApiToken(await getDb(), id));
+  return guardedFormAction({ ...ADMIN_PAGE, schema: idParams }, form, async ({ id }, caller) => revokeApiToken(await getDb(), actorOf(caller), id));
 }

@@ -34,7 +34,7 @@ export function TokensTable({ tokens, now = new Date() }: { tokens: PublicApiTok
             <tr key={token.id} className={state === 'Active' ? '' : 'text-neutral-400'}>
               <td className="py-2 pr-4 font-medium">{token.name}</td>
               <td className="py-2 pr-4 capitalize">{token.role}</td>
-              <td className="py-2 pr-4">{token.createdByName ?? 'command line'}</td>
+              <td className="py-2 pr-4">{token.createdByName ?? 'server'}</td>
               <td className="py-2 pr-4 whitespace-nowrap">{formatDate(token.expiresAt, 'never')}</td>
               <td className="py-2 pr-4 whitespace-nowrap">{formatDate(token.lastUsedAt, 'never')}</td>
               <td className="py-2 pr-4">{state}</td>

@@ -37,5 +37,5 @@ export async function setActiveAction(_previous: FormState, form: FormData): Pro
 }
 
 export async function revokeInviteAction(_previous: FormState, form: FormData): Promise<FormState> {
-  return guardedFormAction({ ...ADMIN_PAGE, schema: idParams }, form, async ({ id }) => revokeInvite(await getDb(), id));
+  return guardedFormAction({ ...ADMIN_PAGE, schema: idParams }, form, async ({ id }, caller) => revokeInvite(await getDb(), actorOf(caller), id));
 }

@@ -1,5 +1,7 @@
 import { route } from '@/lib/auth';
 import { appOriginFromHeaders } from '@/lib/auth/app-origin';
+import { takeRateLimit } from '@/lib/auth/rate-limit';
+import { orThrow } from '@/lib/auth/result';
 import { ApiError } from '@/lib/errors';
 import { createUpload } from '@/lib/ingest';
 import { createUploadBody } from './schema';
@@ -8,7 +10,8 @@ export const dynamic = 'force-dynamic';
 
 /** Starts an upload: 201 with where to PUT the bytes, or 200 {duplicateOf} when they are already stored. */
 export const POST = route({ role: 'editor', body: createUploadBody }, async ({ request, body, caller }) => {
-  const result = await createUpload(body, caller?.userId ?? null);
+  orThrow(await takeRateLimit(caller, 'uploads'));
+  const result = await createUpload(body, caller.userId);
   switch (result.kind) {
     case 'rejected':
       throw new ApiError(result.code, result.message);

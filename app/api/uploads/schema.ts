@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
 
 /** POST /api/uploads. Limits and policy (size, type, filename) are checked by lib/ingest with specific codes. */
 export const createUploadBody = z.object({
@@ -7,7 +8,7 @@ export const createUploadBody = z.object({
   size: z.number().int().min(0),
   // Optional: browsers without WebCrypto (plain HTTP on a LAN address) cannot hash; completion dedupes then.
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'expected the SHA-256 of the file as 64 hex characters').optional(),
-  tags: z.array(z.string().max(64)).max(50).optional(),
+  tags: z.array(z.string().max(64).refine(hasNoNul, NO_NUL_MESSAGE)).max(50).optional(),
 });
 
 export const uploadParams = z.object({ id: z.string() });

@@ -65,5 +65,11 @@ export const PUT = route({ role: 'public', params }, async ({ request, params })
   if (!request.body) throw new ApiError('size_mismatch', `The upload is empty; this URL expects ${size} bytes.`);
   const received = await receiveUpload(storage, key, request.body, size, grant.contentType);
   if (!received.ok) throw new ApiError(received.code, received.message);
+  // A PUT let in before completion but finished after it: completion already took the bytes it checked.
+  const late = await checkUploadTarget(key);
+  if (!late.ok) {
+    await storage.delete(key);
+    throw new ApiError('upload_closed', 'This upload was completed while the file was still arriving: the file stored is the one completion checked.');
+  }
   return new Response(null, { status: 200 });
 });

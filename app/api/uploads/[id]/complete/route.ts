@@ -1,7 +1,7 @@
 import { after } from 'next/server';
 import { isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
-import { ApiError } from '@/lib/errors';
+import { ApiError, describeForLog } from '@/lib/errors';
 import { completeUpload } from '@/lib/ingest';
 import { runAssetJobs } from '@/lib/jobs';
 import { uploadParams } from '../../schema';
@@ -29,7 +29,7 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
           await runAssetJobs(result.asset.id);
         } catch (error) {
           // The in-app sweeper finishes whatever this left (the derive job is already queued).
-          console.error(`[loupe] background processing of asset ${result.asset.id} failed:`, error);
+          console.error(`[loupe] background processing of asset ${result.asset.id} failed: ${describeForLog(error)}`);
         }
       });
       return Response.json({ assetId: result.asset.id, state: result.asset.state }, { status: 202 });

@@ -1,6 +1,8 @@
 import { regenerateAlt } from '@/lib/alt';
 import { getAsset, isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
+import { takeRateLimit } from '@/lib/auth/rate-limit';
+import { orThrow } from '@/lib/auth/result';
 import { ApiError } from '@/lib/errors';
 import { assetParams } from '../../../schema';
 
@@ -13,8 +15,9 @@ const NO_PROVIDER =
  * Asks the model for a new alt text. Replaces AI text only: a person's text is never regenerated (409). A
  * model answer the quality gate refuses is 200 with `written: false` (it is kept in the history for review).
  */
-export const POST = route({ role: 'editor', params: assetParams }, async ({ params }) => {
+export const POST = route({ role: 'editor', params: assetParams }, async ({ params, caller }) => {
   if (!isUuid(params.id)) throw new ApiError('not_found', 'No such asset: it may have been deleted.');
+  orThrow(await takeRateLimit(caller, 'regenerations'));
   const result = await regenerateAlt(params.id);
   if (result.ok) return Response.json({ written: true, asset: await getAsset(params.id) });
   switch (result.kind) {

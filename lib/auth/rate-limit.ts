@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { rateLimits } from '@/db/schema';
+import { config } from '@/lib/config';
+import type { Caller } from './caller';
+import { fail, type Result } from './result';
+
+const WINDOW_SECONDS = 60;
+
+export type LimitedAction = 'uploads' | 'regenerations';
+
+const WHAT: Record<LimitedAction, string> = { uploads: 'uploads started', regenerations: 'alt-text regenerations' };
+
+/**
+ * Bounds what one account can start per minute (a fixed one-minute window, counted in one atomic upsert, so
+ * parallel requests cannot all slip under the limit). A person's tokens and sessions share their count; a server
+ * token has its own.
+ */
+export async function takeRateLimit(caller: Caller, action: LimitedAction, now = new Date()): Promise<Result<object>> {
+  const limit = action === 'uploads' ? config().rateLimits.uploadsPerMinute : config().rateLimits.regenerationsPerMinute;
+  const who = caller.userId ?? `token:${caller.kind === 'token' ? caller.tokenId : ''}`;
+  const nowText = now.toISOString();
+  const stale = sql`${rateLimits.windowStartedAt} <= ${nowText}::timestamptz - make_interval(secs => ${WINDOW_SECONDS})`;
+  const db = await getDb();
+  const [row] = await db
+    .insert(rateLimits)
+    .values({ key: `${action}:${who}`, windowStartedAt: now, count: 1 })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        count: sql`case when ${stale} then 1 else ${rateLimits.count} + 1 end`,
+        windowStartedAt: sql`case when ${stale} then ${nowText}::timestamptz else ${rateLimits.windowStartedAt} end`,
+      },
+    })
+    .returning({ count: rateLimits.count, windowStartedAt: rateLimits.windowStartedAt });
+  if (row.count <= limit) return { ok: true };
+  const seconds = Math.max(1, Math.ceil((row.windowStartedAt.getTime() + WINDOW_SECONDS * 1000 - now.getTime()) / 1000));
+  return fail('rate_limited', `Too many ${WHAT[action]}: at most ${limit} a minute per account. Try again in ${seconds} s.`, {
+    headers: { 'Retry-After': String(seconds) },
+    details: { retryAfterSeconds: seconds },
+  });
+}
