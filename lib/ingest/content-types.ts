@@ -27,7 +27,7 @@ export function checkDeclaredType(declared: string): DeclaredTypeCheck {
     return {
       ok: false,
       code: 'unsupported_type',
-      message: `${contentType} is not an image type Loupe accepts: upload JPEG, PNG, WebP, AVIF, GIF, TIFF or HEIC.`,
+      message: `${contentType} is not an image type Loupe accepts: upload JPEG, PNG, WebP, AVIF, GIF, TIFF, HEIC or BMP.`,
     };
   }
   return { ok: true, contentType };
