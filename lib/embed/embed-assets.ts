@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { assetEmbeddings, assets } from '@/db/schema';
+import { assetEmbeddings, assets, jobs } from '@/db/schema';
 import { writableModels, type WritableModel } from './embedders';
 import { embeddingInput, inputHash } from './input';
 import { activateIfComplete, embeddable } from './models';
@@ -63,6 +63,32 @@ export async function embedAsset(db: Db, assetId: string, signal?: AbortSignal):
   if (!writable.ok) return writable;
   const sources = await db.select(sourceColumns).from(assets).where(eq(assets.id, assetId));
   return embedRows(db, sources, writable.models, signal);
+}
+
+/**
+ * Embeds one asset with one model (an embed job's key). A model that is retired, or that this instance cannot
+ * reach besides the configured one, has nothing to do here. A building model that now has every vector becomes
+ * the active one, once its last embed job is in.
+ */
+export async function embedAssetWithModel(db: Db, assetId: string, modelId: string, signal?: AbortSignal): Promise<EmbedOutcome> {
+  const writable = await writableModels(db);
+  if (!writable.ok) return writable;
+  const target = writable.models.find(({ model }) => model.id === modelId);
+  if (!target) return { ok: true, embedded: 0, unchanged: 0 };
+  const sources = await db.select(sourceColumns).from(assets).where(eq(assets.id, assetId));
+  const outcome = await embedRows(db, sources, [target], signal);
+  if (outcome.ok && target.model.status === 'building' && !(await embedJobsOutstanding(db, modelId, assetId))) await activateIfComplete(db, modelId);
+  return outcome;
+}
+
+/** Whether any other asset still has an embed job for the model that has not finished. */
+async function embedJobsOutstanding(db: Db, modelId: string, exceptAssetId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.kind, 'embed'), eq(jobs.key, modelId), inArray(jobs.status, ['pending', 'waiting', 'running']), ne(jobs.assetId, exceptAssetId)))
+    .limit(1);
+  return row !== undefined;
 }
 
 export interface BackfillProgress {
