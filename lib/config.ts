@@ -75,6 +75,13 @@ const envSchema = z
     JOBS_SWEEP_INTERVAL_MS: positiveInt(10_000),
     JOBS_CONCURRENCY: positiveInt(2),
     JOBS_LEASE_SECONDS: positiveInt(60),
+
+    FFMPEG_PATH: optionalString,
+    FFPROBE_PATH: optionalString,
+    VIDEO_MAX_SECONDS: positiveInt(600),
+    VIDEO_MAX_PIXELS: positiveInt(7680 * 4320),
+    FFMPEG_TIMEOUT_MS: positiveInt(120_000),
+    VIDEO_CONCURRENCY: positiveInt(1),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -157,6 +164,14 @@ function structure(env: Env) {
     },
     backfill: { batchSize: env.BACKFILL_BATCH_SIZE, delayMs: env.BACKFILL_DELAY_MS },
     jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
+    video: {
+      ffmpegPath: env.FFMPEG_PATH,
+      ffprobePath: env.FFPROBE_PATH,
+      maxSeconds: env.VIDEO_MAX_SECONDS,
+      maxPixels: env.VIDEO_MAX_PIXELS,
+      timeoutMs: env.FFMPEG_TIMEOUT_MS,
+      concurrency: env.VIDEO_CONCURRENCY,
+    },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
   };

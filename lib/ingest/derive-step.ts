@@ -7,12 +7,15 @@ import { leaseHeld } from '@/lib/jobs/lease';
 import type { Step } from '@/lib/jobs/step';
 import { derivativeKey, getStorage } from '@/lib/storage';
 import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
+import { deriveVideoStep, isVideo } from './video-steps';
 
 /**
  * The derive step: original → WebP derivatives in the same storage, plus dimensions and metadata on the row.
  * A file that cannot be processed fails for good with its reason and keeps its original for download.
  */
-export const deriveStep: Step = async ({ asset, lease }) => {
+export const deriveStep: Step = async (input) => {
+  if (isVideo(input.asset)) return deriveVideoStep(input);
+  const { asset, lease } = input;
   const storage = await getStorage();
   const stream = await storage.get(asset.originalKey);
   if (!stream) {
