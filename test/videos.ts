@@ -24,7 +24,7 @@ export function makeTestVideo(tools: VideoTools, options: TestVideoOptions = {})
   const input = options.cuts
     ? ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${rate}:duration=${seconds},hue=h='floor(t*2/${seconds}*3)*120'`]
     : ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${rate}:duration=${seconds}`];
-  const codec = container === 'webm' ? ['-c:v', 'libvpx', '-b:v', '300k'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+  const codec = container === 'webm' ? ['-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
   try {
     execFileSync(tools.ffmpeg, ['-v', 'error', '-y', ...input, ...codec, ...(options.faststart ? ['-movflags', '+faststart'] : []), output]);
     return fs.readFileSync(output);

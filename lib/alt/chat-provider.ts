@@ -1,5 +1,5 @@
 import { classifyFailure, type AbortCause } from './classify';
-import { altMessages, type ChatMessage } from './prompt';
+import { altMessages, videoAltMessages, type ChatMessage } from './prompt';
 import type { AltResult, TokenUsage, VisionProvider } from './types';
 
 /**
@@ -37,7 +37,7 @@ export function chatVisionProvider(settings: ChatProviderSettings, create: Creat
     describe: (input) =>
       callChat(
         create,
-        { model: settings.model, messages: altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
+        { model: settings.model, messages: input.frames ? videoAltMessages(input.frames, input.context) : altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
         { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
       ),
   };

@@ -148,7 +148,8 @@ export async function probeVideo(tools: VideoTools, file: string): Promise<{ ok:
   };
 }
 
-const scale = `scale=${FRAME_LONG_EDGE}:${FRAME_LONG_EDGE}:force_original_aspect_ratio=decrease`;
+/** Fits 1024 px on the long side, never enlarging. */
+const scale = `scale='min(${FRAME_LONG_EDGE},iw)':'min(${FRAME_LONG_EDGE},ih)':force_original_aspect_ratio=decrease`;
 
 /** One frame at `seconds` (fast seek), 1024 px on the long side, as PNG bytes. */
 export async function extractFrame(tools: VideoTools, file: string, seconds: number, outputFile: string): Promise<{ ok: true; png: Buffer } | VideoFailure> {
