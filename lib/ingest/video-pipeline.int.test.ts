@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
 import { VIDEO_PROMPT_VERSION } from '@/lib/alt/prompt';
 import { resetConfig } from '@/lib/config';
@@ -52,6 +53,27 @@ describe.skipIf(!standInModelAvailable())('product videos through the pipeline',
     expect(requests).toHaveLength(1);
     const parts = requests[0].body?.messages?.[1]?.content as Array<{ type: string }>;
     expect(parts.filter((part) => part.type === 'image_url')).toHaveLength(5);
+  });
+
+  it('the file route answers the Range requests a video player seeks with', async () => {
+    const bytes = makeTestVideo(tools, { seconds: 1, width: 160, height: 120 });
+    const { assetId } = await uploadThroughApi(editor, bytes, { filename: 'clip.mp4', contentType: 'video/mp4' });
+    const url = new URL(await files().storage.signedGetUrl((await row(assetId)).originalKey, { expiresInSeconds: 60, contentType: 'video/mp4' }), 'http://localhost');
+    const get = (range: string) =>
+      getFileRoute(new Request(url, { headers: { range } }), { params: Promise.resolve({ key: url.pathname.replace('/api/files/', '').split('/') }) });
+
+    const first = await get('bytes=0-99');
+    expect(first.status).toBe(206);
+    expect(first.headers.get('content-range')).toBe(`bytes 0-99/${bytes.length}`);
+    expect(first.headers.get('accept-ranges')).toBe('bytes');
+    expect(Buffer.from(await first.arrayBuffer())).toEqual(bytes.subarray(0, 100));
+    const tail = await get('bytes=-10');
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(bytes.length - 10));
+    const beyond = await get(`bytes=${bytes.length}-`);
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+    expect((await beyond.json()).error.code).toBe('range_not_satisfiable');
+    await runAfterTasks();
   });
 
   it.each([

@@ -5,6 +5,7 @@ import type { Storage } from './types';
 export type { Storage, SignedRequest, StoredObject } from './types';
 export { newOriginalKey, newDerivativePrefix, derivativeKey, isValidKey } from './keys';
 export { verifyLocalUrl, LOCAL_FILES_PATH, type GrantCheck } from './local';
+export { parseByteRange, type ByteRange } from './range';
 
 const globalForStorage = globalThis as unknown as { loupeStorage?: Promise<Storage> };
 
