@@ -1,5 +1,5 @@
 import type { Asset } from '@/db/schema';
-import { keyframesOf } from '@/lib/ingest';
+import { keyframesOf } from '@/lib/ingest/media-kind';
 import type { Storage } from '@/lib/storage';
 import type { AltFailure } from './types';
 

@@ -7,7 +7,8 @@ import { leaseHeld } from '@/lib/jobs/lease';
 import type { Step } from '@/lib/jobs/step';
 import { derivativeKey, getStorage } from '@/lib/storage';
 import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
-import { deriveVideoStep, isVideo } from './video-steps';
+import { isVideo } from './media-kind';
+import { deriveVideoStep } from './video-steps';
 
 /**
  * The derive step: original → WebP derivatives in the same storage, plus dimensions and metadata on the row.

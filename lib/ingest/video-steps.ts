@@ -13,10 +13,6 @@ import { extractFrame, extractKeyframes, NO_VIDEO_TOOLS, posterTime, probeVideo,
 
 type Derivatives = NonNullable<Asset['derivatives']>;
 
-export function isVideo(asset: Pick<Asset, 'mimeType'>): boolean {
-  return asset.mimeType?.startsWith('video/') ?? false;
-}
-
 const MISSING_ORIGINAL: StepOutcome = { ok: false, kind: 'failed', code: 'upload_missing', message: 'The original file is missing from storage, so no poster frame can be made. Upload it again.' };
 
 function failed(failure: VideoFailure): StepOutcome {
@@ -79,14 +75,6 @@ export const framesStep: Step = async ({ asset, lease }) => {
   }
   return write(asset, lease, { derivatives });
 };
-
-/** The keyframes of a video asset, in time order (empty before the frames job ran). */
-export function keyframesOf(asset: Pick<Asset, 'derivatives'>): Derivatives[string][] {
-  return Object.entries(asset.derivatives ?? {})
-    .filter(([kind]) => kind.startsWith('frame-'))
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
-    .map(([, derivative]) => derivative);
-}
 
 async function write(asset: Asset, lease: JobLease, values: Partial<typeof assets.$inferInsert> & { derivatives: Derivatives }): Promise<StepOutcome> {
   const db = await getDb();

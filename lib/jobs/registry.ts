@@ -3,7 +3,8 @@ import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
 import { describeStep, visionConfigured } from '@/lib/alt/describe-step';
 import { configuredModel, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep } from '@/lib/ingest/derive-step';
-import { framesStep, isVideo } from '@/lib/ingest/video-steps';
+import { isVideo } from '@/lib/ingest/media-kind';
+import { framesStep } from '@/lib/ingest/video-steps';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { Step } from './step';
 
