@@ -18,15 +18,20 @@ export interface TestVideoOptions {
 /** A test video made by ffmpeg itself (testsrc, or coloured shots with cuts): never a fetched file. */
 export function makeTestVideo(tools: VideoTools, options: TestVideoOptions = {}): Buffer {
   const { container = 'mp4', seconds = 3, width = 640, height = 360, rate = 25 } = options;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-test-video-'));
-  const output = path.join(dir, `video.${container}`);
   const size = `${width}x${height}`;
   const input = options.cuts
     ? ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${rate}:duration=${seconds},hue=h='floor(t*2/${seconds}*3)*120'`]
     : ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${rate}:duration=${seconds}`];
   const codec = container === 'webm' ? ['-c:v', 'libvpx', '-b:v', '300k', '-deadline', 'realtime', '-cpu-used', '8'] : ['-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p'];
+  return ffmpegOutput(tools, `video.${container}`, [...input, ...codec, ...(options.faststart ? ['-movflags', '+faststart'] : [])]);
+}
+
+/** Runs ffmpeg with `args` then the output file, in a temporary folder, and returns the file's bytes. */
+function ffmpegOutput(tools: VideoTools, name: string, args: string[]): Buffer {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-test-media-'));
+  const output = path.join(dir, name);
   try {
-    execFileSync(tools.ffmpeg, ['-v', 'error', '-y', ...input, ...codec, ...(options.faststart ? ['-movflags', '+faststart'] : []), output]);
+    execFileSync(tools.ffmpeg, ['-v', 'error', '-y', ...args, output]);
     return fs.readFileSync(output);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -35,24 +40,10 @@ export function makeTestVideo(tools: VideoTools, options: TestVideoOptions = {})
 
 /** An audio-only MP4 (AAC sine tone): a real container with no picture. */
 export function makeAudioOnly(tools: VideoTools): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-test-audio-'));
-  const output = path.join(dir, 'tone.mp4');
-  try {
-    execFileSync(tools.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'aac', output]);
-    return fs.readFileSync(output);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return ffmpegOutput(tools, 'tone.mp4', ['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'aac']);
 }
 
 /** An MP4 container with no frames at all: a 0-second video. */
 export function makeEmptyVideo(tools: VideoTools): Buffer {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-test-empty-'));
-  const output = path.join(dir, 'empty.mp4');
-  try {
-    execFileSync(tools.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '0', '-c:v', 'libx264', output]);
-    return fs.readFileSync(output);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  return ffmpegOutput(tools, 'empty.mp4', ['-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '0', '-c:v', 'libx264']);
 }

@@ -110,7 +110,7 @@ describe.skipIf(!standInModelAvailable())('product videos through the pipeline',
     process.env.FFMPEG_PATH = '/nonexistent/ffmpeg';
     resetConfig();
     try {
-      const { assetId } = await uploadThroughApi(editor, makeTestVideo(tools, { seconds: 1, width: 160, height: 120 }), { filename: 'clip.mp4', contentType: 'video/mp4' });
+      const { assetId } = await uploadThroughApi(editor, makeTestVideo(tools, { seconds: 1, width: 176, height: 144 }), { filename: 'clip.mp4', contentType: 'video/mp4' });
       await runAfterTasks();
       const asset = await row(assetId);
       expect(asset).toMatchObject({ state: 'failed_derive', errorCode: 'unsupported_format' });

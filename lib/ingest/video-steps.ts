@@ -7,7 +7,8 @@ import { config } from '@/lib/config';
 import { leaseHeld, type JobLease } from '@/lib/jobs/lease';
 import type { Step, StepOutcome } from '@/lib/jobs/step';
 import { derivativeKey, getStorage } from '@/lib/storage';
-import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
+import { makeDerivatives } from './derivatives';
+import { storeDerivatives } from './derive-step';
 import { withSharpSlot } from './sharp-limiter';
 import { extractFrame, extractKeyframes, NO_VIDEO_TOOLS, posterTime, probeVideo, videoTools, withVideoFile, type VideoFailure } from './video';
 
@@ -41,13 +42,7 @@ export const deriveVideoStep: Step = async ({ asset, lease }) => {
   const derived = await makeDerivatives(made.poster, { maxInputPixels: config().upload.maxInputPixels, sniffedFormat: 'png' });
   if (!derived.ok) return { ok: false, kind: 'failed', code: 'corrupt_video', message: `The poster frame could not be made (${derived.message}).` };
 
-  const derivatives: Derivatives = {};
-  for (const kind of DERIVATIVE_KINDS) {
-    const output = derived.outputs[kind];
-    const key = derivativeKey(asset.derivativePrefix, kind);
-    await storage.put(key, output.data, { contentType: 'image/webp' });
-    derivatives[kind] = { key, width: output.width, height: output.height, bytes: output.data.length };
-  }
+  const derivatives = await storeDerivatives(storage, asset.derivativePrefix, derived.outputs);
   const { facts } = made;
   return write(asset, lease, { width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts, kind: 'video' }, derivatives });
 };
