@@ -9,7 +9,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   // Native and wasm packages load from node_modules at run time; bundling them breaks their binaries.
-  serverExternalPackages: ['sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@huggingface/transformers', 'onnxruntime-node', 's3rver'],
+  serverExternalPackages: ['sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@huggingface/transformers', 'onnxruntime-node', 's3rver', 'libheif-js', 'bmp-ts', 'utif2', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe'],
   poweredByHeader: false,
   async headers() {
     return [

@@ -324,7 +324,7 @@ export type User = typeof users.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;
 
-export const JOB_KINDS = ['derive', 'describe', 'embed'] as const;
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

@@ -96,6 +96,12 @@ const envSchema = z
     ),
     UPLOADS_PER_MINUTE: positiveInt(120),
     REGENERATIONS_PER_MINUTE: positiveInt(30),
+    FFMPEG_PATH: optionalString,
+    FFPROBE_PATH: optionalString,
+    VIDEO_MAX_SECONDS: positiveInt(600),
+    VIDEO_MAX_PIXELS: positiveInt(7680 * 4320),
+    FFMPEG_TIMEOUT_MS: positiveInt(120_000),
+    VIDEO_CONCURRENCY: positiveInt(1),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -190,6 +196,14 @@ function structure(env: Env) {
     jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
     /** The review queue flags alt text longer than this (lib/review). */
     review: { maxAltLength: env.ALT_MAX_LENGTH },
+    video: {
+      ffmpegPath: env.FFMPEG_PATH,
+      ffprobePath: env.FFPROBE_PATH,
+      maxSeconds: env.VIDEO_MAX_SECONDS,
+      maxPixels: env.VIDEO_MAX_PIXELS,
+      timeoutMs: env.FFMPEG_TIMEOUT_MS,
+      concurrency: env.VIDEO_CONCURRENCY,
+    },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
     /** How many proxies in front of Loupe append to X-Forwarded-For; 0: the header is the client's own claim. */

@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   corrupt_image: 422,
   invalid_filename: 422,
   invite_invalid: 410,
+  range_not_satisfiable: 416,
   rate_limited: 429,
   locked_out: 429,
   unavailable: 503,

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { AssetView } from '@/lib/assets';
+import { formatDuration } from './format';
 
 /**
  * The frame every asset tile shares (library grid, search results): a link to the asset page with a square
@@ -26,7 +27,7 @@ export function AssetTileFrame({
         data-asset-id={asset.id}
         className="group flex h-full flex-col overflow-hidden rounded-lg border border-neutral-200 bg-white shadow-sm transition hover:border-neutral-400 hover:shadow focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
       >
-        <div className="flex aspect-square items-center justify-center bg-neutral-100">
+        <div className="relative flex aspect-square items-center justify-center bg-neutral-100">
           {grid ? (
             // A plain img: derivative URLs are already small, signed WebP; next/image would re-encode them.
             // eslint-disable-next-line @next/next/no-img-element
@@ -42,6 +43,12 @@ export function AssetTileFrame({
             />
           ) : (
             <span className="px-3 text-center text-xs text-neutral-500">{placeholder}</span>
+          )}
+          {asset.video && (
+            <span data-duration className="absolute bottom-1.5 right-1.5 rounded bg-neutral-900/80 px-1.5 py-0.5 text-xs font-medium tabular-nums text-white">
+              <span className="sr-only">Video, </span>
+              {formatDuration(asset.video.durationSeconds)}
+            </span>
           )}
         </div>
         {children}

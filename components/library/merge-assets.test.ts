@@ -20,6 +20,7 @@ function asset(id: string, state: AssetView['state'] = 'stored'): AssetView {
     decorative: false,
     alt: { text: null, source: null, status: 'none', author: null, model: null, promptVersion: null, updatedAt: null, attempts: 0, lastError: null, version: 1 },
     derivatives: { grid: null, vision: null },
+    video: null,
     downloadUrl: null,
     metadata: null,
     createdAt: '2026-01-01T00:00:00.000Z',

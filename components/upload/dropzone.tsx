@@ -34,7 +34,7 @@ export function Dropzone({ onFiles, accept }: { onFiles: (files: File[]) => void
         <path strokeLinecap="round" strokeLinejoin="round" d="M3 16.5v2.25A2.25 2.25 0 0 0 5.25 21h13.5A2.25 2.25 0 0 0 21 18.75V16.5m-13.5-9L12 3m0 0 4.5 4.5M12 3v13.5" />
       </svg>
       <p className="text-base font-medium">Drop photos here</p>
-      <p className="text-sm text-neutral-600">JPEG, PNG, WebP, AVIF, TIFF, GIF or HEIC, as many as you like.</p>
+      <p className="text-sm text-neutral-600">JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC or BMP photos and MP4, MOV or WebM videos, as many as you like.</p>
       <label
         htmlFor={inputId}
         className="cursor-pointer rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 focus-within:outline-2 focus-within:outline-offset-2"

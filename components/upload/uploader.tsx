@@ -6,7 +6,7 @@ import { UploadRow } from './upload-row';
 import { ACTIVE_STATUSES, useUploadQueue, type UploadItem } from './use-upload-queue';
 
 /** The file types the server accepts; the chooser offers these, the server still sniffs the real type. */
-const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/tiff,image/gif,image/heic,image/heif,.heic,.heif';
+const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/tiff,image/gif,image/heic,image/heif,image/bmp,video/mp4,video/quicktime,video/webm,.heic,.heif,.bmp,.mp4,.mov,.webm';
 
 function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((tag) => tag.trim()).filter(Boolean))];

@@ -1,6 +1,6 @@
 import { stripReasoning } from './clean';
 import { classifyFailure, type AbortCause } from './classify';
-import { altMessages, type ChatMessage } from './prompt';
+import { altMessages, videoAltMessages, type ChatMessage } from './prompt';
 import { rateLimitSignal } from './rate-limit-headers';
 import type { AltResult, ModelList, TokenUsage, VisionProvider } from './types';
 
@@ -50,7 +50,7 @@ export function chatVisionProvider(settings: ChatProviderSettings, endpoint: Cha
     describe: (input) =>
       callChat(
         endpoint.create,
-        { model: settings.model, messages: altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
+        { model: settings.model, messages: input.frames ? videoAltMessages(input.frames, input.context) : altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
         { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
       ),
     listModels: () => listModels(endpoint.list, settings.timeoutMs),

@@ -1,12 +1,13 @@
 import type { Db } from '@/db/client';
 import type { Asset } from '@/db/schema';
 import { isLeaseHeld, type JobLease } from '@/lib/jobs/lease';
+import { isVideo } from '@/lib/ingest/media-kind';
 import type { Storage } from '@/lib/storage';
 import { altContextFor } from './context';
 import { generateAlt, type GenerateOutcome } from './generate';
-import { visionImageFor } from './image';
+import { videoFramesFor, visionImageFor } from './image';
 import type { RetryOptions } from './policy';
-import { PROMPT_VERSION } from './prompt';
+import { PROMPT_VERSION, VIDEO_PROMPT_VERSION } from './prompt';
 import { databaseBackoff } from './provider-state';
 import { nextAltAttemptAt } from './schedule';
 import type { AltFailure, TokenUsage, VisionProvider } from './types';
@@ -67,11 +68,11 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
     text: result.text,
     provider: provider.name,
     model: provider.model,
-    promptVersion: PROMPT_VERSION,
+    promptVersion: promptVersionFor(asset),
     replaceAi: options.replaceAi,
     lease: options.lease,
   });
-  await insertAltHistory(db, historyEntries(asset.id, provider, generated, written ? 'written' : 'not_written'));
+  await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), provider, generated, written ? 'written' : 'not_written'));
   if (written) return { kind: 'written', asset: written };
   const current = await findAsset(db, asset.id);
   if (!current || !(await stillHeld(options.lease))) return { kind: 'claim_lost' };
@@ -91,15 +92,26 @@ async function recordFailure(
   const failure = generated.result;
   const nextAttemptAt = nextAltAttemptAt(failure, asset.altAttempts + 1);
   const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt, lease });
-  await insertAltHistory(db, historyEntries(asset.id, provider, generated, 'not_written'));
+  await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), provider, generated, 'not_written'));
   return written || (await stillHeld(lease)) ? { kind: 'failed', failure, nextAttemptAt } : { kind: 'claim_lost' };
 }
 
 /** The vision derivative through the provider, policy and gate; an image that cannot be sent is a failure without a call. */
 async function generateFor(asset: Asset, provider: VisionProvider, deps: DescribeAssetDeps, signal: AbortSignal | undefined): Promise<GenerateOutcome> {
+  const policy = { ...deps, backoff: databaseBackoff(deps.db) };
+  if (isVideo(asset)) {
+    const frames = await videoFramesFor(asset, deps.storage, deps.transport);
+    if (!frames.ok) return { result: frames, attempts: [] };
+    return generateAlt(provider, { image: frames.images[0], frames: frames.images, context: altContextFor(asset), signal }, policy);
+  }
   const image = await visionImageFor(asset, deps.storage, deps.transport);
   if (!image.ok) return { result: image, attempts: [] };
-  return generateAlt(provider, { image: image.image, context: altContextFor(asset), signal }, { ...deps, backoff: databaseBackoff(deps.db) });
+  return generateAlt(provider, { image: image.image, context: altContextFor(asset), signal }, policy);
+}
+
+/** Which locked prompt an asset's alt text comes from: videos have their own. */
+function promptVersionFor(asset: Pick<Asset, 'mimeType'>): string {
+  return isVideo(asset) ? VIDEO_PROMPT_VERSION : PROMPT_VERSION;
 }
 
 function tinyReason(asset: Asset, minImagePx: number): string | null {
@@ -113,8 +125,8 @@ async function stillHeld(lease: JobLease | undefined): Promise<boolean> {
 }
 
 /** One history row per model call (latency, tokens, outcome), or one row saying why no call was made. */
-function historyEntries(assetId: string, provider: VisionProvider | null, generated: GenerateOutcome, finalOutcome: 'written' | 'not_written') {
-  const who = { assetId, provider: provider?.name ?? null, model: provider?.model ?? null, promptVersion: provider ? PROMPT_VERSION : null };
+function historyEntries(assetId: string, promptVersion: string, provider: VisionProvider | null, generated: GenerateOutcome, finalOutcome: 'written' | 'not_written') {
+  const who = { assetId, provider: provider?.name ?? null, model: provider?.model ?? null, promptVersion: provider ? promptVersion : null };
   if (generated.attempts.length === 0 && !generated.result.ok) {
     return [{ ...who, event: 'failed' as const, outcome: generated.result.kind, message: generated.result.message }];
   }

@@ -1,4 +1,5 @@
 import type { Asset } from '@/db/schema';
+import { keyframesOf } from '@/lib/ingest/media-kind';
 import type { Storage } from '@/lib/storage';
 import type { AltFailure } from './types';
 import type { Result } from '@/lib/result';
@@ -25,6 +26,33 @@ export async function visionImageFor(asset: Pick<Asset, 'derivatives'>, storage:
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
   return toDataUrl(Buffer.concat(chunks), 'image/webp');
+}
+
+/**
+ * A video's keyframes (derivatives `frame-1`…`frame-5`, 1024 px WebP), as the model sees them: one request with
+ * all of them. Their base64 total is held to the same 4 MB a single image may take.
+ */
+export async function videoFramesFor(asset: Pick<Asset, 'derivatives'>, storage: Storage, transport: 'url' | 'base64'): Promise<{ ok: true; images: string[] } | AltFailure> {
+  const frames = keyframesOf(asset);
+  if (frames.length === 0) return { ok: false, kind: 'image_rejected', message: 'the video has no keyframes yet' };
+  if (transport === 'url') {
+    const images = await Promise.all(frames.map((frame) => storage.signedGetUrl(frame.key, { expiresInSeconds: SIGNED_URL_SECONDS, contentType: 'image/webp' })));
+    return { ok: true, images };
+  }
+  const images: string[] = [];
+  let encodedTotal = 0;
+  for (const frame of frames) {
+    const stream = await storage.get(frame.key);
+    if (!stream) return { ok: false, kind: 'image_rejected', message: 'a keyframe of the video is missing from storage' };
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+    const url = toDataUrl(Buffer.concat(chunks), 'image/webp');
+    if (!url.ok) return url;
+    encodedTotal += url.image.length;
+    if (encodedTotal > MAX_BASE64_IMAGE_BYTES) return { ok: false, kind: 'image_rejected', message: 'the keyframes are over 4 MB together once base64-encoded; use VISION_IMAGE_TRANSPORT=url with publicly reachable storage' };
+    images.push(url.image);
+  }
+  return { ok: true, images };
 }
 
 export function toDataUrl(bytes: Buffer, mimeType: string): VisionImage {

@@ -49,6 +49,8 @@ export interface AltContext {
 export interface DescribeInput {
   /** A data URL (`data:image/webp;base64,…`) or a short-lived https URL the provider can fetch. */
   image: string;
+  /** A video's keyframes in time order (data or https URLs, `image` being the first): sent in one request with the video prompt. */
+  frames?: string[];
   context: AltContext;
   signal?: AbortSignal;
 }

@@ -37,6 +37,8 @@ export interface AssetView {
     version: number;
   };
   derivatives: { grid: DerivativeView | null; vision: DerivativeView | null };
+  /** For a video with a poster: its original to play (signed, expiring) and its length; null for photos. */
+  video: { url: string; durationSeconds: number } | null;
   /** Signed, expiring, saved under the original filename; null while there is no verified original. */
   downloadUrl: string | null;
   metadata: Record<string, unknown> | null;
@@ -54,12 +56,16 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
     const url = await storage.signedGetUrl(stored.key, { expiresInSeconds: ttl, contentType: 'image/webp' });
     return { url, width: stored.width, height: stored.height };
   };
-  const [grid, vision, downloadUrl] = await Promise.all([
+  const durationSeconds = Number(asset.metadata?.durationSeconds);
+  const playable = Boolean(asset.mimeType?.startsWith('video/') && asset.derivatives?.grid && durationSeconds > 0);
+  const [grid, vision, downloadUrl, playUrl] = await Promise.all([
     derivative('grid'),
     derivative('vision'),
     HAS_ORIGINAL.has(asset.state)
       ? storage.signedGetUrl(asset.originalKey, { expiresInSeconds: ttl, downloadName: downloadName(asset.filename, asset.format), contentType: asset.mimeType ?? 'application/octet-stream' })
       : null,
+    // Played inline (no download name); the file route answers the player's Range requests.
+    playable ? storage.signedGetUrl(asset.originalKey, { expiresInSeconds: ttl, contentType: asset.mimeType ?? 'video/mp4' }) : null,
   ]);
   return {
     id: asset.id,
@@ -89,6 +95,7 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
       version: asset.version,
     },
     derivatives: { grid, vision },
+    video: playUrl ? { url: playUrl, durationSeconds } : null,
     downloadUrl,
     metadata: asset.metadata ?? null,
     createdAt: asset.createdAt.toISOString(),

@@ -4,7 +4,7 @@ import type { Config } from '@/lib/config';
  * The Content-Security-Policy for pages. Scripts run only with this request's nonce (Next puts it on its own
  * scripts) or when loaded by such a script ('strict-dynamic'); no inline event handlers, no eval outside dev.
  * Styles allow 'unsafe-inline': React style attributes cannot carry a nonce, and CSS cannot run script.
- * Images and uploads may go to the S3 endpoint, which is another origin.
+ * Images, videos and uploads may go to the S3 endpoint, which is another origin.
  */
 export function contentSecurityPolicy(options: { nonce: string; dev: boolean; https: boolean; storage: Config['storage'] }): string {
   const storage = storageOrigins(options.storage).join(' ');
@@ -13,6 +13,8 @@ export function contentSecurityPolicy(options: { nonce: string; dev: boolean; ht
     `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.dev ? ` 'unsafe-eval'` : ''}`,
     `style-src 'self' 'unsafe-inline'`,
     `img-src 'self' blob: data: ${storage}`.trim(),
+    // Videos play straight from storage (their original, by signed URL).
+    `media-src 'self' ${storage}`.trim(),
     `connect-src 'self' ${storage}`.trim(),
     `font-src 'self'`,
     `object-src 'none'`,

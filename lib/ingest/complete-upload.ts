@@ -138,7 +138,7 @@ async function verifyStoredObject(asset: Asset): Promise<Verdict> {
   if (sniffed.kind === 'svg') return reject('svg_refused', SVG_REFUSED);
   if (sniffed.kind === 'not_an_image') {
     const what = sniffed.detected ? `a ${sniffed.detected} file` : 'not an image';
-    return reject('not_an_image', `${asset.filename} is ${what}, whatever its name says: upload a photo (JPEG, PNG, WebP, AVIF, GIF, TIFF or HEIC).`);
+    return reject('not_an_image', `${asset.filename} is ${what}, whatever its name says: upload a photo (JPEG, PNG, WebP, AVIF, GIF, TIFF, HEIC or BMP) or a video (MP4, MOV or WebM).`);
   }
   if (digest.size !== asset.declaredSize) {
     return reject('size_mismatch', `${asset.filename} arrived with ${digest.size} bytes, not the ${asset.declaredSize} declared: upload it again.`);

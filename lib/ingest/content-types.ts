@@ -1,6 +1,6 @@
 import type { Result } from '@/lib/result';
 /**
- * Image types an upload may declare. The declaration only decides whether we hand out an upload URL; what the
+ * Image and video types an upload may declare. The declaration only decides whether we hand out an upload URL; what the
  * bytes really are is sniffed on completion (sniff.ts). `application/octet-stream` (or nothing) is allowed
  * because browsers on many systems do not know .heic or .avif and send that.
  */
@@ -14,6 +14,9 @@ const DECLARABLE_TYPES = new Set([
   'image/heic',
   'image/heif',
   'image/bmp',
+  'video/mp4',
+  'video/quicktime',
+  'video/webm',
   'application/octet-stream',
 ]);
 
@@ -26,7 +29,7 @@ export function checkDeclaredType(declared: string): DeclaredTypeCheck {
     return {
       ok: false,
       code: 'unsupported_type',
-      message: `${contentType} is not an image type Loupe accepts: upload JPEG, PNG, WebP, AVIF, GIF, TIFF or HEIC.`,
+      message: `${contentType} is not an image type Loupe accepts: upload JPEG, PNG, WebP, AVIF, GIF, TIFF, HEIC or BMP, or an MP4, MOV or WebM video.`,
     };
   }
   return { ok: true, contentType };

@@ -82,16 +82,16 @@ describe.skipIf(!available)('derivatives from every manifest fixture', () => {
     expect(derived).toMatchObject({ ok: false, code: expected });
   });
 
-  const unsupportedNames: Record<string, string> = { heic: 'HEIC', bmp: 'BMP', cielab: 'CIELab TIFF' };
-  it.each(byExpectation('ok-or-unsupported'))('%s: derivatives, or a clear "not supported by this server"', async (_name, fixture) => {
+  it.each(byExpectation('ok-or-unsupported'))('%s: decoded in a worker into upright sRGB WebP derivatives', async (_name, fixture) => {
     const { sniffed, derived } = await ingest(fixture);
     expect(sniffed.kind).toBe('image');
-    if (derived?.ok) {
-      await expectCleanWebp(derived.outputs.grid.data, expectedSize(fixture.width ?? 0, fixture.height ?? 0, 400));
-      return;
+    if (!derived?.ok) throw new Error(`expected derivatives, got ${JSON.stringify(derived)}`);
+    expect({ width: derived.facts.width, height: derived.facts.height }).toEqual({ width: fixture.width, height: fixture.height });
+    for (const spec of DERIVATIVE_SPECS) {
+      await expectCleanWebp(derived.outputs[spec.kind].data, expectedSize(fixture.width ?? 0, fixture.height ?? 0, spec.longEdge));
     }
-    expect(derived).toMatchObject({ ok: false, code: 'unsupported_format' });
-    expect(derived && !derived.ok && derived.message).toContain(`${unsupportedNames[fixture.reason]} is not supported by this server`);
+    const out = await sharp(derived.outputs.vision.data).metadata();
+    expect(out).toMatchObject({ space: 'srgb', depth: 'uchar' });
   });
 
   it.each(fixtures.filter((f) => f.group === 'orientation').map((f) => [path.basename(f.path), f] as const))(

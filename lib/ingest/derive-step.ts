@@ -1,18 +1,22 @@
 import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { assets } from '@/db/schema';
+import { assets, type Asset } from '@/db/schema';
 import { config } from '@/lib/config';
 import { leaseHeld } from '@/lib/jobs/lease';
 import type { Step } from '@/lib/jobs/step';
-import { derivativeKey, getStorage } from '@/lib/storage';
-import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
+import { derivativeKey, getStorage, type Storage } from '@/lib/storage';
+import { DERIVATIVE_KINDS, makeDerivatives, type DerivativeKind, type EncodedDerivative } from './derivatives';
+import { isVideo } from './media-kind';
+import { deriveVideoStep } from './video-steps';
 
 /**
  * The derive step: original → WebP derivatives in the same storage, plus dimensions and metadata on the row.
  * A file that cannot be processed fails for good with its reason and keeps its original for download.
  */
-export const deriveStep: Step = async ({ asset, lease }) => {
+export const deriveStep: Step = async (input) => {
+  if (isVideo(input.asset)) return deriveVideoStep(input);
+  const { asset, lease } = input;
   const storage = await getStorage();
   const stream = await storage.get(asset.originalKey);
   if (!stream) {
@@ -22,13 +26,7 @@ export const deriveStep: Step = async ({ asset, lease }) => {
   const result = await makeDerivatives(await readAll(stream), { maxInputPixels: upload.maxInputPixels, sniffedFormat: asset.format });
   if (!result.ok) return { ok: false, kind: 'failed', code: result.code, message: result.message };
 
-  const derivatives: NonNullable<typeof asset.derivatives> = {};
-  for (const kind of DERIVATIVE_KINDS) {
-    const output = result.outputs[kind];
-    const key = derivativeKey(asset.derivativePrefix, kind);
-    await storage.put(key, output.data, { contentType: 'image/webp' });
-    derivatives[kind] = { key, width: output.width, height: output.height, bytes: output.data.length };
-  }
+  const derivatives = await storeDerivatives(storage, asset.derivativePrefix, result.outputs);
   const { facts } = result;
   // Icons and tracking pixels carry no content to describe: the describe step gives them alt="".
   const tiny = facts.width < vision.minImagePx && facts.height < vision.minImagePx;
@@ -44,6 +42,18 @@ export const deriveStep: Step = async ({ asset, lease }) => {
   }
   return { ok: true };
 };
+
+/** Writes each WebP derivative under the asset's prefix; what the row records about them. */
+export async function storeDerivatives(storage: Storage, prefix: string, outputs: Record<DerivativeKind, EncodedDerivative>): Promise<NonNullable<Asset['derivatives']>> {
+  const derivatives: NonNullable<Asset['derivatives']> = {};
+  for (const kind of DERIVATIVE_KINDS) {
+    const output = outputs[kind];
+    const key = derivativeKey(prefix, kind);
+    await storage.put(key, output.data, { contentType: 'image/webp' });
+    derivatives[kind] = { key, width: output.width, height: output.height, bytes: output.data.length };
+  }
+  return derivatives;
+}
 
 /** An asset deleted mid-derive must not leave our freshly written derivatives behind. */
 async function removeIfAssetDeleted(assetId: string, keys: string[]): Promise<void> {

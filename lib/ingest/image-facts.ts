@@ -43,6 +43,25 @@ export async function imageFacts(input: Buffer, metadata: Metadata): Promise<Ima
   };
 }
 
+/** Facts for an image sharp cannot read, from its decoded pixels: no EXIF orientation applies to BMP or TIFF pixels here. */
+export async function pixelFacts(input: Buffer, format: string, pixels: { width: number; height: number; channels: number }): Promise<ImageFacts> {
+  const camera = await readCamera(input);
+  return {
+    format,
+    width: pixels.width,
+    height: pixels.height,
+    orientation: 1,
+    orientationApplied: false,
+    colourSpace: 'srgb',
+    iccProfile: false,
+    hasAlpha: pixels.channels === 4,
+    bitDepth: 'uchar',
+    pages: 1,
+    camera: camera.make || camera.model ? { make: camera.make, model: camera.model, lens: camera.lens } : null,
+    capturedAt: camera.capturedAt,
+  };
+}
+
 interface CameraTags {
   make: string | null;
   model: string | null;

@@ -8,3 +8,5 @@ export { makeDerivatives, DERIVATIVE_KINDS, DERIVATIVE_SPECS, type DerivativeKin
 export { sanitizeFilename, MAX_FILENAME_LENGTH } from './filename';
 export { withSharpSlot } from './sharp-limiter';
 export type { ImageFacts } from './image-facts';
+export { isVideo, keyframesOf } from './media-kind';
+export { videoTools, type VideoTools } from './video';

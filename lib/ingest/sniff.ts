@@ -6,8 +6,12 @@ export const SNIFF_BYTES = 64 * 1024;
 /** file-type's extensions, renamed to the format names sharp reports (image-facts.ts realFormat). */
 const FORMAT_NAMES: Record<string, string> = { jpg: 'jpeg', tif: 'tiff' };
 
+/** The product-video containers Loupe takes (H.264/H.265 MP4, MOV, WebM); the codec inside is ffprobe's to judge. */
+const VIDEO_TYPES = new Set(['video/mp4', 'video/quicktime', 'video/webm']);
+
 export type Sniffed =
   | { kind: 'image'; mimeType: string; format: string }
+  | { kind: 'video'; mimeType: string; format: string }
   | { kind: 'svg' }
   | { kind: 'empty' }
   | { kind: 'not_an_image'; detected: string | null };
@@ -23,6 +27,7 @@ export async function sniffImageType(head: Buffer): Promise<Sniffed> {
   if (looksLikeSvg(head)) return { kind: 'svg' };
   const detected = await fileTypeFromBuffer(head);
   if (detected?.mime.startsWith('image/')) return { kind: 'image', mimeType: detected.mime, format: FORMAT_NAMES[detected.ext] ?? detected.ext };
+  if (detected && VIDEO_TYPES.has(detected.mime)) return { kind: 'video', mimeType: detected.mime, format: detected.ext };
   if (isTiff(head)) return { kind: 'image', mimeType: 'image/tiff', format: 'tiff' };
   if (head[0] === 0xff && head[1] === 0xd8) return { kind: 'image', mimeType: 'image/jpeg', format: 'jpeg' };
   return { kind: 'not_an_image', detected: detected?.mime ?? null };

@@ -3,13 +3,15 @@ import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
 import { describeStep, visionConfigured } from '@/lib/alt/describe-step';
 import { configuredModel, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep } from '@/lib/ingest/derive-step';
+import { isVideo } from '@/lib/ingest/media-kind';
+import { framesStep } from '@/lib/ingest/video-steps';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { Step } from './step';
 
 /**
  * What each kind of job runs and what it enqueues next. Adding a kind (video frames, writeback to a shop) is
  * one entry here plus its name in JOB_KINDS (db/schema.ts); a kind without an entry fails at start.
- *   derive → describe + embed (one per live embedding model)
+ *   derive → describe + embed (one per live embedding model); for a video derive → frames → describe
  *   describe → embed again, when the text it embeds changed (the input hash tells)
  */
 export interface StepDefinition {
@@ -32,11 +34,18 @@ async function embedJobs(assetId: string, tx: Queryable, priority: number): Prom
   return [...keys].map((key) => ({ assetId, kind: 'embed' as const, key, priority, inputHash: hash }));
 }
 
+async function isVideoAsset(assetId: string, tx: Queryable): Promise<boolean> {
+  const [asset] = await tx.select({ mimeType: assets.mimeType }).from(assets).where(eq(assets.id, assetId));
+  return asset ? isVideo(asset) : false;
+}
+
 const STEPS: Record<JobKind, StepDefinition> = {
   derive: {
     run: deriveStep,
-    next: async (assetId, tx, priority) => [{ assetId, kind: 'describe', priority }, ...(await embedJobs(assetId, tx, priority))],
+    // A video's alt text is written from its keyframes, so describe waits for the frames job.
+    next: async (assetId, tx, priority) => [{ assetId, kind: (await isVideoAsset(assetId, tx)) ? 'frames' : 'describe', priority }, ...(await embedJobs(assetId, tx, priority))],
   },
+  frames: { run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
   describe: { run: describeStep, next: embedJobs, resumeParked: visionConfigured },
   embed: { run: embedStep, next: nothing },
 };

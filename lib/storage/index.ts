@@ -6,6 +6,7 @@ export type { Storage, SignedRequest, StoredObject } from './types';
 export { newOriginalKey, newUploadKey, newDerivativePrefix, derivativeKey, isValidKey } from './keys';
 export { verifyLocalUrl, LOCAL_FILES_PATH, type GrantCheck } from './local';
 export { storageSpace, type SpaceReport } from './space';
+export { parseByteRange, type ByteRange } from './range';
 
 const globalForStorage = globalThis as unknown as { loupeStorage?: Promise<Storage> };
 

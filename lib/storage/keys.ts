@@ -20,7 +20,7 @@ export function derivativeKey(prefix: string, kind: string): string {
   return `${prefix}/${kind}.webp`;
 }
 
-const KEY_PATTERN = /^([ou]\/[A-Za-z0-9_-]{24}|d\/[A-Za-z0-9_-]{24}\/[a-z]+\.webp)$/;
+const KEY_PATTERN = /^([ou]\/[A-Za-z0-9_-]{24}|d\/[A-Za-z0-9_-]{24}\/[a-z]+(-[0-9])?\.webp)$/;
 
 /** Only keys of the shapes above are ever read or written: no traversal, no foreign paths. */
 export function isValidKey(key: string): boolean {

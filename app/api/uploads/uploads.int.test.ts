@@ -373,15 +373,28 @@ describe('bad input: a specific error, and nothing else lost', () => {
       await expectNothingElseLost();
     });
 
-    it('HEIC this build cannot decode → failed_derive unsupported_format naming HEIC, original kept', async () => {
-      const bytes = fs.readFileSync(fixturePath('images', 'formats', 'heic_lossy.heic'));
-      const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: 'iphone.heic', contentType: 'image/heic' });
+    it.each([
+      ['formats/heic_lossy.heic', 'image/heic', 'heic', 1200, 800],
+      ['formats/bmp_24bit.bmp', 'image/bmp', 'bmp', 640, 480],
+      ['formats/tiff_cielab.tif', 'image/tiff', 'tiff', 640, 480],
+    ] as const)('%s, which prebuilt sharp cannot decode, is derived by the worker decoders', async (file, contentType, format, width, height) => {
+      const bytes = fs.readFileSync(fixturePath('images', file));
+      const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: file.split('/')[1], contentType });
       expect(complete.status).toBe(202);
       await runAfterTasks();
       const row = await assetRow(assetId);
-      if (row.state !== 'failed_derive') return; // a build with an HEVC decoder makes derivatives instead
-      expect(row).toMatchObject({ state: 'failed_derive', errorCode: 'unsupported_format' });
-      expect(row.error).toContain('HEIC is not supported by this server');
+      expect(row).toMatchObject({ state: DERIVED, format, width, height });
+      expect(row.derivatives?.grid).toMatchObject({ width: 400 });
+    });
+
+    it('a truncated HEIC → failed_derive corrupt_image, original kept, nothing else lost', async () => {
+      const bytes = fs.readFileSync(fixturePath('images', 'formats', 'heic_lossy.heic')).subarray(0, 30_000);
+      const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: 'cut.heic', contentType: 'image/heic' });
+      expect(complete.status).toBe(202);
+      await runAfterTasks();
+      const row = await assetRow(assetId);
+      expect(row).toMatchObject({ state: 'failed_derive', errorCode: 'corrupt_image', derivatives: null });
+      expect(row.error).toContain('HEIC image is damaged or truncated');
       expect(await files().storage.head(row.originalKey)).toEqual({ size: bytes.length });
       await expectNothingElseLost();
     });

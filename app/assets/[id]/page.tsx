@@ -39,7 +39,18 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
       </nav>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,3fr)_minmax(20rem,2fr)]">
         <figure className="flex min-h-80 items-center justify-center overflow-hidden rounded-xl border border-neutral-200 bg-[conic-gradient(#f5f5f5_25%,#fff_0_50%,#f5f5f5_0_75%,#fff_0)] bg-[length:24px_24px] p-4">
-          {vision ? (
+          {asset.video ? (
+            <video
+              src={asset.video.url}
+              poster={vision?.url}
+              controls
+              preload="metadata"
+              playsInline
+              aria-label={asset.alt.text ?? asset.filename}
+              data-player
+              className="max-h-[75vh] w-auto max-w-full"
+            />
+          ) : vision ? (
             // eslint-disable-next-line @next/next/no-img-element
             <img
               src={vision.url}

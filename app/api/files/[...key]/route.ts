@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { checkUploadTarget, receiveUpload } from '@/lib/ingest';
-import { getStorage, verifyLocalUrl, type Storage } from '@/lib/storage';
+import { getStorage, parseByteRange, verifyLocalUrl, type Storage } from '@/lib/storage';
 import { contentDisposition } from '@/lib/storage/s3';
 
 export const dynamic = 'force-dynamic';
@@ -31,11 +31,18 @@ export const GET = route({ role: 'public', params }, async ({ request, params })
   const grant = await verified(request, key, 'get');
   const storage = await localStorageOnly();
   const head = await storage.head(key);
-  const stream = head && (await storage.get(key));
-  if (!head || !stream) throw new ApiError('not_found', 'This file no longer exists.');
+  if (!head) throw new ApiError('not_found', 'This file no longer exists.');
+  // Video players seek with Range requests; answering them is what makes a video play from any point.
+  const range = parseByteRange(request.headers.get('range'), head.size);
+  if (range.kind === 'unsatisfiable') {
+    throw new ApiError('range_not_satisfiable', `The file has ${head.size} bytes; ask for a range inside them.`, undefined, { 'Content-Range': `bytes */${head.size}` });
+  }
+  const stream = await storage.get(key, range.kind === 'range' ? range : undefined);
+  if (!stream) throw new ApiError('not_found', 'This file no longer exists.');
   const headers = new Headers({
     'Content-Type': grant.contentType,
-    'Content-Length': String(head.size),
+    'Content-Length': String(range.kind === 'range' ? range.end - range.start + 1 : head.size),
+    'Accept-Ranges': 'bytes',
     'X-Content-Type-Options': 'nosniff',
     // Even a file that slipped past sniffing cannot run script in our origin.
     'Content-Security-Policy': "default-src 'none'; sandbox",
@@ -44,7 +51,8 @@ export const GET = route({ role: 'public', params }, async ({ request, params })
       : 'private, no-store',
   });
   if (grant.downloadName) headers.set('Content-Disposition', contentDisposition(grant.downloadName));
-  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: 200, headers });
+  if (range.kind === 'range') headers.set('Content-Range', `bytes ${range.start}-${range.end}/${head.size}`);
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: range.kind === 'range' ? 206 : 200, headers });
 });
 
 export const PUT = route({ role: 'public', params }, async ({ request, params }) => {

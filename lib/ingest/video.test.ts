@@ -1,0 +1,139 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import sharp from 'sharp';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { resetConfig } from '@/lib/config';
+import { makeAudioOnly, makeEmptyVideo, makeTestVideo } from '@/test/videos';
+import { SNIFF_BYTES, sniffImageType } from './sniff';
+import { extractKeyframes, FRAME_LONG_EDGE, MAX_KEYFRAMES, probeVideo, runTool, videoTools, withVideoFile, type VideoTools } from './video';
+
+let tools: VideoTools;
+
+beforeAll(async () => {
+  const found = await videoTools();
+  if (!found) throw new Error('ffmpeg/ffprobe from @ffmpeg-installer/@ffprobe-installer should be installed with the dependencies');
+  tools = found;
+});
+
+afterEach(() => {
+  delete process.env.VIDEO_MAX_SECONDS;
+  delete process.env.FFMPEG_PATH;
+  delete process.env.FFMPEG_TIMEOUT_MS;
+  resetConfig();
+});
+
+function probeBytes(bytes: Buffer) {
+  return withVideoFile(Readable.from(bytes), (file) => probeVideo(tools, file));
+}
+
+describe('sniffing videos from their bytes', () => {
+  it.each(['mp4', 'mov', 'webm'] as const)('%s is a video whatever it is called', async (container) => {
+    const sniffed = await sniffImageType(makeTestVideo(tools, { container, seconds: 1 }).subarray(0, SNIFF_BYTES));
+    expect(sniffed).toMatchObject({ kind: 'video', mimeType: { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm' }[container] });
+  });
+
+  it('a zip renamed .mp4 is refused as not a photo or video', async () => {
+    // A real zip with one stored entry, built by hand: local header, data, central directory, end record.
+    const data = Buffer.from('catalogue.csv contents');
+    const name = Buffer.from('catalogue.csv');
+    const crc = zlib.crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const zip = Buffer.concat([local, name, data]);
+    expect(await sniffImageType(zip)).toEqual({ kind: 'not_an_image', detected: 'application/zip' });
+  });
+
+  it('an audio-only MP4 is not sniffed as an image; ffprobe then finds no picture', async () => {
+    const audio = makeAudioOnly(tools);
+    expect((await sniffImageType(audio.subarray(0, SNIFF_BYTES))).kind).not.toBe('image');
+    expect(await probeBytes(audio)).toMatchObject({ ok: false, code: 'no_video_stream' });
+  });
+});
+
+describe('probing', () => {
+  it('reads duration, size, codec and frame rate of MP4, MOV and WebM', async () => {
+    expect(await probeBytes(makeTestVideo(tools, { seconds: 2, width: 640, height: 360, rate: 25 }))).toEqual({
+      ok: true,
+      facts: { format: 'mov', width: 640, height: 360, durationSeconds: 2, codec: 'h264', fps: 25, hasAudio: false },
+    });
+    expect(await probeBytes(makeTestVideo(tools, { container: 'webm', seconds: 1, width: 320, height: 240 }))).toMatchObject({ ok: true, facts: { codec: 'vp8', width: 320, height: 240 } });
+    expect(await probeBytes(makeTestVideo(tools, { container: 'mov', seconds: 1 }))).toMatchObject({ ok: true, facts: { codec: 'h264' } });
+  });
+
+  it('refuses a video over the length limit', async () => {
+    process.env.VIDEO_MAX_SECONDS = '2';
+    resetConfig();
+    const result = await probeBytes(makeTestVideo(tools, { seconds: 3, width: 160, height: 120 }));
+    expect(result).toMatchObject({ ok: false, code: 'video_too_long' });
+    expect(!result.ok && result.message).toMatch(/3 s long; this server takes videos up to 2 s/);
+  });
+
+  it('a truncated video (its index cut off) is corrupt_video', async () => {
+    const whole = makeTestVideo(tools, { seconds: 3 });
+    expect(await probeBytes(whole.subarray(0, Math.floor(whole.length / 2)))).toMatchObject({ ok: false, code: 'corrupt_video' });
+  });
+
+  it('a 0-second video is empty_video', async () => {
+    expect(await probeBytes(makeEmptyVideo(tools))).toMatchObject({ ok: false, code: 'empty_video' });
+  });
+});
+
+describe('keyframes', () => {
+  it('five frames, 1024 px on the long side, in time order, spread over the video', async () => {
+    const bytes = makeTestVideo(tools, { seconds: 6, width: 1280, height: 720, cuts: true });
+    const result = await withVideoFile(Readable.from(bytes), (file, dir) => extractKeyframes(tools, file, 6, dir));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.frames).toHaveLength(MAX_KEYFRAMES);
+    const sizes = await Promise.all(result.frames.map((frame) => sharp(frame).metadata()));
+    for (const size of sizes) expect({ width: size.width, height: size.height }).toEqual({ width: FRAME_LONG_EDGE, height: 576 });
+    // testsrc draws a running counter: frames from different moments differ.
+    const distinct = new Set(result.frames.map((frame) => frame.toString('base64')));
+    expect(distinct.size).toBe(MAX_KEYFRAMES);
+  });
+
+  it('a video truncated in its picture data (index up front) fails the keyframe pass with corrupt_video', async () => {
+    const whole = makeTestVideo(tools, { seconds: 3, faststart: true });
+    const cut = whole.subarray(0, Math.floor(whole.length / 2));
+    const result = await withVideoFile(Readable.from(cut), (file, dir) => extractKeyframes(tools, file, 3, dir));
+    expect(result).toMatchObject({ ok: false, code: 'corrupt_video' });
+  });
+});
+
+describe('ffmpeg that hangs', () => {
+  it('is killed at the timeout and reported as video_timeout', async () => {
+    process.env.FFMPEG_TIMEOUT_MS = '1500';
+    resetConfig();
+    // A named pipe nobody writes to: ffmpeg blocks opening its input for ever.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-fifo-'));
+    const fifo = path.join(dir, 'never.mp4');
+    execFileSync('mkfifo', [fifo]);
+    try {
+      const run = await runTool(tools.ffprobe, ['-v', 'error', '-show_format', fifo]);
+      expect(run).toMatchObject({ ok: false, timedOut: true });
+      const probed = await probeVideo(tools, fifo);
+      expect(probed).toMatchObject({ ok: false, code: 'video_timeout' });
+      // Nothing of ours is left running on the fifo.
+      const left = spawnSync('pgrep', ['-f', fifo]).stdout.toString().trim();
+      expect(left).toBe('');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('without ffmpeg', () => {
+  it('FFMPEG_PATH pointing nowhere: no video tools, so videos end as unsupported_format', async () => {
+    process.env.FFMPEG_PATH = '/nonexistent/ffmpeg';
+    resetConfig();
+    expect(await videoTools()).toBeNull();
+  });
+});
