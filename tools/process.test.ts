@@ -40,7 +40,7 @@ describe('npm run process -- --pending', () => {
     } finally {
       await reopened.close();
     }
-  });
+  }, 180_000);
 
   it('refuses with a clear message and exit code 1 while another process (the dev server) holds the embedded database', async () => {
     await fs.mkdir(path.join(dataDir, 'pglite'), { recursive: true });
