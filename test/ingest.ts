@@ -7,9 +7,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { POST as completeRoute } from '@/app/api/uploads/[id]/complete/route';
 import { PUT as putFileRoute } from '@/app/api/files/[...key]/route';
 import { POST as createUploadRoute } from '@/app/api/uploads/route';
-import { getDb } from '@/db/client';
+import { getDb, openPglite, useDbForTests } from '@/db/client';
+import { migrate } from '@/db/migrate';
 import { assets } from '@/db/schema';
-import { call, type TestAccount } from '@/test/auth';
+import { forgetSigningSecret } from '@/lib/auth/signing';
+import { dropAfterTasks } from '@/lib/ingest/after-capture';
+import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { LocalStorage } from '@/lib/storage/local';
 import { useStorageForTests, type Storage } from '@/lib/storage';
 
@@ -110,4 +113,27 @@ export async function orphanedKeys(root: string): Promise<string[]> {
     for (const derivative of Object.values(row.derivatives ?? {})) referenced.add(derivative.key);
   }
   return (await storedKeys(root)).filter((key) => !referenced.has(key));
+}
+
+/**
+ * Uploads photos into the embedded database and storage under `dataDir` (as a CLI or server started with
+ * DATA_DIR=dataDir will open them), then "crashes": the uploads' after() work is dropped and the database
+ * closed. Needs next/server's after() mocked with captureAfter in the calling test file. Returns the asset ids.
+ */
+export async function uploadsLeftUnprocessed(dataDir: string, photos: Buffer[]): Promise<string[]> {
+  const handle = await openPglite(path.join(dataDir, 'pglite'));
+  await migrate(handle);
+  useDbForTests(handle);
+  forgetSigningSecret();
+  useStorageForTests(new LocalStorage(path.join(dataDir, 'storage')));
+  const editor = await makeAccount(handle.db, 'editor');
+  const ids: string[] = [];
+  for (const photo of photos) {
+    const { assetId, complete } = await uploadThroughApi(editor, photo);
+    if (complete.status !== 202) throw new Error(`upload completion answered ${complete.status}`);
+    ids.push(assetId);
+  }
+  dropAfterTasks();
+  await handle.close();
+  return ids;
 }

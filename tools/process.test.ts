@@ -3,15 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openPglite, useDbForTests } from '@/db/client';
-import { migrate } from '@/db/migrate';
 import { assets } from '@/db/schema';
-import { forgetSigningSecret } from '@/lib/auth/signing';
-import { makeAccount } from '@/test/auth';
-import { dropAfterTasks } from '@/lib/ingest/after-capture';
-import { testJpeg, uploadThroughApi } from '@/test/ingest';
+import { openPglite } from '@/db/client';
+import { testJpeg, uploadsLeftUnprocessed } from '@/test/ingest';
 import { useStorageForTests } from '@/lib/storage';
-import { LocalStorage } from '@/lib/storage/local';
 import { runCli } from '@/test/run-cli';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
@@ -30,16 +25,7 @@ describe('npm run process -- --pending', () => {
 
   it('finishes an upload whose server died before processing it', async () => {
     // Upload into the same embedded database and storage the CLI will open, then "crash" (lose after()).
-    const handle = await openPglite(path.join(dataDir, 'pglite'));
-    await migrate(handle);
-    useDbForTests(handle);
-    forgetSigningSecret();
-    useStorageForTests(new LocalStorage(path.join(dataDir, 'storage')));
-    const editor = await makeAccount(handle.db, 'editor');
-    const { assetId, complete } = await uploadThroughApi(editor, await testJpeg(900, 1300, 900));
-    expect(complete.status).toBe(202);
-    dropAfterTasks();
-    await handle.close();
+    const [assetId] = await uploadsLeftUnprocessed(dataDir, [await testJpeg(900, 1300, 900)]);
 
     const result = await processCli(dataDir, ['--pending']);
     expect(result.code).toBe(0);
@@ -54,7 +40,7 @@ describe('npm run process -- --pending', () => {
     } finally {
       await reopened.close();
     }
-  });
+  }, 180_000);
 
   it('refuses with a clear message and exit code 1 while another process (the dev server) holds the embedded database', async () => {
     await fs.mkdir(path.join(dataDir, 'pglite'), { recursive: true });

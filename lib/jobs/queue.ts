@@ -40,8 +40,8 @@ const leaseEnd = () => sql`now() + make_interval(secs => ${config().jobs.leaseSe
 
 /**
  * Upserts the job on (asset_id, kind, key) and makes it due now. A queued job keeps the more urgent priority;
- * a job that is running is marked pending again, so it runs once more after the current run; a done job is
- * redone only for a different input hash, or when forced. Returns whether anything was (re)queued.
+ * a running or done job is redone only for a different input hash, or when forced (a running one is marked
+ * pending again, so it runs once more after the current run). Returns whether anything was (re)queued.
  */
 export async function enqueueJob(request: EnqueueRequest, db?: Queryable): Promise<boolean> {
   const target = db ?? (await getDb());
@@ -66,9 +66,11 @@ async function enqueueIn(db: Queryable, request: EnqueueRequest): Promise<boolea
         lastError: null,
         updatedAt: sql`now()`,
       },
+      // Queued, waiting or failed: due now. Running or done: only for a different input (or when forced), so
+      // asking again for the input already being processed does not run it twice.
       setWhere: request.force
         ? undefined
-        : sql`${jobs.status} <> 'done' or (excluded.input_hash is not null and excluded.input_hash is distinct from ${jobs.inputHash})`,
+        : sql`${jobs.status} in ('pending', 'waiting', 'failed') or (excluded.input_hash is not null and excluded.input_hash is distinct from ${jobs.inputHash})`,
     })
     .returning({ id: jobs.id });
   return queued.length > 0;
