@@ -1,1 +1,2 @@
 export { AltTextPanel, type AltTextPanelProps } from './alt-text-panel';
+export { readApiAnswer, type ApiAnswer } from './alt-api';

@@ -7,6 +7,7 @@ import { isInProgress } from '@/components/assets/asset-state';
 import { formatDimensions } from '@/components/assets/format';
 import { RefreshWhileProcessing } from '@/components/assets/refresh-while-processing';
 import { StateBadge } from '@/components/assets/state-badge';
+import { CatalogueEditor } from '@/components/library/catalogue-editor';
 import { MoreLikeThis } from '@/components/search/more-like-this';
 import { getAsset } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
@@ -77,6 +78,13 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
               {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} />}
             </div>
           </section>
+
+          <CatalogueEditor
+            assetId={asset.id}
+            version={asset.alt.version}
+            fields={{ title: asset.title, sku: asset.sku, collection: asset.collection, tags: asset.tags }}
+            canEdit={canEdit}
+          />
 
           <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={roleAllows(user.role, 'admin')} />
 
