@@ -150,6 +150,8 @@ export const assets = pgTable(
     title: text('title'),
     sku: text('sku'),
     collection: text('collection'),
+    /** The Shopify product handle, once an import has told us: the export then writes a Shopify-ready CSV. */
+    handle: text('handle'),
     decorative: boolean('decorative').notNull().default(false),
 
     altText: text('alt_text'),
@@ -185,7 +187,7 @@ export const assets = pgTable(
   ],
 );
 
-export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative'] as const;
+export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative', 'imported'] as const;
 export type AltEvent = (typeof ALT_EVENTS)[number];
 
 /** Every alt-text change, proposal, rejection and failed attempt, with who or what caused it. */

@@ -39,6 +39,11 @@ export const ERROR_STATUS = {
   locked_out: 429,
   unavailable: 503,
   internal: 500,
+  wrong_encoding: 422,
+  invalid_csv: 422,
+  too_many_rows: 413,
+  bad_mapping: 422,
+  plan_changed: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
