@@ -42,7 +42,7 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
   const send = (file: string | Buffer, query: Record<string, string> = {}, account = editor) => {
     const url = `${TEST_ORIGIN}/api/imports?${new URLSearchParams(query)}`;
     const body = typeof file === 'string' ? Buffer.from(file, 'utf8') : file;
-    const request = new Request(url, { method: 'POST', headers: { cookie: account.cookie, origin: TEST_ORIGIN, host: new URL(TEST_ORIGIN).host, 'content-type': 'text/csv' }, body });
+    const request = new Request(url, { method: 'POST', headers: { cookie: account.cookie, origin: TEST_ORIGIN, host: new URL(TEST_ORIGIN).host, 'content-type': 'text/csv' }, body: new Uint8Array(body) });
     return importRoute(request, { params: Promise.resolve({}) });
   };
   const preview = async (file: string | Buffer, query: Record<string, string> = {}) => {
