@@ -15,16 +15,26 @@ export default async function LibraryPage() {
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
-      <div className="flex items-end justify-between gap-4">
+      <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Library</h1>
           <p className="text-sm text-neutral-600">Every photo, newest first.</p>
         </div>
-        {canUpload && (
-          <Link href="/upload" className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700">
-            Upload photos
+        <div className="flex flex-wrap gap-2">
+          <Link href="/export" className="rounded-md border border-neutral-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-neutral-100">
+            Export
           </Link>
-        )}
+          {canUpload && (
+            <>
+              <Link href="/import" className="rounded-md border border-neutral-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-neutral-100">
+                Import CSV
+              </Link>
+              <Link href="/upload" className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700">
+                Upload photos
+              </Link>
+            </>
+          )}
+        </div>
       </div>
       <LibraryGrid initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }} canUpload={canUpload} />
     </main>
