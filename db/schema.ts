@@ -152,6 +152,8 @@ export const assets = pgTable(
     collection: text('collection'),
     /** The Shopify product handle, once an import has told us: the export then writes a Shopify-ready CSV. */
     handle: text('handle'),
+    /** The photo's URL in the shop (Shopify's Image Src), as the import read it: the Shopify export names the image by it. */
+    imageSrc: text('image_src'),
     decorative: boolean('decorative').notNull().default(false),
 
     altText: text('alt_text'),

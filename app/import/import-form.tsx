@@ -16,7 +16,7 @@ const FIELDS: Array<{ field: ImportField; label: string; query: string }> = [
   { field: 'handle', label: 'Shopify handle', query: 'column_handle' },
 ];
 
-const FIELD_NAMES: Record<string, string> = { sku: 'SKU', title: 'Title', collection: 'Collection', tags: 'Tags', altText: 'Alt text', handle: 'Handle' };
+const FIELD_NAMES: Record<string, string> = { sku: 'SKU', title: 'Title', collection: 'Collection', tags: 'Tags', altText: 'Alt text', handle: 'Handle', imageSrc: 'Image address' };
 
 async function sendImport(file: File, mapping: ColumnMapping, confirm?: string) {
   const query = new URLSearchParams(confirm ? { mode: 'apply', confirm } : { mode: 'preview' });

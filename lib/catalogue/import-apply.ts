@@ -33,6 +33,7 @@ function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
   if (changes.title) set.title = changes.title.to;
   if (changes.collection) set.collection = changes.collection.to;
   if (changes.handle) set.handle = changes.handle.to;
+  if (changes.imageSrc) set.imageSrc = changes.imageSrc.to;
   if (changes.tags) set.tags = changes.tags.to.split(', ');
   if (changes.altText) {
     Object.assign(set, {

@@ -61,7 +61,7 @@ export interface FieldChange {
   to: string;
 }
 
-export type ChangeSet = Partial<Record<'sku' | 'title' | 'collection' | 'tags' | 'altText' | 'handle', FieldChange>>;
+export type ChangeSet = Partial<Record<'sku' | 'title' | 'collection' | 'tags' | 'altText' | 'handle' | 'imageSrc', FieldChange>>;
 
 export interface RowChange {
   row: number;
@@ -94,6 +94,8 @@ interface RowValues {
   tags: string[] | null;
   altText: string | null;
   handle: string | null;
+  /** The filename cell when it is a web address (Shopify's Image Src). */
+  imageSrc: string | null;
 }
 
 /** One line, single spaces: a quoted newline in a spreadsheet cell becomes a space. */
@@ -129,6 +131,7 @@ function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>): Ro
     tags: tags === null ? null : normaliseTags(tags.split(',')),
     altText: cell('altText'),
     handle: cell('handle'),
+    imageSrc: filename !== null && /^https?:\/\//i.test(filename) ? filename : null,
   };
 }
 
@@ -144,6 +147,7 @@ function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<Skip
     ['collection', values.collection, MAX_COLLECTION_LENGTH],
     ['alt text', values.altText, MAX_IMPORTED_ALT_LENGTH],
     ['handle', values.handle, 255],
+    ['image address', values.imageSrc, 2048],
   ];
   for (const [name, value, max] of limits) {
     if (value !== null && value.length > max) return { reason: 'bad_value', message: `The ${name} is ${value.length} characters; at most ${max} are allowed.` };
@@ -165,6 +169,7 @@ interface Candidate {
   tags: string[];
   altText: string | null;
   handle: string | null;
+  imageSrc: string | null;
   version: number;
 }
 
@@ -186,6 +191,7 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
         tags: assets.tags,
         altText: assets.altText,
         handle: assets.handle,
+        imageSrc: assets.imageSrc,
         version: assets.version,
       })
       .from(assets)
@@ -200,7 +206,7 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
 
 function changesFor(values: RowValues, asset: Candidate): ChangeSet {
   const changes: ChangeSet = {};
-  const compare = (field: 'sku' | 'title' | 'collection' | 'altText' | 'handle', current: string | null) => {
+  const compare = (field: 'sku' | 'title' | 'collection' | 'altText' | 'handle' | 'imageSrc', current: string | null) => {
     const next = values[field];
     if (next !== null && next !== current) changes[field] = { from: current, to: next };
   };
@@ -209,6 +215,7 @@ function changesFor(values: RowValues, asset: Candidate): ChangeSet {
   compare('collection', asset.collection);
   compare('altText', asset.altText);
   compare('handle', asset.handle);
+  compare('imageSrc', asset.imageSrc);
   if (values.tags && values.tags.join(', ') !== asset.tags.join(', ')) changes.tags = { from: asset.tags.join(', ') || null, to: values.tags.join(', ') };
   return changes;
 }

@@ -127,7 +127,7 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     expect(plan).toMatchObject({ format: 'shopify', changeCount: 2, skippedCount: 1 });
     expect(plan.skipped[0]).toMatchObject({ row: 3, reason: 'no_match' });
     await importFile(file);
-    expect(await byFilename(front)).toMatchObject({ handle: 'blue-tee', title: 'Blue tee', sku: 'TEE-S', tags: ['summer', 'cotton'], altText: 'Blue cotton T-shirt laid flat.' });
+    expect(await byFilename(front)).toMatchObject({ imageSrc: `https://cdn.example.com/files/${front}?v=17`, handle: 'blue-tee', title: 'Blue tee', sku: 'TEE-S', tags: ['summer', 'cotton'], altText: 'Blue cotton T-shirt laid flat.' });
     expect(await byFilename(back)).toMatchObject({ handle: 'blue-tee', title: 'Blue tee', sku: null, altText: 'Back of a blue cotton T-shirt.' });
     await runAfterTasks();
   });

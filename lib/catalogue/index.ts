@@ -3,3 +3,4 @@ export { runImport, summarisePlan, reembedImported, type ImportResult, type Impo
 export { IMPORT_FIELDS, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow } from './import-plan';
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';
 export type { Importer, ImportOutcome } from './import-apply';
+export { exportStream, exportFilename, exportContentType, countShopifyReady, neutraliseCell, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFormat, type ExportStatus } from './export';
