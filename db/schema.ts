@@ -137,11 +137,14 @@ export const assets = pgTable(
     metadata: jsonb('metadata').$type<Record<string, unknown>>(),
     derivatives: jsonb('derivatives').$type<Record<string, { key: string; width: number; height: number; bytes: number }>>(),
 
+    /**
+     * Derived: after the upload is verified, written only by lib/jobs from the asset's jobs, in the same
+     * transaction as each job transition, so lists and the API read one column. The same holds for the
+     * error columns. `claimed_until`/`claim_token` lease the upload's verification only (lib/ingest).
+     */
     state: text('state', { enum: ASSET_STATES }).notNull().default('awaiting_upload'),
     errorCode: text('error_code'),
     error: text('error'),
-    attempts: integer('attempts').notNull().default(0),
-    nextAttemptAt: timestamptz('next_attempt_at'),
     claimedUntil: timestamptz('claimed_until'),
     claimToken: uuid('claim_token'),
     uploadExpiresAt: timestamptz('upload_expires_at'),
@@ -179,7 +182,7 @@ export const assets = pgTable(
   (t) => [
     uniqueIndex('assets_sha256_idx').on(t.sha256),
     index('assets_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    index('assets_state_idx').on(t.state, t.nextAttemptAt),
+    index('assets_state_idx').on(t.state),
     index('assets_declared_sha_idx').on(t.declaredSha256),
     index('assets_search_tsv_idx').using('gin', t.searchTsv),
     index('assets_tags_idx').using('gin', t.tags),
@@ -256,3 +259,50 @@ export const assetEmbeddings = pgTable(
 export type User = typeof users.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;
+
+export const JOB_KINDS = ['derive', 'describe', 'embed'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+/**
+ * pending: due at next_attempt_at; running: leased (claimed_until) by a worker; done: finished for this input;
+ * waiting: finished a pass but asked to run again at next_attempt_at (alt text that failed: the asset moves on,
+ * the text is retried); failed: given up, with the reason.
+ */
+export const JOB_STATUSES = ['pending', 'running', 'done', 'waiting', 'failed'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Every piece of per-asset work, one row per (asset, kind, key): the one durable work model (lib/jobs). */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: JOB_KINDS }).notNull(),
+    /** '' for kinds done once per asset; the embedding model id for embed jobs. */
+    key: text('key').notNull().default(''),
+    status: text('status', { enum: JOB_STATUSES }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    /** Null on a waiting job: parked until something changes (alt text with no vision provider configured). */
+    nextAttemptAt: timestamptz('next_attempt_at').defaultNow(),
+    /** Lower runs first: interactive work (0) before backfill (10). */
+    priority: integer('priority').notNull(),
+    claimedUntil: timestamptz('claimed_until'),
+    claimToken: uuid('claim_token'),
+    /** The input the job was asked to process: re-enqueueing a done job with the same hash is a no-op. */
+    inputHash: text('input_hash'),
+    /** When a run last succeeded (null: never): the asset's state counts the step as passed from then on. */
+    succeededAt: timestamptz('succeeded_at'),
+    lastErrorCode: text('last_error_code'),
+    lastError: text('last_error'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('jobs_asset_kind_key_idx').on(t.assetId, t.kind, t.key),
+    index('jobs_due_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'waiting', 'running')`),
+  ],
+);
+
+export type Job = typeof jobs.$inferSelect;

@@ -70,6 +70,11 @@ const envSchema = z
 
     BACKFILL_BATCH_SIZE: positiveInt(50),
     BACKFILL_DELAY_MS: nonNegativeNumber(1_000),
+
+    JOBS_SWEEPER: boolFlag(true),
+    JOBS_SWEEP_INTERVAL_MS: positiveInt(10_000),
+    JOBS_CONCURRENCY: positiveInt(2),
+    JOBS_LEASE_SECONDS: positiveInt(60),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -151,6 +156,7 @@ function structure(env: Env) {
       dimensions: env.EMBEDDING_DIMENSIONS,
     },
     backfill: { batchSize: env.BACKFILL_BATCH_SIZE, delayMs: env.BACKFILL_DELAY_MS },
+    jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
     /** Server for `npm run bench:search`, which creates and drops its own database (loupe_bench) there. */
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
   };

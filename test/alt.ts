@@ -7,6 +7,7 @@ import { resetConfig } from '@/lib/config';
 import { newDerivativePrefix, newOriginalKey, type Storage } from '@/lib/storage';
 import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
 import { clearProviderBlock } from '@/lib/alt/provider-state';
+import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 
 /** Test support for the alt-text integration tests: the fake Groq API wired in through configuration. */
 
@@ -87,5 +88,7 @@ export async function storedAsset(
       decorative: fields.decorative ?? false,
     })
     .returning();
+  // As a completed upload does: the asset's first job, due now.
+  await enqueueJob({ assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive }, db);
   return row;
 }

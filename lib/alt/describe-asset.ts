@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import type { Asset } from '@/db/schema';
+import { isLeaseHeld, type JobLease } from '@/lib/jobs/lease';
 import type { Storage } from '@/lib/storage';
 import { altContextFor } from './context';
 import { generateAlt, type GenerateOutcome } from './generate';
@@ -18,8 +19,9 @@ export type DescribeAssetOutcome =
   | { kind: 'skipped'; reason: 'human_text' | 'ai_text' }
   /** A person's edit landed while the model was working: their text stays, the model's is only history. */
   | { kind: 'kept_human'; proposal: string }
-  | { kind: 'failed'; failure: AltFailure }
-  /** The pipeline's claim on the asset passed to another worker: nothing of ours was written to the asset. */
+  /** `nextAttemptAt`: when to try again (null: not until a vision provider is configured). */
+  | { kind: 'failed'; failure: AltFailure; nextAttemptAt: Date | null }
+  /** The job's lease passed to another worker: nothing of ours was written to the asset. */
   | { kind: 'claim_lost' };
 
 export interface DescribeAssetDeps extends RetryOptions {
@@ -33,8 +35,8 @@ export interface DescribeAssetDeps extends RetryOptions {
 
 export interface DescribeAssetOptions {
   signal?: AbortSignal;
-  /** Set by the pipeline: every write is conditional on still holding this claim. */
-  claimToken?: string;
+  /** Set by the describe job: every write is conditional on still holding this lease. */
+  lease?: JobLease;
   /** Only regeneration, which a person asks for, replaces existing AI text. */
   replaceAi: boolean;
 }
@@ -47,16 +49,16 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
 
   const decorativeReason = tinyReason(asset, deps.minImagePx) ?? (asset.decorative ? 'marked decorative' : null);
   if (decorativeReason) {
-    const written = await writeDecorativeAlt(db, { assetId: asset.id, claimToken: options.claimToken });
+    const written = await writeDecorativeAlt(db, { assetId: asset.id, lease: options.lease });
     if (written) await insertAltHistory(db, [{ assetId: asset.id, event: 'decorative', text: '', outcome: 'written', message: decorativeReason }]);
-    return written || (await stillHeld(db, asset.id, options.claimToken)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
+    return written || (await stillHeld(options.lease)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
   }
 
   const provider = deps.provider;
-  if (!provider) return recordFailure(db, asset, null, { result: NO_PROVIDER, attempts: [] }, options.claimToken);
+  if (!provider) return recordFailure(db, asset, null, { result: NO_PROVIDER, attempts: [] }, options.lease);
   const generated = await generateFor(asset, provider, deps, options.signal);
   const { result } = generated;
-  if (!result.ok) return recordFailure(db, asset, provider, { ...generated, result }, options.claimToken);
+  if (!result.ok) return recordFailure(db, asset, provider, { ...generated, result }, options.lease);
 
   const written = await writeAiAlt(db, {
     assetId: asset.id,
@@ -65,12 +67,12 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
     model: provider.model,
     promptVersion: PROMPT_VERSION,
     replaceAi: options.replaceAi,
-    claimToken: options.claimToken,
+    lease: options.lease,
   });
   await insertAltHistory(db, historyEntries(asset.id, provider, generated, written ? 'written' : 'not_written'));
   if (written) return { kind: 'written', asset: written };
   const current = await findAsset(db, asset.id);
-  if (!current || (options.claimToken && current.claimToken !== options.claimToken)) return { kind: 'claim_lost' };
+  if (!current || !(await stillHeld(options.lease))) return { kind: 'claim_lost' };
   return current.altSource === 'human' ? { kind: 'kept_human', proposal: result.text } : { kind: 'skipped', reason: 'ai_text' };
 }
 
@@ -82,12 +84,13 @@ async function recordFailure(
   asset: Asset,
   provider: VisionProvider | null,
   generated: GenerateOutcome & { result: AltFailure },
-  claimToken: string | undefined,
+  lease: JobLease | undefined,
 ): Promise<DescribeAssetOutcome> {
   const failure = generated.result;
-  const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt: nextAltAttemptAt(failure, asset.altAttempts + 1), claimToken });
+  const nextAttemptAt = nextAltAttemptAt(failure, asset.altAttempts + 1);
+  const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt, lease });
   await insertAltHistory(db, historyEntries(asset.id, provider, generated, 'not_written'));
-  return written || (await stillHeld(db, asset.id, claimToken)) ? { kind: 'failed', failure } : { kind: 'claim_lost' };
+  return written || (await stillHeld(lease)) ? { kind: 'failed', failure, nextAttemptAt } : { kind: 'claim_lost' };
 }
 
 /** The vision derivative through the provider, policy and gate; an image that cannot be sent is a failure without a call. */
@@ -103,10 +106,8 @@ function tinyReason(asset: Asset, minImagePx: number): string | null {
   return `image is ${asset.width}x${asset.height} px, under the ${minImagePx} px minimum`;
 }
 
-async function stillHeld(db: Db, assetId: string, claimToken: string | undefined): Promise<boolean> {
-  if (!claimToken) return true;
-  const current = await findAsset(db, assetId);
-  return current?.claimToken === claimToken;
+async function stillHeld(lease: JobLease | undefined): Promise<boolean> {
+  return lease ? isLeaseHeld(lease) : true;
 }
 
 /** One history row per model call (latency, tokens, outcome), or one row saying why no call was made. */

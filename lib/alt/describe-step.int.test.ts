@@ -1,10 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { altHistory, assets, providerState } from '@/db/schema';
+import { altHistory, assets, jobs, providerState } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { useTemporaryLocalStorage } from '@/test/ingest';
-import { runPipeline } from '@/lib/pipeline';
+import { jobsOf, runAssetJobs, runDueJobs } from '@/lib/jobs';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { describeStep } from './describe-step';
@@ -30,7 +30,7 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
       tags: ['backpack', 'canvas'],
       sku: 'BP-001',
     });
-    const outcome = await runPipeline(asset.id);
+    const outcome = await runAssetJobs(asset.id);
     expect(outcome.kind).toBe('finished');
 
     const done = await reload(asset.id);
@@ -70,7 +70,7 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
     process.env.VISION_PROVIDER = 'none';
     resetConfig();
     const asset = await storedAsset(database().db, files().storage, await productJpeg(800, 800));
-    await runPipeline(asset.id);
+    await runAssetJobs(asset.id);
     const done = await reload(asset.id);
     expect(done).toMatchObject({ state: 'embedded', altText: null, altSource: null, altLastError: 'no vision provider configured', altAttempts: 0 });
     expect(fake().requests).toHaveLength(0);
@@ -79,7 +79,7 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
   it('a failed generation keeps alt empty, counts the attempt, schedules a retry, and embedding still happens', async () => {
     fake().script({ kind: 'status', status: 500 }, { kind: 'status', status: 502 }, { kind: 'status', status: 503 });
     const asset = await storedAsset(database().db, files().storage, await productJpeg(700, 900));
-    await runPipeline(asset.id);
+    await runAssetJobs(asset.id);
     const done = await reload(asset.id);
     expect(done).toMatchObject({ state: 'embedded', altText: null, altAttempts: 1, altLastError: expect.stringMatching(/^server_error: 503/) });
     expect(done.altNextAttemptAt!.getTime()).toBeGreaterThan(Date.now());
@@ -90,10 +90,29 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
     ]);
   });
 
+  it('failed alt text is retried when due: the describe job waits until then, then writes the text and re-embeds', async () => {
+    fake().script({ kind: 'status', status: 500 }, { kind: 'status', status: 502 }, { kind: 'status', status: 503 });
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(720, 900));
+    await runAssetJobs(asset.id);
+    const failed = await reload(asset.id);
+    const describe = (await jobsOf(asset.id)).find((job) => job.kind === 'describe');
+    expect(describe).toMatchObject({ status: 'waiting', nextAttemptAt: failed.altNextAttemptAt });
+    const vectorBefore = (await jobsOf(asset.id)).find((job) => job.kind === 'embed')?.inputHash;
+    // Not due yet: nothing runs.
+    expect(await runDueJobs({ concurrency: 1, assetId: asset.id })).toMatchObject({ done: 0 });
+    await database().db.update(jobs).set({ nextAttemptAt: sql`now() - interval '1 second'` }).where(eq(jobs.id, describe!.id));
+    expect(await runDueJobs({ concurrency: 1, assetId: asset.id })).toMatchObject({ done: 2, failed: 0 });
+    const done = await reload(asset.id);
+    expect(done).toMatchObject({ state: 'embedded', altSource: 'ai', altAttempts: 2, altLastError: null, altNextAttemptAt: null });
+    const after = await jobsOf(asset.id);
+    expect(after.find((job) => job.kind === 'describe')).toMatchObject({ status: 'done' });
+    expect(after.find((job) => job.kind === 'embed')).toMatchObject({ status: 'done', inputHash: expect.not.stringMatching(vectorBefore!) });
+  });
+
   it('a gate-rejected answer is kept as a rejected proposal and never written', async () => {
     fake().script({ kind: 'text', content: 'Sneakers, sneakers for men, best sneakers, cheap sneakers, running sneakers, white sneakers sale.' });
     const asset = await storedAsset(database().db, files().storage, await productJpeg(640, 640));
-    await runPipeline(asset.id);
+    await runAssetJobs(asset.id);
     const done = await reload(asset.id);
     expect(done).toMatchObject({ state: 'embedded', altText: null, altSource: null, altLastError: 'gate_rejected: quality gate: keyword_stuffing' });
     const [row] = await history(asset.id);
@@ -103,13 +122,13 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
   it('a long 429 blocks the provider in provider_state; the next asset makes no call until then', async () => {
     fake().script({ kind: 'rate_limit', wait: '5m29.8752s', limit: 'requests' });
     const first = await storedAsset(database().db, files().storage, await productJpeg(600, 800));
-    await runPipeline(first.id);
+    await runAssetJobs(first.id);
     const [state] = await database().db.select().from(providerState).where(eq(providerState.provider, 'groq'));
     expect(state.blockedUntil!.getTime()).toBeGreaterThan(Date.now() + 5 * 60 * 1000);
     expect(state.reason).toMatch(/^rate_limited_long/);
 
     const second = await storedAsset(database().db, files().storage, await productJpeg(601, 800));
-    await runPipeline(second.id);
+    await runAssetJobs(second.id);
     expect(fake().requests).toHaveLength(1);
     const skipped = await reload(second.id);
     expect(skipped).toMatchObject({ state: 'embedded', altText: null, altLastError: expect.stringMatching(/^rate_limited_long: groq is paused until/) });
@@ -119,8 +138,8 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
   it('tiny images and decorative assets get alt="" without a model call', async () => {
     const tiny = await storedAsset(database().db, files().storage, await productJpeg(20, 20));
     const decorative = await storedAsset(database().db, files().storage, await productJpeg(800, 600), { decorative: true });
-    await runPipeline(tiny.id);
-    await runPipeline(decorative.id);
+    await runAssetJobs(tiny.id);
+    await runAssetJobs(decorative.id);
     for (const id of [tiny.id, decorative.id]) {
       expect(await reload(id)).toMatchObject({ state: 'embedded', altText: '', altStatus: 'decorative', altSource: null });
     }
@@ -130,11 +149,14 @@ describe.skipIf(!standInModelAvailable())('describe step in the pipeline', () =>
 
   it('a step whose claim passed to another worker writes nothing and says claim_lost', async () => {
     const asset = await storedAsset(database().db, files().storage, await productJpeg(500, 700));
-    await runPipeline(asset.id);
-    await database().db.update(assets).set({ altText: null, altSource: null, claimToken: '11111111-1111-4111-8111-111111111111' }).where(eq(assets.id, asset.id));
+    await runAssetJobs(asset.id);
+    await database().db.update(assets).set({ altText: null, altSource: null }).where(eq(assets.id, asset.id));
+    const [job] = (await jobsOf(asset.id)).filter((found) => found.kind === 'describe');
+    await database().db.update(jobs).set({ status: 'running', claimToken: '11111111-1111-4111-8111-111111111111', claimedUntil: sql`now() + interval '1 minute'` }).where(eq(jobs.id, job.id));
     const before = await reload(asset.id);
-    const outcome = await describeStep({ asset: before, claimToken: '22222222-2222-4222-8222-222222222222', signal: new AbortController().signal });
-    expect(outcome).toMatchObject({ ok: false, code: 'claim_lost' });
+    const stale = { jobId: job.id, token: '22222222-2222-4222-8222-222222222222' };
+    const outcome = await describeStep({ asset: before, job, lease: stale, signal: new AbortController().signal });
+    expect(outcome).toEqual({ ok: false, kind: 'claim_lost' });
     expect(await reload(asset.id)).toMatchObject({ altText: null, version: before.version });
   });
 });

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '@/db/schema';
-import { runPipeline } from '@/lib/pipeline';
+import { runAssetJobs } from '@/lib/jobs';
 import { useStorageForTests } from '@/lib/storage';
 import { useTestDatabase } from '@/test/db';
 import { startS3rver, type S3rverHandle } from '@/test/s3rver';
@@ -26,7 +26,7 @@ describe.skipIf(!standInModelAvailable())('image as a signed URL from S3', () =>
 
   it('sends a presigned URL of the vision derivative, which the fake fetches and decodes', async () => {
     const asset = await storedAsset(database().db, s3.storage, await productJpeg(900, 1200, { r: 200, g: 30, b: 30 }), { tags: ['dress'] });
-    await runPipeline(asset.id);
+    await runAssetJobs(asset.id);
     const [request] = fake().requests;
     expect(request.image?.transport).toBe('url');
     const sent = request.body?.messages?.[1]?.content as Array<{ type: string; image_url?: { url: string } }>;

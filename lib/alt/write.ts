@@ -1,6 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
+import { leaseHeld, type JobLease } from '@/lib/jobs/lease';
 import type { AltFailure } from './types';
 
 /**
@@ -13,8 +14,8 @@ type AltHistoryInsert = typeof altHistory.$inferInsert;
 
 const notHuman = sql`${assets.altSource} is distinct from 'human'`;
 
-function holdingClaim(claimToken: string | undefined): SQL | undefined {
-  return claimToken ? eq(assets.claimToken, claimToken) : undefined;
+function holdingClaim(lease: JobLease | undefined): SQL | undefined {
+  return lease ? leaseHeld(lease) : undefined;
 }
 
 export interface AiAltWrite {
@@ -25,7 +26,7 @@ export interface AiAltWrite {
   promptVersion: string;
   /** Regeneration (asked for by a person) replaces AI text; the pipeline only fills an empty slot. */
   replaceAi: boolean;
-  claimToken?: string;
+  lease?: JobLease;
 }
 
 /** The updated asset, or null when the text was not written (a person's text, decorative, existing AI text, or a lost claim). */
@@ -52,7 +53,7 @@ export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | nul
         notHuman,
         eq(assets.decorative, false),
         write.replaceAi ? undefined : sql`${assets.altSource} is null`,
-        holdingClaim(write.claimToken),
+        holdingClaim(write.lease),
       ),
     )
     .returning();
@@ -62,7 +63,7 @@ export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | nul
 /** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. */
 export async function writeAltFailure(
   db: Db,
-  failure: { assetId: string; result: AltFailure; nextAttemptAt: Date | null; claimToken?: string },
+  failure: { assetId: string; result: AltFailure; nextAttemptAt: Date | null; lease?: JobLease },
 ): Promise<Asset | null> {
   const counted = failure.result.kind !== 'no_provider';
   const [row] = await db
@@ -73,13 +74,13 @@ export async function writeAltFailure(
       altNextAttemptAt: failure.nextAttemptAt,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.claimToken)))
+    .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.lease)))
     .returning();
   return row ?? null;
 }
 
 /** Decorative and tiny images get alt="" without a model call; a rule, not a model, so no provider or model is named. */
-export async function writeDecorativeAlt(db: Db, write: { assetId: string; claimToken?: string }): Promise<Asset | null> {
+export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease?: JobLease }): Promise<Asset | null> {
   const [row] = await db
     .update(assets)
     .set({
@@ -100,7 +101,7 @@ export async function writeDecorativeAlt(db: Db, write: { assetId: string; claim
         eq(assets.id, write.assetId),
         notHuman,
         sql`(${assets.altText} is distinct from '' or ${assets.altStatus} <> 'decorative')`,
-        holdingClaim(write.claimToken),
+        holdingClaim(write.lease),
       ),
     )
     .returning();

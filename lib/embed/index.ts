@@ -1,6 +1,6 @@
 export { reembedAsset } from './reembed';
 export { embedStep } from './embed-step';
-export { embedAsset, backfillEmbeddings, type EmbedOutcome, type BackfillProgress } from './embed-assets';
+export { embedAsset, embedAssetWithModel, staleVectorsPage, type EmbedOutcome, type StaleVector } from './embed-assets';
 export { searchModel } from './embedders';
 export { embeddingInput, inputHash } from './input';
 export { activeModel, liveModels, type LiveModel } from './models';
@@ -11,3 +11,6 @@ export { registerModel } from './models';
 export { storeVectors } from './store';
 export { ensureVectorIndex, vectorIndexName } from './vector-index';
 export { loadLocalEmbedder } from './local-provider';
+export { configuredModel } from './provider';
+export { writableModels } from './embedders';
+export { activateIfComplete } from './models';

@@ -5,7 +5,8 @@ import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/test/fake-embeddings-server';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
-import { embedAsset, backfillEmbeddings } from './embed-assets';
+import { backfillEmbeddings } from '@/lib/jobs';
+import { embedAsset } from './embed-assets';
 import { activeModel, liveModels } from './models';
 
 const PRODUCTS = ['navy backpack', 'red wool coat', 'leather handbag', 'running shoes', 'silk scarf', 'denim jacket'];
@@ -22,7 +23,7 @@ describe.skipIf(!standInModelAvailable())('switching the embedding model', () =>
       const product = PRODUCTS[i % PRODUCTS.length];
       await insertCatalogueAsset(db, { filename: `p${i}.jpg`, altText: `A ${product} photographed on white`, tags: [product.split(' ')[1]] });
     }
-    expect(await backfillEmbeddings(db)).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings()).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await fake.close();
@@ -60,7 +61,7 @@ describe.skipIf(!standInModelAvailable())('switching the embedding model', () =>
     })();
     let progress;
     do {
-      progress = await backfillEmbeddings(db, { pageSize: 7 });
+      progress = await backfillEmbeddings({ pageSize: 7 });
       expect(progress.ok).toBe(true);
     } while (progress.ok && progress.progress.activated.length === 0 && progress.progress.embedded > 0);
     building = false;

@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getDb } from '@/db/client';
-import { assets } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
+import { claimNextJob, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { searchAssets } from '@/lib/search/hybrid';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
@@ -21,10 +19,12 @@ describe('without a reachable embedding model', () => {
   });
 
   it('the embed step records a retryable failure instead of throwing', async () => {
-    const [asset] = await (await getDb()).select().from(assets).where(eq(assets.id, assetId));
-    const outcome = await embedStep({ asset, claimToken: 'unused', signal: new AbortController().signal });
+    await enqueueJob({ assetId, kind: 'embed', key: 'Xenova/all-MiniLM-L6-v2', priority: JOB_PRIORITY.interactive });
+    const claim = await claimNextJob({ assetId });
+    if (!claim) throw new Error('expected the embed job to be claimable');
+    const outcome = await embedStep({ ...claim, signal: new AbortController().signal });
     expect(outcome).toMatchObject({ ok: false, code: 'embedding_unavailable' });
-    expect(!outcome.ok && outcome.retryAt).toBeInstanceOf(Date);
+    expect(!outcome.ok && outcome.kind === 'failed' && outcome.retryAt).toBeInstanceOf(Date);
   });
 
   it('search still answers from full text and says vectors are unavailable', async () => {

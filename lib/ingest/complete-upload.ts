@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets, type Asset } from '@/db/schema';
+import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { getStorage } from '@/lib/storage';
 import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
@@ -69,20 +70,26 @@ export async function completeUpload(assetId: string): Promise<CompleteUploadRes
       return verdict;
     }
     try {
-      const [stored] = await db
-        .update(assets)
-        .set({
-          state: 'stored',
-          sha256: verdict.sha256,
-          sizeBytes: verdict.size,
-          mimeType: verdict.mimeType,
-          format: verdict.format,
-          claimToken: null,
-          claimedUntil: null,
-          updatedAt: sql`now()`,
-        })
-        .where(holdsClaim)
-        .returning();
+      // Stored and its first job (derive, interactive: a person is waiting) in one transaction: a crash
+      // right after leaves the job for the sweeper, never a stored asset with nothing queued.
+      const stored = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(assets)
+          .set({
+            state: 'stored',
+            sha256: verdict.sha256,
+            sizeBytes: verdict.size,
+            mimeType: verdict.mimeType,
+            format: verdict.format,
+            claimToken: null,
+            claimedUntil: null,
+            updatedAt: sql`now()`,
+          })
+          .where(holdsClaim)
+          .returning();
+        if (row) await enqueueJob({ assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive }, tx);
+        return row;
+      });
       return { kind: 'stored', asset: stored };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;

@@ -3,7 +3,8 @@ import { and, eq } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets } from '@/db/schema';
 import { config } from '@/lib/config';
-import type { Step } from '@/lib/pipeline/step';
+import { leaseHeld } from '@/lib/jobs/lease';
+import type { Step } from '@/lib/jobs/step';
 import { derivativeKey, getStorage } from '@/lib/storage';
 import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
 
@@ -11,15 +12,15 @@ import { DERIVATIVE_KINDS, makeDerivatives } from './derivatives';
  * The derive step: original → WebP derivatives in the same storage, plus dimensions and metadata on the row.
  * A file that cannot be processed fails for good with its reason and keeps its original for download.
  */
-export const deriveStep: Step = async ({ asset, claimToken }) => {
+export const deriveStep: Step = async ({ asset, lease }) => {
   const storage = await getStorage();
   const stream = await storage.get(asset.originalKey);
   if (!stream) {
-    return { ok: false, code: 'upload_missing', message: 'The original file is missing from storage, so no thumbnail can be made. Upload it again.' };
+    return { ok: false, kind: 'failed', code: 'upload_missing', message: 'The original file is missing from storage, so no thumbnail can be made. Upload it again.' };
   }
   const { upload, vision } = config();
   const result = await makeDerivatives(await readAll(stream), { maxInputPixels: upload.maxInputPixels, sniffedFormat: asset.format });
-  if (!result.ok) return { ok: false, code: result.code, message: result.message };
+  if (!result.ok) return { ok: false, kind: 'failed', code: result.code, message: result.message };
 
   const derivatives: NonNullable<typeof asset.derivatives> = {};
   for (const kind of DERIVATIVE_KINDS) {
@@ -35,11 +36,11 @@ export const deriveStep: Step = async ({ asset, claimToken }) => {
   const written = await db
     .update(assets)
     .set({ width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts }, derivatives, decorative: asset.decorative || tiny })
-    .where(and(eq(assets.id, asset.id), eq(assets.claimToken, claimToken)))
+    .where(and(eq(assets.id, asset.id), leaseHeld(lease)))
     .returning({ id: assets.id });
   if (written.length === 0) {
     await removeIfAssetDeleted(asset.id, Object.values(derivatives).map((d) => d.key));
-    return { ok: false, code: 'claim_lost', message: 'Another worker took over this asset, or it was deleted.' };
+    return { ok: false, kind: 'claim_lost' };
   }
   return { ok: true };
 };

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '@/db/client';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { backfillEmbeddings } from '@/lib/embed';
+import { backfillEmbeddings } from '@/lib/jobs';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
@@ -33,7 +33,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/search', () => {
     backpack = await insertCatalogueAsset(db, { filename: 'DSC_0001.jpg', altText: 'A navy blue backpack with leather straps', tags: ['bags'] });
     await insertCatalogueAsset(db, { filename: 'coat.jpg', altText: 'A red wool coat on a hanger', tags: ['outerwear'] });
     await insertCatalogueAsset(db, { filename: 'shoes.jpg', altText: 'White running shoes', tags: ['footwear'] });
-    expect(await backfillEmbeddings(db)).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings()).toMatchObject({ ok: true });
   });
 
   it('needs a signed-in viewer', async () => {

@@ -17,7 +17,7 @@ import {
   useTemporaryLocalStorage,
 } from '@/test/ingest';
 import { runAfterTasks } from '@/lib/ingest/after-capture';
-import { runPipeline } from '@/lib/pipeline';
+import { runAssetJobs } from '@/lib/jobs';
 import { useTestDatabase } from '@/test/db';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { resetConfig } from '@/lib/config';
@@ -405,6 +405,6 @@ it('reads the size limit from configuration', async () => {
     resetConfig();
   }
   await expectNothingElseLost();
-  // runPipeline on an asset with nothing due does nothing.
-  expect(await runPipeline(keeper.id)).toEqual({ kind: 'skipped' });
+  // runAssetJobs on an asset with nothing due does nothing.
+  expect(await runAssetJobs(keeper.id)).toEqual({ kind: 'skipped' });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { backfillEmbeddings } from '@/lib/embed';
+import { backfillEmbeddings } from '@/lib/jobs';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
@@ -23,7 +23,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/assets/:id/similar', () => {
     ids.backpack = await insertCatalogueAsset(db, { filename: 'a.jpg', altText: 'A navy backpack' });
     ids.rucksack = await insertCatalogueAsset(db, { filename: 'b.jpg', altText: 'A blue rucksack for hiking' });
     ids.dress = await insertCatalogueAsset(db, { filename: 'c.jpg', altText: 'A red evening dress' });
-    expect(await backfillEmbeddings(db)).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings()).toMatchObject({ ok: true });
     ids.fresh = await insertCatalogueAsset(db, { filename: 'd.jpg', altText: 'A leather wallet' });
   });
 

@@ -3,7 +3,7 @@ import { isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { completeUpload } from '@/lib/ingest';
-import { runPipeline } from '@/lib/pipeline';
+import { runAssetJobs } from '@/lib/jobs';
 import { uploadParams } from '../../schema';
 
 export const dynamic = 'force-dynamic';
@@ -26,9 +26,9 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
     case 'stored':
       after(async () => {
         try {
-          await runPipeline(result.asset.id);
+          await runAssetJobs(result.asset.id);
         } catch (error) {
-          // The sweeper (npm run process -- --pending) finishes whatever this left.
+          // The in-app sweeper finishes whatever this left (the derive job is already queued).
           console.error(`[loupe] background processing of asset ${result.asset.id} failed:`, error);
         }
       });

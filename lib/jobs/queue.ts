@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { getDb, type Db } from '@/db/client';
+import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
+import { config } from '@/lib/config';
+import type { JobLease } from './lease';
+
+/**
+ * The one claimer. Work is claimed in the database, never only in memory: a claim is a short lease
+ * (`claimed_until`, JOBS_LEASE_SECONDS, about a minute) plus a token (`claim_token`), renewed by a heartbeat
+ * while the step runs (run.ts). A crashed worker's lease runs out and any sweeper takes the job again; every
+ * write a worker makes is conditional on its token, so a reclaimed job is never written twice.
+ */
+
+/** Lower runs first: a photo just uploaded or a person's request always before backfill work. */
+export const JOB_PRIORITY = { interactive: 0, backfill: 10 } as const;
+
+/** The query surface shared by the database and a transaction. */
+export type Queryable = Pick<Db, 'select' | 'insert' | 'update' | 'execute'>;
+
+export interface EnqueueRequest {
+  assetId: string;
+  kind: JobKind;
+  /** '' (the default) for kinds done once per asset; the embedding model id for embed. */
+  key?: string;
+  priority: number;
+  /** The input to process: a done job with the same hash is not redone. */
+  inputHash?: string;
+  /** Run again even when done with the same input (a person's "regenerate"). */
+  force?: boolean;
+}
+
+export interface JobClaim {
+  job: Job;
+  asset: Asset;
+  lease: JobLease;
+}
+
+const leaseEnd = () => sql`now() + make_interval(secs => ${config().jobs.leaseSeconds})`;
+
+/**
+ * Upserts the job on (asset_id, kind, key) and makes it due now. A queued job keeps the more urgent priority;
+ * a job that is running is marked pending again, so it runs once more after the current run; a done job is
+ * redone only for a different input hash, or when forced. Returns whether anything was (re)queued.
+ */
+export async function enqueueJob(request: EnqueueRequest, db?: Queryable): Promise<boolean> {
+  const target = db ?? (await getDb());
+  const queued = await enqueueIn(target, request);
+  if (queued) await syncAssetState(target, request.assetId);
+  return queued;
+}
+
+async function enqueueIn(db: Queryable, request: EnqueueRequest): Promise<boolean> {
+  const queued = await db
+    .insert(jobs)
+    .values({ assetId: request.assetId, kind: request.kind, key: request.key ?? '', priority: request.priority, inputHash: request.inputHash ?? null })
+    .onConflictDoUpdate({
+      target: [jobs.assetId, jobs.kind, jobs.key],
+      set: {
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: sql`now()`,
+        priority: sql`case when ${jobs.status} = 'done' or ${jobs.status} = 'failed' then excluded.priority else least(${jobs.priority}, excluded.priority) end`,
+        inputHash: sql`coalesce(excluded.input_hash, ${jobs.inputHash})`,
+        lastErrorCode: null,
+        lastError: null,
+        updatedAt: sql`now()`,
+      },
+      setWhere: request.force
+        ? undefined
+        : sql`${jobs.status} <> 'done' or (excluded.input_hash is not null and excluded.input_hash is distinct from ${jobs.inputHash})`,
+    })
+    .returning({ id: jobs.id });
+  return queued.length > 0;
+}
+
+export interface ClaimFilter {
+  kinds?: readonly JobKind[];
+  /** Only jobs at least this urgent (JOB_PRIORITY): a backfill-only worker passes nothing, an upload's after() its own. */
+  maxPriority?: number;
+  assetId?: string;
+}
+
+/** Due and unleased, or abandoned by a crashed worker (running, lease expired). */
+const claimable = sql`(
+  (${jobs.status} in ('pending', 'waiting') and ${jobs.nextAttemptAt} <= now() and (${jobs.claimedUntil} is null or ${jobs.claimedUntil} < now()))
+  or (${jobs.status} = 'running' and ${jobs.claimedUntil} < now())
+)`;
+
+/** Claims the most urgent due job (FOR UPDATE SKIP LOCKED: concurrent claimers never take the same one). */
+export async function claimNextJob(filter: ClaimFilter = {}): Promise<JobClaim | null> {
+  const db = await getDb();
+  const token = randomUUID();
+  const conditions: (SQL | undefined)[] = [
+    claimable,
+    filter.kinds ? inArray(jobs.kind, [...filter.kinds]) : undefined,
+    filter.maxPriority === undefined ? undefined : lte(jobs.priority, filter.maxPriority),
+    filter.assetId ? eq(jobs.assetId, filter.assetId) : undefined,
+  ];
+  const candidate = db
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(...conditions))
+    .orderBy(jobs.priority, jobs.nextAttemptAt, jobs.createdAt)
+    .limit(1)
+    .for('update', { skipLocked: true });
+  const [job] = await db
+    .update(jobs)
+    .set({ status: 'running', claimToken: token, claimedUntil: leaseEnd(), updatedAt: sql`now()` })
+    .where(inArray(jobs.id, candidate))
+    .returning();
+  if (!job) return null;
+  const [asset] = await db.select().from(assets).where(eq(assets.id, job.assetId));
+  // The asset was deleted between the two statements: its jobs went with it (cascade), nothing to run.
+  if (!asset) return null;
+  return { job, asset, lease: { jobId: job.id, token } };
+}
+
+const holds = (lease: JobLease) => and(eq(jobs.id, lease.jobId), eq(jobs.claimToken, lease.token));
+
+/** Extends the lease; false when it was lost (taken over after expiry, or the asset deleted). */
+export async function renewLease(lease: JobLease): Promise<boolean> {
+  const db = await getDb();
+  const renewed = await db.update(jobs).set({ claimedUntil: leaseEnd() }).where(holds(lease)).returning({ id: jobs.id });
+  return renewed.length > 0;
+}
+
+export type Settlement =
+  | { kind: 'done'; again?: Date | null }
+  | { kind: 'retry'; retryAt: Date; code: string; message: string }
+  | { kind: 'failed'; code: string; message: string };
+
+/**
+ * Records how a run ended and lets go of the job, enqueues what comes next, and updates the asset's derived
+ * state, all in one transaction and only while the lease is still ours. Null when it was lost. A job that was
+ * enqueued again while it ran stays pending, so it runs once more.
+ */
+export async function settleJob(claim: JobClaim, settlement: Settlement, next: (tx: Queryable) => Promise<readonly EnqueueRequest[]>): Promise<Job | null> {
+  const db = await getDb();
+  return db.transaction(async (tx) => {
+    const stillRunning = (status: string) => sql`case when ${jobs.status} = 'running' then ${status} else ${jobs.status} end`;
+    const common = { claimToken: null, claimedUntil: null, updatedAt: sql`now()` };
+    const set =
+      settlement.kind === 'done'
+        ? {
+            ...common,
+            status: stillRunning(settlement.again === undefined ? 'done' : 'waiting'),
+            nextAttemptAt: settlement.again === undefined ? sql`${jobs.nextAttemptAt}` : settlement.again,
+            attempts: 0,
+            succeededAt: sql`now()`,
+            lastErrorCode: null,
+            lastError: null,
+          }
+        : {
+            ...common,
+            status: stillRunning(settlement.kind === 'retry' ? 'pending' : 'failed'),
+            nextAttemptAt: settlement.kind === 'retry' ? settlement.retryAt : sql`${jobs.nextAttemptAt}`,
+            attempts: sql`${jobs.attempts} + 1`,
+            lastErrorCode: settlement.code,
+            lastError: settlement.message,
+          };
+    const [job] = await tx.update(jobs).set(set).where(holds(claim.lease)).returning();
+    if (!job) return null;
+    if (settlement.kind === 'done') for (const request of await next(tx)) await enqueueIn(tx, request);
+    await syncAssetState(tx, job.assetId);
+    return job;
+  });
+}
+
+/**
+ * The asset's displayed state, derived from its jobs: the first failed step (derive, describe, embed) wins;
+ * otherwise how far it got (a step counts as passed once it succeeded, even if it is queued again), with the
+ * error of a step waiting for a retry. Uploads not yet verified keep their own state.
+ */
+export async function syncAssetState(db: Queryable, assetId: string): Promise<void> {
+  await db.execute(sql`
+    with j as (
+      select kind, status, succeeded_at, last_error_code, last_error,
+        case kind when 'derive' then 0 when 'describe' then 1 else 2 end as step
+      from jobs where asset_id = ${assetId}
+    ), derived as (
+      select
+        case
+          when bool_or(kind = 'derive' and status = 'failed') then 'failed_derive'
+          when bool_or(kind = 'derive' and succeeded_at is null) then 'stored'
+          when bool_or(kind = 'describe' and status = 'failed') then 'failed_describe'
+          when bool_or(kind = 'embed' and status = 'failed') then 'failed_embed'
+          when not coalesce(bool_or(kind = 'describe' and succeeded_at is not null), false) then 'derived'
+          when bool_or(kind = 'embed' and succeeded_at is null) then 'described'
+          else 'embedded'
+        end as state,
+        (array_agg(last_error_code order by step) filter (where status <> 'done' and last_error_code is not null))[1] as code,
+        (array_agg(last_error order by step) filter (where status <> 'done' and last_error_code is not null))[1] as message
+      from j
+      having count(*) > 0
+    )
+    update assets set state = derived.state, error_code = derived.code, error = derived.message, updated_at = now()
+    from derived
+    where assets.id = ${assetId} and assets.state not in ('awaiting_upload', 'failed_upload')`);
+}
+
+/** Jobs of one asset, for tests and the admin's view of what is left. */
+export async function jobsOf(assetId: string): Promise<Job[]> {
+  const db = await getDb();
+  return db.select().from(jobs).where(eq(jobs.assetId, assetId)).orderBy(jobs.kind, jobs.key);
+}

@@ -1,0 +1,58 @@
+import { eq, ne } from 'drizzle-orm';
+import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
+import { describeStep, visionConfigured } from '@/lib/alt/describe-step';
+import { configuredModel, embeddingInput, embedStep, inputHash } from '@/lib/embed';
+import { deriveStep } from '@/lib/ingest/derive-step';
+import type { EnqueueRequest, Queryable } from './queue';
+import type { Step } from './step';
+
+/**
+ * What each kind of job runs and what it enqueues next. Adding a kind (video frames, writeback to a shop) is
+ * one entry here plus its name in JOB_KINDS (db/schema.ts); a kind without an entry fails at start.
+ *   derive → describe + embed (one per live embedding model)
+ *   describe → embed again, when the text it embeds changed (the input hash tells)
+ */
+export interface StepDefinition {
+  run: Step;
+  /** Jobs to enqueue after a successful run, read inside the settling transaction (same priority as the job). */
+  next: (assetId: string, tx: Queryable, priority: number) => Promise<EnqueueRequest[]>;
+  /** Parked jobs of this kind (waiting without a time) are due again once this holds; checked when the sweeper starts. */
+  resumeParked?: () => boolean;
+}
+
+const nothing = async (): Promise<EnqueueRequest[]> => [];
+
+/** An embed job per live model (and the configured one, which registers on first use), keyed by the input's hash. */
+async function embedJobs(assetId: string, tx: Queryable, priority: number): Promise<EnqueueRequest[]> {
+  const [asset] = await tx.select({ altText: assets.altText, tags: assets.tags, filename: assets.filename }).from(assets).where(eq(assets.id, assetId));
+  if (!asset) return [];
+  const live = await tx.select({ id: embeddingModels.id }).from(embeddingModels).where(ne(embeddingModels.status, 'retired'));
+  const keys = new Set([...live.map((model) => model.id), configuredModel().id]);
+  const hash = inputHash(embeddingInput(asset));
+  return [...keys].map((key) => ({ assetId, kind: 'embed' as const, key, priority, inputHash: hash }));
+}
+
+const STEPS: Record<JobKind, StepDefinition> = {
+  derive: {
+    run: deriveStep,
+    next: async (assetId, tx, priority) => [{ assetId, kind: 'describe', priority }, ...(await embedJobs(assetId, tx, priority))],
+  },
+  describe: { run: describeStep, next: embedJobs, resumeParked: visionConfigured },
+  embed: { run: embedStep, next: nothing },
+};
+
+/** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */
+export function assertRegistryComplete(): void {
+  const missing = JOB_KINDS.filter((kind) => !STEPS[kind]);
+  if (missing.length) throw new Error(`No step is registered for job kind(s) ${missing.join(', ')} (lib/jobs/registry.ts).`);
+}
+
+export function stepFor(kind: JobKind): StepDefinition {
+  const definition = STEPS[kind];
+  if (!definition) throw new Error(`No step is registered for job kind ${kind} (lib/jobs/registry.ts).`);
+  return definition;
+}
+
+export function kindsToResume(): JobKind[] {
+  return JOB_KINDS.filter((kind) => STEPS[kind].resumeParked?.() ?? false);
+}

@@ -1,0 +1,75 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { jobs } from '@/db/schema';
+import { config } from '@/lib/config';
+import { assertRegistryComplete, kindsToResume } from './registry';
+import { runDueJobs, type RunSummary } from './run';
+
+/**
+ * The in-app sweeper: while the server runs, due and abandoned jobs (a crashed worker's lease ran out, a retry
+ * came due, an upload whose after() never ran) are picked up on a timer, off the request path, a bounded
+ * number at a time. One per process (kept on globalThis across dev hot reloads); several instances share the
+ * work through the claimer.
+ */
+interface Sweeper {
+  stop: AbortController;
+  timer: NodeJS.Timeout | null;
+  running: Promise<RunSummary | null>;
+}
+
+const globalForSweeper = globalThis as unknown as { loupeSweeper?: Sweeper };
+
+export interface SweeperOptions {
+  intervalMs?: number;
+  concurrency?: number;
+  onSweep?: (summary: RunSummary) => void;
+}
+
+export async function startSweeper(options: SweeperOptions = {}): Promise<void> {
+  if (globalForSweeper.loupeSweeper) return;
+  assertRegistryComplete();
+  const { sweepIntervalMs, concurrency } = config().jobs;
+  const intervalMs = options.intervalMs ?? sweepIntervalMs;
+  await resumeParkedJobs();
+  const sweeper: Sweeper = { stop: new AbortController(), timer: null, running: Promise.resolve(null) };
+  globalForSweeper.loupeSweeper = sweeper;
+  const sweep = async (): Promise<RunSummary | null> => {
+    try {
+      const summary = await runDueJobs({ concurrency: options.concurrency ?? concurrency, signal: sweeper.stop.signal });
+      options.onSweep?.(summary);
+      return summary;
+    } catch (error) {
+      // A database blip must not end the sweeper: the next tick tries again.
+      console.error('[loupe] sweeping due jobs failed:', error);
+      return null;
+    }
+  };
+  const tick = () => {
+    sweeper.running = sweep().finally(() => {
+      if (!sweeper.stop.signal.aborted) sweeper.timer = setTimeout(tick, intervalMs);
+    });
+  };
+  tick();
+}
+
+/** Stops claiming, waits for the jobs in flight, and clears the timer. */
+export async function stopSweeper(): Promise<void> {
+  const sweeper = globalForSweeper.loupeSweeper;
+  if (!sweeper) return;
+  sweeper.stop.abort();
+  if (sweeper.timer) clearTimeout(sweeper.timer);
+  await sweeper.running;
+  if (sweeper.timer) clearTimeout(sweeper.timer);
+  globalForSweeper.loupeSweeper = undefined;
+}
+
+/** Jobs parked without a time (alt text while no vision provider was configured) are due once their kind can run. */
+async function resumeParkedJobs(): Promise<void> {
+  const kinds = kindsToResume();
+  if (kinds.length === 0) return;
+  const db = await getDb();
+  await db
+    .update(jobs)
+    .set({ nextAttemptAt: sql`now()`, updatedAt: sql`now()` })
+    .where(and(inArray(jobs.kind, kinds), eq(jobs.status, 'waiting'), isNull(jobs.nextAttemptAt)));
+}
