@@ -4,23 +4,18 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePostgres, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { config } from '@/lib/config';
+import type { Db, DbHandle } from './handle';
+import { migrate } from './migrate';
 import * as schema from './schema';
 
 /**
- * One drizzle client for the whole process: postgres.js when DATABASE_URL is set, PGlite (embedded, with
- * pgvector) otherwise. Both speak the same query builder; the PGlite client is typed as the postgres.js one,
- * and `rows()` hides the one place their results differ (raw `execute`).
+ * Opens the process's database (see handle.ts for the one client type); `rows()` hides the one place the two
+ * drivers' results differ (raw `execute`).
  */
-export type Db = PostgresJsDatabase<typeof schema>;
-
-export interface DbHandle {
-  db: Db;
-  driver: 'postgres' | 'pglite';
-  close: () => Promise<void>;
-}
+export type { Db, DbHandle };
 
 export async function openPostgres(url: string, options: { max?: number } = {}): Promise<DbHandle> {
   const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
@@ -114,7 +109,6 @@ export function useDbForTests(handle: DbHandle): void {
 async function openConfigured(): Promise<DbHandle> {
   const { database } = config();
   const handle = database.driver === 'postgres' ? await openPostgres(database.url) : await openPglite(database.dir);
-  const { migrate } = await import('./migrate');
   await migrate(handle);
   return handle;
 }

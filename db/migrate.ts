@@ -2,7 +2,7 @@ import path from 'node:path';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import type { DbHandle } from './client';
+import type { DbHandle } from './handle';
 import type * as schema from './schema';
 
 export const migrationsFolder = path.join(process.cwd(), 'drizzle');

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assets } from '@/db/schema';
-import { backfillEmbeddings, reembedAsset } from '@/lib/embed';
+import { reembedAsset } from '@/lib/embed';
+import { backfillEmbeddings } from '@/lib/jobs';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
@@ -28,7 +29,7 @@ describe.skipIf(!standInModelAvailable())('hybrid search', () => {
     for (let i = 0; i < 30; i++) {
       await insertCatalogueAsset(db, { filename: `dress-${i}.jpg`, altText: 'A red summer dress on a hanger', tags: i < 12 ? ['archive'] : ['summer'] });
     }
-    const filled = await backfillEmbeddings(db);
+    const filled = await backfillEmbeddings();
     expect(filled.ok).toBe(true);
   });
 
