@@ -2,12 +2,15 @@ import { sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { altHistory, assets } from '@/db/schema';
+import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
 
 /**
  * Applies a previewed plan, one transaction per chunk of rows. Each row's update is conditional on the version
  * the preview saw, so a photo someone edited since is reported, not overwritten. Imported alt text is a
  * person's text (source `human`, status approved), recorded in the history as an import by the importer.
+ * Changed alt text or tags queue embed jobs in the same transaction, at backfill priority: the sweeper
+ * re-embeds them without holding up uploads.
  */
 
 export const APPLY_CHUNK_ROWS = 500;
@@ -20,8 +23,6 @@ export interface Importer {
 export interface ImportOutcome {
   applied: number;
   conflicts: SkippedRow[];
-  /** Assets whose alt text, tags or catalogue context changed: they are re-embedded. */
-  changedAssetIds: string[];
 }
 
 type AssetUpdate = PgUpdateSetSource<typeof assets>;
@@ -53,7 +54,7 @@ function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
 }
 
 export async function applyImport(db: Db, plan: ImportPlan, importer: Importer): Promise<ImportOutcome> {
-  const outcome: ImportOutcome = { applied: 0, conflicts: [], changedAssetIds: [] };
+  const outcome: ImportOutcome = { applied: 0, conflicts: [] };
   for (let start = 0; start < plan.changes.length; start += APPLY_CHUNK_ROWS) {
     const chunk = plan.changes.slice(start, start + APPLY_CHUNK_ROWS);
     const done = await db.transaction(async (tx) => {
@@ -70,6 +71,9 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
           continue;
         }
         applied.push(change.assetId);
+        if (change.changes.altText || change.changes.tags) {
+          for (const job of await embedJobs(change.assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(job, tx);
+        }
         if (change.changes.altText) {
           await tx.insert(altHistory).values({ assetId: change.assetId, event: 'imported', text: change.changes.altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` });
         }
@@ -78,7 +82,6 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
     });
     outcome.applied += done.applied.length;
     outcome.conflicts.push(...done.conflicts);
-    outcome.changedAssetIds.push(...done.applied);
   }
   return outcome;
 }

@@ -1,16 +1,14 @@
 import fs from 'node:fs';
 import { asc, eq, inArray } from 'drizzle-orm';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as importRoute } from '@/app/api/imports/route';
 import { altHistory, assetEmbeddings, assets } from '@/db/schema';
-import { pendingAfterTasks, runAfterTasks } from '@/lib/ingest/after-capture';
+import { jobsOf, runDueJobs } from '@/lib/jobs';
 import { makeAccount, TEST_ORIGIN, type TestAccount } from '@/test/auth';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
-
-vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 interface Plan {
   mode: 'preview' | 'applied';
@@ -83,10 +81,9 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     expect(await byFilename('2221.jpg')).toMatchObject({ sku: '2221', title: 'ADIDAS Classic Blue White Backpack', collection: 'Backpacks' });
     // Importing the same file again changes nothing.
     expect((await preview(file, mapping)).unchangedCount).toBe(300);
-    await runAfterTasks();
   });
 
-  it('a preview writes nothing; confirming applies what it showed, alt text as human text from an import, and re-embeds', async () => {
+  it('a preview writes nothing; confirming applies what it showed, alt text as human text from an import, and queues re-embedding', async () => {
     const coat = unique('coat');
     await insertCatalogueAsset(database().db, { filename: coat, altText: 'A coat.', tags: ['old'] });
     const file = `filename,sku,title,collection,tags,alt_text\n${coat},RC-1,Red wool coat,Winter,"wool, coat, Wool",Red wool coat with horn buttons on a wooden hanger.\n`;
@@ -106,8 +103,8 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     const history = await database().db.select().from(altHistory).where(eq(altHistory.assetId, asset.id)).orderBy(asc(altHistory.createdAt));
     expect(history.map((entry) => [entry.event, entry.source, entry.userId])).toEqual([['imported', 'human', editor.id]]);
 
-    expect(pendingAfterTasks()).toBeGreaterThan(0);
-    await runAfterTasks();
+    expect((await jobsOf(asset.id)).map((job) => [job.kind, job.status])).toEqual([['embed', 'pending']]);
+    await runDueJobs({ concurrency: 1 });
     const vectors = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     expect(vectors).toHaveLength(1);
   });
@@ -129,7 +126,6 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     await importFile(file);
     expect(await byFilename(front)).toMatchObject({ imageSrc: `https://cdn.example.com/files/${front}?v=17`, handle: 'blue-tee', title: 'Blue tee', sku: 'TEE-S', tags: ['summer', 'cotton'], altText: 'Blue cotton T-shirt laid flat.' });
     expect(await byFilename(back)).toMatchObject({ handle: 'blue-tee', title: 'Blue tee', sku: null, altText: 'Back of a blue cotton T-shirt.' });
-    await runAfterTasks();
   });
 
   it('other column names are mapped on the preview; a mapping to a missing column is refused', async () => {

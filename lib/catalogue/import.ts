@@ -1,5 +1,4 @@
 import type { Db } from '@/db/client';
-import { reembedAsset } from '@/lib/embed';
 import { readCsv, type CsvProblem } from './csv-read';
 import { applyImport, type ImportOutcome, type Importer } from './import-apply';
 import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type ImportPlan } from './import-plan';
@@ -54,18 +53,4 @@ export function summarisePlan(plan: ImportPlan) {
     skipped: plan.skipped.slice(0, PREVIEW_LIST_LIMIT),
     listLimit: PREVIEW_LIST_LIMIT,
   };
-}
-
-/**
- * After an import: photos whose alt text or tags changed embed anew (a photo whose embedded text did not change
- * costs one query). A model that is unreachable now leaves the rest to the embedding backfill.
- */
-export async function reembedImported(assetIds: readonly string[]): Promise<void> {
-  for (const assetId of assetIds) {
-    const outcome = await reembedAsset(assetId);
-    if (!outcome.ok) {
-      console.warn(`[loupe] re-embedding after a CSV import stopped at asset ${assetId}: ${outcome.message}; the embedding backfill will finish the rest`);
-      return;
-    }
-  }
 }

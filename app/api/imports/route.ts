@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
-import { after } from 'next/server';
 import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
-import { MAX_IMPORT_BYTES, reembedImported, runImport, summarisePlan } from '@/lib/catalogue';
+import { MAX_IMPORT_BYTES, runImport, summarisePlan } from '@/lib/catalogue';
 import { ApiError } from '@/lib/errors';
 import { importQuery } from './schema';
 
@@ -32,6 +31,5 @@ export const POST = route({ role: 'editor', query: importQuery }, async ({ reque
   });
   if (!result.ok) throw new ApiError(result.failure.kind, result.failure.message);
   if (result.mode === 'preview') return Response.json({ mode: 'preview', ...summarisePlan(result.plan) });
-  after(() => reembedImported(result.outcome.changedAssetIds));
   return Response.json({ mode: 'applied', applied: result.outcome.applied, conflicts: result.outcome.conflicts, ...summarisePlan(result.plan) });
 });
