@@ -51,6 +51,13 @@ export default async function ExportPage() {
           </button>
         </div>
       </form>
+      <p className="text-sm text-neutral-600">
+        Scripts can fetch the same files from <code>GET /api/exports</code>: see the{' '}
+        <a href="/api-reference" className="underline underline-offset-2">
+          API reference
+        </a>
+        .
+      </p>
     </main>
   );
 }
