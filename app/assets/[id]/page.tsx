@@ -14,9 +14,14 @@ import { requirePage, roleAllows } from '@/lib/auth';
 import { DeleteAssetButton } from './delete-asset-button';
 import { MetadataList } from './metadata-list';
 
-export const metadata: Metadata = { title: 'Asset' };
-
 const params = z.object({ id: z.uuid() });
+
+/** The tab and the history name the file, so ten open photos are ten different titles. */
+export async function generateMetadata(props: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const parsed = params.safeParse(await props.params);
+  const asset = parsed.success ? await getAsset(parsed.data.id) : null;
+  return { title: asset ? asset.filename : 'Photo not found' };
+}
 
 export default async function AssetPage(props: { params: Promise<{ id: string }> }) {
   const user = await requirePage('viewer');
@@ -46,7 +51,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
               src={vision.url}
               width={vision.width}
               height={vision.height}
-              alt={asset.alt.text ?? ''}
+              alt={imageAlt(asset.alt.text, asset.decorative, asset.filename)}
               decoding="async"
               className="max-h-[75vh] w-auto max-w-full object-contain"
             />
@@ -97,4 +102,10 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
       <MoreLikeThis assetId={asset.id} />
     </main>
   );
+}
+
+/** Decorative photos are silent; a photo still without alt text says so instead of being skipped by screen readers. */
+function imageAlt(text: string | null, decorative: boolean, filename: string): string {
+  if (decorative) return '';
+  return text ?? `Photo without alt text yet (${filename})`;
 }
