@@ -48,7 +48,11 @@ describe.skipIf(!fixturesAvailable())('catalogue data in, alt text out, on any s
 
     await page.goto(`${baseUrl}/import`);
     await page.getByLabel('CSV file').setInputFiles(csvPath);
-    await expect.poll(() => page.getByRole('heading', { level: 2 }).filter({ hasText: 'rows:' }).textContent(), { timeout: 30_000 }).toContain('3 rows: 2 will change a photo');
+    const summary = page.getByRole('heading', { level: 2 }).filter({ hasText: 'rows:' });
+    const problem = page.locator('main [role="alert"]');
+    await Promise.race([summary.waitFor({ timeout: 30_000 }), problem.waitFor({ timeout: 30_000 })]);
+    expect(await problem.count(), (await problem.allTextContents()).join(' ')).toBe(0);
+    expect(await summary.textContent()).toContain('3 rows: 2 will change a photo');
     expect(await page.getByRole('list', { name: 'Rows not applied' }).textContent()).toContain('not-uploaded.jpg');
     await screenshot(page, '40-import-preview');
     await page.getByRole('button', { name: 'Apply 2 changes' }).click();

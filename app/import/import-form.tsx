@@ -18,9 +18,10 @@ const FIELDS: Array<{ field: ImportField; label: string; query: string }> = [
 
 const FIELD_NAMES: Record<string, string> = { sku: 'SKU', title: 'Title', collection: 'Collection', tags: 'Tags', altText: 'Alt text', handle: 'Handle', imageSrc: 'Image address' };
 
-async function sendImport(file: File, mapping: ColumnMapping, confirm?: string) {
+/** `mapping` null: let the server detect the columns (a new file); otherwise it is the whole mapping, unmapped fields as ''. */
+async function sendImport(file: File, mapping: ColumnMapping | null, confirm?: string) {
   const query = new URLSearchParams(confirm ? { mode: 'apply', confirm } : { mode: 'preview' });
-  for (const { field, query: name } of FIELDS) query.set(name, mapping[field] ?? '');
+  if (mapping) for (const { field, query: name } of FIELDS) query.set(name, mapping[field] ?? '');
   return readApiAnswer<PlanAnswer>(await fetch(`/api/imports?${query}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file }));
 }
 
@@ -33,7 +34,7 @@ export function ImportForm() {
   const [done, setDone] = useState<PlanAnswer | null>(null);
   const summary = useRef<HTMLHeadingElement>(null);
 
-  async function preview(chosen: File, mapping: ColumnMapping) {
+  async function preview(chosen: File, mapping: ColumnMapping | null) {
     setBusy(true);
     setError(null);
     setDone(null);
@@ -75,7 +76,7 @@ export function ImportForm() {
             const chosen = event.target.files?.[0] ?? null;
             setFile(chosen);
             setPlan(null);
-            if (chosen) void preview(chosen, {});
+            if (chosen) void preview(chosen, null);
           }}
           className="max-w-full text-sm file:mr-3 file:rounded-md file:border file:border-neutral-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
         />
