@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { altHistory, assets } from '@/db/schema';
@@ -6,8 +6,9 @@ import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
 
 /**
- * Applies a previewed plan, one transaction per chunk of rows. Each row's update is conditional on the version
- * the preview saw, so a photo someone edited since is reported, not overwritten. Imported alt text is a
+ * Applies a previewed plan, one transaction per chunk of rows. Each row's update is conditional on the fields it
+ * changes still holding the values the preview showed, so a field someone edited since is reported, not
+ * overwritten. Imported alt text is a
  * person's text (source `human`, status approved), recorded in the history as an import by the importer.
  * Changed alt text or tags queue embed jobs in the same transaction, at backfill priority: the sweeper
  * re-embeds them without holding up uploads.
@@ -26,6 +27,18 @@ export interface ImportOutcome {
 }
 
 type AssetUpdate = PgUpdateSetSource<typeof assets>;
+
+/** Each changed field still holds the value the preview showed it replacing. */
+function unchangedSincePreview(change: RowChange): SQL | undefined {
+  const { changes } = change;
+  const column = { sku: assets.sku, title: assets.title, collection: assets.collection, altText: assets.altText, handle: assets.handle, imageSrc: assets.imageSrc } as const;
+  const guards = (Object.keys(column) as Array<keyof typeof column>).flatMap((field) => {
+    const previewed = changes[field];
+    return previewed ? [sql`${column[field]} is not distinct from ${previewed.from}`] : [];
+  });
+  if (changes.tags) guards.push(sql`array_to_string(${assets.tags}, ', ') = ${changes.tags.from ?? ''}`);
+  return and(eq(assets.id, change.assetId), ...guards);
+}
 
 function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
   const { changes } = change;
@@ -64,7 +77,7 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
         const [updated] = await tx
           .update(assets)
           .set(columnsFor(change, importer))
-          .where(sql`${assets.id} = ${change.assetId} and ${assets.version} = ${change.version}`)
+          .where(unchangedSincePreview(change))
           .returning({ id: assets.id });
         if (!updated) {
           conflicts.push({ row: change.row, key: change.filename, reason: 'changed_since_preview', message: `"${change.filename}" was edited or deleted after the preview, so this row was not applied. Preview the file again.` });

@@ -7,8 +7,9 @@ import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TITLE_LENGTH
 
 /**
  * The preview of an import: which asset each row matches (by filename, else SKU), what it will change, and
- * every row that will not apply with the reason. Nothing is written here; the digest names this exact plan,
- * so applying it later refuses if the file or the library changed in between.
+ * every row that will not apply with the reason. Nothing is written here; the digest names this exact plan
+ * (each change with the value it replaces), so applying it later refuses if the file, or a field it changes,
+ * changed in between. Work on other fields meanwhile (the model writing alt text the file does not touch) does not.
  */
 
 export const IMPORT_FIELDS = ['filename', 'sku', 'title', 'collection', 'tags', 'altText', 'handle'] as const;
@@ -67,8 +68,6 @@ export interface RowChange {
   row: number;
   assetId: string;
   filename: string;
-  /** The asset's version when previewed: applying is conditional on it. */
-  version: number;
   changes: ChangeSet;
 }
 
@@ -170,7 +169,6 @@ interface Candidate {
   altText: string | null;
   handle: string | null;
   imageSrc: string | null;
-  version: number;
 }
 
 const LOOKUP_CHUNK = 1000;
@@ -192,7 +190,6 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
         altText: assets.altText,
         handle: assets.handle,
         imageSrc: assets.imageSrc,
-        version: assets.version,
       })
       .from(assets)
       .where(sql`lower(${target}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)}) and ${assets.state} <> 'awaiting_upload'`);
@@ -318,7 +315,7 @@ export async function planImport(db: Db, table: CsvTable, format: ImportFormat, 
     }
     const changeSet = changesFor(values, asset);
     if (Object.keys(changeSet).length === 0) unchangedCount++;
-    else changes.push({ row: values.row, assetId: asset.id, filename: asset.filename, version: asset.version, changes: changeSet });
+    else changes.push({ row: values.row, assetId: asset.id, filename: asset.filename, changes: changeSet });
   }
   skipped.sort((a, b) => a.row - b.row);
   changes.sort((a, b) => a.row - b.row);

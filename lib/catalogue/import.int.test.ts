@@ -225,17 +225,28 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     expect(await refused(`${file}one-more.jpg,x\n`, 413, 'too_many_rows')).toContain('100,000');
   });
 
-  it('confirming with a digest that no longer matches writes nothing (the photo was edited after the preview)', async () => {
+  it('confirming with a digest that no longer matches writes nothing (a field the file changes was edited after the preview)', async () => {
     const hat = unique('hat');
     const id = await insertCatalogueAsset(database().db, { filename: hat });
     const file = `filename,title\n${hat},Straw hat\n`;
     const plan = await preview(file);
-    await database().db.update(assets).set({ collection: 'Summer', version: 5 }).where(eq(assets.id, id));
+    await database().db.update(assets).set({ title: 'Panama hat', version: 5 }).where(eq(assets.id, id));
     const response = await send(file, { mode: 'apply', confirm: plan.digest });
     expect(response.status).toBe(409);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('plan_changed');
-    expect((await byFilename(hat)).title).toBeNull();
+    expect((await byFilename(hat)).title).toBe('Panama hat');
     expect((await send(file, { mode: 'apply' })).status).toBe(422);
+  });
+
+  it('work on fields the file does not touch (the model writing alt text) does not stop the import', async () => {
+    const cap = unique('cap');
+    const id = await insertCatalogueAsset(database().db, { filename: cap });
+    const file = `filename,title\n${cap},Wool cap\n`;
+    const plan = await preview(file);
+    await database().db.update(assets).set({ altText: 'A grey wool cap.', altSource: 'ai', altStatus: 'proposed', version: 7 }).where(eq(assets.id, id));
+    const response = await send(file, { mode: 'apply', confirm: plan.digest });
+    expect(response.status).toBe(200);
+    expect(await byFilename(cap)).toMatchObject({ title: 'Wool cap', altText: 'A grey wool cap.', version: 8 });
   });
 
   it('a viewer may not import', async () => {
