@@ -13,8 +13,15 @@ const INPUT = 'w-full min-w-0 rounded-md border border-neutral-300 px-2.5 py-1.5
  * The asset's catalogue data (title, SKU, collection, tags): shown to everyone, edited by editors. A save
  * carries the version the page loaded, as alt-text edits do, so a concurrent change is reported, not overwritten.
  */
-export function CatalogueEditor({ assetId, version, fields, canEdit }: { assetId: string; version: number; fields: Fields; canEdit: boolean }) {
+export function CatalogueEditor({ assetId, version: loadedVersion, fields: loadedFields, canEdit }: { assetId: string; version: number; fields: Fields; canEdit: boolean }) {
   const router = useRouter();
+  // What the save answered, shown at once; the page's fresh props take over when its refresh arrives.
+  const [fields, setFields] = useState(loadedFields);
+  const [version, setVersion] = useState(loadedVersion);
+  useEffect(() => {
+    setFields(loadedFields);
+    setVersion(loadedVersion);
+  }, [loadedFields, loadedVersion]);
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
@@ -47,6 +54,8 @@ export function CatalogueEditor({ assetId, version, fields, canEdit }: { assetId
     const saved = await readApiAnswer<AssetView>(await fetch(`/api/assets/${assetId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) }));
     setBusy(false);
     if (saved.ok) {
+      setFields({ title: saved.value.title, sku: saved.value.sku, collection: saved.value.collection, tags: saved.value.tags });
+      setVersion(saved.value.alt.version);
       returnFocus.current = true;
       setEditing(false);
       setMessage({ tone: 'info', text: 'Saved.' });
