@@ -31,7 +31,8 @@ function startServer(env: Record<string, string>): { child: ChildProcess; latest
     buffered += chunk.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
-    for (const line of lines) if (line.startsWith('[')) latest = JSON.parse(line) as AssetLine[];
+    // Only the state reports (JSON arrays of rows): the server's own log lines also start with "[loupe]".
+    for (const line of lines) if (line.startsWith('[{') || line === '[]') latest = JSON.parse(line) as AssetLine[];
   });
   return { child, latest: () => latest };
 }
