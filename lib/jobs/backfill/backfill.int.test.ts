@@ -123,10 +123,13 @@ describe.skipIf(!standInModelAvailable())('backfill', () => {
 
   it('a second run while one is running finds it taken and returns at once, doing nothing', async () => {
     await processed({});
-    fake().script({ kind: 'held', until: new Promise((resolve) => setTimeout(resolve, 500)), then: { kind: 'describe' } });
+    // The model call is held until the second run has answered, so the first run is still open however slow the machine.
+    let release = () => {};
+    fake().script({ kind: 'held', until: new Promise<void>((resolve) => (release = resolve)), then: { kind: 'describe' } });
     const first = runBackfill(db(), { trigger: 'cron', selection: all });
     await fake().waitForRequests(1);
     const second = await runBackfill(db(), { trigger: 'cron', selection: all });
+    release();
     expect(second.kind).toBe('busy');
     expect(fake().requests.length).toBe(1);
     expect((await first).kind).toBe('ran');
