@@ -7,6 +7,7 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'Loupe', template: '%s · Loupe' },
   description: 'Alt text and semantic search for catalogue photos',
+  icons: { icon: { url: '/favicon.svg', type: 'image/svg+xml' } },
 };
 
 /** Signed-in pages get the app shell; setup, sign-in and invite pages render bare. Pages still guard themselves. */

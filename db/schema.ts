@@ -170,6 +170,10 @@ export const assets = pgTable(
     title: text('title'),
     sku: text('sku'),
     collection: text('collection'),
+    /** The Shopify product handle, once an import has told us: the export then writes a Shopify-ready CSV. */
+    handle: text('handle'),
+    /** The photo's URL in the shop (Shopify's Image Src), as the import read it: the Shopify export names the image by it. */
+    imageSrc: text('image_src'),
     decorative: boolean('decorative').notNull().default(false),
 
     altText: text('alt_text'),
@@ -212,7 +216,7 @@ export const assets = pgTable(
   ],
 );
 
-export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative', 'regenerate_requested', 'undone'] as const;
+export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative', 'regenerate_requested', 'undone', 'imported'] as const;
 export type AltEvent = (typeof ALT_EVENTS)[number];
 
 /** Every alt-text change, proposal, rejection and failed attempt, with who or what caused it. */

@@ -43,6 +43,11 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   insufficient_storage: 507,
   upload_closed: 409,
+  wrong_encoding: 422,
+  invalid_csv: 422,
+  too_many_rows: 413,
+  bad_mapping: 422,
+  plan_changed: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

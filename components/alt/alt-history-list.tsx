@@ -9,6 +9,7 @@ const EVENT_LABELS: Record<string, string> = {
   approved: 'Approved',
   rejected: 'Rejected',
   decorative: 'Decorative',
+  imported: 'Imported from a CSV file',
 };
 
 function who(entry: AltHistoryEntry): string {

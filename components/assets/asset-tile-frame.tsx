@@ -35,7 +35,8 @@ export function AssetTileFrame({
               src={grid.url}
               width={grid.width}
               height={grid.height}
-              alt={asset.alt.text ?? ''}
+              // The caption below carries the alt text (or says there is none): the link reads it once, not twice.
+              alt=""
               loading="lazy"
               decoding="async"
               data-thumbnail

@@ -2,31 +2,40 @@ import type { AssetView } from '@/lib/assets';
 import { AltSourceBadge } from '@/components/assets/alt-source-badge';
 import { AssetTileFrame } from '@/components/assets/asset-tile-frame';
 import { StateBadge } from '@/components/assets/state-badge';
-import { formatDimensions } from '@/components/assets/format';
 
-/** One library tile: every tile has the same box (square image area, fixed-height caption), so the grid never shifts. */
+/**
+ * One library tile. Each caption line has its own slot (filename, state, the start of the alt text, collection
+ * and tags), truncated within it, so nothing overlaps and every tile of a row lines up. A photo without alt
+ * text says so instead of being silent.
+ */
 export function AssetTile({ asset }: { asset: AssetView }) {
-  const dimensions = formatDimensions(asset.width, asset.height);
+  const catalogue = [asset.collection, asset.tags.join(', ')].filter(Boolean).join(' · ');
   return (
     <AssetTileFrame
       asset={asset}
       placeholder={asset.state.startsWith('failed') ? 'No preview' : 'Preparing preview…'}
       className="[contain-intrinsic-size:auto_320px] [content-visibility:auto]"
     >
-      <div className="flex h-[6.5rem] flex-col gap-1 p-2.5">
+      <div className="flex min-w-0 flex-1 flex-col gap-1 p-2 text-xs sm:p-2.5">
         <p className="truncate text-sm font-medium" title={asset.filename}>
           {asset.filename}
         </p>
-        <div className="flex items-center justify-between gap-2 text-xs text-neutral-500">
-          <span>{dimensions ?? '—'}</span>
+        <div className="flex min-w-0 flex-wrap items-center gap-1">
           <StateBadge state={asset.state} />
         </div>
         {asset.alt.text ? (
-          <p className="flex items-start gap-1.5 text-xs text-neutral-600">
+          <p className="flex min-w-0 items-start gap-1.5 text-neutral-600">
             {asset.alt.source && <AltSourceBadge source={asset.alt.source} />}
-            <span className="line-clamp-2">{asset.alt.text}</span>
+            <span className="line-clamp-2 min-w-0 break-words">{asset.alt.text}</span>
           </p>
-        ) : null}
+        ) : (
+          <p className="text-neutral-500">{asset.decorative ? 'Decorative (no alt text)' : 'No alt text yet'}</p>
+        )}
+        {catalogue && (
+          <p className="mt-auto truncate text-neutral-500" title={catalogue}>
+            {catalogue}
+          </p>
+        )}
       </div>
     </AssetTileFrame>
   );

@@ -81,7 +81,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
 
   return (
     <div className="flex flex-col gap-6">
-      <ul aria-label="Assets" className="grid grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] gap-4">
+      <ul aria-label="Assets" className="grid grid-cols-2 gap-3 sm:grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] sm:gap-4">
         {assets.map((asset) => (
           <AssetTile key={asset.id} asset={asset} />
         ))}

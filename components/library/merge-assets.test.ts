@@ -17,6 +17,7 @@ function asset(id: string, state: AssetView['state'] = 'stored'): AssetView {
     tags: [],
     title: null,
     sku: null,
+    collection: null,
     decorative: false,
     alt: { text: null, source: null, status: 'none', author: null, model: null, promptVersion: null, updatedAt: null, attempts: 0, lastError: null, version: 1 },
     derivatives: { grid: null, vision: null },

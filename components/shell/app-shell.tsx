@@ -15,12 +15,13 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
   return (
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-20 border-b border-neutral-200 bg-white/95 backdrop-blur">
-        <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4 sm:px-6">
+        {/* On phones the nav takes its own row under brand and sign-out, so nothing is pushed off screen (320 px and up). */}
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 sm:h-14 sm:flex-nowrap sm:px-6 sm:py-0">
           <Link href="/" className="flex items-center gap-2 text-base font-semibold tracking-tight">
             <span aria-hidden className="inline-block h-5 w-5 rounded-full border-[3px] border-neutral-900" />
             Loupe
           </Link>
-          <nav aria-label="Main" className="flex min-w-0 items-center gap-1 overflow-x-auto">
+          <nav aria-label="Main" className="order-last flex w-full min-w-0 flex-wrap items-center gap-1 sm:order-none sm:w-auto">
             <NavLink href="/" matches={['/assets']}>
               Library
             </NavLink>

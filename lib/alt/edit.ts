@@ -6,9 +6,10 @@ import { altHistory, assets, type Asset } from '@/db/schema';
 import type { Caller } from '@/lib/auth';
 import type { Result } from '@/lib/result';
 import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { catalogueColumns, catalogueFields, hasCatalogueEdit } from '@/lib/catalogue';
 
 /**
- * People's edits to an asset's alt text, tags and decorative flag (PATCH /api/assets/:id and the asset page).
+ * People's edits to an asset's alt text, tags, decorative flag and catalogue fields (title, SKU, collection) (PATCH /api/assets/:id and the asset page).
  * The result is source `human`, which the model never overwrites. Every edit carries the version it started
  * from; the check and the write are one UPDATE, so of two concurrent edits exactly one wins and the other is
  * told what the text is now.
@@ -31,11 +32,12 @@ export const assetEditBody = z
       .optional(),
     tags: z.array(z.string().trim().min(1).max(64).refine(hasNoNul, NO_NUL_MESSAGE)).max(MAX_TAGS).optional(),
     decorative: z.boolean().optional(),
+    ...catalogueFields,
     version: z.number().int().positive(),
   })
   .strict()
-  .refine((edit) => edit.altText !== undefined || edit.tags !== undefined || edit.decorative !== undefined, {
-    message: 'send at least one of altText, tags or decorative',
+  .refine((edit) => edit.altText !== undefined || edit.tags !== undefined || edit.decorative !== undefined || hasCatalogueEdit(edit), {
+    message: 'send at least one of altText, tags, decorative, title, sku or collection',
   })
   .refine((edit) => !(edit.decorative === true && typeof edit.altText === 'string'), {
     message: 'a decorative image has an empty alt text: send decorative: true without altText',
@@ -55,7 +57,7 @@ export function editorOf(caller: Caller): Editor {
 }
 
 export type EditResult = Result<
-  { asset: Asset; altChanged: boolean; tagsChanged: boolean },
+  { asset: Asset; altChanged: boolean; tagsChanged: boolean; catalogueChanged: boolean },
   { kind: 'not_found' } | { kind: 'version_conflict'; current: Asset }
 >;
 
@@ -89,7 +91,7 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(assets)
-      .set({ ...(alt ?? {}), ...(tags ? { tags } : {}), version: sql`${assets.version} + 1`, updatedAt: sql`now()` })
+      .set({ ...(alt ?? {}), ...(tags ? { tags } : {}), ...catalogueColumns(edit), version: sql`${assets.version} + 1`, updatedAt: sql`now()` })
       .where(sql`${assets.id} = ${assetId} and ${assets.version} = ${edit.version}`)
       .returning();
     if (!updated) {
@@ -107,6 +109,6 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
         message: edit.decorative === true ? 'marked decorative' : updated.altText === null ? 'cleared' : null,
       });
     }
-    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged: tags !== undefined };
+    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged: tags !== undefined, catalogueChanged: hasCatalogueEdit(edit) };
   });
 }

@@ -20,9 +20,9 @@ export async function patchAsset(assetId: string, edit: AssetEdit, caller: Calle
     throw new ApiError(
       'version_conflict',
       `This asset changed since you loaded it (you sent version ${edit.version}; it is now ${current.alt.version}). Its alt text is now ${text}. Reload, then apply your edit again.`,
-      { version: current.alt.version, alt: current.alt, tags: current.tags, decorative: current.decorative },
+      { version: current.alt.version, alt: current.alt, tags: current.tags, decorative: current.decorative, title: current.title, sku: current.sku, collection: current.collection },
     );
   }
-  if (result.altChanged || result.tagsChanged) await reembedAfterAltChange(assetId);
+  if (result.altChanged || result.tagsChanged || result.catalogueChanged) await reembedAfterAltChange(assetId);
   return Response.json(await getAsset(assetId));
 }

@@ -23,6 +23,7 @@ export interface AssetView {
   tags: string[];
   title: string | null;
   sku: string | null;
+  collection: string | null;
   decorative: boolean;
   alt: {
     text: string | null;
@@ -81,6 +82,7 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
     tags: asset.tags,
     title: asset.title,
     sku: asset.sku,
+    collection: asset.collection,
     decorative: asset.decorative,
     alt: {
       text: asset.altText,

@@ -42,7 +42,14 @@ export interface RouteContext<P, Q, B, C extends Caller | null = Caller | null> 
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
 type NextRouteContext = { params: Promise<Record<string, string | string[]>> };
 
-export type GuardedRoute = ((request: Request, context: NextRouteContext) => Promise<Response>) & { access: Access };
+/** The zod schemas a route parses with: the OpenAPI document (lib/openapi) is generated from them. */
+export interface RouteSchemas {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+export type GuardedRoute = ((request: Request, context: NextRouteContext) => Promise<Response>) & { access: Access; schemas: RouteSchemas };
 
 type CallerFor<A extends Access> = A extends 'public' ? null : Caller;
 
@@ -91,7 +98,7 @@ function guard<A extends Access, P extends z.ZodType, Q extends z.ZodType, B ext
       return toErrorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
     }
   };
-  return Object.assign(guarded, { access: spec.role });
+  return Object.assign(guarded, { access: spec.role, schemas: { params: spec.params, query: spec.query, body: spec.body } });
 }
 
 async function authorize(request: Request, role: Access): Promise<Caller | null> {

@@ -25,7 +25,7 @@ export interface StepDefinition {
 const nothing = async (): Promise<EnqueueRequest[]> => [];
 
 /** An embed job per live model (and the configured one, which registers on first use), keyed by the input's hash. */
-async function embedJobs(assetId: string, tx: Queryable, priority: number): Promise<EnqueueRequest[]> {
+export async function embedJobs(assetId: string, tx: Queryable, priority: number): Promise<EnqueueRequest[]> {
   const [asset] = await tx.select({ altText: assets.altText, tags: assets.tags, filename: assets.filename }).from(assets).where(eq(assets.id, assetId));
   if (!asset) return [];
   const live = await tx.select({ id: embeddingModels.id }).from(embeddingModels).where(ne(embeddingModels.status, 'retired'));

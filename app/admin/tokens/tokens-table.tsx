@@ -12,9 +12,9 @@ function status(token: PublicApiToken, now: Date): string {
 export function TokensTable({ tokens, now = new Date() }: { tokens: PublicApiToken[]; now?: Date }) {
   if (tokens.length === 0) return <p className="text-sm text-neutral-500">No API tokens yet.</p>;
   return (
-    <table className="w-full text-left text-sm">
+    <table className="w-full text-left text-sm max-sm:block">
       <caption className="sr-only">API tokens</caption>
-      <thead className="border-b border-neutral-200 text-xs uppercase tracking-wide text-neutral-500">
+      <thead className="max-sm:sr-only border-b border-neutral-200 text-xs uppercase tracking-wide text-neutral-500">
         <tr>
           <th className="py-2 pr-4 font-medium">Name</th>
           <th className="py-2 pr-4 font-medium">Role</th>
@@ -27,18 +27,18 @@ export function TokensTable({ tokens, now = new Date() }: { tokens: PublicApiTok
           </th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-neutral-100">
+      <tbody className="max-sm:block divide-y divide-neutral-100">
         {tokens.map((token) => {
           const state = status(token, now);
           return (
-            <tr key={token.id} className={state === 'Active' ? '' : 'text-neutral-400'}>
-              <td className="py-2 pr-4 font-medium">{token.name}</td>
-              <td className="py-2 pr-4 capitalize">{token.role}</td>
-              <td className="py-2 pr-4">{token.createdByName ?? 'server'}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{formatDate(token.expiresAt, 'never')}</td>
-              <td className="py-2 pr-4 whitespace-nowrap">{formatDate(token.lastUsedAt, 'never')}</td>
-              <td className="py-2 pr-4">{state}</td>
-              <td className="py-2">{state === 'Active' && <RevokeTokenButton tokenId={token.id} name={token.name} />}</td>
+            <tr key={token.id} className={`max-sm:block max-sm:py-2 ${state === 'Active' ? '' : 'text-neutral-400'}`}>
+              <td className="max-sm:block max-sm:py-0.5 py-2 pr-4 font-medium">{token.name}</td>
+              <td className="max-sm:block max-sm:py-0.5 py-2 pr-4 capitalize">{token.role}</td>
+              <td className="max-sm:block max-sm:py-0.5 py-2 pr-4">{token.createdByName ?? 'server'}</td>
+              <td className="max-sm:block max-sm:py-0.5 py-2 pr-4 whitespace-nowrap">{formatDate(token.expiresAt, 'never')}</td>
+              <td className="max-sm:block max-sm:py-0.5 py-2 pr-4 whitespace-nowrap">{formatDate(token.lastUsedAt, 'never')}</td>
+              <td className="max-sm:block max-sm:py-0.5 py-2 pr-4">{state}</td>
+              <td className="max-sm:block max-sm:py-0.5 py-2">{state === 'Active' && <RevokeTokenButton tokenId={token.id} name={token.name} />}</td>
             </tr>
           );
         })}

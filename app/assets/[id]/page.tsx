@@ -7,15 +7,21 @@ import { isInProgress } from '@/components/assets/asset-state';
 import { formatDimensions } from '@/components/assets/format';
 import { RefreshWhileProcessing } from '@/components/assets/refresh-while-processing';
 import { StateBadge } from '@/components/assets/state-badge';
+import { CatalogueEditor } from '@/components/library/catalogue-editor';
 import { MoreLikeThis } from '@/components/search/more-like-this';
 import { getAsset } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { DeleteAssetButton } from './delete-asset-button';
 import { MetadataList } from './metadata-list';
 
-export const metadata: Metadata = { title: 'Asset' };
-
 const params = z.object({ id: z.uuid() });
+
+/** The tab and the history name the file, so ten open photos are ten different titles. */
+export async function generateMetadata(props: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const parsed = params.safeParse(await props.params);
+  const asset = parsed.success ? await getAsset(parsed.data.id) : null;
+  return { title: asset ? asset.filename : 'Photo not found' };
+}
 
 export default async function AssetPage(props: { params: Promise<{ id: string }> }) {
   const user = await requirePage('viewer');
@@ -56,7 +62,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
               src={vision.url}
               width={vision.width}
               height={vision.height}
-              alt={asset.alt.text ?? ''}
+              alt={imageAlt(asset.alt.text, asset.decorative, asset.filename)}
               decoding="async"
               className="max-h-[75vh] w-auto max-w-full object-contain"
             />
@@ -89,6 +95,13 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
             </div>
           </section>
 
+          <CatalogueEditor
+            assetId={asset.id}
+            version={asset.alt.version}
+            fields={{ title: asset.title, sku: asset.sku, collection: asset.collection, tags: asset.tags }}
+            canEdit={canEdit}
+          />
+
           <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={roleAllows(user.role, 'admin')} />
 
           <section className="rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
@@ -100,4 +113,10 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
       <MoreLikeThis assetId={asset.id} />
     </main>
   );
+}
+
+/** Decorative photos are silent; a photo still without alt text says so instead of being skipped by screen readers. */
+function imageAlt(text: string | null, decorative: boolean, filename: string): string {
+  if (decorative) return '';
+  return text ?? `Photo without alt text yet (${filename})`;
 }

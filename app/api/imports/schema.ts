@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+const column = z.string().max(200).optional();
+
+/** POST /api/imports?mode=preview|apply: the CSV file is the request body; columns may be mapped by name. */
+export const importQuery = z
+  .object({
+    /** `apply` needs `confirm`, the digest the preview answered with. */
+    mode: z.enum(['preview', 'apply']).default('preview'),
+    confirm: z.string().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
+    column_filename: column,
+    column_sku: column,
+    column_title: column,
+    column_collection: column,
+    column_tags: column,
+    column_alt_text: column,
+    column_handle: column,
+  })
+  .strict()
+  .refine((query) => query.mode === 'preview' || query.confirm !== undefined, { message: 'mode=apply needs confirm=<the digest of the preview>', path: ['confirm'] });

@@ -1,0 +1,77 @@
+import * as coverageMissing from '@/app/api/alt/coverage/missing/route';
+import * as coverage from '@/app/api/alt/coverage/route';
+import * as review from '@/app/api/alt/review/route';
+import * as altRegenerate from '@/app/api/assets/[id]/alt/regenerate/route';
+import * as alt from '@/app/api/assets/[id]/alt/route';
+import * as asset from '@/app/api/assets/[id]/route';
+import * as similar from '@/app/api/assets/[id]/similar/route';
+import * as assets from '@/app/api/assets/route';
+import * as me from '@/app/api/auth/me/route';
+import * as setup from '@/app/api/auth/setup/route';
+import * as signin from '@/app/api/auth/signin/route';
+import * as signout from '@/app/api/auth/signout/route';
+import * as cronBackfill from '@/app/api/cron/backfill/route';
+import * as exportsRoute from '@/app/api/exports/route';
+import * as files from '@/app/api/files/[...key]/route';
+import * as health from '@/app/api/health/route';
+import * as imports from '@/app/api/imports/route';
+import * as invite from '@/app/api/invites/[id]/route';
+import * as invites from '@/app/api/invites/route';
+import * as search from '@/app/api/search/route';
+import * as token from '@/app/api/tokens/[id]/route';
+import * as tokens from '@/app/api/tokens/route';
+import * as uploadComplete from '@/app/api/uploads/[id]/complete/route';
+import * as uploads from '@/app/api/uploads/route';
+import * as user from '@/app/api/users/[id]/route';
+import * as users from '@/app/api/users/route';
+import type { ApiOperation } from '@/lib/openapi';
+import { GET as openapi } from './route';
+
+/**
+ * Every operation of the API with a one-line summary; parameters, bodies and roles come from the handlers.
+ * A test (lib/openapi) fails when a route file or method is missing here.
+ */
+export function apiOperations(): ApiOperation[] {
+  return [
+    { path: '/api/alt/coverage', method: 'get', summary: 'Alt-text coverage: approved, proposed, missing, failed, decorative; overall, per tag and per collection.', handler: coverage.GET },
+    { path: '/api/alt/coverage/missing', method: 'get', summary: 'CSV of the photos without approved or decorative alt text.', handler: coverageMissing.GET },
+    { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts.', handler: review.GET },
+    { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item.', handler: review.POST },
+    { path: '/api/assets', method: 'get', summary: 'List the library, newest first (keyset cursor).', handler: assets.GET },
+    { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance, catalogue data, signed URLs.', handler: asset.GET },
+    { path: '/api/assets/{id}', method: 'patch', summary: 'Edit alt text, decorative, tags, title, SKU or collection, from the version you loaded (409 when stale).', handler: asset.PATCH },
+    { path: '/api/assets/{id}', method: 'delete', summary: 'Delete an asset and its stored files.', handler: asset.DELETE },
+    { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
+    { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text).', handler: altRegenerate.POST },
+    { path: '/api/assets/{id}/similar', method: 'get', summary: 'Photos that look or read alike.', handler: similar.GET },
+    { path: '/api/auth/me', method: 'get', summary: 'Who is calling, with which role.', handler: me.GET },
+    { path: '/api/auth/setup', method: 'post', summary: 'Create the first owner (only before one exists).', handler: setup.POST },
+    { path: '/api/auth/signin', method: 'post', summary: 'Sign in with email and password (sets the session cookie).', handler: signin.POST },
+    { path: '/api/auth/signout', method: 'post', summary: 'Sign out (ends the session).', handler: signout.POST },
+    { path: '/api/cron/backfill', method: 'get', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin); how Vercel Cron calls it.', handler: cronBackfill.GET },
+    { path: '/api/cron/backfill', method: 'post', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin).', handler: cronBackfill.POST },
+    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data out: CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },
+    { path: '/api/files/{key}', method: 'get', summary: 'A stored file, through a signed, expiring URL.', handler: files.GET },
+    { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
+    { path: '/api/health', method: 'get', summary: 'Liveness and database reachability.', handler: health.GET },
+    {
+      path: '/api/imports',
+      method: 'post',
+      summary: 'Import catalogue data from a CSV file: preview, then apply with the preview’s digest.',
+      handler: imports.POST,
+      rawBody: { contentType: 'text/csv', description: 'The CSV file (UTF-8): filename,sku,title,collection,tags[,alt_text], Shopify’s product CSV, or any columns mapped with column_<field>.' },
+    },
+    { path: '/api/invites', method: 'get', summary: 'Open invitations.', handler: invites.GET },
+    { path: '/api/invites', method: 'post', summary: 'Invite a person with a role (answers a one-time link).', handler: invites.POST },
+    { path: '/api/invites/{id}', method: 'delete', summary: 'Revoke an invitation.', handler: invite.DELETE },
+    { path: '/api/openapi.json', method: 'get', summary: 'This document.', handler: openapi },
+    { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters.', handler: search.GET },
+    { path: '/api/tokens', method: 'get', summary: 'API tokens.', handler: tokens.GET },
+    { path: '/api/tokens', method: 'post', summary: 'Create an API token (shown once).', handler: tokens.POST },
+    { path: '/api/tokens/{id}', method: 'delete', summary: 'Revoke an API token.', handler: token.DELETE },
+    { path: '/api/uploads', method: 'post', summary: 'Start an upload: where to PUT the bytes, or the existing duplicate.', handler: uploads.POST },
+    { path: '/api/uploads/{id}/complete', method: 'post', summary: 'The bytes are stored: verify them and start processing.', handler: uploadComplete.POST },
+    { path: '/api/users', method: 'get', summary: 'People with access.', handler: users.GET },
+    { path: '/api/users/{id}', method: 'patch', summary: 'Change a person’s role or deactivate them.', handler: user.PATCH },
+  ];
+}

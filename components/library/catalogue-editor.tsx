@@ -1,0 +1,145 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
+import type { AssetView } from '@/lib/assets';
+import { readApiAnswer } from '@/components/alt';
+
+type Fields = Pick<AssetView, 'title' | 'sku' | 'collection' | 'tags'>;
+
+const INPUT = 'w-full min-w-0 rounded-md border border-neutral-300 px-2.5 py-1.5 text-sm focus:border-neutral-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-neutral-900';
+
+/**
+ * The asset's catalogue data (title, SKU, collection, tags): shown to everyone, edited by editors. A save
+ * carries the version the page loaded, as alt-text edits do, so a concurrent change is reported, not overwritten.
+ */
+export function CatalogueEditor({ assetId, version: loadedVersion, fields: loadedFields, canEdit }: { assetId: string; version: number; fields: Fields; canEdit: boolean }) {
+  const router = useRouter();
+  // What the save answered, shown at once; the page's fresh props take over when its refresh arrives.
+  const [fields, setFields] = useState(loadedFields);
+  const [version, setVersion] = useState(loadedVersion);
+  useEffect(() => {
+    setFields(loadedFields);
+    setVersion(loadedVersion);
+  }, [loadedFields, loadedVersion]);
+  const [editing, setEditing] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
+  const firstInput = useRef<HTMLInputElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+
+  useEffect(() => {
+    if (editing) firstInput.current?.focus();
+    else if (returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
+    }
+  }, [editing]);
+
+  async function save(form: FormData) {
+    setBusy(true);
+    setMessage(null);
+    const text = (name: string) => String(form.get(name) ?? '');
+    const edit = {
+      title: text('title'),
+      sku: text('sku'),
+      collection: text('collection'),
+      tags: text('tags')
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+      version,
+    };
+    const saved = await readApiAnswer<AssetView>(await fetch(`/api/assets/${assetId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) }));
+    setBusy(false);
+    if (saved.ok) {
+      setFields({ title: saved.value.title, sku: saved.value.sku, collection: saved.value.collection, tags: saved.value.tags });
+      setVersion(saved.value.alt.version);
+      returnFocus.current = true;
+      setEditing(false);
+      setMessage({ tone: 'info', text: 'Saved.' });
+      router.refresh();
+    } else {
+      setMessage({ tone: 'error', text: saved.problem.code === 'version_conflict' ? 'Someone changed this asset since you opened it. Reload the page, then edit again.' : saved.problem.message });
+    }
+  }
+
+  const rows: Array<[string, string]> = [
+    ['Title', fields.title ?? '—'],
+    ['SKU', fields.sku ?? '—'],
+    ['Collection', fields.collection ?? '—'],
+    ['Tags', fields.tags.length ? fields.tags.join(', ') : '—'],
+  ];
+
+  return (
+    <section aria-labelledby="catalogue-heading" className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+      <div className="flex items-center justify-between gap-2">
+        <h2 id="catalogue-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
+          Catalogue
+        </h2>
+        {canEdit && !editing && (
+          <button ref={editButton} type="button" onClick={() => setEditing(true)} className="rounded-md border border-neutral-300 bg-white px-3 py-1 text-sm font-medium hover:bg-neutral-100">
+            Edit catalogue data
+          </button>
+        )}
+      </div>
+      {editing ? (
+        <form
+          className="flex flex-col gap-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void save(new FormData(event.currentTarget));
+          }}
+        >
+          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+            Title
+            <input ref={firstInput} name="title" defaultValue={fields.title ?? ''} maxLength={300} className={INPUT} />
+          </label>
+          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+            SKU
+            <input name="sku" defaultValue={fields.sku ?? ''} maxLength={100} className={INPUT} />
+          </label>
+          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+            Collection
+            <input name="collection" defaultValue={fields.collection ?? ''} maxLength={200} className={INPUT} />
+          </label>
+          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+            Tags (separated by commas)
+            <input name="tags" defaultValue={fields.tags.join(', ')} className={INPUT} />
+          </label>
+          <div className="flex gap-2">
+            <button type="submit" disabled={busy} className="rounded-md bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-700 disabled:opacity-60">
+              {busy ? 'Saving…' : 'Save'}
+            </button>
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => {
+                returnFocus.current = true;
+                setEditing(false);
+              }}
+              className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100"
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <dl className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm">
+          {rows.map(([label, value]) => (
+            <div key={label} className="contents">
+              <dt className="text-neutral-500">{label}</dt>
+              <dd className="break-words">{value}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {message && (
+        <p role={message.tone === 'error' ? 'alert' : 'status'} className={`text-sm ${message.tone === 'error' ? 'text-red-700' : 'text-neutral-600'}`}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,335 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { assets } from '@/db/schema';
+import type { CsvRow, CsvTable } from './csv-read';
+import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TITLE_LENGTH, normaliseTags } from './metadata';
+
+/**
+ * The preview of an import: which asset each row matches (by filename, else SKU), what it will change, and
+ * every row that will not apply with the reason. Nothing is written here; the digest names this exact plan
+ * (each change with the value it replaces), so applying it later refuses if the file, or a field it changes,
+ * changed in between. Work on other fields meanwhile (the model writing alt text the file does not touch) does not.
+ */
+
+export const IMPORT_FIELDS = ['filename', 'sku', 'title', 'collection', 'tags', 'altText', 'handle'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+/** Which header column feeds each field. */
+export type ColumnMapping = Partial<Record<ImportField, string>>;
+export type ImportFormat = 'plain' | 'shopify';
+
+/** A person's alt text may be this long (as in an edit on the asset page). */
+export const MAX_IMPORTED_ALT_LENGTH = 1000;
+const MAX_TAGS = 100;
+/** Rows listed in full in a preview; the counts always cover every row. */
+export const PREVIEW_LIST_LIMIT = 1000;
+
+/** Header names each field is recognised by (compared lower-case, with spaces and underscores alike). */
+const KNOWN_COLUMNS: Record<ImportField, string[]> = {
+  filename: ['filename', 'file name', 'file', 'image src', 'image'],
+  sku: ['sku', 'variant sku'],
+  title: ['title', 'name', 'product name'],
+  collection: ['collection', 'type', 'product type'],
+  tags: ['tags', 'keywords'],
+  altText: ['alt text', 'alt', 'image alt text'],
+  handle: ['handle'],
+};
+
+const simplify = (name: string) => name.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+
+/** Shopify's product CSV has Handle and Image Src; anything else is read as the plain format. */
+export function detectMapping(header: readonly string[]): { format: ImportFormat; mapping: ColumnMapping } {
+  const byName = new Map(header.map((name) => [simplify(name), name]));
+  const mapping: ColumnMapping = {};
+  for (const field of IMPORT_FIELDS) {
+    const found = KNOWN_COLUMNS[field].find((name) => byName.has(name));
+    if (found) mapping[field] = byName.get(found);
+  }
+  return { format: byName.has('handle') && byName.has('image src') ? 'shopify' : 'plain', mapping };
+}
+
+export type SkipReason = 'bad_row' | 'no_key' | 'bad_value' | 'formula' | 'duplicate_key' | 'no_match' | 'ambiguous' | 'same_asset' | 'changed_since_preview';
+
+export interface SkippedRow {
+  row: number;
+  key: string | null;
+  reason: SkipReason;
+  message: string;
+}
+
+export interface FieldChange {
+  from: string | null;
+  to: string;
+}
+
+export type ChangeSet = Partial<Record<'sku' | 'title' | 'collection' | 'tags' | 'altText' | 'handle' | 'imageSrc', FieldChange>>;
+
+export interface RowChange {
+  row: number;
+  assetId: string;
+  filename: string;
+  changes: ChangeSet;
+}
+
+export interface ImportPlan {
+  format: ImportFormat;
+  header: string[];
+  mapping: ColumnMapping;
+  totalRows: number;
+  changeCount: number;
+  unchangedCount: number;
+  skippedCount: number;
+  changes: RowChange[];
+  skipped: SkippedRow[];
+  digest: string;
+}
+
+interface RowValues {
+  row: number;
+  filename: string | null;
+  sku: string | null;
+  title: string | null;
+  collection: string | null;
+  tags: string[] | null;
+  altText: string | null;
+  handle: string | null;
+  /** The filename cell when it is a web address (Shopify's Image Src). */
+  imageSrc: string | null;
+}
+
+/** One line, single spaces: a quoted newline in a spreadsheet cell becomes a space. */
+const clean = (value: string | undefined): string | null => {
+  const text = (value ?? '').replace(/\s+/g, ' ').trim();
+  return text === '' ? null : text;
+};
+
+/** `https://cdn.shop/files/red-coat.jpg?v=3` and `photos/red-coat.jpg` both name `red-coat.jpg`. */
+function filenameOf(value: string): string {
+  const path = value.split(/[?#]/)[0];
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(base);
+  } catch {
+    return base;
+  }
+}
+
+/** A cell a spreadsheet would run as a formula (the CSV-injection characters). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>): RowValues {
+  const cell = (field: ImportField) => (columns[field] === undefined ? null : clean(row.cells[columns[field]]));
+  const filename = cell('filename');
+  const tags = cell('tags');
+  return {
+    row: row.row,
+    filename: filename === null ? null : filenameOf(filename),
+    sku: cell('sku'),
+    title: cell('title'),
+    collection: cell('collection'),
+    tags: tags === null ? null : normaliseTags(tags.split(',')),
+    altText: cell('altText'),
+    handle: cell('handle'),
+    imageSrc: filename !== null && /^https?:\/\//i.test(filename) ? filename : null,
+  };
+}
+
+/** What is wrong with a row's values, or null. */
+function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<SkippedRow, 'row' | 'key'> | null {
+  const formula = rawCells.find((cell) => FORMULA_START.test(cell.trimStart()) && cell.trim() !== '');
+  if (formula) {
+    return { reason: 'formula', message: `A cell starts with "${formula.trimStart()[0]}", which a spreadsheet runs as a formula ("${formula.trim().slice(0, 40)}"). Remove the formula and import again.` };
+  }
+  const limits: Array<[string, string | null, number]> = [
+    ['title', values.title, MAX_TITLE_LENGTH],
+    ['SKU', values.sku, MAX_SKU_LENGTH],
+    ['collection', values.collection, MAX_COLLECTION_LENGTH],
+    ['alt text', values.altText, MAX_IMPORTED_ALT_LENGTH],
+    ['handle', values.handle, 255],
+    ['image address', values.imageSrc, 2048],
+  ];
+  for (const [name, value, max] of limits) {
+    if (value !== null && value.length > max) return { reason: 'bad_value', message: `The ${name} is ${value.length} characters; at most ${max} are allowed.` };
+  }
+  if (values.tags) {
+    const long = values.tags.find((tag) => tag.length > MAX_TAG_LENGTH);
+    if (long) return { reason: 'bad_value', message: `The tag "${long.slice(0, 40)}…" is over ${MAX_TAG_LENGTH} characters.` };
+    if (values.tags.length > MAX_TAGS) return { reason: 'bad_value', message: `The row has ${values.tags.length} tags; at most ${MAX_TAGS} are allowed.` };
+  }
+  return null;
+}
+
+interface Candidate {
+  id: string;
+  filename: string;
+  sku: string | null;
+  title: string | null;
+  collection: string | null;
+  tags: string[];
+  altText: string | null;
+  handle: string | null;
+  imageSrc: string | null;
+}
+
+const LOOKUP_CHUNK = 1000;
+
+/** The assets whose lower-cased filename or SKU is among the keys, grouped by that key. */
+async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[]): Promise<Map<string, Candidate[]>> {
+  const found = new Map<string, Candidate[]>();
+  const target = column === 'filename' ? assets.filename : assets.sku;
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
+    const chunk = keys.slice(start, start + LOOKUP_CHUNK);
+    const rows = await db
+      .select({
+        id: assets.id,
+        filename: assets.filename,
+        sku: assets.sku,
+        title: assets.title,
+        collection: assets.collection,
+        tags: assets.tags,
+        altText: assets.altText,
+        handle: assets.handle,
+        imageSrc: assets.imageSrc,
+      })
+      .from(assets)
+      .where(sql`lower(${target}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)}) and ${assets.state} <> 'awaiting_upload'`);
+    for (const asset of rows) {
+      const key = (column === 'filename' ? asset.filename : asset.sku ?? '').toLowerCase();
+      found.set(key, [...(found.get(key) ?? []), asset]);
+    }
+  }
+  return found;
+}
+
+function changesFor(values: RowValues, asset: Candidate): ChangeSet {
+  const changes: ChangeSet = {};
+  const compare = (field: 'sku' | 'title' | 'collection' | 'altText' | 'handle' | 'imageSrc', current: string | null) => {
+    const next = values[field];
+    if (next !== null && next !== current) changes[field] = { from: current, to: next };
+  };
+  compare('sku', asset.sku);
+  compare('title', asset.title);
+  compare('collection', asset.collection);
+  compare('altText', asset.altText);
+  compare('handle', asset.handle);
+  compare('imageSrc', asset.imageSrc);
+  if (values.tags && values.tags.join(', ') !== asset.tags.join(', ')) changes.tags = { from: asset.tags.join(', ') || null, to: values.tags.join(', ') };
+  return changes;
+}
+
+/** Shopify leaves Title and Tags blank on a product's image and variant rows: they carry over from its first row. */
+function carryShopifyProduct(rows: RowValues[]): void {
+  const products = new Map<string, RowValues>();
+  for (const values of rows) {
+    if (!values.handle) continue;
+    const first = products.get(values.handle);
+    if (!first) {
+      products.set(values.handle, values);
+      continue;
+    }
+    values.title ??= first.title;
+    values.tags ??= first.tags;
+    values.collection ??= first.collection;
+  }
+}
+
+export function columnIndexes(header: readonly string[], mapping: ColumnMapping): { ok: true; columns: Partial<Record<ImportField, number>> } | { ok: false; message: string } {
+  const columns: Partial<Record<ImportField, number>> = {};
+  for (const field of IMPORT_FIELDS) {
+    const name = mapping[field];
+    if (!name) continue;
+    const index = header.findIndex((column) => column.toLowerCase() === name.toLowerCase());
+    if (index < 0) return { ok: false, message: `The file has no column "${name}" (mapped to ${field}). Its columns are: ${header.join(', ')}.` };
+    columns[field] = index;
+  }
+  if (columns.filename === undefined && columns.sku === undefined) {
+    return { ok: false, message: `Rows are matched to photos by filename or SKU, and no column is mapped to either. The file's columns are: ${header.join(', ')}.` };
+  }
+  return { ok: true, columns };
+}
+
+export async function planImport(db: Db, table: CsvTable, format: ImportFormat, mapping: ColumnMapping, columns: Partial<Record<ImportField, number>>): Promise<ImportPlan> {
+  const skipped: SkippedRow[] = [];
+  const skip = (values: { row: number }, key: string | null, problem: Omit<SkippedRow, 'row' | 'key'>) => skipped.push({ row: values.row, key, ...problem });
+
+  const valid: Array<RowValues & { key: string }> = [];
+  const parsed = table.rows.map((row) => ({ values: readRow(row, columns), row }));
+  if (format === 'shopify') carryShopifyProduct(parsed.map((entry) => entry.values));
+  for (const { values, row } of parsed) {
+    const key = values.filename ?? values.sku;
+    if (row.cells.length !== table.header.length) {
+      skip(values, key, { reason: 'bad_row', message: `The row has ${row.cells.length} cells; the header has ${table.header.length}. A comma or quote is probably out of place.` });
+      continue;
+    }
+    if (!key) {
+      // A Shopify variant or option row without an image names no photo: nothing to apply, not an error to fix.
+      skip(values, null, { reason: 'no_key', message: 'The row has no filename and no SKU, so it matches no photo.' });
+      continue;
+    }
+    const mappedCells = Object.values(columns).map((index) => row.cells[index] ?? '');
+    const invalid = invalidValue(values, mappedCells);
+    if (invalid) {
+      skip(values, key, invalid);
+      continue;
+    }
+    valid.push({ ...values, key });
+  }
+
+  // The same key on two rows: which one is meant is the file's to say, so neither applies.
+  const rowsByKey = new Map<string, number[]>();
+  for (const values of valid) rowsByKey.set(values.key.toLowerCase(), [...(rowsByKey.get(values.key.toLowerCase()) ?? []), values.row]);
+  const unique = valid.filter((values) => {
+    const rows = rowsByKey.get(values.key.toLowerCase()) ?? [];
+    if (rows.length === 1) return true;
+    skip(values, values.key, { reason: 'duplicate_key', message: `"${values.key}" is on rows ${rows.join(', ')} of the file; keep one of them and import again.` });
+    return false;
+  });
+
+  const byFilename = await lookUp(db, 'filename', [...new Set(unique.flatMap((values) => (values.filename ? [values.filename.toLowerCase()] : [])))]);
+  const bySku = await lookUp(db, 'sku', [...new Set(unique.flatMap((values) => (values.sku ? [values.sku.toLowerCase()] : [])))]);
+
+  const matched: Array<{ values: RowValues & { key: string }; asset: Candidate }> = [];
+  for (const values of unique) {
+    const fileMatches = values.filename ? (byFilename.get(values.filename.toLowerCase()) ?? []) : [];
+    const skuMatches = values.sku ? (bySku.get(values.sku.toLowerCase()) ?? []) : [];
+    const [matches, by] = fileMatches.length > 0 ? [fileMatches, 'filename'] : [skuMatches, 'SKU'];
+    if (matches.length === 0) {
+      const named = [values.filename && `filename "${values.filename}"`, values.sku && `SKU "${values.sku}"`].filter(Boolean).join(' or ');
+      skip(values, values.key, { reason: 'no_match', message: `No photo in the library has the ${named}.` });
+    } else if (matches.length > 1) {
+      skip(values, values.key, { reason: 'ambiguous', message: `${matches.length} photos have this ${by}; add a SKU column (or rename the photos) so each row names one photo.` });
+    } else {
+      matched.push({ values, asset: matches[0] });
+    }
+  }
+
+  const rowsByAsset = new Map<string, number[]>();
+  for (const { values, asset } of matched) rowsByAsset.set(asset.id, [...(rowsByAsset.get(asset.id) ?? []), values.row]);
+  const changes: RowChange[] = [];
+  let unchangedCount = 0;
+  for (const { values, asset } of matched) {
+    const rows = rowsByAsset.get(asset.id) ?? [];
+    if (rows.length > 1) {
+      skip(values, values.key, { reason: 'same_asset', message: `Rows ${rows.join(', ')} all match the photo "${asset.filename}" (one by filename, one by SKU); keep one of them.` });
+      continue;
+    }
+    const changeSet = changesFor(values, asset);
+    if (Object.keys(changeSet).length === 0) unchangedCount++;
+    else changes.push({ row: values.row, assetId: asset.id, filename: asset.filename, changes: changeSet });
+  }
+  skipped.sort((a, b) => a.row - b.row);
+  changes.sort((a, b) => a.row - b.row);
+
+  return {
+    format,
+    header: table.header,
+    mapping,
+    totalRows: table.rows.length,
+    changeCount: changes.length,
+    unchangedCount,
+    skippedCount: skipped.length,
+    changes,
+    skipped,
+    digest: createHash('sha256').update(JSON.stringify(changes)).digest('hex'),
+  };
+}

@@ -1,0 +1,1 @@
+export { openApiDocument, HTTP_METHODS, type ApiOperation, type HttpMethod, type OpenApiDocument } from './document';
