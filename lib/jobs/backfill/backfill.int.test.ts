@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assets, backfillRuns, jobs, type Asset } from '@/db/schema';
+import { assetEmbeddings, assets, backfillRuns, embeddingModels, jobs, type Asset } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 import { useTestDatabase } from '@/test/db';
@@ -98,6 +98,24 @@ describe.skipIf(!standInModelAvailable())('backfill', () => {
     expect(regenerated).toMatchObject({ altSource: 'ai', altStatus: 'proposed', altPromptVersion: 'alt-v1' });
     expect(await reload(lib.approvedAi.id)).toMatchObject({ altText: 'An approved coat.', altPromptVersion: 'alt-v0' });
     expect(await reload(lib.human.id)).toMatchObject({ altText: 'Written by a person.' });
+  });
+
+  it('photos uploaded while no provider was configured (describe parked) count as missing, and a run takes them', async () => {
+    const parked = await processed({ altLastError: 'no vision provider configured' });
+    await db().update(jobs).set({ status: 'waiting', nextAttemptAt: null }).where(sql`${jobs.assetId} = ${parked.id} and ${jobs.kind} = 'describe'`);
+    expect((await dryRun(db(), all)).counts.missing).toBe(1);
+    const result = await runBackfill(db(), { trigger: 'cli', selection: all });
+    expect(result.kind === 'ran' && result.run.written).toBe(1);
+    expect(await reload(parked.id)).toMatchObject({ altSource: 'ai', altStatus: 'proposed' });
+  });
+
+  it('vectors missing for the configured model count before the model has registered', async () => {
+    const asset = await processed({ altText: 'A coat.', altSource: 'human', altStatus: 'approved' });
+    expect((await dryRun(db(), all)).counts.embedding).toBe(0);
+    await db().delete(assetEmbeddings);
+    await db().delete(embeddingModels);
+    expect((await dryRun(db(), all)).counts.embedding).toBe(1);
+    expect(asset.id).toBeTruthy();
   });
 
   it('filters by tag, upload date and limit', async () => {

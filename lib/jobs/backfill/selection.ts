@@ -2,7 +2,7 @@ import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assetEmbeddings, assets, embeddingModels, jobs } from '@/db/schema';
 import { regenerationInput } from '@/lib/alt/describe-step';
-import { embeddingInput, inputHash } from '@/lib/embed';
+import { configuredModel, embeddingInput, inputHash } from '@/lib/embed';
 import { enqueueJob, JOB_PRIORITY } from '../queue';
 import type { BackfillSelection } from './options';
 
@@ -41,7 +41,10 @@ function filters(selection: BackfillSelection): SQL[] {
 }
 
 function reasonSql(selection: BackfillSelection): SQL {
-  const missing = sql`${assets.altSource} is null and ${assets.altLastError} is null`;
+  // Parked: the describe job waits for a vision provider (none was configured at upload). Its error is recorded,
+  // but the text is simply missing: a backfill run once a provider is set must count and take it.
+  const parked = sql`exists (select 1 from ${jobs} where ${jobs.assetId} = ${assets.id} and ${jobs.kind} = 'describe' and ${jobs.status} = 'waiting' and ${jobs.nextAttemptAt} is null)`;
+  const missing = sql`${assets.altSource} is null and (${assets.altLastError} is null or ${parked})`;
   const failedDue = sql`${assets.altSource} is null and ${assets.altLastError} is not null and ${assets.altNextAttemptAt} <= now()`;
   const stale: SQL[] = [];
   if (selection.promptVersionBelow !== undefined) {
@@ -67,9 +70,11 @@ function altCandidates(db: Db, selection: BackfillSelection) {
 }
 
 function embeddingCandidates(db: Db, selection: BackfillSelection) {
-  const missingVector = sql`exists (
+  // The configured model counts even before it has registered (it does so on its first vector).
+  const missingVector = sql`(exists (
     select 1 from ${embeddingModels} m where m.status in ('active', 'building')
-      and not exists (select 1 from ${assetEmbeddings} e where e.asset_id = ${assets.id} and e.model = m.id))`;
+      and not exists (select 1 from ${assetEmbeddings} e where e.asset_id = ${assets.id} and e.model = m.id))
+    or not exists (select 1 from ${assetEmbeddings} e where e.asset_id = ${assets.id} and e.model = ${configuredModel().id}))`;
   return db
     .select({ id: assets.id })
     .from(assets)
