@@ -13,7 +13,9 @@ export const metadata: Metadata = {
 
 /** Signed-in pages get the app shell; setup, sign-in and invite pages render bare. Pages still guard themselves. */
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const caller = await callerFromSession(await getDb(), (await cookies()).get(SESSION_COOKIE)?.value);
+  // No cookie, no database: the bare pages (and the build) must not open it just to learn nobody is signed in.
+  const session = (await cookies()).get(SESSION_COOKIE)?.value;
+  const caller = session ? await callerFromSession(await getDb(), session) : null;
   const user = caller?.kind === 'user' ? caller : null;
   return (
     <html lang="en">
