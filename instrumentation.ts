@@ -10,10 +10,10 @@ export async function register(): Promise<void> {
   const { config } = await import('@/lib/config');
   const { jobs } = config();
   const { dbHandle } = await import('@/db/client');
-  await dbHandle();
+  const { db } = await dbHandle();
   // Not awaited: asking the provider for its model list must never delay start-up or a request.
   const { checkConfiguredModelAtStartup } = await import('@/lib/alt');
-  void checkConfiguredModelAtStartup();
+  void checkConfiguredModelAtStartup(db);
   if (!jobs.sweeper) return;
   const { startSweeper, stopSweeper } = await import('@/lib/jobs');
   await startSweeper();

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { cookies } from 'next/headers';
 import { AppShell } from '@/components/shell/app-shell';
+import { getDb } from '@/db/client';
 import { callerFromSession, SESSION_COOKIE } from '@/lib/auth';
 import './globals.css';
 
@@ -12,7 +13,9 @@ export const metadata: Metadata = {
 
 /** Signed-in pages get the app shell; setup, sign-in and invite pages render bare. Pages still guard themselves. */
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
+  // No cookie, no database: the bare pages (and the build) must not open it just to learn nobody is signed in.
+  const session = (await cookies()).get(SESSION_COOKIE)?.value;
+  const caller = session ? await callerFromSession(await getDb(), session) : null;
   const user = caller?.kind === 'user' ? caller : null;
   return (
     <html lang="en">

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LibraryGrid } from '@/components/library/library-grid';
+import { getDb } from '@/db/client';
 import { PAGE_SIZE } from '@/components/library/assets-api';
 import { listAssets } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
@@ -11,7 +12,7 @@ export default async function LibraryPage(props: { searchParams: Promise<{ denie
   const user = await requirePage('viewer');
   // requirePage sends a person whose role may not open a page here, with ?denied=1: say so rather than silently landing.
   const denied = (await props.searchParams).denied === '1';
-  const firstPage = await listAssets({ limit: PAGE_SIZE });
+  const firstPage = await listAssets(await getDb(), { limit: PAGE_SIZE });
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
   const canUpload = roleAllows(user.role, 'editor');

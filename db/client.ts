@@ -104,6 +104,13 @@ export function dbHandle(): Promise<DbHandle> {
   return globalForDb.loupeDb;
 }
 
+/**
+ * Only the doors call this: route handlers, pages and server actions in app/, the guard (lib/auth/guard.ts), the
+ * job runner's entry (lib/jobs/sweeper.ts), instrumentation.ts and tools/ (plus lib/auth/signing.ts, which caches
+ * the URL-signing secret per process). Everything else in lib/ takes `db: Db` (or a transaction) as its first
+ * parameter, so the caller decides which database and which transaction a piece of work runs in, and tests pass
+ * their own. test/layout.test.ts enforces it; README "Reaching the database, one way" explains it.
+ */
 export async function getDb(): Promise<Db> {
   return (await dbHandle()).db;
 }

@@ -93,6 +93,6 @@ export async function storedAsset(
     })
     .returning();
   // As a completed upload does: the asset's first job, due now.
-  await enqueueJob({ assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive }, db);
+  await enqueueJob(db, { assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive });
   return row;
 }

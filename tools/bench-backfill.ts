@@ -96,7 +96,7 @@ async function seed(handle: DbHandle, fake: FakeGroq): Promise<string[]> {
   for (let i = 0; i < ASSETS; i++) ids.push(await storeAsset(handle, storage, i, JOB_PRIORITY.backfill));
   process.env.VISION_PROVIDER = 'none';
   resetConfig();
-  await runDueJobs({ concurrency: 2 });
+  await runDueJobs(handle.db, { concurrency: 2 });
   process.env.VISION_PROVIDER = 'groq';
   resetConfig();
   await resetAlt(handle, ids, fake);
@@ -118,7 +118,7 @@ async function storeAsset(handle: DbHandle, storage: LocalStorage, i: number, pr
       title: `Catalogue product ${i}`, tags: ['bench'],
     })
     .returning({ id: assets.id });
-  await enqueueJob({ assetId: row.id, kind: 'derive', priority }, handle.db);
+  await enqueueJob(handle.db, { assetId: row.id, kind: 'derive', priority });
   return row.id;
 }
 
@@ -176,7 +176,7 @@ async function timeToAlt(handle: DbHandle, fake: FakeGroq, worker: ChildProcess 
   for (let i = 0; i < UPLOADS; i++) {
     const started = performance.now();
     const id = await storeAsset(handle, storage, 10_000 + i + (worker ? 100 : 0), JOB_PRIORITY.interactive);
-    await runAssetJobs(id);
+    await runAssetJobs(handle.db, id);
     // Another instance may have claimed one of the upload's jobs (interactive work goes first everywhere): wait for it.
     for (let waited = 0; waited < 60_000; waited += 50) {
       const [asset] = await handle.db.select({ altSource: assets.altSource }).from(assets).where(eq(assets.id, id));

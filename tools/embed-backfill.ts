@@ -9,8 +9,8 @@ import { withDatabase } from './with-database';
  * old model keeps serving search until then. Safe beside app instances on PostgreSQL; re-run it after an
  * interruption.
  */
-process.exitCode = await withDatabase(async () => {
-  const result = await backfillEmbeddings({ pageSize: 500 });
+process.exitCode = await withDatabase(async ({ db }) => {
+  const result = await backfillEmbeddings(db, { pageSize: 500 });
   if (!result.ok) {
     console.error(`Embedding stopped: ${result.message}`);
     return result.kind === 'unavailable' ? 3 : 2;

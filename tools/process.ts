@@ -30,15 +30,15 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  return withDatabase(async () => {
+  return withDatabase(async ({ db }) => {
     if (assetId) {
-      const outcome = await runAssetJobs(assetId);
+      const outcome = await runAssetJobs(db, assetId);
       console.log(describeAsset(outcome, assetId));
       return outcome.kind === 'failed' ? 2 : 0;
     }
-    const abandoned = await removeAbandonedUploads();
+    const abandoned = await removeAbandonedUploads(db);
     if (abandoned) console.log(`Removed ${abandoned} upload(s) announced but never completed.`);
-    const summary = await runDueJobs({ concurrency: workers, onJob: (outcome) => console.log(describeJob(outcome)) });
+    const summary = await runDueJobs(db, { concurrency: workers, onJob: (outcome) => console.log(describeJob(outcome)) });
     console.log(
       `Done: ${summary.done} job(s) finished, ${summary.retry} to retry later, ${summary.failed} failed, ` +
         `${summary.lost} taken over by another worker. Nothing else is due.`,

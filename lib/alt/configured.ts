@@ -1,4 +1,4 @@
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { config } from '@/lib/config';
 import { getStorage } from '@/lib/storage';
 import type { DescribeAssetDeps } from './describe-asset';
@@ -16,9 +16,8 @@ export function configuredVisionProvider(): VisionProvider | null {
  * Everything describeAsset needs, from the process-wide configuration, database, storage and limiter, with
  * calls paced to the provider's limits (a backfill's calls yield to interactive ones).
  */
-export async function configuredDescribeDeps(urgency: Urgency = 'interactive'): Promise<DescribeAssetDeps> {
+export async function configuredDescribeDeps(db: Db, urgency: Urgency = 'interactive'): Promise<DescribeAssetDeps> {
   const vision = config().vision;
-  const db = await getDb();
   const provider = configuredVisionProvider();
   return {
     db,

@@ -54,7 +54,7 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
   if (decorativeReason) {
     const written = await writeDecorativeAlt(db, { assetId: asset.id, lease: options.lease });
     if (written) await insertAltHistory(db, [{ assetId: asset.id, event: 'decorative', text: '', outcome: 'written', message: decorativeReason }]);
-    return written || (await stillHeld(options.lease)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
+    return written || (await stillHeld(db, options.lease)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
   }
 
   const provider = deps.provider;
@@ -75,7 +75,7 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
   await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), provider, generated, written ? 'written' : 'not_written'));
   if (written) return { kind: 'written', asset: written };
   const current = await findAsset(db, asset.id);
-  if (!current || !(await stillHeld(options.lease))) return { kind: 'claim_lost' };
+  if (!current || !(await stillHeld(db, options.lease))) return { kind: 'claim_lost' };
   return current.altSource === 'human' ? { kind: 'kept_human', proposal: result.text } : { kind: 'skipped', reason: 'ai_text' };
 }
 
@@ -93,7 +93,7 @@ async function recordFailure(
   const nextAttemptAt = nextAltAttemptAt(failure, asset.altAttempts + 1);
   const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt, lease });
   await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), provider, generated, 'not_written'));
-  return written || (await stillHeld(lease)) ? { kind: 'failed', failure, nextAttemptAt } : { kind: 'claim_lost' };
+  return written || (await stillHeld(db, lease)) ? { kind: 'failed', failure, nextAttemptAt } : { kind: 'claim_lost' };
 }
 
 /** The vision derivative through the provider, policy and gate; an image that cannot be sent is a failure without a call. */
@@ -120,8 +120,8 @@ function tinyReason(asset: Asset, minImagePx: number): string | null {
   return `image is ${asset.width}x${asset.height} px, under the ${minImagePx} px minimum`;
 }
 
-async function stillHeld(lease: JobLease | undefined): Promise<boolean> {
-  return lease ? isLeaseHeld(lease) : true;
+async function stillHeld(db: Db, lease: JobLease | undefined): Promise<boolean> {
+  return lease ? isLeaseHeld(db, lease) : true;
 }
 
 /** One history row per model call (latency, tokens, outcome), or one row saying why no call was made. */

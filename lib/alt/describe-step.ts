@@ -11,8 +11,8 @@ import { PROMPT_VERSION } from './prompt';
  * provider is configured when there is none); the step still counts as passed: a missing alt text must not
  * keep the asset out of search, so embedding goes ahead.
  */
-export const describeStep: Step = async ({ asset, job, lease, signal }) => {
-  const deps = await configuredDescribeDeps(job.priority > JOB_PRIORITY.interactive ? 'backfill' : 'interactive');
+export const describeStep: Step = async ({ db, asset, job, lease, signal }) => {
+  const deps = await configuredDescribeDeps(db, job.priority > JOB_PRIORITY.interactive ? 'backfill' : 'interactive');
   const replaceAi = deps.provider && isRegeneration(job, asset, deps.provider.model) ? 'proposed' : false;
   const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi });
   if (outcome.kind === 'claim_lost') return { ok: false, kind: 'claim_lost' };

@@ -35,7 +35,7 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
   const newAsset = async () => storedAsset(database().db, files().storage, await productJpeg(800 + seed++, 1000), { title: 'Red wool coat', tags: ['coat'] });
   const describedAsset = async () => {
     const asset = await newAsset();
-    await runAssetJobs(asset.id);
+    await runAssetJobs(database().db, asset.id);
     return reload(asset.id);
   };
 
@@ -43,7 +43,7 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     let release = () => {};
     fake().script({ kind: 'held', until: new Promise<void>((resolve) => (release = resolve)), then: { kind: 'text', content: 'Red wool coat with horn buttons on a dress form in a bright studio.' } });
     const asset = await newAsset();
-    const pipeline = runAssetJobs(asset.id);
+    const pipeline = runAssetJobs(database().db, asset.id);
     await fake().waitForRequests(1);
 
     // The model has the image; now a person writes the alt text from the version they loaded.
@@ -65,7 +65,7 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
   it('an edit from a stale version is 409 version_conflict with the current text, and nothing is lost', async () => {
     const asset = await newAsset();
     const loaded = await reload(asset.id);
-    await runAssetJobs(asset.id);
+    await runAssetJobs(database().db, asset.id);
     const aiText = (await reload(asset.id)).altText;
     expect(aiText).toMatch(/^Red wool coat photographed/);
 
@@ -133,7 +133,7 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     const asset = await newAsset();
     const marked = await patch(asset.id, { decorative: true, version: asset.version });
     expect(marked.status).toBe(200);
-    await runAssetJobs(asset.id);
+    await runAssetJobs(database().db, asset.id);
     expect(await reload(asset.id)).toMatchObject({ decorative: true, altText: '', altStatus: 'decorative', altSource: 'human' });
     expect(fake().requests).toHaveLength(0);
 

@@ -26,7 +26,7 @@ describe.skipIf(!standInModelAvailable())('image as a signed URL from S3', () =>
 
   it('sends a presigned URL of the vision derivative, which the fake fetches and decodes', async () => {
     const asset = await storedAsset(database().db, s3.storage, await productJpeg(900, 1200, { r: 200, g: 30, b: 30 }), { tags: ['dress'] });
-    await runAssetJobs(asset.id);
+    await runAssetJobs(database().db, asset.id);
     const [request] = fake().requests;
     expect(request.image?.transport).toBe('url');
     const sent = request.body?.messages?.[1]?.content as Array<{ type: string; image_url?: { url: string } }>;

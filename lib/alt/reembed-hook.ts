@@ -1,3 +1,4 @@
+import type { Db } from '@/db/handle';
 import { reembedAsset } from '@/lib/embed';
 
 /**
@@ -5,7 +6,7 @@ import { reembedAsset } from '@/lib/embed';
  * (cheap when nothing embedded changed). A model that is unreachable now is not the editor's problem: the
  * change stands, and the embedding backfill catches the asset up.
  */
-export async function reembedAfterAltChange(assetId: string): Promise<void> {
-  const outcome = await reembedAsset(assetId);
+export async function reembedAfterAltChange(db: Db, assetId: string): Promise<void> {
+  const outcome = await reembedAsset(db, assetId);
   if (!outcome.ok) console.warn(`[loupe] re-embedding asset ${assetId} after an alt-text or tag change failed: ${outcome.message}`);
 }

@@ -1,3 +1,4 @@
+import type { Db } from '@/db/handle';
 import type { Asset } from '@/db/schema';
 import { configuredDescribeDeps } from './configured';
 import { describeAsset } from './describe-asset';
@@ -16,8 +17,8 @@ export type RegenerateResult = Result<
 >;
 
 /** A new AI alt text, asked for by a person: replaces AI text only, never a person's. */
-export async function regenerateAlt(assetId: string): Promise<RegenerateResult> {
-  const deps = await configuredDescribeDeps();
+export async function regenerateAlt(db: Db, assetId: string): Promise<RegenerateResult> {
+  const deps = await configuredDescribeDeps(db);
   const asset = await findAsset(deps.db, assetId);
   if (!asset) return { ok: false, kind: 'not_found' };
   if (asset.altSource === 'human') return { ok: false, kind: 'human_text' };
@@ -25,7 +26,7 @@ export async function regenerateAlt(assetId: string): Promise<RegenerateResult> 
   const outcome = await describeAsset(asset, deps, { replaceAi: true });
   switch (outcome.kind) {
     case 'written':
-      await reembedAfterAltChange(assetId);
+      await reembedAfterAltChange(db, assetId);
       return { ok: true, asset: outcome.asset };
     case 'failed':
       return { ok: false, kind: 'failed', failure: outcome.failure };

@@ -1,5 +1,5 @@
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { DERIVATIVE_KINDS } from '@/lib/ingest';
 import { derivativeKey, getStorage } from '@/lib/storage';
@@ -15,11 +15,10 @@ const NOT_IN_LIBRARY: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
 export type AssetPage = Result<{ items: AssetView[]; nextCursor: string | null }, { code: 'bad_request'; message: string }>;
 
 /** The library, newest first, `limit` (1..100) at a time. */
-export async function listAssets(options: { cursor?: string; limit: number }): Promise<AssetPage> {
+export async function listAssets(db: Db, options: { cursor?: string; limit: number }): Promise<AssetPage> {
   const limit = Math.min(Math.max(Math.trunc(options.limit), 1), MAX_PAGE_SIZE);
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   if (options.cursor && !after) return { ok: false, code: 'bad_request', message: 'The cursor is not valid: start again from the first page.' };
-  const db = await getDb();
   const found = await db
     .select({ asset: assets, createdAtText: sql<string>`${assets.createdAt}::text` })
     .from(assets)
@@ -42,9 +41,8 @@ export async function listAssets(options: { cursor?: string; limit: number }): P
 }
 
 /** One asset by id; null for unknown, deleted or malformed ids alike. */
-export async function getAsset(id: string): Promise<AssetView | null> {
+export async function getAsset(db: Db, id: string): Promise<AssetView | null> {
   if (!isUuid(id)) return null;
-  const db = await getDb();
   const [asset] = await db.select().from(assets).where(eq(assets.id, id));
   return asset ? toAssetView(asset, await getStorage()) : null;
 }
@@ -54,9 +52,8 @@ export async function getAsset(id: string): Promise<AssetView | null> {
  * first so that a failure half-way leaves a row to retry the delete from, never objects nobody points at; a
  * derive running meanwhile cleans up after itself when it finds the row gone.
  */
-export async function deleteAsset(id: string): Promise<boolean> {
+export async function deleteAsset(db: Db, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
-  const db = await getDb();
   const [asset] = await db.select({ originalKey: assets.originalKey, derivativePrefix: assets.derivativePrefix }).from(assets).where(eq(assets.id, id));
   if (!asset) return false;
   const storage = await getStorage();

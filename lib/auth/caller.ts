@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { apiTokens, sessions, users, type Role } from '@/db/schema';
 import { lowerRole } from './roles';
 import { hashToken } from './secrets';
@@ -13,9 +13,8 @@ export type Caller =
   | { kind: 'token'; tokenId: string; name: string; role: Role; userId: string | null };
 
 /** The user behind a session cookie value, if the session is live and the user active. */
-export async function callerFromSession(cookieValue: string | undefined): Promise<Caller | null> {
+export async function callerFromSession(db: Db, cookieValue: string | undefined): Promise<Caller | null> {
   if (!cookieValue) return null;
-  const db = await getDb();
   const sessionHash = hashToken(cookieValue);
   const [row] = await db
     .select({ userId: users.id, name: users.name, email: users.email, role: users.role })
@@ -35,10 +34,9 @@ const LAST_USED_RESOLUTION = sql`interval '1 minute'`;
  * or deactivating someone reaches their scripts too. Tokens made on the server (`npm run token:create`,
  * created_by null) belong to the operator and keep their own role.
  */
-export async function callerFromBearer(header: string | null): Promise<Caller | null> {
+export async function callerFromBearer(db: Db, header: string | null): Promise<Caller | null> {
   const match = header?.match(/^Bearer\s+(\S+)$/i);
   if (!match) return null;
-  const db = await getDb();
   const [row] = await db
     .select({ tokenId: apiTokens.id, name: apiTokens.name, role: apiTokens.role, userId: apiTokens.createdBy, creatorRole: users.role })
     .from(apiTokens)

@@ -1,6 +1,7 @@
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { z } from 'zod';
+import { getDb } from '@/db/client';
 import { config } from '@/lib/config';
 import { ApiError, toErrorResponse } from '@/lib/errors';
 import { callerFromBearer, callerFromSession, SESSION_COOKIE, type Caller } from './caller';
@@ -14,6 +15,8 @@ import { hasOwner } from './setup-state';
  * every server action calls `requireAction(role)`. The guard resolves the caller (session cookie or API
  * token), checks the declared role, refuses foreign origins on cookie-authenticated writes, parses params,
  * query and body with the route's zod schemas, and turns anything thrown into the one error shape.
+ * It is one of the doors to the database (db/client.ts): it opens it to resolve the caller. It does not hand
+ * `db` to handlers: public routes must not need the database to answer (health reports a database that is down).
  */
 
 /** `public` routes need no caller: sign-in, setup, health and signed file URLs (which check their own signature). */
@@ -109,9 +112,10 @@ async function authorize(request: Request, role: Access): Promise<Caller | null>
     return null;
   }
   const authorization = request.headers.get('authorization');
-  const bearer = await callerFromBearer(authorization);
+  const db = await getDb();
+  const bearer = await callerFromBearer(db, authorization);
   if (authorization && !bearer) throw new ApiError('unauthenticated', 'This API token is not valid: it is unknown, expired or revoked.');
-  const caller = bearer ?? (await callerFromSession(readCookie(request, SESSION_COOKIE)));
+  const caller = bearer ?? (await callerFromSession(db, readCookie(request, SESSION_COOKIE)));
   if (!caller) throw new ApiError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
   if (!bearer && !isSafeMethod(request.method)) assertSameOrigin(request);
   if (!roleAllows(caller.role, role)) {
@@ -175,8 +179,9 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z
 
 /** For server components: the signed-in user with at least `role`, or a redirect to setup / sign-in. */
 export async function requirePage(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
-  if (!(await hasOwner())) redirect('/setup');
-  const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const db = await getDb();
+  if (!(await hasOwner(db))) redirect('/setup');
+  const caller = await callerFromSession(db, (await cookies()).get(SESSION_COOKIE)?.value);
   if (!caller || caller.kind !== 'user') redirect('/signin');
   if (!roleAllows(caller.role, role)) redirect('/?denied=1');
   return caller;
@@ -190,7 +195,7 @@ export async function assertActionOrigin(): Promise<void> {
 /** For server actions: like requirePage, but throws (actions answer with an error instead of redirecting). */
 export async function requireAction(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
   await assertActionOrigin();
-  const caller = await callerFromSession((await cookies()).get(SESSION_COOKIE)?.value);
+  const caller = await callerFromSession(await getDb(), (await cookies()).get(SESSION_COOKIE)?.value);
   if (!caller || caller.kind !== 'user') throw new ApiError('unauthenticated', 'Your session has ended: sign in again.');
   if (!roleAllows(caller.role, role)) throw new ApiError('forbidden', `This needs the ${role} role; you have ${caller.role}.`);
   return caller;

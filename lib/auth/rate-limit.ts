@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { rateLimits } from '@/db/schema';
 import { config } from '@/lib/config';
 import type { Caller } from './caller';
@@ -16,12 +16,11 @@ const WHAT: Record<LimitedAction, string> = { uploads: 'uploads started', regene
  * parallel requests cannot all slip under the limit). A person's tokens and sessions share their count; a server
  * token has its own.
  */
-export async function takeRateLimit(caller: Caller, action: LimitedAction, now = new Date()): Promise<Result<object>> {
+export async function takeRateLimit(db: Db, caller: Caller, action: LimitedAction, now = new Date()): Promise<Result<object>> {
   const limit = action === 'uploads' ? config().rateLimits.uploadsPerMinute : config().rateLimits.regenerationsPerMinute;
   const who = caller.userId ?? `token:${caller.kind === 'token' ? caller.tokenId : ''}`;
   const nowText = now.toISOString();
   const stale = sql`${rateLimits.windowStartedAt} <= ${nowText}::timestamptz - make_interval(secs => ${WINDOW_SECONDS})`;
-  const db = await getDb();
   const [row] = await db
     .insert(rateLimits)
     .values({ key: `${action}:${who}`, windowStartedAt: now, count: 1 })

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { getDb, type Db } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { users } from '@/db/schema';
 
 /**
@@ -9,8 +9,7 @@ import { users } from '@/db/schema';
 const knownToHaveOwner = new WeakSet<Db>();
 
 /** Until an owner exists, every page leads to /setup; once one does, /setup is closed for good. */
-export async function hasOwner(): Promise<boolean> {
-  const db = await getDb();
+export async function hasOwner(db: Db): Promise<boolean> {
   if (knownToHaveOwner.has(db)) return true;
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'owner')).limit(1);
   if (row) knownToHaveOwner.add(db);

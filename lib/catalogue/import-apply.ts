@@ -85,7 +85,7 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
         }
         applied.push(change.assetId);
         if (change.changes.altText || change.changes.tags) {
-          for (const job of await embedJobs(change.assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(job, tx);
+          for (const job of await embedJobs(change.assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
         }
         if (change.changes.altText) {
           await tx.insert(altHistory).values({ assetId: change.assetId, event: 'imported', text: change.changes.altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` });

@@ -103,8 +103,8 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     const history = await database().db.select().from(altHistory).where(eq(altHistory.assetId, asset.id)).orderBy(asc(altHistory.createdAt));
     expect(history.map((entry) => [entry.event, entry.source, entry.userId])).toEqual([['imported', 'human', editor.id]]);
 
-    expect((await jobsOf(asset.id)).map((job) => [job.kind, job.status])).toEqual([['embed', 'pending']]);
-    await runDueJobs({ concurrency: 1 });
+    expect((await jobsOf(database().db, asset.id)).map((job) => [job.kind, job.status])).toEqual([['embed', 'pending']]);
+    await runDueJobs(database().db, { concurrency: 1 });
     const vectors = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     expect(vectors).toHaveLength(1);
   });

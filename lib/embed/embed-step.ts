@@ -1,4 +1,3 @@
-import { getDb } from '@/db/client';
 import type { Step } from '@/lib/jobs/step';
 import { embedAssetWithModel } from './embed-assets';
 
@@ -6,8 +5,8 @@ import { embedAssetWithModel } from './embed-assets';
 const RETRY_UNAVAILABLE_MS = 10 * 60_000;
 
 /** The embed job's step: the asset's "alt text | tags | filename" with the job's model (its key). */
-export const embedStep: Step = async ({ asset, job, signal }) => {
-  const outcome = await embedAssetWithModel(await getDb(), asset.id, job.key, signal);
+export const embedStep: Step = async ({ db, asset, job, signal }) => {
+  const outcome = await embedAssetWithModel(db, asset.id, job.key, signal);
   if (outcome.ok) return { ok: true };
   if (outcome.kind === 'unavailable') {
     return { ok: false, kind: 'failed', code: 'embedding_unavailable', message: outcome.message, retryAt: new Date(Date.now() + RETRY_UNAVAILABLE_MS) };

@@ -23,7 +23,7 @@ describe.skipIf(!standInModelAvailable())('switching the embedding model', () =>
       const product = PRODUCTS[i % PRODUCTS.length];
       await insertCatalogueAsset(db, { filename: `p${i}.jpg`, altText: `A ${product} photographed on white`, tags: [product.split(' ')[1]] });
     }
-    expect(await backfillEmbeddings()).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings(database().db)).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await fake.close();
@@ -61,7 +61,7 @@ describe.skipIf(!standInModelAvailable())('switching the embedding model', () =>
     })();
     let progress;
     do {
-      progress = await backfillEmbeddings({ pageSize: 7 });
+      progress = await backfillEmbeddings(database().db, { pageSize: 7 });
       expect(progress.ok).toBe(true);
     } while (progress.ok && progress.progress.activated.length === 0 && progress.progress.embedded > 0);
     building = false;

@@ -31,11 +31,11 @@ describe('removeAbandonedUploads', () => {
       .set({ uploadExpiresAt: sql`now() - interval '2 hours'` })
       .where(sql`${assets.id} in (${withBytes}, ${withoutBytes})`);
 
-    expect(await removeAbandonedUploads()).toBe(2);
+    expect(await removeAbandonedUploads(database().db)).toBe(2);
     const remaining = await database().db.select({ id: assets.id, uploadKey: assets.uploadKey }).from(assets);
     expect(remaining.map((row) => row.id)).toEqual([recent]);
     expect(await storedKeys(files().root)).toEqual([remaining[0].uploadKey]);
-    expect(await removeAbandonedUploads()).toBe(0);
+    expect(await removeAbandonedUploads(database().db)).toBe(0);
     const [stillThere] = await database().db.select({ state: assets.state }).from(assets).where(eq(assets.id, recent));
     expect(stillThere.state).toBe('awaiting_upload');
   });

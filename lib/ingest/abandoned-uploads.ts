@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
 import { getStorage } from '@/lib/storage';
 
@@ -11,8 +11,7 @@ export const ABANDONED_AFTER_SECONDS = 60 * 60;
  * Once their URL has long expired no PUT can arrive any more: remove the bytes first, then the row, so a
  * failure half-way leaves a row to retry from and never bytes nobody points at. Returns how many were removed.
  */
-export async function removeAbandonedUploads(): Promise<number> {
-  const db = await getDb();
+export async function removeAbandonedUploads(db: Db): Promise<number> {
   const abandoned = and(
     eq(assets.state, 'awaiting_upload'),
     lt(assets.uploadExpiresAt, sql`now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { getStorage } from '@/lib/storage';
@@ -32,8 +32,7 @@ export type CompleteUploadResult =
  * and is marked `failed_upload` with the reason; bytes identical to a stored asset (two people uploading the
  * same photo at once) are removed along with their row, and the caller is pointed at the survivor.
  */
-export async function completeUpload(assetId: string): Promise<CompleteUploadResult> {
-  const db = await getDb();
+export async function completeUpload(db: Db, assetId: string): Promise<CompleteUploadResult> {
   const claimToken = randomUUID();
   const [asset] = await db
     .update(assets)
@@ -87,7 +86,7 @@ export async function completeUpload(assetId: string): Promise<CompleteUploadRes
           })
           .where(holdsClaim)
           .returning();
-        if (row) await enqueueJob({ assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive }, tx);
+        if (row) await enqueueJob(tx, { assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive });
         return row;
       });
       return { kind: 'stored', asset: stored };

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
 import { config } from '@/lib/config';
 import { getStorage, newDerivativePrefix, newOriginalKey, newUploadKey, type SignedRequest } from '@/lib/storage';
@@ -31,7 +31,7 @@ export type CreateUploadResult =
  * SHA-256 is already stored, otherwise records an `awaiting_upload` asset under fresh random keys and hands out a
  * short-lived URL bound to the upload key (never the original's), type and size.
  */
-export async function createUpload(request: UploadRequest, uploadedBy: string | null): Promise<CreateUploadResult> {
+export async function createUpload(db: Db, request: UploadRequest, uploadedBy: string | null): Promise<CreateUploadResult> {
   const { upload: limits } = config();
   const name = sanitizeFilename(request.filename);
   if (!name.ok) return { kind: 'rejected', code: name.code, message: name.message };
@@ -46,7 +46,6 @@ export async function createUpload(request: UploadRequest, uploadedBy: string | 
     };
   }
 
-  const db = await getDb();
   const sha256 = request.sha256?.toLowerCase() ?? null;
   if (sha256) {
     const [existing] = await db.select({ id: assets.id }).from(assets).where(eq(assets.sha256, sha256)).limit(1);

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { config } from '@/lib/config';
 import { leaseHeld } from '@/lib/jobs/lease';
@@ -16,7 +16,7 @@ import { deriveVideoStep } from './video-steps';
  */
 export const deriveStep: Step = async (input) => {
   if (isVideo(input.asset)) return deriveVideoStep(input);
-  const { asset, lease } = input;
+  const { db, asset, lease } = input;
   const storage = await getStorage();
   const stream = await storage.get(asset.originalKey);
   if (!stream) {
@@ -30,14 +30,13 @@ export const deriveStep: Step = async (input) => {
   const { facts } = result;
   // Icons and tracking pixels carry no content to describe: the describe step gives them alt="".
   const tiny = facts.width < vision.minImagePx && facts.height < vision.minImagePx;
-  const db = await getDb();
   const written = await db
     .update(assets)
     .set({ width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts }, derivatives, decorative: asset.decorative || tiny })
     .where(and(eq(assets.id, asset.id), leaseHeld(lease)))
     .returning({ id: assets.id });
   if (written.length === 0) {
-    await removeIfAssetDeleted(asset.id, Object.values(derivatives).map((d) => d.key));
+    await removeIfAssetDeleted(db, asset.id, Object.values(derivatives).map((d) => d.key));
     return { ok: false, kind: 'claim_lost' };
   }
   return { ok: true };
@@ -56,8 +55,7 @@ export async function storeDerivatives(storage: Storage, prefix: string, outputs
 }
 
 /** An asset deleted mid-derive must not leave our freshly written derivatives behind. */
-async function removeIfAssetDeleted(assetId: string, keys: string[]): Promise<void> {
-  const db = await getDb();
+async function removeIfAssetDeleted(db: Db, assetId: string, keys: string[]): Promise<void> {
   const [stillThere] = await db.select({ id: assets.id }).from(assets).where(eq(assets.id, assetId));
   if (stillThere) return;
   const storage = await getStorage();

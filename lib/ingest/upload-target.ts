@@ -1,5 +1,5 @@
 import { eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
 import type { Result } from '@/lib/result';
 
@@ -10,8 +10,7 @@ export type UploadTargetCheck = Result<object, { code: 'not_found' | 'already_co
  * still awaits the upload: once completion has taken the bytes (or while it is taking them) a PUT is refused.
  * Checked before a PUT and again after it, for a slow PUT that was let in before completion and ended after.
  */
-export async function checkUploadTarget(uploadKey: string): Promise<UploadTargetCheck> {
-  const db = await getDb();
+export async function checkUploadTarget(db: Db, uploadKey: string): Promise<UploadTargetCheck> {
   const [asset] = await db
     .select({ state: assets.state, open: sql<boolean>`${or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`))}` })
     .from(assets)

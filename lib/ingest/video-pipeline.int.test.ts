@@ -47,7 +47,7 @@ describe.skipIf(!standInModelAvailable())('product videos through the pipeline',
     expect(asset.metadata).toMatchObject({ kind: 'video', durationSeconds: 3, fps: 25 });
     expect(asset.derivatives).toMatchObject({ grid: { width: 400, height: 225 }, vision: { width: 640, height: 360 } });
     expect(Object.keys(asset.derivatives ?? {}).filter((kind) => kind.startsWith('frame-'))).toHaveLength(5);
-    expect((await jobsOf(assetId)).map((job) => [job.kind, job.status])).toEqual(expect.arrayContaining([['derive', 'done'], ['frames', 'done'], ['describe', 'done']]));
+    expect((await jobsOf(database().db, assetId)).map((job) => [job.kind, job.status])).toEqual(expect.arrayContaining([['derive', 'done'], ['frames', 'done'], ['describe', 'done']]));
 
     const requests = fake().requests.slice(sent);
     expect(requests).toHaveLength(1);

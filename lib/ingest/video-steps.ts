@@ -1,7 +1,7 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { and, eq } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { config } from '@/lib/config';
 import { leaseHeld, type JobLease } from '@/lib/jobs/lease';
@@ -25,7 +25,7 @@ function failed(failure: VideoFailure): StepOutcome {
  * the same `grid` and `vision` WebP derivatives a photo gets, so the library and the asset page need nothing
  * special. Keyframes for alt text are the `frames` job's work.
  */
-export const deriveVideoStep: Step = async ({ asset, lease }) => {
+export const deriveVideoStep: Step = async ({ db, asset, lease }) => {
   const tools = await videoTools();
   if (!tools) return failed(NO_VIDEO_TOOLS);
   const storage = await getStorage();
@@ -44,14 +44,14 @@ export const deriveVideoStep: Step = async ({ asset, lease }) => {
 
   const derivatives = await storeDerivatives(storage, asset.derivativePrefix, derived.outputs);
   const { facts } = made;
-  return write(asset, lease, { width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts, kind: 'video' }, derivatives });
+  return write(db, asset, lease, { width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts, kind: 'video' }, derivatives });
 };
 
 /**
  * The frames job: up to five keyframes spread over the video (scene changes where ffmpeg finds them), 1024 px on
  * the long side, as WebP derivatives `frame-1`…`frame-5`, for the one alt-text request a video gets.
  */
-export const framesStep: Step = async ({ asset, lease }) => {
+export const framesStep: Step = async ({ db, asset, lease }) => {
   const tools = await videoTools();
   if (!tools) return failed(NO_VIDEO_TOOLS);
   const storage = await getStorage();
@@ -68,11 +68,10 @@ export const framesStep: Step = async ({ asset, lease }) => {
     await storage.put(key, data, { contentType: 'image/webp' });
     derivatives[`frame-${index + 1}`] = { key, width: info.width, height: info.height, bytes: data.length };
   }
-  return write(asset, lease, { derivatives });
+  return write(db, asset, lease, { derivatives });
 };
 
-async function write(asset: Asset, lease: JobLease, values: Partial<typeof assets.$inferInsert> & { derivatives: Derivatives }): Promise<StepOutcome> {
-  const db = await getDb();
+async function write(db: Db, asset: Asset, lease: JobLease, values: Partial<typeof assets.$inferInsert> & { derivatives: Derivatives }): Promise<StepOutcome> {
   const written = await db.update(assets).set(values).where(and(eq(assets.id, asset.id), leaseHeld(lease))).returning({ id: assets.id });
   if (written.length > 0) return { ok: true };
   // Deleted or taken over meanwhile: our fresh files must not stay behind if nobody owns them.

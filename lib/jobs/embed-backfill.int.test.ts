@@ -17,15 +17,15 @@ describe.skipIf(!standInModelAvailable())('backfillEmbeddings', () => {
   });
 
   it('embeds every uploaded asset across pages, then nothing on a second run', async () => {
-    expect(await backfillEmbeddings({ pageSize: 3 })).toMatchObject({ ok: true, progress: { embedded: 7 } });
-    expect(await backfillEmbeddings({ pageSize: 3 })).toMatchObject({ ok: true, progress: { embedded: 0 } });
+    expect(await backfillEmbeddings(database().db, { pageSize: 3 })).toMatchObject({ ok: true, progress: { embedded: 7 } });
+    expect(await backfillEmbeddings(database().db, { pageSize: 3 })).toMatchObject({ ok: true, progress: { embedded: 0 } });
   });
 
   it('redoes a vector whose input changed without a re-embed (an edit whose re-embed failed)', async () => {
     const db = database().db;
     const before = await db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, ids[2]));
     await db.update(assets).set({ altText: 'A red leather handbag', version: 2 }).where(eq(assets.id, ids[2]));
-    expect(await backfillEmbeddings({ pageSize: 3 })).toMatchObject({ ok: true, progress: { embedded: 1 } });
+    expect(await backfillEmbeddings(database().db, { pageSize: 3 })).toMatchObject({ ok: true, progress: { embedded: 1 } });
     const after = await db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, ids[2]));
     expect(after[0].inputHash).not.toBe(before[0].inputHash);
   });

@@ -1,4 +1,4 @@
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { config } from '@/lib/config';
 import { activateIfComplete, staleVectorsPage, writableModels, type EmbedFailure } from '@/lib/embed';
 import { enqueueJob, JOB_PRIORITY } from './queue';
@@ -19,19 +19,18 @@ const FIRST_ID = '00000000-0000-0000-0000-000000000000';
  * model being built), then runs the embed jobs that are due. A building model that is complete becomes the
  * active one. What `npm run embed:backfill` runs; safe on many instances at once (the claimer shares the work).
  */
-export async function backfillEmbeddings(options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<Result<{ progress: BackfillProgress }, EmbedFailure>> {
-  const db = await getDb();
+export async function backfillEmbeddings(db: Db, options: { pageSize?: number; signal?: AbortSignal } = {}): Promise<Result<{ progress: BackfillProgress }, EmbedFailure>> {
   // Registers the configured model (a new one starts `building`) and says early when it cannot be reached.
   const writable = await writableModels(db);
   if (!writable.ok) return writable;
   for (let after: string | null = FIRST_ID; after && !options.signal?.aborted; ) {
     const page = await staleVectorsPage(db, after, options.pageSize ?? 200);
     for (const vector of page.stale) {
-      await enqueueJob({ assetId: vector.assetId, kind: 'embed', key: vector.modelId, priority: JOB_PRIORITY.backfill, inputHash: vector.inputHash });
+      await enqueueJob(db, { assetId: vector.assetId, kind: 'embed', key: vector.modelId, priority: JOB_PRIORITY.backfill, inputHash: vector.inputHash });
     }
     after = page.last;
   }
-  const summary = await runDueJobs({ kinds: ['embed'], concurrency: config().jobs.concurrency, signal: options.signal });
+  const summary = await runDueJobs(db, { kinds: ['embed'], concurrency: config().jobs.concurrency, signal: options.signal });
   const progress: BackfillProgress = { embedded: summary.done, activated: [] };
   for (const { model } of writable.models) {
     if (model.status === 'building' && (await activateIfComplete(db, model.id))) progress.activated.push(model.id);

@@ -89,14 +89,14 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
   it('a completed upload has its derive job queued in the same transaction, so a crash before after() loses nothing', async () => {
     const id = await storedButUnprocessed();
     expect(await row(id)).toMatchObject({ state: 'stored' });
-    expect(await jobsOf(id)).toMatchObject([{ kind: 'derive', key: '', status: 'pending', priority: JOB_PRIORITY.interactive, attempts: 0 }]);
-    await runDueJobs({ concurrency: 2 });
+    expect(await jobsOf(database().db, id)).toMatchObject([{ kind: 'derive', key: '', status: 'pending', priority: JOB_PRIORITY.interactive, attempts: 0 }]);
+    await runDueJobs(database().db, { concurrency: 2 });
   });
 
   it('the in-app sweeper picks up a job whose worker was killed mid-step within lease + sweep interval, with no command typed', async () => {
     const id = await storedButUnprocessed();
     // A worker claimed the derive job and was killed: the job stays running with a live lease for now.
-    const claim = await claimNextJob({ assetId: id });
+    const claim = await claimNextJob(database().db, { assetId: id });
     expect(claim?.job.kind).toBe('derive');
     const intervalMs = 200;
     await startSweeper({ intervalMs, concurrency: 2 });
@@ -110,7 +110,7 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
     }
     expect((await job(id, 'derive')).claimToken).toBeNull();
     // The killed worker's token is worthless now: it can neither renew nor write.
-    expect(await renewLease(claim!.lease)).toBe(false);
+    expect(await renewLease(database().db, claim!.lease)).toBe(false);
   });
 
   it('two runners at once (two app instances) run every due job exactly once', async () => {
@@ -120,7 +120,7 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
     const record = (outcome: JobOutcome) => {
       if (outcome.kind !== 'lost') ran.push(`${outcome.job.assetId}/${outcome.job.kind}/${outcome.job.key}`);
     };
-    const [first, second] = await Promise.all([runDueJobs({ concurrency: 3, onJob: record }), runDueJobs({ concurrency: 3, onJob: record })]);
+    const [first, second] = await Promise.all([runDueJobs(database().db, { concurrency: 3, onJob: record }), runDueJobs(database().db, { concurrency: 3, onJob: record })]);
     expect(first.lost + second.lost).toBe(0);
     expect(new Set(ran).size).toBe(ran.length);
     expect(ran.filter((key) => key.endsWith('/derive/')).map((key) => key.split('/')[0]).sort()).toEqual([...pending].sort());
@@ -129,17 +129,17 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
 
   it('continues from the step it stopped at, without redoing earlier ones', async () => {
     const id = await storedButUnprocessed();
-    const derive = await claimNextJob({ assetId: id });
-    expect((await runClaimedJob(derive!)).kind).toBe('done');
+    const derive = await claimNextJob(database().db, { assetId: id });
+    expect((await runClaimedJob(database().db, derive!)).kind).toBe('done');
     const derived = await row(id);
     expect(derived.state).toBe('derived');
     // Crash during describe: its lease left behind, expired.
     await abandon(id, 'describe');
-    await runDueJobs({ concurrency: 1 });
+    await runDueJobs(database().db, { concurrency: 1 });
     const after = await row(id);
     expect(PAST_DERIVE.slice(1)).toContain(after.state);
     expect(after.derivatives).toEqual(derived.derivatives);
-    expect((await job(id, 'derive')).succeededAt).toEqual((await jobsOf(id)).find((found) => found.kind === 'derive')?.succeededAt);
+    expect((await job(id, 'derive')).succeededAt).toEqual((await jobsOf(database().db, id)).find((found) => found.kind === 'derive')?.succeededAt);
     expect((await job(id, 'derive')).attempts).toBe(0);
   });
 
@@ -149,31 +149,31 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
       .db.update(jobs)
       .set({ status: 'running', claimToken: crypto.randomUUID(), claimedUntil: sql`now() + interval '5 minutes'` })
       .where(eq(jobs.assetId, id));
-    expect(await runAssetJobs(id)).toEqual({ kind: 'skipped' });
-    expect(await claimNextJob({ assetId: id })).toBeNull();
+    expect(await runAssetJobs(database().db, id)).toEqual({ kind: 'skipped' });
+    expect(await claimNextJob(database().db, { assetId: id })).toBeNull();
     expect((await row(id)).state).toBe('stored');
     await database().db.update(jobs).set({ claimToken: null, claimedUntil: null }).where(eq(jobs.assetId, id));
-    await runDueJobs({ concurrency: 1 });
+    await runDueJobs(database().db, { concurrency: 1 });
   });
 
   it('a reclaimed job is never written twice: the worker whose lease was taken over can no longer write or settle', async () => {
     const id = await storedButUnprocessed();
-    const stale = await claimNextJob({ assetId: id });
+    const stale = await claimNextJob(database().db, { assetId: id });
     if (!stale) throw new Error('expected a claim');
     await database().db.update(jobs).set({ claimedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.id, stale.job.id));
-    const current = await claimNextJob({ assetId: id });
+    const current = await claimNextJob(database().db, { assetId: id });
     if (!current) throw new Error('expected the expired lease to be claimable');
     expect(current.job.id).toBe(stale.job.id);
     // The old worker wakes up and finishes its step: its write is refused, nothing of it lands.
-    expect(await deriveStep({ ...stale, signal: new AbortController().signal })).toEqual({ ok: false, kind: 'claim_lost' });
+    expect(await deriveStep({ db: database().db, ...stale, signal: new AbortController().signal })).toEqual({ ok: false, kind: 'claim_lost' });
     expect((await row(id)).derivatives).toBeNull();
-    expect(await runClaimedJob(stale)).toMatchObject({ kind: 'lost' });
+    expect(await runClaimedJob(database().db, stale)).toMatchObject({ kind: 'lost' });
     expect((await job(id, 'derive')).claimToken).toBe(current.lease.token);
     expect((await row(id)).state).toBe('stored');
-    expect(await runClaimedJob(current)).toMatchObject({ kind: 'done' });
+    expect(await runClaimedJob(database().db, current)).toMatchObject({ kind: 'done' });
     expect((await row(id)).derivatives?.grid).toBeDefined();
     expect(await orphanedKeys(files().root)).toEqual([]);
-    await runDueJobs({ concurrency: 1 });
+    await runDueJobs(database().db, { concurrency: 1 });
   });
 
   it('interactive work always goes before backfill work, whatever was queued first', async () => {
@@ -181,29 +181,29 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
     await database().db.update(jobs).set({ priority: JOB_PRIORITY.backfill }).where(inArray(jobs.assetId, backfill));
     const fresh = await storedButUnprocessed();
     const order: string[] = [];
-    await runDueJobs({ concurrency: 1, onJob: (outcome) => order.push(outcome.job.assetId) });
-    const freshJobs = (await jobsOf(fresh)).length;
+    await runDueJobs(database().db, { concurrency: 1, onJob: (outcome) => order.push(outcome.job.assetId) });
+    const freshJobs = (await jobsOf(database().db, fresh)).length;
     // The fresh upload's derive, then what it enqueued (describe, embed), all before any backfill job.
     expect(order.slice(0, freshJobs)).toEqual(Array(freshJobs).fill(fresh));
     expect(new Set(order.slice(freshJobs))).toEqual(new Set(backfill));
     // A worker limited to interactive work takes no backfill job.
-    await enqueueJob({ assetId: backfill[0], kind: 'derive', priority: JOB_PRIORITY.backfill, force: true });
-    expect(await claimNextJob({ maxPriority: JOB_PRIORITY.interactive })).toBeNull();
-    await runDueJobs({ concurrency: 1 });
+    await enqueueJob(database().db, { assetId: backfill[0], kind: 'derive', priority: JOB_PRIORITY.backfill, force: true });
+    expect(await claimNextJob(database().db, { maxPriority: JOB_PRIORITY.interactive })).toBeNull();
+    await runDueJobs(database().db, { concurrency: 1 });
   });
 
   it('enqueueing is an upsert on (asset, kind, key): a done job with the same input is not redone, a new input or force is', async () => {
     const id = await storedButUnprocessed();
-    await runAssetJobs(id);
+    await runAssetJobs(database().db, id);
     const key = 'model-x';
-    expect(await enqueueJob({ assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.backfill, inputHash: 'h1' })).toBe(true);
+    expect(await enqueueJob(database().db, { assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.backfill, inputHash: 'h1' })).toBe(true);
     await database().db.update(jobs).set({ status: 'done' }).where(and(eq(jobs.assetId, id), eq(jobs.key, key)));
-    expect(await enqueueJob({ assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.backfill, inputHash: 'h1' })).toBe(false);
-    expect(await enqueueJob({ assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.backfill, inputHash: 'h2' })).toBe(true);
-    expect(await enqueueJob({ assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.interactive, inputHash: 'h2' })).toBe(true);
+    expect(await enqueueJob(database().db, { assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.backfill, inputHash: 'h1' })).toBe(false);
+    expect(await enqueueJob(database().db, { assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.backfill, inputHash: 'h2' })).toBe(true);
+    expect(await enqueueJob(database().db, { assetId: id, kind: 'embed', key, priority: JOB_PRIORITY.interactive, inputHash: 'h2' })).toBe(true);
     const [queued] = await database().db.select().from(jobs).where(and(eq(jobs.assetId, id), eq(jobs.key, key)));
     expect(queued).toMatchObject({ status: 'pending', inputHash: 'h2', priority: JOB_PRIORITY.interactive });
-    expect((await jobsOf(id)).filter((found) => found.key === key)).toHaveLength(1);
+    expect((await jobsOf(database().db, id)).filter((found) => found.key === key)).toHaveLength(1);
     await database().db.delete(jobs).where(eq(jobs.id, queued.id));
   });
 
@@ -216,16 +216,16 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
     await fs.rm(original);
     await fs.mkdir(original);
     vi.spyOn(console, 'error').mockImplementationOnce(() => {});
-    expect(await runAssetJobs(id)).toMatchObject({ kind: 'failed', step: 'derive', code: 'internal' });
+    expect(await runAssetJobs(database().db, id)).toMatchObject({ kind: 'failed', step: 'derive', code: 'internal' });
     expect(await row(id)).toMatchObject({ state: 'stored', errorCode: 'internal' });
     const failed = await job(id, 'derive');
     expect(failed).toMatchObject({ status: 'pending', lastErrorCode: 'internal', attempts: 1, claimToken: null });
     expect(failed.nextAttemptAt?.getTime()).toBeGreaterThan(Date.now());
-    expect(await claimNextJob({ assetId: id })).toBeNull();
+    expect(await claimNextJob(database().db, { assetId: id })).toBeNull();
     await fs.rmdir(original);
     await fs.writeFile(original, bytes);
     await database().db.update(jobs).set({ nextAttemptAt: sql`now() - interval '1 second'` }).where(eq(jobs.id, failed.id));
-    await runDueJobs({ concurrency: 1 });
+    await runDueJobs(database().db, { concurrency: 1 });
     const recovered = await row(id);
     expect(PAST_DERIVE).toContain(recovered.state);
     expect(recovered.errorCode).toBeNull();
@@ -235,9 +235,9 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
   it('an original missing from storage fails the derive job for good, with the reason on the asset', async () => {
     const id = await storedButUnprocessed();
     await files().storage.delete((await row(id)).originalKey);
-    expect(await runAssetJobs(id)).toMatchObject({ kind: 'failed', step: 'derive', code: 'upload_missing' });
+    expect(await runAssetJobs(database().db, id)).toMatchObject({ kind: 'failed', step: 'derive', code: 'upload_missing' });
     expect(await row(id)).toMatchObject({ state: 'failed_derive', errorCode: 'upload_missing', error: expect.stringContaining('missing from storage') });
     expect(await job(id, 'derive')).toMatchObject({ status: 'failed', claimToken: null });
-    expect(await claimNextJob({ assetId: id })).toBeNull();
+    expect(await claimNextJob(database().db, { assetId: id })).toBeNull();
   });
 });

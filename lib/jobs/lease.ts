@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { getDb, rows } from '@/db/client';
+import { rows } from '@/db/client';
+import type { Db } from '@/db/handle';
 
 /** A worker's hold on one job: every write the step makes is conditional on it (see leaseHeld). */
 export interface JobLease {
@@ -16,7 +17,7 @@ export function leaseHeld(lease: JobLease): SQL {
   return sql`exists (select 1 from jobs where jobs.id = ${lease.jobId} and jobs.claim_token = ${lease.token} for share)`;
 }
 
-export async function isLeaseHeld(lease: JobLease): Promise<boolean> {
-  const [row] = await rows<{ held: boolean }>(await getDb(), sql`select ${leaseHeld(lease)} as held`);
+export async function isLeaseHeld(db: Db, lease: JobLease): Promise<boolean> {
+  const [row] = await rows<{ held: boolean }>(db, sql`select ${leaseHeld(lease)} as held`);
   return row.held;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { getDb, type Db } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import type { JobLease } from './lease';
@@ -43,10 +43,9 @@ const leaseEnd = () => sql`now() + make_interval(secs => ${config().jobs.leaseSe
  * a running or done job is redone only for a different input hash, or when forced (a running one is marked
  * pending again, so it runs once more after the current run). Returns whether anything was (re)queued.
  */
-export async function enqueueJob(request: EnqueueRequest, db?: Queryable): Promise<boolean> {
-  const target = db ?? (await getDb());
-  const queued = await enqueueIn(target, request);
-  if (queued) await syncAssetState(target, request.assetId);
+export async function enqueueJob(db: Queryable, request: EnqueueRequest): Promise<boolean> {
+  const queued = await enqueueIn(db, request);
+  if (queued) await syncAssetState(db, request.assetId);
   return queued;
 }
 
@@ -90,8 +89,7 @@ const claimable = sql`(
 )`;
 
 /** Claims the most urgent due job (FOR UPDATE SKIP LOCKED: concurrent claimers never take the same one). */
-export async function claimNextJob(filter: ClaimFilter = {}): Promise<JobClaim | null> {
-  const db = await getDb();
+export async function claimNextJob(db: Db, filter: ClaimFilter = {}): Promise<JobClaim | null> {
   const token = randomUUID();
   const conditions: (SQL | undefined)[] = [
     claimable,
@@ -121,8 +119,7 @@ export async function claimNextJob(filter: ClaimFilter = {}): Promise<JobClaim |
 const holds = (lease: JobLease) => and(eq(jobs.id, lease.jobId), eq(jobs.claimToken, lease.token));
 
 /** Extends the lease; false when it was lost (taken over after expiry, or the asset deleted). */
-export async function renewLease(lease: JobLease): Promise<boolean> {
-  const db = await getDb();
+export async function renewLease(db: Db, lease: JobLease): Promise<boolean> {
   const renewed = await db.update(jobs).set({ claimedUntil: leaseEnd() }).where(holds(lease)).returning({ id: jobs.id });
   return renewed.length > 0;
 }
@@ -137,8 +134,7 @@ export type Settlement =
  * state, all in one transaction and only while the lease is still ours. Null when it was lost. A job that was
  * enqueued again while it ran stays pending, so it runs once more.
  */
-export async function settleJob(claim: JobClaim, settlement: Settlement, next: (tx: Queryable) => Promise<readonly EnqueueRequest[]>): Promise<Job | null> {
-  const db = await getDb();
+export async function settleJob(db: Db, claim: JobClaim, settlement: Settlement, next: (tx: Queryable) => Promise<readonly EnqueueRequest[]>): Promise<Job | null> {
   return db.transaction(async (tx) => {
     const stillRunning = (status: string) => sql`case when ${jobs.status} = 'running' then ${status} else ${jobs.status} end`;
     const common = { claimToken: null, claimedUntil: null, updatedAt: sql`now()` };
@@ -202,7 +198,6 @@ export async function syncAssetState(db: Queryable, assetId: string): Promise<vo
 }
 
 /** Jobs of one asset, for tests and the admin's view of what is left. */
-export async function jobsOf(assetId: string): Promise<Job[]> {
-  const db = await getDb();
+export async function jobsOf(db: Queryable, assetId: string): Promise<Job[]> {
   return db.select().from(jobs).where(eq(jobs.assetId, assetId)).orderBy(jobs.kind, jobs.key);
 }

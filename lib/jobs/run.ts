@@ -1,6 +1,6 @@
 import { describeForLog } from '@/lib/errors';
 import { eq } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, type Asset, type Job } from '@/db/schema';
 import { config } from '@/lib/config';
 import { claimNextJob, renewLease, settleJob, type ClaimFilter, type JobClaim, type Settlement } from './queue';
@@ -26,11 +26,11 @@ export type JobOutcome =
  * Runs one claimed job: the registry's step under a heartbeat that keeps the lease alive (and aborts the step
  * when the lease is lost), then settles it and enqueues what comes next, all conditional on the lease.
  */
-export async function runClaimedJob(claim: JobClaim): Promise<JobOutcome> {
+export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome> {
   const definition = stepFor(claim.job.kind);
   const lost = new AbortController();
   const heartbeat = setInterval(() => {
-    renewLease(claim.lease).then(
+    renewLease(db, claim.lease).then(
       (held) => {
         if (!held) lost.abort();
       },
@@ -41,7 +41,7 @@ export async function runClaimedJob(claim: JobClaim): Promise<JobOutcome> {
   let outcome: StepOutcome;
   try {
     const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(MAX_STEP_MS)]);
-    outcome = await definition.run({ asset: claim.asset, job: claim.job, lease: claim.lease, signal });
+    outcome = await definition.run({ db, asset: claim.asset, job: claim.job, lease: claim.lease, signal });
   } catch (error) {
     console.error(`[loupe] ${claim.job.kind} step failed unexpectedly on asset ${claim.asset.id}: ${describeForLog(error)}`);
     const delaySeconds = RETRY_BASE_SECONDS * 2 ** claim.job.attempts;
@@ -57,7 +57,7 @@ export async function runClaimedJob(claim: JobClaim): Promise<JobOutcome> {
   }
   if (!outcome.ok && outcome.kind === 'claim_lost') return { kind: 'lost', job: claim.job };
   const settlement = settlementOf(outcome, claim.job);
-  const settled = await settleJob(claim, settlement, (tx) => definition.next(claim.asset.id, tx, claim.job.priority));
+  const settled = await settleJob(db, claim, settlement, (tx) => definition.next(claim.asset.id, tx, claim.job.priority));
   if (!settled) return { kind: 'lost', job: claim.job };
   if (settlement.kind === 'done') return { kind: 'done', job: settled };
   return { kind: settlement.kind, job: settled, code: settlement.code };
@@ -80,17 +80,17 @@ export type AssetRunOutcome =
  * Runs every job of one asset that is due, one after another, until none is left: what `after()` does for a
  * fresh upload (its jobs carry interactive priority) and what tests call.
  */
-export async function runAssetJobs(assetId: string): Promise<AssetRunOutcome> {
+export async function runAssetJobs(db: Db, assetId: string): Promise<AssetRunOutcome> {
   let ran = 0;
   let failure: { step: string; code: string } | null = null;
-  for (let claim = await claimNextJob({ assetId }); claim; claim = await claimNextJob({ assetId })) {
-    const outcome = await runClaimedJob(claim);
+  for (let claim = await claimNextJob(db, { assetId }); claim; claim = await claimNextJob(db, { assetId })) {
+    const outcome = await runClaimedJob(db, claim);
     ran += 1;
     if (outcome.kind === 'lost') return { kind: 'lost' };
     if ((outcome.kind === 'failed' || outcome.kind === 'retry') && !failure) failure = { step: outcome.job.kind, code: outcome.code };
   }
   if (ran === 0) return { kind: 'skipped' };
-  const [asset] = await (await getDb()).select().from(assets).where(eq(assets.id, assetId));
+  const [asset] = await db.select().from(assets).where(eq(assets.id, assetId));
   if (!asset) return { kind: 'lost' };
   return failure ? { kind: 'failed', asset, ...failure } : { kind: 'finished', asset };
 }
@@ -117,7 +117,7 @@ export interface RunSummary {
 }
 
 /** What the sweeper, the CLI, the cron route and tests call: claims and runs due jobs until none is left (or a limit). */
-export async function runDueJobs(options: RunDueOptions): Promise<RunSummary> {
+export async function runDueJobs(db: Db, options: RunDueOptions): Promise<RunSummary> {
   const summary: RunSummary = { done: 0, retry: 0, failed: 0, lost: 0, stopped: 'drained' };
   let started = 0;
   const mayClaim = (): boolean => {
@@ -130,12 +130,12 @@ export async function runDueJobs(options: RunDueOptions): Promise<RunSummary> {
   const worker = async () => {
     while (mayClaim()) {
       started += 1;
-      const claim = await claimNextJob(options);
+      const claim = await claimNextJob(db, options);
       if (!claim) {
         started -= 1;
         return;
       }
-      const outcome = await runClaimedJob(claim);
+      const outcome = await runClaimedJob(db, claim);
       summary[outcome.kind] += 1;
       options.onJob?.(outcome);
     }

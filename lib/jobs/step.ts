@@ -1,3 +1,4 @@
+import type { Db } from '@/db/handle';
 import type { Asset, Job, JobKind } from '@/db/schema';
 import type { JobLease } from './lease';
 import type { ClaimLost, Result } from '@/lib/result';
@@ -15,6 +16,8 @@ export type StepOutcome = Result<
 >;
 
 export interface StepInput {
+  /** The runner's database: steps use it rather than opening their own (the one rule, db/client.ts). */
+  db: Db;
   asset: Asset;
   job: Job;
   lease: JobLease;

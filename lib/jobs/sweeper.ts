@@ -1,6 +1,7 @@
 import { describeForLog } from '@/lib/errors';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { jobs } from '@/db/schema';
 import { config } from '@/lib/config';
 import { assertRegistryComplete, kindsToResume } from './registry';
@@ -31,12 +32,14 @@ export async function startSweeper(options: SweeperOptions = {}): Promise<void> 
   assertRegistryComplete();
   const { sweepIntervalMs, concurrency } = config().jobs;
   const intervalMs = options.intervalMs ?? sweepIntervalMs;
-  await resumeParkedJobs();
+  // The runner's one door to the database: opened here, handed to every claim and step.
+  const db = await getDb();
+  await resumeParkedJobs(db);
   const sweeper: Sweeper = { stop: new AbortController(), timer: null, running: Promise.resolve(null) };
   globalForSweeper.loupeSweeper = sweeper;
   const sweep = async (): Promise<RunSummary | null> => {
     try {
-      const summary = await runDueJobs({ concurrency: options.concurrency ?? concurrency, signal: sweeper.stop.signal });
+      const summary = await runDueJobs(db, { concurrency: options.concurrency ?? concurrency, signal: sweeper.stop.signal });
       options.onSweep?.(summary);
       return summary;
     } catch (error) {
@@ -65,10 +68,9 @@ export async function stopSweeper(): Promise<void> {
 }
 
 /** Jobs parked without a time (alt text while no vision provider was configured) are due once their kind can run. */
-async function resumeParkedJobs(): Promise<void> {
+async function resumeParkedJobs(db: Db): Promise<void> {
   const kinds = kindsToResume();
   if (kinds.length === 0) return;
-  const db = await getDb();
   await db
     .update(jobs)
     .set({ nextAttemptAt: sql`now()`, updatedAt: sql`now()` })

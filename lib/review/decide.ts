@@ -207,8 +207,8 @@ async function explainMisses(db: Executor, action: ReviewAction, missed: ValidIt
 }
 
 /** A new proposal, ahead of the backfill; in the decision's transaction, so a rolled-back decision asks for nothing. */
-async function queueProposal(tx: Parameters<typeof enqueueJob>[1], assetId: string): Promise<void> {
-  await enqueueJob({ assetId, kind: 'describe', priority: JOB_PRIORITY.interactive, force: true }, tx);
+async function queueProposal(tx: Parameters<typeof enqueueJob>[0], assetId: string): Promise<void> {
+  await enqueueJob(tx, { assetId, kind: 'describe', priority: JOB_PRIORITY.interactive, force: true });
 }
 
 export interface DecisionSummary {

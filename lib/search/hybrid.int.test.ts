@@ -29,7 +29,7 @@ describe.skipIf(!standInModelAvailable())('hybrid search', () => {
     for (let i = 0; i < 30; i++) {
       await insertCatalogueAsset(db, { filename: `dress-${i}.jpg`, altText: 'A red summer dress on a hanger', tags: i < 12 ? ['archive'] : ['summer'] });
     }
-    const filled = await backfillEmbeddings();
+    const filled = await backfillEmbeddings(database().db);
     expect(filled.ok).toBe(true);
   });
 
@@ -98,9 +98,9 @@ describe.skipIf(!standInModelAvailable())('hybrid search', () => {
     const db = database().db;
     expect((await idsOf('sunglasses', { signals: ['vector'] }))).not.toContain(ids.wallet);
     await db.update(assets).set({ altText: 'Tortoiseshell sunglasses on a towel', tags: ['eyewear'] }).where(eq(assets.id, ids.wallet));
-    expect(await reembedAsset(ids.wallet)).toEqual({ ok: true, embedded: 1, unchanged: 0 });
+    expect(await reembedAsset(database().db, ids.wallet)).toEqual({ ok: true, embedded: 1, unchanged: 0 });
     expect((await idsOf('sunglasses', { signals: ['vector'] }))[0]).toBe(ids.wallet);
     expect((await idsOf('sunglasses', { signals: ['text'] }))[0]).toBe(ids.wallet);
-    expect(await reembedAsset(ids.wallet)).toEqual({ ok: true, embedded: 0, unchanged: 1 });
+    expect(await reembedAsset(database().db, ids.wallet)).toEqual({ ok: true, embedded: 0, unchanged: 1 });
   });
 });

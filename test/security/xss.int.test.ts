@@ -62,7 +62,7 @@ describe('XSS payloads render escaped', () => {
         altStatus: 'proposed',
       })
       .returning({ id: assets.id });
-    const asset = await getAsset(row.id);
+    const asset = await getAsset(database().db, row.id);
     if (!asset) throw new Error('the asset just inserted is missing');
     expectInert(render(createElement('ul', null, createElement(AssetTile, { asset }))));
   });

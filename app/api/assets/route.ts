@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { listAssets } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
@@ -7,7 +8,7 @@ export const dynamic = 'force-dynamic';
 
 /** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`. */
 export const GET = route({ role: 'viewer', query: listAssetsQuery }, async ({ query }) => {
-  const page = await listAssets(query);
+  const page = await listAssets(await getDb(), query);
   if (!page.ok) throw new ApiError(page.code, page.message);
   return Response.json({ items: page.items, nextCursor: page.nextCursor });
 });

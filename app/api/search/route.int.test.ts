@@ -33,7 +33,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/search', () => {
     backpack = await insertCatalogueAsset(db, { filename: 'DSC_0001.jpg', altText: 'A navy blue backpack with leather straps', tags: ['bags'] });
     await insertCatalogueAsset(db, { filename: 'coat.jpg', altText: 'A red wool coat on a hanger', tags: ['outerwear'] });
     await insertCatalogueAsset(db, { filename: 'shoes.jpg', altText: 'White running shoes', tags: ['footwear'] });
-    expect(await backfillEmbeddings()).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings(database().db)).toMatchObject({ ok: true });
   });
 
   it('needs a signed-in viewer', async () => {

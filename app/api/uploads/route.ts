@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { appOriginFromHeaders } from '@/lib/auth/app-origin';
 import { takeRateLimit } from '@/lib/auth/rate-limit';
@@ -10,8 +11,9 @@ export const dynamic = 'force-dynamic';
 
 /** Starts an upload: 201 with where to PUT the bytes, or 200 {duplicateOf} when they are already stored. */
 export const POST = route({ role: 'editor', body: createUploadBody }, async ({ request, body, caller }) => {
-  orThrow(await takeRateLimit(caller, 'uploads'));
-  const result = await createUpload(body, caller.userId);
+  const db = await getDb();
+  orThrow(await takeRateLimit(db, caller, 'uploads'));
+  const result = await createUpload(db, body, caller.userId);
   switch (result.kind) {
     case 'rejected':
       throw new ApiError(result.code, result.message);

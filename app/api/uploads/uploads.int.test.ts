@@ -419,5 +419,5 @@ it('reads the size limit from configuration', async () => {
   }
   await expectNothingElseLost();
   // runAssetJobs on an asset with nothing due does nothing.
-  expect(await runAssetJobs(keeper.id)).toEqual({ kind: 'skipped' });
+  expect(await runAssetJobs(database().db, keeper.id)).toEqual({ kind: 'skipped' });
 });

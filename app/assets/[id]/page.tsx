@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { z } from 'zod';
+import { getDb } from '@/db/client';
 import { AltTextPanel } from '@/components/alt';
 import { isInProgress } from '@/components/assets/asset-state';
 import { formatDimensions } from '@/components/assets/format';
@@ -19,7 +20,7 @@ const params = z.object({ id: z.uuid() });
 /** The tab and the history name the file, so ten open photos are ten different titles. */
 export async function generateMetadata(props: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const parsed = params.safeParse(await props.params);
-  const asset = parsed.success ? await getAsset(parsed.data.id) : null;
+  const asset = parsed.success ? await getAsset(await getDb(), parsed.data.id) : null;
   return { title: asset ? asset.filename : 'Photo not found' };
 }
 
@@ -27,7 +28,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
   const user = await requirePage('viewer');
   const parsed = params.safeParse(await props.params);
   if (!parsed.success) notFound();
-  const asset = await getAsset(parsed.data.id);
+  const asset = await getAsset(await getDb(), parsed.data.id);
   if (!asset) notFound();
 
   const vision = asset.derivatives.vision;

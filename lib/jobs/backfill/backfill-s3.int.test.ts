@@ -33,7 +33,7 @@ describe.skipIf(!standInModelAvailable())('backfill on S3', () => {
     const ids: string[] = [];
     for (const seed of [901, 902, 903]) {
       const asset = await storedAsset(db, s3.storage, await productJpeg(seed, 900), { title: 'Navy wool coat', tags: ['coat'] });
-      expect((await runAssetJobs(asset.id)).kind).toBe('finished');
+      expect((await runAssetJobs(database().db, asset.id)).kind).toBe('finished');
       // As a library imported before Loupe wrote any alt text.
       await db.update(assets).set({ altText: null, altSource: null, altStatus: 'none', altModel: null, altPromptVersion: null }).where(eq(assets.id, asset.id));
       ids.push(asset.id);

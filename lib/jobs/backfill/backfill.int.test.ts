@@ -33,7 +33,7 @@ describe.skipIf(!standInModelAvailable())('backfill', () => {
   /** A processed asset whose alt text is then set as given (missing: as a library imported before Loupe wrote any). */
   async function processed(alt: Partial<Asset>, fields: Parameters<typeof storedAsset>[3] = {}): Promise<Asset> {
     const asset = await storedAsset(db(), files().storage, await productJpeg(), { title: 'Navy wool coat', tags: ['coat'], ...fields });
-    expect((await runAssetJobs(asset.id)).kind).toBe('finished');
+    expect((await runAssetJobs(database().db, asset.id)).kind).toBe('finished');
     const missing = { altText: null, altSource: null, altStatus: 'none', altAuthor: null, altModel: null, altPromptVersion: null, altLastError: null, altNextAttemptAt: null } as const;
     await db().update(assets).set({ ...missing, ...alt }).where(eq(assets.id, asset.id));
     return reload(asset.id);

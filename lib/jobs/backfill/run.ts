@@ -102,7 +102,7 @@ async function work(db: Db, run: BackfillRun, options: BackfillOptions): Promise
 
   if (stopReason === null) {
     const pending: Promise<void>[] = [];
-    const summary = await runDueJobs({
+    const summary = await runDueJobs(db, {
       concurrency: options.concurrency ?? config().jobs.concurrency,
       deadline: options.deadline,
       signal: stop.signal,

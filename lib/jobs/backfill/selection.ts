@@ -120,7 +120,7 @@ export async function enqueueBackfill(
     if (page.length === 0) break;
     for (const { id, reason } of page) {
       const input = reason === 'regenerate' && options.model ? { inputHash: regenerationInput(options.model) } : {};
-      await enqueueJob({ assetId: id, kind: 'describe', priority: JOB_PRIORITY.backfill, force: true, ...input }, db);
+      await enqueueJob(db, { assetId: id, kind: 'describe', priority: JOB_PRIORITY.backfill, force: true, ...input });
       counts[reason] += 1;
     }
     enqueued += page.length;
@@ -150,7 +150,7 @@ async function enqueueMissingVectors(db: Db, selection: BackfillSelection, pageS
           .select({ model: assetEmbeddings.model })
           .from(assetEmbeddings)
           .where(and(eq(assetEmbeddings.assetId, asset.id), eq(assetEmbeddings.model, model.id)));
-        if (!vector) await enqueueJob({ assetId: asset.id, kind: 'embed', key: model.id, priority: JOB_PRIORITY.backfill, inputHash: hash, force: true }, db);
+        if (!vector) await enqueueJob(db, { assetId: asset.id, kind: 'embed', key: model.id, priority: JOB_PRIORITY.backfill, inputHash: hash, force: true });
       }
     }
     count += page.length;

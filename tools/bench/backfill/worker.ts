@@ -16,7 +16,7 @@ if (mode === 'backfill') {
   console.log(JSON.stringify(result.kind === 'ran' ? { stopReason: result.run.stopReason, written: result.run.written } : { busy: true }));
 } else if (mode === 'sweep') {
   for (;;) {
-    await runDueJobs({ concurrency: Number(process.argv[3] ?? 4) });
+    await runDueJobs(handle.db, { concurrency: Number(process.argv[3] ?? 4) });
     const [left] = await rows<{ count: number }>(handle.db, sql`select count(*)::int as count from jobs where status in ('pending', 'running') or (status = 'waiting' and next_attempt_at <= now())`);
     if (Number(left.count) === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 200));

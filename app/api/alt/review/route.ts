@@ -1,5 +1,6 @@
 import { after } from 'next/server';
 import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { reembedAfterAltChange } from '@/lib/alt';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
@@ -33,7 +34,7 @@ export const POST = route({ role: 'editor', body: reviewActionBody, maxBodyBytes
   const selection = body.filter ? await itemsMatching(db, body.filter, body.asOf ?? '') : selectionOf(checkItems(body.action, body.items ?? []));
   const { results, changed } = await decide(db, body.action, selection.items, reviewer);
   // A person's text (edit, decorative, undo) is what search embeds; a rejected one is replaced by the new proposal's job.
-  if (body.action === 'edit' || body.action === 'decorative' || body.action === 'undo') after(() => reembedAll(changed));
+  if (body.action === 'edit' || body.action === 'decorative' || body.action === 'undo') after(() => reembedAll(db, changed));
   const all = [...results, ...selection.answered];
   return Response.json({
     action: body.action,
@@ -49,8 +50,8 @@ function selectionOf(checked: ReturnType<typeof checkItems>) {
   return { items: checked.valid, answered: checked.invalid, more: false };
 }
 
-async function reembedAll(assetIds: string[]): Promise<void> {
-  for (const assetId of assetIds) await reembedAfterAltChange(assetId);
+async function reembedAll(db: Db, assetIds: string[]): Promise<void> {
+  for (const assetId of assetIds) await reembedAfterAltChange(db, assetId);
 }
 
 function summarise(results: ItemResult[]): Record<ItemOutcome, number> {

@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { assetEditBody, patchAsset } from '@/lib/alt';
 import { deleteAsset, getAsset } from '@/lib/assets';
 import { route } from '@/lib/auth';
@@ -9,16 +10,16 @@ export const dynamic = 'force-dynamic';
 const notFound = () => new ApiError('not_found', 'No such asset: it may have been deleted.');
 
 export const GET = route({ role: 'viewer', params: assetParams }, async ({ params }) => {
-  const asset = await getAsset(params.id);
+  const asset = await getAsset(await getDb(), params.id);
   if (!asset) throw notFound();
   return Response.json(asset);
 });
 
 /** Removes the asset's row and every stored object (original and derivatives). */
 export const DELETE = route({ role: 'editor', params: assetParams }, async ({ params }) => {
-  if (!(await deleteAsset(params.id))) throw notFound();
+  if (!(await deleteAsset(await getDb(), params.id))) throw notFound();
   return Response.json({ deleted: params.id });
 });
 
 /** A person's edit of alt text, tags or the decorative flag: source `human`; a stale `version` is 409 with the current text. */
-export const PATCH = route({ role: 'editor', params: assetParams, body: assetEditBody }, ({ params, body, caller }) => patchAsset(params.id, body, caller));
+export const PATCH = route({ role: 'editor', params: assetParams, body: assetEditBody }, async ({ params, body, caller }) => patchAsset(await getDb(), params.id, body, caller));

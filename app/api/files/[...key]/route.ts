@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { checkUploadTarget, receiveUpload } from '@/lib/ingest';
@@ -68,13 +69,14 @@ export const PUT = route({ role: 'public', params }, async ({ request, params })
   if (declaredLength !== null && Number(declaredLength) > size) {
     throw new ApiError('file_too_large', `The upload is larger than the ${size} bytes this URL was issued for.`);
   }
-  const target = await checkUploadTarget(key);
+  const db = await getDb();
+  const target = await checkUploadTarget(db, key);
   if (!target.ok) throw new ApiError(target.code, target.message);
   if (!request.body) throw new ApiError('size_mismatch', `The upload is empty; this URL expects ${size} bytes.`);
   const received = await receiveUpload(storage, key, request.body, size, grant.contentType);
   if (!received.ok) throw new ApiError(received.code, received.message);
   // A PUT let in before completion but finished after it: completion already took the bytes it checked.
-  const late = await checkUploadTarget(key);
+  const late = await checkUploadTarget(db, key);
   if (!late.ok) {
     await storage.delete(key);
     throw new ApiError('upload_closed', 'This upload was completed while the file was still arriving: the file stored is the one completion checked.');

@@ -23,7 +23,7 @@ describe.skipIf(!standInModelAvailable())('GET /api/assets/:id/similar', () => {
     ids.backpack = await insertCatalogueAsset(db, { filename: 'a.jpg', altText: 'A navy backpack' });
     ids.rucksack = await insertCatalogueAsset(db, { filename: 'b.jpg', altText: 'A blue rucksack for hiking' });
     ids.dress = await insertCatalogueAsset(db, { filename: 'c.jpg', altText: 'A red evening dress' });
-    expect(await backfillEmbeddings()).toMatchObject({ ok: true });
+    expect(await backfillEmbeddings(database().db)).toMatchObject({ ok: true });
     ids.fresh = await insertCatalogueAsset(db, { filename: 'd.jpg', altText: 'A leather wallet' });
   });
 

@@ -1,4 +1,5 @@
 import { after } from 'next/server';
+import { getDb } from '@/db/client';
 import { isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { ApiError, describeForLog } from '@/lib/errors';
@@ -11,7 +12,8 @@ export const dynamic = 'force-dynamic';
 /** The bytes are in storage: verify them, answer 202 at once, and process in the background. */
 export const POST = route({ role: 'editor', params: uploadParams }, async ({ params }) => {
   if (!isUuid(params.id)) throw new ApiError('not_found', 'No such upload.');
-  const result = await completeUpload(params.id);
+  const db = await getDb();
+  const result = await completeUpload(db, params.id);
   switch (result.kind) {
     case 'not_found':
       throw new ApiError('not_found', 'No such upload: it may have been removed as a duplicate or expired.');
@@ -26,7 +28,7 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
     case 'stored':
       after(async () => {
         try {
-          await runAssetJobs(result.asset.id);
+          await runAssetJobs(db, result.asset.id);
         } catch (error) {
           // The in-app sweeper finishes whatever this left (the derive job is already queued).
           console.error(`[loupe] background processing of asset ${result.asset.id} failed: ${describeForLog(error)}`);

@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { regenerateAlt } from '@/lib/alt';
 import { getAsset, isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
@@ -17,9 +18,10 @@ const NO_PROVIDER =
  */
 export const POST = route({ role: 'editor', params: assetParams }, async ({ params, caller }) => {
   if (!isUuid(params.id)) throw new ApiError('not_found', 'No such asset: it may have been deleted.');
-  orThrow(await takeRateLimit(caller, 'regenerations'));
-  const result = await regenerateAlt(params.id);
-  if (result.ok) return Response.json({ written: true, asset: await getAsset(params.id) });
+  const db = await getDb();
+  orThrow(await takeRateLimit(db, caller, 'regenerations'));
+  const result = await regenerateAlt(db, params.id);
+  if (result.ok) return Response.json({ written: true, asset: await getAsset(db, params.id) });
   switch (result.kind) {
     case 'not_found':
       throw new ApiError('not_found', 'No such asset: it may have been deleted.');
@@ -29,7 +31,7 @@ export const POST = route({ role: 'editor', params: assetParams }, async ({ para
       throw new ApiError('conflict', 'This image is decorative (alt=""), so it needs no description. Un-mark it as decorative first.');
     case 'failed': {
       const { kind, message, retryAfterMs } = result.failure;
-      if (kind === 'gate_rejected') return Response.json({ written: false, reason: message, asset: await getAsset(params.id) });
+      if (kind === 'gate_rejected') return Response.json({ written: false, reason: message, asset: await getAsset(db, params.id) });
       if (kind === 'no_provider') throw new ApiError('unavailable', NO_PROVIDER);
       if (kind === 'rate_limited_short' || kind === 'rate_limited_long' || kind === 'quota_exhausted') {
         const seconds = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 1000));

@@ -1,0 +1,51 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * lib code reaches the database one way (README "Reaching the database, one way"): lib functions take `db` (or a
+ * transaction) as their first parameter, and only the doors open it with getDb(). A lib file that opened it
+ * itself would decide for its caller which database and which transaction its work runs in.
+ */
+
+const ROOT = path.resolve('.');
+
+/** The doors inside lib/, each with why it may open the database. */
+const LIB_DOORS: Record<string, string> = {
+  'lib/auth/guard.ts': 'the one guard resolves the caller of every route, page and server action',
+  'lib/auth/sign-out-action.ts': "a server action ('use server'), a door like those in app/",
+  'lib/jobs/sweeper.ts': "the job runner's entry: opens the database once and hands it to every step",
+  'lib/auth/signing.ts': 'the URL-signing secret, read once per process and cached, like the database handle',
+};
+
+function libFiles(): string[] {
+  return (readdirSync(path.join(ROOT, 'lib'), { recursive: true, encoding: 'utf8' }) as string[])
+    .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file))
+    .map((file) => path.join('lib', file).split(path.sep).join('/'));
+}
+
+/** Whether source code (comments aside) opens the process's database: getDb() or dbHandle(), under any import name. */
+function opensDatabase(source: string): boolean {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+  const aliases = [...code.matchAll(/\b(?:getDb|dbHandle)\s+as\s+(\w+)/g)].map((m) => m[1]);
+  return [/\bgetDb\s*\(/, /\bdbHandle\s*\(/, ...aliases.map((alias) => new RegExp(`\\b${alias}\\s*\\(`))].some((call) => call.test(code));
+}
+
+describe('lib reaches the database one way', () => {
+  it('recognises a call to getDb and not a mention of it', () => {
+    expect(opensDatabase("import { getDb } from '@/db/client';\nconst db = await getDb();")).toBe(true);
+    expect(opensDatabase('return (await dbHandle()).db;')).toBe(true);
+    expect(opensDatabase("import { getDb as open } from '@/db/client';\nconst db = await open();")).toBe(true);
+    expect(opensDatabase('// getDb() is called only at the doors\n/** not getDb() either */\nexport async function f(db: Db) {}')).toBe(false);
+  });
+
+  it('opens the database only at the doors: every other lib function takes db as its first parameter', () => {
+    const offenders = libFiles().filter((file) => !(file in LIB_DOORS) && opensDatabase(readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(offenders, 'these lib files call getDb(): take `db: Db` as the first parameter instead and let the caller pass it').toEqual([]);
+  });
+
+  it('lists only doors that still open the database', () => {
+    const stale = Object.keys(LIB_DOORS).filter((file) => !opensDatabase(readFileSync(path.join(ROOT, file), 'utf8')));
+    expect(stale, 'these files no longer call getDb(): remove them from LIB_DOORS').toEqual([]);
+  });
+});
