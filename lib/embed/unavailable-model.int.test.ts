@@ -21,7 +21,7 @@ describe('without a reachable embedding model', () => {
   it('the embed step records a retryable failure instead of throwing', async () => {
     await enqueueJob({ assetId, kind: 'embed', key: 'Xenova/all-MiniLM-L6-v2', priority: JOB_PRIORITY.interactive });
     const claim = await claimNextJob({ assetId });
-    if (!claim) throw new Error('expected the embed job to be claimable');
+    if (!claim || !claim.asset) throw new Error('expected the embed job to be claimable');
     const outcome = await embedStep({ ...claim, signal: new AbortController().signal });
     expect(outcome).toMatchObject({ ok: false, code: 'embedding_unavailable' });
     expect(!outcome.ok && outcome.kind === 'failed' && outcome.retryAt).toBeInstanceOf(Date);

@@ -3,6 +3,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { assets, type Asset } from '@/db/schema';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
+import { assetEventData, recordEvents } from '@/lib/webhooks';
 import { getStorage } from '@/lib/storage';
 import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
@@ -87,7 +88,10 @@ export async function completeUpload(assetId: string): Promise<CompleteUploadRes
           })
           .where(holdsClaim)
           .returning();
-        if (row) await enqueueJob({ assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive }, tx);
+        if (row) {
+          await enqueueJob({ assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive }, tx);
+          await recordEvents(tx, 'asset.created', [assetEventData(row)]);
+        }
         return row;
       });
       return { kind: 'stored', asset: stored };
