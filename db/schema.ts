@@ -412,8 +412,8 @@ export const webhookEvents = pgTable('webhook_events', {
 });
 
 /**
- * One event to one endpoint; its job (jobs.delivery_id) carries status, attempts, next retry and last error,
- * and this row what the receiver last answered.
+ * One event to one endpoint; its job (jobs.delivery_id) carries status, next retry and last error, and this row
+ * what the receiver last answered.
  */
 export const webhookDeliveries = pgTable(
   'webhook_deliveries',
@@ -425,6 +425,8 @@ export const webhookDeliveries = pgTable(
     endpointId: uuid('endpoint_id')
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** Every attempt ever made, redeliveries included (the job's own count restarts when it succeeds or is redelivered). */
+    attempts: integer('attempts').notNull().default(0),
     lastAttemptAt: timestamptz('last_attempt_at'),
     responseStatus: integer('response_status'),
     /** The first few KB of the last answer, for the log. */

@@ -23,6 +23,7 @@ CREATE TABLE "webhook_deliveries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"event_id" uuid NOT NULL,
 	"endpoint_id" uuid NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
 	"last_attempt_at" timestamp with time zone,
 	"response_status" integer,
 	"response_body" text,

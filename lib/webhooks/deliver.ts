@@ -57,6 +57,7 @@ export const deliverWebhook: DeliveryStep = async ({ job, lease, signal }) => {
   const recorded = await db
     .update(webhookDeliveries)
     .set({
+      attempts: sql`${webhookDeliveries.attempts} + 1`,
       lastAttemptAt: sql`now()`,
       responseStatus: answer.kind === 'answered' ? answer.status : null,
       responseBody: answer.kind === 'answered' ? answer.body : null,

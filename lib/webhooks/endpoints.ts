@@ -162,7 +162,7 @@ export async function listDeliveries(db: Db, endpointId: string, page: z.output<
       eventId: delivery.eventId,
       event: type,
       status,
-      attempts: job.attempts + (status === 'delivered' ? 1 : 0),
+      attempts: delivery.attempts,
       nextRetryAt: status === 'retrying' || status === 'pending' ? (job.nextAttemptAt?.toISOString() ?? null) : null,
       lastError: job.lastError,
       httpStatus: delivery.responseStatus,
