@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { POST as reviewRoute } from '@/app/api/alt/review/route';
+import { POST as importRoute } from '@/app/api/imports/route';
 import { DELETE as deleteAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
 import { POST as redeliverRoute } from '@/app/api/webhooks/[id]/deliveries/[deliveryId]/redeliver/route';
 import { GET as deliveriesRoute } from '@/app/api/webhooks/[id]/deliveries/route';
@@ -9,11 +10,13 @@ import { POST as testRoute } from '@/app/api/webhooks/[id]/test/route';
 import { GET as listRoute, POST as createRoute } from '@/app/api/webhooks/route';
 import { assets, jobs, webhookDeliveries, webhookEndpoints, webhookEvents, type WebhookEventType } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
-import { runDueJobs } from '@/lib/jobs';
-import { call, makeAccount, type TestAccount } from '@/test/auth';
+import { runAssetJobs, runDueJobs } from '@/lib/jobs';
+import { call, makeAccount, TEST_ORIGIN, type TestAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 import { testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/test/ingest';
+import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 import { reviewAsset } from '@/test/review';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { startWebhookReceiver, verifyStandardWebhook, type WebhookReceiver } from '@/test/webhook-receiver';
 import { MAX_ANSWER_BYTES, MAX_ENDPOINTS, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS, type DeliveryView, type EndpointView } from './index';
 
@@ -26,7 +29,7 @@ import { MAX_ANSWER_BYTES, MAX_ENDPOINTS, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTE
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 const database = useTestDatabase();
-useTemporaryLocalStorage();
+const files = useTemporaryLocalStorage();
 
 const TIMEOUT_MS = 500;
 let admin: TestAccount;
@@ -205,6 +208,40 @@ describe('events', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe.skipIf(!standInModelAvailable())('events from the pipeline', () => {
+  useFakeGroq(() => database().db);
+  beforeAll(() => useStandInEmbeddingModel());
+
+  it('alt_text.changed: a proposal the model writes is sent as AI text awaiting review (not approved)', async () => {
+    await addEndpoint(['alt_text.changed', 'alt_text.approved']);
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(), { filename: 'navy-canvas-backpack.jpg', title: 'Navy canvas backpack' });
+    expect((await runAssetJobs(asset.id)).kind).toBe('finished');
+    await deliverDue();
+    expect(receiver.received.map((hook) => hook.payload.type)).toEqual(['alt_text.changed']);
+    expect(receiver.received[0].payload.data).toMatchObject({ id: asset.id, altSource: 'ai', altStatus: 'proposed', altText: expect.stringMatching(/^Navy canvas backpack/) });
+  });
+
+  it('alt_text.changed and alt_text.approved: alt text from a CSV import is a person’s approved text', async () => {
+    await addEndpoint(['alt_text.changed', 'alt_text.approved']);
+    const asset = await reviewAsset(database().db, { filename: 'green-scarf.jpg' });
+    const file = 'filename,sku,title,collection,tags,alt_text\ngreen-scarf.jpg,SC-9,Green scarf,Winter,,Green wool scarf with tassels.\n';
+    const send = (query: Record<string, string>) =>
+      importRoute(
+        new Request(`${TEST_ORIGIN}/api/imports?${new URLSearchParams(query)}`, {
+          method: 'POST',
+          headers: { cookie: editor.cookie, origin: TEST_ORIGIN, host: new URL(TEST_ORIGIN).host, 'content-type': 'text/csv' },
+          body: file,
+        }),
+        { params: Promise.resolve({}) },
+      );
+    const plan = await (await send({})).json();
+    expect((await send({ mode: 'apply', confirm: plan.digest })).status).toBe(200);
+    await deliverDue();
+    expect(receiver.received.map((hook) => hook.payload.type).sort()).toEqual(['alt_text.approved', 'alt_text.changed']);
+    expect(receiver.received[0].payload.data).toMatchObject({ id: asset.id, altText: 'Green wool scarf with tassels.', altStatus: 'approved', altSource: 'human', sku: 'SC-9' });
   });
 });
 
