@@ -34,9 +34,16 @@ function base64ToBytes(text: string): Uint8Array {
 }
 
 /** Standard Webhooks, symmetric: any `v1,<base64>` entry of the space-separated header must match. */
-export async function verifyStandardWebhook(secret: string, id: string, timestamp: string, body: string, signatureHeader: string): Promise<boolean> {
+export async function verifyStandardWebhook(
+  secret: string,
+  id: string,
+  timestamp: string,
+  body: string,
+  signatureHeader: string,
+  nowSeconds = Date.now() / 1000,
+): Promise<boolean> {
   if (!secret.startsWith('whsec_') || !/^\d+$/.test(timestamp)) return false;
-  if (Math.abs(Date.now() / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > TOLERANCE_SECONDS) return false;
   const key = await webcrypto.subtle.importKey('raw', base64ToBytes(secret.slice('whsec_'.length)), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   const signed = new TextEncoder().encode(`${id}.${timestamp}.${body}`);
   for (const entry of signatureHeader.split(' ')) {

@@ -101,7 +101,7 @@ describe('signing (Standard Webhooks)', () => {
     expect(hook.payload.type).toBe('webhook.test');
     expect(hook.payload.data.endpointId).toBe(endpoint.id);
     // The verifier can fail: one byte of body, another id or another secret breaks the signature.
-    const [, secret] = [null, (await database().db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints))[0].secret];
+    const [{ secret }] = await database().db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints);
     expect(await verifyStandardWebhook(secret, hook.id, String(hook.timestamp), hook.body, hook.signature)).toBe(true);
     expect(await verifyStandardWebhook(secret, hook.id, String(hook.timestamp), `${hook.body} `, hook.signature)).toBe(false);
     expect(await verifyStandardWebhook(secret, `${hook.id}x`, String(hook.timestamp), hook.body, hook.signature)).toBe(false);
@@ -193,8 +193,9 @@ describe('events', () => {
       await addEndpoint(['asset.deleted']);
       const firstSecret = (await database().db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints))[0].secret;
       await addEndpoint(['asset.deleted'], second.url);
-      const secrets = (await database().db.select({ url: webhookEndpoints.url, secret: webhookEndpoints.secret }).from(webhookEndpoints)).map((row) => row.secret);
-      second.setSecret(secrets.find((secret) => secret !== firstSecret) ?? '');
+      // addEndpoint gave the first receiver the second endpoint's secret: each receiver gets its own back.
+      const [{ secret: secondSecret }] = await database().db.select({ secret: webhookEndpoints.secret }).from(webhookEndpoints).where(eq(webhookEndpoints.url, second.url));
+      second.setSecret(secondSecret);
       receiver.setSecret(firstSecret);
       const asset = await reviewAsset(database().db);
       await call(deleteAssetRoute, { method: 'DELETE', cookie: editor.cookie, params: { id: asset.id } });
