@@ -66,8 +66,8 @@ function DeliveryLog({ endpoint, deliveries }: { endpoint: EndpointView; deliver
         Delivery log
       </h2>
       <p className="mb-3 break-all text-sm text-neutral-600">
-        The latest {deliveries.length} deliveries to <span className="font-mono">{endpoint.url}</span>, newest first. Retries follow 5 s, 30 s, 2 min, 10 min, 1 h
-        and 6 h; then the delivery fails and can be redelivered.
+        The latest {deliveries.length} deliveries to <span className="font-mono">{endpoint.url}</span>, newest first. They go out in the background within
+        seconds (reload to see); retries follow 5 s, 30 s, 2 min, 10 min, 1 h and 6 h, then the delivery fails and can be redelivered.
       </p>
       {deliveries.length === 0 ? (
         <p className="text-sm text-neutral-500">Nothing sent yet: send a test event.</p>
