@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
+  check,
   customType,
   date,
   doublePrecision,
@@ -328,7 +330,7 @@ export type User = typeof users.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;
 
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames'] as const;
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -339,14 +341,17 @@ export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_STATUSES = ['pending', 'running', 'done', 'waiting', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
-/** Every piece of per-asset work, one row per (asset, kind, key): the one durable work model (lib/jobs). */
+/**
+ * Every piece of background work: the one durable work model (lib/jobs). Per-asset work is one row per
+ * (asset, kind, key); a webhook delivery's job belongs to the delivery instead (asset_id null), so that an
+ * asset.deleted delivery is not deleted with its asset. Exactly one of the two is set (jobs_one_subject).
+ */
 export const jobs = pgTable(
   'jobs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    assetId: uuid('asset_id')
-      .notNull()
-      .references(() => assets.id, { onDelete: 'cascade' }),
+    assetId: uuid('asset_id').references(() => assets.id, { onDelete: 'cascade' }),
+    deliveryId: uuid('delivery_id').references((): AnyPgColumn => webhookDeliveries.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
     /** '' for kinds done once per asset; the embedding model id for embed jobs. */
     key: text('key').notNull().default(''),
@@ -369,8 +374,69 @@ export const jobs = pgTable(
   },
   (t) => [
     uniqueIndex('jobs_asset_kind_key_idx').on(t.assetId, t.kind, t.key),
+    uniqueIndex('jobs_delivery_idx').on(t.deliveryId),
+    check('jobs_one_subject', sql`(${t.assetId} is null) <> (${t.deliveryId} is null)`),
     index('jobs_due_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'waiting', 'running')`),
   ],
 );
 
 export type Job = typeof jobs.$inferSelect;
+
+export const WEBHOOK_EVENT_TYPES = ['alt_text.approved', 'alt_text.changed', 'asset.created', 'asset.deleted'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/** Sent only to the endpoint an admin tests; nobody subscribes to it. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test';
+
+/** Where Loupe sends events (lib/webhooks): admin-managed, each with its own signing secret. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  description: text('description').notNull().default(''),
+  events: text('events', { enum: WEBHOOK_EVENT_TYPES }).array().notNull(),
+  /** `whsec_` + base64 (Standard Webhooks): kept as is, since signing needs it; shown to the admin once. */
+  secret: text('secret').notNull(),
+  enabled: boolean('enabled').notNull().default(true),
+  /** Why it stopped (an admin, or the receiver answering 410 Gone). */
+  disabledReason: text('disabled_reason'),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+/** The outbox: an event, written in the transaction of the change it describes; its data is a snapshot, not a reference. */
+export const webhookEvents = pgTable('webhook_events', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  type: text('type').notNull(),
+  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+/**
+ * One event to one endpoint; its job (jobs.delivery_id) carries status, next retry and last error, and this row
+ * what the receiver last answered.
+ */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+    endpointId: uuid('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** Every attempt ever made, redeliveries included (the job's own count restarts when it succeeds or is redelivered). */
+    attempts: integer('attempts').notNull().default(0),
+    lastAttemptAt: timestamptz('last_attempt_at'),
+    responseStatus: integer('response_status'),
+    /** The first few KB of the last answer, for the log. */
+    responseBody: text('response_body'),
+    durationMs: integer('duration_ms'),
+    deliveredAt: timestamptz('delivered_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.createdAt), index('webhook_deliveries_event_idx').on(t.eventId)],
+);
+
+export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

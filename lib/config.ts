@@ -102,6 +102,8 @@ const envSchema = z
     VIDEO_MAX_PIXELS: positiveInt(7680 * 4320),
     FFMPEG_TIMEOUT_MS: positiveInt(120_000),
     VIDEO_CONCURRENCY: positiveInt(1),
+    WEBHOOKS_ALLOW_PRIVATE: boolFlag(false),
+    WEBHOOKS_TIMEOUT_MS: positiveInt(10_000),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -209,6 +211,11 @@ function structure(env: Env) {
     /** How many proxies in front of Loupe append to X-Forwarded-For; 0: the header is the client's own claim. */
     trustedProxyHops: env.TRUST_PROXY,
     rateLimits: { uploadsPerMinute: env.UPLOADS_PER_MINUTE, regenerationsPerMinute: env.REGENERATIONS_PER_MINUTE },
+    /**
+     * Outgoing webhooks (lib/webhooks). Private, loopback and link-local receivers are refused (SSRF) unless
+     * allowPrivate: for tests, and for an intranet where Loupe and the receiver share a network on purpose.
+     */
+    webhooks: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE, timeoutMs: env.WEBHOOKS_TIMEOUT_MS },
   };
 }
 

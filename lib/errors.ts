@@ -48,6 +48,10 @@ export const ERROR_STATUS = {
   too_many_rows: 413,
   bad_mapping: 422,
   plan_changed: 409,
+  invalid_url: 422,
+  private_address: 422,
+  unresolvable_host: 422,
+  too_many_endpoints: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -4,6 +4,7 @@ const TABS = [
   { href: '/admin/users', label: 'Users and invites' },
   { href: '/admin/tokens', label: 'API tokens' },
   { href: '/admin/backfill', label: 'Backfill' },
+  { href: '/admin/webhooks', label: 'Webhooks' },
 ] as const;
 
 /** The admin sections; `current` is the one shown. */

@@ -7,6 +7,7 @@ import type { Caller } from '@/lib/auth';
 import type { Result } from '@/lib/result';
 import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
 import { catalogueColumns, catalogueFields, hasCatalogueEdit } from '@/lib/catalogue';
+import { recordAssetEvents } from '@/lib/webhooks';
 
 /**
  * People's edits to an asset's alt text, tags, decorative flag and catalogue fields (title, SKU, collection) (PATCH /api/assets/:id and the asset page).
@@ -99,6 +100,8 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
       return current ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
     }
     if (alt) {
+      // A person's text is approved text (an edit approves it); clearing it or un-marking decorative only changes it.
+      await recordAssetEvents(tx, updated.altStatus === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], [assetId]);
       await tx.insert(altHistory).values({
         assetId,
         event: updated.altStatus === 'decorative' ? 'decorative' : 'human_edit',

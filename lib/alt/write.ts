@@ -2,12 +2,14 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import { leaseHeld, type JobLease } from '@/lib/jobs/lease';
+import { assetEventData, recordEvents } from '@/lib/webhooks';
 import type { AltFailure } from './types';
 
 /**
  * Every write the model's side makes to an asset's alt text. Each is ONE conditional UPDATE: the check that a
  * person has not written the text (and, in the pipeline, that we still hold the asset's claim) happens in the
- * same statement as the write, so a human edit landing mid-generation always wins.
+ * same statement as the write, so a human edit landing mid-generation always wins. A write that lands records
+ * alt_text.changed for webhooks in the same transaction.
  */
 
 type AltHistoryInsert = typeof altHistory.$inferInsert;
@@ -34,33 +36,36 @@ export interface AiAltWrite {
 
 /** The updated asset, or null when the text was not written (a person's text, decorative, existing AI text, or a lost claim). */
 export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | null> {
-  const [row] = await db
-    .update(assets)
-    .set({
-      altText: write.text,
-      altSource: 'ai',
-      altStatus: 'proposed',
-      altAuthor: write.provider,
-      altModel: write.model,
-      altPromptVersion: write.promptVersion,
-      altUpdatedAt: sql`now()`,
-      altAttempts: sql`${assets.altAttempts} + 1`,
-      altLastError: null,
-      altNextAttemptAt: null,
-      version: sql`${assets.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(assets.id, write.assetId),
-        notHuman,
-        eq(assets.decorative, false),
-        write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
-        holdingClaim(write.lease),
-      ),
-    )
-    .returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(assets)
+      .set({
+        altText: write.text,
+        altSource: 'ai',
+        altStatus: 'proposed',
+        altAuthor: write.provider,
+        altModel: write.model,
+        altPromptVersion: write.promptVersion,
+        altUpdatedAt: sql`now()`,
+        altAttempts: sql`${assets.altAttempts} + 1`,
+        altLastError: null,
+        altNextAttemptAt: null,
+        version: sql`${assets.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(assets.id, write.assetId),
+          notHuman,
+          eq(assets.decorative, false),
+          write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
+          holdingClaim(write.lease),
+        ),
+      )
+      .returning();
+    if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
+    return row ?? null;
+  });
 }
 
 /** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. */
@@ -84,31 +89,34 @@ export async function writeAltFailure(
 
 /** Decorative and tiny images get alt="" without a model call; a rule, not a model, so no provider or model is named. */
 export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease?: JobLease }): Promise<Asset | null> {
-  const [row] = await db
-    .update(assets)
-    .set({
-      altText: '',
-      altStatus: 'decorative',
-      altSource: null,
-      altAuthor: 'loupe',
-      altModel: null,
-      altPromptVersion: null,
-      altUpdatedAt: sql`now()`,
-      altLastError: null,
-      altNextAttemptAt: null,
-      version: sql`${assets.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(
-      and(
-        eq(assets.id, write.assetId),
-        notHuman,
-        sql`(${assets.altText} is distinct from '' or ${assets.altStatus} <> 'decorative')`,
-        holdingClaim(write.lease),
-      ),
-    )
-    .returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(assets)
+      .set({
+        altText: '',
+        altStatus: 'decorative',
+        altSource: null,
+        altAuthor: 'loupe',
+        altModel: null,
+        altPromptVersion: null,
+        altUpdatedAt: sql`now()`,
+        altLastError: null,
+        altNextAttemptAt: null,
+        version: sql`${assets.version} + 1`,
+        updatedAt: sql`now()`,
+      })
+      .where(
+        and(
+          eq(assets.id, write.assetId),
+          notHuman,
+          sql`(${assets.altText} is distinct from '' or ${assets.altStatus} <> 'decorative')`,
+          holdingClaim(write.lease),
+        ),
+      )
+      .returning();
+    if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
+    return row ?? null;
+  });
 }
 
 export async function insertAltHistory(db: Db, entries: AltHistoryInsert[]): Promise<void> {

@@ -3,6 +3,7 @@ import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { DERIVATIVE_KINDS } from '@/lib/ingest';
 import { derivativeKey, getStorage } from '@/lib/storage';
+import { assetEventData, recordEvents } from '@/lib/webhooks';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
 import { toAssetView, type AssetView } from './view';
 import type { Result } from '@/lib/result';
@@ -59,6 +60,10 @@ export async function deleteAsset(db: Db, id: string): Promise<boolean> {
   const storage = await getStorage();
   const keys = [asset.originalKey, ...DERIVATIVE_KINDS.map((kind) => derivativeKey(asset.derivativePrefix, kind))];
   await Promise.all(keys.map((key) => storage.delete(key)));
-  const deleted = await db.delete(assets).where(eq(assets.id, id)).returning({ id: assets.id });
-  return deleted.length > 0;
+  // The event is a snapshot taken in the delete's transaction: its delivery hangs off the event, not the asset, so it survives the row.
+  return db.transaction(async (tx) => {
+    const deleted = await tx.delete(assets).where(eq(assets.id, id)).returning();
+    if (deleted.length) await recordEvents(tx, 'asset.deleted', deleted.map(assetEventData));
+    return deleted.length > 0;
+  });
 }

@@ -3,6 +3,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { altHistory, assets } from '@/db/schema';
 import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
+import { recordAssetEvents } from '@/lib/webhooks';
 import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
 
 /**
@@ -72,6 +73,7 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
     const chunk = plan.changes.slice(start, start + APPLY_CHUNK_ROWS);
     const done = await db.transaction(async (tx) => {
       const applied: string[] = [];
+      const altImported: string[] = [];
       const conflicts: SkippedRow[] = [];
       for (const change of chunk) {
         const [updated] = await tx
@@ -88,9 +90,12 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
           for (const job of await embedJobs(change.assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
         }
         if (change.changes.altText) {
+          altImported.push(change.assetId);
           await tx.insert(altHistory).values({ assetId: change.assetId, event: 'imported', text: change.changes.altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` });
         }
       }
+      // Imported text is a person's text, approved as it stands (the same as an edit).
+      await recordAssetEvents(tx, ['alt_text.changed', 'alt_text.approved'], altImported);
       return { applied, conflicts };
     });
     outcome.applied += done.applied.length;

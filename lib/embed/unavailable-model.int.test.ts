@@ -21,8 +21,8 @@ describe('without a reachable embedding model', () => {
   it('the embed step records a retryable failure instead of throwing', async () => {
     await enqueueJob(database().db, { assetId, kind: 'embed', key: 'Xenova/all-MiniLM-L6-v2', priority: JOB_PRIORITY.interactive });
     const claim = await claimNextJob(database().db, { assetId });
-    if (!claim) throw new Error('expected the embed job to be claimable');
-    const outcome = await embedStep({ db: database().db, ...claim, signal: new AbortController().signal });
+    if (!claim || !claim.asset) throw new Error('expected the embed job to be claimable');
+    const outcome = await embedStep({ db: database().db, ...claim, asset: claim.asset, signal: new AbortController().signal });
     expect(outcome).toMatchObject({ ok: false, code: 'embedding_unavailable' });
     expect(!outcome.ok && outcome.kind === 'failed' && outcome.retryAt).toBeInstanceOf(Date);
   });

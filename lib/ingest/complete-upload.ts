@@ -3,6 +3,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
+import { assetEventData, recordEvents } from '@/lib/webhooks';
 import { getStorage } from '@/lib/storage';
 import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
@@ -86,7 +87,10 @@ export async function completeUpload(db: Db, assetId: string): Promise<CompleteU
           })
           .where(holdsClaim)
           .returning();
-        if (row) await enqueueJob(tx, { assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive });
+        if (row) {
+          await enqueueJob(tx, { assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive });
+          await recordEvents(tx, 'asset.created', [assetEventData(row)]);
+        }
         return row;
       });
       return { kind: 'stored', asset: stored };

@@ -159,7 +159,7 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
   it('a reclaimed job is never written twice: the worker whose lease was taken over can no longer write or settle', async () => {
     const id = await storedButUnprocessed();
     const stale = await claimNextJob(database().db, { assetId: id });
-    if (!stale) throw new Error('expected a claim');
+    if (!stale || !stale.asset) throw new Error('expected a claim');
     await database().db.update(jobs).set({ claimedUntil: sql`now() - interval '1 second'` }).where(eq(jobs.id, stale.job.id));
     const current = await claimNextJob(database().db, { assetId: id });
     if (!current) throw new Error('expected the expired lease to be claimable');
@@ -181,7 +181,7 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
     await database().db.update(jobs).set({ priority: JOB_PRIORITY.backfill }).where(inArray(jobs.assetId, backfill));
     const fresh = await storedButUnprocessed();
     const order: string[] = [];
-    await runDueJobs(database().db, { concurrency: 1, onJob: (outcome) => order.push(outcome.job.assetId) });
+    await runDueJobs(database().db, { concurrency: 1, onJob: (outcome) => order.push(outcome.job.assetId ?? '') });
     const freshJobs = (await jobsOf(database().db, fresh)).length;
     // The fresh upload's derive, then what it enqueued (describe, embed), all before any backfill job.
     expect(order.slice(0, freshJobs)).toEqual(Array(freshJobs).fill(fresh));

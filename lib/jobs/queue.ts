@@ -12,8 +12,11 @@ import type { JobLease } from './lease';
  * write a worker makes is conditional on its token, so a reclaimed job is never written twice.
  */
 
-/** Lower runs first: a photo just uploaded or a person's request always before backfill work. */
-export const JOB_PRIORITY = { interactive: 0, backfill: 10 } as const;
+/**
+ * Lower runs first: a photo just uploaded or a person's request always before backfill work. Webhook
+ * deliveries sit between: light, and someone's integration waits for them, but never ahead of a person.
+ */
+export const JOB_PRIORITY = { interactive: 0, webhook: 5, backfill: 10 } as const;
 
 /** The query surface shared by the database and a transaction. */
 export type Queryable = Pick<Db, 'select' | 'insert' | 'update' | 'execute'>;
@@ -30,11 +33,8 @@ export interface EnqueueRequest {
   force?: boolean;
 }
 
-export interface JobClaim {
-  job: Job;
-  asset: Asset;
-  lease: JobLease;
-}
+/** A claimed job with what it is about: its asset, or (a webhook delivery's job) no asset at all. */
+export type JobClaim = { job: Job; lease: JobLease } & ({ asset: Asset } | { asset: null });
 
 const leaseEnd = () => sql`now() + make_interval(secs => ${config().jobs.leaseSeconds})`;
 
@@ -110,10 +110,12 @@ export async function claimNextJob(db: Db, filter: ClaimFilter = {}): Promise<Jo
     .where(inArray(jobs.id, candidate))
     .returning();
   if (!job) return null;
+  const lease = { jobId: job.id, token };
+  if (job.assetId === null) return { job, asset: null, lease };
   const [asset] = await db.select().from(assets).where(eq(assets.id, job.assetId));
   // The asset was deleted between the two statements: its jobs went with it (cascade), nothing to run.
   if (!asset) return null;
-  return { job, asset, lease: { jobId: job.id, token } };
+  return { job, asset, lease };
 }
 
 const holds = (lease: JobLease) => and(eq(jobs.id, lease.jobId), eq(jobs.claimToken, lease.token));
@@ -160,7 +162,7 @@ export async function settleJob(db: Db, claim: JobClaim, settlement: Settlement,
     const [job] = await tx.update(jobs).set(set).where(holds(claim.lease)).returning();
     if (!job) return null;
     if (settlement.kind === 'done') for (const request of await next(tx)) await enqueueIn(tx, request);
-    await syncAssetState(tx, job.assetId);
+    if (job.assetId) await syncAssetState(tx, job.assetId);
     return job;
   });
 }
@@ -195,6 +197,28 @@ export async function syncAssetState(db: Queryable, assetId: string): Promise<vo
     update assets set state = derived.state, error_code = derived.code, error = derived.message, updated_at = now()
     from derived
     where assets.id = ${assetId} and assets.state not in ('awaiting_upload', 'failed_upload')`);
+}
+
+/**
+ * Queues the delivery of one webhook event to one endpoint, in the caller's transaction (the outbox: the event,
+ * its deliveries and their jobs commit or roll back with the change they describe).
+ */
+export async function enqueueDeliveries(tx: Queryable, deliveryIds: readonly string[]): Promise<void> {
+  if (!deliveryIds.length) return;
+  await tx.insert(jobs).values(deliveryIds.map((deliveryId) => ({ deliveryId, kind: 'webhook' as const, priority: JOB_PRIORITY.webhook })));
+}
+
+/**
+ * Sends a delivery again from its first attempt (an admin's "redeliver"): due now, attempts reset. False when
+ * it is being sent right now, or unknown.
+ */
+export async function requeueDelivery(db: Queryable, deliveryId: string): Promise<boolean> {
+  const requeued = await db
+    .update(jobs)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()`, lastErrorCode: null, lastError: null, updatedAt: sql`now()` })
+    .where(and(eq(jobs.deliveryId, deliveryId), sql`${jobs.status} <> 'running'`))
+    .returning({ id: jobs.id });
+  return requeued.length > 0;
 }
 
 /** Jobs of one asset, for tests and the admin's view of what is left. */

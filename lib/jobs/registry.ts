@@ -5,22 +5,35 @@ import { configuredModel, embeddingInput, embedStep, inputHash } from '@/lib/emb
 import { deriveStep } from '@/lib/ingest/derive-step';
 import { isVideo } from '@/lib/ingest/media-kind';
 import { framesStep } from '@/lib/ingest/video-steps';
+import { deliverWebhook, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks/deliver';
 import type { EnqueueRequest, Queryable } from './queue';
-import type { Step } from './step';
+import type { DeliveryStep, Step } from './step';
 
 /**
  * What each kind of job runs and what it enqueues next. Adding a kind (video frames, writeback to a shop) is
  * one entry here plus its name in JOB_KINDS (db/schema.ts); a kind without an entry fails at start.
  *   derive → describe + embed (one per live embedding model); for a video derive → frames → describe
  *   describe → embed again, when the text it embeds changed (the input hash tells)
+ *   webhook (one delivery of one event to one endpoint; see lib/webhooks) → nothing
  */
-export interface StepDefinition {
+export interface AssetStepDefinition {
+  subject: 'asset';
   run: Step;
   /** Jobs to enqueue after a successful run, read inside the settling transaction (same priority as the job). */
   next: (assetId: string, tx: Queryable, priority: number) => Promise<EnqueueRequest[]>;
   /** Parked jobs of this kind (waiting without a time) are due again once this holds; checked when the sweeper starts. */
   resumeParked?: () => boolean;
 }
+
+/** Work about a webhook delivery rather than an asset: nothing comes next, and it keeps its own retry budget. */
+export interface DeliveryStepDefinition {
+  subject: 'delivery';
+  run: DeliveryStep;
+  maxAttempts: number;
+  resumeParked?: undefined;
+}
+
+export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition;
 
 const nothing = async (): Promise<EnqueueRequest[]> => [];
 
@@ -41,13 +54,15 @@ async function isVideoAsset(assetId: string, tx: Queryable): Promise<boolean> {
 
 const STEPS: Record<JobKind, StepDefinition> = {
   derive: {
+    subject: 'asset',
     run: deriveStep,
     // A video's alt text is written from its keyframes, so describe waits for the frames job.
     next: async (assetId, tx, priority) => [{ assetId, kind: (await isVideoAsset(assetId, tx)) ? 'frames' : 'describe', priority }, ...(await embedJobs(assetId, tx, priority))],
   },
-  frames: { run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
-  describe: { run: describeStep, next: embedJobs, resumeParked: visionConfigured },
-  embed: { run: embedStep, next: nothing },
+  frames: { subject: 'asset', run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
+  describe: { subject: 'asset', run: describeStep, next: embedJobs, resumeParked: visionConfigured },
+  embed: { subject: 'asset', run: embedStep, next: nothing },
+  webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
 };
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */

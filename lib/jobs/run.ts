@@ -7,7 +7,7 @@ import { claimNextJob, renewLease, settleJob, type ClaimFilter, type JobClaim, t
 import { stepFor } from './registry';
 import type { StepOutcome } from './step';
 
-/** Attempts of one step before it is given up for good. */
+/** Attempts of one step before it is given up for good (a webhook delivery has its own, see the registry). */
 export const MAX_ATTEMPTS = 5;
 /** A step that throws is a bug or an outage, not the file's fault: try again later, backing off. */
 const RETRY_BASE_SECONDS = 30;
@@ -41,9 +41,11 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
   let outcome: StepOutcome;
   try {
     const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(MAX_STEP_MS)]);
-    outcome = await definition.run({ db, asset: claim.asset, job: claim.job, lease: claim.lease, signal });
+    if (definition.subject === 'delivery') outcome = await definition.run({ db, job: claim.job, lease: claim.lease, signal });
+    else if (claim.asset) outcome = await definition.run({ db, asset: claim.asset, job: claim.job, lease: claim.lease, signal });
+    else throw new Error(`job ${claim.job.id} (${claim.job.kind}) has no asset`);
   } catch (error) {
-    console.error(`[loupe] ${claim.job.kind} step failed unexpectedly on asset ${claim.asset.id}: ${describeForLog(error)}`);
+    console.error(`[loupe] ${claim.job.kind} step failed unexpectedly on ${claim.asset ? `asset ${claim.asset.id}` : `job ${claim.job.id}`}: ${describeForLog(error)}`);
     const delaySeconds = RETRY_BASE_SECONDS * 2 ** claim.job.attempts;
     outcome = {
       ok: false,
@@ -56,16 +58,17 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
     clearInterval(heartbeat);
   }
   if (!outcome.ok && outcome.kind === 'claim_lost') return { kind: 'lost', job: claim.job };
-  const settlement = settlementOf(outcome, claim.job);
-  const settled = await settleJob(db, claim, settlement, (tx) => definition.next(claim.asset.id, tx, claim.job.priority));
+  const settlement = settlementOf(outcome, claim.job, definition.subject === 'delivery' ? definition.maxAttempts : MAX_ATTEMPTS);
+  const asset = claim.asset;
+  const settled = await settleJob(db, claim, settlement, async (tx) => (definition.subject === 'asset' && asset ? definition.next(asset.id, tx, claim.job.priority) : []));
   if (!settled) return { kind: 'lost', job: claim.job };
   if (settlement.kind === 'done') return { kind: 'done', job: settled };
   return { kind: settlement.kind, job: settled, code: settlement.code };
 }
 
-function settlementOf(outcome: Exclude<StepOutcome, { kind: 'claim_lost' }>, job: Job): Settlement {
+function settlementOf(outcome: Exclude<StepOutcome, { kind: 'claim_lost' }>, job: Job, maxAttempts: number): Settlement {
   if (outcome.ok) return { kind: 'done', again: outcome.again };
-  if (outcome.retryAt && job.attempts + 1 < MAX_ATTEMPTS) return { kind: 'retry', retryAt: outcome.retryAt, code: outcome.code, message: outcome.message };
+  if (outcome.retryAt && job.attempts + 1 < maxAttempts) return { kind: 'retry', retryAt: outcome.retryAt, code: outcome.code, message: outcome.message };
   return { kind: 'failed', code: outcome.code, message: outcome.message };
 }
 

@@ -26,6 +26,9 @@ export interface StepInput {
 
 export type Step = (input: StepInput) => Promise<StepOutcome>;
 
+/** A step about a webhook delivery (jobs.delivery_id): there is no asset, and it may outlive the one it describes. */
+export type DeliveryStep = (input: Omit<StepInput, 'asset'>) => Promise<StepOutcome>;
+
 /** Work to enqueue after a step: same asset, the job's priority. */
 export interface NextJob {
   kind: JobKind;

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { rows, type Db } from '@/db/client';
 import { isUuid } from '@/lib/assets';
 import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
+import type { WebhookEventType } from '@/db/schema';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
+import { recordAssetEvents } from '@/lib/webhooks';
 import { filterCondition, type ReviewFilter } from './filters';
 import { MAX_REVIEW_ITEMS, type ReviewAction } from './vocabulary';
 
@@ -206,6 +208,16 @@ async function explainMisses(db: Executor, action: ReviewAction, missed: ValidIt
   });
 }
 
+/** The webhook events each decision records: approving changes only the status; every other decision changes the text. */
+const DECISION_EVENTS: Record<ReviewAction, WebhookEventType[]> = {
+  approve: ['alt_text.approved'],
+  edit: ['alt_text.changed', 'alt_text.approved'],
+  reject: ['alt_text.changed'],
+  decorative: ['alt_text.changed'],
+  regenerate: ['alt_text.changed'],
+  undo: ['alt_text.changed'],
+};
+
 /** A new proposal, ahead of the backfill; in the decision's transaction, so a rolled-back decision asks for nothing. */
 async function queueProposal(tx: Parameters<typeof enqueueJob>[0], assetId: string): Promise<void> {
   await enqueueJob(tx, { assetId, kind: 'describe', priority: JOB_PRIORITY.interactive, force: true });
@@ -225,6 +237,7 @@ export async function decide(db: Db, action: ReviewAction, items: ValidItem[], r
     const chunk = items.slice(start, start + REVIEW_CHUNK);
     await db.transaction(async (tx) => {
       const done = new Map((await applyChunk(tx, action, chunk, reviewer)).map((row) => [row.id, row.version]));
+      await recordAssetEvents(tx, DECISION_EVENTS[action], [...done.keys()]);
       for (const item of chunk) {
         const version = done.get(item.id);
         if (version !== undefined) {

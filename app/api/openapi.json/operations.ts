@@ -24,6 +24,11 @@ import * as uploadComplete from '@/app/api/uploads/[id]/complete/route';
 import * as uploads from '@/app/api/uploads/route';
 import * as user from '@/app/api/users/[id]/route';
 import * as users from '@/app/api/users/route';
+import * as webhookRedeliver from '@/app/api/webhooks/[id]/deliveries/[deliveryId]/redeliver/route';
+import * as webhookDeliveries from '@/app/api/webhooks/[id]/deliveries/route';
+import * as webhook from '@/app/api/webhooks/[id]/route';
+import * as webhookTest from '@/app/api/webhooks/[id]/test/route';
+import * as webhooks from '@/app/api/webhooks/route';
 import type { ApiOperation } from '@/lib/openapi';
 import { GET as openapi } from './route';
 
@@ -73,5 +78,12 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/uploads/{id}/complete', method: 'post', summary: 'The bytes are stored: verify them and start processing.', handler: uploadComplete.POST },
     { path: '/api/users', method: 'get', summary: 'People with access.', handler: users.GET },
     { path: '/api/users/{id}', method: 'patch', summary: 'Change a person’s role or deactivate them.', handler: user.PATCH },
+    { path: '/api/webhooks', method: 'get', summary: 'Webhook endpoints, with their deliveries by state.', handler: webhooks.GET },
+    { path: '/api/webhooks', method: 'post', summary: 'Add a webhook endpoint (its signing secret is shown once).', handler: webhooks.POST },
+    { path: '/api/webhooks/{id}', method: 'patch', summary: 'Enable or disable a webhook endpoint.', handler: webhook.PATCH },
+    { path: '/api/webhooks/{id}', method: 'delete', summary: 'Delete a webhook endpoint and its delivery log.', handler: webhook.DELETE },
+    { path: '/api/webhooks/{id}/test', method: 'post', summary: 'Send a webhook.test event to this endpoint.', handler: webhookTest.POST },
+    { path: '/api/webhooks/{id}/deliveries', method: 'get', summary: 'An endpoint’s delivery log, newest first: status, HTTP code, attempts, next retry, last error, duration.', handler: webhookDeliveries.GET },
+    { path: '/api/webhooks/{id}/deliveries/{deliveryId}/redeliver', method: 'post', summary: 'Send a delivery again from its first attempt.', handler: webhookRedeliver.POST },
   ];
 }

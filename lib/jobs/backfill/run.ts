@@ -85,7 +85,7 @@ async function work(db: Db, run: BackfillRun, options: BackfillOptions): Promise
     const { job } = outcome;
     const bump = (key: string) => (tally.failed[key] = (tally.failed[key] ?? 0) + 1);
     if (outcome.kind === 'retry' || outcome.kind === 'failed') bump(`${job.kind}:${outcome.code}`);
-    if (job.kind !== 'describe') return;
+    if (job.kind !== 'describe' || !job.assetId) return;
     const call = await describeCallsSince(db, job.assetId, run.startedAt);
     tally.inputTokens += call.inputTokens;
     tally.outputTokens += call.outputTokens;

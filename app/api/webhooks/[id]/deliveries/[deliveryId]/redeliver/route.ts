@@ -1,0 +1,11 @@
+import { getDb } from '@/db/client';
+import { route } from '@/lib/auth';
+import { orThrow } from '@/lib/auth/result';
+import { redeliver } from '@/lib/webhooks';
+import { deliveryParams } from '../../../../schema';
+
+/** Sends the delivery again from its first attempt, with the same webhook-id. */
+export const POST = route({ role: 'admin', params: deliveryParams }, async ({ params }) => {
+  orThrow(await redeliver(await getDb(), params.id, params.deliveryId));
+  return Response.json({ queued: params.deliveryId }, { status: 202 });
+});

@@ -1,0 +1,11 @@
+import { getDb } from '@/db/client';
+import { route } from '@/lib/auth';
+import { orThrow } from '@/lib/auth/result';
+import { sendTestEvent } from '@/lib/webhooks';
+import { webhookParams } from '../../schema';
+
+/** Queues a webhook.test event for this endpoint; it is sent in the background and shows in its deliveries. */
+export const POST = route({ role: 'admin', params: webhookParams }, async ({ params }) => {
+  const { deliveryId } = orThrow(await sendTestEvent(await getDb(), params.id));
+  return Response.json({ deliveryId }, { status: 202 });
+});
