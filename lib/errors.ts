@@ -48,6 +48,7 @@ export const ERROR_STATUS = {
   too_many_rows: 413,
   bad_mapping: 422,
   plan_changed: 409,
+  too_many_items: 413,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,6 +5,7 @@ import { configuredModel, embeddingInput, embedStep, inputHash } from '@/lib/emb
 import { deriveStep } from '@/lib/ingest/derive-step';
 import { isVideo } from '@/lib/ingest/media-kind';
 import { framesStep } from '@/lib/ingest/video-steps';
+import { purgeStep } from '@/lib/library/purge-step';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { Step } from './step';
 
@@ -13,6 +14,7 @@ import type { Step } from './step';
  * one entry here plus its name in JOB_KINDS (db/schema.ts); a kind without an entry fails at start.
  *   derive → describe + embed (one per live embedding model); for a video derive → frames → describe
  *   describe → embed again, when the text it embeds changed (the input hash tells)
+ *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  */
 export interface StepDefinition {
   run: Step;
@@ -48,6 +50,8 @@ const STEPS: Record<JobKind, StepDefinition> = {
   frames: { run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
   describe: { run: describeStep, next: embedJobs, resumeParked: visionConfigured },
   embed: { run: embedStep, next: nothing },
+  // Enqueued TRASH_DAYS ahead when an asset is trashed (lib/library); the sweeper runs it when due.
+  purge: { run: purgeStep, next: nothing },
 };
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */

@@ -10,8 +10,9 @@ import { REVIEW_FLAGS, REVIEW_STATUSES, type ReviewFlag, type ReviewStatus } fro
  */
 
 /** Needing a decision: the queue's default. Same predicate as the partial index assets_review_queue_idx. */
-export const REVIEW_QUEUE = sql`a.alt_status in ('none', 'proposed') and a.state not in ('awaiting_upload', 'failed_upload')`;
-export const UPLOADED = sql`a.state not in ('awaiting_upload', 'failed_upload')`;
+export const REVIEW_QUEUE = sql`a.alt_status in ('none', 'proposed') and a.state not in ('awaiting_upload', 'failed_upload') and a.deleted_at is null`;
+/** In the library: uploaded and not in the trash. */
+export const UPLOADED = sql`a.state not in ('awaiting_upload', 'failed_upload') and a.deleted_at is null`;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.iso.date().or(z.iso.datetime({ offset: true }));

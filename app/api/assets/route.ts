@@ -5,9 +5,10 @@ import { listAssetsQuery } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`. */
+/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`, filtered by `q`, `tag`, `collection`, `status`. */
 export const GET = route({ role: 'viewer', query: listAssetsQuery }, async ({ query }) => {
-  const page = await listAssets(query);
+  const { cursor, limit, ...filter } = query;
+  const page = await listAssets({ cursor, limit, filter });
   if (!page.ok) throw new ApiError(page.code, page.message);
   return Response.json({ items: page.items, nextCursor: page.nextCursor });
 });
