@@ -6,6 +6,8 @@ export const listAssetsQuery = z.object({
   ...libraryFilterSchema.shape,
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+  /** `total=1`: also count every asset the filter matches (what "select all matching" would act on). */
+  total: z.literal('1', { error: 'total takes only 1' }).optional(),
 });
 
 export const assetParams = z.object({ id: z.string() });
