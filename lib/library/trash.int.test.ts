@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as coverageRoute } from '@/app/api/alt/coverage/route';
 import { GET as reviewRoute } from '@/app/api/alt/review/route';
-import { DELETE as deleteAssetRoute, GET as getAssetRoute } from '@/app/api/assets/[id]/route';
+import { DELETE as deleteAssetRoute, GET as getAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
 import { GET as listAssetsRoute } from '@/app/api/assets/route';
 import { GET as exportRoute } from '@/app/api/exports/route';
 import { GET as searchRoute } from '@/app/api/search/route';
@@ -104,6 +104,12 @@ describe.skipIf(!standInModelAvailable())('the trash', () => {
     await database().db.update(assets).set({ altText: null, altSource: null, altStatus: 'none', altLastError: null });
     expect((await countByReason(database().db, backfillSelection.parse({}))).missing).toBe(3);
     await database().db.update(assets).set({ altText: 'A red wool coat on a hanger', altSource: 'ai', altStatus: 'proposed' });
+
+    // Nobody edits it while it is in the trash.
+    const [trashed] = await database().db.select().from(assets).where(eq(assets.id, ids[0]));
+    const patch = await call(patchAssetRoute, { method: 'PATCH', bearer: editor.token, params: { id: ids[0] }, body: { tags: ['edited'], version: trashed.version } });
+    expect(patch.status).toBe(404);
+    expect((await database().db.select().from(assets).where(eq(assets.id, ids[0])))[0].tags).toEqual(['coats']);
 
     // Deleting again: it is already gone from the library.
     expect(await errorOf(await trash(ids[0]))).toEqual({ status: 404, code: 'not_found' });
