@@ -1,6 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { POST as bulkRoute } from '@/app/api/assets/bulk/route';
+import { GET as listRoute } from '@/app/api/assets/route';
 import { altHistory, assets, jobs } from '@/db/schema';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
@@ -43,6 +44,20 @@ describe('bulk actions', () => {
     id.binned = await insertCatalogueAsset(db, { filename: 'old-coat.jpg', tags: ['coats'] });
     await db.update(assets).set({ decorative: true }).where(eq(assets.id, id.border));
     await db.update(assets).set({ deletedAt: sql`now()`, deletedBy: 'Someone' }).where(eq(assets.id, id.binned));
+  });
+
+  it('filters the library list the same way, with the count "select all matching" would act on', async () => {
+    const list = (query: string) => call(listRoute, { bearer: viewer.token, path: `/api/assets?${query}` });
+    const page = (await (await list('tag=coats&total=1')).json()) as { items: { id: string }[]; total: number };
+    expect(page.items.map((item) => item.id).sort()).toEqual([id.coat, id.parka, id.scarf].sort());
+    expect(page.total).toBe(3);
+    // % and _ are plain characters in the search text, not wildcards.
+    expect(((await (await list('q=%25')).json()) as { items: unknown[] }).items).toEqual([]);
+    expect(((await (await list('q=_')).json()) as { items: unknown[] }).items).toEqual([]);
+    expect(((await (await list('q=')).json()) as { items: unknown[] }).items).toHaveLength(5);
+    expect(await errorOf(await list('status=great'))).toEqual({ status: 422, code: 'validation_failed' });
+    expect(await errorOf(await list(`tag=${encodeURIComponent('a\u0000b')}`))).toEqual({ status: 422, code: 'validation_failed' });
+    expect(await errorOf(await list('total=yes'))).toEqual({ status: 422, code: 'validation_failed' });
   });
 
   it('refuses anonymous callers (401) and viewers (403)', async () => {
