@@ -127,11 +127,14 @@ describe('bulk actions', () => {
   });
 
   it('marks decorative, except text a person wrote', async () => {
+    await database().db.delete(jobs).where(sql`${jobs.assetId} = ${id.parka} and ${jobs.kind} = 'embed'`);
     const summary = await run({ action: 'decorative', selection: { ids: [id.parka, id.boot, id.border] } });
     expect(outcomeOf(summary, id.parka)).toEqual({ id: id.parka, outcome: 'ok' });
     expect(outcomeOf(summary, id.boot)).toMatchObject({ outcome: 'skipped', reason: expect.stringContaining('a person wrote its alt text') });
     expect(outcomeOf(summary, id.border)).toEqual({ id: id.border, outcome: 'skipped', reason: 'it is already decorative' });
     expect(await row(id.parka)).toMatchObject({ decorative: true, altStatus: 'decorative', altText: '' });
+    // The emptied text is what search embeds: a re-embed is queued.
+    expect(await database().db.select().from(jobs).where(sql`${jobs.assetId} = ${id.parka} and ${jobs.kind} = 'embed'`)).toHaveLength(1);
     expect((await row(id.boot)).decorative).toBe(false);
   });
 

@@ -195,7 +195,15 @@ async function act(db: Db, request: Exclude<BulkAction, { action: 'delete' }>, r
  * text is never touched (the review's own conditions say so again in the UPDATE).
  */
 async function decideAltText(db: Db, action: 'regenerate' | 'decorative', planned: Array<{ row: Row }>, actor: BulkActor): Promise<ItemResult[]> {
-  const { results } = await decide(db, action, planned.map(({ row }) => ({ id: row.id, version: row.version, text: null })), actor);
+  const { results, changed } = await decide(db, action, planned.map(({ row }) => ({ id: row.id, version: row.version, text: null })), actor);
+  // Decorative empties the text search embeds: re-embed through the jobs (regenerate's describe job does its own).
+  if (action === 'decorative') {
+    for (const chunk of chunks(changed)) {
+      await db.transaction(async (tx) => {
+        for (const assetId of chunk) for (const job of await embedJobs(assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(job, tx);
+      });
+    }
+  }
   return results.map((result: ReviewItemResult): ItemResult => {
     switch (result.outcome) {
       case 'done':
