@@ -1,28 +1,27 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { LibraryGrid } from '@/components/library/library-grid';
 import { getDb } from '@/db/client';
+import { LibraryFilters } from '@/components/library/library-filters';
+import { LibraryGrid } from '@/components/library/library-grid';
 import { PAGE_SIZE } from '@/components/library/assets-api';
-import { listAssets } from '@/lib/assets';
+import { libraryFilterSchema, listAssets, type LibraryFilter } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
+import { countMatching } from '@/lib/library';
 
 export const metadata: Metadata = { title: 'Library' };
 
-export default async function LibraryPage(props: { searchParams: Promise<{ denied?: string }> }) {
+export default async function LibraryPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage('viewer');
-  // requirePage sends a person whose role may not open a page here, with ?denied=1: say so rather than silently landing.
-  const denied = (await props.searchParams).denied === '1';
-  const firstPage = await listAssets(await getDb(), { limit: PAGE_SIZE });
+  const params = await props.searchParams;
+  const parsed = libraryFilterSchema.safeParse({ q: params.q, tag: params.tag, collection: params.collection, status: params.status || undefined });
+  const filter: LibraryFilter = parsed.success ? parsed.data : {};
+  const firstPage = await listAssets(await getDb(), { limit: PAGE_SIZE, filter });
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
+  const matching = await countMatching(await getDb(), filter);
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
-      {denied && (
-        <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          That page needs a role above yours ({user.role}), so you were brought to the library. Ask an admin if you need it.
-        </p>
-      )}
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Library</h1>
@@ -34,6 +33,9 @@ export default async function LibraryPage(props: { searchParams: Promise<{ denie
           </Link>
           {canUpload && (
             <>
+              <Link href="/trash" className="rounded-md border border-neutral-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-neutral-100">
+                Trash
+              </Link>
               <Link href="/import" className="rounded-md border border-neutral-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-neutral-100">
                 Import CSV
               </Link>
@@ -44,7 +46,19 @@ export default async function LibraryPage(props: { searchParams: Promise<{ denie
           )}
         </div>
       </div>
-      <LibraryGrid initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }} canUpload={canUpload} />
+      <LibraryFilters filter={filter} />
+      {!parsed.success && (
+        <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          This filter could not be used ({parsed.error.issues[0]?.message}), so the whole library is shown.
+        </p>
+      )}
+      <LibraryGrid
+        key={JSON.stringify(filter)}
+        initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }}
+        canUpload={canUpload}
+        filter={filter}
+        matching={matching}
+      />
     </main>
   );
 }

@@ -197,6 +197,14 @@ export const assets = pgTable(
     uploadedBy: uuid('uploaded_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+
+    /**
+     * In the trash since then (lib/library/trash.ts): out of the library, search, review, coverage, export and
+     * the backfill, files kept, restorable until the purge job removes it TRASH_DAYS later.
+     */
+    deletedAt: timestamptz('deleted_at'),
+    /** Who moved it to the trash: a person's name, or an API token's. */
+    deletedBy: text('deleted_by'),
   },
   (t) => [
     uniqueIndex('assets_sha256_idx').on(t.sha256),
@@ -211,7 +219,8 @@ export const assets = pgTable(
     // The review queue, oldest first (lib/review); the predicate is REVIEW_QUEUE there, word for word.
     index('assets_review_queue_idx')
       .on(t.createdAt, t.id)
-      .where(sql`${t.altStatus} in ('none', 'proposed') and ${t.state} not in ('awaiting_upload', 'failed_upload')`),
+      .where(sql`${t.altStatus} in ('none', 'proposed') and ${t.state} not in ('awaiting_upload', 'failed_upload') and ${t.deletedAt} is null`),
+    index('assets_trash_idx').on(t.deletedAt).where(sql`${t.deletedAt} is not null`),
     // "Shared word for word by another asset" (a review flag).
     index('assets_alt_text_md5_idx').on(sql`md5(${t.altText})`).where(sql`${t.altText} <> ''`),
     index('assets_collection_idx').on(t.collection),
@@ -330,7 +339,8 @@ export type User = typeof users.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;
 
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook'] as const;
+/** purge: a trashed asset's removal (files, then row), due TRASH_DAYS after it was trashed. webhook: one delivery. */
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**

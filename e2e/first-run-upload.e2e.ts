@@ -135,7 +135,7 @@ describe.skipIf(!fixturesAvailable())('a new team sets up Loupe and fills its li
     await firstTile.click();
     await page.waitForURL(`${app.url}/assets/${assetId}`);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    await page.getByRole('button', { name: 'Delete permanently' }).click();
+    await page.getByRole('button', { name: 'Move to trash' }).click();
     await page.waitForURL(`${app.url}/`);
     await expect.poll(() => page.locator('ul[aria-label="Assets"] img[data-thumbnail]').count()).toBe(PHOTO_COUNT - 1);
     expect(await page.locator(`a[data-asset-id="${assetId}"]`).count()).toBe(0);

@@ -85,6 +85,7 @@ const envSchema = z
     NOTIFY_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
     PORT: positiveInt(3000),
     ALT_MAX_LENGTH: positiveInt(250),
+    TRASH_DAYS: positiveInt(30),
 
     TRUST_PROXY: z.preprocess(
       emptyAsUndefined,
@@ -198,6 +199,8 @@ function structure(env: Env) {
     jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
     /** The review queue flags alt text longer than this (lib/review). */
     review: { maxAltLength: env.ALT_MAX_LENGTH },
+    /** Days a deleted asset stays in the trash (restorable, files kept) before the purge job removes it. */
+    trashDays: env.TRASH_DAYS,
     video: {
       ffmpegPath: env.FFMPEG_PATH,
       ffprobePath: env.FFPROBE_PATH,

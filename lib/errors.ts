@@ -52,6 +52,7 @@ export const ERROR_STATUS = {
   private_address: 422,
   unresolvable_host: 422,
   too_many_endpoints: 409,
+  too_many_items: 413,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

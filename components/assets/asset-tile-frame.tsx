@@ -11,17 +11,20 @@ export function AssetTileFrame({
   asset,
   placeholder,
   className = '',
+  overlay,
   children,
 }: {
   asset: AssetView;
   /** Shown in place of the thumbnail while there is none. */
   placeholder: string;
   className?: string;
+  /** Placed over the tile's corner, outside the link (the library's selection checkbox). */
+  overlay?: React.ReactNode;
   children: React.ReactNode;
 }) {
   const grid = asset.derivatives.grid;
   return (
-    <li className={className}>
+    <li className={`relative ${className}`}>
       <Link
         href={`/assets/${asset.id}`}
         data-asset-id={asset.id}
@@ -54,6 +57,7 @@ export function AssetTileFrame({
         </div>
         {children}
       </Link>
+      {overlay}
     </li>
   );
 }

@@ -8,13 +8,14 @@ import { StateBadge } from '@/components/assets/state-badge';
  * and tags), truncated within it, so nothing overlaps and every tile of a row lines up. A photo without alt
  * text says so instead of being silent.
  */
-export function AssetTile({ asset }: { asset: AssetView }) {
+export function AssetTile({ asset, overlay }: { asset: AssetView; overlay?: React.ReactNode }) {
   const catalogue = [asset.collection, asset.tags.join(', ')].filter(Boolean).join(' · ');
   return (
     <AssetTileFrame
       asset={asset}
       placeholder={asset.state.startsWith('failed') ? 'No preview' : 'Preparing preview…'}
       className="[contain-intrinsic-size:auto_320px] [content-visibility:auto]"
+      overlay={overlay}
     >
       <div className="flex min-w-0 flex-1 flex-col gap-1 p-2 text-xs sm:p-2.5">
         <p className="truncate text-sm font-medium" title={asset.filename}>

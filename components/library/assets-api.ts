@@ -1,18 +1,31 @@
-import type { AssetView } from '@/lib/assets';
+import type { AssetView, LibraryFilter } from '@/lib/assets';
+import type { BulkSummary } from '@/lib/library';
+import { readApiAnswer, type ApiAnswer } from '@/components/alt';
 
-/** The browser's side of GET /api/assets and GET /api/assets/:id (cookie-authenticated). */
+/** The browser's side of GET /api/assets, GET /api/assets/:id and POST /api/assets/bulk (cookie-authenticated). */
 
 /** One page of the library, newest first, as GET /api/assets answers it. */
 export interface AssetListPage {
   items: AssetView[];
   nextCursor: string | null;
+  /** How many assets match the filter, when asked for. */
+  total?: number;
 }
 
 export const PAGE_SIZE = 48;
 
-export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal): Promise<AssetListPage> {
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
+/** The filter as query parameters, leaving out what is unset (the same names the library page's form uses). */
+export function filterParams(filter: LibraryFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter)) if (typeof value === 'string' && value !== '') params.set(key, value);
+  return params;
+}
+
+export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal, filter: LibraryFilter = {}, withTotal = false): Promise<AssetListPage> {
+  const query = filterParams(filter);
+  query.set('limit', String(PAGE_SIZE));
   if (cursor) query.set('cursor', cursor);
+  if (withTotal) query.set('total', '1');
   const response = await fetch(`/api/assets?${query}`, { signal, cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not load assets (HTTP ${response.status}).`);
   return (await response.json()) as AssetListPage;
@@ -24,4 +37,19 @@ export async function fetchAsset(id: string, signal?: AbortSignal): Promise<Asse
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`Could not load asset (HTTP ${response.status}).`);
   return (await response.json()) as AssetView;
+}
+
+export type BulkRequest =
+  | { action: 'add_tags' | 'remove_tags'; tags: string[] }
+  | { action: 'set_collection'; collection: string | null }
+  | { action: 'regenerate' | 'decorative' | 'delete' };
+
+export type BulkTarget = { ids: string[] } | { filter: LibraryFilter };
+
+export async function runBulk(request: BulkRequest, selection: BulkTarget): Promise<ApiAnswer<BulkSummary>> {
+  return readApiAnswer(await fetch('/api/assets/bulk', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, selection }) }));
+}
+
+export async function restoreFromTrash(ids: string[]): Promise<ApiAnswer<{ restored: number; results: BulkSummary['results'] }>> {
+  return readApiAnswer(await fetch('/api/trash/restore', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids }) }));
 }

@@ -1,11 +1,12 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AssetView } from '@/lib/assets';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AssetView, LibraryFilter } from '@/lib/assets';
 import { isInProgress } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
-import { fetchAsset, fetchAssetPage, type AssetListPage } from './assets-api';
+import { fetchAsset, fetchAssetPage, type AssetListPage, type BulkTarget } from './assets-api';
+import { BulkBar, BulkResults, type BulkOutcome } from './bulk-bar';
 import { appendPage, mergeAssets } from './merge-assets';
 import { usePollWhile } from '@/components/assets/use-poll-while';
 
@@ -14,21 +15,65 @@ const MAX_SINGLE_REFRESHES = 12;
 
 /**
  * The library: newest first, the next page loads when the end of the grid scrolls into view (or on "Load
- * more"), and assets still being processed refresh themselves.
+ * more"), and assets still being processed refresh themselves. Editors select tiles (a checkbox each; Shift
+ * selects the range from the last one clicked) or everything matching the filter, and act on them in bulk.
  */
-export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; canUpload: boolean }) {
+export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { initial: AssetListPage; canUpload: boolean; filter?: LibraryFilter; matching: number }) {
   const [assets, setAssets] = useState<AssetView[]>(initial.items);
   const [nextCursor, setNextCursor] = useState<string | null>(initial.nextCursor);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
   const sentinel = useRef<HTMLDivElement>(null);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [allMatching, setAllMatching] = useState(false);
+  const [total, setTotal] = useState(matching);
+  const [outcome, setOutcome] = useState<BulkOutcome | null>(null);
+  const anchor = useRef<number | null>(null);
+  // Names for the results list: what was on screen when the action ran (deleted ones leave the grid).
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+
+  const toggle = (index: number, range: boolean) => {
+    const id = assets[index].id;
+    const select = !selected.has(id);
+    const next = new Set(selected);
+    const from = range && anchor.current !== null ? Math.min(anchor.current, index) : index;
+    const to = range && anchor.current !== null ? Math.max(anchor.current, index) : index;
+    for (let i = from; i <= to; i++) {
+      if (select) next.add(assets[i].id);
+      else next.delete(assets[i].id);
+    }
+    anchor.current = index;
+    setAllMatching(false);
+    setSelected(next);
+  };
+  const clearSelection = () => {
+    setSelected(new Set());
+    setAllMatching(false);
+    anchor.current = null;
+  };
+  const target: BulkTarget = useMemo(() => (allMatching ? { filter } : { ids: [...selected] }), [allMatching, filter, selected]);
+
+  /** After a bulk action: the first page again (what was changed or deleted shows as it now is) and the new count. */
+  const afterBulk = async (done: BulkOutcome) => {
+    setNames(new Map(assets.map((asset) => [asset.id, asset.filename])));
+    setOutcome(done);
+    clearSelection();
+    try {
+      const page = await fetchAssetPage(null, undefined, filter, true);
+      setAssets(page.items);
+      setNextCursor(page.nextCursor);
+      if (page.total !== undefined) setTotal(page.total);
+    } catch (error) {
+      setLoadError(error instanceof Error ? error.message : 'Could not reload the library.');
+    }
+  };
 
   const loadMore = useCallback(async () => {
     if (!nextCursor || loading) return;
     setLoading(true);
     setLoadError(null);
     try {
-      const page = await fetchAssetPage(nextCursor);
+      const page = await fetchAssetPage(nextCursor, undefined, filter);
       setAssets((current) => appendPage(current, page.items));
       setNextCursor(page.nextCursor);
     } catch (error) {
@@ -36,7 +81,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     } finally {
       setLoading(false);
     }
-  }, [nextCursor, loading]);
+  }, [nextCursor, loading, filter]);
 
   useEffect(() => {
     const target = sentinel.current;
@@ -50,7 +95,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
 
   const pending = assets.filter((asset) => isInProgress(asset.state));
   usePollWhile(pending.length > 0, async (signal) => {
-    const head = await fetchAssetPage(null, signal);
+    const head = await fetchAssetPage(null, signal, filter);
     const onHead = new Set(head.items.map((asset) => asset.id));
     const deeper = pending.filter((asset) => !onHead.has(asset.id)).slice(0, MAX_SINGLE_REFRESHES);
     const singles = await Promise.all(deeper.map(async (asset) => ({ id: asset.id, fresh: await fetchAsset(asset.id, signal) })));
@@ -59,6 +104,16 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     setAssets((current) => mergeAssets(current, [...head.items, ...found], removed));
   });
 
+  const results = outcome && <BulkResults outcome={outcome} names={names} onDismiss={() => setOutcome(null)} />;
+  const filtered = Object.values(filter).some(Boolean);
+  if (assets.length === 0 && filtered) {
+    return (
+      <div className="flex flex-col gap-4">
+        {results}
+        <p className="rounded-lg border border-dashed border-neutral-300 bg-white px-6 py-12 text-center text-sm text-neutral-600">No photos match this search or filter.</p>
+      </div>
+    );
+  }
   if (assets.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-neutral-300 bg-white px-6 py-16 text-center">
@@ -81,11 +136,63 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
 
   return (
     <div className="flex flex-col gap-6">
+      {results}
+      {canUpload && (
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <button
+            type="button"
+            onClick={() => {
+              setSelected(new Set(assets.map((asset) => asset.id)));
+              setAllMatching(false);
+            }}
+            className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100"
+          >
+            Select the {assets.length} shown
+          </button>
+          <button
+            type="button"
+            aria-pressed={allMatching}
+            onClick={() => {
+              setSelected(new Set(assets.map((asset) => asset.id)));
+              setAllMatching(true);
+            }}
+            className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100 aria-pressed:bg-neutral-900 aria-pressed:text-white"
+          >
+            Select all {total} {filtered ? 'matching' : 'in the library'}
+          </button>
+          <span className="text-neutral-500">Shift-click a checkbox to select a range.</span>
+        </div>
+      )}
       <ul aria-label="Assets" className="grid grid-cols-2 gap-3 sm:grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] sm:gap-4">
-        {assets.map((asset) => (
-          <AssetTile key={asset.id} asset={asset} />
+        {assets.map((asset, index) => (
+          <AssetTile
+            key={asset.id}
+            asset={asset}
+            overlay={
+              canUpload && (
+                <label className="absolute left-1.5 top-1.5 flex h-8 w-8 cursor-pointer items-center justify-center rounded-md bg-white/90 shadow-sm">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${asset.filename}`}
+                    checked={allMatching || selected.has(asset.id)}
+                    readOnly
+                    onClick={(event) => toggle(index, event.shiftKey)}
+                    className="h-4 w-4 cursor-pointer accent-neutral-900"
+                  />
+                </label>
+              )
+            }
+          />
         ))}
       </ul>
+      {canUpload && (allMatching || selected.size > 0) && (
+        <BulkBar
+          label={allMatching ? `All ${total} ${filtered ? 'matching' : 'photos'} selected` : `${selected.size} selected`}
+          target={target}
+          onDone={(done) => void afterBulk(done)}
+          onClear={clearSelection}
+        />
+      )}
       <div ref={sentinel} className="flex flex-col items-center gap-2 pb-8">
         {loadError && (
           <p role="alert" className="text-sm text-red-700">

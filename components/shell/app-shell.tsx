@@ -29,6 +29,7 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
             <NavLink href="/search">Search</NavLink>
             {canUpload && <NavLink href="/review">Review</NavLink>}
             {canUpload && <NavLink href="/coverage">Coverage</NavLink>}
+            {canUpload && <NavLink href="/trash">Trash</NavLink>}
             {canAdmin && <NavLink href="/admin/users" matches={['/admin']}>Admin</NavLink>}
           </nav>
           <div className="ml-auto flex items-center gap-3 text-sm">

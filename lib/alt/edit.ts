@@ -93,11 +93,12 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
     const [updated] = await tx
       .update(assets)
       .set({ ...(alt ?? {}), ...(tags ? { tags } : {}), ...catalogueColumns(edit), version: sql`${assets.version} + 1`, updatedAt: sql`now()` })
-      .where(sql`${assets.id} = ${assetId} and ${assets.version} = ${edit.version}`)
+      // A trashed asset is out of the library: nobody edits it until it is restored.
+      .where(sql`${assets.id} = ${assetId} and ${assets.version} = ${edit.version} and ${assets.deletedAt} is null`)
       .returning();
     if (!updated) {
       const [current] = await tx.select().from(assets).where(eq(assets.id, assetId));
-      return current ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
+      return current && !current.deletedAt ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
     }
     if (alt) {
       // A person's text is approved text (an edit approves it); clearing it or un-marking decorative only changes it.

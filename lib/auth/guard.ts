@@ -177,13 +177,16 @@ function parse<T extends z.ZodType>(schema: T, input: unknown, where: string): z
   });
 }
 
-/** For server components: the signed-in user with at least `role`, or a redirect to setup / sign-in. */
+/**
+ * For server components: the signed-in user with at least `role`, or a redirect to setup / sign-in, or (a
+ * role too low) to /denied, which names the role needed. /denied asks only for a viewer, so it never loops.
+ */
 export async function requirePage(role: Role): Promise<Extract<Caller, { kind: 'user' }>> {
   const db = await getDb();
   if (!(await hasOwner(db))) redirect('/setup');
   const caller = await callerFromSession(db, (await cookies()).get(SESSION_COOKIE)?.value);
   if (!caller || caller.kind !== 'user') redirect('/signin');
-  if (!roleAllows(caller.role, role)) redirect('/?denied=1');
+  if (!roleAllows(caller.role, role)) redirect(`/denied?need=${role}`);
   return caller;
 }
 

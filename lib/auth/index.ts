@@ -1,5 +1,5 @@
 export { route, cronRoute, requirePage, requireAction, assertActionOrigin, assertSameOrigin, type Access, type GuardedRoute, type RouteContext, type RouteSchemas } from './guard';
 export { type Caller, SESSION_COOKIE, API_TOKEN_PREFIX } from './caller';
-export { roleAllows, type Role } from './roles';
+export { roleAllows, ROLES_BY_RANK, type Role } from './roles';
 export { hasOwner } from './setup-state';
 export { callerFromSession } from './caller';

@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, isNotNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '@/db/client';
 import { assets, type Asset } from '@/db/schema';
@@ -67,7 +67,7 @@ export function exportContentType(format: ExportFormat): string {
 
 /** How many photos the Shopify export would include: those with a handle and a shop image address. */
 export async function countShopifyReady(db: Db): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(isNotNull(assets.handle), isNotNull(assets.imageSrc), notInArray(assets.state, NOT_EXPORTED)));
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(isNotNull(assets.handle), isNotNull(assets.imageSrc), notInArray(assets.state, NOT_EXPORTED), isNull(assets.deletedAt)));
   return row.count;
 }
 
@@ -85,6 +85,7 @@ export function exportStream(db: Db, format: ExportFormat, status: ExportStatus,
           .where(
             and(
               notInArray(assets.state, NOT_EXPORTED),
+              isNull(assets.deletedAt),
               status === 'approved' ? inArray(assets.altStatus, ['approved', 'decorative']) : undefined,
               format === 'shopify' ? and(isNotNull(assets.handle), isNotNull(assets.imageSrc)) : undefined,
               lastId ? gt(assets.id, lastId) : undefined,

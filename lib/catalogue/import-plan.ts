@@ -192,7 +192,7 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
         imageSrc: assets.imageSrc,
       })
       .from(assets)
-      .where(sql`lower(${target}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)}) and ${assets.state} <> 'awaiting_upload'`);
+      .where(sql`lower(${target}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)}) and ${assets.state} <> 'awaiting_upload' and ${assets.deletedAt} is null`);
     for (const asset of rows) {
       const key = (column === 'filename' ? asset.filename : asset.sku ?? '').toLowerCase();
       found.set(key, [...(found.get(key) ?? []), asset]);

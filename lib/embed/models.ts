@@ -91,7 +91,7 @@ export async function activateIfComplete(db: Db, id: string): Promise<boolean> {
     const [missing] = await rows<{ exists: boolean }>(tx, sql`
       select exists (
         select 1 from assets a
-        where ${embeddable(sql`a.state`)}
+        where ${embeddable(sql`a.state`)} and a.deleted_at is null
           and not exists (select 1 from asset_embeddings e where e.asset_id = a.id and e.model = ${modelLiteral(id)})
       ) as exists`);
     if (missing.exists) return false;

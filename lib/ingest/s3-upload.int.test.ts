@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DELETE as deleteAssetRoute, GET as getAssetRoute } from '@/app/api/assets/[id]/route';
+import { DELETE as emptyTrashRoute } from '@/app/api/trash/route';
 import { assets } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
@@ -15,11 +16,13 @@ vi.mock('next/server', async (original) => ({ ...(await original<object>()), aft
 const database = useTestDatabase();
 let s3: S3rverHandle;
 let editor: TestAccount;
+let admin: TestAccount;
 
 beforeAll(async () => {
   s3 = await startS3rver();
   useStorageForTests(s3.storage);
   editor = await makeAccount(database().db, 'editor');
+  admin = await makeAccount(database().db, 'admin');
 });
 afterAll(async () => {
   useStorageForTests(undefined);
@@ -60,7 +63,10 @@ describe('uploads on the S3 driver (s3rver)', () => {
     const keys = await keysOf(assetId);
     expect(keys).toHaveLength(3);
     for (const key of keys) expect(await s3.storage.head(key)).not.toBeNull();
+    // Deleting moves it to the trash, files kept; emptying the trash deletes them from the bucket.
     expect((await call(deleteAssetRoute, { method: 'DELETE', bearer: editor.token, params: { id: assetId } })).status).toBe(200);
+    for (const key of keys) expect(await s3.storage.head(key)).not.toBeNull();
+    expect((await call(emptyTrashRoute, { method: 'DELETE', bearer: admin.token })).status).toBe(200);
     for (const key of keys) expect(await s3.storage.head(key)).toBeNull();
   });
 

@@ -31,6 +31,8 @@ export interface EnqueueRequest {
   inputHash?: string;
   /** Run again even when done with the same input (a person's "regenerate"). */
   force?: boolean;
+  /** Due then rather than now (a trashed asset's purge, TRASH_DAYS later). */
+  notBefore?: Date;
 }
 
 /** A claimed job with what it is about: its asset, or (a webhook delivery's job) no asset at all. */
@@ -52,13 +54,20 @@ export async function enqueueJob(db: Queryable, request: EnqueueRequest): Promis
 async function enqueueIn(db: Queryable, request: EnqueueRequest): Promise<boolean> {
   const queued = await db
     .insert(jobs)
-    .values({ assetId: request.assetId, kind: request.kind, key: request.key ?? '', priority: request.priority, inputHash: request.inputHash ?? null })
+    .values({
+      assetId: request.assetId,
+      kind: request.kind,
+      key: request.key ?? '',
+      priority: request.priority,
+      inputHash: request.inputHash ?? null,
+      nextAttemptAt: request.notBefore ?? sql`now()`,
+    })
     .onConflictDoUpdate({
       target: [jobs.assetId, jobs.kind, jobs.key],
       set: {
         status: 'pending',
         attempts: 0,
-        nextAttemptAt: sql`now()`,
+        nextAttemptAt: sql`excluded.next_attempt_at`,
         priority: sql`case when ${jobs.status} = 'done' or ${jobs.status} = 'failed' then excluded.priority else least(${jobs.priority}, excluded.priority) end`,
         inputHash: sql`coalesce(excluded.input_hash, ${jobs.inputHash})`,
         lastErrorCode: null,
@@ -82,11 +91,14 @@ export interface ClaimFilter {
   assetId?: string;
 }
 
-/** Due and unleased, or abandoned by a crashed worker (running, lease expired). */
+/**
+ * Due and unleased, or abandoned by a crashed worker (running, lease expired). A trashed asset's work waits
+ * (no model call for a photo on its way out) until it is restored; only its purge runs.
+ */
 const claimable = sql`(
   (${jobs.status} in ('pending', 'waiting') and ${jobs.nextAttemptAt} <= now() and (${jobs.claimedUntil} is null or ${jobs.claimedUntil} < now()))
   or (${jobs.status} = 'running' and ${jobs.claimedUntil} < now())
-)`;
+) and (${jobs.kind} = 'purge' or not exists (select 1 from ${assets} t where t.id = ${jobs.assetId} and t.deleted_at is not null))`;
 
 /** Claims the most urgent due job (FOR UPDATE SKIP LOCKED: concurrent claimers never take the same one). */
 export async function claimNextJob(db: Db, filter: ClaimFilter = {}): Promise<JobClaim | null> {
@@ -177,7 +189,7 @@ export async function syncAssetState(db: Queryable, assetId: string): Promise<vo
     with j as (
       select kind, status, succeeded_at, last_error_code, last_error,
         case kind when 'derive' then 0 when 'describe' then 1 else 2 end as step
-      from jobs where asset_id = ${assetId}
+      from jobs where asset_id = ${assetId} and kind <> 'purge'
     ), derived as (
       select
         case

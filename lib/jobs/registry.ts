@@ -6,6 +6,7 @@ import { deriveStep } from '@/lib/ingest/derive-step';
 import { isVideo } from '@/lib/ingest/media-kind';
 import { framesStep } from '@/lib/ingest/video-steps';
 import { deliverWebhook, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks/deliver';
+import { purgeStep } from '@/lib/library/purge-step';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { DeliveryStep, Step } from './step';
 
@@ -15,6 +16,7 @@ import type { DeliveryStep, Step } from './step';
  *   derive → describe + embed (one per live embedding model); for a video derive → frames → describe
  *   describe → embed again, when the text it embeds changed (the input hash tells)
  *   webhook (one delivery of one event to one endpoint; see lib/webhooks) → nothing
+ *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  */
 export interface AssetStepDefinition {
   subject: 'asset';
@@ -63,6 +65,8 @@ const STEPS: Record<JobKind, StepDefinition> = {
   describe: { subject: 'asset', run: describeStep, next: embedJobs, resumeParked: visionConfigured },
   embed: { subject: 'asset', run: embedStep, next: nothing },
   webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+  // Enqueued TRASH_DAYS ahead when an asset is trashed (lib/library); the sweeper runs it when due.
+  purge: { subject: 'asset', run: purgeStep, next: nothing },
 };
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */

@@ -10,8 +10,9 @@ import { REVIEW_FLAGS, REVIEW_STATUSES, type ReviewFlag, type ReviewStatus } fro
  */
 
 /** Needing a decision: the queue's default. Same predicate as the partial index assets_review_queue_idx. */
-export const REVIEW_QUEUE = sql`a.alt_status in ('none', 'proposed') and a.state not in ('awaiting_upload', 'failed_upload')`;
-export const UPLOADED = sql`a.state not in ('awaiting_upload', 'failed_upload')`;
+export const REVIEW_QUEUE = sql`a.alt_status in ('none', 'proposed') and a.state not in ('awaiting_upload', 'failed_upload') and a.deleted_at is null`;
+/** In the library: uploaded and not in the trash. */
+export const UPLOADED = sql`a.state not in ('awaiting_upload', 'failed_upload') and a.deleted_at is null`;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const day = z.iso.date().or(z.iso.datetime({ offset: true }));
@@ -76,8 +77,8 @@ export function flagCondition(flag: ReviewFlag, perItem = false): SQL {
     case 'shared_text':
       // A few items on screen probe the md5 index each; a filter or a count over the queue collects the repeated texts once.
       return perItem
-        ? sql`(a.alt_text <> '' and exists (select 1 from assets o where md5(o.alt_text) = md5(a.alt_text) and o.alt_text <> '' and o.alt_text = a.alt_text and o.id <> a.id))`
-        : sql`a.alt_text in (select o.alt_text from assets o where o.alt_text <> '' group by o.alt_text having count(*) > 1)`;
+        ? sql`(a.alt_text <> '' and exists (select 1 from assets o where md5(o.alt_text) = md5(a.alt_text) and o.alt_text <> '' and o.alt_text = a.alt_text and o.id <> a.id and o.deleted_at is null))`
+        : sql`a.alt_text in (select o.alt_text from assets o where o.alt_text <> '' and o.deleted_at is null group by o.alt_text having count(*) > 1)`;
     case 'too_long':
       return sql`length(a.alt_text) > ${config().review.maxAltLength}`;
     case 'under_500':

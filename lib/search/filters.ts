@@ -16,8 +16,8 @@ export const searchFiltersSchema = z.object({
 
 export type SearchFilters = z.infer<typeof searchFiltersSchema>;
 
-/** Assets people can find: uploaded ones (the file exists), whatever their alt text or embedding is doing. */
-export const VISIBLE = sql`a.state not in ('awaiting_upload', 'failed_upload')`;
+/** Assets people can find: uploaded ones (the file exists) not in the trash, whatever their alt text or embedding is doing. */
+export const VISIBLE = sql`a.state not in ('awaiting_upload', 'failed_upload') and a.deleted_at is null`;
 
 export function hasFilters(filters: SearchFilters): boolean {
   return Object.values(filters).some((value) => value !== undefined && value !== '');

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { POST as reviewRoute } from '@/app/api/alt/review/route';
 import { POST as importRoute } from '@/app/api/imports/route';
 import { DELETE as deleteAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
+import { DELETE as emptyTrashRoute } from '@/app/api/trash/route';
 import { POST as redeliverRoute } from '@/app/api/webhooks/[id]/deliveries/[deliveryId]/redeliver/route';
 import { GET as deliveriesRoute } from '@/app/api/webhooks/[id]/deliveries/route';
 import { DELETE as deleteEndpointRoute, PATCH as updateEndpointRoute } from '@/app/api/webhooks/[id]/route';
@@ -162,19 +163,20 @@ describe('events', () => {
     expect(receiver.received[0].payload.data).toMatchObject({ id: asset.id, altText: null, altStatus: 'none' });
   });
 
-  it('asset.deleted: the delivery survives the asset’s deletion and carries what the asset was', async () => {
+  it('asset.deleted: sent when a person deletes the photo (to the trash), and the delivery survives the purge of the row', async () => {
     const endpoint = await addEndpoint(['asset.deleted']);
     const asset = await reviewAsset(database().db, { filename: 'gone-soon.jpg', sku: 'SKU-GONE' });
     const response = await call(deleteAssetRoute, { method: 'DELETE', cookie: editor.cookie, params: { id: asset.id } });
     expect(response.status).toBe(200);
+    // The admin empties the trash before the delivery runs: the row goes, the job about the delivery stays.
+    expect((await call(emptyTrashRoute, { method: 'DELETE', cookie: admin.cookie })).status).toBe(200);
     expect(await database().db.select().from(assets).where(eq(assets.id, asset.id))).toEqual([]);
-    // The job is still there, about the delivery, with no asset.
     const queued = await database().db.select().from(jobs).where(eq(jobs.kind, 'webhook'));
     expect(queued).toHaveLength(1);
     expect(queued[0]).toMatchObject({ assetId: null, status: 'pending' });
     await deliverDue();
     expect(receiver.received.map((hook) => hook.payload.type)).toEqual(['asset.deleted']);
-    expect(receiver.received[0].payload.data).toMatchObject({ id: asset.id, filename: 'gone-soon.jpg', sku: 'SKU-GONE' });
+    expect(receiver.received[0].payload.data).toMatchObject({ id: asset.id, filename: 'gone-soon.jpg', sku: 'SKU-GONE', trashed: true, purgeAt: expect.any(String) });
     expect((await deliveries(endpoint.id))[0].status).toBe('delivered');
   });
 

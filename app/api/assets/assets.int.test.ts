@@ -8,6 +8,7 @@ import { runAfterTasks } from '@/lib/ingest/after-capture';
 import { orphanedKeys, startUpload, storedKeys, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/test/ingest';
 import { newDerivativePrefix, newOriginalKey } from '@/lib/storage';
 import { useTestDatabase } from '@/test/db';
+import { DELETE as emptyTrashRoute } from '@/app/api/trash/route';
 import { DELETE as deleteAssetRoute, GET as getAssetRoute } from './[id]/route';
 import { GET as listAssetsRoute } from './route';
 
@@ -136,7 +137,7 @@ describe('DELETE /api/assets/:id', () => {
     expect(await storedKeys(files().root)).toEqual(before);
   });
 
-  it('removes the row and every stored object, leaving the other assets intact', async () => {
+  it('moves the asset to the trash (files kept); emptying the trash removes the row and every stored object, leaving the other assets intact', async () => {
     const [target] = await database().db.select().from(assets).where(eq(assets.id, uploaded[1]));
     const targetKeys = [target.originalKey, ...Object.values(target.derivatives ?? {}).map((d) => d.key)];
     const before = await storedKeys(files().root);
@@ -144,8 +145,11 @@ describe('DELETE /api/assets/:id', () => {
 
     const response = await call(deleteAssetRoute, { method: 'DELETE', bearer: editor.token, params: { id: uploaded[1] } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ deleted: uploaded[1] });
+    expect(await response.json()).toMatchObject({ deleted: uploaded[1], trashed: true });
+    expect(await storedKeys(files().root)).toEqual(before);
 
+    const admin = await makeAccount(database().db, 'admin');
+    expect(await (await call(emptyTrashRoute, { method: 'DELETE', bearer: admin.token })).json()).toEqual({ purged: 1, remaining: 0 });
     expect(await storedKeys(files().root)).toEqual(before.filter((key) => !targetKeys.includes(key)));
     expect(await orphanedKeys(files().root)).toEqual([]);
     expect(await errorOf(await call(getAssetRoute, { bearer: viewer.token, params: { id: uploaded[1] } }))).toEqual({ status: 404, code: 'not_found' });

@@ -2,13 +2,15 @@ import { getDb } from '@/db/client';
 import { listAssets } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
+import { countMatching } from '@/lib/library';
 import { listAssetsQuery } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`. */
+/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`, filtered by `q`, `tag`, `collection`, `status`; `total=1` adds how many match. */
 export const GET = route({ role: 'viewer', query: listAssetsQuery }, async ({ query }) => {
-  const page = await listAssets(await getDb(), query);
+  const { cursor, limit, total, ...filter } = query;
+  const page = await listAssets(await getDb(), { cursor, limit, filter });
   if (!page.ok) throw new ApiError(page.code, page.message);
-  return Response.json({ items: page.items, nextCursor: page.nextCursor });
+  return Response.json({ items: page.items, nextCursor: page.nextCursor, ...(total ? { total: await countMatching(await getDb(), filter) } : {}) });
 });

@@ -4,6 +4,7 @@ import * as review from '@/app/api/alt/review/route';
 import * as altRegenerate from '@/app/api/assets/[id]/alt/regenerate/route';
 import * as alt from '@/app/api/assets/[id]/alt/route';
 import * as asset from '@/app/api/assets/[id]/route';
+import * as bulk from '@/app/api/assets/bulk/route';
 import * as similar from '@/app/api/assets/[id]/similar/route';
 import * as assets from '@/app/api/assets/route';
 import * as me from '@/app/api/auth/me/route';
@@ -20,6 +21,8 @@ import * as invites from '@/app/api/invites/route';
 import * as search from '@/app/api/search/route';
 import * as token from '@/app/api/tokens/[id]/route';
 import * as tokens from '@/app/api/tokens/route';
+import * as trashRestore from '@/app/api/trash/restore/route';
+import * as trash from '@/app/api/trash/route';
 import * as uploadComplete from '@/app/api/uploads/[id]/complete/route';
 import * as uploads from '@/app/api/uploads/route';
 import * as user from '@/app/api/users/[id]/route';
@@ -43,9 +46,10 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts.', handler: review.GET },
     { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item.', handler: review.POST },
     { path: '/api/assets', method: 'get', summary: 'List the library, newest first (keyset cursor).', handler: assets.GET },
+    { path: '/api/assets/bulk', method: 'post', summary: 'One action on many assets (ids, or everything matching the library filter): add or remove tags, set collection, regenerate AI text, mark decorative, delete; answered per asset.', handler: bulk.POST },
     { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance, catalogue data, signed URLs.', handler: asset.GET },
     { path: '/api/assets/{id}', method: 'patch', summary: 'Edit alt text, decorative, tags, title, SKU or collection, from the version you loaded (409 when stale).', handler: asset.PATCH },
-    { path: '/api/assets/{id}', method: 'delete', summary: 'Delete an asset and its stored files.', handler: asset.DELETE },
+    { path: '/api/assets/{id}', method: 'delete', summary: 'Move an asset to the trash (restorable for TRASH_DAYS, then purged with its files).', handler: asset.DELETE },
     { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
     { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text).', handler: altRegenerate.POST },
     { path: '/api/assets/{id}/similar', method: 'get', summary: 'Photos that look or read alike.', handler: similar.GET },
@@ -74,6 +78,9 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/tokens', method: 'get', summary: 'API tokens.', handler: tokens.GET },
     { path: '/api/tokens', method: 'post', summary: 'Create an API token (shown once).', handler: tokens.POST },
     { path: '/api/tokens/{id}', method: 'delete', summary: 'Revoke an API token.', handler: token.DELETE },
+    { path: '/api/trash', method: 'get', summary: 'The trash: deleted assets, who deleted them, when they will be purged.', handler: trash.GET },
+    { path: '/api/trash', method: 'delete', summary: 'Empty the trash now: purge every trashed asset and its files (admins).', handler: trash.DELETE },
+    { path: '/api/trash/restore', method: 'post', summary: 'Restore assets from the trash to the library, answered per asset.', handler: trashRestore.POST },
     { path: '/api/uploads', method: 'post', summary: 'Start an upload: where to PUT the bytes, or the existing duplicate.', handler: uploads.POST },
     { path: '/api/uploads/{id}/complete', method: 'post', summary: 'The bytes are stored: verify them and start processing.', handler: uploadComplete.POST },
     { path: '/api/users', method: 'get', summary: 'People with access.', handler: users.GET },

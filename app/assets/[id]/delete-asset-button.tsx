@@ -3,8 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
-/** Delete with a second, explicit confirmation: it removes the original and every derivative for good. */
-export function DeleteAssetButton({ assetId, filename }: { assetId: string; filename: string }) {
+/** Delete with a second, explicit confirmation: the photo goes to the trash, from which it can be restored until it is purged. */
+export function DeleteAssetButton({ assetId, filename, trashDays }: { assetId: string; filename: string; trashDays: number }) {
   const router = useRouter();
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -41,11 +41,11 @@ export function DeleteAssetButton({ assetId, filename }: { assetId: string; file
   return (
     <div className="flex flex-col gap-2 rounded-md border border-red-200 bg-red-50 p-3 text-sm">
       <p>
-        Delete <span className="font-medium">{filename}</span> and its derivatives? This cannot be undone.
+        Move <span className="font-medium">{filename}</span> to the trash? It leaves the library at once; you can restore it from the trash for {trashDays} days.
       </p>
       <div className="flex gap-2">
         <button type="button" onClick={() => void remove()} disabled={busy} className="rounded-md bg-red-700 px-3 py-1.5 font-medium text-white hover:bg-red-800 disabled:opacity-60">
-          {busy ? 'Deleting…' : 'Delete permanently'}
+          {busy ? 'Moving…' : 'Move to trash'}
         </button>
         <button type="button" onClick={() => setConfirming(false)} disabled={busy} className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100">
           Cancel

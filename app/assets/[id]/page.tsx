@@ -12,8 +12,11 @@ import { CatalogueEditor } from '@/components/library/catalogue-editor';
 import { MoreLikeThis } from '@/components/search/more-like-this';
 import { getAsset } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
+import { config } from '@/lib/config';
+import { trashEntry } from '@/lib/library';
 import { DeleteAssetButton } from './delete-asset-button';
 import { MetadataList } from './metadata-list';
+import { TrashedNotice } from './trashed-notice';
 
 const params = z.object({ id: z.uuid() });
 
@@ -21,7 +24,9 @@ const params = z.object({ id: z.uuid() });
 export async function generateMetadata(props: { params: Promise<{ id: string }> }): Promise<Metadata> {
   const parsed = params.safeParse(await props.params);
   const asset = parsed.success ? await getAsset(await getDb(), parsed.data.id) : null;
-  return { title: asset ? asset.filename : 'Photo not found' };
+  if (asset) return { title: asset.filename };
+  const trashed = parsed.success ? await trashEntry(await getDb(), parsed.data.id) : null;
+  return { title: trashed ? `${trashed.filename} (deleted)` : 'Photo not found' };
 }
 
 export default async function AssetPage(props: { params: Promise<{ id: string }> }) {
@@ -29,7 +34,12 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
   const parsed = params.safeParse(await props.params);
   if (!parsed.success) notFound();
   const asset = await getAsset(await getDb(), parsed.data.id);
-  if (!asset) notFound();
+  if (!asset) {
+    // In the trash: say so, with who and when, and Restore; purged or never existed: the not-found page.
+    const trashed = await trashEntry(await getDb(), parsed.data.id);
+    if (trashed) return <TrashedNotice entry={trashed} canRestore={roleAllows(user.role, 'editor')} />;
+    notFound();
+  }
 
   const vision = asset.derivatives.vision;
   const canEdit = roleAllows(user.role, 'editor');
@@ -92,7 +102,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
                   Download original{asset.width && asset.height ? ` (${formatDimensions(asset.width, asset.height)})` : ''}
                 </a>
               )}
-              {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} />}
+              {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} trashDays={config().trashDays} />}
             </div>
           </section>
 

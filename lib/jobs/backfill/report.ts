@@ -29,7 +29,7 @@ export async function altCoverage(db: Db): Promise<Coverage> {
       count(*) filter (where alt_source = 'human' and alt_status not in ('approved', 'proposed', 'decorative') and not decorative)::int as human,
       count(*) filter (where alt_source is null and alt_status not in ('approved', 'proposed', 'decorative') and not decorative and alt_last_error is not null)::int as failed,
       count(*) filter (where alt_source is null and alt_status not in ('approved', 'proposed', 'decorative') and not decorative and alt_last_error is null)::int as missing
-    from ${assets} where state not in ('awaiting_upload', 'failed_upload')`,
+    from ${assets} where state not in ('awaiting_upload', 'failed_upload') and deleted_at is null`,
   );
   return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)])) as unknown as Coverage;
 }

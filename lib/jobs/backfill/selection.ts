@@ -24,8 +24,8 @@ export interface ReasonCounts {
   embedding: number;
 }
 
-/** Past derive: the asset has the derivative the model looks at. */
-const derived = sql`${assets.state} not in ('awaiting_upload', 'failed_upload', 'stored', 'failed_derive')`;
+/** Past derive: the asset has the derivative the model looks at; not in the trash. */
+const derived = sql`${assets.state} not in ('awaiting_upload', 'failed_upload', 'stored', 'failed_derive') and ${assets.deletedAt} is null`;
 
 const notQueued = (kind: 'describe' | 'embed') =>
   notExists(

@@ -1,24 +1,40 @@
 import { getDb } from '@/db/client';
-import { assetEditBody, patchAsset } from '@/lib/alt';
-import { deleteAsset, getAsset } from '@/lib/assets';
+import { assetEditBody, editorOf, patchAsset } from '@/lib/alt';
+import { getAsset } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
+import { moveToTrash, trashEntry } from '@/lib/library';
 import { assetParams } from '../schema';
 
 export const dynamic = 'force-dynamic';
 
-const notFound = () => new ApiError('not_found', 'No such asset: it may have been deleted.');
+/** A trashed asset is not found either, but the answer says where it went and until when it can come back. */
+async function notFound(id: string): Promise<ApiError> {
+  const trashed = await trashEntry(await getDb(), id);
+  if (!trashed) return new ApiError('not_found', 'No such asset: it may have been deleted.');
+  return new ApiError('not_found', `This asset is in the trash (deleted ${trashed.deletedAt}${trashed.deletedBy ? ` by ${trashed.deletedBy}` : ''}); restore it from the trash before ${trashed.purgeAt}.`, {
+    deletedAt: trashed.deletedAt,
+    deletedBy: trashed.deletedBy,
+    purgeAt: trashed.purgeAt,
+  });
+}
 
 export const GET = route({ role: 'viewer', params: assetParams }, async ({ params }) => {
   const asset = await getAsset(await getDb(), params.id);
-  if (!asset) throw notFound();
+  if (!asset) throw await notFound(params.id);
   return Response.json(asset);
 });
 
-/** Removes the asset's row and every stored object (original and derivatives). */
-export const DELETE = route({ role: 'editor', params: assetParams }, async ({ params }) => {
-  if (!(await deleteAsset(await getDb(), params.id))) throw notFound();
-  return Response.json({ deleted: params.id });
+/**
+ * Moves the asset to the trash: out of the library, search, review and exports at once; its files stay and it
+ * can be restored (POST /api/trash/restore) for TRASH_DAYS, after which it is purged. Purging now is only
+ * through the trash (DELETE /api/trash, admins).
+ */
+export const DELETE = route({ role: 'editor', params: assetParams }, async ({ params, caller }) => {
+  const [result] = await moveToTrash(await getDb(), [params.id], editorOf(caller).name);
+  if (result.outcome !== 'ok') throw await notFound(params.id);
+  const trashed = await trashEntry(await getDb(), result.id);
+  return Response.json({ deleted: result.id, trashed: true, purgeAt: trashed?.purgeAt ?? null });
 });
 
 /** A person's edit of alt text, tags or the decorative flag: source `human`; a stale `version` is 409 with the current text. */

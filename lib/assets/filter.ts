@@ -1,0 +1,61 @@
+import { and, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { ALT_STATUSES, assets, type Asset } from '@/db/schema';
+import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+
+/**
+ * The library's search box and filters. One schema and one SQL condition serve the library page, GET
+ * /api/assets and "select all matching" in bulk actions, so a bulk action acts on exactly what the person saw
+ * matching, resolved on the server (not a list of ids the browser happened to load).
+ */
+
+/** Empty means "no filter" (a cleared search box submits ""). */
+const optionalText = (max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${what} is at most ${max} characters`)
+    .refine(hasNoNul, NO_NUL_MESSAGE)
+    .transform((value) => (value === '' ? undefined : value))
+    .optional();
+
+export const libraryFilterSchema = z
+  .object({
+    /** Part of the filename, title or SKU (case-insensitive). */
+    q: optionalText(200, 'the search text'),
+    tag: optionalText(100, 'a tag'),
+    collection: optionalText(200, 'a collection'),
+    /** The alt text's review status. */
+    status: z.enum(ALT_STATUSES).optional(),
+  })
+  .strict();
+
+export type LibraryFilter = z.infer<typeof libraryFilterSchema>;
+
+export const LIBRARY_FILTER_KEYS = ['q', 'tag', 'collection', 'status'] as const satisfies readonly (keyof LibraryFilter)[];
+
+/** Rows that are not (yet) in the library: no verified original behind them. */
+const NOT_IN_LIBRARY: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
+
+/** `%` and `_` typed by a person are literal characters, not wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/** In the library (uploaded, not in the trash) and matching the filter. */
+export function libraryCondition(filter: LibraryFilter = {}): SQL {
+  const parts: (SQL | undefined)[] = [notInArray(assets.state, NOT_IN_LIBRARY), isNull(assets.deletedAt)];
+  if (filter.q) {
+    const pattern = likePattern(filter.q);
+    parts.push(sql`(${assets.filename} ilike ${pattern} or ${assets.title} ilike ${pattern} or ${assets.sku} ilike ${pattern})`);
+  }
+  // Tags match whatever their case, as people type them.
+  if (filter.tag) parts.push(sql`exists (select 1 from unnest(${assets.tags}) as t(value) where lower(t.value) = lower(${filter.tag}))`);
+  if (filter.collection) parts.push(sql`lower(${assets.collection}) = lower(${filter.collection})`);
+  if (filter.status) parts.push(sql`${assets.altStatus} = ${filter.status}`);
+  return and(...parts) as SQL;
+}
+
+export function hasLibraryFilter(filter: LibraryFilter): boolean {
+  return LIBRARY_FILTER_KEYS.some((key) => filter[key] !== undefined);
+}
