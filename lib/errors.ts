@@ -48,6 +48,10 @@ export const ERROR_STATUS = {
   too_many_rows: 413,
   bad_mapping: 422,
   plan_changed: 409,
+  part_out_of_range: 422,
+  part_too_large: 413,
+  parts_missing: 422,
+  part_size_mismatch: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
