@@ -167,6 +167,10 @@ export const assets = pgTable(
     claimedUntil: timestamptz('claimed_until'),
     claimToken: uuid('claim_token'),
     uploadExpiresAt: timestamptz('upload_expires_at'),
+    /** A parted upload's id at the storage driver (S3 UploadId); null for single-PUT uploads and once assembled. */
+    multipartUploadId: text('multipart_upload_id'),
+    /** The part size a parted upload was planned with: every part but the last has exactly this many bytes. */
+    partSize: integer('part_size'),
 
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     title: text('title'),

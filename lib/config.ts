@@ -21,6 +21,9 @@ const positiveInt = (fallback: number) =>
 const nonNegativeNumber = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().min(0).default(fallback));
 
+/** S3's smallest part (every part but the last). */
+const MIN_PART_BYTES = 5 * 1024 * 1024;
+
 const envSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
@@ -37,7 +40,10 @@ const envSchema = z
     S3_SECRET_ACCESS_KEY: optionalString,
     S3_PUBLIC: boolFlag(false),
 
-    UPLOAD_MAX_BYTES: positiveInt(100 * 1024 * 1024),
+    UPLOAD_MAX_BYTES: positiveInt(5 * 1024 * 1024 * 1024),
+    UPLOAD_PART_THRESHOLD_BYTES: positiveInt(100 * 1024 * 1024),
+    // S3 refuses parts under 5 MiB (all but the last), so no smaller size is allowed on any driver.
+    UPLOAD_PART_SIZE_BYTES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(MIN_PART_BYTES, `UPLOAD_PART_SIZE_BYTES must be at least ${MIN_PART_BYTES} (5 MiB), the smallest part S3 accepts`).default(16 * 1024 * 1024)),
     MAX_INPUT_PIXELS: positiveInt(100_000_000),
     UPLOAD_URL_TTL_SECONDS: positiveInt(15 * 60),
     DOWNLOAD_URL_TTL_SECONDS: positiveInt(60 * 60),
@@ -156,6 +162,9 @@ function structure(env: Env) {
       maxBytes: env.UPLOAD_MAX_BYTES,
       maxInputPixels: env.MAX_INPUT_PIXELS,
       urlTtlSeconds: env.UPLOAD_URL_TTL_SECONDS,
+      /** Files larger than this are uploaded in parts (resumable); smaller ones with one PUT. */
+      partThresholdBytes: env.UPLOAD_PART_THRESHOLD_BYTES,
+      partSizeBytes: env.UPLOAD_PART_SIZE_BYTES,
     },
     downloadUrlTtlSeconds: env.DOWNLOAD_URL_TTL_SECONDS,
     sharpConcurrency: env.SHARP_CONCURRENCY,

@@ -53,6 +53,10 @@ export const ERROR_STATUS = {
   unresolvable_host: 422,
   too_many_endpoints: 409,
   too_many_items: 413,
+  part_out_of_range: 422,
+  part_too_large: 413,
+  parts_missing: 422,
+  part_size_mismatch: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import S3rver, { type S3rverContext } from 's3rver';
 import { S3Storage } from '@/lib/storage/s3';
 
 export interface S3rverHandle {
@@ -32,6 +32,7 @@ const REGION = 'us-east-1';
 export async function startS3rver(bucket = 'loupe-test'): Promise<S3rverHandle> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-s3rver-'));
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  server.middleware.unshift(listPartsAndAbort(directory));
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   const connection = { region: REGION, endpoint, forcePathStyle: true, credentials: CREDENTIALS };
@@ -63,5 +64,55 @@ export async function startS3rver(bucket = 'loupe-test'): Promise<S3rverHandle> 
       await server.close();
       await fs.rm(directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * s3rver 3.7 does CreateMultipartUpload, UploadPart and CompleteMultipartUpload but answers ListParts and
+ * AbortMultipartUpload with 405, and takes an UploadPart for an upload already completed or aborted (S3 answers
+ * NoSuchUpload). These three answer from its own upload folders
+ * (`<bucket>/._S3rver_uploads/<uploadId>/<partNumber>` with `<partNumber>.md5`), as S3 does: ListParts with
+ * each part's number, size and ETag, NoSuchUpload once the upload is completed or aborted.
+ */
+function listPartsAndAbort(directory: string) {
+  return async (ctx: S3rverContext, next: () => Promise<void>): Promise<void> => {
+    const uploadId = typeof ctx.query.uploadId === 'string' ? ctx.query.uploadId : undefined;
+    const isListParts = ctx.method === 'GET' && uploadId;
+    const isAbort = ctx.method === 'DELETE' && uploadId;
+    const isUploadPart = ctx.method === 'PUT' && uploadId;
+    if (!uploadId || !(isListParts || isAbort || isUploadPart) || !/^[0-9a-f]+$/.test(uploadId)) return next();
+    const [, bucket, ...keyParts] = ctx.path.split('/');
+    const folder = path.join(directory, bucket, '._S3rver_uploads', uploadId);
+    const names = await fs.readdir(folder).catch(() => null);
+    if (names === null) {
+      ctx.status = 404;
+      ctx.type = 'application/xml';
+      ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message><UploadId>${uploadId}</UploadId></Error>`;
+      return;
+    }
+    if (isUploadPart) return next();
+    if (isAbort) {
+      await fs.rm(folder, { recursive: true, force: true });
+      ctx.status = 204;
+      ctx.body = '';
+      return;
+    }
+    const parts = await Promise.all(
+      names
+        .filter((name) => /^[0-9]+$/.test(name))
+        .map(async (name) => {
+          const stat = await fs.stat(path.join(folder, name));
+          const md5 = (await fs.readFile(path.join(folder, `${name}.md5`), 'utf8').catch(() => '')).trim();
+          return { partNumber: Number(name), size: stat.size, etag: md5 };
+        }),
+    );
+    parts.sort((a, b) => a.partNumber - b.partNumber);
+    ctx.status = 200;
+    ctx.type = 'application/xml';
+    ctx.body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ListPartsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+      `<Bucket>${bucket}</Bucket><Key>${keyParts.join('/')}</Key><UploadId>${uploadId}</UploadId><IsTruncated>false</IsTruncated>` +
+      parts.map((part) => `<Part><PartNumber>${part.partNumber}</PartNumber><ETag>&quot;${part.etag}&quot;</ETag><Size>${part.size}</Size></Part>`).join('') +
+      '</ListPartsResult>';
   };
 }

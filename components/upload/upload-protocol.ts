@@ -14,7 +14,11 @@ interface UploadTarget {
   headers: Record<string, string>;
 }
 
-export type CreateResult = { kind: 'upload'; assetId: string; upload: UploadTarget } | { kind: 'duplicate'; duplicateOf: string };
+export type CreateResult =
+  | { kind: 'upload'; assetId: string; upload: UploadTarget }
+  /** A big file: its parts go up through ./resumable-upload. */
+  | { kind: 'parts'; assetId: string; partSize: number; partCount: number }
+  | { kind: 'duplicate'; duplicateOf: string };
 export type CompleteResult = { kind: 'stored' } | { kind: 'duplicate'; duplicateOf: string };
 
 /** SHA-256 as hex, or null where WebCrypto is unavailable (plain HTTP on a LAN address): the server dedupes then. */
@@ -34,14 +38,16 @@ export async function createUpload(file: File, sha256: string | null, tags: stri
   };
   const response = await postJson('/api/uploads', body, signal);
   if (!response.ok) return response;
-  const json = response.value as { assetId?: string; upload?: UploadTarget; duplicateOf?: string };
+  const json = response.value as { assetId?: string; upload?: UploadTarget; parts?: { partSize: number; partCount: number }; duplicateOf?: string };
   if (json.duplicateOf) return { ok: true, value: { kind: 'duplicate', duplicateOf: json.duplicateOf } };
+  if (json.assetId && json.parts) return { ok: true, value: { kind: 'parts', assetId: json.assetId, partSize: json.parts.partSize, partCount: json.parts.partCount } };
   if (json.assetId && json.upload) return { ok: true, value: { kind: 'upload', assetId: json.assetId, upload: json.upload } };
   return { ok: false, kind: 'failed', message: 'The server answered without an upload URL.' };
 }
 
-export async function completeUpload(assetId: string, signal: AbortSignal): Promise<StepOutcome<CompleteResult>> {
-  const response = await postJson(`/api/uploads/${assetId}/complete`, {}, signal);
+/** `sha256`: for a file hashed while it was uploaded rather than before. */
+export async function completeUpload(assetId: string, signal: AbortSignal, sha256?: string): Promise<StepOutcome<CompleteResult>> {
+  const response = await postJson(`/api/uploads/${assetId}/complete${sha256 ? `?sha256=${sha256}` : ''}`, {}, signal);
   if (!response.ok) return response;
   const json = response.value as { duplicateOf?: string };
   return { ok: true, value: json.duplicateOf ? { kind: 'duplicate', duplicateOf: json.duplicateOf } : { kind: 'stored' } };
@@ -99,7 +105,7 @@ function errorOutcome(status: number, message: string): StepOutcome<never> {
 }
 
 /** Loupe's error shape is `{"error": {"code", "message"}}`; anything else (an S3 XML error) gets a generic message. */
-function parseErrorMessage(text: string): string | null {
+export function parseErrorMessage(text: string): string | null {
   try {
     const json = JSON.parse(text) as { error?: { message?: unknown } };
     return typeof json.error?.message === 'string' ? json.error.message : null;

@@ -1,7 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { completeUpload, createUpload, putFile, sha256Hex } from './upload-protocol';
+import { findResumableUpload, hashBeforeAnnouncing, sendInParts, type PartedUpload } from './resumable-upload';
+import { completeUpload, createUpload, putFile, sha256Hex, type CompleteResult, type StepOutcome } from './upload-protocol';
 
 /** Files uploading at once: enough to keep the pipe full, few enough not to starve each other or the server. */
 export const UPLOAD_CONCURRENCY = 3;
@@ -22,6 +23,11 @@ export interface UploadItem {
 }
 
 type Patch = Partial<Omit<UploadItem, 'key' | 'file' | 'tags'>>;
+
+function completionPatch(completed: StepOutcome<CompleteResult>): Patch {
+  if (!completed.ok) return { status: completed.kind, message: completed.message };
+  return completed.value.kind === 'duplicate' ? { status: 'duplicate', duplicateOf: completed.value.duplicateOf } : { status: 'stored' };
+}
 
 export const ACTIVE_STATUSES: ReadonlySet<UploadStatus> = new Set(['hashing', 'uploading', 'finishing']);
 
@@ -47,10 +53,19 @@ export function useUploadQueue() {
   const run = useCallback(
     async (item: UploadItem, signal: AbortSignal): Promise<Patch> => {
       update(item.key, { status: 'hashing', progress: 0, message: undefined });
-      const sha256 = await sha256Hex(item.file).catch(() => null);
+      const inParts = async (upload: PartedUpload): Promise<Patch> => {
+        update(item.key, { status: 'uploading', assetId: upload.assetId });
+        const events = { onProgress: (progress: number) => update(item.key, { progress }), onFinishing: () => update(item.key, { status: 'finishing' }) };
+        return completionPatch(await sendInParts(item.file, upload, events, signal));
+      };
+      // The same big file picked again after a reload or a dropped connection: send only what the server lacks.
+      const resumable = await findResumableUpload(item.file, signal);
+      if (resumable) return inParts(resumable);
+      const sha256 = hashBeforeAnnouncing(item.file) ? await sha256Hex(item.file).catch(() => null) : null;
       const created = await createUpload(item.file, sha256, item.tags, signal);
       if (!created.ok) return { status: created.kind, message: created.message };
       if (created.value.kind === 'duplicate') return { status: 'duplicate', duplicateOf: created.value.duplicateOf, progress: 1 };
+      if (created.value.kind === 'parts') return inParts({ ...created.value, received: [] });
 
       const { assetId, upload } = created.value;
       update(item.key, { status: 'uploading', assetId });
@@ -58,11 +73,7 @@ export function useUploadQueue() {
       if (!put.ok) return { status: put.kind, message: put.message };
 
       update(item.key, { status: 'finishing' });
-      const completed = await completeUpload(assetId, signal);
-      if (!completed.ok) return { status: completed.kind, message: completed.message };
-      return completed.value.kind === 'duplicate'
-        ? { status: 'duplicate', duplicateOf: completed.value.duplicateOf }
-        : { status: 'stored' };
+      return completionPatch(await completeUpload(assetId, signal));
     },
     [update],
   );

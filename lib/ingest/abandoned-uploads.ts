@@ -7,7 +7,7 @@ import { getStorage } from '@/lib/storage';
 export const ABANDONED_AFTER_SECONDS = 60 * 60;
 
 /**
- * Uploads that were announced but never completed (tab closed, network gone) leave a row and perhaps bytes.
+ * Uploads that were announced but never completed (or parted uploads whose last part URL was signed long ago) (tab closed, network gone) leave a row and perhaps bytes.
  * Once their URL has long expired no PUT can arrive any more: remove the bytes first, then the row, so a
  * failure half-way leaves a row to retry from and never bytes nobody points at. Returns how many were removed.
  */
@@ -17,10 +17,22 @@ export async function removeAbandonedUploads(db: Db): Promise<number> {
     lt(assets.uploadExpiresAt, sql`now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})`),
     or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`)),
   );
-  const candidates = await db.select({ id: assets.id, uploadKey: assets.uploadKey }).from(assets).where(abandoned);
+  const candidates = await db
+    .select({ id: assets.id, uploadKey: assets.uploadKey, originalKey: assets.originalKey, multipartUploadId: assets.multipartUploadId })
+    .from(assets)
+    .where(abandoned);
   if (candidates.length === 0) return 0;
   const storage = await getStorage();
-  await Promise.all(candidates.flatMap((candidate) => (candidate.uploadKey ? [storage.delete(candidate.uploadKey)] : [])));
+  await Promise.all(
+    candidates.map(async (candidate) => {
+      if (candidate.uploadKey) await storage.delete(candidate.uploadKey);
+      if (candidate.multipartUploadId) {
+        // The parts (S3 keeps, and bills, them until aborted), and an assembly a crashed completion left behind.
+        await storage.abortMultipartUpload(candidate.originalKey, candidate.multipartUploadId);
+        await storage.delete(candidate.originalKey);
+      }
+    }),
+  );
   const removed = await db
     .delete(assets)
     .where(and(abandoned, inArray(assets.id, candidates.map((candidate) => candidate.id))))

@@ -9,9 +9,12 @@ import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
 import { isUniqueViolation } from '@/db/unique-violation';
+import { assembleParts, uploadedByCaller } from './parted-upload';
 
 /** How long one completion may hold the asset before another request may try again (hashing 100 MB from S3). */
 const VERIFY_LEASE_SECONDS = 120;
+/** Bigger files hold it longer: assembling parts and hashing go at least this fast, even on a slow disk or link. */
+const VERIFY_BYTES_PER_SECOND = 20_000_000;
 
 export type RejectedUpload = {
   kind: 'rejected';
@@ -25,7 +28,15 @@ export type CompleteUploadResult =
   | { kind: 'not_found' }
   | { kind: 'already_completed'; state: Asset['state'] }
   | { kind: 'upload_missing' }
+  | { kind: 'parts_incomplete'; code: 'parts_missing' | 'part_size_mismatch'; message: string }
   | RejectedUpload;
+
+export interface CompletionRequest {
+  /** Who completes: only the person (or server-made token) who announced the upload may. */
+  callerUserId: string | null;
+  /** The file's SHA-256 when the client hashed it while uploading rather than before announcing (big files). */
+  sha256?: string;
+}
 
 /**
  * Step 2 of an upload: the browser says it has PUT the bytes; move them where no upload URL reaches, then check
@@ -33,21 +44,22 @@ export type CompleteUploadResult =
  * and is marked `failed_upload` with the reason; bytes identical to a stored asset (two people uploading the
  * same photo at once) are removed along with their row, and the caller is pointed at the survivor.
  */
-export async function completeUpload(db: Db, assetId: string): Promise<CompleteUploadResult> {
+export async function completeUpload(db: Db, assetId: string, request: CompletionRequest): Promise<CompleteUploadResult> {
   const claimToken = randomUUID();
   const [asset] = await db
     .update(assets)
-    .set({ claimToken, claimedUntil: sql`now() + make_interval(secs => ${VERIFY_LEASE_SECONDS})` })
+    .set({ claimToken, claimedUntil: sql`now() + make_interval(secs => ${VERIFY_LEASE_SECONDS} + ${assets.declaredSize} / ${VERIFY_BYTES_PER_SECOND}::float8)` })
     .where(
       and(
         eq(assets.id, assetId),
+        uploadedByCaller(request.callerUserId),
         eq(assets.state, 'awaiting_upload'),
         or(isNull(assets.claimedUntil), lt(assets.claimedUntil, sql`now()`)),
       ),
     )
     .returning();
   if (!asset) {
-    const [current] = await db.select({ state: assets.state }).from(assets).where(eq(assets.id, assetId));
+    const [current] = await db.select({ state: assets.state }).from(assets).where(and(eq(assets.id, assetId), uploadedByCaller(request.callerUserId)));
     if (!current) return { kind: 'not_found' };
     return { kind: 'already_completed', state: current.state };
   }
@@ -55,17 +67,28 @@ export async function completeUpload(db: Db, assetId: string): Promise<CompleteU
   const holdsClaim = and(eq(assets.id, assetId), eq(assets.claimToken, claimToken));
   const release = () => db.update(assets).set({ claimToken: null, claimedUntil: null }).where(holdsClaim);
   try {
-    const verdict = await takeUpload(asset).then((taken) => (taken ? verifyStoredObject(asset) : ({ kind: 'upload_missing' } as const)));
+    const storage = await getStorage();
+    const assembled = await assembleParts(db, storage, asset, holdsClaim);
+    if (!assembled.ok) {
+      await release();
+      return assembled.kind === 'upload_missing' ? assembled : { kind: 'parts_incomplete', code: assembled.code, message: assembled.message };
+    }
+    const declaredSha256 = asset.declaredSha256 ?? request.sha256?.toLowerCase() ?? null;
+    const conflictingHashes = Boolean(request.sha256 && asset.declaredSha256 && request.sha256.toLowerCase() !== asset.declaredSha256);
+    const verdict = await takeUpload(asset).then((taken) => {
+      if (!taken) return { kind: 'upload_missing' } as const;
+      if (conflictingHashes) return reject('hash_mismatch', `${asset.filename}: the SHA-256 sent at completion differs from the one announced; upload the file again.`);
+      return verifyStoredObject({ ...asset, declaredSha256 });
+    });
     if (verdict.kind === 'upload_missing') {
       await release();
       return verdict;
     }
-    const storage = await getStorage();
     if (verdict.kind === 'rejected') {
       await storage.delete(asset.originalKey);
       await db
         .update(assets)
-        .set({ state: 'failed_upload', errorCode: verdict.code, error: verdict.message, claimToken: null, claimedUntil: null, updatedAt: sql`now()` })
+        .set({ state: 'failed_upload', errorCode: verdict.code, error: verdict.message, multipartUploadId: null, claimToken: null, claimedUntil: null, updatedAt: sql`now()` })
         .where(holdsClaim);
       return verdict;
     }
@@ -77,6 +100,8 @@ export async function completeUpload(db: Db, assetId: string): Promise<CompleteU
           .update(assets)
           .set({
             state: 'stored',
+            declaredSha256,
+            multipartUploadId: null,
             sha256: verdict.sha256,
             sizeBytes: verdict.size,
             mimeType: verdict.mimeType,

@@ -5,6 +5,7 @@ import { config } from '@/lib/config';
 import { getStorage, newDerivativePrefix, newOriginalKey, newUploadKey, type SignedRequest } from '@/lib/storage';
 import { checkDeclaredType } from './content-types';
 import { sanitizeFilename } from './filename';
+import { planParts, type PartPlan } from './parted-upload';
 
 export interface UploadRequest {
   filename: string;
@@ -24,6 +25,8 @@ export type UploadRejection = {
 export type CreateUploadResult =
   | { kind: 'duplicate'; duplicateOf: string }
   | { kind: 'created'; assetId: string; upload: SignedRequest }
+  /** Over the part threshold: the bytes go in parts, whose URLs the client asks for (and can ask again after a reload). */
+  | { kind: 'created_parted'; assetId: string; plan: PartPlan }
   | UploadRejection;
 
 /**
@@ -52,25 +55,37 @@ export async function createUpload(db: Db, request: UploadRequest, uploadedBy: s
     if (existing) return { kind: 'duplicate', duplicateOf: existing.id };
   }
 
-  const uploadKey = newUploadKey();
+  const storage = await getStorage();
+  const originalKey = newOriginalKey();
+  // A parted upload assembles straight at the original key: no part URL can write the object itself (see Storage).
+  const plan = request.size > limits.partThresholdBytes ? planParts(request.size, limits.partSizeBytes) : null;
+  const multipartUploadId = plan ? await storage.createMultipartUpload(originalKey, { contentType: type.contentType }) : null;
+  const uploadKey = plan ? null : newUploadKey();
   const expiresInSeconds = limits.urlTtlSeconds;
-  const [row] = await db
+  const insert = db
     .insert(assets)
     .values({
       filename: name.filename,
       declaredType: type.contentType,
       declaredSize: request.size,
       declaredSha256: sha256,
-      originalKey: newOriginalKey(),
+      originalKey,
       uploadKey,
+      multipartUploadId,
+      partSize: plan?.partSize ?? null,
       derivativePrefix: newDerivativePrefix(),
       tags: normaliseTags(request.tags ?? []),
       uploadedBy,
       uploadExpiresAt: new Date(Date.now() + expiresInSeconds * 1000),
     })
     .returning({ id: assets.id });
-  const storage = await getStorage();
-  const upload = await storage.signedPutUrl(uploadKey, { expiresInSeconds, contentType: type.contentType, size: request.size });
+  // Without its row nothing would ever abort the storage-side upload: abort it here.
+  const [row] = await insert.catch(async (error: unknown) => {
+    if (multipartUploadId) await storage.abortMultipartUpload(originalKey, multipartUploadId);
+    throw error;
+  });
+  if (plan) return { kind: 'created_parted', assetId: row.id, plan };
+  const upload = await storage.signedPutUrl(uploadKey ?? '', { expiresInSeconds, contentType: type.contentType, size: request.size });
   return { kind: 'created', assetId: row.id, upload };
 }
 

@@ -1,7 +1,8 @@
 export { createUpload, type CreateUploadResult, type UploadRequest } from './create-upload';
 export { completeUpload, type CompleteUploadResult } from './complete-upload';
+export { listUploadParts, signUploadParts, checkPartTarget, planParts, MAX_PARTS_PER_SIGNING, type PartPlan, type PartedUploadView } from './parted-upload';
 export { checkUploadTarget, type UploadTargetCheck } from './upload-target';
-export { receiveUpload, type ReceiveResult } from './receive-upload';
+export { receiveUpload, receiveBytes, type ReceiveResult } from './receive-upload';
 export { deriveStep } from './derive-step';
 export { removeAbandonedUploads, ABANDONED_AFTER_SECONDS } from './abandoned-uploads';
 export { makeDerivatives, DERIVATIVE_KINDS, DERIVATIVE_SPECS, type DerivativeKind, type DeriveResult } from './derivatives';

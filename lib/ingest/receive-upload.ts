@@ -9,7 +9,12 @@ export type ReceiveResult = Result<object, { code: 'file_too_large' | 'size_mism
  * Streams a PUT body into storage, holding it to the exact size the URL was signed for: a byte too many stops
  * the upload at once, too few fails it at the end, and either way storage keeps nothing (puts are atomic).
  */
-export async function receiveUpload(storage: Storage, key: string, body: ReadableStream<Uint8Array>, size: number, contentType: string): Promise<ReceiveResult> {
+export function receiveUpload(storage: Storage, key: string, body: ReadableStream<Uint8Array>, size: number, contentType: string): Promise<ReceiveResult> {
+  return receiveBytes(body, size, (counted) => storage.put(key, counted, { contentType }));
+}
+
+/** The same size check around any writer that consumes the stream and fails when it fails (a part's file). */
+export async function receiveBytes(body: ReadableStream<Uint8Array>, size: number, write: (counted: Readable) => Promise<unknown>): Promise<ReceiveResult> {
   let received = 0;
   // An object, so TypeScript does not narrow the verdict the stream callbacks set.
   const outcome: { verdict: ReceiveResult } = { verdict: { ok: true } };
@@ -32,7 +37,7 @@ export async function receiveUpload(storage: Storage, key: string, body: Readabl
   // pipeline (not pipe) so a client abort also fails the write instead of leaving it waiting.
   const counted = pipeline(source, counter, () => {});
   try {
-    await storage.put(key, counted, { contentType });
+    await write(counted);
   } catch (error) {
     if (!outcome.verdict.ok) return outcome.verdict;
     throw error;

@@ -4,13 +4,14 @@ import { getDb } from '@/db/client';
 import type { Db } from '@/db/handle';
 import { jobs } from '@/db/schema';
 import { config } from '@/lib/config';
+import { removeAbandonedUploads } from '@/lib/ingest/abandoned-uploads';
 import { assertRegistryComplete, kindsToResume } from './registry';
 import { runDueJobs, type RunSummary } from './run';
 
 /**
  * The in-app sweeper: while the server runs, due and abandoned jobs (a crashed worker's lease ran out, a retry
  * came due, an upload whose after() never ran) are picked up on a timer, off the request path, a bounded
- * number at a time. One per process (kept on globalThis across dev hot reloads); several instances share the
+ * number at a time; once a minute it also removes uploads announced but never completed (aborting parted ones). One per process (kept on globalThis across dev hot reloads); several instances share the
  * work through the claimer.
  */
 interface Sweeper {
@@ -18,6 +19,9 @@ interface Sweeper {
   timer: NodeJS.Timeout | null;
   running: Promise<RunSummary | null>;
 }
+
+/** Abandoned uploads (and their S3 multipart parts) are looked for this often, not on every tick. */
+const ABANDONED_UPLOADS_EVERY_MS = 60_000;
 
 const globalForSweeper = globalThis as unknown as { loupeSweeper?: Sweeper };
 
@@ -37,8 +41,13 @@ export async function startSweeper(options: SweeperOptions = {}): Promise<void> 
   await resumeParkedJobs(db);
   const sweeper: Sweeper = { stop: new AbortController(), timer: null, running: Promise.resolve(null) };
   globalForSweeper.loupeSweeper = sweeper;
+  let abandonedCheckedAt = 0;
   const sweep = async (): Promise<RunSummary | null> => {
     try {
+      if (Date.now() - abandonedCheckedAt >= ABANDONED_UPLOADS_EVERY_MS) {
+        abandonedCheckedAt = Date.now();
+        await removeAbandonedUploads(db);
+      }
       const summary = await runDueJobs(db, { concurrency: options.concurrency ?? concurrency, signal: sweeper.stop.signal });
       options.onSweep?.(summary);
       return summary;

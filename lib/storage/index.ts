@@ -2,9 +2,9 @@ import { config } from '@/lib/config';
 import { LocalStorage } from './local';
 import type { Storage } from './types';
 
-export type { Storage, SignedRequest, StoredObject } from './types';
+export type { Storage, SignedRequest, StoredObject, UploadedPart } from './types';
 export { newOriginalKey, newUploadKey, newDerivativePrefix, derivativeKey, isValidKey } from './keys';
-export { verifyLocalUrl, LOCAL_FILES_PATH, type GrantCheck } from './local';
+export { verifyLocalUrl, LOCAL_FILES_PATH, LocalStorage, type GrantCheck } from './local';
 export { storageSpace, type SpaceReport } from './space';
 export { parseByteRange, type ByteRange } from './range';
 

@@ -6,13 +6,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sign, verifySignature } from '@/lib/auth/signing';
 import { isValidKey } from './keys';
-import type { SignedRequest, Storage, StoredObject } from './types';
+import type { SignedRequest, Storage, StoredObject, UploadedPart } from './types';
 import type { Result } from '@/lib/result';
 
 /** Local signed URLs are served by app/api/files/[...key]/route.ts. */
 export const LOCAL_FILES_PATH = '/api/files/';
 
-export type LocalUrlOperation = 'get' | 'put';
+export type LocalUrlOperation = 'get' | 'put' | 'part';
 
 /** What a local signed URL grants, bound into its HMAC so no part can be changed. */
 export interface LocalGrant {
@@ -24,16 +24,22 @@ export interface LocalGrant {
   size?: number;
   /** For `get`: serve as an attachment with this name. */
   downloadName?: string;
+  /** For `part`: which parted upload and which of its parts this URL writes. */
+  uploadId?: string;
+  partNumber?: number;
 }
 
 function grantParts(grant: LocalGrant): string[] {
-  return [grant.operation, grant.key, String(grant.expiresAt), grant.contentType, String(grant.size ?? ''), grant.downloadName ?? ''];
+  const parts = [grant.operation, grant.key, String(grant.expiresAt), grant.contentType, String(grant.size ?? ''), grant.downloadName ?? ''];
+  return grant.operation === 'part' ? [...parts, grant.uploadId ?? '', String(grant.partNumber ?? '')] : parts;
 }
 
 async function signedUrl(grant: LocalGrant): Promise<string> {
   const query = new URLSearchParams({ op: grant.operation, exp: String(grant.expiresAt), type: grant.contentType });
   if (grant.size !== undefined) query.set('size', String(grant.size));
   if (grant.downloadName) query.set('dl', grant.downloadName);
+  if (grant.uploadId !== undefined) query.set('upload', grant.uploadId);
+  if (grant.partNumber !== undefined) query.set('part', String(grant.partNumber));
   query.set('sig', await sign(grantParts(grant)));
   return `${LOCAL_FILES_PATH}${grant.key}?${query}`;
 }
@@ -52,8 +58,10 @@ export async function verifyLocalUrl(key: string, operation: LocalUrlOperation, 
     contentType: query.get('type') ?? '',
     size: sizeParam === null ? undefined : Number(sizeParam),
     downloadName: query.get('dl') ?? undefined,
+    ...(operation === 'part' ? { uploadId: query.get('upload') ?? '', partNumber: Number(query.get('part')) } : {}),
   };
-  if (!signature || query.get('op') !== operation || !isValidKey(key) || !Number.isFinite(expiresAt)) {
+  const badPart = operation === 'part' && (!isUploadId(grant.uploadId ?? '') || !Number.isInteger(grant.partNumber));
+  if (!signature || query.get('op') !== operation || !isValidKey(key) || !Number.isFinite(expiresAt) || badPart) {
     return { ok: false, code: 'invalid_signature', message: 'This file link is not valid.' };
   }
   if (!(await verifySignature(grantParts(grant), signature))) {
@@ -63,6 +71,14 @@ export async function verifyLocalUrl(key: string, operation: LocalUrlOperation, 
     return { ok: false, code: 'url_expired', message: 'This file link has expired: reload the page for a fresh one.' };
   }
   return { ok: true, grant };
+}
+
+/** Local parted uploads: one folder of part files per upload, under a folder no object key can name. */
+const PARTS_FOLDER = '.parts';
+const UPLOAD_ID_PATTERN = /^[A-Za-z0-9_-]{24}$/;
+
+function isUploadId(uploadId: string): boolean {
+  return UPLOAD_ID_PATTERN.test(uploadId);
 }
 
 export class LocalStorage implements Storage {
@@ -142,6 +158,75 @@ export class LocalStorage implements Storage {
   async signedPutUrl(key: string, options: { expiresInSeconds: number; contentType: string; size: number }): Promise<SignedRequest> {
     const url = await signedUrl({ operation: 'put', key, expiresAt: expiry(options.expiresInSeconds), contentType: options.contentType, size: options.size });
     return { url, method: 'PUT', headers: { 'content-type': options.contentType } };
+  }
+
+  private partsFolder(uploadId: string): string {
+    if (!isUploadId(uploadId)) throw new Error(`Refusing an upload id of an unknown shape: ${JSON.stringify(uploadId)}`);
+    return path.join(this.root, PARTS_FOLDER, uploadId);
+  }
+
+  async createMultipartUpload(key: string): Promise<string> {
+    this.pathFor(key);
+    const uploadId = randomBytes(18).toString('base64url');
+    await fsp.mkdir(this.partsFolder(uploadId), { recursive: true });
+    return uploadId;
+  }
+
+  async signedPartUrl(key: string, uploadId: string, partNumber: number, options: { expiresInSeconds: number; size: number }): Promise<SignedRequest> {
+    const contentType = 'application/octet-stream';
+    const url = await signedUrl({ operation: 'part', key, expiresAt: expiry(options.expiresInSeconds), contentType, size: options.size, uploadId, partNumber });
+    return { url, method: 'PUT', headers: { 'content-type': contentType } };
+  }
+
+  /**
+   * Writes one part (served by the files route for a `part` URL). Beside its final name and renamed, as put():
+   * a part listed is always whole. False when the upload no longer exists (assembled or aborted meanwhile).
+   */
+  async putPart(uploadId: string, partNumber: number, body: Readable): Promise<boolean> {
+    const folder = this.partsFolder(uploadId);
+    const target = path.join(folder, String(partNumber));
+    const temporary = `${target}.${randomBytes(6).toString('hex')}.partial`;
+    try {
+      await pipeline(body, fs.createWriteStream(temporary, { flags: 'wx' }));
+      await fsp.rename(temporary, target);
+      return true;
+    } catch (error) {
+      await fsp.rm(temporary, { force: true });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
+
+  async listParts(_key: string, uploadId: string): Promise<UploadedPart[] | null> {
+    const folder = this.partsFolder(uploadId);
+    let names: string[];
+    try {
+      names = await fsp.readdir(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    const parts: UploadedPart[] = [];
+    for (const name of names.filter((entry) => /^[1-9][0-9]*$/.test(entry))) {
+      const stat = await fsp.stat(path.join(folder, name)).catch(() => null);
+      if (stat) parts.push({ partNumber: Number(name), size: stat.size, etag: '' });
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  /** Concatenates the part files into the object, one stream after another: never more than a chunk in memory. */
+  async completeMultipartUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void> {
+    const folder = this.partsFolder(uploadId);
+    const ordered = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    async function* concatenated() {
+      for (const part of ordered) yield* fs.createReadStream(path.join(folder, String(part.partNumber)));
+    }
+    await this.put(key, Readable.from(concatenated()));
+    await fsp.rm(folder, { recursive: true, force: true });
+  }
+
+  async abortMultipartUpload(_key: string, uploadId: string): Promise<void> {
+    await fsp.rm(this.partsFolder(uploadId), { recursive: true, force: true });
   }
 
   async check(): Promise<void> {

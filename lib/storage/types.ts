@@ -10,6 +10,13 @@ export interface StoredObject {
   size: number;
 }
 
+/** One part of a parted upload as storage holds it; `etag` is what S3 needs to assemble it (local: empty). */
+export interface UploadedPart {
+  partNumber: number;
+  size: number;
+  etag: string;
+}
+
 /**
  * Where originals and derivatives live. Keys are opaque and random (see keys.ts), never built from a filename.
  * Both drivers stream: nothing here holds a whole file in memory.
@@ -32,6 +39,20 @@ export interface Storage {
   signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string }): Promise<string>;
   /** A short-lived URL the browser PUTs the original to, bound to this key, type and size. */
   signedPutUrl(key: string, options: { expiresInSeconds: number; contentType: string; size: number }): Promise<SignedRequest>;
+  /**
+   * Parted uploads for big files (S3 multipart upload; the same protocol on local storage). The parts are
+   * assembled at `key` only by `completeMultipartUpload`: no part URL can write the object itself, and once
+   * assembled or aborted the upload id is gone, so its part URLs write nothing any more.
+   */
+  createMultipartUpload(key: string, options: { contentType: string }): Promise<string>;
+  /** A short-lived URL the browser PUTs one part to, `size` bytes exactly. */
+  signedPartUrl(key: string, uploadId: string, partNumber: number, options: { expiresInSeconds: number; size: number }): Promise<SignedRequest>;
+  /** Parts received so far, by part number; null when the upload no longer exists (assembled or aborted). */
+  listParts(key: string, uploadId: string): Promise<UploadedPart[] | null>;
+  /** Assembles the parts, in order, into the object at `key`, streaming; the upload id is gone afterwards. */
+  completeMultipartUpload(key: string, uploadId: string, parts: UploadedPart[]): Promise<void>;
+  /** Drops the upload and every part received; aborting an upload that no longer exists is not an error. */
+  abortMultipartUpload(key: string, uploadId: string): Promise<void>;
   /** Reachability check for /api/health. */
   check(): Promise<void>;
   /** Free and total bytes where the driver has a disk of its own (local); null for object stores. */

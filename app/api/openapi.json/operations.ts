@@ -24,6 +24,7 @@ import * as tokens from '@/app/api/tokens/route';
 import * as trashRestore from '@/app/api/trash/restore/route';
 import * as trash from '@/app/api/trash/route';
 import * as uploadComplete from '@/app/api/uploads/[id]/complete/route';
+import * as uploadParts from '@/app/api/uploads/[id]/parts/route';
 import * as uploads from '@/app/api/uploads/route';
 import * as user from '@/app/api/users/[id]/route';
 import * as users from '@/app/api/users/route';
@@ -61,7 +62,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/cron/backfill', method: 'post', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin).', handler: cronBackfill.POST },
     { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data out: CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },
     { path: '/api/files/{key}', method: 'get', summary: 'A stored file, through a signed, expiring URL.', handler: files.GET },
-    { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
+    { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes (or one part of a parted upload) to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
     { path: '/api/health', method: 'get', summary: 'Liveness and database reachability.', handler: health.GET },
     {
       path: '/api/imports',
@@ -82,7 +83,9 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/trash', method: 'delete', summary: 'Empty the trash now: purge every trashed asset and its files (admins).', handler: trash.DELETE },
     { path: '/api/trash/restore', method: 'post', summary: 'Restore assets from the trash to the library, answered per asset.', handler: trashRestore.POST },
     { path: '/api/uploads', method: 'post', summary: 'Start an upload: where to PUT the bytes, or the existing duplicate.', handler: uploads.POST },
-    { path: '/api/uploads/{id}/complete', method: 'post', summary: 'The bytes are stored: verify them and start processing.', handler: uploadComplete.POST },
+    { path: '/api/uploads/{id}/complete', method: 'post', summary: 'The bytes (or every part) are stored: assemble parts, verify size and SHA-256, start processing.', handler: uploadComplete.POST },
+    { path: '/api/uploads/{id}/parts', method: 'get', summary: 'A parted upload’s plan and the parts already received (to resume without sending them again).', handler: uploadParts.GET },
+    { path: '/api/uploads/{id}/parts', method: 'post', summary: 'Signed URLs to PUT the given parts of a parted upload to, each for its exact size.', handler: uploadParts.POST },
     { path: '/api/users', method: 'get', summary: 'People with access.', handler: users.GET },
     { path: '/api/users/{id}', method: 'patch', summary: 'Change a person’s role or deactivate them.', handler: user.PATCH },
     { path: '/api/webhooks', method: 'get', summary: 'Webhook endpoints, with their deliveries by state.', handler: webhooks.GET },

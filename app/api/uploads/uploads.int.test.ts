@@ -20,7 +20,7 @@ import { runAfterTasks } from '@/lib/ingest/after-capture';
 import { runAssetJobs } from '@/lib/jobs';
 import { useTestDatabase } from '@/test/db';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
-import { resetConfig } from '@/lib/config';
+import { config, resetConfig } from '@/lib/config';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
@@ -196,7 +196,7 @@ describe('bad input: a specific error, and nothing else lost', () => {
 
   it('over the size limit → 413 file_too_large, no row', async () => {
     const before = await rowCount();
-    expect(await errorOf(await startUpload(editor, Buffer.alloc(1), { size: 100 * 1024 * 1024 + 1 }))).toEqual({ status: 413, code: 'file_too_large' });
+    expect(await errorOf(await startUpload(editor, Buffer.alloc(1), { size: config().upload.maxBytes + 1 }))).toEqual({ status: 413, code: 'file_too_large' });
     expect(await rowCount()).toBe(before);
     await expectNothingElseLost();
   });

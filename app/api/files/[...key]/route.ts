@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
-import { checkUploadTarget, receiveUpload } from '@/lib/ingest';
-import { getStorage, parseByteRange, verifyLocalUrl, type Storage } from '@/lib/storage';
+import { checkPartTarget, checkUploadTarget, receiveBytes, receiveUpload } from '@/lib/ingest';
+import { getStorage, LocalStorage, parseByteRange, verifyLocalUrl, type Storage } from '@/lib/storage';
 import { contentDisposition } from '@/lib/storage/s3';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +21,7 @@ async function localStorageOnly(): Promise<Storage> {
   return storage;
 }
 
-async function verified(request: Request, key: string, operation: 'get' | 'put') {
+async function verified(request: Request, key: string, operation: 'get' | 'put' | 'part') {
   const check = await verifyLocalUrl(key, operation, new URL(request.url).searchParams);
   if (!check.ok) throw new ApiError(check.code, check.message);
   return check.grant;
@@ -58,6 +58,7 @@ export const GET = route({ role: 'public', params }, async ({ request, params })
 
 export const PUT = route({ role: 'public', params }, async ({ request, params }) => {
   const key = params.key.join('/');
+  if (new URL(request.url).searchParams.get('op') === 'part') return putPart(request, key);
   const grant = await verified(request, key, 'put');
   const storage = await localStorageOnly();
   const size = grant.size ?? 0;
@@ -83,3 +84,26 @@ export const PUT = route({ role: 'public', params }, async ({ request, params })
   }
   return new Response(null, { status: 200 });
 });
+
+/** One part of a parted upload (local storage's UploadPart): held to its planned size like a whole upload. */
+async function putPart(request: Request, key: string): Promise<Response> {
+  const grant = await verified(request, key, 'part');
+  const storage = await localStorageOnly();
+  if (!(storage instanceof LocalStorage)) throw new ApiError('not_found', 'Files are served by the storage service, not by this app.');
+  const size = grant.size ?? 0;
+  const uploadId = grant.uploadId ?? '';
+  const partNumber = grant.partNumber ?? 0;
+  const tooLarge = `Part ${partNumber} is larger than the ${size} bytes planned for it: send exactly that slice of the file.`;
+  const declaredLength = request.headers.get('content-length');
+  if (declaredLength !== null && Number(declaredLength) > size) throw new ApiError('part_too_large', tooLarge);
+  const target = await checkPartTarget(await getDb(), uploadId);
+  if (!target.ok) throw new ApiError(target.code, target.message);
+  if (!request.body) throw new ApiError('size_mismatch', `Part ${partNumber} is empty; this URL expects ${size} bytes.`);
+  let written = true;
+  const received = await receiveBytes(request.body, size, async (counted) => {
+    written = await storage.putPart(uploadId, partNumber, counted);
+  });
+  if (!received.ok) throw received.code === 'file_too_large' ? new ApiError('part_too_large', tooLarge) : new ApiError(received.code, received.message);
+  if (!written) throw new ApiError('not_found', 'This upload no longer exists (completed, or expired): start the upload again.');
+  return new Response(null, { status: 200 });
+}

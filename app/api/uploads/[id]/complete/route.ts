@@ -5,15 +5,15 @@ import { route } from '@/lib/auth';
 import { ApiError, describeForLog } from '@/lib/errors';
 import { completeUpload } from '@/lib/ingest';
 import { runAssetJobs } from '@/lib/jobs';
-import { uploadParams } from '../../schema';
+import { completeUploadQuery, uploadParams } from '../../schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The bytes are in storage: verify them, answer 202 at once, and process in the background. */
-export const POST = route({ role: 'editor', params: uploadParams }, async ({ params }) => {
+/** The bytes (or every part) are in storage: verify them, answer 202 at once, and process in the background. */
+export const POST = route({ role: 'editor', params: uploadParams, query: completeUploadQuery }, async ({ params, query, caller }) => {
   if (!isUuid(params.id)) throw new ApiError('not_found', 'No such upload.');
   const db = await getDb();
-  const result = await completeUpload(db, params.id);
+  const result = await completeUpload(db, params.id, { callerUserId: caller.userId, sha256: query.sha256 });
   switch (result.kind) {
     case 'not_found':
       throw new ApiError('not_found', 'No such upload: it may have been removed as a duplicate or expired.');
@@ -21,6 +21,7 @@ export const POST = route({ role: 'editor', params: uploadParams }, async ({ par
       throw new ApiError('already_completed', alreadyCompletedMessage(result.state));
     case 'upload_missing':
       throw new ApiError('upload_missing', 'No file has arrived for this upload yet: PUT the file to the upload URL first, then complete it.');
+    case 'parts_incomplete':
     case 'rejected':
       throw new ApiError(result.code, result.message);
     case 'duplicate':
