@@ -48,6 +48,7 @@ export const ERROR_STATUS = {
   too_many_rows: 413,
   bad_mapping: 422,
   plan_changed: 409,
+  nothing_failed: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

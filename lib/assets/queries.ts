@@ -1,10 +1,11 @@
 import { and, desc, eq, notInArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
+import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { DERIVATIVE_KINDS } from '@/lib/ingest';
 import { derivativeKey, getStorage } from '@/lib/storage';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
-import { toAssetView, type AssetView } from './view';
+import { toAssetView, type AssetView, type ViewOptions } from './view';
 import type { Result } from '@/lib/result';
 
 export const MAX_PAGE_SIZE = 100;
@@ -12,10 +13,17 @@ export const MAX_PAGE_SIZE = 100;
 /** Rows that are not (yet) in the library: no verified original behind them. */
 const NOT_IN_LIBRARY: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
 
+/** The library's filters, from the query string (`?state=failed`). */
+export const LIBRARY_FILTERS = ['failed'] as const;
+export type LibraryFilter = (typeof LIBRARY_FILTERS)[number];
+
+/** isFailedAsset (view.ts) in SQL: failed for good, or a step after derive failed and waits for a late retry. */
+const FAILED_CONDITION = sql`(${assets.state} in ('failed_derive', 'failed_describe', 'failed_embed') or (${assets.state} in ('derived', 'described') and ${assets.errorCode} is not null))`;
+
 export type AssetPage = Result<{ items: AssetView[]; nextCursor: string | null }, { code: 'bad_request'; message: string }>;
 
 /** The library, newest first, `limit` (1..100) at a time. */
-export async function listAssets(options: { cursor?: string; limit: number }): Promise<AssetPage> {
+export async function listAssets(options: { cursor?: string; limit: number; state?: LibraryFilter }): Promise<AssetPage> {
   const limit = Math.min(Math.max(Math.trunc(options.limit), 1), MAX_PAGE_SIZE);
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   if (options.cursor && !after) return { ok: false, code: 'bad_request', message: 'The cursor is not valid: start again from the first page.' };
@@ -26,6 +34,7 @@ export async function listAssets(options: { cursor?: string; limit: number }): P
     .where(
       and(
         notInArray(assets.state, NOT_IN_LIBRARY),
+        options.state === 'failed' ? FAILED_CONDITION : undefined,
         after ? sql`(${assets.createdAt}, ${assets.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
@@ -41,12 +50,21 @@ export async function listAssets(options: { cursor?: string; limit: number }): P
   };
 }
 
-/** One asset by id; null for unknown, deleted or malformed ids alike. */
-export async function getAsset(id: string): Promise<AssetView | null> {
+/** How many photos the library holds, in all and under each filter (the filter links show them). */
+export async function countLibrary(db: Db): Promise<Record<'all' | LibraryFilter, number>> {
+  const [row] = await db
+    .select({ all: sql<number>`count(*)::int`, failed: sql<number>`(count(*) filter (where ${FAILED_CONDITION}))::int` })
+    .from(assets)
+    .where(notInArray(assets.state, NOT_IN_LIBRARY));
+  return { all: row?.all ?? 0, failed: row?.failed ?? 0 };
+}
+
+/** One asset by id; null for unknown, deleted or malformed ids alike. `withDetail` (admins) adds raw error details. */
+export async function getAsset(id: string, options: ViewOptions = {}): Promise<AssetView | null> {
   if (!isUuid(id)) return null;
   const db = await getDb();
   const [asset] = await db.select().from(assets).where(eq(assets.id, id));
-  return asset ? toAssetView(asset, await getStorage()) : null;
+  return asset ? toAssetView(asset, await getStorage(), options) : null;
 }
 
 /**

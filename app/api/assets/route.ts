@@ -5,7 +5,7 @@ import { listAssetsQuery } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`. */
+/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>[&state=failed]`. */
 export const GET = route({ role: 'viewer', query: listAssetsQuery }, async ({ query }) => {
   const page = await listAssets(query);
   if (!page.ok) throw new ApiError(page.code, page.message);

@@ -1,6 +1,6 @@
 import { assetEditBody, patchAsset } from '@/lib/alt';
 import { deleteAsset, getAsset } from '@/lib/assets';
-import { route } from '@/lib/auth';
+import { roleAllows, route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { assetParams } from '../schema';
 
@@ -8,8 +8,9 @@ export const dynamic = 'force-dynamic';
 
 const notFound = () => new ApiError('not_found', 'No such asset: it may have been deleted.');
 
-export const GET = route({ role: 'viewer', params: assetParams }, async ({ params }) => {
-  const asset = await getAsset(params.id);
+/** Admins also get the raw error details (a decoder's or provider's own words) behind the messages for people. */
+export const GET = route({ role: 'viewer', params: assetParams }, async ({ params, caller }) => {
+  const asset = await getAsset(params.id, { withDetail: roleAllows(caller.role, 'admin') });
   if (!asset) throw notFound();
   return Response.json(asset);
 });
