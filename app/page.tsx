@@ -2,16 +2,20 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LibraryGrid } from '@/components/library/library-grid';
 import { PAGE_SIZE } from '@/components/library/assets-api';
-import { listAssets } from '@/lib/assets';
+import { getDb } from '@/db/client';
+import { countLibrary, listAssets } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 
 export const metadata: Metadata = { title: 'Library' };
 
-export default async function LibraryPage(props: { searchParams: Promise<{ denied?: string }> }) {
+export default async function LibraryPage(props: { searchParams: Promise<{ denied?: string; state?: string }> }) {
   const user = await requirePage('viewer');
+  const searchParams = await props.searchParams;
   // requirePage sends a person whose role may not open a page here, with ?denied=1: say so rather than silently landing.
-  const denied = (await props.searchParams).denied === '1';
-  const firstPage = await listAssets({ limit: PAGE_SIZE });
+  const denied = searchParams.denied === '1';
+  // Like the other pages' filters, the filter lives in the address; anything but a known one shows every photo.
+  const filter = searchParams.state === 'failed' ? 'failed' : null;
+  const [firstPage, counts] = await Promise.all([listAssets({ limit: PAGE_SIZE, state: filter ?? undefined }), countLibrary(await getDb())]);
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
   const canUpload = roleAllows(user.role, 'editor');
@@ -43,7 +47,27 @@ export default async function LibraryPage(props: { searchParams: Promise<{ denie
           )}
         </div>
       </div>
-      <LibraryGrid initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }} canUpload={canUpload} />
+      <nav aria-label="Filter the library" className="flex flex-wrap gap-2 text-sm">
+        <FilterLink href="/" current={filter === null}>
+          All photos ({counts.all})
+        </FilterLink>
+        <FilterLink href="/?state=failed" current={filter === 'failed'}>
+          Failed ({counts.failed})
+        </FilterLink>
+      </nav>
+      <LibraryGrid key={filter ?? 'all'} initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }} canUpload={canUpload} filter={filter} />
     </main>
+  );
+}
+
+function FilterLink({ href, current, children }: { href: string; current: boolean; children: React.ReactNode }) {
+  return (
+    <Link
+      href={href}
+      aria-current={current ? 'page' : undefined}
+      className={`rounded-full border px-3 py-1 font-medium ${current ? 'border-neutral-900 bg-neutral-900 text-white' : 'border-neutral-300 bg-white hover:bg-neutral-100'}`}
+    >
+      {children}
+    </Link>
   );
 }

@@ -10,9 +10,11 @@ export interface AssetListPage {
 
 export const PAGE_SIZE = 48;
 
-export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal): Promise<AssetListPage> {
+/** `state`: the library filter in the address (`failed`), or null for every photo. */
+export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal, state: string | null = null): Promise<AssetListPage> {
   const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
   if (cursor) query.set('cursor', cursor);
+  if (state) query.set('state', state);
   const response = await fetch(`/api/assets?${query}`, { signal, cache: 'no-store' });
   if (!response.ok) throw new Error(`Could not load assets (HTTP ${response.status}).`);
   return (await response.json()) as AssetListPage;

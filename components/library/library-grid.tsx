@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AssetView } from '@/lib/assets';
-import { isInProgress } from '@/components/assets/asset-state';
+import { stillProcessing } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
 import { fetchAsset, fetchAssetPage, type AssetListPage } from './assets-api';
 import { appendPage, mergeAssets } from './merge-assets';
@@ -16,7 +16,7 @@ const MAX_SINGLE_REFRESHES = 12;
  * The library: newest first, the next page loads when the end of the grid scrolls into view (or on "Load
  * more"), and assets still being processed refresh themselves.
  */
-export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; canUpload: boolean }) {
+export function LibraryGrid({ initial, canUpload, filter = null }: { initial: AssetListPage; canUpload: boolean; filter?: 'failed' | null }) {
   const [assets, setAssets] = useState<AssetView[]>(initial.items);
   const [nextCursor, setNextCursor] = useState<string | null>(initial.nextCursor);
   const [loading, setLoading] = useState(false);
@@ -28,7 +28,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     setLoading(true);
     setLoadError(null);
     try {
-      const page = await fetchAssetPage(nextCursor);
+      const page = await fetchAssetPage(nextCursor, undefined, filter);
       setAssets((current) => appendPage(current, page.items));
       setNextCursor(page.nextCursor);
     } catch (error) {
@@ -36,7 +36,7 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     } finally {
       setLoading(false);
     }
-  }, [nextCursor, loading]);
+  }, [nextCursor, loading, filter]);
 
   useEffect(() => {
     const target = sentinel.current;
@@ -48,9 +48,9 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     return () => observer.disconnect();
   }, [loadMore, nextCursor, loadError]);
 
-  const pending = assets.filter((asset) => isInProgress(asset.state));
+  const pending = assets.filter(stillProcessing);
   usePollWhile(pending.length > 0, async (signal) => {
-    const head = await fetchAssetPage(null, signal);
+    const head = await fetchAssetPage(null, signal, filter);
     const onHead = new Set(head.items.map((asset) => asset.id));
     const deeper = pending.filter((asset) => !onHead.has(asset.id)).slice(0, MAX_SINGLE_REFRESHES);
     const singles = await Promise.all(deeper.map(async (asset) => ({ id: asset.id, fresh: await fetchAsset(asset.id, signal) })));
@@ -58,6 +58,15 @@ export function LibraryGrid({ initial, canUpload }: { initial: AssetListPage; ca
     const found = singles.flatMap((single) => (single.fresh ? [single.fresh] : []));
     setAssets((current) => mergeAssets(current, [...head.items, ...found], removed));
   });
+
+  if (assets.length === 0 && filter === 'failed') {
+    return (
+      <div className="rounded-lg border border-dashed border-neutral-300 bg-white px-6 py-16 text-center">
+        <p className="text-base font-medium">Nothing has failed</p>
+        <p className="mt-1 text-sm text-neutral-600">Every photo was processed.</p>
+      </div>
+    );
+  }
 
   if (assets.length === 0) {
     return (
