@@ -121,7 +121,8 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
           </section>
         </div>
       </div>
-      <MoreLikeThis assetId={asset.id} />
+      {/* A photo that failed processing has no vector to compare: no "still being embedded" forever. */}
+      {!asset.failed && <MoreLikeThis assetId={asset.id} />}
     </main>
   );
 }
