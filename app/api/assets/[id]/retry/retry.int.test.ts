@@ -12,6 +12,7 @@ import { useTestDatabase } from '@/test/db';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { uploadThroughApi, useTemporaryLocalStorage } from '@/test/ingest';
 import { STAND_IN_MODEL_DIR, standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
+import { GET as missingCsvRoute } from '@/app/api/alt/coverage/missing/route';
 import { GET as altRoute } from '../alt/route';
 import { GET as assetRoute } from '../route';
 import { GET as listRoute } from '../../route';
@@ -129,6 +130,10 @@ describe.skipIf(!fixturesAvailable() || !standInModelAvailable())('retrying fail
     // Codes stay machine-readable (outcome, lastErrorCode); what people read holds neither codes nor the provider's words.
     expect(JSON.stringify(editorHistory)).not.toContain('billing');
     for (const text of [failures[0].message, failed.alt.lastError]) expect(text).not.toMatch(/server_error|500|_/);
+    // The coverage page's CSV of missing alt text says the same, in words.
+    const csvLine = (await (await call(missingCsvRoute, { path: '/api/alt/coverage/missing', cookie: editor.cookie })).text()).split('\r\n').find((line) => line.startsWith(asset.id));
+    expect(csvLine).toContain(',failed,The vision provider had a problem on its side.');
+    expect(csvLine).not.toMatch(/billing|server_error/);
     const adminHistory = (await (await call(altRoute, { params: { id: asset.id }, cookie: admin.cookie })).json()) as History;
     expect(adminHistory.history.find((entry) => entry.event === 'failed')?.detail).toContain('billing hard limit');
 
