@@ -5,7 +5,7 @@ import { assets, jobs } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
 import { resetConfig } from '@/lib/config';
 import { runAfterTasks } from '@/lib/ingest/after-capture';
-import { JOB_PRIORITY, runAssetJobs } from '@/lib/jobs';
+import { backfillEmbeddings, JOB_PRIORITY, runAssetJobs } from '@/lib/jobs';
 import { storedAsset, productJpeg, useFakeGroq } from '@/test/alt';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
@@ -109,6 +109,21 @@ describe.skipIf(!fixturesAvailable() || !standInModelAvailable())('retrying fail
     await runAfterTasks();
     expect(await view(asset.id)).toMatchObject({ state: 'embedded', failed: false, error: null });
     expect(await failedIds()).not.toContain(asset.id);
+  });
+
+  it('a failed embedding also clears when a later embedding backfill succeeds', async () => {
+    const asset = await storedAsset(database().db, files().storage, await productJpeg(900, 1200, { r: 30, g: 30, b: 160 }), { filename: 'blue-bag.jpg' });
+    process.env.EMBEDDING_MODEL_DIR = '/nonexistent/wordnet-static-256';
+    resetConfig();
+    try {
+      await runAssetJobs(asset.id);
+      expect(await view(asset.id)).toMatchObject({ state: 'described', failed: true });
+    } finally {
+      process.env.EMBEDDING_MODEL_DIR = STAND_IN_MODEL_DIR;
+      resetConfig();
+    }
+    expect((await backfillEmbeddings()).ok).toBe(true);
+    expect(await view(asset.id)).toMatchObject({ state: 'embedded', failed: false, error: null });
   });
 
   it('alt text whose attempts failed reads in words, its repeated attempts fold into one history entry, and Retry writes it', async () => {
