@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { LibraryFilters } from '@/components/library/library-filters';
 import { LibraryGrid } from '@/components/library/library-grid';
 import { PAGE_SIZE } from '@/components/library/assets-api';
-import { libraryFilterSchema, listAssets, type LibraryFilter } from '@/lib/assets';
+import { countLibrary, libraryFilterSchema, listAssets, type LibraryFilter } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { countMatching } from '@/lib/library';
 
@@ -13,12 +13,13 @@ export const metadata: Metadata = { title: 'Library' };
 export default async function LibraryPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage('viewer');
   const params = await props.searchParams;
-  const parsed = libraryFilterSchema.safeParse({ q: params.q, tag: params.tag, collection: params.collection, status: params.status || undefined });
+  const parsed = libraryFilterSchema.safeParse({ q: params.q, tag: params.tag, collection: params.collection, status: params.status || undefined, state: params.state || undefined });
   const filter: LibraryFilter = parsed.success ? parsed.data : {};
-  const firstPage = await listAssets(await getDb(), { limit: PAGE_SIZE, filter });
+  const db = await getDb();
+  const [firstPage, counts] = await Promise.all([listAssets(db, { limit: PAGE_SIZE, filter }), countLibrary(db)]);
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
-  const matching = await countMatching(await getDb(), filter);
+  const matching = await countMatching(db, filter);
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
@@ -46,6 +47,14 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
           )}
         </div>
       </div>
+      <nav aria-label="Show photos by state" className="flex flex-wrap gap-2 text-sm">
+        <FilterLink href="/" current={filter.state === undefined}>
+          All photos ({counts.all})
+        </FilterLink>
+        <FilterLink href="/?state=failed" current={filter.state === 'failed'}>
+          Failed ({counts.failed})
+        </FilterLink>
+      </nav>
       <LibraryFilters filter={filter} />
       {!parsed.success && (
         <p role="alert" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -60,5 +69,17 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         matching={matching}
       />
     </main>
+  );
+}
+
+function FilterLink({ href, current, children }: { href: string; current: boolean; children: React.ReactNode }) {
+  return (
+    <Link
+      href={href}
+      aria-current={current ? 'page' : undefined}
+      className={`rounded-full border px-3 py-1 font-medium ${current ? 'border-neutral-900 bg-neutral-900 text-white' : 'border-neutral-300 bg-white hover:bg-neutral-100'}`}
+    >
+      {children}
+    </Link>
   );
 }

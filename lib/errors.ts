@@ -57,6 +57,7 @@ export const ERROR_STATUS = {
   part_too_large: 413,
   parts_missing: 422,
   part_size_mismatch: 422,
+  nothing_failed: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

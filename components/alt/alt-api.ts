@@ -1,14 +1,17 @@
 import type { AltHistoryEntry } from '@/lib/alt';
-import type { AssetView } from '@/lib/assets';
+import type { AssetView, PresentedHistory } from '@/lib/assets';
 
 /** The browser's side of the alt-text API (cookie-authenticated): details, edits and regeneration. */
 
 export type AltView = AssetView['alt'];
 
+/** A history entry as GET /api/assets/:id/alt answers it: in words for people, repeats folded. */
+export type DisplayedHistoryEntry = PresentedHistory<AltHistoryEntry>;
+
 export interface AltDetails {
   alt: AltView;
   decorative: boolean;
-  history: AltHistoryEntry[];
+  history: DisplayedHistoryEntry[];
   provider: { configured: boolean; name: string | null; model: string | null };
 }
 

@@ -1,5 +1,5 @@
 import { formatDateTime } from '@/components/assets/format';
-import type { AltHistoryEntry } from '@/lib/alt';
+import type { DisplayedHistoryEntry } from './alt-api';
 
 const EVENT_LABELS: Record<string, string> = {
   generated: 'Model wrote',
@@ -12,13 +12,13 @@ const EVENT_LABELS: Record<string, string> = {
   imported: 'Imported from a CSV file',
 };
 
-function who(entry: AltHistoryEntry): string {
+function who(entry: DisplayedHistoryEntry): string {
   if (entry.user) return entry.user;
   if (entry.provider) return [entry.provider, entry.model, entry.promptVersion && `prompt ${entry.promptVersion}`].filter(Boolean).join(' · ');
   return 'Loupe';
 }
 
-function measurements(entry: AltHistoryEntry): string | null {
+function measurements(entry: DisplayedHistoryEntry): string | null {
   const parts = [
     entry.latencyMs !== null && `${entry.latencyMs} ms`,
     entry.inputTokens !== null && `${entry.inputTokens} in / ${entry.outputTokens ?? 0} out tokens`,
@@ -27,8 +27,11 @@ function measurements(entry: AltHistoryEntry): string | null {
   return parts.length ? parts.join(' · ') : null;
 }
 
-/** Every change, proposal, rejection and failed attempt, newest first. */
-export function AltHistoryList({ entries }: { entries: AltHistoryEntry[] }) {
+/**
+ * Every change, proposal, rejection and failed attempt, newest first, in words for people; identical failed
+ * attempts in a row come folded into one entry ("3 attempts"). The raw detail is only sent to admins.
+ */
+export function AltHistoryList({ entries }: { entries: DisplayedHistoryEntry[] }) {
   if (entries.length === 0) return <p className="text-xs text-neutral-500">No history yet.</p>;
   return (
     <ol className="flex flex-col gap-2 text-xs">
@@ -38,11 +41,18 @@ export function AltHistoryList({ entries }: { entries: AltHistoryEntry[] }) {
             <span className="font-medium text-neutral-800">
               {EVENT_LABELS[entry.event] ?? entry.event}
               {entry.event === 'generated' && entry.outcome === 'not_written' && ' (not applied: the text had changed meanwhile)'}
+              {entry.attempts > 1 && <span data-attempts={entry.attempts}> · {entry.attempts} attempts</span>}
             </span>
             <span>{formatDateTime(entry.createdAt)}</span>
           </p>
           {entry.text !== null && entry.text !== '' && <p className="mt-1 text-neutral-800">“{entry.text}”</p>}
           {entry.message && entry.event !== 'human_edit' && <p className="mt-1 text-neutral-600">{entry.message}</p>}
+          {entry.detail && (
+            <details className="mt-1 text-neutral-500" data-admin-detail>
+              <summary className="cursor-pointer">Details for admins</summary>
+              <p className="mt-1 break-words font-mono text-[11px]">{entry.detail}</p>
+            </details>
+          )}
           <p className="mt-1 text-neutral-500">
             {who(entry)}
             {measurements(entry) && ` · ${measurements(entry)}`}

@@ -101,10 +101,18 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
           {alt.text}
         </p>
       ) : (
-        <p className="text-sm text-neutral-500">
-          No alt text yet{alt.lastError ? `: ${alt.lastError}` : '.'}
-          {alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'}; retried automatically)`}
-        </p>
+        <div className="text-sm text-neutral-500">
+          <p>
+            No alt text yet{alt.lastError ? `: ${alt.lastError}` : '.'}
+            {alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'}; retried automatically)`}
+          </p>
+          {alt.lastErrorDetail && (
+            <details className="mt-1 text-xs" data-admin-detail>
+              <summary className="cursor-pointer">Details for admins</summary>
+              <p className="mt-1 break-words font-mono">{alt.lastErrorDetail}</p>
+            </details>
+          )}
+        </div>
       )}
       <AltProvenance alt={alt} />
 

@@ -27,3 +27,18 @@ export function stateTone(state: AssetState): Tone {
 export function isInProgress(state: AssetState): boolean {
   return STATES[state].tone === 'busy';
 }
+
+/**
+ * What to show for an asset: a step that failed and only waits for a late automatic retry (AssetView.failed,
+ * e.g. indexing with the embedding model unreachable) shows as that step's failure, not as busy work that
+ * never ends.
+ */
+export function shownState(asset: { state: AssetState; failed: boolean }): AssetState {
+  if (!asset.failed || !isInProgress(asset.state)) return asset.state;
+  return asset.state === 'described' ? 'failed_embed' : asset.state === 'derived' ? 'failed_describe' : 'failed_derive';
+}
+
+/** Worth refreshing: the pipeline is still on it and nothing has failed. */
+export function stillProcessing(asset: { state: AssetState; failed: boolean }): boolean {
+  return isInProgress(shownState(asset));
+}

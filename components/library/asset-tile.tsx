@@ -13,7 +13,7 @@ export function AssetTile({ asset, overlay }: { asset: AssetView; overlay?: Reac
   return (
     <AssetTileFrame
       asset={asset}
-      placeholder={asset.state.startsWith('failed') ? 'No preview' : 'Preparing preview…'}
+      placeholder={asset.failed || asset.state.startsWith('failed') ? 'No preview' : 'Preparing preview…'}
       className="[contain-intrinsic-size:auto_320px] [content-visibility:auto]"
       overlay={overlay}
     >
@@ -22,8 +22,13 @@ export function AssetTile({ asset, overlay }: { asset: AssetView; overlay?: Reac
           {asset.filename}
         </p>
         <div className="flex min-w-0 flex-wrap items-center gap-1">
-          <StateBadge state={asset.state} />
+          <StateBadge asset={asset} />
         </div>
+        {asset.failed && asset.error && (
+          <p className="line-clamp-2 break-words text-red-800" data-failure-reason>
+            {asset.error.message}
+          </p>
+        )}
         {asset.alt.text ? (
           <p className="flex min-w-0 items-start gap-1.5 text-neutral-600">
             {asset.alt.source && <AltSourceBadge source={asset.alt.source} />}

@@ -20,6 +20,7 @@ export function LibraryFilters({ filter }: { filter: LibraryFilter }) {
   const active = Object.values(filter).some(Boolean);
   return (
     <form method="get" role="search" aria-label="Filter the library" className="grid grid-cols-2 items-end gap-2 sm:flex sm:flex-wrap">
+      {filter.state && <input type="hidden" name="state" value={filter.state} />}
       <label className="col-span-2 flex flex-col gap-1 text-xs font-medium text-neutral-700 sm:w-56">
         Filename, title or SKU
         <input type="search" name="q" defaultValue={filter.q ?? ''} maxLength={200} className={CONTROL} />

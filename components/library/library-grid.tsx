@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AssetView, LibraryFilter } from '@/lib/assets';
-import { isInProgress } from '@/components/assets/asset-state';
+import { stillProcessing } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
 import { fetchAsset, fetchAssetPage, type AssetListPage, type BulkTarget } from './assets-api';
 import { BulkBar, BulkResults, type BulkOutcome } from './bulk-bar';
@@ -93,7 +93,7 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
     return () => observer.disconnect();
   }, [loadMore, nextCursor, loadError]);
 
-  const pending = assets.filter((asset) => isInProgress(asset.state));
+  const pending = assets.filter(stillProcessing);
   usePollWhile(pending.length > 0, async (signal) => {
     const head = await fetchAssetPage(null, signal, filter);
     const onHead = new Set(head.items.map((asset) => asset.id));
@@ -106,6 +106,17 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
 
   const results = outcome && <BulkResults outcome={outcome} names={names} onDismiss={() => setOutcome(null)} />;
   const filtered = Object.values(filter).some(Boolean);
+  if (assets.length === 0 && filter.state === 'failed' && Object.values(filter).filter(Boolean).length === 1) {
+    return (
+      <div className="flex flex-col gap-4">
+        {results}
+        <div className="rounded-lg border border-dashed border-neutral-300 bg-white px-6 py-16 text-center">
+          <p className="text-base font-medium">Nothing has failed</p>
+          <p className="mt-1 text-sm text-neutral-600">Every photo was processed.</p>
+        </div>
+      </div>
+    );
+  }
   if (assets.length === 0 && filtered) {
     return (
       <div className="flex flex-col gap-4">
@@ -114,6 +125,7 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
       </div>
     );
   }
+
   if (assets.length === 0) {
     return (
       <div className="rounded-lg border border-dashed border-neutral-300 bg-white px-6 py-16 text-center">

@@ -7,10 +7,12 @@ const STATUS_TEXT: Record<UploadItem['status'], string> = {
   hashing: 'Checking for duplicates…',
   uploading: 'Uploading',
   finishing: 'Verifying…',
+  processing: 'Stored, checking the file…',
   stored: 'Stored',
   duplicate: 'Already in the library',
   rejected: 'Rejected',
   failed: 'Failed',
+  unprocessable: 'Failed',
 };
 
 const BAR_CLASSES: Record<UploadItem['status'], string> = {
@@ -18,16 +20,18 @@ const BAR_CLASSES: Record<UploadItem['status'], string> = {
   hashing: 'bg-neutral-400',
   uploading: 'bg-sky-600',
   finishing: 'bg-sky-600',
+  processing: 'bg-emerald-600',
   stored: 'bg-emerald-600',
   duplicate: 'bg-neutral-400',
   rejected: 'bg-red-600',
   failed: 'bg-red-600',
+  unprocessable: 'bg-red-600',
 };
 
 /** One file's line in the upload list: name, size, progress bar, where it ended up, and Retry when it failed. */
 export function UploadRow({ item, onRetry }: { item: UploadItem; onRetry: () => void }) {
   const percent = Math.round(item.progress * 100);
-  const isError = item.status === 'rejected' || item.status === 'failed';
+  const isError = item.status === 'rejected' || item.status === 'failed' || item.status === 'unprocessable';
   return (
     <li data-status={item.status} className="flex flex-col gap-1 px-4 py-2.5">
       <div className="flex items-center gap-3">
@@ -52,7 +56,7 @@ export function UploadRow({ item, onRetry }: { item: UploadItem; onRetry: () => 
           {item.status === 'uploading' && <span className="tabular-nums"> {percent}%</span>}
           {item.message && <span>: {item.message}</span>}
         </p>
-        {item.status === 'stored' && item.assetId && (
+        {(item.status === 'stored' || item.status === 'unprocessable') && item.assetId && (
           <Link href={`/assets/${item.assetId}`} className="font-medium underline underline-offset-2">
             View
           </Link>

@@ -20,6 +20,7 @@ function summarise(items: UploadItem[]) {
     duplicate: count('duplicate'),
     rejected: count('rejected'),
     failed: count('failed'),
+    unprocessable: count('unprocessable'),
   };
 }
 
@@ -55,6 +56,7 @@ export function Uploader() {
               {totals.active > 0 ? `${totals.active} to go · ` : 'Done · '}
               {totals.stored} stored · {totals.duplicate} duplicates · {totals.rejected} rejected
               {totals.failed > 0 && ` · ${totals.failed} failed`}
+              {totals.unprocessable > 0 && ` · ${totals.unprocessable} could not be processed`}
             </p>
             <button type="button" onClick={clearFinished} className="text-sm font-medium text-neutral-600 underline-offset-2 hover:underline">
               Clear finished

@@ -1,13 +1,15 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { awaitDerive } from './derive-outcome';
 import { findResumableUpload, hashBeforeAnnouncing, sendInParts, type PartedUpload } from './resumable-upload';
 import { completeUpload, createUpload, putFile, sha256Hex, type CompleteResult, type StepOutcome } from './upload-protocol';
 
 /** Files uploading at once: enough to keep the pipe full, few enough not to starve each other or the server. */
 export const UPLOAD_CONCURRENCY = 3;
 
-export type UploadStatus = 'queued' | 'hashing' | 'uploading' | 'finishing' | 'stored' | 'duplicate' | 'rejected' | 'failed';
+/** `processing`: stored, its upload slot free, waiting to hear whether it can be read; `unprocessable`: it cannot (damaged, too large…). */
+export type UploadStatus = 'queued' | 'hashing' | 'uploading' | 'finishing' | 'processing' | 'stored' | 'duplicate' | 'rejected' | 'failed' | 'unprocessable';
 
 export interface UploadItem {
   key: string;
@@ -24,12 +26,13 @@ export interface UploadItem {
 
 type Patch = Partial<Omit<UploadItem, 'key' | 'file' | 'tags'>>;
 
-function completionPatch(completed: StepOutcome<CompleteResult>): Patch {
+/** A stored file is `processing` until derive says whether it can be read (settle, below); its slot is freed first. */
+function completionPatch(completed: StepOutcome<CompleteResult>, assetId: string): Patch {
   if (!completed.ok) return { status: completed.kind, message: completed.message };
-  return completed.value.kind === 'duplicate' ? { status: 'duplicate', duplicateOf: completed.value.duplicateOf } : { status: 'stored' };
+  return completed.value.kind === 'duplicate' ? { status: 'duplicate', duplicateOf: completed.value.duplicateOf } : { status: 'processing', assetId };
 }
 
-export const ACTIVE_STATUSES: ReadonlySet<UploadStatus> = new Set(['hashing', 'uploading', 'finishing']);
+export const ACTIVE_STATUSES: ReadonlySet<UploadStatus> = new Set(['hashing', 'uploading', 'finishing', 'processing']);
 
 /**
  * A queue of files, each taken through hash → create → PUT → complete, at most UPLOAD_CONCURRENCY at a time.
@@ -56,7 +59,7 @@ export function useUploadQueue() {
       const inParts = async (upload: PartedUpload): Promise<Patch> => {
         update(item.key, { status: 'uploading', assetId: upload.assetId });
         const events = { onProgress: (progress: number) => update(item.key, { progress }), onFinishing: () => update(item.key, { status: 'finishing' }) };
-        return completionPatch(await sendInParts(item.file, upload, events, signal));
+        return completionPatch(await sendInParts(item.file, upload, events, signal), upload.assetId);
       };
       // The same big file picked again after a reload or a dropped connection: send only what the server lacks.
       const resumable = await findResumableUpload(item.file, signal);
@@ -73,7 +76,18 @@ export function useUploadQueue() {
       if (!put.ok) return { status: put.kind, message: put.message };
 
       update(item.key, { status: 'finishing' });
-      return completionPatch(await completeUpload(assetId, signal));
+      return completionPatch(await completeUpload(assetId, signal), assetId);
+    },
+    [update],
+  );
+
+  const settle = useCallback(
+    async (key: string, assetId: string, signal: AbortSignal) => {
+      const outcome = await awaitDerive(assetId, signal);
+      if (signal.aborted) return;
+      if (outcome.kind === 'failed') update(key, { status: 'unprocessable', message: outcome.message });
+      else if (outcome.kind === 'ready') update(key, { status: 'stored' });
+      else update(key, { status: 'stored', message: 'still being processed; the library shows how it ends' });
     },
     [update],
   );
@@ -88,10 +102,12 @@ export function useUploadQueue() {
       void run(item, signal).then((patch) => {
         // Free the slot before the final update, so the effect that update triggers can start the next file.
         running.current.delete(item.key);
-        if (!signal.aborted) update(item.key, patch);
+        if (signal.aborted) return;
+        update(item.key, patch);
+        if (patch.status === 'processing' && patch.assetId) void settle(item.key, patch.assetId, signal);
       });
     }
-  }, [items, run, update]);
+  }, [items, run, settle, update]);
 
   const addFiles = useCallback((files: Iterable<File>, tags: string[] = []) => {
     const added = Array.from(files, (file): UploadItem => ({ key: `upload-${nextKey.current++}`, file, tags, status: 'queued', progress: 0 }));

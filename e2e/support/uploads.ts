@@ -22,7 +22,7 @@ export async function finishedStatuses(page: Page, expected: number): Promise<st
   const rows = page.locator('section[aria-label="Uploads"] li[data-status]');
   await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(expected);
   await page.waitForFunction(
-    () => !document.querySelector('li[data-status="queued"], li[data-status="hashing"], li[data-status="uploading"], li[data-status="finishing"]'),
+    () => !document.querySelector('li[data-status="queued"], li[data-status="hashing"], li[data-status="uploading"], li[data-status="finishing"], li[data-status="processing"]'),
     undefined,
     { timeout: 120_000 },
   );

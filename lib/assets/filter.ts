@@ -19,6 +19,13 @@ const optionalText = (max: number, what: string) =>
     .transform((value) => (value === '' ? undefined : value))
     .optional();
 
+/** The library's processing-state filters (`?state=failed`). */
+export const LIBRARY_STATES = ['failed'] as const;
+export type LibraryState = (typeof LIBRARY_STATES)[number];
+
+/** isFailedAsset (view.ts) in SQL: failed for good, or a step after derive failed and waits for a late retry. */
+export const FAILED_CONDITION = sql`(${assets.state} in ('failed_derive', 'failed_describe', 'failed_embed') or (${assets.state} in ('derived', 'described') and ${assets.errorCode} is not null))`;
+
 export const libraryFilterSchema = z
   .object({
     /** Part of the filename, title or SKU (case-insensitive). */
@@ -27,12 +34,14 @@ export const libraryFilterSchema = z
     collection: optionalText(200, 'a collection'),
     /** The alt text's review status. */
     status: z.enum(ALT_STATUSES).optional(),
+    /** `failed`: only photos a step failed for (Retry or Delete them). */
+    state: z.enum(LIBRARY_STATES).optional(),
   })
   .strict();
 
 export type LibraryFilter = z.infer<typeof libraryFilterSchema>;
 
-export const LIBRARY_FILTER_KEYS = ['q', 'tag', 'collection', 'status'] as const satisfies readonly (keyof LibraryFilter)[];
+export const LIBRARY_FILTER_KEYS = ['q', 'tag', 'collection', 'status', 'state'] as const satisfies readonly (keyof LibraryFilter)[];
 
 /** Rows that are not (yet) in the library: no verified original behind them. */
 const NOT_IN_LIBRARY: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
@@ -53,6 +62,7 @@ export function libraryCondition(filter: LibraryFilter = {}): SQL {
   if (filter.tag) parts.push(sql`exists (select 1 from unnest(${assets.tags}) as t(value) where lower(t.value) = lower(${filter.tag}))`);
   if (filter.collection) parts.push(sql`lower(${assets.collection}) = lower(${filter.collection})`);
   if (filter.status) parts.push(sql`${assets.altStatus} = ${filter.status}`);
+  if (filter.state === 'failed') parts.push(FAILED_CONDITION);
   return and(...parts) as SQL;
 }
 

@@ -1,4 +1,7 @@
 export { listAssets, getAsset, MAX_PAGE_SIZE, type AssetPage } from './queries';
 export { toAssetView, type AssetView, type DerivativeView } from './view';
 export { isUuid, encodeCursor, decodeCursor } from './cursor';
-export { libraryFilterSchema, libraryCondition, hasLibraryFilter, LIBRARY_FILTER_KEYS, type LibraryFilter } from './filter';
+export { libraryFilterSchema, libraryCondition, hasLibraryFilter, LIBRARY_FILTER_KEYS, LIBRARY_STATES, type LibraryFilter, type LibraryState } from './filter';
+export { countLibrary } from './queries';
+export { isFailedAsset, type ViewOptions } from './view';
+export { failureMessage, gateMessage, altFailureOf, presentHistory, type PresentedHistory } from './messages';

@@ -3,8 +3,8 @@ import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
 import { getStorage } from '@/lib/storage';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
-import { libraryCondition, type LibraryFilter } from './filter';
-import { toAssetView, type AssetView } from './view';
+import { FAILED_CONDITION, libraryCondition, type LibraryFilter } from './filter';
+import { toAssetView, type AssetView, type ViewOptions } from './view';
 import type { Result } from '@/lib/result';
 
 export const MAX_PAGE_SIZE = 100;
@@ -37,9 +37,18 @@ export async function listAssets(db: Db, options: { cursor?: string; limit: numb
   };
 }
 
-/** One asset by id; null for unknown, trashed, purged or malformed ids alike. */
-export async function getAsset(db: Db, id: string): Promise<AssetView | null> {
+/** How many photos the library holds, in all and failed (the filter links show them). */
+export async function countLibrary(db: Db): Promise<{ all: number; failed: number }> {
+  const [row] = await db
+    .select({ all: sql<number>`count(*)::int`, failed: sql<number>`(count(*) filter (where ${FAILED_CONDITION}))::int` })
+    .from(assets)
+    .where(libraryCondition());
+  return { all: row?.all ?? 0, failed: row?.failed ?? 0 };
+}
+
+/** One asset by id; null for unknown, trashed, purged or malformed ids alike. `withDetail` (admins) adds raw error details. */
+export async function getAsset(db: Db, id: string, options: ViewOptions = {}): Promise<AssetView | null> {
   if (!isUuid(id)) return null;
   const [asset] = await db.select().from(assets).where(and(eq(assets.id, id), isNull(assets.deletedAt)));
-  return asset ? toAssetView(asset, await getStorage()) : null;
+  return asset ? toAssetView(asset, await getStorage(), options) : null;
 }

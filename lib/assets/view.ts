@@ -1,6 +1,7 @@
 import type { Asset } from '@/db/schema';
 import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
+import { altFailureOf, failureMessage } from './messages';
 
 export interface DerivativeView {
   url: string;
@@ -13,7 +14,13 @@ export interface AssetView {
   id: string;
   filename: string;
   state: Asset['state'];
-  error: { code: string; message: string } | null;
+  /**
+   * The step's error for people (`message`, from lib/assets/messages.ts); `detail`, the decoder's or provider's
+   * own words, only for admins (absent otherwise).
+   */
+  error: { code: string; message: string; detail?: string } | null;
+  /** A step failed and needs a person (Retry or Delete), not more waiting: see isFailedAsset. */
+  failed: boolean;
   format: string | null;
   mimeType: string | null;
   width: number | null;
@@ -34,7 +41,11 @@ export interface AssetView {
     promptVersion: string | null;
     updatedAt: string | null;
     attempts: number;
+    /** Why the last attempt at alt text failed, for people; null when it did not. */
     lastError: string | null;
+    lastErrorCode: string | null;
+    /** The provider's own words about that failure, for admins only (absent otherwise). */
+    lastErrorDetail?: string;
     version: number;
   };
   derivatives: { grid: DerivativeView | null; vision: DerivativeView | null };
@@ -49,7 +60,25 @@ export interface AssetView {
 /** States in which the original is stored and verified. */
 const HAS_ORIGINAL: ReadonlySet<Asset['state']> = new Set(['stored', 'derived', 'described', 'embedded', 'failed_derive', 'failed_describe', 'failed_embed']);
 
-export async function toAssetView(asset: Asset, storage: Storage): Promise<AssetView> {
+/** States in which a step has failed for good. */
+export const FAILED_STATES: ReadonlySet<Asset['state']> = new Set(['failed_derive', 'failed_describe', 'failed_embed']);
+
+/**
+ * Failed for a person's eyes: a step failed for good, or a later step (frames, describe, embed) failed and only
+ * waits for an automatic retry much later (an unreachable embedding model is retried every few minutes) instead
+ * of being shown as busy forever. A derive waiting for a retry is still in progress (`stored`). The library's
+ * Failed filter (queries.ts, FAILED_CONDITION) says the same in SQL.
+ */
+export function isFailedAsset(asset: Pick<Asset, 'state' | 'errorCode'>): boolean {
+  return FAILED_STATES.has(asset.state) || ((asset.state === 'derived' || asset.state === 'described') && asset.errorCode !== null);
+}
+
+export interface ViewOptions {
+  /** Include the raw error details (admins). */
+  withDetail?: boolean;
+}
+
+export async function toAssetView(asset: Asset, storage: Storage, options: ViewOptions = {}): Promise<AssetView> {
   const ttl = config().downloadUrlTtlSeconds;
   const derivative = async (kind: 'grid' | 'vision'): Promise<DerivativeView | null> => {
     const stored = asset.derivatives?.[kind];
@@ -68,11 +97,15 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
     // Played inline (no download name); the file route answers the player's Range requests.
     playable ? storage.signedGetUrl(asset.originalKey, { expiresInSeconds: ttl, contentType: asset.mimeType ?? 'video/mp4' }) : null,
   ]);
+  const altFailure = altFailureOf(asset.altLastError);
   return {
     id: asset.id,
     filename: asset.filename,
     state: asset.state,
-    error: asset.errorCode ? { code: asset.errorCode, message: asset.error ?? asset.errorCode } : null,
+    error: asset.errorCode
+      ? { code: asset.errorCode, message: failureMessage(asset.errorCode), ...(options.withDetail && asset.error ? { detail: asset.error } : {}) }
+      : null,
+    failed: isFailedAsset(asset),
     format: asset.format,
     mimeType: asset.mimeType,
     width: asset.width,
@@ -93,7 +126,9 @@ export async function toAssetView(asset: Asset, storage: Storage): Promise<Asset
       promptVersion: asset.altPromptVersion,
       updatedAt: asset.altUpdatedAt?.toISOString() ?? null,
       attempts: asset.altAttempts,
-      lastError: asset.altLastError,
+      lastError: altFailure ? failureMessage(altFailure.code) : null,
+      lastErrorCode: altFailure?.code ?? null,
+      ...(options.withDetail && altFailure ? { lastErrorDetail: altFailure.detail } : {}),
       version: asset.version,
     },
     derivatives: { grid, vision },

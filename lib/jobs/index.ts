@@ -5,3 +5,4 @@ export { assertRegistryComplete, embedJobs } from './registry';
 export { leaseHeld, isLeaseHeld, type JobLease } from './lease';
 export type { Step, StepInput, StepOutcome } from './step';
 export { backfillEmbeddings, type BackfillProgress } from './embed-backfill';
+export { retryFailedSteps, type RetryFailure } from './retry';

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
+import { altFailureOf, failureMessage } from '@/lib/assets';
 import { UPLOADED } from './filters';
 
 /**
@@ -82,6 +83,12 @@ interface MissingRow {
   created_at_text: string;
 }
 
+/** The CSV is for people: the table's words, never a failure code or the provider's own message. */
+function humanReason(recorded: string | null): string | null {
+  const failure = altFailureOf(recorded);
+  return failure ? failureMessage(failure.code) : null;
+}
+
 /** Every uploaded asset without alt text a person stands behind (not approved, not decorative), oldest first, as CSV lines. */
 export async function* missingAltCsv(db: Db): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(',')}\r\n`;
@@ -99,7 +106,7 @@ export async function* missingAltCsv(db: Db): AsyncGenerator<string> {
     );
     if (!page.length) return;
     yield page
-      .map((row) => [row.id, row.filename, row.sku, row.title, row.collection, row.tags.join('; '), row.status, row.reason, row.uploaded_at].map(csvCell).join(',') + '\r\n')
+      .map((row) => [row.id, row.filename, row.sku, row.title, row.collection, row.tags.join('; '), row.status, humanReason(row.reason), row.uploaded_at].map(csvCell).join(',') + '\r\n')
       .join('');
     const last = page[page.length - 1];
     after = { createdAt: last.created_at_text, id: last.id };

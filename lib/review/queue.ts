@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { decodeCursor, encodeCursor } from '@/lib/assets';
+import { altFailureOf, decodeCursor, encodeCursor, failureMessage, gateMessage } from '@/lib/assets';
 import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
 import { filterCondition, flagsExpression, statusExpression, type ReviewFilter } from './filters';
@@ -108,14 +108,16 @@ async function toItem(row: ItemRow, storage: Storage): Promise<ReviewItem> {
     ? { url: await storage.signedGetUrl(row.vision.key, { expiresInSeconds: config().downloadUrlTtlSeconds, contentType: 'image/webp' }), width: row.vision.width, height: row.vision.height }
     : null;
   const gateRejected = row.status === 'gate_rejected';
-  const failure = row.alt_last_error?.replace(/^[a-z_]+: /, '') ?? null;
+  // In words for people (lib/assets/messages.ts): never a failure code or the provider's own message.
+  const failure = altFailureOf(row.alt_last_error);
+  const gateReason = (row.rejected_reason ?? failure?.detail ?? '').replace(/^quality gate: /, '') || null;
   return {
     id: row.id,
     version: row.version,
     status: row.status,
     text: gateRejected ? row.rejected_text : row.alt_text,
     replaces: row.replaces,
-    reason: gateRejected ? (row.rejected_reason ?? failure) : row.status === 'failed' ? failure : null,
+    reason: gateRejected ? gateMessage(gateReason) : row.status === 'failed' && failure ? failureMessage(failure.code) : null,
     flags: row.flags,
     filename: row.filename,
     title: row.title,

@@ -1,6 +1,7 @@
 import * as coverageMissing from '@/app/api/alt/coverage/missing/route';
 import * as coverage from '@/app/api/alt/coverage/route';
 import * as review from '@/app/api/alt/review/route';
+import * as retry from '@/app/api/assets/[id]/retry/route';
 import * as altRegenerate from '@/app/api/assets/[id]/alt/regenerate/route';
 import * as alt from '@/app/api/assets/[id]/alt/route';
 import * as asset from '@/app/api/assets/[id]/route';
@@ -53,6 +54,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/assets/{id}', method: 'delete', summary: 'Move an asset to the trash (restorable for TRASH_DAYS, then purged with its files).', handler: asset.DELETE },
     { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
     { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text).', handler: altRegenerate.POST },
+    { path: '/api/assets/{id}/retry', method: 'post', summary: 'Queue the failed steps again (thumbnails, alt text, search index); 409 nothing_failed when none failed.', handler: retry.POST },
     { path: '/api/assets/{id}/similar', method: 'get', summary: 'Photos that look or read alike.', handler: similar.GET },
     { path: '/api/auth/me', method: 'get', summary: 'Who is calling, with which role.', handler: me.GET },
     { path: '/api/auth/setup', method: 'post', summary: 'Create the first owner (only before one exists).', handler: setup.POST },

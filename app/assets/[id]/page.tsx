@@ -4,9 +4,10 @@ import { notFound } from 'next/navigation';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { AltTextPanel } from '@/components/alt';
-import { isInProgress } from '@/components/assets/asset-state';
+import { stillProcessing } from '@/components/assets/asset-state';
 import { formatDimensions } from '@/components/assets/format';
 import { RefreshWhileProcessing } from '@/components/assets/refresh-while-processing';
+import { RetryButton } from '@/components/assets/retry-button';
 import { StateBadge } from '@/components/assets/state-badge';
 import { CatalogueEditor } from '@/components/library/catalogue-editor';
 import { MoreLikeThis } from '@/components/search/more-like-this';
@@ -33,7 +34,8 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
   const user = await requirePage('viewer');
   const parsed = params.safeParse(await props.params);
   if (!parsed.success) notFound();
-  const asset = await getAsset(await getDb(), parsed.data.id);
+  const isAdmin = roleAllows(user.role, 'admin');
+  const asset = await getAsset(await getDb(), parsed.data.id, { withDetail: isAdmin });
   if (!asset) {
     // In the trash: say so, with who and when, and Restore; purged or never existed: the not-found page.
     const trashed = await trashEntry(await getDb(), parsed.data.id);
@@ -43,7 +45,9 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
 
   const vision = asset.derivatives.vision;
   const canEdit = roleAllows(user.role, 'editor');
-  const processing = isInProgress(asset.state);
+  const processing = stillProcessing(asset);
+  // Alt text whose last attempt failed (not merely "no provider set up", which Retry cannot fix).
+  const altFailed = asset.alt.text === null && asset.alt.lastErrorCode !== null && asset.alt.lastErrorCode !== 'no_provider' && !asset.decorative;
 
   return (
     <main className="flex flex-col gap-5">
@@ -86,12 +90,18 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
           <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <div className="flex items-start justify-between gap-3">
               <h1 className="min-w-0 break-words text-lg font-semibold leading-snug">{asset.filename}</h1>
-              <StateBadge state={asset.state} />
+              <StateBadge asset={asset} />
             </div>
             {asset.error && (
-              <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-                {asset.error.message}
-              </p>
+              <div role="alert" data-failure={asset.error.code} className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+                <p>{asset.error.message}</p>
+                {asset.error.detail && (
+                  <details className="mt-1 text-xs text-red-900" data-admin-detail>
+                    <summary className="cursor-pointer">Details for admins</summary>
+                    <p className="mt-1 break-words font-mono">{asset.error.detail}</p>
+                  </details>
+                )}
+              </div>
             )}
             <div className="flex flex-wrap items-center gap-2">
               {asset.downloadUrl && (
@@ -102,6 +112,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
                   Download original{asset.width && asset.height ? ` (${formatDimensions(asset.width, asset.height)})` : ''}
                 </a>
               )}
+              {canEdit && (asset.failed || altFailed) && <RetryButton assetId={asset.id} label={asset.failed ? 'Retry' : 'Retry alt text'} />}
               {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} trashDays={config().trashDays} />}
             </div>
           </section>
@@ -113,7 +124,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
             canEdit={canEdit}
           />
 
-          <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={roleAllows(user.role, 'admin')} />
+          <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={isAdmin} />
 
           <section className="rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-neutral-500">Details</h2>
@@ -121,7 +132,8 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
           </section>
         </div>
       </div>
-      <MoreLikeThis assetId={asset.id} />
+      {/* A photo that failed processing has no vector to compare: no "still being embedded" forever. */}
+      {!asset.failed && <MoreLikeThis assetId={asset.id} />}
     </main>
   );
 }

@@ -223,7 +223,7 @@ describe('the review API', () => {
     const body = (await response.json()) as { items: Array<{ id: string; status: string; text: string | null; reason: string | null; flags: string[] }>; counts: { total: number; status: Record<string, number>; flag: Record<string, number> } };
     expect(body.items.map((entry) => entry.id)).toEqual([refused.id, missing.id, proposal.id, outdated.id]);
     expect(body.items.map((entry) => entry.status)).toEqual(['gate_rejected', 'missing', 'proposed', 'outdated']);
-    expect(body.items[0]).toMatchObject({ text: 'Red tote bag.', reason: 'quality gate: echo' });
+    expect(body.items[0]).toMatchObject({ text: 'Red tote bag.', reason: 'The description only repeated the catalogue data.' });
     expect(body.items[2].flags).toEqual(expect.arrayContaining(['image_of', 'under_500', 'under_1500']));
     expect(body.items[3].flags).toEqual(['markup_or_url']);
     expect(body.counts.total).toBe(4);

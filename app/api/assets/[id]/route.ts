@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { assetEditBody, editorOf, patchAsset } from '@/lib/alt';
 import { getAsset } from '@/lib/assets';
-import { route } from '@/lib/auth';
+import { roleAllows, route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { moveToTrash, trashEntry } from '@/lib/library';
 import { assetParams } from '../schema';
@@ -19,8 +19,9 @@ async function notFound(id: string): Promise<ApiError> {
   });
 }
 
-export const GET = route({ role: 'viewer', params: assetParams }, async ({ params }) => {
-  const asset = await getAsset(await getDb(), params.id);
+/** Admins also get the raw error details (a decoder's or provider's own words) behind the messages for people. */
+export const GET = route({ role: 'viewer', params: assetParams }, async ({ params, caller }) => {
+  const asset = await getAsset(await getDb(), params.id, { withDetail: roleAllows(caller.role, 'admin') });
   if (!asset) throw await notFound(params.id);
   return Response.json(asset);
 });

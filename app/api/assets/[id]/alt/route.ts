@@ -1,22 +1,27 @@
 import { getDb } from '@/db/client';
 import { altHistoryOf, configuredVisionProvider } from '@/lib/alt';
-import { getAsset } from '@/lib/assets';
-import { route } from '@/lib/auth';
+import { getAsset, presentHistory } from '@/lib/assets';
+import { roleAllows, route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { assetParams } from '../../schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The asset's alt text with its provenance and history, and which vision provider (if any) would write it. */
-export const GET = route({ role: 'viewer', params: assetParams }, async ({ params }) => {
+/**
+ * The asset's alt text with its provenance and history, and which vision provider (if any) would write it. The
+ * history is in words for people, repeated failed attempts folded into one entry; admins also get each
+ * failure's raw detail (the provider's own message).
+ */
+export const GET = route({ role: 'viewer', params: assetParams }, async ({ params, caller }) => {
+  const withDetail = roleAllows(caller.role, 'admin');
   const db = await getDb();
-  const asset = await getAsset(db, params.id);
+  const asset = await getAsset(db, params.id, { withDetail });
   if (!asset) throw new ApiError('not_found', 'No such asset: it may have been deleted.');
   const provider = configuredVisionProvider();
   return Response.json({
     alt: asset.alt,
     decorative: asset.decorative,
-    history: await altHistoryOf(db, asset.id),
+    history: presentHistory(await altHistoryOf(db, asset.id), { withDetail }),
     provider: provider ? { configured: true, name: provider.name, model: provider.model } : { configured: false, name: null, model: null },
   });
 });

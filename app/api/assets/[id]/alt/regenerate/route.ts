@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { regenerateAlt } from '@/lib/alt';
-import { getAsset, isUuid } from '@/lib/assets';
+import { failureMessage, gateMessage, getAsset, isUuid } from '@/lib/assets';
 import { route } from '@/lib/auth';
 import { takeRateLimit } from '@/lib/auth/rate-limit';
 import { orThrow } from '@/lib/auth/result';
@@ -31,15 +31,16 @@ export const POST = route({ role: 'editor', params: assetParams }, async ({ para
       throw new ApiError('conflict', 'This image is decorative (alt=""), so it needs no description. Un-mark it as decorative first.');
     case 'failed': {
       const { kind, message, retryAfterMs } = result.failure;
-      if (kind === 'gate_rejected') return Response.json({ written: false, reason: message, asset: await getAsset(db, params.id) });
+      // Messages for people (lib/assets/messages.ts); the kind stays machine-readable in `details`.
+      if (kind === 'gate_rejected') return Response.json({ written: false, reason: gateMessage(message), asset: await getAsset(db, params.id) });
       if (kind === 'no_provider') throw new ApiError('unavailable', NO_PROVIDER);
       if (kind === 'rate_limited_short' || kind === 'rate_limited_long' || kind === 'quota_exhausted') {
         const seconds = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 1000));
-        throw new ApiError('rate_limited', `The vision provider is rate limited (${kind}); try again in ${seconds} s.`, { kind }, { 'retry-after': String(seconds) });
+        throw new ApiError('rate_limited', `The vision provider is busy or its limit is reached; try again in ${seconds} s.`, { kind }, { 'retry-after': String(seconds) });
       }
       // A retired model or refused key is fixed by a setting, not by waiting: the message says which.
       if (kind === 'model_unavailable' || kind === 'invalid_key') throw new ApiError('unavailable', message, { kind });
-      throw new ApiError('unavailable', `The vision provider could not describe this image (${kind}): ${message}. Try again later.`, { kind });
+      throw new ApiError('unavailable', `${failureMessage(kind)} Try again later.`, { kind });
     }
   }
 });
