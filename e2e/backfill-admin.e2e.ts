@@ -1,4 +1,4 @@
-import { expect, inject, test, type Browser, type Page } from './support/test';
+import { expect, inject, test, type Page } from './support/test';
 import { screenshot } from './support/browser';
 import { setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';

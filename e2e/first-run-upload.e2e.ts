@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { expect, inject, test, type Browser, type Page } from './support/test';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { screenshot } from './support/browser';
 import { OWNER, setUpOwner } from './support/owner';

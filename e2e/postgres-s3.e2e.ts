@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
-import { expect, inject, test, type Browser, type Page } from './support/test';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturesAvailable } from '@/test/fixtures';
 import { createScratchDatabase, type ScratchDatabase } from '@/test/pg-template';
 import { startS3rver, type S3rverHandle } from '@/test/s3rver';

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, inject, test, type Browser, type Page } from './support/test';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';

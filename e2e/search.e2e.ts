@@ -1,4 +1,4 @@
-import { expect, inject, test, type Browser, type Page } from './support/test';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
