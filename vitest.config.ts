@@ -9,8 +9,8 @@ function project(test: TestProjectInlineConfiguration['test']): TestProjectInlin
 
 /**
  * Projects: `pglite` runs every unit and integration test on embedded PGlite; `postgres` runs the integration
- * tests (*.int.test.ts) again on PostgreSQL + pgvector when TEST_DATABASE_URL is set; `e2e` drives the built
- * app in Debian's Chromium.
+ * tests (*.int.test.ts) again on PostgreSQL + pgvector when TEST_DATABASE_URL is set. The browser tests (e2e/)
+ * are Playwright Test's: playwright.config.ts.
  */
 export default defineConfig({
   resolve: { alias },
@@ -28,13 +28,6 @@ export default defineConfig({
             }),
           ]
         : []),
-      project({
-        name: 'e2e',
-        include: ['e2e/**/*.e2e.ts'],
-        globalSetup: ['e2e/support/global-setup.ts'],
-        testTimeout: 180_000,
-        hookTimeout: 600_000,
-      }),
     ],
   },
 });

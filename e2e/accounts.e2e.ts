@@ -1,6 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, screenshot } from './support/browser';
+import { expect, inject, test, type Browser, type BrowserContext, type Page } from './support/test';
+import { screenshot } from './support/browser';
 import { OWNER, setUpOwner, signIn } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 
@@ -13,9 +12,11 @@ import { startApp, type RunningApp } from './support/server';
 const EDITOR = { name: 'Edda Editor', email: 'editor@loupe.test', password: 'editor passphrase 1' };
 const VIEWER = { name: 'Vic Viewer', email: 'viewer@loupe.test', password: 'viewer passphrase 1' };
 
-describe('accounts and roles in the browser and over the API', () => {
+test.describe.serial('accounts and roles in the browser and over the API', () => {
   let app: RunningApp;
   let browser: Browser;
+  /** Every context this file opened, closed after its last test (the browser is the worker's). */
+  const contexts: BrowserContext[] = [];
   let owner: Page;
   const inviteLinks: Record<string, string> = {};
   const tokens: Record<string, string> = {};
@@ -26,6 +27,7 @@ describe('accounts and roles in the browser and over the API', () => {
 
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    contexts.push(context);
     return context.newPage();
   }
 
@@ -49,14 +51,14 @@ describe('accounts and roles in the browser and over the API', () => {
     return page;
   }
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser: workerBrowser }) => {
+    browser = workerBrowser;
     app = await startApp({ fakeGroqUrl: inject('fakeGroqUrl') });
-    browser = await launchBrowser();
     owner = await newPage();
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    for (const context of contexts) await context.close();
     await app?.stop();
   });
 

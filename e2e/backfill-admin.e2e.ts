@@ -1,25 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, screenshot } from './support/browser';
+import { expect, inject, test, type Page } from './support/test';
+import { screenshot } from './support/browser';
 import { setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 
 /** Admin → Backfill at phone width, from the keyboard: coverage, provider state, the dry run and run-now buttons, recent runs. */
-describe('the backfill admin page', () => {
+test.describe.serial('the backfill admin page', () => {
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     app = await startApp({ fakeGroqUrl: inject('fakeGroqUrl') });
-    browser = await launchBrowser();
     page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     await page.goto(`${app.url}/`);
     await setUpOwner(page);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
     await app?.stop();
   });
 

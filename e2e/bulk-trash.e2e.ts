@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from './support/test';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, screenshot } from './support/browser';
+import { expect, inject, test } from './support/test';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 
 /** Photos of their own (fresh bytes each run), so no other browser test's upload is a duplicate of them. */
@@ -24,25 +24,23 @@ async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-describe('bulk actions and the trash in the library', () => {
+test.describe.serial('bulk actions and the trash in the library', () => {
   const baseUrl = inject('baseUrl');
   const tag = randomUUID().slice(0, 8);
-  let browser: Browser;
   let page: Page;
   let files: string[];
 
   const checkbox = (index: number) => page.getByRole('checkbox', { name: `Select bulk-${tag}-${index}.jpg` });
   const tiles = () => page.locator('ul[aria-label="Assets"] a[data-asset-id]');
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
+  test.beforeAll(async ({ browser }) => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await ensureOwnerSignedIn(page, baseUrl);
     files = await makePhotos(fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-bulk-')), tag);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
   });
 
   test('an editor uploads three photos, filters the library to them, and Shift-selects the range', async () => {

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
-import { launchBrowser, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 
 /** Photos from products.csv with the catalogue data the import should give them. */
@@ -20,23 +19,22 @@ async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
-describe.skipIf(!fixturesAvailable())('catalogue data in, alt text out, on any screen', () => {
+test.describe.serial('catalogue data in, alt text out, on any screen', () => {
+  test.skip(!fixturesAvailable(), 'needs the shared fixtures (../shared) and, where named, TEST_DATABASE_URL');
   const baseUrl = inject('baseUrl');
-  let browser: Browser;
   let page: Page;
   let csvPath: string;
   let assetId: string;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
+  test.beforeAll(async ({ browser }) => {
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await ensureOwnerSignedIn(page, baseUrl);
     csvPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-import-')), 'catalogue.csv');
     fs.writeFileSync(csvPath, `filename,sku,title,collection,tags\n${PRODUCTS.map((p) => `${p.file},${p.sku},${p.title},E2E collection,"e2e, import"`).join('\n')}\nnot-uploaded.jpg,X-1,Nobody,,\n`);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
   });
 
   test('an editor imports a CSV: the preview shows each change and the row that will not apply; confirming applies it', async () => {

@@ -1,7 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { Page } from './support/test';
+import { expect, inject, test } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
-import { launchBrowser, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 import { finishedStatuses, rowTexts } from './support/uploads';
 
@@ -13,20 +13,19 @@ async function failedCount(page: Page): Promise<number> {
   return Number(/\((\d+)\)/.exec(text)?.[1] ?? NaN);
 }
 
-describe.skipIf(!fixturesAvailable())('a file that cannot be read is shown as failed, found under Failed, retried and deleted', () => {
+test.describe.serial('a file that cannot be read is shown as failed, found under Failed, retried and deleted', () => {
+  test.skip(!fixturesAvailable(), 'needs the shared fixtures (../shared) and, where named, TEST_DATABASE_URL');
   const baseUrl = inject('baseUrl');
-  let browser: Browser;
   let page: Page;
   let assetId = '';
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
+  test.beforeAll(async ({ browser }) => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await ensureOwnerSignedIn(page, baseUrl);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
   });
 
   test('the upload page says the truncated photo failed, with the reason, not "stored"', async () => {

@@ -1,35 +1,33 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { expect, inject, test, type Page } from './support/test';
 import { videoTools } from '@/lib/ingest/video';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { makeTestVideo } from '@/test/videos';
-import { launchBrowser, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 
 /** A studio's files: an iPhone HEIC and a product video (WebM made by ffmpeg here), uploaded from the upload page. */
-describe.skipIf(!fixturesAvailable())('HEIC photos and product videos', () => {
+test.describe.serial('HEIC photos and product videos', () => {
+  test.skip(!fixturesAvailable(), 'needs the shared fixtures (../shared) and, where named, TEST_DATABASE_URL');
   const baseUrl = inject('baseUrl');
-  let browser: Browser;
   let page: Page;
   let dir: string;
   const ids = new Map<string, string>();
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     const tools = await videoTools();
     if (!tools) throw new Error('ffmpeg/ffprobe should come with the dependencies');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-e2e-media-'));
     fs.writeFileSync(path.join(dir, 'turntable.webm'), makeTestVideo(tools, { container: 'webm', seconds: 3, width: 640, height: 360 }));
     fs.copyFileSync(fixturePath('images', 'formats', 'heic_lossy.heic'), path.join(dir, 'iphone.heic'));
-    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await ensureOwnerSignedIn(page, baseUrl);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -55,7 +53,7 @@ describe.skipIf(!fixturesAvailable())('HEIC photos and product videos', () => {
             await page.reload();
             return tile.locator('img[data-thumbnail]').evaluateAll((images) => images.filter((image) => (image as HTMLImageElement).naturalWidth > 0).length);
           },
-          { timeout: 120_000, interval: 2000 },
+          { timeout: 120_000, intervals: [2000] },
         )
         .toBe(1);
     }

@@ -1,6 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { launchBrowser, screenshot } from './support/browser';
+import { expect, inject, test, type Browser, type BrowserContext, type Page } from './support/test';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn, setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 
@@ -12,22 +11,25 @@ import { startApp, type RunningApp } from './support/server';
 
 const RETIRED = 'meta-llama/llama-4-scout-17b-16e-instruct';
 
-describe('the vision model check on the admin page', () => {
+test.describe.serial('the vision model check on the admin page', () => {
   let retiredApp: RunningApp;
   let browser: Browser;
+  /** Every context this file opened, closed after its last test (the browser is the worker's). */
+  const contexts: BrowserContext[] = [];
 
   async function newPage(width: number): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height: 900 } });
+    contexts.push(context);
     return context.newPage();
   }
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser: workerBrowser }) => {
+    browser = workerBrowser;
     retiredApp = await startApp({ fakeGroqUrl: inject('fakeGroqUrl'), env: { VISION_MODEL: RETIRED } });
-    browser = await launchBrowser();
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    for (const context of contexts) await context.close();
     await retiredApp?.stop();
   });
 

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturesAvailable } from '@/test/fixtures';
 import { createScratchDatabase, type ScratchDatabase } from '@/test/pg-template';
 import { startS3rver, type S3rverHandle } from '@/test/s3rver';
-import { launchBrowser, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { OWNER, setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 import { expectLoadedThumbnails, finishedStatuses, openFirstAssetDownloadUrl, productPhotos, rowTexts } from './support/uploads';
@@ -26,19 +25,19 @@ function sha256Hex(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-describe.skipIf(!fixturesAvailable() || !POSTGRES_SERVER_URL)('the first-run flow on PostgreSQL + pgvector and the S3 driver (s3rver)', () => {
+test.describe.serial('the first-run flow on PostgreSQL + pgvector and the S3 driver (s3rver)', () => {
+  test.skip(!fixturesAvailable() || !POSTGRES_SERVER_URL, 'needs the shared fixtures (../shared) and, where named, TEST_DATABASE_URL');
   let database: ScratchDatabase;
   let sql: postgres.Sql;
   let s3: S3rverHandle;
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   /** Every PUT the browser sent to the S3 endpoint, since the test started counting. */
   let s3Puts: string[] = [];
   const photos = fixturesAvailable() ? productPhotos(PHOTO_COUNT + 1) : [];
   const batch = photos.slice(0, PHOTO_COUNT);
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     database = await createScratchDatabase(POSTGRES_SERVER_URL, 'loupe_e2e');
     sql = postgres(database.url, { max: 1, onnotice: () => {} });
     s3 = await startS3rver('loupe-e2e');
@@ -56,15 +55,14 @@ describe.skipIf(!fixturesAvailable() || !POSTGRES_SERVER_URL)('the first-run flo
     });
     // As the README asks of a real bucket: the browser on APP_URL PUTs originals and fetches objects cross-origin.
     await s3.allowBrowserOrigin(app.url);
-    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (request) => {
       if (request.method() === 'PUT' && request.url().startsWith(s3.endpoint)) s3Puts.push(request.url());
     });
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
     await app?.stop();
     await sql?.end();
     await s3?.stop();

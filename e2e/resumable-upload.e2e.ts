@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Page, Route } from '@playwright/test';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, screenshot } from './support/browser';
+import { expect, inject, test } from './support/test';
+import { screenshot } from './support/browser';
 import { setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 
@@ -16,15 +16,14 @@ const PART = 5 * 1024 * 1024;
  * parts, so a 26 MB photo is five parts. Parts 1 and 2 arrive; 3 to 5 hang (a connection gone bad); the page is
  * reloaded mid-upload, the same file is picked again, and only parts 3 to 5 are sent before the upload completes.
  */
-describe('resumable uploads of big files', () => {
+test.describe.serial('resumable uploads of big files', () => {
   let app: RunningApp;
-  let browser: Browser;
   let page: Page;
   let dir: string;
   let file: string;
   let bytes: Buffer;
 
-  beforeAll(async () => {
+  test.beforeAll(async ({ browser }) => {
     app = await startApp({ fakeGroqUrl: null, env: { UPLOAD_PART_THRESHOLD_BYTES: String(6 * 1024 * 1024), UPLOAD_PART_SIZE_BYTES: String(PART) } });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-e2e-resume-'));
     file = path.join(dir, 'poster-wall.png');
@@ -32,14 +31,13 @@ describe('resumable uploads of big files', () => {
       .png({ compressionLevel: 0 })
       .toBuffer();
     fs.writeFileSync(file, bytes);
-    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await page.goto(`${app.url}/`);
     await setUpOwner(page);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
     await app?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });

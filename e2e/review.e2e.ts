@@ -1,10 +1,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
-import { launchBrowser, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 import { finishedStatuses, rowTexts } from './support/uploads';
 
@@ -49,20 +48,19 @@ async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 }
 
-describe.skipIf(!fixturesAvailable())('an accessibility lead reviews 20 AI proposals from the keyboard', () => {
+test.describe.serial('an accessibility lead reviews 20 AI proposals from the keyboard', () => {
+  test.skip(!fixturesAvailable(), 'needs the shared fixtures (../shared) and, where named, TEST_DATABASE_URL');
   const baseUrl = inject('baseUrl');
-  let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
+  test.beforeAll(async ({ browser }) => {
     // AxeBuilder needs a page from an explicit context.
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await ensureOwnerSignedIn(page, baseUrl);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
   });
 
   test('20 product photos are uploaded and the model proposes alt text for each', async () => {
@@ -70,7 +68,7 @@ describe.skipIf(!fixturesAvailable())('an accessibility lead reviews 20 AI propo
     await page.getByLabel('Tags').fill(TAG);
     await page.locator('input[type="file"]').setInputFiles(reviewPhotos());
     expect(await finishedStatuses(page, COUNT), await rowTexts(page)).toEqual(Array(COUNT).fill('stored'));
-    await expect.poll(async () => (await queue(page, baseUrl, 'status=proposed')).counts?.total, { timeout: 180_000, interval: 2000 }).toBe(COUNT);
+    await expect.poll(async () => (await queue(page, baseUrl, 'status=proposed')).counts?.total, { timeout: 180_000, intervals: [2000] }).toBe(COUNT);
   });
 
   test('the queue passes axe and is reviewed with keys only: approve, edit, reject, undo, bulk approve', async () => {

@@ -1,7 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
-import { launchBrowser, screenshot } from './support/browser';
+import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 
 /** Product photos with the catalogue's article type as their tag (products.csv), one batch each. */
@@ -39,20 +38,19 @@ async function resultsFor(page: Page, baseUrl: string, query: string): Promise<s
   return results.evaluateAll((all) => all.map((element) => element.getAttribute('data-asset-id') ?? ''));
 }
 
-describe.skipIf(!fixturesAvailable())('a merchandiser finds photos by what they show', () => {
+test.describe.serial('a merchandiser finds photos by what they show', () => {
+  test.skip(!fixturesAvailable(), 'needs the shared fixtures (../shared) and, where named, TEST_DATABASE_URL');
   const baseUrl = inject('baseUrl');
-  let browser: Browser;
   let page: Page;
   let ids: Map<string, string>;
 
-  beforeAll(async () => {
-    browser = await launchBrowser();
+  test.beforeAll(async ({ browser }) => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await ensureOwnerSignedIn(page, baseUrl);
   });
 
-  afterAll(async () => {
-    await browser?.close();
+  test.afterAll(async () => {
+    await page?.context().close();
   });
 
   test('an editor uploads product photos, each batch with its product type as a tag', async () => {
@@ -63,7 +61,7 @@ describe.skipIf(!fixturesAvailable())('a merchandiser finds photos by what they 
   test('typing a product type ranks the photo of that product first', async () => {
     // Alt text and embeddings are written in the background; search finds each photo once they are.
     for (const { file, tag } of CATALOGUE) {
-      await expect.poll(async () => (await resultsFor(page, baseUrl, tag))[0], { timeout: 120_000, interval: 2000 }).toBe(ids.get(file));
+      await expect.poll(async () => (await resultsFor(page, baseUrl, tag))[0], { timeout: 120_000, intervals: [2000] }).toBe(ids.get(file));
     }
     await resultsFor(page, baseUrl, 'sunglasses');
     await screenshot(page, '30-search');

@@ -14,6 +14,7 @@ const ROOT = path.resolve('.');
 const LIB_DOORS: Record<string, string> = {
   'lib/auth/guard.ts': 'the one guard resolves the caller of every route, page and server action',
   'lib/auth/sign-out-action.ts': "a server action ('use server'), a door like those in app/",
+  'lib/server-boot.ts': "the server's start-up (instrumentation.ts's Node.js half): opens and migrates the database at boot",
   'lib/jobs/sweeper.ts': "the job runner's entry: opens the database once and hands it to every step",
   'lib/auth/signing.ts': 'the URL-signing secret, read once per process and cached, like the database handle',
 };

@@ -26,6 +26,8 @@ export function AltEditForm(props: { initialText: string; busy: boolean; onSave:
         id="alt-text-input"
         name="altText"
         value={text}
+        // Editing starts here: the person who pressed Edit is put in the text, ready to type.
+        autoFocus
         maxLength={MAX_LENGTH}
         rows={3}
         onChange={(event) => setText(event.target.value)}

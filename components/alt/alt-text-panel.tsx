@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { fetchAltDetails, requestRegeneration, saveAltEdit, type AltDetails, type AltEdit, type AltView } from './alt-api';
 import { AltEditForm } from './alt-edit-form';
 import { AltHistoryList } from './alt-history-list';
@@ -34,6 +34,15 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  // Keyboard and screen-reader users land where they were: on the saved text after a save, on Edit after a cancel.
+  const textRef = useRef<HTMLDivElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocusTo = useRef<'text' | 'edit' | null>(null);
+  useEffect(() => {
+    if (editing || !returnFocusTo.current) return;
+    (returnFocusTo.current === 'text' ? textRef : editButton).current?.focus();
+    returnFocusTo.current = null;
+  }, [editing]);
 
   const refresh = useCallback(async () => {
     const loaded = await fetchAltDetails(assetId);
@@ -58,6 +67,7 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
     if (saved.ok) {
       setAlt(saved.value.alt);
       setDecorative(saved.value.decorative);
+      if (editing) returnFocusTo.current = 'text';
       setEditing(false);
       setNotice({ tone: 'info', text: 'Saved.' });
       router.refresh();
@@ -94,26 +104,28 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
         Alt text
       </h2>
 
-      {isDecorative ? (
-        <p className="text-sm text-neutral-700">Decorative: this image has an empty alt text (alt=&quot;&quot;), so screen readers skip it.</p>
-      ) : alt.text ? (
-        <p className="text-sm text-neutral-900" data-testid="alt-text">
-          {alt.text}
-        </p>
-      ) : (
-        <div className="text-sm text-neutral-500">
-          <p>
-            No alt text yet{alt.lastError ? `: ${alt.lastError}` : '.'}
-            {alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'}; retried automatically)`}
+      <div ref={textRef} tabIndex={-1} data-testid="alt-text-current" className="rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900">
+        {isDecorative ? (
+          <p className="text-sm text-neutral-700">Decorative: this image has an empty alt text (alt=&quot;&quot;), so screen readers skip it.</p>
+        ) : alt.text ? (
+          <p className="text-sm text-neutral-900" data-testid="alt-text">
+            {alt.text}
           </p>
-          {alt.lastErrorDetail && (
-            <details className="mt-1 text-xs" data-admin-detail>
-              <summary className="cursor-pointer">Details for admins</summary>
-              <p className="mt-1 break-words font-mono">{alt.lastErrorDetail}</p>
-            </details>
-          )}
-        </div>
-      )}
+        ) : (
+          <div className="text-sm text-neutral-500">
+            <p>
+              No alt text yet{alt.lastError ? `: ${alt.lastError}` : '.'}
+              {alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'}; retried automatically)`}
+            </p>
+            {alt.lastErrorDetail && (
+              <details className="mt-1 text-xs" data-admin-detail>
+                <summary className="cursor-pointer">Details for admins</summary>
+                <p className="mt-1 break-words font-mono">{alt.lastErrorDetail}</p>
+              </details>
+            )}
+          </div>
+        )}
+      </div>
       <AltProvenance alt={alt} />
 
       {providerMissing && (
@@ -124,10 +136,18 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
 
       {canEdit &&
         (editing ? (
-          <AltEditForm initialText={alt.text ?? ''} busy={busy} onSave={(text) => void applyEdit({ altText: text })} onCancel={() => setEditing(false)} />
+          <AltEditForm
+            initialText={alt.text ?? ''}
+            busy={busy}
+            onSave={(text) => void applyEdit({ altText: text })}
+            onCancel={() => {
+              returnFocusTo.current = 'edit';
+              setEditing(false);
+            }}
+          />
         ) : (
           <div className="flex flex-wrap items-center gap-2">
-            <button type="button" onClick={() => setEditing(true)} disabled={busy || isDecorative} className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60">
+            <button ref={editButton} type="button" onClick={() => setEditing(true)} disabled={busy || isDecorative} className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60">
               {alt.text ? 'Edit' : 'Write alt text'}
             </button>
             <button

@@ -27,13 +27,15 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
   const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
   const firstInput = useRef<HTMLInputElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
-  const returnFocus = useRef(false);
+  const savedData = useRef<HTMLDListElement>(null);
+  // After a save the person lands on the saved data (and hears it); after a cancel, back on the Edit button.
+  const returnFocusTo = useRef<'data' | 'edit' | null>(null);
 
   useEffect(() => {
     if (editing) firstInput.current?.focus();
-    else if (returnFocus.current) {
-      returnFocus.current = false;
-      editButton.current?.focus();
+    else if (returnFocusTo.current) {
+      (returnFocusTo.current === 'data' ? savedData : editButton).current?.focus();
+      returnFocusTo.current = null;
     }
   }, [editing]);
 
@@ -56,7 +58,7 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
     if (saved.ok) {
       setFields({ title: saved.value.title, sku: saved.value.sku, collection: saved.value.collection, tags: saved.value.tags });
       setVersion(saved.value.alt.version);
-      returnFocus.current = true;
+      returnFocusTo.current = 'data';
       setEditing(false);
       setMessage({ tone: 'info', text: 'Saved.' });
       router.refresh();
@@ -116,7 +118,7 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
               type="button"
               disabled={busy}
               onClick={() => {
-                returnFocus.current = true;
+                returnFocusTo.current = 'edit';
                 setEditing(false);
               }}
               className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100"
@@ -126,7 +128,11 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
           </div>
         </form>
       ) : (
-        <dl className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm">
+        <dl
+          ref={savedData}
+          tabIndex={-1}
+          className="grid grid-cols-[6rem_minmax(0,1fr)] gap-x-3 gap-y-1.5 text-sm rounded-sm focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
+        >
           {rows.map(([label, value]) => (
             <div key={label} className="contents">
               <dt className="text-neutral-500">{label}</dt>

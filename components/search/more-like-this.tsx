@@ -32,7 +32,7 @@ export function MoreLikeThis({ assetId }: { assetId: string }) {
               <div className="flex aspect-square items-center justify-center bg-neutral-100">
                 {asset.derivatives.grid ? (
                   // eslint-disable-next-line @next/next/no-img-element
-                  <img src={asset.derivatives.grid.url} width={asset.derivatives.grid.width} height={asset.derivatives.grid.height} alt={asset.alt.text ?? ''} loading="lazy" className="h-full w-full object-contain" />
+                  <img src={asset.derivatives.grid.url} width={asset.derivatives.grid.width} height={asset.derivatives.grid.height} alt={asset.alt.text ?? `${asset.filename}, no alt text yet`} loading="lazy" className="h-full w-full object-contain" />
                 ) : (
                   <span className="px-2 text-center text-xs text-neutral-500">{asset.filename}</span>
                 )}

@@ -1,10 +1,9 @@
 'use client';
 
-import { useId, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 
 /** Where photos come in: dropped from the desktop, or picked with the file chooser (many at once). */
 export function Dropzone({ onFiles, accept }: { onFiles: (files: File[]) => void; accept: string }) {
-  const inputId = useId();
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
 
@@ -35,25 +34,22 @@ export function Dropzone({ onFiles, accept }: { onFiles: (files: File[]) => void
       </svg>
       <p className="text-base font-medium">Drop photos here</p>
       <p className="text-sm text-neutral-600">JPEG, PNG, WebP, AVIF, TIFF, GIF, HEIC or BMP photos and MP4, MOV or WebM videos, as many as you like.</p>
-      <label
-        htmlFor={inputId}
-        className="cursor-pointer rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 focus-within:outline-2 focus-within:outline-offset-2"
-      >
+      {/* The input sits inside its label, so the label can show the keyboard focus the visually hidden input has. */}
+      <label className="relative cursor-pointer rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 has-focus-visible:outline-3 has-focus-visible:outline-offset-2 has-focus-visible:outline-sky-600">
         Choose photos
+        <input
+          ref={input}
+          type="file"
+          multiple
+          accept={accept}
+          className="sr-only"
+          onChange={(event) => {
+            onFiles(Array.from(event.target.files ?? []));
+            // Clear it so choosing the same files again (a second upload) fires change again.
+            if (input.current) input.current.value = '';
+          }}
+        />
       </label>
-      <input
-        ref={input}
-        id={inputId}
-        type="file"
-        multiple
-        accept={accept}
-        className="sr-only"
-        onChange={(event) => {
-          onFiles(Array.from(event.target.files ?? []));
-          // Clear it so choosing the same files again (a second upload) fires change again.
-          if (input.current) input.current.value = '';
-        }}
-      />
     </div>
   );
 }

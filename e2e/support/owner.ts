@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page } from '@playwright/test';
 
 /** The first account every browser test app gets; 12+ characters as setup requires. */
 export const OWNER = { name: 'Olivia Owner', email: 'owner@loupe.test', password: 'correct horse battery staple' } as const;

@@ -9,3 +9,16 @@ export const NEXT_BIN = path.join(REPO_ROOT, 'node_modules', '.bin', 'next');
 export const STAND_IN_EMBEDDING_MODEL_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'models', 'wordnet-static-256');
 /** Screenshots of every page the browser tests visit, to look at after a run. */
 export const SCREENSHOT_DIR = path.join(os.tmpdir(), 'loupe-e2e-screens');
+
+/** Debian's Chromium: the tests never download a browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Keep Chromium from reaching for Google's services, which this machine's closed network refuses (slowly, many at a time). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+];

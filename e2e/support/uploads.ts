@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Page } from '@playwright/test';
+import { expect } from './test';
 import { fixturePath } from '@/test/fixtures';
 
 /** The first `count` product photos by name: a stable choice across runs. */
