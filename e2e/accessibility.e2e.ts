@@ -28,6 +28,9 @@ const PAGES: Array<{ name: string; who: Who; path: (fixtures: Fixtures) => strin
   { name: 'invite (valid link)', who: 'anonymous', path: (f) => new URL(f.unusedInvite).pathname },
   { name: 'invite (used or unknown link)', who: 'anonymous', path: () => '/invite/not-a-real-invite-token' },
   { name: 'library', who: 'viewer', path: () => '/' },
+  { name: 'library: failed photos', who: 'viewer', path: () => '/?state=failed' },
+  { name: 'library: filtered by search', who: 'viewer', path: (f) => `/?q=${encodeURIComponent(path.parse(f.withAlt.file).name)}` },
+  { name: 'a page the role may not open', who: 'viewer', path: () => '/denied?need=admin' },
   { name: 'asset with alt text', who: 'viewer', path: (f) => `/assets/${f.withAlt.id}` },
   { name: 'asset without alt text', who: 'viewer', path: (f) => `/assets/${f.withoutAlt.id}` },
   { name: 'search', who: 'viewer', path: () => '/search' },
@@ -38,9 +41,11 @@ const PAGES: Array<{ name: string; who: Who; path: (fixtures: Fixtures) => strin
   { name: 'review', who: 'editor', path: () => '/review' },
   { name: 'coverage', who: 'editor', path: () => '/coverage' },
   { name: 'import', who: 'editor', path: () => '/import' },
+  { name: 'trash', who: 'editor', path: () => '/trash' },
   { name: 'admin: users', who: 'admin', path: () => '/admin/users' },
   { name: 'admin: tokens', who: 'admin', path: () => '/admin/tokens' },
   { name: 'admin: backfill', who: 'admin', path: () => '/admin/backfill' },
+  { name: 'admin: webhooks', who: 'admin', path: () => '/admin/webhooks' },
 ];
 /** /setup exists only until the owner does: it is audited in beforeAll, before setting the owner up. */
 const SETUP_PAGE = '/setup';

@@ -112,7 +112,7 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     fake().script({ kind: 'text', content: 'I cannot provide a description of this image.' });
     const rejected = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
     expect(rejected.status).toBe(200);
-    expect(await rejected.json()).toMatchObject({ written: false, reason: 'quality gate: refusal' });
+    expect(await rejected.json()).toMatchObject({ written: false, reason: 'The model declined to describe the image.' });
     expect((await reload(asset.id)).altText).toBe(asset.altText);
   });
 
