@@ -9,7 +9,7 @@ const FILENAME = 'truncated_50pct.jpg';
 
 /** The number in the library's "Failed (N)" filter link. */
 async function failedCount(page: Page): Promise<number> {
-  const text = (await page.getByRole('navigation', { name: 'Filter the library' }).getByRole('link', { name: /^Failed/ }).textContent()) ?? '';
+  const text = (await page.getByRole('navigation', { name: 'Show photos by state' }).getByRole('link', { name: /^Failed/ }).textContent()) ?? '';
   return Number(/\((\d+)\)/.exec(text)?.[1] ?? NaN);
 }
 
