@@ -83,7 +83,7 @@ test.describe.serial('a file that cannot be read is shown as failed, found under
     const before = await failedCount(page);
     await page.goto(`${baseUrl}/assets/${assetId}`);
     await page.getByRole('button', { name: 'Delete', exact: true }).click();
-    await page.getByRole('button', { name: 'Delete permanently' }).click();
+    await page.getByRole('button', { name: 'Move to trash' }).click();
     await page.waitForURL(`${baseUrl}/`);
     expect((await page.request.get(`${baseUrl}/api/assets/${assetId}`)).status()).toBe(404);
     await page.goto(`${baseUrl}/?state=failed`);
