@@ -15,6 +15,9 @@ function project(test: TestProjectInlineConfiguration['test']): TestProjectInlin
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Two test files at a time even on a 2-core machine (vitest's default there is one): most integration files
+    // spend their time waiting on PGlite, PostgreSQL, s3rver or a child process rather than on the CPU.
+    maxWorkers: 2,
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     projects: [
       project({ name: 'pglite', include: ['{lib,app,db,components,test,tools}/**/*.test.ts'], env: { LOUPE_TEST_DRIVER: 'pglite' } }),
