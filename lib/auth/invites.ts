@@ -4,6 +4,7 @@ import { isUniqueViolation } from '@/db/unique-violation';
 import { invites, users, type Role } from '@/db/schema';
 import type { Actor } from './actor';
 import { hashPassword } from './password';
+import { passwordWeakness } from './password-strength';
 import { fail, type Result } from './result';
 import { canGrant, canManage } from './roles';
 import { hashToken, newToken } from './secrets';
@@ -81,7 +82,8 @@ export async function findInvite(db: Db, token: string): Promise<Result<{ email:
 
 /**
  * Uses the invite up and creates the user in one transaction: the conditional update lets exactly one of two
- * concurrent acceptances through, and a refused acceptance (email already taken) leaves the invite unused.
+ * concurrent acceptances through, and a refused acceptance (email already taken, a password made from the
+ * invite's email or the name given) leaves the invite unused.
  */
 export async function acceptInvite(
   db: Db,
@@ -91,6 +93,8 @@ export async function acceptInvite(
   if (!found.ok) return found;
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, found.email));
   if (existing) return fail('email_taken', `${found.email} already has an account: sign in instead.`);
+  const weakness = passwordWeakness(input.password, { name: input.name, email: found.email });
+  if (weakness) return fail('validation_failed', weakness);
   const passwordHash = await hashPassword(input.password);
   let userId: string | null;
   try {

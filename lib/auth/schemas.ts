@@ -21,15 +21,19 @@ export const passwordSchema = z
   .max(1024, 'Use a password of at most 1024 characters.');
 export const roleSchema = z.enum(ROLES);
 
-/** A new password must also be hard to guess (common passwords, words, the person's own name or email). */
-function strongPassword(fields: { password: string; name: string; email?: string }, ctx: z.RefinementCtx): void {
-  const weakness = passwordWeakness(fields.password, [fields.name, fields.email ?? '']);
+/**
+ * A new password must also be hard to guess (common passwords, words, the person's own name or email). Setup
+ * checks it here, where the email is typed; accepting an invite checks it in acceptInvite, which knows the
+ * invite's email.
+ */
+function strongPassword(fields: { password: string; name: string; email: string }, ctx: z.RefinementCtx): void {
+  const weakness = passwordWeakness(fields.password, fields);
   if (weakness) ctx.addIssue({ code: 'custom', path: ['password'], message: weakness });
 }
 
 export const setupInput = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema }).superRefine(strongPassword);
 export const signInInput = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(1024) });
-export const acceptInviteInput = z.object({ token: z.string().min(1).max(200), name: nameSchema, password: passwordSchema }).superRefine(strongPassword);
+export const acceptInviteInput = z.object({ token: z.string().min(1).max(200), name: nameSchema, password: passwordSchema });
 export const inviteInput = z.object({ email: emailSchema, role: roleSchema, expiresInDays: z.coerce.number().int().min(1).max(90).default(7) });
 export const tokenInput = z.object({
   name: z.string().trim().min(1, 'Name the token after what uses it.').max(100).refine(printable, 'Remove control characters from the name.'),

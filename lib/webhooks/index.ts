@@ -16,6 +16,6 @@ export {
   type DeliveryView,
   type DeliveryStatus,
 } from './endpoints';
-export { checkReceiverUrl, isPrivateAddress, MAX_ANSWER_BYTES } from './send';
+export { checkReceiverUrl, MAX_ANSWER_BYTES } from './send';
 export { RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS, retryAt } from './deliver';
 export { messageIdOf } from './signing';

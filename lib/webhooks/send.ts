@@ -1,7 +1,6 @@
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import net, { type LookupFunction } from 'node:net';
+import { checkHost, literalRefusal, publicOnlyLookup, RefusedAddressError } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
 
 /**
@@ -12,54 +11,13 @@ import type { Result } from '@/lib/result';
  * name that resolved to a public address when it was registered cannot be pointed at 127.0.0.1 later.
  */
 
-/** Ranges no webhook may reach unless WEBHOOKS_ALLOW_PRIVATE is set (IPv4-mapped IPv6 addresses match the IPv4 rules). */
-const PRIVATE_RANGES = new net.BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  PRIVATE_RANGES.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  PRIVATE_RANGES.addSubnet(network, prefix, 'ipv6');
-
-export function isPrivateAddress(address: string): boolean {
-  const family = net.isIP(address);
-  if (family === 0) return true;
-  return PRIVATE_RANGES.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
-
 export const MAX_URL_LENGTH = 2000;
 
 export type UrlProblem = { code: 'invalid_url' | 'private_address' | 'unresolvable'; message: string };
 
-/** The hostname as an address, when it is one ("[::1]" → "::1"). */
-function literalAddress(url: URL): string | null {
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return net.isIP(host) ? host : null;
-}
-
-const privateMessage = (host: string, address: string) =>
-  `${host} is a private, loopback or link-local address (${address}): Loupe does not send webhooks into its own network. Use a public URL (or set WEBHOOKS_ALLOW_PRIVATE=true on a server that must reach an intranet receiver).`;
+/** Why the outbound check refused an address, and what the admin can do about it. */
+const privateMessage = (refusal: string) =>
+  `${refusal}: Loupe sends webhooks to public addresses only, never into its own network. Use a public URL (or set WEBHOOKS_ALLOW_PRIVATE=true on a server that must reach an intranet receiver).`;
 
 /** Whether an admin may register this URL: checked when added, and again (by the lookup below) on every send. */
 export async function checkReceiverUrl(raw: string, allowPrivate: boolean): Promise<Result<{ url: string }, UrlProblem>> {
@@ -78,35 +36,9 @@ export async function checkReceiverUrl(raw: string, allowPrivate: boolean): Prom
   }
   url.hash = '';
   if (allowPrivate) return { ok: true, url: url.toString() };
-  const literal = literalAddress(url);
-  if (literal) return isPrivateAddress(literal) ? { ok: false, code: 'private_address', message: privateMessage(url.hostname, literal) } : { ok: true, url: url.toString() };
-  let addresses: dns.LookupAddress[];
-  try {
-    addresses = await dns.promises.lookup(url.hostname, { all: true });
-  } catch {
-    return { ok: false, code: 'unresolvable', message: `${url.hostname} could not be resolved: check the host name.` };
-  }
-  const blocked = addresses.find((entry) => isPrivateAddress(entry.address));
-  if (blocked) return { ok: false, code: 'private_address', message: privateMessage(url.hostname, blocked.address) };
+  const host = await checkHost(url);
+  if (!host.ok) return { ok: false, code: host.code, message: host.code === 'private_address' ? privateMessage(host.message) : host.message };
   return { ok: true, url: url.toString() };
-}
-
-/** Marks a connection refused by the address check, so it is reported as such and not as a network failure. */
-class PrivateAddressError extends Error {
-  readonly code = 'LOUPE_PRIVATE_ADDRESS';
-}
-
-/** dns.lookup that refuses private addresses: the connection uses exactly the addresses checked here. */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (error, addresses) => {
-      if (error) return callback(error, '', 0);
-      const blocked = allowPrivate ? undefined : addresses.find((entry) => isPrivateAddress(entry.address));
-      if (blocked) return callback(new PrivateAddressError(privateMessage(hostname, blocked.address)), '', 0);
-      if (options.all) return (callback as unknown as (error: null, addresses: dns.LookupAddress[]) => void)(null, addresses);
-      callback(null, addresses[0].address, addresses[0].family);
-    });
-  };
 }
 
 /** Of an answer's body, only this much is read (for the delivery log); the rest is never downloaded. */
@@ -128,11 +60,8 @@ export function postToReceiver(rawUrl: string, headers: Record<string, string>, 
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const url = new URL(rawUrl);
-  const literal = literalAddress(url);
-  // A literal address never goes through the lookup, so it is checked here.
-  if (literal && !options.allowPrivate && isPrivateAddress(literal)) {
-    return Promise.resolve({ kind: 'unreachable', code: 'private_address', message: privateMessage(url.hostname, literal), durationMs: 0 });
-  }
+  const refused = options.allowPrivate ? null : literalRefusal(url);
+  if (refused) return Promise.resolve({ kind: 'unreachable', code: 'private_address', message: privateMessage(refused), durationMs: 0 });
   const timeout = AbortSignal.timeout(options.timeoutMs);
   const signal = AbortSignal.any([timeout, options.signal]);
   const client = url.protocol === 'https:' ? https : http;
@@ -149,7 +78,7 @@ export function postToReceiver(rawUrl: string, headers: Record<string, string>, 
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString(), 'user-agent': 'Loupe-Webhooks/1', ...headers },
         signal,
-        lookup: guardedLookup(options.allowPrivate),
+        ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
         // A fresh connection per attempt: no pooled socket skips the address check, none is kept to a stranger.
         agent: false,
       },
@@ -186,8 +115,8 @@ export function postToReceiver(rawUrl: string, headers: Record<string, string>, 
         finish({ kind: 'unreachable', code: 'timeout', message: `The receiver did not answer within ${seconds(options.timeoutMs)}; the request was cut off.`, durationMs });
       } else if (options.signal.aborted) {
         finish({ kind: 'unreachable', code: 'aborted', message: 'Sending was stopped: another worker took the delivery over.', durationMs });
-      } else if (error instanceof PrivateAddressError) {
-        finish({ kind: 'unreachable', code: 'private_address', message: error.message, durationMs });
+      } else if (error instanceof RefusedAddressError) {
+        finish({ kind: 'unreachable', code: 'private_address', message: privateMessage(error.message), durationMs });
       } else {
         finish({ kind: 'unreachable', code: 'network', message: networkMessage(url, error), durationMs });
       }

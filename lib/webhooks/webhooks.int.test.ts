@@ -401,19 +401,19 @@ describe('endpoint URLs (SSRF) and other bad input', () => {
 
   it('refuses private, loopback and link-local receivers unless WEBHOOKS_ALLOW_PRIVATE is set', async () => {
     setEnv(false);
-    for (const [url, address] of [
-      ['http://127.0.0.1:8080/hook', '127.0.0.1'],
-      ['http://[::1]/hook', '::1'],
-      ['http://10.1.2.3/hook', '10.1.2.3'],
-      ['http://192.168.0.10/hook', '192.168.0.10'],
-      ['http://169.254.169.254/latest/meta-data', '169.254.169.254'],
-      ['http://[::ffff:127.0.0.1]/hook', '::ffff:7f00:1'],
-      ['http://2130706433/hook', '127.0.0.1'],
-      ['http://localhost/hook', '127.0.0.1'],
+    for (const [url, refusal] of [
+      ['http://127.0.0.1:8080/hook', '127.0.0.1 leads to 127.0.0.1, a loopback address'],
+      ['http://[::1]/hook', '[::1] leads to ::1, a loopback address'],
+      ['http://10.1.2.3/hook', '10.1.2.3 leads to 10.1.2.3, a private address'],
+      ['http://192.168.0.10/hook', '192.168.0.10 leads to 192.168.0.10, a private address'],
+      ['http://169.254.169.254/latest/meta-data', '169.254.169.254 leads to 169.254.169.254, a link-local address'],
+      ['http://[::ffff:127.0.0.1]/hook', '[::ffff:7f00:1] leads to ::ffff:7f00:1, 127.0.0.1 inside, a loopback address'],
+      ['http://2130706433/hook', '127.0.0.1 leads to 127.0.0.1, a loopback address'],
+      ['http://localhost/hook', 'localhost leads to '],
     ]) {
       const answer = await refused({ url });
       expect(answer, url).toMatchObject({ status: 422, code: 'private_address' });
-      expect(answer.message, url).toContain(`(${address})`);
+      expect(answer.message, url).toContain(refusal);
       expect(answer.message).toContain('WEBHOOKS_ALLOW_PRIVATE');
     }
     expect(await database().db.select().from(webhookEndpoints)).toEqual([]);
@@ -426,7 +426,34 @@ describe('endpoint URLs (SSRF) and other bad input', () => {
     await deliverDue();
     expect(receiver.received).toEqual([]);
     const [delivery] = await deliveries(endpoint.id);
-    expect(delivery.lastError).toContain('is a private, loopback or link-local address (127.0.0.1)');
+    expect(delivery.lastError).toContain('127.0.0.1 leads to 127.0.0.1, a loopback address');
+  });
+
+  // The three forms the attack got through with, when ranges were written by hand.
+  it.each([
+    ['http://[::127.0.0.1]/', '[::7f00:1] leads to ::7f00:1, 127.0.0.1 inside, a loopback address'],
+    ['http://[::ffff:0:7f00:1]/', '[::ffff:0:7f00:1] leads to ::ffff:0:7f00:1, 127.0.0.1 inside, a loopback address'],
+    ['http://[2002:7f00:1::]/', '[2002:7f00:1::] leads to 2002:7f00:1::, 127.0.0.1 inside, a loopback address'],
+  ])('refuses %s, loopback written as IPv6, when added and when sending', async (url, refusal) => {
+    setEnv(false);
+    expect(await refused({ url })).toMatchObject({ status: 422, code: 'private_address', message: expect.stringContaining(refusal) });
+    setEnv(true);
+    const endpoint = await addEndpoint(['asset.created'], url);
+    setEnv(false);
+    await call(testRoute, { method: 'POST', cookie: admin.cookie, params: { id: endpoint.id } });
+    await deliverDue();
+    const [delivery] = await deliveries(endpoint.id);
+    expect(delivery).toMatchObject({ status: 'retrying', httpStatus: null, lastError: expect.stringContaining(refusal) });
+  });
+
+  it('checks what a name resolves to when connecting: a name that now leads to loopback is refused before any request', async () => {
+    const endpoint = await addEndpoint(['asset.created'], receiver.url.replace('127.0.0.1', 'localhost'));
+    setEnv(false);
+    await call(testRoute, { method: 'POST', cookie: admin.cookie, params: { id: endpoint.id } });
+    await deliverDue();
+    expect(receiver.received).toEqual([]);
+    const [delivery] = await deliveries(endpoint.id);
+    expect(delivery.lastError).toMatch(/^localhost leads to (127\.0\.0\.1|::1), a loopback address: Loupe sends webhooks to public addresses only/);
   });
 
   it('answers each malformed endpoint with its own message', async () => {

@@ -1,8 +1,11 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { POST as regenerate } from '@/app/api/assets/[id]/alt/regenerate/route';
 import { POST as setup } from '@/app/api/auth/setup/route';
 import { users } from '@/db/schema';
-import { acceptInviteInput } from '@/lib/auth/schemas';
+import { POST as createInviteRoute } from '@/app/api/invites/route';
+import { acceptInvite } from '@/lib/auth/invites';
+import { ERROR_STATUS } from '@/lib/errors';
 import { resetConfig } from '@/lib/config';
 import { call, makeAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
@@ -31,11 +34,31 @@ describe('account limits', () => {
     expect(await database().db.select().from(users)).toEqual([]);
   });
 
-  it('refuses a weak password when accepting an invite, and accepts a strong one', () => {
-    const weak = acceptInviteInput.safeParse({ token: 't', name: 'Jordan Smith', password: 'letmein123456' });
-    expect(weak.success).toBe(false);
-    expect(weak.error?.issues[0].message).toMatch(/too easy to guess/);
-    expect(acceptInviteInput.safeParse({ token: 't', name: 'Jordan Smith', password: 'violet anchor drifts slowly' }).success).toBe(true);
+  /** A pending invite for `email`, as an admin makes it; its token. */
+  async function inviteFor(email: string): Promise<string> {
+    const admin = await makeAccount(database().db, 'admin');
+    const response = await call(createInviteRoute, { method: 'POST', cookie: admin.cookie, body: { email, role: 'editor' } });
+    expect(response.status).toBe(201);
+    return (await response.json()).url.split('/').pop();
+  }
+
+  it.each([
+    ['the invite’s email', (email: string) => email, /It is made from your name or email address/],
+    ['the invite’s email in other capitals', (email: string) => email.toUpperCase(), /It is made from your name or email address/],
+    ['the email’s local part', (email: string) => email.split('@')[0], /It is made from your name or email address/],
+    ['the name given', () => 'Jordan Smith 2024', /It is made from your name or email address/],
+    ['a common password', () => 'letmein123456', /This is similar to a commonly used password/],
+  ])('refuses %s as the password when accepting an invite, with 422 and a clear message, keeping the invite', async (_case, passwordOf, why) => {
+    const email = `quorvant.beldrix.${crypto.randomUUID().slice(0, 4)}@example.com`;
+    const token = await inviteFor(email);
+    const refused = await acceptInvite(database().db, { token, name: 'Jordan Smith', password: passwordOf(email) });
+    if (refused.ok) throw new Error('a password made from the email was accepted');
+    expect(ERROR_STATUS[refused.code]).toBe(422);
+    expect(refused.message).toMatch(/^This password is too easy to guess\. .* Use a longer phrase of unrelated words, not your name or email\.$/);
+    expect(refused.message).toMatch(why);
+    expect(await database().db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    // The invite is still good: the same link with a strong password gets in.
+    expect((await acceptInvite(database().db, { token, name: 'Jordan Smith', password: 'violet anchor drifts slowly' })).ok).toBe(true);
   });
 
   it('refuses uploads past UPLOADS_PER_MINUTE per account with 429 and Retry-After, even when sent at once', async () => {

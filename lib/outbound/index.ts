@@ -1,0 +1,1 @@
+export { judgeAddress, checkHost, literalRefusal, publicOnlyLookup, RefusedAddressError, type AddressVerdict, type HostProblem } from './addresses';
