@@ -8,6 +8,7 @@ import { resetConfig } from '@/lib/config';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { runAssetJobs } from '@/lib/jobs';
+import { moveToTrash } from '@/lib/library';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
@@ -97,6 +98,17 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
     expect(refused.status).toBe(409);
     expect((await reload(asset.id)).altText).toBe('Red coat collar, written by a person.');
+  });
+
+  it('regenerating a photo in the trash is 404, like every other route, and the model is never called', async () => {
+    const asset = await describedAsset();
+    await moveToTrash(database().db, [asset.id], 'Test editor');
+    fake().reset();
+    const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
+    expect(refused.status).toBe(404);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    expect(fake().requests).toHaveLength(0);
+    expect((await reload(asset.id)).altText).toBe(asset.altText);
   });
 
   it('regenerate reports a rate limit as 429 with retry-after, and a gate rejection as written: false', async () => {

@@ -9,7 +9,7 @@ export { visionProviderFrom, groqProvider, openAiCompatibleProvider } from './pr
 export { configuredVisionProvider } from './configured';
 export { databaseBackoff, memoryBackoff, type ProviderBackoff, type ProviderBlock } from './provider-state';
 export { assetEditBody, editAsset, editorOf, MAX_HUMAN_ALT_LENGTH, MAX_TAGS, type AssetEdit, type EditResult, type Editor } from './edit';
-export { patchAsset } from './patch-asset';
+export { patchAsset, type PatchAssetResult } from './patch-asset';
 export { regenerateAlt, type RegenerateResult } from './regenerate';
 export { altHistoryOf, type AltHistoryEntry } from './history';
 export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext, type VisionProvider } from './types';

@@ -1,28 +1,33 @@
 import type { Db } from '@/db/handle';
-import { getAsset, isUuid } from '@/lib/assets';
-import type { Caller } from '@/lib/auth';
-import { ApiError } from '@/lib/errors';
-import { editAsset, editorOf, type AssetEdit } from './edit';
+import { getAsset, isUuid, type AssetView } from '@/lib/assets';
+import type { Result } from '@/lib/result';
+import { editAsset, type AssetEdit, type Editor } from './edit';
 import { reembedAfterAltChange } from './reembed-hook';
 
-const notFound = () => new ApiError('not_found', 'No such asset: it may have been deleted.');
+export type PatchAssetResult = Result<
+  { asset: AssetView },
+  | { kind: 'not_found' }
+  /** Someone changed the asset since `edit.version`: what it holds now, for the person to redo their edit on. */
+  | { kind: 'version_conflict'; message: string; current: Pick<AssetView, 'alt' | 'tags' | 'decorative' | 'title' | 'sku' | 'collection'> & { version: number } }
+>;
 
-/** PATCH /api/assets/:id: a person's edit, answered with the updated asset or a 409 carrying the current text. */
-export async function patchAsset(db: Db, assetId: string, edit: AssetEdit, caller: Caller | null): Promise<Response> {
-  if (!caller) throw new ApiError('unauthenticated', 'Sign in to edit assets.');
-  if (!isUuid(assetId)) throw notFound();
-  const result = await editAsset(db, assetId, edit, editorOf(caller));
-  if (!result.ok && result.kind === 'not_found') throw notFound();
+/** PATCH /api/assets/:id: an edit, answered with the updated asset or the current text when it is stale. */
+export async function patchAsset(db: Db, assetId: string, edit: AssetEdit, editor: Editor): Promise<PatchAssetResult> {
+  if (!isUuid(assetId)) return { ok: false, kind: 'not_found' };
+  const result = await editAsset(db, assetId, edit, editor);
+  if (!result.ok && result.kind === 'not_found') return result;
   if (!result.ok) {
     const current = await getAsset(db, assetId);
-    if (!current) throw notFound();
+    if (!current) return { ok: false, kind: 'not_found' };
     const text = current.alt.text === null ? 'no alt text' : current.alt.text === '' ? 'decorative (empty alt text)' : `"${current.alt.text}"`;
-    throw new ApiError(
-      'version_conflict',
-      `This asset changed since you loaded it (you sent version ${edit.version}; it is now ${current.alt.version}). Its alt text is now ${text}. Reload, then apply your edit again.`,
-      { version: current.alt.version, alt: current.alt, tags: current.tags, decorative: current.decorative, title: current.title, sku: current.sku, collection: current.collection },
-    );
+    return {
+      ok: false,
+      kind: 'version_conflict',
+      message: `This asset changed since you loaded it (you sent version ${edit.version}; it is now ${current.alt.version}). Its alt text is now ${text}. Reload, then apply your edit again.`,
+      current: { version: current.alt.version, alt: current.alt, tags: current.tags, decorative: current.decorative, title: current.title, sku: current.sku, collection: current.collection },
+    };
   }
   if (result.altChanged || result.tagsChanged || result.catalogueChanged) await reembedAfterAltChange(db, assetId);
-  return Response.json(await getAsset(db, assetId));
+  const asset = await getAsset(db, assetId);
+  return asset ? { ok: true, asset } : { ok: false, kind: 'not_found' };
 }

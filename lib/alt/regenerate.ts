@@ -20,7 +20,8 @@ export type RegenerateResult = Result<
 export async function regenerateAlt(db: Db, assetId: string): Promise<RegenerateResult> {
   const deps = await configuredDescribeDeps(db);
   const asset = await findAsset(deps.db, assetId);
-  if (!asset) return { ok: false, kind: 'not_found' };
+  // A photo in the trash is out of the library: no model call is spent on it until it is restored.
+  if (!asset || asset.deletedAt) return { ok: false, kind: 'not_found' };
   if (asset.altSource === 'human') return { ok: false, kind: 'human_text' };
   if (asset.decorative) return { ok: false, kind: 'decorative' };
   const outcome = await describeAsset(asset, deps, { replaceAi: true });

@@ -39,4 +39,9 @@ export const DELETE = route({ role: 'editor', params: assetParams }, async ({ pa
 });
 
 /** A person's edit of alt text, tags or the decorative flag: source `human`; a stale `version` is 409 with the current text. */
-export const PATCH = route({ role: 'editor', params: assetParams, body: assetEditBody }, async ({ params, body, caller }) => patchAsset(await getDb(), params.id, body, caller));
+export const PATCH = route({ role: 'editor', params: assetParams, body: assetEditBody }, async ({ params, body, caller }) => {
+  const result = await patchAsset(await getDb(), params.id, body, editorOf(caller));
+  if (result.ok) return Response.json(result.asset);
+  if (result.kind === 'not_found') throw await notFound(params.id);
+  throw new ApiError('version_conflict', result.message, result.current);
+});
