@@ -377,6 +377,11 @@ export const jobs = pgTable(
     priority: integer('priority').notNull(),
     claimedUntil: timestamptz('claimed_until'),
     claimToken: uuid('claim_token'),
+    /**
+     * The instance (process) holding the claim; null for a claimer that never joined as one. No foreign key: a
+     * holder whose row is gone is as dead as one whose heartbeat stopped, and either job is taken again at once.
+     */
+    claimedBy: uuid('claimed_by'),
     /** The input the job was asked to process: re-enqueueing a done job with the same hash is a no-op. */
     inputHash: text('input_hash'),
     /** When a run last succeeded (null: never): the asset's state counts the step as passed from then on. */
@@ -395,6 +400,23 @@ export const jobs = pgTable(
 );
 
 export type Job = typeof jobs.$inferSelect;
+
+/**
+ * Every process that claims jobs (a server, a CLI run) while it lives: a row with a heartbeat. A job held by an
+ * instance whose heartbeat went stale (killed, frozen, cut off) is taken again at once, without waiting out
+ * its lease (lib/jobs/instance.ts).
+ */
+export const instances = pgTable('instances', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  /** What runs there: 'server' or the CLI command's name. */
+  role: text('role').notNull(),
+  host: text('host').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: timestamptz('started_at').notNull().defaultNow(),
+  heartbeatAt: timestamptz('heartbeat_at').notNull().defaultNow(),
+});
+
+export type Instance = typeof instances.$inferSelect;
 
 export const WEBHOOK_EVENT_TYPES = ['alt_text.approved', 'alt_text.changed', 'asset.created', 'asset.deleted'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];

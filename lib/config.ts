@@ -81,6 +81,7 @@ const envSchema = z
     JOBS_SWEEP_INTERVAL_MS: positiveInt(10_000),
     JOBS_CONCURRENCY: positiveInt(2),
     JOBS_LEASE_SECONDS: positiveInt(60),
+    JOBS_INSTANCE_STALE_SECONDS: positiveInt(10),
 
     VISION_RPM: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
     VISION_TPM: z.preprocess(emptyAsUndefined, z.coerce.number().positive().optional()),
@@ -205,7 +206,7 @@ function structure(env: Env) {
     },
     /** Where this machine's server listens (Next.js reads PORT itself); CLIs use it to reach the running server. */
     port: env.PORT,
-    jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS },
+    jobs: { sweeper: env.JOBS_SWEEPER, sweepIntervalMs: env.JOBS_SWEEP_INTERVAL_MS, concurrency: env.JOBS_CONCURRENCY, leaseSeconds: env.JOBS_LEASE_SECONDS, instanceStaleSeconds: env.JOBS_INSTANCE_STALE_SECONDS },
     /** The review queue flags alt text longer than this (lib/review). */
     review: { maxAltLength: env.ALT_MAX_LENGTH },
     /** Days a deleted asset stays in the trash (restorable, files kept) before the purge job removes it. */

@@ -3,7 +3,7 @@ import { checkConfiguredModelAtStartup } from '@/lib/alt';
 import { guardServerRequests } from '@/lib/auth/methods';
 import { config } from '@/lib/config';
 import { dbHandle } from '@/db/client';
-import { startSweeper, stopSweeper } from '@/lib/jobs';
+import { joinAsInstance, leaveInstance, startSweeper, stopSweeper } from '@/lib/jobs';
 
 /**
  * What the Node.js server does once at start (instrumentation.ts calls it): hook the HTTP server (unknown
@@ -14,15 +14,19 @@ import { startSweeper, stopSweeper } from '@/lib/jobs';
 export async function bootServer(): Promise<void> {
   guardServerRequests(Server);
   const { jobs } = config();
-  const { db } = await dbHandle();
+  const handle = await dbHandle();
   // Not awaited: asking the provider for its model list must never delay start-up or a request.
-  void checkConfiguredModelAtStartup(db);
-  if (!jobs.sweeper) return;
-  await startSweeper();
-  // Stop claiming on shutdown and let the jobs in flight settle; a kill -9 leaves leases that run out instead.
+  void checkConfiguredModelAtStartup(handle.db);
+  // Before any claim (the sweeper's, an upload's after()): every claim records this server as its holder.
+  await joinAsInstance(handle, 'server');
+  if (jobs.sweeper) await startSweeper();
+  // Stop claiming on shutdown, let the sweeper's jobs in flight settle, and leave: whatever this server still
+  // holds is free for another at once. A kill -9 leaves the row, whose heartbeat then goes stale.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      void stopSweeper().finally(() => process.exit(0));
+      void stopSweeper()
+        .then(leaveInstance)
+        .finally(() => process.exit(0));
     });
   }
 }

@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     const result = await runBackfill(db, { trigger: 'cli', selection: parsed.selection, signal: stop.signal, onProgress: printProgress });
     if (process.stdout.isTTY) process.stdout.write('\n');
     return report(result);
-  });
+  }, { joinAs: 'backfill' });
 }
 
 function printProgress(progress: Progress): void {

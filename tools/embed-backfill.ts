@@ -18,4 +18,4 @@ process.exitCode = await withDatabase(async ({ db }) => {
   const { embedded, activated } = result.progress;
   console.log(`Embedded ${embedded} asset(s).${activated.length ? ` Search now uses ${activated.join(', ')}.` : ''}`);
   return 0;
-});
+}, { joinAs: 'embed:backfill' });

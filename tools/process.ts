@@ -44,7 +44,7 @@ async function main(): Promise<number> {
         `${summary.lost} taken over by another worker. Nothing else is due.`,
     );
     return 0;
-  });
+  }, { joinAs: 'process' });
 }
 
 function parse() {

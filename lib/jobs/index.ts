@@ -3,6 +3,7 @@ export { runClaimedJob, runAssetJobs, runDueJobs, MAX_ATTEMPTS, type JobOutcome,
 export { startSweeper, stopSweeper, type SweeperOptions } from './sweeper';
 export { assertRegistryComplete, embedJobs } from './registry';
 export { leaseHeld, isLeaseHeld, type JobLease } from './lease';
+export { joinAsInstance, leaveInstance, currentInstanceId } from './instance';
 export type { Step, StepInput, StepOutcome } from './step';
 export { backfillEmbeddings, type BackfillProgress } from './embed-backfill';
 export { retryFailedSteps, type RetryFailure } from './retry';

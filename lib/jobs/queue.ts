@@ -3,13 +3,15 @@ import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
+import { currentInstanceId, instanceAlive } from './instance';
 import type { JobLease } from './lease';
 
 /**
  * The one claimer. Work is claimed in the database, never only in memory: a claim is a short lease
  * (`claimed_until`, JOBS_LEASE_SECONDS, about a minute) plus a token (`claim_token`), renewed by a heartbeat
- * while the step runs (run.ts). A crashed worker's lease runs out and any sweeper takes the job again; every
- * write a worker makes is conditional on its token, so a reclaimed job is never written twice.
+ * while the step runs (run.ts), and the instance that holds it (`claimed_by`). A crashed worker's job is taken
+ * again by any sweeper once its instance's heartbeat goes stale (seconds), or at the latest when its lease runs
+ * out; every write a worker makes is conditional on its token, so a reclaimed job is never written twice.
  */
 
 /**
@@ -92,19 +94,30 @@ export interface ClaimFilter {
 }
 
 /**
- * Due and unleased, or abandoned by a crashed worker (running, lease expired). A trashed asset's work waits
- * (no model call for a photo on its way out) until it is restored; only its purge runs.
+ * Nobody holds it: no lease, a lease that ran out, or a holder that is gone (its instance's heartbeat went
+ * stale, instance.ts) other than the claimer itself (an instance whose own heartbeat was late never takes its
+ * own work from under itself).
  */
-const claimable = sql`(
-  (${jobs.status} in ('pending', 'waiting') and ${jobs.nextAttemptAt} <= now() and (${jobs.claimedUntil} is null or ${jobs.claimedUntil} < now()))
-  or (${jobs.status} = 'running' and ${jobs.claimedUntil} < now())
-) and (${jobs.kind} = 'purge' or not exists (select 1 from ${assets} t where t.id = ${jobs.assetId} and t.deleted_at is not null))`;
+const unheld = (holder: string | null) => sql`(${jobs.claimedUntil} is null or ${jobs.claimedUntil} < now()
+  or (${jobs.claimedBy} is not null and ${jobs.claimedBy} is distinct from ${holder}::uuid and not ${instanceAlive(jobs.claimedBy)}))`;
 
-/** Claims the most urgent due job (FOR UPDATE SKIP LOCKED: concurrent claimers never take the same one). */
-export async function claimNextJob(db: Db, filter: ClaimFilter = {}): Promise<JobClaim | null> {
+/**
+ * Due and unheld, or abandoned by a crashed worker (running, but its lease ran out or its instance is gone). A
+ * trashed asset's work waits (no model call for a photo on its way out) until it is restored; only its purge runs.
+ */
+const claimable = (holder: string | null) => sql`(
+  (${jobs.status} in ('pending', 'waiting') and ${jobs.nextAttemptAt} <= now()) or ${jobs.status} = 'running'
+) and ${unheld(holder)}
+  and (${jobs.kind} = 'purge' or not exists (select 1 from ${assets} t where t.id = ${jobs.assetId} and t.deleted_at is not null))`;
+
+/**
+ * Claims the most urgent due job (FOR UPDATE SKIP LOCKED: concurrent claimers never take the same one) for
+ * `holder`, the instance this process joined as (instance.ts).
+ */
+export async function claimNextJob(db: Db, filter: ClaimFilter = {}, holder: string | null = currentInstanceId()): Promise<JobClaim | null> {
   const token = randomUUID();
   const conditions: (SQL | undefined)[] = [
-    claimable,
+    claimable(holder),
     filter.kinds ? inArray(jobs.kind, [...filter.kinds]) : undefined,
     filter.maxPriority === undefined ? undefined : lte(jobs.priority, filter.maxPriority),
     filter.assetId ? eq(jobs.assetId, filter.assetId) : undefined,
@@ -118,7 +131,7 @@ export async function claimNextJob(db: Db, filter: ClaimFilter = {}): Promise<Jo
     .for('update', { skipLocked: true });
   const [job] = await db
     .update(jobs)
-    .set({ status: 'running', claimToken: token, claimedUntil: leaseEnd(), updatedAt: sql`now()` })
+    .set({ status: 'running', claimToken: token, claimedBy: holder, claimedUntil: leaseEnd(), updatedAt: sql`now()` })
     .where(inArray(jobs.id, candidate))
     .returning();
   if (!job) return null;
@@ -151,7 +164,7 @@ export type Settlement =
 export async function settleJob(db: Db, claim: JobClaim, settlement: Settlement, next: (tx: Queryable) => Promise<readonly EnqueueRequest[]>): Promise<Job | null> {
   return db.transaction(async (tx) => {
     const stillRunning = (status: string) => sql`case when ${jobs.status} = 'running' then ${status} else ${jobs.status} end`;
-    const common = { claimToken: null, claimedUntil: null, updatedAt: sql`now()` };
+    const common = { claimToken: null, claimedBy: null, claimedUntil: null, updatedAt: sql`now()` };
     const set =
       settlement.kind === 'done'
         ? {
