@@ -3,6 +3,7 @@ import { checkConfiguredModelAtStartup } from '@/lib/alt';
 import { guardServerRequests } from '@/lib/auth/methods';
 import { config } from '@/lib/config';
 import { dbHandle } from '@/db/client';
+import { configuredModelLoads } from '@/lib/embed';
 import { startSweeper, stopSweeper } from '@/lib/jobs';
 
 /**
@@ -17,6 +18,8 @@ export async function bootServer(): Promise<void> {
   const { db } = await dbHandle();
   // Not awaited: asking the provider for its model list must never delay start-up or a request.
   void checkConfiguredModelAtStartup(db);
+  // Nor loading the embedding model: whether it loads is recorded for the admin page and the search page.
+  void configuredModelLoads(db).catch((error: unknown) => console.warn('[loupe] checking the embedding model failed:', error));
   if (!jobs.sweeper) return;
   await startSweeper();
   // Stop claiming on shutdown and let the jobs in flight settle; a kill -9 leaves leases that run out instead.
