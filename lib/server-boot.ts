@@ -3,6 +3,7 @@ import { checkConfiguredModelAtStartup } from '@/lib/alt';
 import { guardServerRequests } from '@/lib/auth/methods';
 import { config } from '@/lib/config';
 import { dbHandle } from '@/db/client';
+import { configuredModelLoads } from '@/lib/embed';
 import { joinAsInstance, leaveInstance, startSweeper, stopSweeper } from '@/lib/jobs';
 
 /**
@@ -17,6 +18,8 @@ export async function bootServer(): Promise<void> {
   const handle = await dbHandle();
   // Not awaited: asking the provider for its model list must never delay start-up or a request.
   void checkConfiguredModelAtStartup(handle.db);
+  // Nor loading the embedding model: whether it loads is recorded for the admin page and the search page.
+  void configuredModelLoads(handle.db).catch((error: unknown) => console.warn('[loupe] checking the embedding model failed:', error));
   // Before any claim (the sweeper's, an upload's after()): every claim records this server as its holder.
   await joinAsInstance(handle, 'server');
   if (jobs.sweeper) await startSweeper();

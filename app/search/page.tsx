@@ -1,7 +1,10 @@
 import type { Metadata } from 'next';
+import { SearchByMeaningBanner } from '@/components/search/embedding-notice';
 import { NO_FILTERS, type SearchFiltersState } from '@/components/search/search-api';
 import { SearchView } from '@/components/search/search-view';
+import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
+import { embeddingAvailability } from '@/lib/embed';
 import { searchFiltersSchema } from '@/lib/search';
 
 export const metadata: Metadata = { title: 'Search' };
@@ -19,10 +22,12 @@ export default async function SearchPage({ searchParams }: PageProps) {
   // Unknown or malformed filter values in a shared link are dropped rather than failing the page.
   const parsed = searchFiltersSchema.safeParse(Object.fromEntries(Object.keys(NO_FILTERS).map((key) => [key, first(key)])));
   const filters: SearchFiltersState = { ...NO_FILTERS, ...(parsed.success ? stripUndefined(parsed.data) : {}) };
+  const availability = await embeddingAvailability(await getDb());
   return (
     <main className="flex flex-col gap-5">
       <h1 className="text-2xl font-semibold tracking-tight">Search</h1>
-      <SearchView initialQuery={(first('q') ?? '').slice(0, 500)} initialFilters={filters} />
+      {!availability.available && <SearchByMeaningBanner availability={availability} />}
+      <SearchView initialQuery={(first('q') ?? '').slice(0, 500)} initialFilters={filters} meaningUnavailable={!availability.available} />
     </main>
   );
 }

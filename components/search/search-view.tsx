@@ -8,8 +8,11 @@ import { useSearch } from './use-search';
 
 const EXAMPLES = ['navy backpack', 'red wool coat winter', 'woman standing in fog'];
 
-/** The search page: query box, filters, a grid of ranked results, and states that say what to try next. */
-export function SearchView({ initialQuery, initialFilters }: { initialQuery: string; initialFilters: SearchFiltersState }) {
+/**
+ * The search page: query box, filters, a grid of ranked results, and states that say what to try next.
+ * `meaningUnavailable`: the page already says search by meaning is off, so a result's notice does not repeat it.
+ */
+export function SearchView({ initialQuery, initialFilters, meaningUnavailable = false }: { initialQuery: string; initialFilters: SearchFiltersState; meaningUnavailable?: boolean }) {
   const [q, setQ] = useState(initialQuery);
   const [filters, setFilters] = useState(initialFilters);
   const search = useSearch(q, filters);
@@ -45,7 +48,7 @@ export function SearchView({ initialQuery, initialFilters }: { initialQuery: str
       <div aria-live="polite" className="text-sm text-neutral-600">
         {search.status === 'loading' && <p>Searching…</p>}
         {search.error && <p className="rounded-md bg-red-50 px-3 py-2 text-red-800">{search.error}</p>}
-        {search.notices.map((notice) => (
+        {search.notices.filter((notice) => !(meaningUnavailable && notice.code === 'vector_unavailable')).map((notice) => (
           <p key={notice.code} className="rounded-md bg-amber-50 px-3 py-2 text-amber-900">
             {notice.message}
           </p>

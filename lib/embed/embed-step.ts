@@ -1,15 +1,15 @@
 import type { Step } from '@/lib/jobs/step';
 import { embedAssetWithModel } from './embed-assets';
 
-/** An unreachable model is usually temporary (offline, endpoint down): try again later, search keeps full text. */
-const RETRY_UNAVAILABLE_MS = 10 * 60_000;
-
-/** The embed job's step: the asset's "alt text | tags | filename" with the job's model (its key). */
+/**
+ * The embed job's step: the asset's "alt text | tags | filename" with the job's model (its key). A model that
+ * cannot be loaded is the whole instance's problem, not this photo's: the job parks (the photo stays Ready and
+ * keyword search finds it), the admin page and the search page say so once (availability.ts), and parked jobs
+ * run again as soon as the model loads (the registry's resumeParked, checked by the sweeper).
+ */
 export const embedStep: Step = async ({ db, asset, job, signal }) => {
   const outcome = await embedAssetWithModel(db, asset.id, job.key, signal);
   if (outcome.ok) return { ok: true };
-  if (outcome.kind === 'unavailable') {
-    return { ok: false, kind: 'failed', code: 'embedding_unavailable', message: outcome.message, retryAt: new Date(Date.now() + RETRY_UNAVAILABLE_MS) };
-  }
+  if (outcome.kind === 'unavailable') return { ok: true, again: null };
   return { ok: false, kind: 'failed', code: 'embedding_failed', message: outcome.message };
 };

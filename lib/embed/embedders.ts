@@ -1,4 +1,5 @@
 import type { Db } from '@/db/client';
+import { recordModelAvailable, recordModelUnavailable } from './availability';
 import { activeModel, liveModels, modelSpec, registerModel, type LiveModel } from './models';
 import { configuredModel, embedderFor } from './provider';
 import type { Embedder, EmbedderResult, EmbedFailure } from './types';
@@ -27,12 +28,22 @@ export function configuredEmbedder(db: Db): Promise<EmbedderResult> {
   return entry;
 }
 
+/** Loads and registers the configured model, and records for everyone whether it loaded (availability.ts). */
 async function register(db: Db, id: string): Promise<EmbedderResult> {
   const { spec } = configuredModel();
   const loaded = await embedderFor(id, spec);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) {
+    if (loaded.kind === 'unavailable') await recordModelUnavailable(db, id, loaded.message);
+    return loaded;
+  }
+  await recordModelAvailable(db);
   const result = await registerModel(db, id, loaded.embedder.dimensions, spec);
   return result.ok ? loaded : result;
+}
+
+/** Whether the configured model loads now (a failed load is tried again at most every 30 s, see provider.ts). */
+export async function configuredModelLoads(db: Db): Promise<boolean> {
+  return (await configuredEmbedder(db)).ok;
 }
 
 /** The embedder for a registered model: the configured one, or one rebuilt from the spec stored with the model. */

@@ -14,3 +14,5 @@ export { loadLocalEmbedder } from './local-provider';
 export { configuredModel } from './provider';
 export { writableModels } from './embedders';
 export { activateIfComplete } from './models';
+export { embeddingAvailability, type EmbeddingAvailability } from './availability';
+export { configuredModelLoads } from './embedders';

@@ -1,13 +1,27 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetEmbeddings, jobs } from '@/db/schema';
+import { countLibrary, getAsset, listAssets } from '@/lib/assets';
 import { resetConfig } from '@/lib/config';
-import { claimNextJob, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
+import { runAssetJobs, startSweeper, stopSweeper } from '@/lib/jobs';
 import { searchAssets } from '@/lib/search/hybrid';
-import { insertCatalogueAsset } from '@/test/catalogue-assets';
+import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 import { useTestDatabase } from '@/test/db';
-import { embedStep } from './embed-step';
+import { useTemporaryLocalStorage } from '@/test/ingest';
+import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
+import { embeddingAvailability } from './availability';
 
-describe('without a reachable embedding model', () => {
+/**
+ * The README's no-variable start on a machine that cannot download the default embedding model: photos are
+ * stored, derived, described and Ready (keyword search finds them), the model's absence is said once for the
+ * whole instance, and once the model loads (a restart with a model folder) the sweeper builds every missing
+ * vector by itself.
+ */
+describe.skipIf(!standInModelAvailable())('without a loadable embedding model', () => {
   const database = useTestDatabase();
+  const files = useTemporaryLocalStorage();
+  useFakeGroq(() => database().db);
+  const db = () => database().db;
   let assetId: string;
 
   beforeAll(async () => {
@@ -15,22 +29,46 @@ describe('without a reachable embedding model', () => {
     process.env.EMBEDDING_MODEL = 'Xenova/all-MiniLM-L6-v2';
     process.env.EMBEDDING_MODEL_DIR = '/nonexistent/models/all-MiniLM-L6-v2';
     resetConfig();
-    assetId = await insertCatalogueAsset(database().db, { filename: 'bag.jpg', altText: 'A navy backpack on a bench', tags: ['bags'] });
+    const asset = await storedAsset(db(), files().storage, await productJpeg(), { filename: 'navy-backpack.jpg', title: 'Navy backpack', tags: ['bags'] });
+    assetId = asset.id;
+    expect(await runAssetJobs(db(), assetId)).toMatchObject({ kind: 'finished' });
+  });
+  afterAll(async () => {
+    await stopSweeper();
   });
 
-  it('the embed step records a retryable failure instead of throwing', async () => {
-    await enqueueJob(database().db, { assetId, kind: 'embed', key: 'Xenova/all-MiniLM-L6-v2', priority: JOB_PRIORITY.interactive });
-    const claim = await claimNextJob(database().db, { assetId });
-    if (!claim || !claim.asset) throw new Error('expected the embed job to be claimable');
-    const outcome = await embedStep({ db: database().db, ...claim, asset: claim.asset, signal: new AbortController().signal });
-    expect(outcome).toMatchObject({ ok: false, code: 'embedding_unavailable' });
-    expect(!outcome.ok && outcome.kind === 'failed' && outcome.retryAt).toBeInstanceOf(Date);
+  it('the photo is Ready, not failed: no error, not under the Failed filter, described, and nothing for Retry', async () => {
+    const seen = await getAsset(db(), assetId);
+    expect(seen).toMatchObject({ state: 'embedded', failed: false, error: null, alt: { source: 'ai' } });
+    const failed = await listAssets(db(), { limit: 100, filter: { state: 'failed' } });
+    expect(failed.ok && failed.items.map((item) => item.id)).toEqual([]);
+    expect(await countLibrary(db())).toMatchObject({ all: 1, failed: 0 });
+    const [embed] = await db().select().from(jobs).where(eq(jobs.kind, 'embed'));
+    expect(embed).toMatchObject({ status: 'waiting', nextAttemptAt: null, lastErrorCode: null });
+  });
+
+  it('says so once for the instance, naming EMBEDDING_MODEL and EMBEDDING_MODEL_DIR', async () => {
+    const availability = await embeddingAvailability(db());
+    expect(availability).toMatchObject({ available: false, model: 'Xenova/all-MiniLM-L6-v2' });
+    expect(!availability.available && availability.fix).toMatch(/EMBEDDING_MODEL_DIR/);
+    expect(!availability.available && availability.fix).toMatch(/EMBEDDING_MODEL\b(?!_)/);
+    expect(!availability.available && availability.message).toContain('/nonexistent/models/all-MiniLM-L6-v2');
   });
 
   it('search still answers from full text and says vectors are unavailable', async () => {
-    const result = await searchAssets(database().db, { q: 'navy backpack', filters: {}, limit: 10 });
+    const result = await searchAssets(db(), { q: 'navy backpack', filters: {}, limit: 10 });
     expect(result).toMatchObject({ ok: true, notices: ['vector_unavailable'], model: null });
     expect(result.ok && result.hits.map((h) => h.asset.id)).toEqual([assetId]);
-    expect(result.ok && result.hits[0].matched.vector).toBeNull();
+  });
+
+  it('once the model loads (a restart with a model folder), the sweeper builds the missing vector with nobody pressing Retry', async () => {
+    useStandInEmbeddingModel('Xenova/all-MiniLM-L6-v2');
+    await startSweeper({ intervalMs: 100 });
+    await expect
+      .poll(async () => (await db().select({ assetId: assetEmbeddings.assetId }).from(assetEmbeddings)).map((row) => row.assetId), { timeout: 30_000 })
+      .toEqual([assetId]);
+    expect(await embeddingAvailability(db())).toEqual({ available: true });
+    const [embed] = await db().select().from(jobs).where(eq(jobs.kind, 'embed'));
+    expect(embed).toMatchObject({ status: 'done' });
   });
 });

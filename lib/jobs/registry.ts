@@ -1,7 +1,8 @@
 import { eq, ne } from 'drizzle-orm';
+import type { Db } from '@/db/handle';
 import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
 import { describeStep, visionConfigured } from '@/lib/alt/describe-step';
-import { configuredModel, embeddingInput, embedStep, inputHash } from '@/lib/embed';
+import { configuredModel, configuredModelLoads, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep } from '@/lib/ingest/derive-step';
 import { isVideo } from '@/lib/ingest/media-kind';
 import { framesStep } from '@/lib/ingest/video-steps';
@@ -23,8 +24,8 @@ export interface AssetStepDefinition {
   run: Step;
   /** Jobs to enqueue after a successful run, read inside the settling transaction (same priority as the job). */
   next: (assetId: string, tx: Queryable, priority: number) => Promise<EnqueueRequest[]>;
-  /** Parked jobs of this kind (waiting without a time) are due again once this holds; checked when the sweeper starts. */
-  resumeParked?: () => boolean;
+  /** Parked jobs of this kind (waiting without a time) are due again once this holds; the sweeper checks it while any are parked. */
+  resumeParked?: (db: Db) => boolean | Promise<boolean>;
 }
 
 /** Work about a webhook delivery rather than an asset: nothing comes next, and it keeps its own retry budget. */
@@ -63,7 +64,8 @@ const STEPS: Record<JobKind, StepDefinition> = {
   },
   frames: { subject: 'asset', run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
   describe: { subject: 'asset', run: describeStep, next: embedJobs, resumeParked: visionConfigured },
-  embed: { subject: 'asset', run: embedStep, next: nothing },
+  // Parked while the embedding model cannot be loaded; due again once it loads.
+  embed: { subject: 'asset', run: embedStep, next: nothing, resumeParked: configuredModelLoads },
   webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
   // Enqueued TRASH_DAYS ahead when an asset is trashed (lib/library); the sweeper runs it when due.
   purge: { subject: 'asset', run: purgeStep, next: nothing },
@@ -81,6 +83,9 @@ export function stepFor(kind: JobKind): StepDefinition {
   return definition;
 }
 
-export function kindsToResume(): JobKind[] {
-  return JOB_KINDS.filter((kind) => STEPS[kind].resumeParked?.() ?? false);
+/** Of the kinds that have parked jobs, those whose condition now holds. */
+export async function kindsToResume(db: Db, parked: readonly JobKind[]): Promise<JobKind[]> {
+  const resumable: JobKind[] = [];
+  for (const kind of parked) if (await STEPS[kind].resumeParked?.(db)) resumable.push(kind);
+  return resumable;
 }

@@ -22,6 +22,8 @@ interface Sweeper {
 
 /** Abandoned uploads (and their S3 multipart parts) are looked for this often, not on every tick. */
 const ABANDONED_UPLOADS_EVERY_MS = 60_000;
+/** Parked jobs are looked at this often: an embedding model that starts loading is used within a minute. */
+const PARKED_EVERY_MS = 30_000;
 
 const globalForSweeper = globalThis as unknown as { loupeSweeper?: Sweeper };
 
@@ -38,15 +40,19 @@ export async function startSweeper(options: SweeperOptions = {}): Promise<void> 
   const intervalMs = options.intervalMs ?? sweepIntervalMs;
   // The runner's one door to the database: opened here, handed to every claim and step.
   const db = await getDb();
-  await resumeParkedJobs(db);
   const sweeper: Sweeper = { stop: new AbortController(), timer: null, running: Promise.resolve(null) };
   globalForSweeper.loupeSweeper = sweeper;
   let abandonedCheckedAt = 0;
+  let parkedCheckedAt = 0;
   const sweep = async (): Promise<RunSummary | null> => {
     try {
       if (Date.now() - abandonedCheckedAt >= ABANDONED_UPLOADS_EVERY_MS) {
         abandonedCheckedAt = Date.now();
         await removeAbandonedUploads(db);
+      }
+      if (Date.now() - parkedCheckedAt >= PARKED_EVERY_MS) {
+        parkedCheckedAt = Date.now();
+        await resumeParkedJobs(db);
       }
       const summary = await runDueJobs(db, { concurrency: options.concurrency ?? concurrency, signal: sweeper.stop.signal });
       options.onSweep?.(summary);
@@ -76,9 +82,14 @@ export async function stopSweeper(): Promise<void> {
   globalForSweeper.loupeSweeper = undefined;
 }
 
-/** Jobs parked without a time (alt text while no vision provider was configured) are due once their kind can run. */
+/**
+ * Jobs parked without a time (alt text while no vision provider is configured, embeddings while the model
+ * cannot be loaded) are due once their kind can run: checked on the first sweep (off the start-up path, since
+ * the check may load a model) and then every PARKED_EVERY_MS.
+ */
 async function resumeParkedJobs(db: Db): Promise<void> {
-  const kinds = kindsToResume();
+  const parked = await db.selectDistinct({ kind: jobs.kind }).from(jobs).where(and(eq(jobs.status, 'waiting'), isNull(jobs.nextAttemptAt)));
+  const kinds = await kindsToResume(db, parked.map((row) => row.kind));
   if (kinds.length === 0) return;
   await db
     .update(jobs)

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { ModelCheckNotice } from '@/components/alt';
+import { EmbeddingModelNotice } from '@/components/search/embedding-notice';
 import { getDb } from '@/db/client';
 import { cachedModelCheck, configuredVisionProvider } from '@/lib/alt';
 import { requirePage } from '@/lib/auth';
+import { embeddingAvailability } from '@/lib/embed';
 import { listPendingInvites } from '@/lib/auth/invites';
 import { listUsers } from '@/lib/auth/users';
 import { AdminTabs } from '../admin-tabs';
@@ -16,12 +18,13 @@ export const metadata: Metadata = { title: 'Users' };
 export default async function AdminUsersPage() {
   const caller = await requirePage('admin');
   const db = await getDb();
-  const [users, invites] = await Promise.all([listUsers(db), listPendingInvites(db)]);
+  const [users, invites, embedding] = await Promise.all([listUsers(db), listPendingInvites(db), embeddingAvailability(db)]);
   return (
     <main className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
       <AdminTabs current="/admin/users" />
       <ModelCheckNotice check={await cachedModelCheck(configuredVisionProvider())} />
+      <EmbeddingModelNotice availability={embedding} />
       <InviteForm actorRole={caller.role} />
       <section aria-labelledby="users-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
         <h2 id="users-heading" className="mb-2 text-base font-semibold">
