@@ -1,7 +1,7 @@
 import { canGrant, ROLES_BY_RANK, type Role } from '@/lib/auth/roles';
 
 /** A role picker offering only the roles the signed-in admin may grant. */
-export function RoleSelect({ actorRole, name = 'role', defaultValue, label }: { actorRole: Role; name?: string; defaultValue?: Role; label: string }) {
+export function RoleSelect({ actorRole, name = 'role', defaultValue, label }: { actorRole: Role; name?: string; defaultValue?: string; label: string }) {
   return (
     <select
       name={name}

@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
-import { EMPTY_FORM } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled } from '@/lib/auth/form-state';
 import { setupAction } from './actions';
 
 export function SetupForm() {
@@ -12,8 +12,8 @@ export function SetupForm() {
   return (
     <form action={action} className="flex flex-col gap-4">
       <FormAlert message={state.error} />
-      <FormField label="Name" name="name" autoComplete="name" />
-      <FormField label="Email" name="email" type="email" autoComplete="email" />
+      <FormField label="Name" name="name" defaultValue={refilled(state, 'name')} autoComplete="name" />
+      <FormField label="Email" name="email" type="email" defaultValue={refilled(state, 'email')} autoComplete="email" />
       <FormField label="Password" name="password" type="password" autoComplete="new-password" minLength={12} hint="At least 12 characters." />
       <SubmitButton>Create owner account</SubmitButton>
     </form>

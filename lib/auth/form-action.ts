@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { ApiError } from '@/lib/errors';
 import { setSessionCookie } from './action-session';
 import type { Caller } from './caller';
+import { formFields, refillValues, type FormFields } from './form-fields';
 import type { FormState } from './form-state';
 import { assertActionOrigin, requireAction } from './guard';
 import type { Result } from './result';
@@ -11,22 +12,34 @@ import type { Role } from './roles';
 import { firstIssue } from './schemas';
 import type { NewSession } from './sessions';
 
-/** The server-action side of every account form: the API's schemas and library calls, answered as form state. */
+/** The server-action side of every form: the API's schemas and library calls, answered as form state. */
 
-/** Parses a form with the API's schema; an empty field counts as absent (so optional fields and defaults work). */
-export function parseForm<T extends z.ZodType>(schema: T, form: FormData): Result<{ data: z.output<T> }> {
-  const parsed = schema.safeParse(Object.fromEntries([...form].filter(([, value]) => value !== '')));
+/** Parses a form's fields with the API's schema. */
+export function parseForm<T extends z.ZodType>(schema: T, fields: FormFields): Result<{ data: z.output<T> }> {
+  const parsed = schema.safeParse(fields);
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, code: 'validation_failed', message: firstIssue(parsed.error) };
 }
 
-/** Runs an action's body, answering the guard's refusals (bad origin, session ended, wrong role) as form errors. */
-async function formAction(body: () => Promise<FormState>): Promise<FormState> {
+/**
+ * Runs an action's body on the form's own fields (formFields: never React's `$ACTION_*` fields). A refusal, the
+ * guard's (bad origin, session ended, wrong role) or the body's, comes back with what was submitted, so the
+ * form shows it again.
+ */
+async function formAction<S extends FormState>(form: FormData, body: (fields: FormFields) => Promise<S>): Promise<S | FormState> {
+  const fields = formFields(form);
+  let state: S | FormState;
   try {
-    return await body();
+    state = await body(fields);
   } catch (error) {
-    if (error instanceof ApiError) return { error: error.message };
-    throw error;
+    if (!(error instanceof ApiError)) throw error;
+    state = { error: error.message };
   }
+  return state.error === null ? state : { ...state, values: refillValues(fields) };
+}
+
+/** A form on a guarded page whose answer is its own (the backfill's dry run): requireAction(role), then the body. */
+export async function guardedForm<S extends FormState>(role: Role, form: FormData, body: (fields: FormFields, caller: Caller) => Promise<S>): Promise<S | FormState> {
+  return formAction(form, async (fields) => body(fields, await requireAction(role)));
 }
 
 /**
@@ -38,9 +51,9 @@ export async function sessionFormAction<T extends z.ZodType>(
   form: FormData,
   run: (input: z.output<T>) => Promise<Result<{ session: NewSession }>>,
 ): Promise<FormState> {
-  const outcome = await formAction(async () => {
+  const outcome = await formAction(form, async (fields) => {
     await assertActionOrigin();
-    const input = parseForm(schema, form);
+    const input = parseForm(schema, fields);
     if (!input.ok) return { error: input.message };
     const result = await run(input.data);
     if (!result.ok) return { error: result.message };
@@ -58,9 +71,8 @@ export async function guardedFormAction<T extends z.ZodType>(
   form: FormData,
   run: (input: z.output<T>, caller: Caller) => Promise<Result<{ secret?: string }>>,
 ): Promise<FormState> {
-  return formAction(async () => {
-    const caller = await requireAction(options.role);
-    const input = parseForm(options.schema, form);
+  return guardedForm(options.role, form, async (fields, caller): Promise<FormState> => {
+    const input = parseForm(options.schema, fields);
     if (!input.ok) return { error: input.message };
     const result = await run(input.data, caller);
     if (!result.ok) return { error: result.message };

@@ -1,10 +1,21 @@
 /**
- * What a form's server action answers: an error for the form's alert, or a one-time secret (invite link, API
- * token) to show once. Imported by client forms, so it imports nothing.
+ * What a form's server action answers: an error for the form's alert (with what was submitted, so the form
+ * shows it again), or a one-time secret (invite link, API token) to show once. Imported by client forms, so it
+ * imports nothing.
  */
 export interface FormState {
   error: string | null;
+  /** With an error: the submitted fields by name (never a password), the form's inputs' default values. */
+  values?: Record<string, string>;
   secret?: string;
 }
 
 export const EMPTY_FORM: FormState = { error: null };
+
+/**
+ * The value a form's input starts with: what was submitted when the action answered an error (React resets a
+ * form after its action, to these defaults; without JavaScript the server renders them), else its own default.
+ */
+export function refilled(state: FormState, name: string, initial = ''): string {
+  return state.values ? (state.values[name] ?? '') : initial;
+}

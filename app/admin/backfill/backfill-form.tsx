@@ -3,6 +3,7 @@
 import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { backfillAction } from './actions';
+import { refilled } from '@/lib/auth/form-state';
 import { EMPTY_BACKFILL_FORM } from './form-state';
 
 const field = 'rounded-md border border-neutral-300 px-2 py-1.5 text-sm';
@@ -19,15 +20,15 @@ export function BackfillForm() {
       <div className="grid gap-3 sm:grid-cols-3">
         <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
           Tag
-          <input name="tag" className={field} autoComplete="off" />
+          <input name="tag" defaultValue={refilled(state, 'tag')} className={field} autoComplete="off" />
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
           Uploaded since
-          <input name="since" type="date" className={field} />
+          <input name="since" type="date" defaultValue={refilled(state, 'since')} className={field} />
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
           At most (assets)
-          <input name="limit" type="number" min={1} className={field} />
+          <input name="limit" type="number" min={1} defaultValue={refilled(state, 'limit')} className={field} />
         </label>
       </div>
       <div className="flex flex-wrap gap-2">

@@ -1,6 +1,7 @@
-/** What the backfill page's buttons answer: an error, the dry run's lines, or a note that a run started. Imported by the client form, so it imports nothing. */
-export interface BackfillFormState {
-  error: string | null;
+import type { FormState } from '@/lib/auth/form-state';
+
+/** What the backfill page's buttons answer: an error, the dry run's lines, or a note that a run started. Imported by the client form, so it imports only types. */
+export interface BackfillFormState extends FormState {
   lines?: string[];
   notice?: string;
 }

@@ -5,7 +5,7 @@ import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
 import type { Role } from '@/lib/auth/roles';
-import { EMPTY_FORM } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled } from '@/lib/auth/form-state';
 import { OneTimeSecret } from '../one-time-secret';
 import { RoleSelect } from '../role-select';
 import { createTokenAction } from './actions';
@@ -18,12 +18,12 @@ export function TokenForm({ actorRole }: { actorRole: Role }) {
       <FormAlert message={state.error} />
       {state.secret && <OneTimeSecret label="New API token" value={state.secret} />}
       <div className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end">
-        <FormField label="Token name" name="name" autoComplete="off" hint="What uses it, e.g. “PIM sync”." />
+        <FormField label="Token name" name="name" defaultValue={refilled(state, 'name')} autoComplete="off" hint="What uses it, e.g. “PIM sync”." />
         <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
           Role
-          <RoleSelect actorRole={actorRole} label="Role" defaultValue="editor" />
+          <RoleSelect actorRole={actorRole} label="Role" defaultValue={refilled(state, 'role', 'editor')} />
         </label>
-        <FormField label="Expires in days" name="expiresInDays" type="number" required={false} hint="Empty: never." />
+        <FormField label="Expires in days" name="expiresInDays" type="number" defaultValue={refilled(state, 'expiresInDays')} required={false} hint="Empty: never." />
       </div>
       <div>
         <SubmitButton>Create token</SubmitButton>

@@ -5,7 +5,7 @@ import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
 import type { Role } from '@/db/schema';
-import { EMPTY_FORM } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled } from '@/lib/auth/form-state';
 import { OneTimeSecret } from '../one-time-secret';
 import { RoleSelect } from '../role-select';
 import { inviteAction } from './actions';
@@ -18,12 +18,12 @@ export function InviteForm({ actorRole }: { actorRole: Role }) {
       <FormAlert message={state.error} />
       {state.secret && <OneTimeSecret label="Invite link" value={state.secret} />}
       <div className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end">
-        <FormField label="Email" name="email" type="email" autoComplete="off" />
+        <FormField label="Email" name="email" type="email" defaultValue={refilled(state, 'email')} autoComplete="off" />
         <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800">
           Role
-          <RoleSelect actorRole={actorRole} label="Role" />
+          <RoleSelect actorRole={actorRole} label="Role" defaultValue={refilled(state, 'role', 'viewer')} />
         </label>
-        <FormField label="Expires in days" name="expiresInDays" type="number" required={false} defaultValue="7" />
+        <FormField label="Expires in days" name="expiresInDays" type="number" required={false} defaultValue={refilled(state, 'expiresInDays', '7')} />
       </div>
       <div>
         <SubmitButton>Create invite link</SubmitButton>

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { guardedFormAction } from '@/lib/auth/form-action';
+import { guardedFormAction } from '@/lib/auth';
 import type { FormState } from '@/lib/auth/form-state';
 import { idParams } from '@/lib/auth/schemas';
 import { createEndpoint, deleteEndpoint, endpointInput, redeliver, sendTestEvent, setEndpointEnabled } from '@/lib/webhooks';
@@ -10,11 +10,7 @@ import { createEndpoint, deleteEndpoint, endpointInput, redeliver, sendTestEvent
 const ADMIN_PAGE = { role: 'admin', page: '/admin/webhooks' } as const;
 
 export async function createWebhookAction(_previous: FormState, form: FormData): Promise<FormState> {
-  // The ticked event boxes share one name; the schema takes them joined.
-  const fields = new FormData();
-  for (const name of ['url', 'description']) fields.set(name, String(form.get(name) ?? ''));
-  fields.set('events', form.getAll('events').map(String).join(','));
-  return guardedFormAction({ ...ADMIN_PAGE, schema: endpointInput }, fields, async (input, caller) => {
+  return guardedFormAction({ ...ADMIN_PAGE, schema: endpointInput }, form, async (input, caller) => {
     const created = await createEndpoint(await getDb(), caller.userId, input);
     return created.ok ? { ok: true, secret: created.secret } : created;
   });

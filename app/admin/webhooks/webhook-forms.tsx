@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
-import { EMPTY_FORM, type FormState } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/form-state';
 import { OneTimeSecret } from '../one-time-secret';
 import { createWebhookAction, deleteWebhookAction, redeliverAction, setWebhookEnabledAction, testWebhookAction } from './actions';
 
@@ -18,6 +18,8 @@ const EVENTS = [
 
 export function WebhookForm() {
   const [state, action] = useActionState(createWebhookAction, EMPTY_FORM);
+  // Every event is ticked at first; after an error, the boxes that were ticked.
+  const events = state.values ? refilled(state, 'events').split(',') : EVENTS.map((event) => event.value);
   return (
     <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
       <h2 className="text-base font-semibold">Add an endpoint</h2>
@@ -30,14 +32,14 @@ export function WebhookForm() {
         />
       )}
       <div className="grid gap-3 sm:grid-cols-2">
-        <FormField label="URL" name="url" autoComplete="off" hint="https://… where your system receives events." />
-        <FormField label="Description" name="description" required={false} autoComplete="off" hint="What it feeds, e.g. “Shopify sync”." />
+        <FormField label="URL" name="url" defaultValue={refilled(state, 'url')} autoComplete="off" hint="https://… where your system receives events." />
+        <FormField label="Description" name="description" defaultValue={refilled(state, 'description')} required={false} autoComplete="off" hint="What it feeds, e.g. “Shopify sync”." />
       </div>
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-sm font-medium text-neutral-800">Events</legend>
         {EVENTS.map((event) => (
           <label key={event.value} className="flex items-start gap-2 text-sm">
-            <input type="checkbox" name="events" value={event.value} defaultChecked className="mt-1 h-4 w-4" />
+            <input type="checkbox" name="events" value={event.value} defaultChecked={events.includes(event.value)} className="mt-1 h-4 w-4" />
             <span>
               {event.label} <code className="text-xs text-neutral-500">{event.value}</code>
               <span className="block text-xs text-neutral-500">{event.hint}</span>
