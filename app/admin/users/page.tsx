@@ -6,7 +6,7 @@ import { requirePage } from '@/lib/auth';
 import { listPendingInvites } from '@/lib/auth/invites';
 import { listUsers } from '@/lib/auth/users';
 import { AdminTabs } from '../admin-tabs';
-import { formatDate } from '../format-date';
+import { formatDate } from '@/lib/words';
 import { InviteForm } from './invite-form';
 import { RevokeInviteButton } from './revoke-invite-button';
 import { UsersTable } from './users-table';
