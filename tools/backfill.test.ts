@@ -37,7 +37,7 @@ describe('npm run backfill', () => {
   it('dry run: prints counts, tokens, cost and time, and calls no model', async () => {
     const result = await cli(['--dry-run'], { VISION_RPM: '30' });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Would describe 0 asset(s)');
+    expect(result.stdout).toContain('Would describe 0 assets');
     expect(result.stdout).toContain('No model was called.');
   }, 240_000);
 

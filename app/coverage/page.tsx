@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { COVERAGE_BUCKETS, coverage, filterSearchParams, type CoverageBucket, type CoverageCounts, type ReviewFilter } from '@/lib/review';
+import { plural } from '@/lib/words';
 
 export const metadata: Metadata = { title: 'Alt-text coverage' };
 
@@ -21,7 +22,7 @@ export default async function CoveragePage() {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Alt-text coverage</h1>
           <p className="text-sm text-neutral-700">
-            {overall.total} photos. Approved text is what exports publish; each number opens those photos in the review queue.
+            {plural(overall.total, 'photo')}. Approved text is what exports publish; each number opens those photos in the review queue.
           </p>
         </div>
         <a href="/api/alt/coverage/missing" download className="rounded-md bg-neutral-900 px-3 py-2 text-sm font-medium text-white hover:bg-neutral-700">
@@ -74,9 +75,10 @@ function CoverageTable(props: { title: string; label: string; rows: Array<Covera
       {props.rows.length === 0 ? (
         <p className="text-sm text-neutral-700">{props.empty}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg border border-neutral-200 bg-white">
-          <table className="w-full min-w-[36rem] text-sm">
-            <thead className="bg-neutral-50 text-left text-neutral-700">
+        // Under 640 px each row is a card (name, bar, then the five numbers, each labelled), so the table fits a phone.
+        <div className="rounded-lg border border-neutral-200 bg-white sm:overflow-x-auto">
+          <table className="w-full text-sm sm:min-w-[36rem]">
+            <thead className="bg-neutral-50 text-left text-neutral-700 max-sm:sr-only">
               <tr>
                 <th scope="col" className="px-3 py-2 font-medium">
                   {props.label}
@@ -93,15 +95,18 @@ function CoverageTable(props: { title: string; label: string; rows: Array<Covera
             </thead>
             <tbody className="divide-y divide-neutral-100">
               {props.rows.map((row) => (
-                <tr key={row.value}>
-                  <th scope="row" className="max-w-48 truncate px-3 py-2 text-left font-medium">
+                <tr key={row.value} className="max-sm:grid max-sm:grid-cols-5 max-sm:gap-x-1 max-sm:py-2">
+                  <th scope="row" className="max-w-48 truncate px-3 py-2 text-left font-medium max-sm:col-span-5 max-sm:max-w-none max-sm:py-1">
                     {row.value}
                   </th>
-                  <td className="w-40 px-3 py-2">
+                  <td className="w-40 px-3 py-2 max-sm:col-span-5 max-sm:w-auto max-sm:py-1">
                     <CoverageBar counts={row} />
                   </td>
                   {COVERAGE_BUCKETS.map((bucket) => (
-                    <td key={bucket} className="px-3 py-2 text-right tabular-nums">
+                    <td key={bucket} className="px-3 py-2 text-right tabular-nums max-sm:px-1 max-sm:text-center">
+                      <span aria-hidden className="block text-xs text-neutral-600 sm:hidden">
+                        {LABELS[bucket]}
+                      </span>
                       <Link href={queueLink(bucket, props.scope(row.value))} className="underline decoration-neutral-300 hover:decoration-neutral-900" aria-label={`${row[bucket]} ${LABELS[bucket].toLowerCase()} in ${row.value}`}>
                         {row[bucket]}
                       </Link>

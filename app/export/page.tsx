@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { countShopifyReady } from '@/lib/catalogue';
+import { plural } from '@/lib/words';
 
 export const metadata: Metadata = { title: 'Export alt text' };
 export const dynamic = 'force-dynamic';
@@ -30,7 +31,7 @@ export default async function ExportPage() {
               <option value="csv">CSV (spreadsheets)</option>
               <option value="jsonl">JSON Lines (one object per line)</option>
               <option value="shopify" disabled={shopifyReady === 0}>
-                Shopify product CSV ({shopifyReady} {shopifyReady === 1 ? 'photo' : 'photos'} with a known handle)
+                Shopify product CSV ({plural(shopifyReady, 'photo')} with a known handle)
               </option>
             </select>
           </label>

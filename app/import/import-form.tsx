@@ -2,7 +2,8 @@
 
 import { useRef, useState } from 'react';
 import { readApiAnswer } from '@/components/alt';
-import type { ColumnMapping, ImportField, ImportPlan, SkippedRow } from '@/lib/catalogue';
+import type { ColumnMapping, ImportField, ImportPlan, SkippedRow, SkipReason, TagMode } from '@/lib/catalogue';
+import { plural } from '@/lib/words';
 
 type PlanAnswer = ImportPlan & { mode: 'preview' | 'applied'; listLimit: number; applied?: number; conflicts?: SkippedRow[] };
 
@@ -18,9 +19,28 @@ const FIELDS: Array<{ field: ImportField; label: string; query: string }> = [
 
 const FIELD_NAMES: Record<string, string> = { sku: 'SKU', title: 'Title', collection: 'Collection', tags: 'Tags', altText: 'Alt text', handle: 'Handle', imageSrc: 'Image address' };
 
+/** Each reason a row will not apply, as the collapsed list names it (with its count). */
+const REASON_NAMES: Record<SkipReason, string> = {
+  no_match: 'no photo has this filename or SKU',
+  no_key: 'no filename and no SKU',
+  ambiguous: 'more than one photo matches',
+  duplicate_key: 'the same photo on two rows',
+  same_asset: 'two rows match one photo',
+  bad_value: 'a value too long',
+  formula: 'a cell a spreadsheet would run as a formula',
+  bad_row: 'the wrong number of cells',
+  changed_since_preview: 'the photo changed since the preview',
+};
+
+const TAG_MODE_CHOICES: Array<{ mode: TagMode; label: string; hint: string }> = [
+  { mode: 'merge', label: 'Add to the tags a photo has', hint: 'tags people added stay' },
+  { mode: 'replace', label: "Replace a photo's tags", hint: "the file's tags become its only tags" },
+];
+
 /** `mapping` null: let the server detect the columns (a new file); otherwise it is the whole mapping, unmapped fields as ''. */
-async function sendImport(file: File, mapping: ColumnMapping | null, confirm?: string) {
+async function sendImport(file: File, mapping: ColumnMapping | null, tagMode: TagMode, confirm?: string) {
   const query = new URLSearchParams(confirm ? { mode: 'apply', confirm } : { mode: 'preview' });
+  query.set('tag_mode', tagMode);
   if (mapping) for (const { field, query: name } of FIELDS) query.set(name, mapping[field] ?? '');
   return readApiAnswer<PlanAnswer>(await fetch(`/api/imports?${query}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file }));
 }
@@ -34,11 +54,11 @@ export function ImportForm() {
   const [done, setDone] = useState<PlanAnswer | null>(null);
   const summary = useRef<HTMLHeadingElement>(null);
 
-  async function preview(chosen: File, mapping: ColumnMapping | null) {
+  async function preview(chosen: File, mapping: ColumnMapping | null, tagMode: TagMode) {
     setBusy(true);
     setError(null);
     setDone(null);
-    const answer = await sendImport(chosen, mapping);
+    const answer = await sendImport(chosen, mapping, tagMode);
     setBusy(false);
     if (answer.ok) {
       setPlan(answer.value);
@@ -53,7 +73,7 @@ export function ImportForm() {
     if (!file || !plan) return;
     setBusy(true);
     setError(null);
-    const answer = await sendImport(file, plan.mapping, plan.digest);
+    const answer = await sendImport(file, plan.mapping, plan.tagMode, plan.digest);
     setBusy(false);
     if (answer.ok) {
       setDone(answer.value);
@@ -76,7 +96,7 @@ export function ImportForm() {
             const chosen = event.target.files?.[0] ?? null;
             setFile(chosen);
             setPlan(null);
-            if (chosen) void preview(chosen, null);
+            if (chosen) void preview(chosen, null, plan?.tagMode ?? 'merge');
           }}
           className="max-w-full text-sm file:mr-3 file:rounded-md file:border file:border-neutral-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
         />
@@ -92,7 +112,7 @@ export function ImportForm() {
         <section role="status" className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
           <h2 className="font-semibold">Imported</h2>
           <p>
-            {done.applied} {done.applied === 1 ? 'photo' : 'photos'} updated from {done.totalRows} rows; {done.unchangedCount} already matched; {done.skippedCount + (done.conflicts?.length ?? 0)} rows not applied.
+            {plural(done.applied ?? 0, 'photo')} updated from {plural(done.totalRows, 'row')}; {done.unchangedCount} already matched; {plural(done.skippedCount + (done.conflicts?.length ?? 0), 'row')} not applied.
           </p>
           {done.conflicts && done.conflicts.length > 0 && <SkippedList rows={done.conflicts} />}
         </section>
@@ -110,7 +130,7 @@ export function ImportForm() {
                   <select
                     value={plan.mapping[field] ?? ''}
                     disabled={busy}
-                    onChange={(event) => void preview(file, { ...plan.mapping, [field]: event.target.value })}
+                    onChange={(event) => void preview(file, { ...plan.mapping, [field]: event.target.value }, plan.tagMode)}
                     className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm"
                   >
                     <option value="">(not imported)</option>
@@ -125,10 +145,23 @@ export function ImportForm() {
             </div>
           </section>
 
+          <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+            <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Tags</legend>
+            {TAG_MODE_CHOICES.map(({ mode, label, hint }) => (
+              <label key={mode} className="flex items-start gap-2 text-sm">
+                <input type="radio" name="tag-mode" value={mode} checked={plan.tagMode === mode} disabled={busy} onChange={() => void preview(file, plan.mapping, mode)} className="mt-0.5 h-4 w-4" />
+                <span>
+                  {label} <span className="text-neutral-600">({hint})</span>
+                </span>
+              </label>
+            ))}
+          </fieldset>
+
           <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 ref={summary} tabIndex={-1} className="text-base font-semibold focus:outline-none">
-              {plan.totalRows} rows: {plan.changeCount} will change a photo, {plan.unchangedCount} already match, {plan.skippedCount} will not apply
+              {plural(plan.totalRows, 'row')}: {plan.changeCount} will change a photo, {plan.unchangedCount} already {plan.unchangedCount === 1 ? 'matches' : 'match'}, {plan.skippedCount} will not apply
             </h2>
+            <p className="text-sm text-neutral-700">{plan.tagMode === 'merge' ? "Tags from the file are added to each photo's own tags." : "Tags from the file replace each photo's tags."}</p>
             <div className="flex flex-wrap gap-2">
               <button
                 type="button"
@@ -136,16 +169,9 @@ export function ImportForm() {
                 disabled={busy || plan.changeCount === 0}
                 className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 disabled:opacity-60"
               >
-                {busy ? 'Working…' : `Apply ${plan.changeCount} ${plan.changeCount === 1 ? 'change' : 'changes'}`}
+                {busy ? 'Working…' : `Apply ${plural(plan.changeCount, 'change')}`}
               </button>
             </div>
-            {plan.skipped.length > 0 && (
-              <div>
-                <h3 className="mb-1 text-sm font-semibold">Rows that will not apply</h3>
-                <SkippedList rows={plan.skipped} />
-                {plan.skippedCount > plan.skipped.length && <p className="text-xs text-neutral-500">The first {plan.listLimit} are listed.</p>}
-              </div>
-            )}
             {plan.changes.length > 0 && (
               <div>
                 <h3 className="mb-1 text-sm font-semibold">Changes</h3>
@@ -165,8 +191,22 @@ export function ImportForm() {
                     </li>
                   ))}
                 </ul>
-                {plan.changeCount > plan.changes.length && <p className="text-xs text-neutral-500">The first {plan.listLimit} are listed.</p>}
+                {plan.changeCount > plan.changes.length && <p className="text-xs text-neutral-600">The first {plan.listLimit} are listed.</p>}
               </div>
+            )}
+            {plan.skipped.length > 0 && (
+              <details className="rounded-md border border-neutral-200 p-2">
+                <summary className="cursor-pointer text-sm font-semibold">{plural(plan.skippedCount, 'row')} will not apply</summary>
+                <ul aria-label="Not applied, by reason" className="mt-1 text-sm text-neutral-700">
+                  {(Object.entries(plan.skippedByReason) as Array<[SkipReason, number]>).sort((a, b) => b[1] - a[1]).map(([reason, count]) => (
+                    <li key={reason}>
+                      {count}: {REASON_NAMES[reason]}
+                    </li>
+                  ))}
+                </ul>
+                <SkippedList rows={plan.skipped} />
+                {plan.skippedCount > plan.skipped.length && <p className="text-xs text-neutral-600">The first {plan.listLimit} are listed.</p>}
+              </details>
             )}
           </section>
         </>

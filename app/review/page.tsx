@@ -5,7 +5,8 @@ import { ReviewFilters } from '@/components/review/review-filters';
 import { ReviewQueue } from '@/components/review/review-queue';
 import { requirePage } from '@/lib/auth';
 import { config } from '@/lib/config';
-import { filterFromParams, reviewCounts, reviewPage } from '@/lib/review';
+import { FLAG_LABELS, filterFromParams, reviewCounts, reviewPage, STATUS_LABELS, type ReviewFilter } from '@/lib/review';
+import { plural } from '@/lib/words';
 import { getStorage } from '@/lib/storage';
 
 export const metadata: Metadata = { title: 'Review' };
@@ -27,15 +28,18 @@ export default async function ReviewPage({ searchParams }: PageProps) {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Review alt text</h1>
           <p className="text-sm text-neutral-700">
-            {counts.total} {counts.total === 1 ? 'item matches' : 'items match'}, oldest first. Press <kbd className="rounded border border-neutral-300 px-1 text-xs">?</kbd> for the keys.
+            {plural(counts.total, 'item matches', 'items match')}, oldest first. Press <kbd className="rounded border border-neutral-300 px-1 text-xs">?</kbd> for the keys.
           </p>
         </div>
         <Link href="/coverage" className="text-sm font-medium underline">
           Coverage
         </Link>
       </div>
-      <details className="rounded-lg border border-neutral-200 bg-white p-3" open={Object.keys(filter).length > 0}>
-        <summary className="cursor-pointer text-sm font-medium">Filters</summary>
+      {/* Closed, naming the filter in use: open, the form would push the item off a phone's screen. */}
+      <details className="rounded-lg border border-neutral-200 bg-white p-3">
+        <summary className="cursor-pointer text-sm font-medium">
+          Filters{Object.keys(filter).length > 0 && <span className="font-normal text-neutral-700">: {describeFilter(filter)}</span>}
+        </summary>
         <div className="mt-3">
           <ReviewFilters filter={filter} counts={counts} />
         </div>
@@ -43,4 +47,13 @@ export default async function ReviewPage({ searchParams }: PageProps) {
       <ReviewQueue initialItems={page.items} initialCursor={page.nextCursor} total={counts.total} filter={filter} asOf={asOf} maxLength={config().review.maxAltLength} />
     </main>
   );
+}
+
+const FILTER_NAMES: Record<keyof ReviewFilter, string> = { status: 'status', tag: 'tag', collection: 'collection', from: 'from', to: 'to', model: 'model', promptVersion: 'prompt version', flag: 'flag' };
+
+/** The filter in words for the closed filter panel: "status Approved · tag coats". */
+function describeFilter(filter: ReviewFilter): string {
+  return (Object.entries(filter) as Array<[keyof ReviewFilter, string]>)
+    .map(([key, value]) => `${FILTER_NAMES[key]} ${key === 'status' ? STATUS_LABELS[filter.status ?? 'proposed'] : key === 'flag' && filter.flag ? FLAG_LABELS[filter.flag] : value}`)
+    .join(' · ');
 }

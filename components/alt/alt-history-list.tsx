@@ -1,4 +1,4 @@
-import { formatDateTime } from '@/components/assets/format';
+import { formatDate } from '@/lib/words';
 import type { DisplayedHistoryEntry } from './alt-api';
 
 const EVENT_LABELS: Record<string, string> = {
@@ -43,7 +43,7 @@ export function AltHistoryList({ entries }: { entries: DisplayedHistoryEntry[] }
               {entry.event === 'generated' && entry.outcome === 'not_written' && ' (not applied: the text had changed meanwhile)'}
               {entry.attempts > 1 && <span data-attempts={entry.attempts}> · {entry.attempts} attempts</span>}
             </span>
-            <span>{formatDateTime(entry.createdAt)}</span>
+            <span>{formatDate(entry.createdAt)}</span>
           </p>
           {entry.text !== null && entry.text !== '' && <p className="mt-1 text-neutral-800">“{entry.text}”</p>}
           {entry.message && entry.event !== 'human_edit' && <p className="mt-1 text-neutral-600">{entry.message}</p>}

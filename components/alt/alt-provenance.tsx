@@ -1,5 +1,5 @@
 import { AltSourceBadge } from '@/components/assets/alt-source-badge';
-import { formatDateTime } from '@/components/assets/format';
+import { formatDate } from '@/lib/words';
 import type { AltView } from './alt-api';
 
 /** Who wrote the alt text: "AI" with provider, model and prompt version, or "Human" with the person and time. */
@@ -9,7 +9,7 @@ export function AltProvenance({ alt }: { alt: AltView }) {
       <p className="flex items-center gap-2 text-xs text-neutral-600">
         <span className="rounded bg-neutral-100 px-1.5 py-px text-[10px] font-semibold uppercase tracking-wide text-neutral-700">Decorative</span>
         {alt.source === 'human' ? `marked by ${alt.author ?? 'a person'}` : 'too small to describe'}
-        {alt.updatedAt && ` · ${formatDateTime(alt.updatedAt)}`}
+        {alt.updatedAt && ` · ${formatDate(alt.updatedAt)}`}
       </p>
     );
   }
@@ -22,7 +22,7 @@ export function AltProvenance({ alt }: { alt: AltView }) {
     <p className="flex flex-wrap items-center gap-2 text-xs text-neutral-600" data-alt-source={alt.source}>
       <AltSourceBadge source={alt.source} />
       <span>{detail}</span>
-      {alt.updatedAt && <span>· {formatDateTime(alt.updatedAt)}</span>}
+      {alt.updatedAt && <span>· {formatDate(alt.updatedAt)}</span>}
     </p>
   );
 }

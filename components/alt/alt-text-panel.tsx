@@ -154,7 +154,8 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
               type="button"
               onClick={() => void regenerate()}
               disabled={busy || regenerateBlocked !== null}
-              title={regenerateBlocked ?? 'Ask the model for a new alt text (replaces the AI text)'}
+              aria-describedby={regenerateBlocked ? 'regenerate-blocked' : undefined}
+              title={regenerateBlocked ? undefined : 'Ask the model for a new alt text (replaces the AI text)'}
               className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60"
             >
               {busy ? 'Working…' : 'Regenerate'}
@@ -163,6 +164,11 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
               <input type="checkbox" checked={isDecorative} disabled={busy} onChange={(event) => void applyEdit({ decorative: event.target.checked })} />
               Decorative
             </label>
+            {regenerateBlocked && (
+              <p id="regenerate-blocked" data-regenerate-blocked className="basis-full text-xs text-neutral-600">
+                Regenerate is off: {regenerateBlocked}
+              </p>
+            )}
           </div>
         ))}
 

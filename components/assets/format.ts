@@ -16,10 +16,6 @@ export function formatDimensions(width: number | null, height: number | null): s
   return width && height ? `${width} × ${height}` : null;
 }
 
-export function formatDateTime(iso: string): string {
-  return new Date(iso).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
-}
-
 /** A video's length as players show it: 0:07, 1:05, 1:02:03. */
 export function formatDuration(seconds: number): string {
   const whole = Math.max(0, Math.round(seconds));

@@ -4,7 +4,7 @@ import { AssetTileFrame } from '@/components/assets/asset-tile-frame';
 import { StateBadge } from '@/components/assets/state-badge';
 
 /**
- * One library tile. Each caption line has its own slot (filename, state, the start of the alt text, collection
+ * One library tile, led by the product title when there is one (else the filename). Each caption line has its own slot (name, state, the start of the alt text, collection
  * and tags), truncated within it, so nothing overlaps and every tile of a row lines up. A photo without alt
  * text says so instead of being silent.
  */
@@ -18,9 +18,14 @@ export function AssetTile({ asset, overlay }: { asset: AssetView; overlay?: Reac
       overlay={overlay}
     >
       <div className="flex min-w-0 flex-1 flex-col gap-1 p-2 text-xs sm:p-2.5">
-        <p className="truncate text-sm font-medium" title={asset.filename}>
-          {asset.filename}
+        <p className="truncate text-sm font-medium" title={asset.title ?? asset.filename}>
+          {asset.title ?? asset.filename}
         </p>
+        {asset.title && (
+          <p className="truncate text-neutral-600" title={asset.filename}>
+            {asset.filename}
+          </p>
+        )}
         <div className="flex min-w-0 flex-wrap items-center gap-1">
           <StateBadge asset={asset} />
         </div>

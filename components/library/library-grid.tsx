@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AssetView, LibraryFilter } from '@/lib/assets';
 import { stillProcessing } from '@/components/assets/asset-state';
@@ -9,6 +10,7 @@ import { fetchAsset, fetchAssetPage, type AssetListPage, type BulkTarget } from 
 import { BulkBar, BulkResults, type BulkOutcome } from './bulk-bar';
 import { appendPage, mergeAssets } from './merge-assets';
 import { usePollWhile } from '@/components/assets/use-poll-while';
+import { plural } from '@/lib/words';
 
 /** In-progress assets below the first page are looked up one by one; this caps how many per refresh. */
 const MAX_SINGLE_REFRESHES = 12;
@@ -31,6 +33,7 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
   const anchor = useRef<number | null>(null);
   // Names for the results list: what was on screen when the action ran (deleted ones leave the grid).
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const router = useRouter();
 
   const toggle = (index: number, range: boolean) => {
     const id = assets[index].id;
@@ -53,11 +56,15 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
   };
   const target: BulkTarget = useMemo(() => (allMatching ? { filter } : { ids: [...selected] }), [allMatching, filter, selected]);
 
-  /** After a bulk action: the first page again (what was changed or deleted shows as it now is) and the new count. */
+  /**
+   * After a bulk action: the first page again (what was changed or deleted shows as it now is) and the new count,
+   * and the page's own counts ("All photos (N)", "Failed (N)") from the server again.
+   */
   const afterBulk = async (done: BulkOutcome) => {
     setNames(new Map(assets.map((asset) => [asset.id, asset.filename])));
     setOutcome(done);
     clearSelection();
+    router.refresh();
     try {
       const page = await fetchAssetPage(null, undefined, filter, true);
       setAssets(page.items);
@@ -172,7 +179,8 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
           >
             Select all {total} {filtered ? 'matching' : 'in the library'}
           </button>
-          <span className="text-neutral-500">Shift-click a checkbox to select a range.</span>
+          {/* Only where there is a mouse: a touch screen has no Shift key. */}
+          <span data-shift-hint className="hidden text-neutral-600 pointer-fine:inline">Shift-click a checkbox to select a range.</span>
         </div>
       )}
       <ul aria-label="Assets" className="grid grid-cols-2 gap-3 sm:grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] sm:gap-4">
@@ -222,7 +230,7 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
           </button>
         ) : (
           <p className="text-sm text-neutral-500">
-            All {assets.length} {assets.length === 1 ? 'photo' : 'photos'} shown.
+            {assets.length === 1 ? 'The only photo is shown.' : `All ${plural(assets.length, 'photo')} shown.`}
           </p>
         )}
       </div>

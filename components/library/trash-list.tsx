@@ -4,11 +4,9 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { TrashEntry } from '@/lib/library';
+import { formatDate, plural } from '@/lib/words';
 import { readApiAnswer } from '@/components/alt';
 import { restoreFromTrash } from './assets-api';
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
-const when = (iso: string) => `${dateFormat.format(new Date(iso))} UTC`;
 
 /**
  * The trash: each deleted photo with who deleted it and when it will be purged, a Restore button each (editors),
@@ -40,7 +38,7 @@ export function TrashList({ items, canEmpty, total }: { items: TrashEntry[]; can
     if (!answer.ok) setMessage({ tone: 'error', text: answer.problem.message });
     else {
       const { purged, remaining } = answer.value;
-      setMessage({ tone: 'info', text: `Purged ${purged} ${purged === 1 ? 'photo' : 'photos'} for good.${remaining ? ` ${remaining} remain: empty the trash again.` : ''}` });
+      setMessage({ tone: 'info', text: `Purged ${plural(purged, 'photo')} for good.${remaining ? ` ${remaining} remain: empty the trash again.` : ''}` });
       router.refresh();
     }
   }
@@ -57,7 +55,7 @@ export function TrashList({ items, canEmpty, total }: { items: TrashEntry[]; can
           {confirmEmpty ? (
             <>
               <p className="text-sm">
-                Purge all {total} {total === 1 ? 'photo' : 'photos'} and their files now? This cannot be undone.
+                Purge {total === 1 ? 'the photo' : `all ${plural(total, 'photo')}`} and {total === 1 ? 'its files' : 'their files'} now? This cannot be undone.
               </p>
               <button type="button" onClick={() => void empty()} disabled={busy !== null} className="rounded-md bg-red-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60">
                 {busy === 'empty' ? 'Purging…' : 'Purge for good'}
@@ -92,8 +90,8 @@ export function TrashList({ items, canEmpty, total }: { items: TrashEntry[]; can
               <div className="min-w-0 flex-1 text-sm">
                 <p className="break-words font-medium">{entry.filename}</p>
                 <p className="text-neutral-600">
-                  Deleted {when(entry.deletedAt)}
-                  {entry.deletedBy ? ` by ${entry.deletedBy}` : ''}; purged after {when(entry.purgeAt)}.
+                  Deleted {formatDate(entry.deletedAt)}
+                  {entry.deletedBy ? ` by ${entry.deletedBy}` : ''}; purged after {formatDate(entry.purgeAt)}.
                 </p>
               </div>
               <button

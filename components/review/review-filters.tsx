@@ -1,5 +1,5 @@
 import type { ReviewCounts, ReviewFilter } from '@/lib/review';
-import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAGS, STATUS_LABELS } from '@/lib/review/vocabulary';
+import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAG_FILTERS, STATUS_LABELS } from '@/lib/review/vocabulary';
 
 /**
  * The queue's filters as a plain GET form (the filter lives in the address, so every view is a link), with the
@@ -28,7 +28,7 @@ export function ReviewFilters({ filter, counts }: { filter: ReviewFilter; counts
         Flag
         <select name="flag" defaultValue={filter.flag ?? ''} className={control}>
           <option value="">Any</option>
-          {REVIEW_FLAGS.map((flag) => (
+          {REVIEW_FLAG_FILTERS.map((flag) => (
             <option key={flag} value={flag}>
               {FLAG_LABELS[flag]} ({counts.flag[flag] ?? 0})
             </option>

@@ -15,26 +15,27 @@ const KEYS: Array<[string, string]> = [
   ['?', 'Show or hide these keys'],
 ];
 
-/** The keys, in a modal dialog (Escape or ? closes it; focus returns to the page). */
-export function ReviewHelp(props: { onClose: () => void }) {
+/**
+ * The keys, in a native modal dialog that is always in the page and shown or closed as `open` says: the effect
+ * only brings the element in line with the prop and has no cleanup that closes it, so React running effects
+ * twice in development cannot close what it just opened. Escape closes it natively and `?` through the queue's
+ * key handler; either way the dialog's close event reports back, and the browser returns focus to where it was.
+ */
+export function ReviewHelp(props: { open: boolean; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;
-    element?.showModal();
-    return () => element?.close();
-  }, []);
+    if (!element) return;
+    if (props.open && !element.open) element.showModal();
+    if (!props.open && element.open) element.close();
+  }, [props.open]);
   return (
     <dialog
       ref={dialog}
       aria-labelledby="review-help-title"
       onClose={props.onClose}
-      onKeyDown={(event) => {
-        if (event.key === '?') {
-          event.preventDefault();
-          props.onClose();
-        }
-      }}
-      className="w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-neutral-300 p-5 shadow-xl backdrop:bg-black/40"
+      // m-auto: Tailwind's reset zeroes the margin the browser centres a modal dialog with.
+      className="m-auto w-[min(32rem,calc(100vw-2rem))] rounded-lg border border-neutral-300 p-5 shadow-xl backdrop:bg-black/40"
     >
       <h2 id="review-help-title" className="text-lg font-semibold">
         Review keys

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import type { ReviewItem } from '@/lib/review';
 import { FLAG_LABELS, STATUS_LABELS } from '@/lib/review/vocabulary';
+import { formatDate } from '@/lib/words';
 import { diffWords } from './word-diff';
 
 /** The item under review, large: the vision image, the proposal beside the text it would replace, the context and flags. */
@@ -21,12 +22,13 @@ export function ReviewItemView(props: {
     <article aria-labelledby="review-item-title" className="grid gap-4 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
       <figure className="flex min-h-48 items-center justify-center overflow-hidden rounded-lg border border-neutral-200 bg-neutral-100">
         {item.image ? (
-          <img src={item.image.url} width={item.image.width} height={item.image.height} alt={item.text ?? ''} className="max-h-[60vh] w-auto max-w-full object-contain" />
+          <img src={item.image.url} width={item.image.width} height={item.image.height} alt={item.text ?? ''} className="max-h-[40vh] w-auto max-w-full object-contain lg:max-h-[60vh]" />
         ) : (
           <figcaption className="p-6 text-sm text-neutral-600">No preview yet: the image has not been processed.</figcaption>
         )}
       </figure>
-      <div className="flex min-w-0 flex-col gap-3">
+      {/* Under 1024 px the text comes before the image, so the proposal is what the reviewer sees beside the actions. */}
+      <div className="flex min-w-0 flex-col gap-3 max-lg:order-first">
         <div className="flex flex-wrap items-center gap-2">
           <h2 id="review-item-title" className="min-w-0 break-words text-lg font-semibold">
             {item.title ?? item.filename}
@@ -86,7 +88,7 @@ export function ReviewItemView(props: {
           <dd className="break-words">
             {item.provenance.source === 'human' ? `${item.provenance.author ?? 'a person'}` : item.provenance.model ? `${item.provenance.author ?? 'model'} · ${item.provenance.model}` : '—'}
             {item.provenance.promptVersion ? ` · prompt ${item.provenance.promptVersion}` : ''}
-            {item.provenance.updatedAt ? ` · ${new Date(item.provenance.updatedAt).toLocaleString()}` : ''}
+            {item.provenance.updatedAt ? ` · ${formatDate(item.provenance.updatedAt)}` : ''}
           </dd>
         </dl>
       </div>

@@ -1,14 +1,18 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
 import type { ItemResult, ReviewAction, ReviewFilter, ReviewItem } from '@/lib/review';
 import { fetchQueuePage, sendDecision, type DecisionRequest } from './review-api';
 import { ReviewHelp } from './review-help';
 import { ReviewItemView } from './review-item';
+import { plural } from '@/lib/words';
 
 /**
  * The keyboard-first review queue. Every action shows at once (optimistic) and rolls back, visibly, when the
- * server refuses; the next page is fetched and the next image loaded before the reviewer gets there.
+ * server refuses; the next page is fetched and the next image loaded before the reviewer gets there. Counts
+ * ("N items match", "Select all N matching", the filters') are the server's: after each decision the page is
+ * refreshed from the server rather than the queue guessing what a decision did to them.
  */
 
 type BulkAction = 'approve' | 'reject' | 'decorative' | 'regenerate';
@@ -53,6 +57,7 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
   const [inFlight, setInFlight] = useState(0);
   const undoStack = useRef<UndoEntry[]>([]);
   const loadingMore = useRef(false);
+  const router = useRouter();
 
   const current = items[index] as ReviewItem | undefined;
 
@@ -85,12 +90,13 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     const previousDecided = new Map(targets.map((item) => [item.id, decided.get(item.id)]));
     setDecided((map) => new Map([...map, ...targets.map((item) => [item.id, { label }] as const)]));
     if (action === 'edit' && options.text !== undefined) setItems((list) => list.map((item) => (item.id === targets[0].id ? { ...item, text: options.text ?? item.text } : item)));
-    setStatus(`${label}: ${options.viaFilter ? `all ${props.total} matching` : targets.length === 1 ? targets[0].title ?? targets[0].filename : `${targets.length} items`}`);
+    setStatus(`${label}: ${options.viaFilter ? `all ${props.total} matching` : targets.length === 1 ? targets[0].title ?? targets[0].filename : plural(targets.length, 'item')}`);
     const request: DecisionRequest = options.viaFilter
       ? { action, filter: props.filter, asOf: props.asOf }
       : { action, items: targets.map((item) => ({ id: item.id, version: item.version, ...(options.text !== undefined ? { text: options.text } : {}) })) };
     setInFlight((count) => count + 1);
     const answer = await sendDecision(request).finally(() => setInFlight((count) => count - 1));
+    router.refresh();
     if (!answer.ok) {
       rollBack(before, previousDecided);
       setProblem(`Not done (${answer.problem.status}): ${answer.problem.message}`);
@@ -147,6 +153,7 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     setProblem('');
     setInFlight((count) => count + 1);
     const answer = await sendDecision({ action: 'undo', items: [...entry.versions].map(([id, version]) => ({ id, version })) }).finally(() => setInFlight((count) => count - 1));
+    router.refresh();
     if (!answer.ok) {
       undoStack.current.push(entry);
       return setProblem(`Could not undo (${answer.problem.status}): ${answer.problem.message}`);
@@ -166,7 +173,7 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     const first = entry.before.findIndex((item) => restored.has(item.id));
     if (first >= 0) setIndex(Math.max(0, items.findIndex((item) => item.id === entry.before[first].id)));
     const missed = entry.versions.size - restored.size;
-    setStatus(`Undone: ${entry.label.toLowerCase()} (${restored.size} item${restored.size === 1 ? '' : 's'})`);
+    setStatus(`Undone: ${entry.label.toLowerCase()} (${plural(restored.size, 'item')})`);
     if (missed) setProblem(`${missed} could not be undone: they changed since.`);
   }
 
@@ -284,7 +291,13 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
           {problem}
         </p>
       )}
-      <div className="flex flex-wrap items-center gap-2" aria-label="Actions" role="toolbar">
+      {/* Under 1024 px the actions are a bar pinned to the bottom of the screen, so they stay in reach beside the text. */}
+      <div
+        className="flex flex-wrap items-center gap-2 max-lg:sticky max-lg:bottom-0 max-lg:z-10 max-lg:order-last max-lg:-mx-4 max-lg:border-t max-lg:border-neutral-200 max-lg:bg-white/95 max-lg:px-4 max-lg:py-2 max-lg:backdrop-blur"
+        aria-label="Actions"
+        role="toolbar"
+        data-testid="review-actions"
+      >
         <ActionButton shortcut="A" onClick={() => act('approve')} disabled={!current}>Approve</ActionButton>
         <ActionButton shortcut="E" onClick={() => setEditing(true)} disabled={!current || selected.size > 0}>Edit</ActionButton>
         <ActionButton shortcut="R" onClick={() => act('reject')} disabled={!current}>Reject</ActionButton>
@@ -358,7 +371,7 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
           ))}
         </ol>
       </section>
-      {helpOpen && <ReviewHelp onClose={() => setHelpOpen(false)} />}
+      <ReviewHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }
@@ -372,7 +385,7 @@ function ActionButton(props: { shortcut: string; onClick: () => void; disabled?:
       aria-keyshortcuts={props.shortcut === '?' ? 'Shift+?' : props.shortcut}
       className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-50"
     >
-      {props.children} <kbd className="ml-1 rounded border border-neutral-300 bg-neutral-50 px-1 text-xs text-neutral-700">{props.shortcut}</kbd>
+      {props.children} <kbd className="ml-1 rounded border border-neutral-300 bg-neutral-50 px-1 text-xs text-neutral-700 pointer-coarse:hidden">{props.shortcut}</kbd>
     </button>
   );
 }

@@ -6,7 +6,8 @@ export function HighlightedText({ text, terms }: { text: string; terms: readonly
     <>
       {highlightSegments(text, terms).map((segment, i) =>
         segment.match ? (
-          <mark key={i} className="rounded-sm bg-amber-200/80 px-px text-inherit">
+          // Dark text on a solid light yellow whatever the line's own colour: a grey line's grey on yellow fell under 4.5:1.
+          <mark key={i} className="rounded-sm bg-amber-100 px-px text-neutral-950">
             {segment.text}
           </mark>
         ) : (

@@ -4,15 +4,20 @@ import { HighlightedText } from './highlighted-text';
 import type { SearchHitView } from './search-api';
 import { SignalBadges } from './signal-badges';
 
-/** One search result: thumbnail, filename and alt text with the query's words marked, tags, matched signals. */
+/** One search result: thumbnail, product title (else filename) and alt text with the query's words marked, tags, matched signals. */
 export function ResultTile({ hit, terms }: { hit: SearchHitView; terms: readonly string[] }) {
   const { asset } = hit;
   return (
     <AssetTileFrame asset={asset} placeholder="No preview yet">
       <div className="flex flex-1 flex-col gap-1.5 p-2.5 text-xs">
-        <p className="truncate text-sm font-medium" title={asset.filename}>
-          <HighlightedText text={asset.filename} terms={terms} />
+        <p className="truncate text-sm font-medium" title={asset.title ?? asset.filename}>
+          <HighlightedText text={asset.title ?? asset.filename} terms={terms} />
         </p>
+        {asset.title && (
+          <p className="truncate text-neutral-600" title={asset.filename}>
+            <HighlightedText text={asset.filename} terms={terms} />
+          </p>
+        )}
         {asset.alt.text ? (
           <p className="flex items-start gap-1.5 text-neutral-700">
             {asset.alt.source && <AltSourceBadge source={asset.alt.source} />}

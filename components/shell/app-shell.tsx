@@ -14,6 +14,13 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
   const canAdmin = roleAllows(user.role, 'admin');
   return (
     <div className="flex min-h-screen flex-col">
+      {/* The first thing Tab reaches: past the navigation, straight to the page's own content. */}
+      <a
+        href="#content"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-neutral-900 focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-white"
+      >
+        Skip to content
+      </a>
       <header className="sticky top-0 z-20 border-b border-neutral-200 bg-white/95 backdrop-blur">
         {/* On phones the nav takes its own row under brand and sign-out, so nothing is pushed off screen (320 px and up). */}
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 sm:h-14 sm:flex-nowrap sm:px-6 sm:py-0">
@@ -41,7 +48,9 @@ export function AppShell({ user, children }: { user: ShellUser; children: React.
           </div>
         </div>
       </header>
-      <div className="mx-auto w-full max-w-7xl flex-1 px-4 py-6 sm:px-6">{children}</div>
+      <div id="content" tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 scroll-mt-28 px-4 py-6 focus:outline-none sm:px-6">
+        {children}
+      </div>
     </div>
   );
 }

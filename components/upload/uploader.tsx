@@ -4,6 +4,7 @@ import { useId, useState } from 'react';
 import { Dropzone } from './dropzone';
 import { UploadRow } from './upload-row';
 import { ACTIVE_STATUSES, useUploadQueue, type UploadItem } from './use-upload-queue';
+import { plural } from '@/lib/words';
 
 /** The file types the server accepts; the chooser offers these, the server still sniffs the real type. */
 const ACCEPT = 'image/jpeg,image/png,image/webp,image/avif,image/tiff,image/gif,image/heic,image/heif,image/bmp,video/mp4,video/quicktime,video/webm,.heic,.heif,.bmp,.mp4,.mov,.webm';
@@ -54,7 +55,7 @@ export function Uploader() {
           <header className="flex flex-wrap items-center gap-x-4 gap-y-1 border-b border-neutral-200 bg-neutral-50 px-4 py-2.5 text-sm">
             <p aria-live="polite" data-upload-summary className="flex-1 text-neutral-700">
               {totals.active > 0 ? `${totals.active} to go · ` : 'Done · '}
-              {totals.stored} stored · {totals.duplicate} duplicates · {totals.rejected} rejected
+              {totals.stored} stored · {plural(totals.duplicate, 'duplicate')} · {totals.rejected} rejected
               {totals.failed > 0 && ` · ${totals.failed} failed`}
               {totals.unprocessable > 0 && ` · ${totals.unprocessable} could not be processed`}
             </p>

@@ -10,6 +10,8 @@ import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TITLE_LENGTH
  * every row that will not apply with the reason. Nothing is written here; the digest names this exact plan
  * (each change with the value it replaces), so applying it later refuses if the file, or a field it changes,
  * changed in between. Work on other fields meanwhile (the model writing alt text the file does not touch) does not.
+ * Imported tags are merged into a photo's tags by default, so tags people added survive an import; `replace`
+ * makes the file's tags the photo's only tags. The mode is part of the plan and of its digest.
  */
 
 export const IMPORT_FIELDS = ['filename', 'sku', 'title', 'collection', 'tags', 'altText', 'handle'] as const;
@@ -17,6 +19,8 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Which header column feeds each field. */
 export type ColumnMapping = Partial<Record<ImportField, string>>;
 export type ImportFormat = 'plain' | 'shopify';
+export const TAG_MODES = ['merge', 'replace'] as const;
+export type TagMode = (typeof TAG_MODES)[number];
 
 /** A person's alt text may be this long (as in an edit on the asset page). */
 export const MAX_IMPORTED_ALT_LENGTH = 1000;
@@ -48,7 +52,8 @@ export function detectMapping(header: readonly string[]): { format: ImportFormat
   return { format: byName.has('handle') && byName.has('image src') ? 'shopify' : 'plain', mapping };
 }
 
-export type SkipReason = 'bad_row' | 'no_key' | 'bad_value' | 'formula' | 'duplicate_key' | 'no_match' | 'ambiguous' | 'same_asset' | 'changed_since_preview';
+export const SKIP_REASONS = ['no_match', 'no_key', 'ambiguous', 'duplicate_key', 'same_asset', 'bad_value', 'formula', 'bad_row', 'changed_since_preview'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface SkippedRow {
   row: number;
@@ -75,10 +80,13 @@ export interface ImportPlan {
   format: ImportFormat;
   header: string[];
   mapping: ColumnMapping;
+  tagMode: TagMode;
   totalRows: number;
   changeCount: number;
   unchangedCount: number;
   skippedCount: number;
+  /** Rows that will not apply, counted per reason (every row, even past the listed ones). */
+  skippedByReason: Partial<Record<SkipReason, number>>;
   changes: RowChange[];
   skipped: SkippedRow[];
   digest: string;
@@ -201,7 +209,12 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
   return found;
 }
 
-function changesFor(values: RowValues, asset: Candidate): ChangeSet {
+/** The photo's tags after the import: its own plus the file's new ones (merge), or the file's alone (replace). */
+export function importedTags(current: readonly string[], imported: readonly string[], mode: TagMode): string[] {
+  return mode === 'replace' ? [...imported] : normaliseTags([...current, ...imported]);
+}
+
+function changesFor(values: RowValues, asset: Candidate, tagMode: TagMode): ChangeSet {
   const changes: ChangeSet = {};
   const compare = (field: 'sku' | 'title' | 'collection' | 'altText' | 'handle' | 'imageSrc', current: string | null) => {
     const next = values[field];
@@ -213,7 +226,8 @@ function changesFor(values: RowValues, asset: Candidate): ChangeSet {
   compare('altText', asset.altText);
   compare('handle', asset.handle);
   compare('imageSrc', asset.imageSrc);
-  if (values.tags && values.tags.join(', ') !== asset.tags.join(', ')) changes.tags = { from: asset.tags.join(', ') || null, to: values.tags.join(', ') };
+  const tags = values.tags && importedTags(asset.tags, values.tags, tagMode);
+  if (tags && tags.join(', ') !== asset.tags.join(', ')) changes.tags = { from: asset.tags.join(', ') || null, to: tags.join(', ') };
   return changes;
 }
 
@@ -248,7 +262,14 @@ export function columnIndexes(header: readonly string[], mapping: ColumnMapping)
   return { ok: true, columns };
 }
 
-export async function planImport(db: Db, table: CsvTable, format: ImportFormat, mapping: ColumnMapping, columns: Partial<Record<ImportField, number>>): Promise<ImportPlan> {
+export interface PlanOptions {
+  format: ImportFormat;
+  mapping: ColumnMapping;
+  columns: Partial<Record<ImportField, number>>;
+  tagMode: TagMode;
+}
+
+export async function planImport(db: Db, table: CsvTable, { format, mapping, columns, tagMode }: PlanOptions): Promise<ImportPlan> {
   const skipped: SkippedRow[] = [];
   const skip = (values: { row: number }, key: string | null, problem: Omit<SkippedRow, 'row' | 'key'>) => skipped.push({ row: values.row, key, ...problem });
 
@@ -313,23 +334,28 @@ export async function planImport(db: Db, table: CsvTable, format: ImportFormat, 
       skip(values, values.key, { reason: 'same_asset', message: `Rows ${rows.join(', ')} all match the photo "${asset.filename}" (one by filename, one by SKU); keep one of them.` });
       continue;
     }
-    const changeSet = changesFor(values, asset);
+    const changeSet = changesFor(values, asset, tagMode);
     if (Object.keys(changeSet).length === 0) unchangedCount++;
     else changes.push({ row: values.row, assetId: asset.id, filename: asset.filename, changes: changeSet });
   }
   skipped.sort((a, b) => a.row - b.row);
   changes.sort((a, b) => a.row - b.row);
 
+  const skippedByReason: ImportPlan['skippedByReason'] = {};
+  for (const row of skipped) skippedByReason[row.reason] = (skippedByReason[row.reason] ?? 0) + 1;
+
   return {
     format,
     header: table.header,
     mapping,
+    tagMode,
     totalRows: table.rows.length,
     changeCount: changes.length,
     unchangedCount,
     skippedCount: skipped.length,
+    skippedByReason,
     changes,
     skipped,
-    digest: createHash('sha256').update(JSON.stringify(changes)).digest('hex'),
+    digest: createHash('sha256').update(JSON.stringify({ tagMode, changes })).digest('hex'),
   };
 }

@@ -18,6 +18,8 @@ interface Plan {
   changeCount: number;
   unchangedCount: number;
   skippedCount: number;
+  tagMode: string;
+  skippedByReason: Record<string, number>;
   changes: Array<{ row: number; filename: string; changes: Record<string, { from: string | null; to: string }> }>;
   skipped: Array<{ row: number; key: string | null; reason: string; message: string }>;
   digest: string;
@@ -92,14 +94,14 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
       sku: { from: null, to: 'RC-1' },
       title: { from: null, to: 'Red wool coat' },
       collection: { from: null, to: 'Winter' },
-      tags: { from: 'old', to: 'wool, coat' },
+      tags: { from: 'old', to: 'old, wool, coat' },
       altText: { from: 'A coat.', to: 'Red wool coat with horn buttons on a wooden hanger.' },
     });
     expect(await byFilename(coat)).toMatchObject({ sku: null, title: null, altText: 'A coat.' });
 
     await importFile(file);
     const asset = await byFilename(coat);
-    expect(asset).toMatchObject({ sku: 'RC-1', title: 'Red wool coat', collection: 'Winter', tags: ['wool', 'coat'], altText: 'Red wool coat with horn buttons on a wooden hanger.', altSource: 'human', altStatus: 'approved', altAuthor: 'Test editor (CSV import)' });
+    expect(asset).toMatchObject({ sku: 'RC-1', title: 'Red wool coat', collection: 'Winter', tags: ['old', 'wool', 'coat'], altText: 'Red wool coat with horn buttons on a wooden hanger.', altSource: 'human', altStatus: 'approved', altAuthor: 'Test editor (CSV import)' });
     const history = await database().db.select().from(altHistory).where(eq(altHistory.assetId, asset.id)).orderBy(asc(altHistory.createdAt));
     expect(history.map((entry) => [entry.event, entry.source, entry.userId])).toEqual([['imported', 'human', editor.id]]);
 
@@ -168,6 +170,7 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
       [8, 'bad_row'],
     ]);
     expect(plan.skipped[2].message).toContain('rows 5, 6');
+    expect(plan.skippedByReason).toEqual({ no_match: 1, ambiguous: 1, duplicate_key: 2, bad_value: 1, bad_row: 1 });
     expect(plan.changeCount).toBe(1);
     await importFile(file);
     expect((await byFilename(dup)).title).toBeNull();
@@ -247,6 +250,42 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     const response = await send(file, { mode: 'apply', confirm: plan.digest });
     expect(response.status).toBe(200);
     expect(await byFilename(cap)).toMatchObject({ title: 'Wool cap', altText: 'A grey wool cap.', version: 8 });
+  });
+
+  it("imported tags merge into a photo's tags by default, keeping what people added; replace makes the file's tags its only ones", async () => {
+    const merged = unique('scarf');
+    const replaced = unique('glove');
+    await insertCatalogueAsset(database().db, { filename: merged, tags: ['bestseller', 'Wool'] });
+    await insertCatalogueAsset(database().db, { filename: replaced, tags: ['bestseller', 'wool'] });
+    const mergeFile = `filename,tags\n${merged},"wool, winter"\n`;
+    const replaceFile = `filename,tags\n${replaced},"wool, winter"\n`;
+
+    const mergePlan = await preview(mergeFile);
+    expect(mergePlan.tagMode).toBe('merge');
+    expect(mergePlan.changes[0].changes.tags).toEqual({ from: 'bestseller, Wool', to: 'bestseller, Wool, winter' });
+    await importFile(mergeFile);
+    expect((await byFilename(merged)).tags).toEqual(['bestseller', 'Wool', 'winter']);
+
+    const replacePlan = await preview(replaceFile, { tag_mode: 'replace' });
+    expect(replacePlan.tagMode).toBe('replace');
+    expect(replacePlan.changes[0].changes.tags).toEqual({ from: 'bestseller, wool', to: 'wool, winter' });
+    await importFile(replaceFile, { tag_mode: 'replace' });
+    expect((await byFilename(replaced)).tags).toEqual(['wool', 'winter']);
+  });
+
+  it('the digest names the tag mode: a preview made to merge cannot be applied as a replace', async () => {
+    const belt = unique('belt');
+    await insertCatalogueAsset(database().db, { filename: belt, tags: ['leather'] });
+    const file = `filename,title,tags\n${belt},Brown belt,leather\n`;
+    const merge = await preview(file);
+    const replace = await preview(file, { tag_mode: 'replace' });
+    // Neither mode changes the tags here, so only the mode itself tells the two previews apart.
+    expect(merge.changes).toEqual(replace.changes);
+    expect(merge.digest).not.toBe(replace.digest);
+    const response = await send(file, { tag_mode: 'replace', mode: 'apply', confirm: merge.digest });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('plan_changed');
+    expect((await byFilename(belt)).title).toBeNull();
   });
 
   it('a viewer may not import', async () => {

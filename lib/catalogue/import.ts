@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { readCsv, type CsvProblem } from './csv-read';
 import { applyImport, type ImportOutcome, type Importer } from './import-apply';
-import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type ImportPlan } from './import-plan';
+import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type ImportPlan, type TagMode } from './import-plan';
 
 /**
  * A CSV import, as the page and POST /api/imports run it: read the file, map its columns (detected, then as
@@ -20,6 +20,8 @@ export type ImportResult =
 export interface ImportRequest {
   /** Columns chosen by the person; an empty string un-maps a detected column. */
   mapping: ColumnMapping;
+  /** Merge the file's tags into each photo's (the default), or replace them. */
+  tagMode: TagMode;
   /** The digest of the previewed plan: present to apply, absent to preview. */
   confirm?: string;
   importer: Importer;
@@ -37,7 +39,7 @@ export async function runImport(db: Db, bytes: AsyncIterable<Uint8Array>, reques
   }
   const columns = columnIndexes(read.table.header, mapping);
   if (!columns.ok) return { ok: false, failure: { kind: 'bad_mapping', message: columns.message } };
-  const plan = await planImport(db, read.table, detected.format, mapping, columns.columns);
+  const plan = await planImport(db, read.table, { format: detected.format, mapping, columns: columns.columns, tagMode: request.tagMode });
   if (request.confirm === undefined) return { ok: true, mode: 'preview', plan };
   if (request.confirm !== plan.digest) {
     return { ok: false, failure: { kind: 'plan_changed', message: 'The file, its column mapping or the photos it matches changed since the preview, so nothing was written. Preview the file again, then confirm.' } };

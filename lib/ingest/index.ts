@@ -9,5 +9,6 @@ export { makeDerivatives, DERIVATIVE_KINDS, DERIVATIVE_SPECS, type DerivativeKin
 export { sanitizeFilename, MAX_FILENAME_LENGTH } from './filename';
 export { withSharpSlot } from './sharp-limiter';
 export type { ImageFacts } from './image-facts';
+export type { VideoFacts } from './video';
 export { isVideo, keyframesOf } from './media-kind';
 export { videoTools, type VideoTools } from './video';

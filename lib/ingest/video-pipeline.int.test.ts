@@ -43,7 +43,7 @@ describe.skipIf(!standInModelAvailable())('product videos through the pipeline',
     await runAfterTasks();
 
     const asset = await row(assetId);
-    expect(asset).toMatchObject({ state: 'embedded', mimeType: contentType, width: 640, height: 360, altSource: 'ai', altPromptVersion: VIDEO_PROMPT_VERSION });
+    expect(asset).toMatchObject({ state: 'embedded', mimeType: contentType, format: container, width: 640, height: 360, altSource: 'ai', altPromptVersion: VIDEO_PROMPT_VERSION });
     expect(asset.metadata).toMatchObject({ kind: 'video', durationSeconds: 3, fps: 25 });
     expect(asset.derivatives).toMatchObject({ grid: { width: 400, height: 225 }, vision: { width: 640, height: 360 } });
     expect(Object.keys(asset.derivatives ?? {}).filter((kind) => kind.startsWith('frame-'))).toHaveLength(5);

@@ -44,7 +44,8 @@ export const deriveVideoStep: Step = async ({ db, asset, lease }) => {
 
   const derivatives = await storeDerivatives(storage, asset.derivativePrefix, derived.outputs);
   const { facts } = made;
-  return write(db, asset, lease, { width: facts.width, height: facts.height, format: facts.format, metadata: { ...facts, kind: 'video' }, derivatives });
+  // The format stays the sniffed container (mp4, mov, webm): ffprobe names a whole family ("mov,mp4,m4a,…") by its first member.
+  return write(db, asset, lease, { width: facts.width, height: facts.height, metadata: { ...facts, kind: 'video' }, derivatives });
 };
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { filterCondition, flagCondition, statusExpression, type ReviewFilter } from './filters';
-import { QUEUE_STATUSES, REVIEW_FLAGS, type ReviewFlag, type ReviewStatus } from './vocabulary';
+import { QUEUE_STATUSES, REVIEW_FLAG_FILTERS, type ReviewFlagFilter, type ReviewStatus } from './vocabulary';
 
 /**
  * Counts beside each filter choice: for each dimension, how many items every other active filter leaves for
@@ -11,7 +11,7 @@ export interface ReviewCounts {
   /** Items matching the whole filter. */
   total: number;
   status: Partial<Record<ReviewStatus, number>>;
-  flag: Partial<Record<ReviewFlag, number>>;
+  flag: Partial<Record<ReviewFlagFilter, number>>;
   tag: Array<{ value: string; count: number }>;
   collection: Array<{ value: string; count: number }>;
   model: Array<{ value: string; count: number }>;
@@ -53,8 +53,8 @@ async function statusCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts[
 }
 
 async function flagCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts['flag']> {
-  const columns = REVIEW_FLAGS.map((flag) => sql`count(*) filter (where ${flagCondition(flag)})::int as ${sql.identifier(flag)}`);
-  const [row] = await rows<Record<ReviewFlag, number>>(db, sql`select ${sql.join(columns, sql`, `)} from assets a where ${filterCondition(filter, 'flag')}`);
+  const columns = REVIEW_FLAG_FILTERS.map((flag) => sql`count(*) filter (where ${flagCondition(flag)})::int as ${sql.identifier(flag)}`);
+  const [row] = await rows<Record<ReviewFlagFilter, number>>(db, sql`select ${sql.join(columns, sql`, `)} from assets a where ${filterCondition(filter, 'flag')}`);
   return row;
 }
 

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { PROMPT_VERSION } from '@/lib/alt';
 import { config } from '@/lib/config';
-import { REVIEW_FLAGS, REVIEW_STATUSES, type ReviewFlag, type ReviewStatus } from './vocabulary';
+import { REVIEW_FLAG_FILTERS, REVIEW_FLAGS, REVIEW_STATUSES, type ReviewFlagFilter, type ReviewStatus } from './vocabulary';
 
 /**
  * What the review queue holds and how it is filtered. Every condition is SQL on `assets a`, so the page, the
@@ -26,7 +26,7 @@ export const reviewFilterSchema = z
     to: day.optional(),
     model: text(200).optional(),
     promptVersion: text(100).optional(),
-    flag: z.enum(REVIEW_FLAGS).optional(),
+    flag: z.enum(REVIEW_FLAG_FILTERS).optional(),
   })
   .strict();
 
@@ -63,8 +63,8 @@ function statusCondition(status: ReviewStatus): SQL {
   }
 }
 
-/** Each flag as a condition on `assets a`; the page shows the ones an item raises and filters by one. */
-export function flagCondition(flag: ReviewFlag, perItem = false): SQL {
+/** Each flag and recommendation as a condition on `assets a`; the page shows the flags an item raises and filters by any. */
+export function flagCondition(flag: ReviewFlagFilter, perItem = false): SQL {
   switch (flag) {
     case 'image_of':
       return sql`a.alt_text ~* '^\\s*(an? |the )?(image|photo|photograph|picture|pic|graphic|illustration|screenshot)\\s+(of|showing|shows|depicting|with)\\y'`;

@@ -4,6 +4,7 @@ import { config } from '@/lib/config';
 import { leaseHeld } from '@/lib/jobs/lease';
 import type { DeliveryStep, StepOutcome } from '@/lib/jobs/step';
 import { postToReceiver, type ReceiverAnswer } from './send';
+import { formatDate } from '@/lib/words';
 import { messageIdOf, signedHeaders } from './signing';
 
 /**
@@ -68,7 +69,7 @@ export const deliverWebhook: DeliveryStep = async ({ db, job, lease, signal }) =
   if (delivered) return { ok: true };
 
   if (answer.kind === 'answered' && answer.status === 410) {
-    const reason = `the receiver answered 410 Gone on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+    const reason = `the receiver answered 410 Gone on ${formatDate(new Date())}`;
     await db.update(webhookEndpoints).set({ enabled: false, disabledReason: reason, updatedAt: sql`now()` }).where(eq(webhookEndpoints.id, endpoint.id));
     return { ok: false, kind: 'failed', code: 'gone', message: `The receiver answered 410 Gone: it wants no more webhooks, so the endpoint was disabled. Re-enable it once the receiver is back.` };
   }

@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { altCoverage, providerStatuses, recentRuns } from '@/lib/jobs/backfill';
 import { AdminTabs } from '../admin-tabs';
-import { formatDate } from '../format-date';
+import { formatDate, plural } from '@/lib/words';
 import { BackfillForm } from './backfill-form';
 
 export const metadata: Metadata = { title: 'Backfill' };
@@ -60,8 +60,8 @@ export default async function AdminBackfillPage() {
                 )}
                 <span className="text-neutral-600">
                   {' '}
-                  · {p.callsToday} call(s) today
-                  {p.remainingRequests !== null && ` · ${p.remainingRequests} request(s) and ${p.remainingTokens ?? '?'} token(s) left in the provider's window`}
+                  · {plural(p.callsToday, 'call')} today
+                  {p.remainingRequests !== null && ` · ${plural(p.remainingRequests, 'request')} and ${p.remainingTokens === null ? 'unknown tokens' : plural(p.remainingTokens, 'token')} left in the provider's window`}
                 </span>
               </li>
             ))}
@@ -76,7 +76,7 @@ export default async function AdminBackfillPage() {
           Recent runs
         </h2>
         {runs.length === 0 ? (
-          <p className="text-sm text-neutral-600">No runs yet. `npm run backfill`, the cron route or “Run now” start one.</p>
+          <p className="text-sm text-neutral-600">No runs yet. <code>npm run backfill</code>, the cron route or “Run now” start one.</p>
         ) : (
           <div className="overflow-x-auto">
             <table className="w-full text-left text-sm">

@@ -1,5 +1,5 @@
 import type { PublicApiToken } from '@/lib/auth/tokens';
-import { formatDate } from '../format-date';
+import { formatDate } from '@/lib/words';
 import { RevokeTokenButton } from './revoke-token-button';
 
 function status(token: PublicApiToken, now: Date): string {

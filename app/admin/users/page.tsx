@@ -8,7 +8,7 @@ import { embeddingAvailability } from '@/lib/embed';
 import { listPendingInvites } from '@/lib/auth/invites';
 import { listUsers } from '@/lib/auth/users';
 import { AdminTabs } from '../admin-tabs';
-import { formatDate } from '../format-date';
+import { formatDate } from '@/lib/words';
 import { InviteForm } from './invite-form';
 import { RevokeInviteButton } from './revoke-invite-button';
 import { UsersTable } from './users-table';

@@ -1,7 +1,7 @@
 import type { Role } from '@/db/schema';
 import { canManage } from '@/lib/auth/roles';
 import type { PublicUser } from '@/lib/auth/users';
-import { formatDate } from '../format-date';
+import { formatDate } from '@/lib/words';
 import { UserActions } from './user-actions';
 
 /** Everyone with an account. Controls appear only where the signed-in admin may act (never on more senior users). */

@@ -5,7 +5,7 @@ import { requirePage } from '@/lib/auth';
 import { isUuid } from '@/lib/assets';
 import { listDeliveries, listEndpoints, type DeliveryStatus, type DeliveryView, type EndpointView } from '@/lib/webhooks';
 import { AdminTabs } from '../admin-tabs';
-import { formatDate } from '../format-date';
+import { formatDate, plural } from '@/lib/words';
 import { EndpointActions, RedeliverButton, WebhookForm } from './webhook-forms';
 
 export const metadata: Metadata = { title: 'Webhooks' };
@@ -66,7 +66,7 @@ function DeliveryLog({ endpoint, deliveries }: { endpoint: EndpointView; deliver
         Delivery log
       </h2>
       <p className="mb-3 break-all text-sm text-neutral-600">
-        The latest {deliveries.length} deliveries to <span className="font-mono">{endpoint.url}</span>, newest first. They go out in the background within
+        {deliveries.length === 1 ? 'The latest delivery' : `The latest ${plural(deliveries.length, 'delivery', 'deliveries')}`} to <span className="font-mono">{endpoint.url}</span>, newest first. They go out in the background within
         seconds (reload to see); retries follow 5 s, 30 s, 2 min, 10 min, 1 h and 6 h, then the delivery fails and can be redelivered.
       </p>
       {deliveries.length === 0 ? (

@@ -26,6 +26,7 @@ export const POST = route({ role: 'editor', query: importQuery }, async ({ reque
       altText: query.column_alt_text,
       handle: query.column_handle,
     },
+    tagMode: query.tag_mode,
     confirm: query.mode === 'apply' ? query.confirm : undefined,
     importer: { userId: caller.userId, name: caller.kind === 'user' ? caller.name : `API token "${caller.name}"` },
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TAG_MODES } from '@/lib/catalogue';
 
 const column = z.string().max(200).optional();
 
@@ -7,6 +8,8 @@ export const importQuery = z
   .object({
     /** `apply` needs `confirm`, the digest the preview answered with. */
     mode: z.enum(['preview', 'apply']).default('preview'),
+    /** `merge` (default) adds the file's tags to each photo's; `replace` makes them its only tags. */
+    tag_mode: z.enum(TAG_MODES).default('merge'),
     confirm: z.string().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
     column_filename: column,
     column_sku: column,

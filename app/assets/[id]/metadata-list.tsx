@@ -1,6 +1,7 @@
 import type { AssetView } from '@/lib/assets';
-import type { ImageFacts } from '@/lib/ingest';
-import { formatBytes, formatDateTime, formatDimensions } from '@/components/assets/format';
+import type { ImageFacts, VideoFacts } from '@/lib/ingest';
+import { formatBytes, formatDimensions, formatDuration } from '@/components/assets/format';
+import { formatDate } from '@/lib/words';
 
 /** EXIF orientation values, as a person would say them. */
 const ORIENTATIONS: Record<number, string> = {
@@ -38,16 +39,19 @@ function describeCamera(facts: Partial<ImageFacts>): string | null {
 export function MetadataList({ asset }: { asset: AssetView }) {
   // The ingest step stores ImageFacts as the asset's metadata; older or failed rows may lack some of them.
   const facts = (asset.metadata ?? {}) as Partial<ImageFacts>;
+  const video = (asset.metadata ?? {}) as Partial<VideoFacts>;
   const rows: Array<[string, string | null]> = [
     ['Format', asset.format ? `${asset.format.toUpperCase()}${asset.mimeType ? ` (${asset.mimeType})` : ''}` : null],
     ['Dimensions', formatDimensions(asset.width, asset.height)],
+    ['Duration', video.durationSeconds === undefined ? null : formatDuration(video.durationSeconds)],
+    ['Video', video.codec ? [video.codec.toUpperCase(), video.fps ? `${video.fps} frames a second` : null, video.hasAudio ? 'with sound' : 'no sound'].filter(Boolean).join(' · ') : null],
     ['File size', asset.sizeBytes === null ? null : `${formatBytes(asset.sizeBytes)} (${asset.sizeBytes.toLocaleString('en-US')} bytes)`],
     ['Orientation', describeOrientation(facts)],
     ['Colour space', facts.colourSpace ? `${COLOUR_SPACES[facts.colourSpace] ?? facts.colourSpace}${facts.iccProfile ? ' with ICC profile' : ''}` : null],
     ['Bit depth', facts.bitDepth ? (BIT_DEPTHS[facts.bitDepth] ?? facts.bitDepth) : null],
     ['Camera', describeCamera(facts)],
-    ['Captured', facts.capturedAt ? formatDateTime(facts.capturedAt) : null],
-    ['Uploaded', formatDateTime(asset.createdAt)],
+    ['Captured', facts.capturedAt ? formatDate(facts.capturedAt) : null],
+    ['Uploaded', formatDate(asset.createdAt)],
     ['SHA-256', asset.sha256],
   ];
   return (

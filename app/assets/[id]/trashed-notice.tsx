@@ -5,8 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { restoreFromTrash } from '@/components/library/assets-api';
 import type { TrashEntry } from '@/lib/library';
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+import { formatDate } from '@/lib/words';
 
 /** A trashed photo's page: when and by whom it was deleted, until when it can come back, Restore for editors. */
 export function TrashedNotice({ entry, canRestore }: { entry: TrashEntry; canRestore: boolean }) {
@@ -30,8 +29,8 @@ export function TrashedNotice({ entry, canRestore }: { entry: TrashEntry; canRes
     <main className="mx-auto flex max-w-xl flex-col items-start gap-3 rounded-xl border border-neutral-200 bg-white p-6 shadow-sm">
       <h1 className="break-words text-xl font-semibold">{entry.filename} was deleted</h1>
       <p className="text-sm text-neutral-700">
-        It was moved to the trash on {dateFormat.format(new Date(entry.deletedAt))} UTC{entry.deletedBy ? ` by ${entry.deletedBy}` : ''}. It can be restored until{' '}
-        {dateFormat.format(new Date(entry.purgeAt))} UTC; then it and its files are removed for good.
+        It was moved to the trash on {formatDate(entry.deletedAt)}{entry.deletedBy ? ` by ${entry.deletedBy}` : ''}. It can be restored until{' '}
+        {formatDate(entry.purgeAt)}; then it and its files are removed for good.
       </p>
       <div className="flex flex-wrap gap-2">
         {canRestore && (

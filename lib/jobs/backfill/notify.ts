@@ -1,5 +1,6 @@
 import type { BackfillRun } from '@/db/schema';
 import { config } from '@/lib/config';
+import { formatDate, plural } from '@/lib/words';
 import type { ProviderStatus } from './report';
 
 /**
@@ -13,9 +14,9 @@ export async function notifyRunEnded(run: BackfillRun, providers: ProviderStatus
   const blocked = providers.filter((p) => p.blockedUntil);
   if (!url || (failed === 0 && blocked.length === 0)) return false;
   const lines = [
-    `Loupe backfill (${run.trigger}) ended: ${run.stopReason}. ${run.written} alt text(s) written of ${run.selected} selected, ${failed} failed, $${run.costUsd.toFixed(4)}.`,
+    `Loupe backfill (${run.trigger}) ended: ${run.stopReason}. ${plural(run.written, 'alt text', 'alt texts')} written of ${run.selected} selected, ${failed} failed, $${run.costUsd.toFixed(4)}.`,
     ...Object.entries(run.failed).map(([kind, count]) => `• ${kind}: ${count}`),
-    ...blocked.map((p) => `• ${p.provider} is blocked until ${p.blockedUntil?.toISOString()}: ${p.reason ?? 'no reason recorded'}`),
+    ...blocked.map((p) => `• ${p.provider} is blocked until ${formatDate(p.blockedUntil)}: ${p.reason ?? 'no reason recorded'}`),
   ];
   try {
     const response = await post(url, {

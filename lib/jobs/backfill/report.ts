@@ -3,6 +3,7 @@ import { rows, type Db } from '@/db/client';
 import { altHistory, assets, backfillRuns, providerState, type BackfillRun } from '@/db/schema';
 import { DEFAULT_CALL_TOKENS, type PaceLimits } from '@/lib/alt/pacing';
 import { config } from '@/lib/config';
+import { plural } from '@/lib/words';
 import { countByReason, type ReasonCounts } from './selection';
 import type { BackfillSelection } from './options';
 
@@ -154,11 +155,11 @@ export async function dryRun(db: Db, selection: BackfillSelection): Promise<DryR
 export function describeDryRun(plan: DryRun): string[] {
   const { counts } = plan;
   const lines = [
-    `Would describe ${counts.missing + counts.failed_due + counts.regenerate} asset(s): ${counts.missing} missing alt text, ${counts.failed_due} failed and due again, ${counts.regenerate} to regenerate.`,
-    `Would embed ${counts.embedding} asset(s) missing a vector for a live embedding model (no model call to the vision provider).`,
+    `Would describe ${plural(counts.missing + counts.failed_due + counts.regenerate, 'asset')}: ${counts.missing} missing alt text, ${counts.failed_due} failed and due again, ${counts.regenerate} to regenerate.`,
+    `Would embed ${plural(counts.embedding, 'asset')} missing a vector for a live embedding model (no model call to the vision provider).`,
   ];
   if (plan.budget.limitedBy) {
-    lines.push(`The daily budget (${plan.budget.limitedBy === 'images' ? 'BACKFILL_MAX_IMAGES_PER_DAY' : 'BACKFILL_MAX_USD_PER_DAY'}) allows ${plan.budget.images} more image(s) today: the run would stop there.`);
+    lines.push(`The daily budget (${plan.budget.limitedBy === 'images' ? 'BACKFILL_MAX_IMAGES_PER_DAY' : 'BACKFILL_MAX_USD_PER_DAY'}) allows ${plural(plan.budget.images, 'more image', 'more images')} today: the run would stop there.`);
   }
   lines.push(
     `Estimated tokens: ${plan.inputTokens.toLocaleString('en-US')} input + ${plan.outputTokens.toLocaleString('en-US')} output ` +

@@ -224,7 +224,7 @@ describe('the review API', () => {
     expect(body.items.map((entry) => entry.id)).toEqual([refused.id, missing.id, proposal.id, outdated.id]);
     expect(body.items.map((entry) => entry.status)).toEqual(['gate_rejected', 'missing', 'proposed', 'outdated']);
     expect(body.items[0]).toMatchObject({ text: 'Red tote bag.', reason: 'The description only repeated the catalogue data.' });
-    expect(body.items[2].flags).toEqual(expect.arrayContaining(['image_of', 'under_500', 'under_1500']));
+    expect(body.items[2].flags).toEqual(['image_of', 'under_500']);
     expect(body.items[3].flags).toEqual(['markup_or_url']);
     expect(body.counts.total).toBe(4);
     expect(body.counts.status).toMatchObject({ proposed: 2, outdated: 1, failed: 1, gate_rejected: 1, missing: 1 });
@@ -236,16 +236,28 @@ describe('the review API', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('flags filenames, a repeated title, text over ALT_MAX_LENGTH and images under 1500 px, and nothing on a good proposal', async () => {
+  it('flags filenames, a repeated title, text over ALT_MAX_LENGTH, and nothing on a good proposal', async () => {
     const collection = `flags-${crypto.randomUUID()}`;
     const at = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000);
     await reviewAsset(db(), { collection, createdAt: at(1), altText: 'IMG_2041.JPG' });
     await reviewAsset(db(), { collection, createdAt: at(2), title: 'Harbour Linen Shirt', altText: 'Harbour Linen Shirt in white, worn open over a grey tee.' });
     await reviewAsset(db(), { collection, createdAt: at(3), altText: `Striped cotton beach towel ${'with a fringed edge '.repeat(13)}laid on sand.` });
-    await reviewAsset(db(), { collection, createdAt: at(4), width: 1200, height: 1600, altText: 'Brown leather belt with a brass buckle, coiled on slate.' });
     await reviewAsset(db(), { collection, createdAt: at(5), altText: 'Green canvas backpack with leather straps, standing on a wooden floor.' });
     const body = (await (await call(queueRoute, { path: `/api/alt/review?collection=${collection}`, cookie: editor.cookie })).json()) as { items: Array<{ flags: string[] }> };
-    expect(body.items.map((entry) => entry.flags)).toEqual([['filename'], ['repeats_title'], ['too_long'], ['under_1500'], []]);
+    expect(body.items.map((entry) => entry.flags)).toEqual([['filename'], ['repeats_title'], ['too_long'], []]);
+  });
+
+  it('flags only an image under Merchant Center\'s 500 × 500 px; under the recommended 1500 × 1500 px is a filter, not a flag', async () => {
+    const collection = `sizes-${crypto.randomUUID()}`;
+    const at = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000);
+    const small = await reviewAsset(db(), { collection, createdAt: at(1), width: 480, height: 640, altText: 'Brown leather belt with a brass buckle, coiled on slate.' });
+    const typical = await reviewAsset(db(), { collection, createdAt: at(2), width: 900, height: 1200, altText: 'Blue denim jacket with brass buttons, hung on a wooden hanger.' });
+    await reviewAsset(db(), { collection, createdAt: at(3), width: 2000, height: 2000, altText: 'Grey wool scarf folded twice, lying on a linen sheet.' });
+    const body = (await (await call(queueRoute, { path: `/api/alt/review?collection=${collection}&counts=1`, cookie: editor.cookie })).json()) as { items: Array<{ flags: string[] }>; counts: { flag: Record<string, number> } };
+    expect(body.items.map((entry) => entry.flags)).toEqual([['under_500'], [], []]);
+    expect(body.counts.flag).toMatchObject({ under_500: 1, under_1500: 2 });
+    const recommended = (await (await call(queueRoute, { path: `/api/alt/review?collection=${collection}&flag=under_1500`, cookie: editor.cookie })).json()) as { items: Array<{ id: string }> };
+    expect(recommended.items.map((entry) => entry.id)).toEqual([small.id, typical.id]);
   });
 
   it('flags text shared word for word by another asset', async () => {
