@@ -3,3 +3,4 @@ export { type Caller, SESSION_COOKIE, API_TOKEN_PREFIX } from './caller';
 export { roleAllows, ROLES_BY_RANK, type Role } from './roles';
 export { hasOwner } from './setup-state';
 export { callerFromSession } from './caller';
+export { inviteAndEmail, type InviteEmail } from './send-invite';
