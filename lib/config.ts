@@ -112,6 +112,8 @@ const envSchema = z
     VIDEO_CONCURRENCY: positiveInt(1),
     WEBHOOKS_ALLOW_PRIVATE: boolFlag(false),
     WEBHOOKS_TIMEOUT_MS: positiveInt(10_000),
+    SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be smtp://user:pass@host:587 or smtps://user:pass@host:465' }).optional()),
+    SMTP_FROM: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -122,6 +124,9 @@ const envSchema = z
     }
     if (env.VISION_PROVIDER === 'openai' && !env.VISION_BASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['VISION_BASE_URL'], message: 'VISION_PROVIDER=openai needs VISION_BASE_URL (an OpenAI-compatible endpoint, e.g. http://localhost:11434/v1)' });
+    }
+    if (env.SMTP_URL && !env.SMTP_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'SMTP_URL needs SMTP_FROM, the sender invites come from (e.g. "Loupe <loupe@example.com>")' });
     }
     if (env.EMBEDDING_PROVIDER === 'openai' && !env.EMBEDDING_BASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['EMBEDDING_BASE_URL'], message: 'EMBEDDING_PROVIDER=openai needs EMBEDDING_BASE_URL' });
@@ -229,6 +234,8 @@ function structure(env: Env) {
      * allowPrivate: for tests, and for an intranet where Loupe and the receiver share a network on purpose.
      */
     webhooks: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE, timeoutMs: env.WEBHOOKS_TIMEOUT_MS },
+    /** Email (invites) through this SMTP server; null: Loupe sends none and admins pass invite links on themselves. */
+    mail: env.SMTP_URL && env.SMTP_FROM ? { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM } : null,
   };
 }
 

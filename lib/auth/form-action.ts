@@ -5,7 +5,7 @@ import { ApiError } from '@/lib/errors';
 import { setSessionCookie } from './action-session';
 import type { Caller } from './caller';
 import { formFields, refillValues, type FormFields } from './form-fields';
-import type { FormState } from './form-state';
+import type { FormNotice, FormState } from './form-state';
 import { assertActionOrigin, requireAction } from './guard';
 import type { Result } from './result';
 import type { Role } from './roles';
@@ -65,11 +65,11 @@ export async function sessionFormAction<T extends z.ZodType>(
   return outcome;
 }
 
-/** A form on a guarded page: requireAction(role), then the library call; success re-renders `page` and may carry a one-time secret. */
+/** A form on a guarded page: requireAction(role), then the library call; success re-renders `page` and may carry a one-time secret and a notice. */
 export async function guardedFormAction<T extends z.ZodType>(
   options: { role: Role; schema: T; page: string },
   form: FormData,
-  run: (input: z.output<T>, caller: Caller) => Promise<Result<{ secret?: string }>>,
+  run: (input: z.output<T>, caller: Caller) => Promise<Result<{ secret?: string; notice?: FormNotice }>>,
 ): Promise<FormState> {
   return guardedForm(options.role, form, async (fields, caller): Promise<FormState> => {
     const input = parseForm(options.schema, fields);
@@ -77,6 +77,6 @@ export async function guardedFormAction<T extends z.ZodType>(
     const result = await run(input.data, caller);
     if (!result.ok) return { error: result.message };
     revalidatePath(options.page);
-    return result.secret ? { error: null, secret: result.secret } : { error: null };
+    return { error: null, ...(result.secret ? { secret: result.secret } : {}), ...(result.notice ? { notice: result.notice } : {}) };
   });
 }

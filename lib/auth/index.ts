@@ -4,3 +4,4 @@ export { roleAllows, ROLES_BY_RANK, type Role } from './roles';
 export { hasOwner } from './setup-state';
 export { callerFromSession } from './caller';
 export { guardedForm, guardedFormAction, sessionFormAction } from './form-action';
+export { inviteAndEmail, type InviteEmail } from './send-invite';

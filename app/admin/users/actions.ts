@@ -3,11 +3,12 @@
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
+import { inviteAndEmail } from '@/lib/auth';
 import { actorOf } from '@/lib/auth/actor';
 import { appOriginFromHeaders } from '@/lib/auth/app-origin';
 import { guardedFormAction } from '@/lib/auth/form-action';
 import type { FormState } from '@/lib/auth/form-state';
-import { createInvite, invitePath, revokeInvite } from '@/lib/auth/invites';
+import { revokeInvite } from '@/lib/auth/invites';
 import { idParams, inviteInput, roleSchema } from '@/lib/auth/schemas';
 import { updateUser } from '@/lib/auth/users';
 
@@ -17,8 +18,10 @@ const ADMIN_PAGE = { role: 'admin', page: '/admin/users' } as const;
 
 export async function inviteAction(_previous: FormState, form: FormData): Promise<FormState> {
   return guardedFormAction({ ...ADMIN_PAGE, schema: inviteInput }, form, async (input, caller) => {
-    const created = await createInvite(await getDb(), actorOf(caller), input);
-    return created.ok ? { ok: true, secret: appOriginFromHeaders(await headers()) + invitePath(created.token) } : created;
+    const created = await inviteAndEmail(await getDb(), actorOf(caller), input, appOriginFromHeaders(await headers()));
+    if (!created.ok) return created;
+    const { email } = created;
+    return { ok: true, secret: created.url, ...(email.status === 'not_configured' ? {} : { notice: { tone: email.status === 'sent' ? 'success' : 'warning', text: email.message } }) };
   });
 }
 

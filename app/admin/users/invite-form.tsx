@@ -16,6 +16,14 @@ export function InviteForm({ actorRole }: { actorRole: Role }) {
     <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
       <h2 className="text-base font-semibold">Invite someone</h2>
       <FormAlert message={state.error} />
+      {state.notice && (
+        <p
+          role={state.notice.tone === 'success' ? 'status' : 'alert'}
+          className={`rounded-md border px-3 py-2 text-sm ${state.notice.tone === 'success' ? 'border-emerald-200 bg-emerald-50 text-emerald-900' : 'border-amber-300 bg-amber-50 text-amber-900'}`}
+        >
+          {state.notice.text}
+        </p>
+      )}
       {state.secret && <OneTimeSecret label="Invite link" value={state.secret} />}
       <div className="grid gap-3 sm:grid-cols-[1fr_auto_auto] sm:items-end">
         <FormField label="Email" name="email" type="email" defaultValue={refilled(state, 'email')} autoComplete="off" />
