@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { text } from '@/lib/text-input';
 
-const column = z.string().max(200).optional();
+const column = text().max(200).optional();
 
 /** POST /api/imports?mode=preview|apply: the CSV file is the request body; columns may be mapped by name. */
 export const importQuery = z
   .object({
     /** `apply` needs `confirm`, the digest the preview answered with. */
     mode: z.enum(['preview', 'apply']).default('preview'),
-    confirm: z.string().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
+    confirm: text().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
     column_filename: column,
     column_sku: column,
     column_title: column,
