@@ -5,7 +5,7 @@ import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import type { Caller } from '@/lib/auth';
 import type { Result } from '@/lib/result';
-import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { catalogueColumns, catalogueFields, hasCatalogueEdit } from '@/lib/catalogue';
 import { recordAssetEvents } from '@/lib/webhooks';
 
@@ -23,18 +23,16 @@ export const MAX_TAGS = 100;
 export const assetEditBody = z
   .object({
     /** null clears the text (and a person's claim on it), so the model may write one again. */
-    altText: z
-      .string()
+    altText: text()
       .trim()
       .min(1, 'alt text cannot be empty: mark the image decorative instead')
       .max(MAX_HUMAN_ALT_LENGTH)
-      .refine(hasNoNul, NO_NUL_MESSAGE)
       .nullable()
       .optional(),
-    tags: z.array(z.string().trim().min(1).max(64).refine(hasNoNul, NO_NUL_MESSAGE)).max(MAX_TAGS).optional(),
+    tags: z.array(text().trim().min(1).max(64)).max(MAX_TAGS).optional(),
     decorative: z.boolean().optional(),
     ...catalogueFields,
-    version: z.number().int().positive(),
+    version: integer(1, MAX_DB_INTEGER),
   })
   .strict()
   .refine((edit) => edit.altText !== undefined || edit.tags !== undefined || edit.decorative !== undefined || hasCatalogueEdit(edit), {

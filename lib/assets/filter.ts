@@ -1,7 +1,7 @@
 import { and, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ALT_STATUSES, assets, type Asset } from '@/db/schema';
-import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { text } from '@/lib/text-input';
 
 /**
  * The library's search box and filters. One schema and one SQL condition serve the library page, GET
@@ -11,11 +11,9 @@ import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
 
 /** Empty means "no filter" (a cleared search box submits ""). */
 const optionalText = (max: number, what: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, `${what} is at most ${max} characters`)
-    .refine(hasNoNul, NO_NUL_MESSAGE)
     .transform((value) => (value === '' ? undefined : value))
     .optional();
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { integerFromString, text } from '@/lib/text-input';
 import { ROLES } from '@/db/schema';
 import { passwordWeakness } from './password-strength';
 
 /** Input shapes shared by the JSON API and the forms (server actions), so both refuse the same things. */
 
-export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address.'));
+export const emailSchema = text().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address.'));
 /** Control characters (NUL above all, which PostgreSQL cannot store) have no place in a display name. */
 const printable = (text: string) => !/[\u0000-\u001f\u007f]/.test(text);
 
@@ -14,8 +15,7 @@ export const nameSchema = z
   .min(1, 'Enter a name.')
   .max(100, 'Use at most 100 characters for the name.')
   .refine(printable, 'Remove control characters from the name.');
-export const passwordSchema = z
-  .string()
+export const passwordSchema = text()
   .min(12, 'Use a password of at least 12 characters.')
   // scrypt's cost does not depend on length, but megabyte passwords are not passwords.
   .max(1024, 'Use a password of at most 1024 characters.');
@@ -32,13 +32,13 @@ function strongPassword(fields: { password: string; name: string; email: string 
 }
 
 export const setupInput = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema }).superRefine(strongPassword);
-export const signInInput = z.object({ email: emailSchema, password: z.string().min(1, 'Enter your password.').max(1024) });
-export const acceptInviteInput = z.object({ token: z.string().min(1).max(200), name: nameSchema, password: passwordSchema });
-export const inviteInput = z.object({ email: emailSchema, role: roleSchema, expiresInDays: z.coerce.number().int().min(1).max(90).default(7) });
+export const signInInput = z.object({ email: emailSchema, password: text().min(1, 'Enter your password.').max(1024) });
+export const acceptInviteInput = z.object({ token: text().min(1).max(200), name: nameSchema, password: passwordSchema });
+export const inviteInput = z.object({ email: emailSchema, role: roleSchema, expiresInDays: integerFromString(1, 90).default(7) });
 export const tokenInput = z.object({
-  name: z.string().trim().min(1, 'Name the token after what uses it.').max(100).refine(printable, 'Remove control characters from the name.'),
+  name: text().trim().min(1, 'Name the token after what uses it.').max(100).refine(printable, 'Remove control characters from the name.'),
   role: roleSchema,
-  expiresInDays: z.coerce.number().int().min(1).max(3650).optional(),
+  expiresInDays: integerFromString(1, 3650).optional(),
 });
 export const userUpdateInput = z
   .object({ role: roleSchema.optional(), active: z.boolean().optional() })

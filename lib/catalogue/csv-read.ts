@@ -46,6 +46,9 @@ async function* decodeUtf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<str
     if (first && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
       refuse('wrong_encoding', 'This file is saved as UTF-16 ("Unicode text"). Save it as "CSV UTF-8 (comma delimited)" and import that.');
     }
+    if (first && looksLikeUtf16(chunk)) {
+      refuse('wrong_encoding', 'This file is saved as UTF-16 ("Unicode text") without a byte order mark: every other byte is empty. Save it as "CSV UTF-8 (comma delimited)" and import that.');
+    }
     first = false;
     total += chunk.length;
     if (total > MAX_IMPORT_BYTES) refuse('payload_too_large', `The file is over ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Split it into smaller files.`);
@@ -64,6 +67,16 @@ async function* decodeUtf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<str
   } catch {
     refuse('wrong_encoding', 'The file ends in the middle of a character: it is not UTF-8 text. Save it as "CSV UTF-8 (comma delimited)" and import that.');
   }
+}
+
+/**
+ * UTF-16 without a byte order mark decodes as "valid" UTF-8 with a NUL beside every Latin character; a CSV
+ * saved as UTF-8 has none (a stray one in a cell is answered on its row).
+ */
+function looksLikeUtf16(start: Uint8Array): boolean {
+  const sample = start.subarray(0, 512);
+  const nuls = sample.reduce((count, byte) => count + (byte === 0 ? 1 : 0), 0);
+  return sample.length > 0 && nuls * 4 >= sample.length;
 }
 
 function describeCsvError(error: CsvError): CsvProblem {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assets } from '@/db/schema';
+import { hasNoNul } from '@/lib/text-input';
 import type { CsvRow, CsvTable } from './csv-read';
 import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TITLE_LENGTH, normaliseTags } from './metadata';
 
@@ -147,6 +148,19 @@ function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<Skip
   const formula = rawCells.find((cell) => FORMULA_START.test(cell.trimStart()) && cell.trim() !== '');
   if (formula) {
     return { reason: 'formula', message: `A cell starts with "${formula.trimStart()[0]}", which a spreadsheet runs as a formula ("${formula.trim().slice(0, 40)}"). Remove the formula and import again.` };
+  }
+  const stored: Array<[string, string | null]> = [
+    ['filename', values.filename],
+    ['SKU', values.sku],
+    ['title', values.title],
+    ['collection', values.collection],
+    ['alt text', values.altText],
+    ['handle', values.handle],
+    ['tags', values.tags && values.tags.join(', ')],
+  ];
+  const withNul = stored.find(([, value]) => value !== null && !hasNoNul(value));
+  if (withNul) {
+    return { reason: 'bad_value', message: `The ${withNul[0]} holds a NUL character (\\u0000${withNul[0] === 'filename' ? ', or %00 in an address' : ''}), which cannot be stored. Remove it and import again.` };
   }
   const limits: Array<[string, string | null, number]> = [
     ['title', values.title, MAX_TITLE_LENGTH],

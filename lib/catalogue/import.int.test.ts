@@ -190,6 +190,44 @@ describe.skipIf(!standInModelAvailable())('CSV import', () => {
     expect((await byFilename(fine)).title).toBe('Plain title');
   });
 
+  it('a NUL in a filename, a SKU, an Image Src (%00) or a title is refused on its row with the reason; the other rows apply', async () => {
+    const [bySku, titled, fine] = [unique('nul-sku'), unique('nul-title'), unique('nul-fine')];
+    for (const filename of [bySku, titled, fine]) await insertCatalogueAsset(database().db, { filename });
+    const file = [
+      'filename,sku,title',
+      'coat\u0000.jpg,,A coat',
+      `${bySku},RC\u00001,A coat`,
+      'https://cdn.example/files/coat%00.jpg?v=3,,A coat',
+      `${titled},,Red\u0000coat`,
+      `${fine},RC-2,Plain title`,
+    ].join('\n');
+    const plan = await preview(file);
+    expect(plan.skipped.map((row) => [row.row, row.reason])).toEqual([
+      [2, 'bad_value'],
+      [3, 'bad_value'],
+      [4, 'bad_value'],
+      [5, 'bad_value'],
+    ]);
+    expect(plan.skipped.map((row) => row.message)).toEqual([
+      expect.stringMatching(/^The filename holds a NUL character .*Remove it and import again\.$/),
+      expect.stringMatching(/^The SKU holds a NUL character/),
+      expect.stringMatching(/^The filename holds a NUL character \(\\u0000, or %00 in an address\)/),
+      expect.stringMatching(/^The title holds a NUL character/),
+    ]);
+    expect(await importFile(file)).toMatchObject({ applied: 1, conflicts: [] });
+    expect(await byFilename(bySku)).toMatchObject({ sku: null, title: null });
+    expect((await byFilename(titled)).title).toBeNull();
+    expect(await byFilename(fine)).toMatchObject({ sku: 'RC-2', title: 'Plain title' });
+  });
+
+  it('a UTF-16 file without a byte order mark is refused with what to do, little- or big-endian', async () => {
+    const text = 'filename,title\nx.jpg,Café\n';
+    const bigEndian = Buffer.from(text, 'utf16le').swap16();
+    for (const file of [Buffer.from(text, 'utf16le'), bigEndian]) {
+      expect(await refused(file, 422, 'wrong_encoding')).toBe('This file is saved as UTF-16 ("Unicode text") without a byte order mark: every other byte is empty. Save it as "CSV UTF-8 (comma delimited)" and import that.');
+    }
+  });
+
   it('a UTF-8 BOM is skipped and quoted newlines stay inside their cell', async () => {
     const scarf = unique('scarf');
     await insertCatalogueAsset(database().db, { filename: scarf });

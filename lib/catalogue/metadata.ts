@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from '@/lib/text-input';
 
 /**
  * The catalogue fields people and imports set on an asset: title, SKU and collection (tags are edited with
@@ -12,8 +13,7 @@ export const MAX_COLLECTION_LENGTH = 200;
 export const MAX_TAG_LENGTH = 64;
 
 const singleLine = (max: number, what: string) =>
-  z
-    .string()
+  text()
     .trim()
     .max(max, `${what} is at most ${max} characters`)
     .refine((value) => !/[\r\n\t]/.test(value), `${what} must be one line`)

@@ -7,7 +7,7 @@ import { libraryCondition, libraryFilterSchema, type LibraryFilter } from '@/lib
 import { catalogueFields, MAX_TAG_LENGTH, normaliseTags } from '@/lib/catalogue';
 import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { decide, type ItemResult as ReviewItemResult } from '@/lib/review';
-import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { text } from '@/lib/text-input';
 import type { Result } from '@/lib/result';
 import { checkIds, chunks, MAX_BULK_ITEMS, moveToTrash, type ItemResult } from './trash';
 
@@ -22,7 +22,7 @@ export const bulkSelectionSchema = z.union([
   z
     .object({
       ids: z
-        .array(z.string().max(100))
+        .array(text().max(100))
         .min(1, 'select at least one asset')
         .max(MAX_BULK_ITEMS, `at most ${MAX_BULK_ITEMS} assets per call: send the rest in another`),
     })
@@ -33,7 +33,7 @@ export const bulkSelectionSchema = z.union([
 export type BulkSelection = z.infer<typeof bulkSelectionSchema>;
 
 const tagList = z
-  .array(z.string().trim().min(1, 'a tag cannot be empty').max(MAX_TAG_LENGTH, `a tag is at most ${MAX_TAG_LENGTH} characters`).refine(hasNoNul, NO_NUL_MESSAGE))
+  .array(text().trim().min(1, 'a tag cannot be empty').max(MAX_TAG_LENGTH, `a tag is at most ${MAX_TAG_LENGTH} characters`))
   .min(1, 'name at least one tag')
   .max(MAX_TAGS, `at most ${MAX_TAGS} tags`);
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { rows, type Db } from '@/db/client';
 import { isUuid } from '@/lib/assets';
 import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
@@ -46,9 +47,9 @@ interface ValidItem {
 }
 
 const itemSchema = z.object({
-  id: z.string().refine(isUuid, 'not an asset id (a UUID)'),
-  version: z.number().int().positive(),
-  text: z.string().trim().min(1, 'alt text cannot be empty: mark the image decorative instead').max(MAX_HUMAN_ALT_LENGTH).optional(),
+  id: text().refine(isUuid, 'not an asset id (a UUID)'),
+  version: integer(1, MAX_DB_INTEGER),
+  text: text().trim().min(1, 'alt text cannot be empty: mark the image decorative instead').max(MAX_HUMAN_ALT_LENGTH).optional(),
 });
 
 /** Each raw item checked on its own: one malformed item is answered as invalid and the others go ahead. */

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { text } from '@/lib/text-input';
 import { PROMPT_VERSION } from '@/lib/alt';
 import { config } from '@/lib/config';
 import { REVIEW_FLAG_FILTERS, REVIEW_FLAGS, REVIEW_STATUSES, type ReviewFlagFilter, type ReviewStatus } from './vocabulary';
@@ -14,18 +15,18 @@ export const REVIEW_QUEUE = sql`a.alt_status in ('none', 'proposed') and a.state
 /** In the library: uploaded and not in the trash. */
 export const UPLOADED = sql`a.state not in ('awaiting_upload', 'failed_upload') and a.deleted_at is null`;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const filterText = (max: number) => text().trim().min(1).max(max);
 const day = z.iso.date().or(z.iso.datetime({ offset: true }));
 
 export const reviewFilterSchema = z
   .object({
     status: z.enum(REVIEW_STATUSES).optional(),
-    tag: text(100).optional(),
-    collection: text(200).optional(),
+    tag: filterText(100).optional(),
+    collection: filterText(200).optional(),
     from: day.optional(),
     to: day.optional(),
-    model: text(200).optional(),
-    promptVersion: text(100).optional(),
+    model: filterText(200).optional(),
+    promptVersion: filterText(100).optional(),
     flag: z.enum(REVIEW_FLAG_FILTERS).optional(),
   })
   .strict();

@@ -1,15 +1,15 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ALT_SOURCES, ALT_STATUSES } from '@/db/schema';
-import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { text } from '@/lib/text-input';
 
 /** Filters shared by search and "more like this"; each narrows the assets considered by every signal. */
 export const searchFiltersSchema = z.object({
-  tag: z.string().trim().min(1).max(100).refine(hasNoNul, NO_NUL_MESSAGE).optional(),
+  tag: text().trim().min(1).max(100).optional(),
   state: z.enum(ALT_STATUSES).optional(),
   source: z.enum(ALT_SOURCES).optional(),
   /** A format (`jpeg`, `png`, `webp`) or a MIME type (`image/jpeg`). */
-  type: z.string().trim().toLowerCase().regex(/^[a-z0-9.+/-]{1,60}$/, 'use a format like jpeg or a type like image/jpeg').optional(),
+  type: text().trim().toLowerCase().regex(/^[a-z0-9.+/-]{1,60}$/, 'use a format like jpeg or a type like image/jpeg').optional(),
   from: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
   to: z.iso.date().or(z.iso.datetime({ offset: true })).optional(),
 });

@@ -5,7 +5,7 @@ import { jobs, webhookDeliveries, webhookEndpoints, webhookEvents, WEBHOOK_EVENT
 import { fail, type Result } from '@/lib/auth/result';
 import { config } from '@/lib/config';
 import { requeueDelivery } from '@/lib/jobs/queue';
-import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { integerFromString, text } from '@/lib/text-input';
 import { recordTestEvent } from './events';
 import { checkReceiverUrl, MAX_URL_LENGTH } from './send';
 import { newSigningSecret } from './signing';
@@ -27,9 +27,9 @@ const eventsSchema = z.preprocess(
 );
 
 export const endpointInput = z.object({
-  url: z.string().trim().min(1, 'Enter the URL to send events to.').max(MAX_URL_LENGTH, `Use a URL of at most ${MAX_URL_LENGTH} characters.`),
+  url: text().trim().min(1, 'Enter the URL to send events to.').max(MAX_URL_LENGTH, `Use a URL of at most ${MAX_URL_LENGTH} characters.`),
   events: eventsSchema,
-  description: z.string().trim().max(MAX_DESCRIPTION_LENGTH, `Use at most ${MAX_DESCRIPTION_LENGTH} characters for the description.`).refine(hasNoNul, NO_NUL_MESSAGE).default(''),
+  description: text().trim().max(MAX_DESCRIPTION_LENGTH, `Use at most ${MAX_DESCRIPTION_LENGTH} characters for the description.`).default(''),
 });
 export type EndpointInput = z.output<typeof endpointInput>;
 
@@ -138,7 +138,7 @@ export async function deleteEndpoint(db: Db, id: string): Promise<Result<object>
 export const MAX_DELIVERIES_PAGE = 100;
 
 export const deliveriesQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(MAX_DELIVERIES_PAGE).default(50),
+  limit: integerFromString(1, MAX_DELIVERIES_PAGE).default(50),
   /** The createdAt of the last delivery seen: the next page starts after it. */
   before: z.iso.datetime({ offset: true }).optional(),
 });

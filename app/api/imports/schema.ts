@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { TAG_MODES } from '@/lib/catalogue';
+import { text } from '@/lib/text-input';
 
-const column = z.string().max(200).optional();
+const column = text().max(200).optional();
 
 /** POST /api/imports?mode=preview|apply: the CSV file is the request body; columns may be mapped by name. */
 export const importQuery = z
@@ -10,7 +11,7 @@ export const importQuery = z
     mode: z.enum(['preview', 'apply']).default('preview'),
     /** `merge` (default) adds the file's tags to each photo's; `replace` makes them its only tags. */
     tag_mode: z.enum(TAG_MODES).default('merge'),
-    confirm: z.string().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
+    confirm: text().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
     column_filename: column,
     column_sku: column,
     column_title: column,

@@ -1,17 +1,15 @@
 import { z } from 'zod';
-import { hasNoNul, NO_NUL_MESSAGE } from '@/lib/text-input';
+import { integerFromString, text } from '@/lib/text-input';
 import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH, searchFiltersSchema } from '@/lib/search';
 
 /** GET /api/search: the query string. Every bad query gets a 422 that says what to type instead. */
 export const searchQuerySchema = searchFiltersSchema.extend({
-  q: z
-    .string()
+  q: text()
     .default('')
-    .refine(hasNoNul, NO_NUL_MESSAGE)
     .refine((q) => q.trim().length > 0, 'Type a word, a phrase, a filename or a SKU to search for.')
     .refine((q) => q.length <= MAX_QUERY_LENGTH, `The query is over ${MAX_QUERY_LENGTH} characters: keep the words that matter.`),
-  cursor: z.string().max(1000).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(24),
+  cursor: text().max(1000).optional(),
+  limit: integerFromString(1, MAX_PAGE_SIZE).default(24),
 });
 
 /** What each notice means, for people (the search page shows these). */

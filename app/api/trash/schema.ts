@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { integerFromString, text } from '@/lib/text-input';
 import { MAX_BULK_ITEMS } from '@/lib/library';
 
 export const trashQuery = z.object({
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(48),
+  cursor: text().max(512).optional(),
+  limit: integerFromString(1, 100).default(48),
 });
 
 export const restoreBody = z
   .object({
     ids: z
-      .array(z.string().max(100))
+      .array(text().max(100))
       .min(1, 'name at least one asset to restore')
       .max(MAX_BULK_ITEMS, `at most ${MAX_BULK_ITEMS} assets per call: send the rest in another`),
   })

@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { integer, text } from '@/lib/text-input';
 
 /**
  * What a backfill run selects, shared by the CLI's flags, the cron route's query and body and the admin page:
  * one schema, so each entry point refuses the same bad input with the same message.
  */
 
-const promptVersion = z
-  .string()
+const promptVersion = text()
   .regex(/^(?:alt-v)?\d+$/, 'a prompt version such as alt-v2 (or just 2)')
   .transform((value) => Number(value.replace(/^alt-v/, '')));
 
@@ -16,11 +16,11 @@ export const backfillSelection = z
     /** With regenerate: AI text written by a prompt version below this one. */
     promptVersionBelow: promptVersion.optional(),
     /** With regenerate: AI text written by a model other than this one. */
-    model: z.string().trim().min(1).max(200).optional(),
-    tag: z.string().trim().min(1).max(100).optional(),
+    model: text().trim().min(1).max(200).optional(),
+    tag: text().trim().min(1).max(100).optional(),
     /** Only assets uploaded on or after this date (YYYY-MM-DD or an ISO time). */
     since: z.iso.datetime({ offset: true }).or(z.iso.date()).transform((value) => new Date(value)).optional(),
-    limit: z.number().int().positive().max(10_000_000).optional(),
+    limit: integer(1, 10_000_000).optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -38,17 +38,20 @@ export type BackfillSelectionInput = z.input<typeof backfillSelection>;
 const flag = z.enum(['true', 'false', '1', '0', '']).optional();
 
 /** The same selection as strings (CLI flags, a GET query): booleans as bare flags or true/false, numbers as digits. */
-const selectionStrings = z
-  .object({
-    regenerate: flag,
-    promptVersionBelow: z.string().optional(),
-    model: z.string().optional(),
-    tag: z.string().optional(),
-    since: z.string().optional(),
-    limit: z.string().regex(/^\d+$/, 'a whole number').optional(),
-    dryRun: flag,
-  })
-  .strict();
+const selectionStringFields = {
+  regenerate: flag,
+  promptVersionBelow: text().optional(),
+  model: text().optional(),
+  tag: text().optional(),
+  since: text().optional(),
+  limit: text().regex(/^\d+$/, 'a whole number').optional(),
+  dryRun: flag,
+};
+
+const selectionStrings = z.object(selectionStringFields).strict();
+
+/** The options as a route's query string: unknown ones pass through, for selectionFromStrings to name them. */
+export const selectionQuery = z.object(selectionStringFields).catchall(text());
 
 export type ParsedRequest = { ok: true; selection: BackfillSelection; dryRun: boolean } | { ok: false; message: string };
 

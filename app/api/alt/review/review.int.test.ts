@@ -102,6 +102,27 @@ describe('the review API', () => {
     expect((await reload(alsoGood.id)).altStatus).toBe('proposed');
   });
 
+  it('answers an edit with a NUL and a version past PostgreSQL\'s integer as invalid items, and does the others', async () => {
+    const [nul, huge, good] = [await reviewAsset(db()), await reviewAsset(db()), await reviewAsset(db())];
+    const answer = await decide({
+      action: 'edit',
+      items: [
+        { ...item(nul), text: 'Red\u0000coat on a hanger.' },
+        { id: huge.id, version: 99999999999, text: 'A red coat on a hanger.' },
+        { ...item(good), text: 'A green coat on a hanger.' },
+      ],
+    });
+    expect(answer.results.map((result) => [result.id, result.outcome])).toEqual([
+      [good.id, 'done'],
+      [nul.id, 'invalid'],
+      [huge.id, 'invalid'],
+    ]);
+    expect(answer.results[1].message).toMatch(/^item 0: text: remove the NUL character/);
+    expect(answer.results[2].message).toBe('item 1: version: send at most 2147483647');
+    expect((await reload(nul.id)).altText).toBe(nul.altText);
+    expect((await reload(good.id)).altText).toBe('A green coat on a hanger.');
+  });
+
   it('refuses an empty selection, both items and filter, and a filter without asOf with 422', async () => {
     const asset = await reviewAsset(db());
     for (const [body, pattern] of [

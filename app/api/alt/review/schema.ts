@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integerFromString, text } from '@/lib/text-input';
 import { MAX_REVIEW_ITEMS, MAX_REVIEW_PAGE_SIZE, REVIEW_ACTIONS, reviewFilterSchema } from '@/lib/review';
 
 /** Actions that "select all N matching this filter" may take; edit and undo name each item. */
@@ -32,8 +33,8 @@ export const reviewActionBody = z
 export type ReviewActionBody = z.output<typeof reviewActionBody>;
 
 export const reviewQuery = reviewFilterSchema.extend({
-  cursor: z.string().max(512).optional(),
-  limit: z.coerce.number().int().min(1).max(MAX_REVIEW_PAGE_SIZE).optional(),
+  cursor: text().max(512).optional(),
+  limit: integerFromString(1, MAX_REVIEW_PAGE_SIZE).optional(),
   /** `counts=1` adds the counts beside each filter choice. */
   counts: z.enum(['0', '1']).optional(),
 });

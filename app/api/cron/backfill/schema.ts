@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { selectionFromStrings } from '@/lib/jobs/backfill';
+import { selectionFromStrings, selectionQuery } from '@/lib/jobs/backfill';
 
 /**
  * GET (how Vercel Cron calls) and POST take the same query: `?limit=500&tag=coats&regenerate&promptVersionBelow=2&dryRun`.
  * Unknown or bad parameters are refused with what was wrong, before anything runs.
  */
-export const cronBackfillQuery = z.record(z.string(), z.string()).transform((query, ctx) => {
+export const cronBackfillQuery = selectionQuery.transform((query, ctx) => {
   const parsed = selectionFromStrings(query);
   if (parsed.ok) return parsed;
   ctx.addIssue({ code: 'custom', message: parsed.message });

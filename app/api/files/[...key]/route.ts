@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { text } from '@/lib/text-input';
 import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
@@ -13,7 +14,7 @@ export const dynamic = 'force-dynamic';
  * Local storage's signed URLs. Public: the HMAC over key, operation, expiry, type and size is the check, so a
  * URL works only for its own object, operation and lifetime.
  */
-const params = z.object({ key: z.array(z.string()).min(1) });
+const params = z.object({ key: z.array(text().max(1024)).min(1).max(20) });
 
 async function localStorageOnly(): Promise<Storage> {
   const storage = await getStorage();

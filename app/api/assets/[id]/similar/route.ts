@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integerFromString } from '@/lib/text-input';
 import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
@@ -7,7 +8,7 @@ import { assetViewsById, MAX_SIMILAR, similarAssets } from '@/lib/search';
 export const dynamic = 'force-dynamic';
 
 const params = z.object({ id: z.uuid('The asset id is not a UUID.') });
-const query = z.object({ limit: z.coerce.number().int().min(1).max(MAX_SIMILAR).default(12) });
+const query = z.object({ limit: integerFromString(1, MAX_SIMILAR).default(12) });
 
 /** "More like this": the asset's nearest neighbours by meaning. */
 export const GET = route({ role: 'viewer', params, query }, async ({ params, query }) => {
