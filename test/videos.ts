@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VideoTools } from '@/lib/ingest/video';
+import { withVideoWorkspace, type VideoTools } from '@/lib/ingest/video';
 
 export interface TestVideoOptions {
   container?: 'mp4' | 'mov' | 'webm';
@@ -46,4 +46,13 @@ export function makeAudioOnly(tools: VideoTools): Buffer {
 /** An MP4 container with no frames at all: a 0-second video. */
 export function makeEmptyVideo(tools: VideoTools): Buffer {
   return ffmpegOutput(tools, 'empty.mp4', ['-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '0', '-c:v', 'libx264']);
+}
+
+/** Runs `work` on `bytes` as a video file (as Storage.withFile hands an original over), in the video workspace. */
+export function withVideoBytes<T>(bytes: Buffer, work: (file: string, workDir: string) => Promise<T>): Promise<T> {
+  return withVideoWorkspace(async (workDir) => {
+    const file = path.join(workDir, 'original');
+    fs.writeFileSync(file, bytes);
+    return work(file, workDir);
+  });
 }

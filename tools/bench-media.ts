@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Readable } from 'node:stream';
 import heicDecode from 'heic-decode';
 import sharp from 'sharp';
 import { config } from '@/lib/config';
 import { DERIVATIVE_SPECS, makeDerivatives, videoTools, type VideoTools } from '@/lib/ingest';
-import { extractKeyframes, runTool, withVideoFile } from '@/lib/ingest/video';
+import { extractKeyframes, runTool, withVideoWorkspace } from '@/lib/ingest/video';
 import { fixturePath } from '@/test/fixtures';
 import { makeTestVideo } from '@/test/videos';
 
@@ -77,7 +76,7 @@ async function keyframeBench(tools: VideoTools): Promise<void> {
     const file = path.join(dir, 'video.mp4');
     fs.writeFileSync(file, bytes);
     const loupe = async () => {
-      const result = await withVideoFile(Readable.from(bytes), (copy, workDir) => extractKeyframes(tools, copy, 60, workDir));
+      const result = await withVideoWorkspace((workDir) => extractKeyframes(tools, file, 60, workDir));
       if (!result.ok) throw new Error(`keyframes failed: ${result.code} ${result.message}`);
     };
     const baseline = async () => {

@@ -10,7 +10,7 @@ import { derivativeKey, getStorage } from '@/lib/storage';
 import { makeDerivatives } from './derivatives';
 import { storeDerivatives } from './derive-step';
 import { withSharpSlot } from './sharp-limiter';
-import { extractFrame, extractKeyframes, NO_VIDEO_TOOLS, posterTime, probeVideo, videoTools, withVideoFile, type VideoFailure } from './video';
+import { extractFrame, extractKeyframes, NO_VIDEO_TOOLS, posterTime, probeVideo, videoTools, withVideoWorkspace, type VideoFailure } from './video';
 
 type Derivatives = NonNullable<Asset['derivatives']>;
 
@@ -29,15 +29,16 @@ export const deriveVideoStep: Step = async ({ db, asset, lease }) => {
   const tools = await videoTools();
   if (!tools) return failed(NO_VIDEO_TOOLS);
   const storage = await getStorage();
-  const original = await storage.get(asset.originalKey);
-  if (!original) return MISSING_ORIGINAL;
-  const made = await withVideoFile(original, async (file, workDir) => {
-    const probed = await probeVideo(tools, file);
-    if (!probed.ok) return probed;
-    const poster = await extractFrame(tools, file, posterTime(probed.facts.durationSeconds), path.join(workDir, 'poster.png'));
-    if (!poster.ok) return poster;
-    return { ok: true as const, facts: probed.facts, poster: poster.png };
-  });
+  const made = await storage.withFile(asset.originalKey, (file) =>
+    withVideoWorkspace(async (workDir) => {
+      const probed = await probeVideo(tools, file);
+      if (!probed.ok) return probed;
+      const poster = await extractFrame(tools, file, posterTime(probed.facts.durationSeconds), path.join(workDir, 'poster.png'));
+      if (!poster.ok) return poster;
+      return { ok: true as const, facts: probed.facts, poster: poster.png };
+    }),
+  );
+  if (!made) return MISSING_ORIGINAL;
   if (!made.ok) return failed(made);
   const derived = await makeDerivatives(made.poster, { maxInputPixels: config().upload.maxInputPixels, sniffedFormat: 'png' });
   if (!derived.ok) return { ok: false, kind: 'failed', code: 'corrupt_video', message: `The poster frame could not be made (${derived.message}).` };
@@ -55,10 +56,9 @@ export const framesStep: Step = async ({ db, asset, lease }) => {
   const tools = await videoTools();
   if (!tools) return failed(NO_VIDEO_TOOLS);
   const storage = await getStorage();
-  const original = await storage.get(asset.originalKey);
-  if (!original) return MISSING_ORIGINAL;
   const durationSeconds = Number(asset.metadata?.durationSeconds ?? 0);
-  const extracted = await withVideoFile(original, (file, workDir) => extractKeyframes(tools, file, durationSeconds, workDir));
+  const extracted = await storage.withFile(asset.originalKey, (file) => withVideoWorkspace((workDir) => extractKeyframes(tools, file, durationSeconds, workDir)));
+  if (!extracted) return MISSING_ORIGINAL;
   if (!extracted.ok) return failed(extracted);
 
   const derivatives: Derivatives = { ...(asset.derivatives ?? {}) };

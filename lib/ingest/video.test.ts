@@ -2,14 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '@/lib/config';
-import { makeAudioOnly, makeEmptyVideo, makeTestVideo } from '@/test/videos';
+import { makeAudioOnly, makeEmptyVideo, makeTestVideo, withVideoBytes } from '@/test/videos';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
-import { extractKeyframes, FRAME_LONG_EDGE, MAX_KEYFRAMES, probeVideo, runTool, videoTools, withVideoFile, type VideoTools } from './video';
+import { extractKeyframes, FRAME_LONG_EDGE, MAX_KEYFRAMES, probeVideo, runTool, videoTools, type VideoTools } from './video';
 
 let tools: VideoTools;
 
@@ -27,7 +26,7 @@ afterEach(() => {
 });
 
 function probeBytes(bytes: Buffer) {
-  return withVideoFile(Readable.from(bytes), (file) => probeVideo(tools, file));
+  return withVideoBytes(bytes, (file) => probeVideo(tools, file));
 }
 
 describe('sniffing videos from their bytes', () => {
@@ -90,7 +89,7 @@ describe('probing', () => {
 describe('keyframes', () => {
   it('five frames, 1024 px on the long side, in time order, spread over the video', async () => {
     const bytes = makeTestVideo(tools, { seconds: 6, width: 1280, height: 720, cuts: true });
-    const result = await withVideoFile(Readable.from(bytes), (file, dir) => extractKeyframes(tools, file, 6, dir));
+    const result = await withVideoBytes(bytes, (file, dir) => extractKeyframes(tools, file, 6, dir));
     if (!result.ok) throw new Error(result.message);
     expect(result.frames).toHaveLength(MAX_KEYFRAMES);
     const sizes = await Promise.all(result.frames.map((frame) => sharp(frame).metadata()));
@@ -103,7 +102,7 @@ describe('keyframes', () => {
   it('a video truncated in its picture data (index up front) fails the keyframe pass with corrupt_video', async () => {
     const whole = makeTestVideo(tools, { seconds: 3, faststart: true });
     const cut = whole.subarray(0, Math.floor(whole.length / 2));
-    const result = await withVideoFile(Readable.from(cut), (file, dir) => extractKeyframes(tools, file, 3, dir));
+    const result = await withVideoBytes(cut, (file, dir) => extractKeyframes(tools, file, 3, dir));
     expect(result).toMatchObject({ ok: false, code: 'corrupt_video' });
   });
 });

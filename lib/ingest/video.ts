@@ -2,9 +2,6 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
 import pLimit from 'p-limit';
 import { config } from '@/lib/config';
 
@@ -193,17 +190,15 @@ export function posterTime(durationSeconds: number): number {
 const globalForVideo = globalThis as unknown as { loupeVideoLimit?: ReturnType<typeof pLimit> };
 
 /**
- * Runs `work` with the original written to a private temporary folder (ffmpeg seeks in files; S3 objects are
- * streamed down first), under the process-wide video limit. The folder is removed whatever happens.
+ * Runs `work` under the process-wide video limit with a private temporary folder for the frames ffmpeg writes,
+ * removed whatever happens. The original itself is a file already (Storage.withFile: ffmpeg seeks in files).
  */
-export function withVideoFile<T>(original: Readable, work: (file: string, workDir: string) => Promise<T>): Promise<T> {
+export function withVideoWorkspace<T>(work: (workDir: string) => Promise<T>): Promise<T> {
   globalForVideo.loupeVideoLimit ??= pLimit(config().video.concurrency);
   return globalForVideo.loupeVideoLimit(async () => {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-video-'));
     try {
-      const file = path.join(workDir, 'original');
-      await pipeline(original, createWriteStream(file, { mode: 0o600 }));
-      return await work(file, workDir);
+      return await work(workDir);
     } finally {
       await fs.rm(workDir, { recursive: true, force: true });
     }
