@@ -38,6 +38,29 @@ function ffmpegOutput(tools: VideoTools, name: string, args: string[]): Buffer {
   }
 }
 
+/**
+ * An H.264 MP4 with a single keyframe at the start and every other frame predicted from it, so any frame late in
+ * the video can only be reached by decoding all the frames before it. At a rate like 600 frames a second it is
+ * the attack of issue 17: a small file whose frames cost minutes to decode.
+ */
+export function makeOneKeyframeVideo(tools: VideoTools, options: { seconds: number; rate: number; width?: number; height?: number }): Buffer {
+  const size = `${options.width ?? 320}x${options.height ?? 180}`;
+  return ffmpegOutput(tools, 'one-keyframe.mp4', [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${size}:rate=${options.rate}:duration=${options.seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-x264-params',
+    'keyint=infinite:scenecut=0',
+  ]);
+}
+
 /** An audio-only MP4 (AAC sine tone): a real container with no picture. */
 export function makeAudioOnly(tools: VideoTools): Buffer {
   return ffmpegOutput(tools, 'tone.mp4', ['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'aac']);
