@@ -10,7 +10,7 @@ import { LocalStorage, useStorageForTests } from '@/lib/storage';
 import { makeAccount, type TestAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 import { testJpeg, uploadThroughApi } from '@/test/ingest';
-import { makeTestVideo } from '@/test/videos';
+import { makeOneKeyframeVideo, makeTestVideo } from '@/test/videos';
 import { videoTools } from './video';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
@@ -100,6 +100,18 @@ describe('how the derive and frames jobs read an original', () => {
     expect(derive).toMatchObject({ status: 'failed', attempts: 1, lastErrorCode: 'too_many_pixels' });
     expect(await row(assetId)).toMatchObject({ state: 'failed_derive', errorCode: 'too_many_pixels', derivatives: null });
     expect((await row(assetId)).error).toMatch(/1x100000000/);
+    expect(await claimNextJob(database().db, { assetId })).toBeNull();
+  });
+
+  it('a 600-frames-a-second flood behind one keyframe fails derive at once with its reason, before any frame is decoded: one attempt, no retry', async () => {
+    const tools = await videoTools();
+    if (!tools) throw new Error('ffmpeg/ffprobe should come with the dependencies');
+    const bytes = makeOneKeyframeVideo(tools, { seconds: 10, rate: 600 });
+    const { assetId } = await uploadThroughApi(editor, bytes, { filename: 'flood.mp4', contentType: 'video/mp4' });
+    expect(await runJob(assetId, 'derive')).toMatchObject({ kind: 'failed', code: 'video_too_many_frames' });
+    const [derive] = (await jobsOf(database().db, assetId)).filter((job) => job.kind === 'derive');
+    expect(derive).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(await row(assetId)).toMatchObject({ state: 'failed_derive', errorCode: 'video_too_many_frames', derivatives: null });
     expect(await claimNextJob(database().db, { assetId })).toBeNull();
   });
 });

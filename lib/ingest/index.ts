@@ -10,4 +10,4 @@ export { sanitizeFilename, MAX_FILENAME_LENGTH } from './filename';
 export { withSharpSlot } from './sharp-limiter';
 export type { ImageFacts } from './image-facts';
 export { isVideo, keyframesOf } from './media-kind';
-export { videoTools, type VideoTools } from './video';
+export { videoTools, videoToolVersions, type VideoTools, type VideoToolVersions } from './video';

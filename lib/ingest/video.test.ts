@@ -8,7 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '@/lib/config';
 import { makeAudioOnly, makeEmptyVideo, makeOneKeyframeVideo, makeTestVideo, withVideoBytes } from '@/test/videos';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
-import { extractKeyframes, FRAME_LONG_EDGE, MAX_DECODED_FRAMES, MAX_KEYFRAMES, planFrames, probeVideo, readPacketIndex, runTool, videoDeadline, videoTools, type VideoTools } from './video';
+import { extractKeyframes, FRAME_LONG_EDGE, MAX_DECODED_FRAMES, MAX_KEYFRAMES, planFrames, probeVideo, readPacketIndex, runTool, videoDeadline, videoTools, videoToolVersions, type VideoTools } from './video';
 
 let tools: VideoTools;
 
@@ -163,6 +163,16 @@ describe('ffmpeg that hangs', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the versions shown on the admin page', () => {
+  it('are what each binary itself says', async () => {
+    const said = (binary: string) => execFileSync(binary, ['-version'], { encoding: 'utf8' }).split('\n')[0];
+    const versions = await videoToolVersions();
+    expect(versions).not.toBeNull();
+    expect(said(tools.ffmpeg)).toContain(`ffmpeg version ${versions?.ffmpeg} `);
+    expect(said(tools.ffprobe)).toContain(`ffprobe version ${versions?.ffprobe} `);
   });
 });
 

@@ -80,6 +80,27 @@ export async function videoTools(): Promise<VideoTools | null> {
   return ffmpeg && ffprobe ? { ffmpeg, ffprobe } : null;
 }
 
+export interface VideoToolVersions {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+const globalForVersions = globalThis as unknown as { loupeVideoToolVersions?: Promise<VideoToolVersions | null> };
+
+/** What `-version` says of each binary (asked once per process), for the admin page; null without the tools. */
+export function videoToolVersions(): Promise<VideoToolVersions | null> {
+  globalForVersions.loupeVideoToolVersions ??= (async () => {
+    const tools = await videoTools();
+    if (!tools) return null;
+    const version = async (binary: string) => {
+      const run = await runTool(binary, ['-version'], Date.now() + 10_000);
+      return run.ok ? (run.stdout.match(/version (\S+)/)?.[1] ?? 'unknown') : 'unknown';
+    };
+    return { ffmpeg: await version(tools.ffmpeg), ffprobe: await version(tools.ffprobe) };
+  })();
+  return globalForVersions.loupeVideoToolVersions;
+}
+
 export const NO_VIDEO_TOOLS: VideoFailure = {
   ok: false,
   code: 'unsupported_format',
