@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { VideoTools } from '@/lib/ingest/video';
+import { withVideoWorkspace, type VideoTools } from '@/lib/ingest/video';
 
 export interface TestVideoOptions {
   container?: 'mp4' | 'mov' | 'webm';
@@ -38,6 +38,29 @@ function ffmpegOutput(tools: VideoTools, name: string, args: string[]): Buffer {
   }
 }
 
+/**
+ * An H.264 MP4 with a single keyframe at the start and every other frame predicted from it, so any frame late in
+ * the video can only be reached by decoding all the frames before it. At a rate like 600 frames a second it is
+ * the attack of issue 17: a small file whose frames cost minutes to decode.
+ */
+export function makeOneKeyframeVideo(tools: VideoTools, options: { seconds: number; rate: number; width?: number; height?: number }): Buffer {
+  const size = `${options.width ?? 320}x${options.height ?? 180}`;
+  return ffmpegOutput(tools, 'one-keyframe.mp4', [
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc=size=${size}:rate=${options.rate}:duration=${options.seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-x264-params',
+    'keyint=infinite:scenecut=0',
+  ]);
+}
+
 /** An audio-only MP4 (AAC sine tone): a real container with no picture. */
 export function makeAudioOnly(tools: VideoTools): Buffer {
   return ffmpegOutput(tools, 'tone.mp4', ['-f', 'lavfi', '-i', 'sine=duration=2', '-c:a', 'aac']);
@@ -46,4 +69,13 @@ export function makeAudioOnly(tools: VideoTools): Buffer {
 /** An MP4 container with no frames at all: a 0-second video. */
 export function makeEmptyVideo(tools: VideoTools): Buffer {
   return ffmpegOutput(tools, 'empty.mp4', ['-f', 'lavfi', '-i', 'testsrc=size=320x240', '-frames:v', '0', '-c:v', 'libx264']);
+}
+
+/** Runs `work` on `bytes` as a video file (as Storage.withFile hands an original over), in the video workspace. */
+export function withVideoBytes<T>(bytes: Buffer, work: (file: string, workDir: string) => Promise<T>): Promise<T> {
+  return withVideoWorkspace(async (workDir) => {
+    const file = path.join(workDir, 'original');
+    fs.writeFileSync(file, bytes);
+    return work(file, workDir);
+  });
 }

@@ -13,6 +13,7 @@ const JOB_CODES = [
   'no_video_stream',
   'video_too_long',
   'video_too_large',
+  'video_too_many_frames',
   'video_timeout',
   'internal',
   'embedding_unavailable',

@@ -16,6 +16,7 @@ const FAILURE_MESSAGES: Record<string, string> = {
   no_video_stream: 'The file holds no video picture (only sound or data).',
   video_too_long: 'The video is longer than this server accepts. Upload a shorter clip.',
   video_too_large: 'The video’s frames are larger than this server accepts. Upload a smaller version.',
+  video_too_many_frames: 'The video holds far more frames a second than any camera records, so it was not read. Export it again at its real frame rate.',
   video_timeout: 'Reading the video took too long and was stopped. Retry, or upload a shorter or smaller version.',
   internal: 'Processing hit an unexpected problem. Retry; if it happens again, an admin can look at the details.',
   // Indexing for search (embed).

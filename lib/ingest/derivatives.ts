@@ -1,8 +1,9 @@
+import fs from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { imageFacts, pixelFacts, type ImageFacts } from './image-facts';
-import { checkBmpHeader, decodeInWorker } from './js-decoders';
+import { BMP_HEADER_BYTES, checkBmpHeader, decodeInWorker } from './js-decoders';
 import { withSharpSlot } from './sharp-limiter';
-import { isLabTiff, unsupportedFormatName, unsupportedMessage } from './unsupported';
+import { labTiffSize, unsupportedFormatName, unsupportedMessage } from './unsupported';
 import type { Failure, Result } from '@/lib/result';
 
 /** The WebP derivatives every asset gets, by long edge: `vision` goes to the vision model, `grid` to the library. */
@@ -22,6 +23,26 @@ export interface EncodedDerivative {
 export type DeriveFailure = Failure<{ code: 'too_many_pixels' | 'corrupt_image' | 'unsupported_format'; message: string }>;
 export type DeriveResult = Result<{ facts: ImageFacts; outputs: Record<DerivativeKind, EncodedDerivative> }, DeriveFailure>;
 
+/**
+ * What to derive from: a file path (an original, through Storage.withFile: sharp and exifr read it in pieces,
+ * never whole) or bytes already in memory (a video's poster frame, a tool's test image).
+ */
+export type ImageSource = string | Buffer;
+
+/**
+ * The longest side accepted, whatever the pixel count: JPEG's own maximum, far beyond any camera or scan. A
+ * sliver such as 1 x 100,000,000 stays within the pixel limit but is no photo, and libvips cannot resize it.
+ */
+export const MAX_IMAGE_SIDE = 65_535;
+
+/**
+ * The JS decoders read the whole file; none within the pixel limit needs more than this per pixel (32-bit BMP),
+ * so a bigger file is refused before it is read.
+ */
+const MAX_JS_DECODED_BYTES_PER_PIXEL = 4;
+/** Room for headers, palettes and metadata beside the pixels. */
+const JS_DECODED_SLACK_BYTES = 1024 * 1024;
+
 export interface DeriveOptions {
   maxInputPixels: number;
   /** The format sniffed at upload (file-type's extension), to name formats sharp cannot even open. */
@@ -36,11 +57,29 @@ export interface DeriveOptions {
  * derivative size (JPEG shrink-on-load) into raw pixels; each WebP is encoded from those pixels. Nothing of the
  * original's metadata is written out.
  */
-export function makeDerivatives(input: Buffer, options: DeriveOptions): Promise<DeriveResult> {
-  return withSharpSlot(() => derive(input, options));
+export function makeDerivatives(input: ImageSource, options: DeriveOptions): Promise<DeriveResult> {
+  return withSharpSlot(() => deriveOrRefuse(input, options));
 }
 
-async function derive(input: Buffer, options: DeriveOptions): Promise<DeriveResult> {
+/**
+ * What sharp throws on this file ("bad dimensions", a broken stream) is the file's doing and the same on every
+ * try: a failure with its reason, never an exception that would be retried. The system's own errors (a read
+ * that failed: they carry an errno code) and programming errors (TypeError and kin) still throw.
+ */
+async function deriveOrRefuse(input: ImageSource, options: DeriveOptions): Promise<DeriveResult> {
+  try {
+    return await derive(input, options);
+  } catch (error) {
+    if (!isDecoderError(error)) throw error;
+    return unreadable(options.sniffedFormat ?? null, error);
+  }
+}
+
+function isDecoderError(error: unknown): boolean {
+  return error instanceof Error && error.constructor === Error && (error as NodeJS.ErrnoException).code === undefined;
+}
+
+async function derive(input: ImageSource, options: DeriveOptions): Promise<DeriveResult> {
   const sniffedFormat = options.sniffedFormat ?? null;
   if (sniffedFormat === 'bmp') return deriveBmp(input, options.maxInputPixels);
   let metadata: Metadata;
@@ -48,15 +87,17 @@ async function derive(input: Buffer, options: DeriveOptions): Promise<DeriveResu
     // Header only: safe whatever the size, and needed to refuse a bomb with its real dimensions.
     metadata = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (error) {
-    if ((sniffedFormat === 'tiff' || sniffedFormat === null) && (await isLabTiff(input))) return deriveLabTiff(input, options.maxInputPixels);
+    const labTiff = sniffedFormat === 'tiff' || sniffedFormat === null ? await labTiffSize(input) : null;
+    if (labTiff) return deriveLabTiff(input, labTiff, options.maxInputPixels);
     return unreadable(sniffedFormat, error);
   }
-  const width = metadata.width ?? 0;
-  const height = metadata.height ?? 0;
-  if (width * height > options.maxInputPixels) return tooManyPixels(width, height, options.maxInputPixels);
+  const refused = refuseDeclaredSize(metadata.width ?? 0, metadata.height ?? 0, options.maxInputPixels);
+  if (refused) return refused;
 
   // Prebuilt sharp reads a HEIC's header but has no HEVC decoder: libheif decodes the pixels.
   if (metadata.format === 'heif' && metadata.compression === 'hevc') {
+    const tooBig = await refuseFileSize(input, 'HEIC', options.maxInputPixels);
+    if (tooBig) return tooBig;
     const decoded = await decodeInWorker('heic', input, options.maxInputPixels);
     if (!decoded.ok) return workerFailure(decoded, 'HEIC', options.maxInputPixels);
     // libheif applied the container's rotation: the decoded size is the upright one.
@@ -111,18 +152,61 @@ async function encodeDerivatives(pixels: RawPixels): Promise<Record<DerivativeKi
   return Object.fromEntries(encoded) as Record<DerivativeKind, EncodedDerivative>;
 }
 
-async function deriveBmp(input: Buffer, maxInputPixels: number): Promise<DeriveResult> {
-  const header = checkBmpHeader(input, maxInputPixels);
+async function deriveBmp(input: ImageSource, maxInputPixels: number): Promise<DeriveResult> {
+  const { head, size } = await readHead(input, BMP_HEADER_BYTES);
+  const header = checkBmpHeader(head, size, maxInputPixels);
   if (!header.ok) return workerFailure(header, 'BMP', maxInputPixels);
+  const refused = refuseDeclaredSize(header.width, header.height, maxInputPixels) ?? (await refuseFileSize(input, 'BMP', maxInputPixels));
+  if (refused) return refused;
   const decoded = await decodeInWorker('bmp', input, maxInputPixels);
   if (!decoded.ok) return workerFailure(decoded, 'BMP', maxInputPixels);
   return { ok: true, facts: await pixelFacts(input, 'bmp', decoded), outputs: await encodeDerivatives(decoded) };
 }
 
-async function deriveLabTiff(input: Buffer, maxInputPixels: number): Promise<DeriveResult> {
+async function deriveLabTiff(input: ImageSource, declared: { width: number; height: number }, maxInputPixels: number): Promise<DeriveResult> {
+  const refused = refuseDeclaredSize(declared.width, declared.height, maxInputPixels) ?? (await refuseFileSize(input, 'CIELab TIFF', maxInputPixels));
+  if (refused) return refused;
   const decoded = await decodeInWorker('lab-tiff', input, maxInputPixels);
   if (!decoded.ok) return workerFailure(decoded, 'CIELab TIFF', maxInputPixels);
   return { ok: true, facts: { ...(await pixelFacts(input, 'tiff', decoded)), colourSpace: 'lab' }, outputs: await encodeDerivatives(decoded) };
+}
+
+/** The first bytes of the file, and its size, without reading the rest. */
+async function readHead(input: ImageSource, length: number): Promise<{ head: Buffer; size: number }> {
+  if (Buffer.isBuffer(input)) return { head: input.subarray(0, length), size: input.length };
+  const file = await fs.open(input, 'r');
+  try {
+    const { size } = await file.stat();
+    const head = Buffer.alloc(Math.min(length, size));
+    await file.read(head, 0, head.length, 0);
+    return { head, size };
+  } finally {
+    await file.close();
+  }
+}
+
+/** Dimensions from the header, checked before a single pixel is decoded. */
+function refuseDeclaredSize(width: number, height: number, maxInputPixels: number): DeriveFailure | null {
+  if (width * height > maxInputPixels) return tooManyPixels(width, height, maxInputPixels);
+  if (Math.max(width, height) > MAX_IMAGE_SIDE) {
+    return {
+      ok: false,
+      code: 'too_many_pixels',
+      message: `The image declares ${width}x${height}: a side longer than ${MAX_IMAGE_SIDE.toLocaleString('en')} px, which no photo has; it was not decoded. Upload the image at its real size.`,
+    };
+  }
+  return null;
+}
+
+async function refuseFileSize(input: ImageSource, formatName: string, maxInputPixels: number): Promise<DeriveFailure | null> {
+  const size = Buffer.isBuffer(input) ? input.length : (await fs.stat(input)).size;
+  const largest = maxInputPixels * MAX_JS_DECODED_BYTES_PER_PIXEL;
+  if (size <= largest + JS_DECODED_SLACK_BYTES) return null;
+  return {
+    ok: false,
+    code: 'corrupt_image',
+    message: `The ${formatName} file is ${size.toLocaleString('en')} bytes, more than any image within this server's pixel limit takes; it was not decoded. Re-export it and upload it again.`,
+  };
 }
 
 type DecoderFailure = { ok: false; code: 'too_many_pixels' | 'corrupt_image' | 'unsupported'; message: string; width?: number; height?: number };

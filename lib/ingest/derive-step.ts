@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
@@ -18,12 +17,12 @@ export const deriveStep: Step = async (input) => {
   if (isVideo(input.asset)) return deriveVideoStep(input);
   const { db, asset, lease } = input;
   const storage = await getStorage();
-  const stream = await storage.get(asset.originalKey);
-  if (!stream) {
+  const { upload, vision } = config();
+  // sharp reads the original from a file in pieces (S3: a temporary copy): never the whole file in memory.
+  const result = await storage.withFile(asset.originalKey, (file) => makeDerivatives(file, { maxInputPixels: upload.maxInputPixels, sniffedFormat: asset.format }));
+  if (!result) {
     return { ok: false, kind: 'failed', code: 'upload_missing', message: 'The original file is missing from storage, so no thumbnail can be made. Upload it again.' };
   }
-  const { upload, vision } = config();
-  const result = await makeDerivatives(await readAll(stream), { maxInputPixels: upload.maxInputPixels, sniffedFormat: asset.format });
   if (!result.ok) return { ok: false, kind: 'failed', code: result.code, message: result.message };
 
   const derivatives = await storeDerivatives(storage, asset.derivativePrefix, result.outputs);
@@ -60,10 +59,4 @@ async function removeIfAssetDeleted(db: Db, assetId: string, keys: string[]): Pr
   if (stillThere) return;
   const storage = await getStorage();
   await Promise.all(keys.map((key) => storage.delete(key)));
-}
-
-async function readAll(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
-  return Buffer.concat(chunks);
 }

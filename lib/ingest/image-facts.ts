@@ -24,7 +24,7 @@ export function realFormat(metadata: Metadata): string {
   return metadata.format ?? 'unknown';
 }
 
-export async function imageFacts(input: Buffer, metadata: Metadata): Promise<ImageFacts> {
+export async function imageFacts(input: string | Buffer, metadata: Metadata): Promise<ImageFacts> {
   const orientation = metadata.orientation ?? 1;
   const camera = await readCamera(input);
   return {
@@ -44,7 +44,7 @@ export async function imageFacts(input: Buffer, metadata: Metadata): Promise<Ima
 }
 
 /** Facts for an image sharp cannot read, from its decoded pixels: no EXIF orientation applies to BMP or TIFF pixels here. */
-export async function pixelFacts(input: Buffer, format: string, pixels: { width: number; height: number; channels: number }): Promise<ImageFacts> {
+export async function pixelFacts(input: string | Buffer, format: string, pixels: { width: number; height: number; channels: number }): Promise<ImageFacts> {
   const camera = await readCamera(input);
   return {
     format,
@@ -70,7 +70,7 @@ interface CameraTags {
 }
 
 /** Camera and capture date from EXIF; files without EXIF (or formats exifr does not read) simply have none. */
-async function readCamera(input: Buffer): Promise<CameraTags> {
+async function readCamera(input: string | Buffer): Promise<CameraTags> {
   const none: CameraTags = { make: null, model: null, lens: null, capturedAt: null };
   let tags: Record<string, unknown> | undefined;
   try {

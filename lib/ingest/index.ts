@@ -11,4 +11,4 @@ export { withSharpSlot } from './sharp-limiter';
 export type { ImageFacts } from './image-facts';
 export type { VideoFacts } from './video';
 export { isVideo, keyframesOf } from './media-kind';
-export { videoTools, type VideoTools } from './video';
+export { videoTools, videoToolVersions, type VideoTools, type VideoToolVersions } from './video';

@@ -47,7 +47,7 @@ function bmp24(width: number, height: number, options: { topDown?: boolean; decl
   return bmpFile({ width: options.declaredWidth ?? width, height: options.declaredHeight ?? (options.topDown ? -height : height), depth: 24, palette: Buffer.alloc(0), colours: 0, pixels });
 }
 
-function bmpFile(parts: { width: number; height: number; depth: number; palette: Buffer; colours: number; pixels: Buffer }): Buffer {
+function bmpFile(parts: { width: number; height: number; depth: number; palette: Buffer; colours: number; pixels: Buffer; compression?: number }): Buffer {
   const header = Buffer.alloc(54);
   const offset = 54 + parts.palette.length;
   header.write('BM', 0, 'latin1');
@@ -58,9 +58,15 @@ function bmpFile(parts: { width: number; height: number; depth: number; palette:
   header.writeInt32LE(parts.height, 22);
   header.writeUInt16LE(1, 26);
   header.writeUInt16LE(parts.depth, 28);
+  header.writeUInt32LE(parts.compression ?? 0, 30);
   header.writeUInt32LE(parts.pixels.length, 34);
   header.writeUInt32LE(parts.colours, 46);
   return Buffer.concat([header, parts.palette, parts.pixels]);
+}
+
+/** The attack's BMP: RLE8, 1 x 100,000,000 pixels (exactly the pixel limit), a full palette and an end-of-bitmap code: 1,080 bytes. */
+function rle8Sliver(): Buffer {
+  return bmpFile({ width: 1, height: 100_000_000, depth: 8, compression: 1, colours: 0, palette: Buffer.alloc(1024), pixels: Buffer.from([0, 1]) });
 }
 
 /** A minimal uncompressed 8-bit CIELab TIFF (PhotometricInterpretation 8): top half `top`, bottom half `bottom`, as L*, a*, b*. */
@@ -178,6 +184,7 @@ describe('hostile BMP, CIELab TIFF and HEIC files: a clear error and nothing dec
     ['palette declaring 100,000 colours for 8-bit pixels', bmpFile({ width: 4, height: 4, depth: 8, colours: 100_000, palette: Buffer.alloc(1024), pixels: Buffer.alloc(16) }), 'corrupt_image', /palette/],
     ['palette larger than the file', bmpFile({ width: 4, height: 4, depth: 8, colours: 256, palette: Buffer.alloc(40), pixels: Buffer.alloc(16) }), 'corrupt_image', /palette/],
     ['1-bit pixels pointing past a 1-colour palette', bmpFile({ width: 32, height: 2, depth: 1, colours: 1, palette: Buffer.alloc(4), pixels: Buffer.alloc(8, 0xff) }), 'corrupt_image', /BMP image is damaged/],
+    ['RLE8 declaring 1 x 100,000,000 pixels in 1,080 bytes', rle8Sliver(), 'too_many_pixels', /1x100000000: a side longer than 65,535 px/],
     ['12 bits per pixel', bmpFile({ width: 4, height: 4, depth: 12, colours: 0, palette: Buffer.alloc(0), pixels: Buffer.alloc(64) }), 'corrupt_image', /12 bits per pixel/],
   ])('BMP with %s', async (_name, input, code, message) => {
     const result = await derive(input, 'bmp');

@@ -20,6 +20,7 @@ export type JsDecodeResult =
  */
 const WORKER_SOURCE = String.raw`
 const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
 let libheif = null;
 
 function corrupt(message) { return { ok: false, code: 'corrupt_image', message }; }
@@ -103,9 +104,10 @@ function decodeLabTiff(buffer, maxPixels) {
 }
 
 parentPort.on('message', async ({ format, input, maxPixels }) => {
-  const buffer = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   let result;
   try {
+    // A path is read here, off the main thread; the caller has checked the header and the file's size first.
+    const buffer = typeof input === 'string' ? fs.readFileSync(input) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     result = format === 'heic' ? await decodeHeic(buffer, maxPixels) : format === 'bmp' ? decodeBmp(buffer) : decodeLabTiff(buffer, maxPixels);
   } catch (error) {
     result = corrupt(String((error && error.message) || error).split('\n')[0]);
@@ -143,10 +145,11 @@ function giveBack(worker: Worker, pixels: number): void {
 }
 
 /**
- * Decodes one image in a worker. The caller holds a sharp slot (derivatives.ts), so the same limiter bounds these
- * decodes. A worker that dies (out of memory on a hostile file) answers corrupt_image and is not reused.
+ * Decodes one image (a file path, which the worker reads itself, or bytes) in a worker. The caller holds a sharp
+ * slot (derivatives.ts), so the same limiter bounds these decodes. A worker that dies (out of memory on a hostile
+ * file) answers corrupt_image and is not reused.
  */
-export function decodeInWorker(format: JsDecodedFormat, input: Buffer, maxPixels: number): Promise<WorkerAnswer> {
+export function decodeInWorker(format: JsDecodedFormat, input: string | Buffer, maxPixels: number): Promise<WorkerAnswer> {
   const worker = takeWorker();
   return new Promise((resolve) => {
     const onMessage = (answer: WorkerAnswer) => {
@@ -169,23 +172,27 @@ export type BmpHeaderCheck = { ok: true; width: number; height: number } | { ok:
 
 const BMP_DEPTHS = new Set([1, 4, 8, 16, 24, 32]);
 
+/** The bytes of a BMP that checkBmpHeader reads: the file header and the fields of the info header it uses. */
+export const BMP_HEADER_BYTES = 54;
+
 /**
- * Reads a BMP's header and refuses what would make a decoder allocate or read beyond the file: absurd sizes
- * (a negative height only means top-down rows, but its magnitude still counts), an unknown depth, a palette
- * larger than its depth allows or than the file holds, or pixel rows that run past the end of the file.
+ * Reads a BMP's header (its first BMP_HEADER_BYTES, and the file's size) and refuses what would make a decoder
+ * allocate or read beyond the file: absurd sizes (a negative height only means top-down rows, but its magnitude
+ * still counts), an unknown depth, a palette larger than its depth allows or than the file holds, or pixel
+ * rows that run past the end of the file.
  */
-export function checkBmpHeader(input: Buffer, maxPixels: number): BmpHeaderCheck {
+export function checkBmpHeader(head: Buffer, fileSize: number, maxPixels: number): BmpHeaderCheck {
   const corrupt = (message: string): BmpHeaderCheck => ({ ok: false, code: 'corrupt_image', message });
-  if (input.length < 54 || input.toString('latin1', 0, 2) !== 'BM') return corrupt('the BMP header is incomplete');
-  const pixelOffset = input.readUInt32LE(10);
-  const headerSize = input.readUInt32LE(14);
-  if (headerSize < 40 || 14 + headerSize > input.length) return corrupt(`the BMP info header size (${headerSize}) is not valid`);
-  const width = input.readInt32LE(18);
-  const signedHeight = input.readInt32LE(22);
+  if (head.length < BMP_HEADER_BYTES || head.toString('latin1', 0, 2) !== 'BM') return corrupt('the BMP header is incomplete');
+  const pixelOffset = head.readUInt32LE(10);
+  const headerSize = head.readUInt32LE(14);
+  if (headerSize < 40 || 14 + headerSize > fileSize) return corrupt(`the BMP info header size (${headerSize}) is not valid`);
+  const width = head.readInt32LE(18);
+  const signedHeight = head.readInt32LE(22);
   const height = Math.abs(signedHeight);
-  const depth = input.readUInt16LE(28);
-  const compression = input.readUInt32LE(30);
-  const colours = input.readUInt32LE(46);
+  const depth = head.readUInt16LE(28);
+  const compression = head.readUInt32LE(30);
+  const colours = head.readUInt32LE(46);
   if (width <= 0 || signedHeight === 0 || signedHeight === -2147483648) return corrupt(`the BMP header declares ${width}x${signedHeight} pixels`);
   if (width * height > maxPixels) return { ok: false, code: 'too_many_pixels', message: '', width, height };
   if (!BMP_DEPTHS.has(depth)) return corrupt(`the BMP declares ${depth} bits per pixel`);
@@ -197,7 +204,7 @@ export function checkBmpHeader(input: Buffer, maxPixels: number): BmpHeaderCheck
   // Compressed (RLE) rows have no fixed size; uncompressed ones must all be in the file.
   if (compression === 0) {
     const rowBytes = Math.ceil((width * depth) / 32) * 4;
-    if (pixelOffset + rowBytes * height > input.length) return corrupt('the BMP pixel data is truncated');
+    if (pixelOffset + rowBytes * height > fileSize) return corrupt('the BMP pixel data is truncated');
   } else if (compression !== 1 && compression !== 2 && compression !== 3 && compression !== 6) {
     return corrupt(`the BMP uses compression ${compression}, which no BMP decoder here reads`);
   }

@@ -14,13 +14,17 @@ export function unsupportedFormatName(sniffedFormat: string | null): string | nu
   return sniffedFormat && !LOADABLE.has(sniffedFormat) ? sniffedFormat.toUpperCase() : null;
 }
 
-/** CIELab TIFFs need their own decoder: sharp fails on the 8-bit ones ("bad labq format"). */
-export async function isLabTiff(input: Buffer): Promise<boolean> {
+/**
+ * CIELab TIFFs need their own decoder: sharp fails on the 8-bit ones ("bad labq format"). Their declared size
+ * (from the header, read from a file in pieces), or null for any other file.
+ */
+export async function labTiffSize(input: string | Buffer): Promise<{ width: number; height: number } | null> {
   try {
-    const tags = await exifr.parse(input, { pick: ['PhotometricInterpretation'] });
-    return TIFF_LAB.has(Number(tags?.PhotometricInterpretation));
+    const tags = await exifr.parse(input, { tiff: true, ifd0: { pick: ['PhotometricInterpretation', 'ImageWidth', 'ImageHeight'] }, exif: false, gps: false });
+    if (!TIFF_LAB.has(Number(tags?.PhotometricInterpretation))) return null;
+    return { width: Number(tags?.ImageWidth ?? 0), height: Number(tags?.ImageHeight ?? 0) };
   } catch {
-    return false;
+    return null;
   }
 }
 

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import sharp from 'sharp';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
@@ -10,7 +9,7 @@ import { derivativeKey, getStorage } from '@/lib/storage';
 import { makeDerivatives } from './derivatives';
 import { storeDerivatives } from './derive-step';
 import { withSharpSlot } from './sharp-limiter';
-import { extractFrame, extractKeyframes, NO_VIDEO_TOOLS, posterTime, probeVideo, videoTools, withVideoFile, type VideoFailure } from './video';
+import { extractKeyframes, extractPoster, NO_VIDEO_TOOLS, probeVideo, videoDeadline, videoTools, withVideoWorkspace, type VideoFailure } from './video';
 
 type Derivatives = NonNullable<Asset['derivatives']>;
 
@@ -21,7 +20,7 @@ function failed(failure: VideoFailure): StepOutcome {
 }
 
 /**
- * The derive job for a video: probe (duration, size, codec, frame rate; limits), then a poster frame made into
+ * The derive job for a video: probe (duration, size, codec, frame rate, frame count; limits), then a poster frame made into
  * the same `grid` and `vision` WebP derivatives a photo gets, so the library and the asset page need nothing
  * special. Keyframes for alt text are the `frames` job's work.
  */
@@ -29,15 +28,17 @@ export const deriveVideoStep: Step = async ({ db, asset, lease }) => {
   const tools = await videoTools();
   if (!tools) return failed(NO_VIDEO_TOOLS);
   const storage = await getStorage();
-  const original = await storage.get(asset.originalKey);
-  if (!original) return MISSING_ORIGINAL;
-  const made = await withVideoFile(original, async (file, workDir) => {
-    const probed = await probeVideo(tools, file);
-    if (!probed.ok) return probed;
-    const poster = await extractFrame(tools, file, posterTime(probed.facts.durationSeconds), path.join(workDir, 'poster.png'));
-    if (!poster.ok) return poster;
-    return { ok: true as const, facts: probed.facts, poster: poster.png };
-  });
+  const made = await storage.withFile(asset.originalKey, (file) =>
+    withVideoWorkspace(async (workDir) => {
+      const deadline = videoDeadline();
+      const probed = await probeVideo(tools, file, deadline);
+      if (!probed.ok) return probed;
+      const poster = await extractPoster(tools, file, probed.facts.durationSeconds, workDir, deadline);
+      if (!poster.ok) return poster;
+      return { ok: true as const, facts: probed.facts, poster: poster.png };
+    }),
+  );
+  if (!made) return MISSING_ORIGINAL;
   if (!made.ok) return failed(made);
   const derived = await makeDerivatives(made.poster, { maxInputPixels: config().upload.maxInputPixels, sniffedFormat: 'png' });
   if (!derived.ok) return { ok: false, kind: 'failed', code: 'corrupt_video', message: `The poster frame could not be made (${derived.message}).` };
@@ -49,17 +50,16 @@ export const deriveVideoStep: Step = async ({ db, asset, lease }) => {
 };
 
 /**
- * The frames job: up to five keyframes spread over the video (scene changes where ffmpeg finds them), 1024 px on
+ * The frames job: up to five frames spread over the video, taken by seeking within the decode budget, 1024 px on
  * the long side, as WebP derivatives `frame-1`…`frame-5`, for the one alt-text request a video gets.
  */
 export const framesStep: Step = async ({ db, asset, lease }) => {
   const tools = await videoTools();
   if (!tools) return failed(NO_VIDEO_TOOLS);
   const storage = await getStorage();
-  const original = await storage.get(asset.originalKey);
-  if (!original) return MISSING_ORIGINAL;
   const durationSeconds = Number(asset.metadata?.durationSeconds ?? 0);
-  const extracted = await withVideoFile(original, (file, workDir) => extractKeyframes(tools, file, durationSeconds, workDir));
+  const extracted = await storage.withFile(asset.originalKey, (file) => withVideoWorkspace((workDir) => extractKeyframes(tools, file, durationSeconds, workDir, videoDeadline())));
+  if (!extracted) return MISSING_ORIGINAL;
   if (!extracted.ok) return failed(extracted);
 
   const derivatives: Derivatives = { ...(asset.derivatives ?? {}) };

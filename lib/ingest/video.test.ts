@@ -2,14 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '@/lib/config';
-import { makeAudioOnly, makeEmptyVideo, makeTestVideo } from '@/test/videos';
+import { makeAudioOnly, makeEmptyVideo, makeOneKeyframeVideo, makeTestVideo, withVideoBytes } from '@/test/videos';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
-import { extractKeyframes, FRAME_LONG_EDGE, MAX_KEYFRAMES, probeVideo, runTool, videoTools, withVideoFile, type VideoTools } from './video';
+import { extractKeyframes, FRAME_LONG_EDGE, MAX_DECODED_FRAMES, MAX_KEYFRAMES, planFrames, probeVideo, readPacketIndex, runTool, videoDeadline, videoTools, videoToolVersions, type VideoTools } from './video';
 
 let tools: VideoTools;
 
@@ -27,7 +26,7 @@ afterEach(() => {
 });
 
 function probeBytes(bytes: Buffer) {
-  return withVideoFile(Readable.from(bytes), (file) => probeVideo(tools, file));
+  return withVideoBytes(bytes, (file) => probeVideo(tools, file));
 }
 
 describe('sniffing videos from their bytes', () => {
@@ -90,7 +89,7 @@ describe('probing', () => {
 describe('keyframes', () => {
   it('five frames, 1024 px on the long side, in time order, spread over the video', async () => {
     const bytes = makeTestVideo(tools, { seconds: 6, width: 1280, height: 720, cuts: true });
-    const result = await withVideoFile(Readable.from(bytes), (file, dir) => extractKeyframes(tools, file, 6, dir));
+    const result = await withVideoBytes(bytes, (file, dir) => extractKeyframes(tools, file, 6, dir));
     if (!result.ok) throw new Error(result.message);
     expect(result.frames).toHaveLength(MAX_KEYFRAMES);
     const sizes = await Promise.all(result.frames.map((frame) => sharp(frame).metadata()));
@@ -103,8 +102,45 @@ describe('keyframes', () => {
   it('a video truncated in its picture data (index up front) fails the keyframe pass with corrupt_video', async () => {
     const whole = makeTestVideo(tools, { seconds: 3, faststart: true });
     const cut = whole.subarray(0, Math.floor(whole.length / 2));
-    const result = await withVideoFile(Readable.from(cut), (file, dir) => extractKeyframes(tools, file, 3, dir));
+    const result = await withVideoBytes(cut, (file, dir) => extractKeyframes(tools, file, 3, dir));
     expect(result).toMatchObject({ ok: false, code: 'corrupt_video' });
+  });
+});
+
+describe('videos built to burn decoding time: bounded from ffprobe facts before anything is decoded', () => {
+  it('a flood of 600 frames a second behind one keyframe is refused by the probe, with its reason', async () => {
+    const result = await probeBytes(makeOneKeyframeVideo(tools, { seconds: 10, rate: 600 }));
+    expect(result).toMatchObject({ ok: false, code: 'video_too_many_frames' });
+    expect(!result.ok && result.message).toMatch(/6,000 frames in 10 s \(600 a second\); this server takes up to 240 frames a second/);
+  });
+
+  it('the frame plan decodes no more than its budget, whatever the video: one keyframe, two minutes', () => {
+    const times = Array.from({ length: 3000 }, (_, frame) => frame / 25);
+    const picks = planFrames({ times, keyframes: [0] }, [20, 40, 60, 80, 100]);
+    expect(picks).toEqual([
+      { seconds: 20, exact: true, cost: 501 },
+      { seconds: 0, exact: false, cost: 1 },
+    ]);
+    expect(picks.reduce((total, pick) => total + pick.cost, 0)).toBeLessThanOrEqual(MAX_DECODED_FRAMES);
+  });
+
+  it('a video with keyframes every second gets its five frames exactly where wanted, cheaply', () => {
+    const times = Array.from({ length: 1500 }, (_, frame) => frame / 25);
+    const picks = planFrames({ times, keyframes: Array.from({ length: 60 }, (_, second) => second) }, [10.5, 20.5, 30.5, 40.5, 50.5]);
+    expect(picks.map((pick) => [pick.seconds, pick.exact, pick.cost])).toEqual([10.5, 20.5, 30.5, 40.5, 50.5].map((seconds) => [seconds, true, 13]));
+  });
+
+  it('keyframes of a two-minute video with one keyframe: taken within the decode budget, never the whole video', async () => {
+    const bytes = makeOneKeyframeVideo(tools, { seconds: 120, rate: 25 });
+    const result = await withVideoBytes(bytes, async (file, dir) => {
+      const index = await readPacketIndex(tools, file, videoDeadline());
+      expect(index).toMatchObject({ ok: true, index: { keyframes: [0] } });
+      return extractKeyframes(tools, file, 120, dir);
+    });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.decodedFrames).toBeLessThanOrEqual(MAX_DECODED_FRAMES);
+    expect(result.frames).toHaveLength(2);
+    expect(new Set(result.frames.map((frame) => frame.toString('base64'))).size).toBe(2);
   });
 });
 
@@ -127,6 +163,16 @@ describe('ffmpeg that hangs', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the versions shown on the admin page', () => {
+  it('are what each binary itself says', async () => {
+    const said = (binary: string) => execFileSync(binary, ['-version'], { encoding: 'utf8' }).split('\n')[0];
+    const versions = await videoToolVersions();
+    expect(versions).not.toBeNull();
+    expect(said(tools.ffmpeg)).toContain(`ffmpeg version ${versions?.ffmpeg} `);
+    expect(said(tools.ffprobe)).toContain(`ffprobe version ${versions?.ffprobe} `);
   });
 });
 

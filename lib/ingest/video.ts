@@ -2,17 +2,17 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createWriteStream } from 'node:fs';
 import pLimit from 'p-limit';
 import { config } from '@/lib/config';
 
 /**
  * Video handling with ffmpeg and ffprobe: the binaries shipped inside @ffmpeg-installer/@ffprobe-installer, or
- * FFMPEG_PATH / FFPROBE_PATH. Every run is bounded by FFMPEG_TIMEOUT_MS and killed (SIGKILL) past it, and at
- * most VIDEO_CONCURRENCY videos are processed at once in this process. Frames come out as PNG files in a
- * private temporary folder; the caller turns them into WebP with sharp.
+ * FFMPEG_PATH / FFPROBE_PATH. The work is bounded before anything is decoded, from ffprobe's facts: a video
+ * declaring more frames a second than any camera records is refused, and frames are taken by seeking, never by
+ * decoding the whole video, with at most MAX_DECODED_FRAMES decoded per job (counted from the packet index).
+ * All the runs of one job share one FFMPEG_TIMEOUT_MS budget and are killed (SIGKILL) past it, and at most
+ * VIDEO_CONCURRENCY videos are processed at once in this process. Frames come out as PNG files in a private
+ * temporary folder; the caller turns them into WebP with sharp.
  */
 
 export interface VideoTools {
@@ -30,14 +30,27 @@ export interface VideoFacts {
   hasAudio: boolean;
 }
 
-export type VideoFailureCode = 'unsupported_format' | 'corrupt_video' | 'no_video_stream' | 'empty_video' | 'video_too_long' | 'video_too_large' | 'video_timeout';
+export type VideoFailureCode =
+  | 'unsupported_format'
+  | 'corrupt_video'
+  | 'no_video_stream'
+  | 'empty_video'
+  | 'video_too_long'
+  | 'video_too_large'
+  | 'video_too_many_frames'
+  | 'video_timeout';
 export type VideoFailure = { ok: false; code: VideoFailureCode; message: string };
 
 /** Long side of keyframes and the poster, as the seed pipeline for video alt text sends them. */
 export const FRAME_LONG_EDGE = 1024;
 export const MAX_KEYFRAMES = 5;
-/** ffmpeg's scene score (0..1) above which a frame counts as a cut. */
-const SCENE_THRESHOLD = 0.3;
+/**
+ * Frames one job may decode in all: a frame at time t costs every frame from the keyframe before it up to t.
+ * A minute of 25 fps video; a product clip's frames cost a few hundred at most.
+ */
+export const MAX_DECODED_FRAMES = 1_500;
+/** More frames a second than this (slow-motion cameras record 240) is a flood of samples, not a video. */
+export const MAX_FRAME_RATE = 240;
 
 async function executable(file: string | undefined): Promise<string | null> {
   if (!file) return null;
@@ -67,6 +80,27 @@ export async function videoTools(): Promise<VideoTools | null> {
   return ffmpeg && ffprobe ? { ffmpeg, ffprobe } : null;
 }
 
+export interface VideoToolVersions {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+const globalForVersions = globalThis as unknown as { loupeVideoToolVersions?: Promise<VideoToolVersions | null> };
+
+/** What `-version` says of each binary (asked once per process), for the admin page; null without the tools. */
+export function videoToolVersions(): Promise<VideoToolVersions | null> {
+  globalForVersions.loupeVideoToolVersions ??= (async () => {
+    const tools = await videoTools();
+    if (!tools) return null;
+    const version = async (binary: string) => {
+      const run = await runTool(binary, ['-version'], Date.now() + 10_000);
+      return run.ok ? (run.stdout.match(/version (\S+)/)?.[1] ?? 'unknown') : 'unknown';
+    };
+    return { ffmpeg: await version(tools.ffmpeg), ffprobe: await version(tools.ffprobe) };
+  })();
+  return globalForVersions.loupeVideoToolVersions;
+}
+
 export const NO_VIDEO_TOOLS: VideoFailure = {
   ok: false,
   code: 'unsupported_format',
@@ -75,8 +109,17 @@ export const NO_VIDEO_TOOLS: VideoFailure = {
 
 type RunResult = { ok: true; stdout: string; stderr: string } | { ok: false; timedOut: boolean; stderr: string };
 
-/** Runs one ffmpeg/ffprobe command; past the timeout the process is killed outright, whatever it is doing. */
-export function runTool(binary: string, args: string[], timeoutMs = config().video.timeoutMs): Promise<RunResult> {
+/** When a job's video work must be over: every ffmpeg and ffprobe run of the job draws on the same budget. */
+export type VideoDeadline = number;
+
+export function videoDeadline(): VideoDeadline {
+  return Date.now() + config().video.timeoutMs;
+}
+
+/** Runs one ffmpeg/ffprobe command; past the deadline the process is killed outright, whatever it is doing. */
+export function runTool(binary: string, args: string[], deadline: VideoDeadline = videoDeadline()): Promise<RunResult> {
+  const timeoutMs = deadline - Date.now();
+  if (timeoutMs <= 0) return Promise.resolve({ ok: false, timedOut: true, stderr: 'the video budget was spent before this run' });
   return new Promise((resolve) => {
     execFile(binary, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 8 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (!error) return resolve({ ok: true, stdout, stderr });
@@ -99,7 +142,18 @@ function lastLine(text: string): string {
 }
 
 interface ProbeOutput {
-  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; avg_frame_rate?: string; r_frame_rate?: string; duration?: string; nb_frames?: string }[];
+  streams?: {
+    index?: number;
+    codec_type?: string;
+    codec_name?: string;
+    width?: number;
+    height?: number;
+    avg_frame_rate?: string;
+    r_frame_rate?: string;
+    duration?: string;
+    nb_frames?: string;
+    nb_read_packets?: string;
+  }[];
   format?: { format_name?: string; duration?: string };
 }
 
@@ -108,9 +162,12 @@ function frameRate(value: string | undefined): number | null {
   return num > 0 && den > 0 ? Math.round((num / den) * 100) / 100 : null;
 }
 
-/** Duration, size, codec and frame rate, with the limits applied: nothing is decoded beyond the headers here. */
-export async function probeVideo(tools: VideoTools, file: string): Promise<{ ok: true; facts: VideoFacts } | VideoFailure> {
-  const probed = await runTool(tools.ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file]);
+/**
+ * Duration, size, codec and frame rate, with the limits applied: packets are counted (read, not decoded) and
+ * nothing is decoded here.
+ */
+export async function probeVideo(tools: VideoTools, file: string, deadline: VideoDeadline = videoDeadline()): Promise<{ ok: true; facts: VideoFacts } | VideoFailure> {
+  const probed = await runTool(tools.ffprobe, ['-v', 'error', '-count_packets', '-print_format', 'json', '-show_format', '-show_streams', file], deadline);
   if (!probed.ok) {
     if (probed.timedOut) return timeoutFailure();
     return { ok: false, code: 'corrupt_video', message: `The video cannot be read (${lastLine(probed.stderr)}): it is damaged or truncated. The original is kept; re-export it and upload it again.` };
@@ -134,6 +191,15 @@ export async function probeVideo(tools: VideoTools, file: string): Promise<{ ok:
   if (video.width * video.height > maxPixels) {
     return { ok: false, code: 'video_too_large', message: `The video is ${video.width}x${video.height}; this server takes videos up to ${maxPixels.toLocaleString('en')} pixels a frame (8K). Upload a smaller rendition.` };
   }
+  const frames = Number(video.nb_read_packets ?? video.nb_frames ?? 0);
+  if (frames / durationSeconds > MAX_FRAME_RATE) {
+    const perSecond = Math.round(frames / durationSeconds);
+    return {
+      ok: false,
+      code: 'video_too_many_frames',
+      message: `The video holds ${frames.toLocaleString('en')} frames in ${Math.round(durationSeconds)} s (${perSecond.toLocaleString('en')} a second); this server takes up to ${MAX_FRAME_RATE} frames a second. Export it again at its real frame rate and upload that.`,
+    };
+  }
   return {
     ok: true,
     facts: {
@@ -148,44 +214,99 @@ export async function probeVideo(tools: VideoTools, file: string): Promise<{ ok:
   };
 }
 
+/** A video's packets in time order (read from the container's index, never decoded): when each is, and which are keyframes. */
+export interface PacketIndex {
+  times: number[];
+  keyframes: number[];
+}
+
+export async function readPacketIndex(tools: VideoTools, file: string, deadline: VideoDeadline): Promise<{ ok: true; index: PacketIndex } | VideoFailure> {
+  const run = await runTool(tools.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', file], deadline);
+  if (!run.ok) return run.timedOut ? timeoutFailure() : { ok: false, code: 'corrupt_video', message: `The video cannot be read (${lastLine(run.stderr)}): it is damaged or truncated. The original is kept.` };
+  const packets = run.stdout
+    .split('\n')
+    .map((line) => line.split(','))
+    .filter(([time]) => time !== undefined && time !== '' && Number.isFinite(Number(time)))
+    .map(([time, flags]) => ({ time: Number(time), key: (flags ?? '').startsWith('K') }))
+    .sort((a, b) => a.time - b.time);
+  if (packets.length === 0) return { ok: false, code: 'corrupt_video', message: 'The video has no picture data: it is damaged or truncated. The original is kept.' };
+  return { ok: true, index: { times: packets.map((packet) => packet.time), keyframes: packets.filter((packet) => packet.key).map((packet) => packet.time) } };
+}
+
+/**
+ * A frame to take: `exact` decodes from the keyframe before `seconds` up to it (costing `cost` frames);
+ * otherwise the keyframe at or before `seconds` is taken alone (one frame), with non-key frames never decoded.
+ */
+export interface FramePick {
+  seconds: number;
+  exact: boolean;
+  cost: number;
+}
+
+/**
+ * Which frames to take for the wanted times, within `budget` decoded frames in all: each wanted time exactly
+ * while the budget lasts, else the keyframe before it. Picks of the same moment are kept once.
+ */
+export function planFrames(index: PacketIndex, wanted: number[], budget = MAX_DECODED_FRAMES): FramePick[] {
+  const picks: FramePick[] = [];
+  let left = budget;
+  for (const seconds of wanted) {
+    const keyframe = [...index.keyframes].reverse().find((time) => time <= seconds) ?? index.keyframes[0] ?? index.times[0];
+    const cost = index.times.filter((time) => time >= keyframe && time <= seconds).length;
+    const pick = cost <= left ? { seconds, exact: true, cost } : { seconds: keyframe, exact: false, cost: 1 };
+    if (picks.some((taken) => taken.seconds === pick.seconds)) continue;
+    left -= pick.cost;
+    picks.push(pick);
+  }
+  return picks;
+}
+
 /** Fits 1024 px on the long side, never enlarging. */
 const scale = `scale='min(${FRAME_LONG_EDGE},iw)':'min(${FRAME_LONG_EDGE},ih)':force_original_aspect_ratio=decrease`;
 
-/** One frame at `seconds` (fast seek), 1024 px on the long side, as PNG bytes. */
-export async function extractFrame(tools: VideoTools, file: string, seconds: number, outputFile: string): Promise<{ ok: true; png: Buffer } | VideoFailure> {
-  const run = await runTool(tools.ffmpeg, ['-v', 'error', '-y', '-ss', seconds.toFixed(3), '-i', file, '-frames:v', '1', '-vf', scale, outputFile]);
+/** One frame as PNG bytes, 1024 px on the long side: an exact pick decodes from its keyframe on, any other only the keyframe. */
+export async function extractFrame(tools: VideoTools, file: string, pick: FramePick, outputFile: string, deadline: VideoDeadline): Promise<{ ok: true; png: Buffer } | VideoFailure> {
+  const seek = pick.exact ? ['-ss', pick.seconds.toFixed(3)] : ['-skip_frame', 'nokey', '-noaccurate_seek', '-ss', pick.seconds.toFixed(3)];
+  const run = await runTool(tools.ffmpeg, ['-v', 'error', '-y', ...seek, '-i', file, '-an', '-frames:v', '1', '-vf', scale, outputFile], deadline);
   if (!run.ok) return run.timedOut ? timeoutFailure() : { ok: false, code: 'corrupt_video', message: `No frame could be decoded (${lastLine(run.stderr)}): the video is damaged or truncated. The original is kept.` };
   const png = await fs.readFile(outputFile).catch(() => null);
   if (!png) return { ok: false, code: 'corrupt_video', message: 'No frame could be decoded at that point: the video is damaged or truncated. The original is kept.' };
   return { ok: true, png };
 }
 
+/** The poster: a frame a tenth of the way in (first frames are often black or a fade-in), or the keyframe before it. */
+export async function extractPoster(tools: VideoTools, file: string, durationSeconds: number, workDir: string, deadline: VideoDeadline): Promise<{ ok: true; png: Buffer } | VideoFailure> {
+  const index = await readPacketIndex(tools, file, deadline);
+  if (!index.ok) return index;
+  const [pick] = planFrames(index.index, [posterTime(durationSeconds)]);
+  return extractFrame(tools, file, pick, path.join(workDir, 'poster.png'), deadline);
+}
+
 /**
- * Up to five keyframes spread over the video: one decoding pass picks scene changes (the first frame, then cuts at
- * least a sixth of the video apart, so one busy second does not take every slot); where there are fewer cuts than
- * slots, the rest are frames at evenly spaced times. In time order, PNG bytes.
+ * Up to five frames spread evenly over the video, in time order, PNG bytes, taken by seeking within the decode
+ * budget (planFrames). `decodedFrames` is what the plan decodes, from the packet index.
  */
-export async function extractKeyframes(tools: VideoTools, file: string, durationSeconds: number, workDir: string): Promise<{ ok: true; frames: Buffer[] } | VideoFailure> {
-  const spacing = (durationSeconds / (MAX_KEYFRAMES + 1)).toFixed(3);
-  const select = `select='isnan(prev_selected_t)+gt(scene\\,${SCENE_THRESHOLD})*gte(t-prev_selected_t\\,${spacing})'`;
-  const pattern = path.join(workDir, 'scene-%02d.png');
-  // -xerror: this pass reads the whole video, so a truncated or damaged one fails here instead of yielding fewer frames.
-  const run = await runTool(tools.ffmpeg, ['-v', 'error', '-xerror', '-y', '-i', file, '-an', '-vf', `${select},${scale}`, '-vsync', 'vfr', '-frames:v', String(MAX_KEYFRAMES), pattern]);
-  if (!run.ok) return run.timedOut ? timeoutFailure() : { ok: false, code: 'corrupt_video', message: `The video could not be decoded (${lastLine(run.stderr)}): it is damaged or truncated. The original is kept.` };
-  const names = (await fs.readdir(workDir)).filter((name) => name.startsWith('scene-')).sort();
-  const frames: Buffer[] = await Promise.all(names.map((name) => fs.readFile(path.join(workDir, name))));
-  // Scene changes alone rarely fill the slots for a product clip (one continuous shot): evenly spaced frames do.
-  const missing = MAX_KEYFRAMES - frames.length;
-  for (let index = 0; index < missing; index++) {
-    const at = (durationSeconds * (index + 1)) / (missing + 1);
-    const frame = await extractFrame(tools, file, at, path.join(workDir, `even-${index}.png`));
+export async function extractKeyframes(
+  tools: VideoTools,
+  file: string,
+  durationSeconds: number,
+  workDir: string,
+  deadline: VideoDeadline = videoDeadline(),
+): Promise<{ ok: true; frames: Buffer[]; decodedFrames: number } | VideoFailure> {
+  const index = await readPacketIndex(tools, file, deadline);
+  if (!index.ok) return index;
+  const wanted = Array.from({ length: MAX_KEYFRAMES }, (_, slot) => (durationSeconds * (slot + 1)) / (MAX_KEYFRAMES + 1));
+  const picks = planFrames(index.index, wanted).sort((a, b) => a.seconds - b.seconds);
+  const frames: Buffer[] = [];
+  for (const [slot, pick] of picks.entries()) {
+    const frame = await extractFrame(tools, file, pick, path.join(workDir, `frame-${slot}.png`), deadline);
     if (!frame.ok) return frame;
     frames.push(frame.png);
   }
-  return { ok: true, frames };
+  return { ok: true, frames, decodedFrames: picks.reduce((total, pick) => total + pick.cost, 0) };
 }
 
-/** The poster: a frame a tenth of the way in (first frames are often black or a fade-in). */
+/** The poster's time: a tenth of the way in, at most 5 s. */
 export function posterTime(durationSeconds: number): number {
   return Math.min(durationSeconds * 0.1, 5);
 }
@@ -193,17 +314,15 @@ export function posterTime(durationSeconds: number): number {
 const globalForVideo = globalThis as unknown as { loupeVideoLimit?: ReturnType<typeof pLimit> };
 
 /**
- * Runs `work` with the original written to a private temporary folder (ffmpeg seeks in files; S3 objects are
- * streamed down first), under the process-wide video limit. The folder is removed whatever happens.
+ * Runs `work` under the process-wide video limit with a private temporary folder for the frames ffmpeg writes,
+ * removed whatever happens. The original itself is a file already (Storage.withFile: ffmpeg seeks in files).
  */
-export function withVideoFile<T>(original: Readable, work: (file: string, workDir: string) => Promise<T>): Promise<T> {
+export function withVideoWorkspace<T>(work: (workDir: string) => Promise<T>): Promise<T> {
   globalForVideo.loupeVideoLimit ??= pLimit(config().video.concurrency);
   return globalForVideo.loupeVideoLimit(async () => {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-video-'));
     try {
-      const file = path.join(workDir, 'original');
-      await pipeline(original, createWriteStream(file, { mode: 0o600 }));
-      return await work(file, workDir);
+      return await work(workDir);
     } finally {
       await fs.rm(workDir, { recursive: true, force: true });
     }

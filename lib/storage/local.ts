@@ -126,6 +126,12 @@ export class LocalStorage implements Storage {
     }
   }
 
+  async withFile<T>(key: string, work: (file: string) => Promise<T>): Promise<T | null> {
+    const file = this.pathFor(key);
+    if (!(await this.head(key))) return null;
+    return work(file);
+  }
+
   /** rename(2) is atomic: a slow PUT that lands on `from` later makes a new file there, never touching `to`. */
   async move(from: string, to: string): Promise<boolean> {
     const target = this.pathFor(to);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, type S3rverHandle } from '@/test/s3rver';
@@ -77,6 +78,31 @@ describe('S3 driver against a real s3rver', () => {
     expect(response.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent('Été collection – blue shirt (1).jpg')}`);
     const received = Buffer.from(await response.arrayBuffer());
     expect(createHash('sha256').update(received).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+  });
+
+  it('hands an object over as a temporary file, removed afterwards even when the work fails; null when there is no object', async () => {
+    const key = newOriginalKey();
+    await s3.storage.put(key, Buffer.from('a large original'), { contentType: 'image/jpeg' });
+    let seen = '';
+    const read = await s3.storage.withFile(key, async (file) => {
+      seen = file;
+      return fs.readFileSync(file, 'utf8');
+    });
+    expect(read).toBe('a large original');
+    expect(fs.existsSync(seen)).toBe(false);
+
+    await expect(
+      s3.storage.withFile(key, async (file) => {
+        seen = file;
+        throw new Error('the decoder gave up');
+      }),
+    ).rejects.toThrow('the decoder gave up');
+    expect(seen).not.toBe('');
+    expect(fs.existsSync(seen)).toBe(false);
+
+    let ran = false;
+    expect(await s3.storage.withFile(newOriginalKey(), async () => (ran = true))).toBeNull();
+    expect(ran).toBe(false);
   });
 
   it('reports the bucket reachable', async () => {

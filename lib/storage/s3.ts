@@ -1,4 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -70,6 +75,20 @@ export class S3Storage implements Storage {
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;
+    }
+  }
+
+  async withFile<T>(key: string, work: (file: string) => Promise<T>): Promise<T | null> {
+    const body = await this.get(key);
+    if (!body) return null;
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-s3-'));
+    try {
+      const file = path.join(folder, 'object');
+      await pipeline(body, createWriteStream(file, { mode: 0o600 }));
+      return await work(file);
+    } finally {
+      body.destroy();
+      await fs.rm(folder, { recursive: true, force: true });
     }
   }
 

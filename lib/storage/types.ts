@@ -29,6 +29,13 @@ export interface Storage {
   /** The object's bytes (or a byte range, end inclusive), or null when there is no such object. */
   get(key: string, range?: { start: number; end: number }): Promise<Readable | null>;
   /**
+   * Runs `work` on the object as a file on this machine, for tools that read files themselves (sharp, ffmpeg):
+   * local storage hands over its own file, S3 streams the object into a private temporary file first and
+   * removes it when `work` ends, whether it succeeds or throws. Null (and `work` not run) when there is no such
+   * object. Nothing of the object is held in memory on the way.
+   */
+  withFile<T>(key: string, work: (file: string) => Promise<T>): Promise<T | null>;
+  /**
    * Moves an object to a new key, replacing nothing that the source could later change: a write to `from` after
    * the move never reaches `to`. False when there is no object at `from`.
    */
