@@ -168,13 +168,13 @@ describe('the review API', () => {
     expect(await reload(asset.id)).toMatchObject({ altText: 'A person wrote this first.', altSource: 'human', altStatus: 'approved' });
   });
 
-  it('reject sends the text back to missing, keeps it in the history and queues a new proposal ahead of the backfill', async () => {
+  it('reject sends the text back to missing, keeps it in the history and queues a new proposal as background work (under the daily budget)', async () => {
     const asset = await reviewAsset(db());
     await decide({ action: 'reject', items: [item(asset)] });
     expect(await reload(asset.id)).toMatchObject({ altText: null, altSource: null, altStatus: 'none' });
     expect(await lastHistory(asset.id)).toMatchObject({ event: 'rejected', text: asset.altText, userId: editor.id });
     const [describe] = await db().select().from(jobs).where(and(eq(jobs.assetId, asset.id), eq(jobs.kind, 'describe')));
-    expect(describe).toMatchObject({ status: 'pending', priority: JOB_PRIORITY.interactive });
+    expect(describe).toMatchObject({ status: 'pending', priority: JOB_PRIORITY.backfill });
   });
 
   it('approve does not apply to missing text, and says why', async () => {
