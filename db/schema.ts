@@ -259,8 +259,17 @@ export const altHistory = pgTable(
     reasoningTokens: integer('reasoning_tokens'),
     /** A review decision's alt columns before it (lib/review), so the reviewer can undo it. */
     previous: jsonb('previous').$type<Record<string, unknown>>(),
+    /**
+     * A model call made for background work (a backfill, a bulk regenerate or reject): today's such calls are
+     * what BACKFILL_MAX_IMAGES_PER_DAY and BACKFILL_MAX_USD_PER_DAY count (lib/jobs/backfill/report.ts).
+     */
+    background: boolean('background').notNull().default(false),
   },
-  (t) => [index('alt_history_asset_idx').on(t.assetId, t.createdAt)],
+  (t) => [
+    index('alt_history_asset_idx').on(t.assetId, t.createdAt),
+    // Today's background calls, read before every background model call (the daily budgets).
+    index('alt_history_background_idx').on(t.createdAt).where(sql`${t.background}`),
+  ],
 );
 
 /** Provider-wide back-off (after a long 429), shared by every instance and surviving restarts. */

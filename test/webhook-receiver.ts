@@ -18,6 +18,8 @@ export interface ReceivedWebhook {
   /** The signature verified against the secret, and the timestamp within five minutes. */
   verified: boolean;
   headers: http.IncomingHttpHeaders;
+  /** How the answer went, once the connection closed: bytes of body written, and whether the client hung up first. */
+  answer?: { bytesSent: number; hungUp: boolean };
 }
 
 export type Behaviour =
@@ -75,7 +77,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const body = Buffer.concat(chunks).toString('utf8');
       const header = (name: string) => String(request.headers[name] ?? '');
       const verified = await verifyStandardWebhook(secret, header('webhook-id'), header('webhook-timestamp'), body, header('webhook-signature'));
-      received.push({
+      const entry: ReceivedWebhook = {
         id: header('webhook-id'),
         timestamp: Number(header('webhook-timestamp')),
         signature: header('webhook-signature'),
@@ -83,7 +85,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         payload: JSON.parse(body) as ReceivedWebhook['payload'],
         verified,
         headers: request.headers,
-      });
+      };
+      received.push(entry);
+      let bytesSent = 0;
+      response.on('close', () => (entry.answer = { bytesSent, hungUp: !response.writableFinished }));
       const behaviour = queue.shift() ?? { kind: 'status', status: 200, body: 'ok' };
       if (behaviour.kind === 'status') {
         response.writeHead(behaviour.status, behaviour.headers);
@@ -98,6 +103,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         const pump = () => {
           while (sent < behaviour.bytes && !response.destroyed) {
             sent += block.length;
+            bytesSent = sent;
             if (!response.write(block)) return void response.once('drain', pump);
           }
           response.end();

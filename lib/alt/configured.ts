@@ -27,5 +27,6 @@ export async function configuredDescribeDeps(db: Db, urgency: Urgency = 'interac
     minImagePx: vision.minImagePx,
     limit: visionCallLimiter(vision.concurrency),
     pace: provider ? databasePacer(db, { provider: provider.name, limits: vision.limits, urgency }) : undefined,
+    background: urgency === 'backfill',
   };
 }

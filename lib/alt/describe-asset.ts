@@ -33,6 +33,8 @@ export interface DescribeAssetDeps extends RetryOptions {
   transport: 'url' | 'base64';
   minImagePx: number;
   log?: Pick<Console, 'warn'>;
+  /** Calls made for background work (a backfill, a bulk regenerate or reject), which the daily budgets count. */
+  background?: boolean;
 }
 
 export interface DescribeAssetOptions {
@@ -58,10 +60,10 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
   }
 
   const provider = deps.provider;
-  if (!provider) return recordFailure(db, asset, null, { result: NO_PROVIDER, attempts: [] }, options.lease);
+  if (!provider) return recordFailure(deps, asset, { result: NO_PROVIDER, attempts: [] }, options.lease);
   const generated = await generateFor(asset, provider, deps, options.signal);
   const { result } = generated;
-  if (!result.ok) return recordFailure(db, asset, provider, { ...generated, result }, options.lease);
+  if (!result.ok) return recordFailure(deps, asset, { ...generated, result }, options.lease);
 
   const written = await writeAiAlt(db, {
     assetId: asset.id,
@@ -72,7 +74,7 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
     replaceAi: options.replaceAi,
     lease: options.lease,
   });
-  await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), provider, generated, written ? 'written' : 'not_written'));
+  await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), deps, generated, written ? 'written' : 'not_written'));
   if (written) return { kind: 'written', asset: written };
   const current = await findAsset(db, asset.id);
   if (!current || !(await stillHeld(db, options.lease))) return { kind: 'claim_lost' };
@@ -83,16 +85,16 @@ const NO_PROVIDER: AltFailure = { ok: false, kind: 'no_provider', message: 'no v
 
 /** The alt text stays as it was; the failure, its history and the next attempt are recorded. */
 async function recordFailure(
-  db: Db,
+  deps: DescribeAssetDeps,
   asset: Asset,
-  provider: VisionProvider | null,
   generated: GenerateOutcome & { result: AltFailure },
   lease: JobLease | undefined,
 ): Promise<DescribeAssetOutcome> {
+  const { db } = deps;
   const failure = generated.result;
   const nextAttemptAt = nextAltAttemptAt(failure, asset.altAttempts + 1);
   const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt, lease });
-  await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), provider, generated, 'not_written'));
+  await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), deps, generated, 'not_written'));
   return written || (await stillHeld(db, lease)) ? { kind: 'failed', failure, nextAttemptAt } : { kind: 'claim_lost' };
 }
 
@@ -125,8 +127,14 @@ async function stillHeld(db: Db, lease: JobLease | undefined): Promise<boolean> 
 }
 
 /** One history row per model call (latency, tokens, outcome), or one row saying why no call was made. */
-function historyEntries(assetId: string, promptVersion: string, provider: VisionProvider | null, generated: GenerateOutcome, finalOutcome: 'written' | 'not_written') {
-  const who = { assetId, provider: provider?.name ?? null, model: provider?.model ?? null, promptVersion: provider ? promptVersion : null };
+function historyEntries(
+  assetId: string,
+  promptVersion: string,
+  { provider, background = false }: Pick<DescribeAssetDeps, 'provider' | 'background'>,
+  generated: GenerateOutcome,
+  finalOutcome: 'written' | 'not_written',
+) {
+  const who = { assetId, provider: provider?.name ?? null, model: provider?.model ?? null, promptVersion: provider ? promptVersion : null, background };
   if (generated.attempts.length === 0 && !generated.result.ok) {
     return [{ ...who, event: 'failed' as const, outcome: generated.result.kind, message: generated.result.message }];
   }

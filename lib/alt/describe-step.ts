@@ -1,6 +1,7 @@
 import type { Asset, Job } from '@/db/schema';
 import { JOB_PRIORITY } from '@/lib/jobs/queue';
 import type { Step } from '@/lib/jobs/step';
+import { remainingBudget } from './budget';
 import { configuredDescribeDeps, configuredVisionProvider } from './configured';
 import { describeAsset } from './describe-asset';
 import { PROMPT_VERSION } from './prompt';
@@ -9,16 +10,24 @@ import { PROMPT_VERSION } from './prompt';
  * The describe job's step. Alt text that could not be written (no provider, rate limit, timeout, gate
  * rejection…) is recorded on the asset and the job asks to run again when the failure says (parked until a
  * provider is configured when there is none); the step still counts as passed: a missing alt text must not
- * keep the asset out of search, so embedding goes ahead.
+ * keep the asset out of search, so embedding goes ahead. A job below interactive priority is background work,
+ * paced behind people's calls and held to the backfill's daily budgets.
  */
 export const describeStep: Step = async ({ db, asset, job, lease, signal }) => {
-  const deps = await configuredDescribeDeps(db, job.priority > JOB_PRIORITY.interactive ? 'backfill' : 'interactive');
+  const background = job.priority > JOB_PRIORITY.interactive;
+  const deps = await configuredDescribeDeps(db, background ? 'backfill' : 'interactive');
+  // Background calls (a backfill, a bulk regenerate or reject) stop at the day's budget and wait for the next day.
+  if (background && deps.provider && (await remainingBudget(db)).images < 1) return { ok: true, again: startOfNextUtcDay() };
   const replaceAi = deps.provider && isRegeneration(job, asset, deps.provider.model) ? 'proposed' : false;
   const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi });
   if (outcome.kind === 'claim_lost') return { ok: false, kind: 'claim_lost' };
   if (outcome.kind === 'failed') return { ok: true, again: outcome.nextAttemptAt };
   return { ok: true };
 };
+
+function startOfNextUtcDay(now = new Date()): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+}
 
 /** Parked describe jobs are due again once a vision provider is configured. */
 export function visionConfigured(): boolean {

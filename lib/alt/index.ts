@@ -16,3 +16,5 @@ export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext
 export { cachedModelCheck, runStartupModelCheck, type ModelCheck } from './model-check';
 export { checkConfiguredModelAtStartup } from './startup';
 export { reembedAfterAltChange } from './reembed-hook';
+export { costUsd, remainingBudget, tokensPerCall, type Budget } from './budget';
+export { type PaceLimits } from './pacing';

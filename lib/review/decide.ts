@@ -219,9 +219,14 @@ const DECISION_EVENTS: Record<ReviewAction, WebhookEventType[]> = {
   undo: ['alt_text.changed'],
 };
 
-/** A new proposal, ahead of the backfill; in the decision's transaction, so a rolled-back decision asks for nothing. */
+/**
+ * A new proposal, in the decision's transaction, so a rolled-back decision asks for nothing. Background work: a
+ * reject or regenerate of ten thousand items is paced behind people's calls and held to the backfill's daily
+ * budgets (BACKFILL_MAX_IMAGES_PER_DAY, BACKFILL_MAX_USD_PER_DAY), never a burst of model calls; only a single
+ * photo's Regenerate (rate-limited per person) asks the model at once.
+ */
 async function queueProposal(tx: Parameters<typeof enqueueJob>[0], assetId: string): Promise<void> {
-  await enqueueJob(tx, { assetId, kind: 'describe', priority: JOB_PRIORITY.interactive, force: true });
+  await enqueueJob(tx, { assetId, kind: 'describe', priority: JOB_PRIORITY.backfill, force: true });
 }
 
 export interface DecisionSummary {

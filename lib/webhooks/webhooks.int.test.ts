@@ -91,12 +91,16 @@ describe('signing (Standard Webhooks)', () => {
   it('signs every delivery so an independent verifier accepts it, and a changed body or another secret fails', async () => {
     const endpoint = await addEndpoint(['asset.created']);
     expect((await call(testRoute, { method: 'POST', cookie: admin.cookie, params: { id: endpoint.id } })).status).toBe(202);
+    const sending = Math.floor(Date.now() / 1000);
     await deliverDue();
+    const sent = Math.ceil(Date.now() / 1000);
     expect(receiver.received).toHaveLength(1);
     const [hook] = receiver.received;
     expect(hook.verified).toBe(true);
     expect(hook.id).toMatch(/^msg_[0-9a-f]{32}$/);
-    expect(Math.abs(hook.timestamp - Date.now() / 1000)).toBeLessThan(30);
+    // Signed when it was sent, however long sending took.
+    expect(hook.timestamp).toBeGreaterThanOrEqual(sending);
+    expect(hook.timestamp).toBeLessThanOrEqual(sent);
     expect(hook.signature).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     expect(hook.headers['content-type']).toBe('application/json');
     expect(hook.payload.type).toBe('webhook.test');
@@ -258,12 +262,15 @@ describe('hostile receivers', () => {
   it('retries after a 500 with backoff (5 s first), with the same webhook-id, until a 2xx', async () => {
     const { endpoint } = await testDelivery();
     receiver.answer({ kind: 'status', status: 500, body: 'database down' });
+    const sending = Date.now();
     await deliverDue();
+    const sent = Date.now();
     const [failed] = await deliveries(endpoint.id);
     expect(failed).toMatchObject({ status: 'retrying', attempts: 1, httpStatus: 500, response: 'database down', lastError: 'The receiver answered 500; only a 2xx status counts as delivered.' });
-    const wait = new Date(failed.nextRetryAt ?? 0).getTime() - Date.now();
-    expect(wait).toBeGreaterThan(3_000);
-    expect(wait).toBeLessThanOrEqual(RETRY_DELAYS_SECONDS[0] * 1000 * 1.1 + 100);
+    // Scheduled from the moment of the failure, which lies between these two, whatever the machine's load.
+    const nextRetry = new Date(failed.nextRetryAt ?? 0).getTime();
+    expect(nextRetry).toBeGreaterThanOrEqual(sending + RETRY_DELAYS_SECONDS[0] * 1000);
+    expect(nextRetry).toBeLessThanOrEqual(sent + RETRY_DELAYS_SECONDS[0] * 1000 * 1.1);
     // Not due yet: nothing is sent.
     await deliverDue();
     expect(receiver.received).toHaveLength(1);
@@ -277,18 +284,25 @@ describe('hostile receivers', () => {
 
   it('backs off further on each failure and gives up after the last attempt, marking the delivery failed', async () => {
     const { endpoint } = await testDelivery();
-    const waits: number[] = [];
+    let retries = 0;
     for (let attempt = 1; attempt <= WEBHOOK_MAX_ATTEMPTS; attempt += 1) {
       receiver.answer({ kind: 'status', status: 503 });
       await skipBackoff();
+      const sending = Date.now();
       await deliverDue();
+      const sent = Date.now();
       const [delivery] = await deliveries(endpoint.id);
       expect(delivery.attempts).toBe(attempt);
-      if (delivery.nextRetryAt) waits.push(new Date(delivery.nextRetryAt).getTime() - Date.now());
+      if (delivery.nextRetryAt) {
+        // Each failure waits its own step of the schedule (5 s up to 6 h), counted from the moment it failed.
+        const nextRetry = new Date(delivery.nextRetryAt).getTime();
+        const delayMs = RETRY_DELAYS_SECONDS[attempt - 1] * 1000;
+        expect(nextRetry).toBeGreaterThanOrEqual(sending + delayMs);
+        expect(nextRetry).toBeLessThanOrEqual(sent + delayMs * 1.1);
+        retries += 1;
+      }
     }
-    expect(waits).toHaveLength(RETRY_DELAYS_SECONDS.length);
-    for (let index = 1; index < waits.length; index += 1) expect(waits[index]).toBeGreaterThan(waits[index - 1]);
-    expect(waits.at(-1)).toBeGreaterThan(5 * 3_600_000);
+    expect(retries).toBe(RETRY_DELAYS_SECONDS.length);
     const [given] = await deliveries(endpoint.id);
     expect(given).toMatchObject({ status: 'failed', nextRetryAt: null, httpStatus: 503 });
     await skipBackoff();
@@ -298,10 +312,9 @@ describe('hostile receivers', () => {
 
   it('cuts a receiver off after the timeout and retries later', async () => {
     const { endpoint } = await testDelivery();
-    receiver.answer({ kind: 'slow', ms: 5_000 });
-    const started = Date.now();
+    // Slower than the test's own timeout: only the cut-off can end this delivery.
+    receiver.answer({ kind: 'slow', ms: 10 * 60_000 });
     await deliverDue();
-    expect(Date.now() - started).toBeLessThan(4_000);
     const [delivery] = await deliveries(endpoint.id);
     expect(delivery).toMatchObject({ status: 'retrying', httpStatus: null, lastError: 'The receiver did not answer within 0.5 s; the request was cut off.' });
     expect(delivery.durationMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
@@ -339,12 +352,13 @@ describe('hostile receivers', () => {
   it('reads only the first few KB of a huge answer', async () => {
     const { endpoint } = await testDelivery();
     receiver.answer({ kind: 'huge', bytes: 200 * 1024 * 1024 });
-    const started = Date.now();
     await deliverDue();
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 4);
     const [delivery] = await deliveries(endpoint.id);
     expect(delivery.status).toBe('delivered');
     expect(delivery.response?.length).toBe(MAX_ANSWER_BYTES);
+    // Loupe hung up with most of the answer unsent, rather than reading it all and keeping the start.
+    await vi.waitFor(() => expect(receiver.received[0].answer).toMatchObject({ hungUp: true }));
+    expect(receiver.received[0].answer?.bytesSent).toBeLessThan(200 * 1024 * 1024);
   });
 
   it('reports a receiver that is not listening', async () => {

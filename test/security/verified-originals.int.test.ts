@@ -42,13 +42,19 @@ describe('verified originals on local storage', () => {
     // The second PUT passes the open-upload check, sends half its body, and stalls until completion is done.
     const swapped = await swapFor(bytes, 7002);
     let resume: () => void = () => {};
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    // The route asks for more once it has taken the first half, which it reads only after the open-upload check.
+    let reading: () => void = () => {};
+    const bodyRead = new Promise<void>((resolve) => (reading = resolve));
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new Uint8Array(swapped.subarray(0, 1000)));
-        resume = () => {
-          controller.enqueue(new Uint8Array(swapped.subarray(1000)));
-          controller.close();
-        };
+      },
+      async pull(controller) {
+        reading();
+        await resumed;
+        controller.enqueue(new Uint8Array(swapped.subarray(1000)));
+        controller.close();
       },
     });
     const url = new URL(upload.url, 'http://loupe.test');
@@ -56,7 +62,7 @@ describe('verified originals on local storage', () => {
     const slow = putFileRoute(new Request(url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body, duplex: 'half' } as RequestInit), {
       params: Promise.resolve({ key }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await bodyRead;
 
     expect((await completeUpload(editor, assetId)).status).toBe(202);
     resume();

@@ -1,7 +1,7 @@
-import { and, desc, gte, sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { altHistory, assets, backfillRuns, providerState, type BackfillRun } from '@/db/schema';
-import { DEFAULT_CALL_TOKENS, type PaceLimits } from '@/lib/alt/pacing';
+import { assets, backfillRuns, providerState, type BackfillRun } from '@/db/schema';
+import { costUsd, remainingBudget, tokensPerCall, type Budget, type PaceLimits } from '@/lib/alt';
 import { config } from '@/lib/config';
 import { plural } from '@/lib/words';
 import { countByReason, type ReasonCounts } from './selection';
@@ -61,61 +61,10 @@ export async function recentRuns(db: Db, limit = 20): Promise<BackfillRun[]> {
   return db.select().from(backfillRuns).orderBy(desc(backfillRuns.startedAt)).limit(limit);
 }
 
-/** Tokens a call takes, on average over the recent calls that reported usage; defaults until there are some. */
-export async function tokensPerCall(db: Db): Promise<{ input: number; output: number; measured: boolean }> {
-  const [row] = await rows<{ input: number | null; output: number | null }>(
-    db,
-    sql`select avg(input_tokens)::float8 as input, avg(output_tokens)::float8 as output from (
-      select input_tokens, output_tokens from ${altHistory} where input_tokens > 0 order by created_at desc limit 200) recent`,
-  );
-  if (row?.input === null || row?.input === undefined) return { input: DEFAULT_CALL_TOKENS - 40, output: 40, measured: false };
-  return { input: Math.round(Number(row.input)), output: Math.round(Number(row.output ?? 0)), measured: true };
-}
-
-export function costUsd(inputTokens: number, outputTokens: number): number {
-  const price = config().vision.pricePerMTok;
-  return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
-}
-
 /** Calls a minute the configured caps allow for calls of this size; null when no cap is set (the provider's headers pace it). */
 export function callsPerMinute(limits: PaceLimits, tokens: number): number | null {
   const caps = [limits.requestsPerMinute, limits.tokensPerMinute ? limits.tokensPerMinute / tokens : undefined].filter((v): v is number => v !== undefined);
   return caps.length ? Math.min(...caps) : null;
-}
-
-/** What today's backfill runs have used of the daily budget (UTC day). */
-export async function usedToday(db: Db): Promise<{ images: number; usd: number }> {
-  const [row] = await db
-    .select({
-      images: sql<number>`coalesce(sum(${backfillRuns.written} + (select coalesce(sum(value::int), 0) from jsonb_each_text(${backfillRuns.failed}) where key like 'describe:%')), 0)::int`,
-      usd: sql<number>`coalesce(sum(${backfillRuns.costUsd}), 0)::float8`,
-    })
-    .from(backfillRuns)
-    .where(and(gte(backfillRuns.startedAt, sql`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`)));
-  return { images: Number(row.images), usd: Number(row.usd) };
-}
-
-export interface Budget {
-  /** Alt-text images this run may still send, under the daily caps (Infinity without caps). */
-  images: number;
-  /** Which cap limits it, if any. */
-  limitedBy: 'images' | 'usd' | null;
-  estimatedUsdPerImage: number;
-  /** Dollars left today under BACKFILL_MAX_USD_PER_DAY (Infinity without it): a run stops once its real cost reaches it. */
-  usdLeft: number;
-}
-
-export async function remainingBudget(db: Db): Promise<Budget> {
-  const { maxImagesPerDay, maxUsdPerDay } = config().backfill;
-  const used = await usedToday(db);
-  const tokens = await tokensPerCall(db);
-  const perImage = costUsd(tokens.input, tokens.output);
-  const byImages = maxImagesPerDay === undefined ? Number.POSITIVE_INFINITY : Math.max(0, maxImagesPerDay - used.images);
-  const usdLeft = maxUsdPerDay === undefined ? Number.POSITIVE_INFINITY : Math.max(0, maxUsdPerDay - used.usd);
-  const byUsd = Math.floor(usdLeft / Math.max(perImage, 1e-9));
-  const images = Math.min(byImages, byUsd);
-  const limitedBy = images === Number.POSITIVE_INFINITY ? null : byImages <= byUsd ? 'images' : 'usd';
-  return { images, limitedBy, estimatedUsdPerImage: perImage, usdLeft };
 }
 
 export interface DryRun {

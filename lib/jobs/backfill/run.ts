@@ -1,12 +1,12 @@
 import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, backfillRuns, type BackfillRun, type BackfillTrigger } from '@/db/schema';
-import { configuredVisionProvider } from '@/lib/alt';
+import { configuredVisionProvider, costUsd, remainingBudget } from '@/lib/alt';
 import { config } from '@/lib/config';
 import { runDueJobs, type JobOutcome } from '../run';
 import type { BackfillSelection } from './options';
 import { notifyRunEnded } from './notify';
-import { costUsd, providerStatuses, remainingBudget } from './report';
+import { providerStatuses } from './report';
 import { enqueueBackfill, type ReasonCounts } from './selection';
 
 /**

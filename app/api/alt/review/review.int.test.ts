@@ -189,13 +189,13 @@ describe('the review API', () => {
     expect(await reload(asset.id)).toMatchObject({ altText: 'A person wrote this first.', altSource: 'human', altStatus: 'approved' });
   });
 
-  it('reject sends the text back to missing, keeps it in the history and queues a new proposal ahead of the backfill', async () => {
+  it('reject sends the text back to missing, keeps it in the history and queues a new proposal as background work (under the daily budget)', async () => {
     const asset = await reviewAsset(db());
     await decide({ action: 'reject', items: [item(asset)] });
     expect(await reload(asset.id)).toMatchObject({ altText: null, altSource: null, altStatus: 'none' });
     expect(await lastHistory(asset.id)).toMatchObject({ event: 'rejected', text: asset.altText, userId: editor.id });
     const [describe] = await db().select().from(jobs).where(and(eq(jobs.assetId, asset.id), eq(jobs.kind, 'describe')));
-    expect(describe).toMatchObject({ status: 'pending', priority: JOB_PRIORITY.interactive });
+    expect(describe).toMatchObject({ status: 'pending', priority: JOB_PRIORITY.backfill });
   });
 
   it('approve does not apply to missing text, and says why', async () => {
@@ -218,10 +218,12 @@ describe('the review API', () => {
 
   it('a filter is resolved on the server; items changed after asOf are conflicts, not decided unseen', async () => {
     const tag = `batch-${crypto.randomUUID()}`;
-    const seen = await Promise.all([reviewAsset(db(), { tags: [tag] }), reviewAsset(db(), { tags: [tag] })]);
-    const asOf = new Date(Date.now() + 1000).toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 1200));
-    const changedLater = await reviewAsset(db(), { tags: [tag] });
+    // When the reviewer looked, and rows last changed a minute either side of it: no waiting on the clock.
+    const looked = Date.now();
+    const asOf = new Date(looked).toISOString();
+    const before = new Date(looked - 60_000);
+    const seen = await Promise.all([reviewAsset(db(), { tags: [tag], createdAt: before }), reviewAsset(db(), { tags: [tag], createdAt: before })]);
+    const changedLater = await reviewAsset(db(), { tags: [tag], createdAt: new Date(looked + 60_000) });
     const answer = await decide({ action: 'approve', filter: { tag }, asOf });
     expect(answer.summary).toMatchObject({ done: 2, conflict: 1 });
     expect(answer.results.find((result) => result.id === changedLater.id)).toMatchObject({ outcome: 'conflict', status: 409 });

@@ -7,4 +7,6 @@ CREATE TABLE "instances" (
 	"heartbeat_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "jobs" ADD COLUMN "claimed_by" uuid;
+ALTER TABLE "jobs" ADD COLUMN "claimed_by" uuid;--> statement-breakpoint
+ALTER TABLE "alt_history" ADD COLUMN "background" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "alt_history_background_idx" ON "alt_history" USING btree ("created_at") WHERE "alt_history"."background";
