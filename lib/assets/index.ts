@@ -3,5 +3,20 @@ export { toAssetView, type AssetView, type DerivativeView } from './view';
 export { isUuid, encodeCursor, decodeCursor } from './cursor';
 export { libraryFilterSchema, libraryCondition, hasLibraryFilter, LIBRARY_FILTER_KEYS, LIBRARY_STATES, type LibraryFilter, type LibraryState } from './filter';
 export { countLibrary } from './queries';
-export { isFailedAsset, type ViewOptions } from './view';
+export { type ViewOptions } from './view';
+export {
+  CONDITIONS,
+  FAILED_STATES,
+  conditionOf,
+  conditionSql,
+  failedSql,
+  retryingSql,
+  altFailedSql,
+  altRetryingSql,
+  isAltFailed,
+  isAltRetrying,
+  jobRetryTimes,
+  nextTryAt,
+  type Condition,
+} from './condition';
 export { failureMessage, gateMessage, altFailureOf, presentHistory, type PresentedHistory } from './messages';

@@ -117,7 +117,7 @@ async function toItem(row: ItemRow, storage: Storage): Promise<ReviewItem> {
     status: row.status,
     text: gateRejected ? row.rejected_text : row.alt_text,
     replaces: row.replaces,
-    reason: gateRejected ? gateMessage(gateReason) : row.status === 'failed' && failure ? failureMessage(failure.code) : null,
+    reason: gateRejected ? gateMessage(gateReason) : (row.status === 'retrying' || row.status === 'failed') && failure ? failureMessage(failure.code) : null,
     flags: row.flags,
     filename: row.filename,
     title: row.title,

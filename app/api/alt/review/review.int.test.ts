@@ -227,7 +227,7 @@ describe('the review API', () => {
     expect(body.items[2].flags).toEqual(expect.arrayContaining(['image_of', 'under_500', 'under_1500']));
     expect(body.items[3].flags).toEqual(['markup_or_url']);
     expect(body.counts.total).toBe(4);
-    expect(body.counts.status).toMatchObject({ proposed: 2, outdated: 1, failed: 1, gate_rejected: 1, missing: 1 });
+    expect(body.counts.status).toMatchObject({ proposed: 2, outdated: 1, retrying: 1, gate_rejected: 1, failed: 0, missing: 1 });
     expect(body.counts.flag).toMatchObject({ image_of: 1, markup_or_url: 1, under_500: 1 });
 
     const filtered = (await (await call(queueRoute, { path: `/api/alt/review?collection=${collection}&flag=image_of`, cookie: editor.cookie })).json()) as { items: Array<{ id: string }> };
