@@ -1,5 +1,5 @@
 import type { AssetState } from '@/db/schema';
-import type { Condition } from '@/lib/assets/condition';
+import type { Condition } from '@/lib/assets';
 
 type Tone = 'neutral' | 'busy' | 'waiting' | 'ok' | 'bad';
 

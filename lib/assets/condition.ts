@@ -51,9 +51,6 @@ export function isAltRetrying(asset: AltColumns & FailedColumns): boolean {
 export function altFailedSql(table = 'assets'): SQL {
   return sql`(${column(table, 'alt_status')} = 'none' and ${column(table, 'state')} = 'failed_describe')`;
 }
-export function isAltFailed(asset: FailedColumns & Pick<Asset, 'altStatus'>): boolean {
-  return asset.altStatus === 'none' && asset.state === 'failed_describe';
-}
 
 export function retryingSql(table = 'assets'): SQL {
   return sql`(not ${failedSql(table)} and (${column(table, 'error_code')} is not null or ${altRetryingSql(table)}))`;

@@ -4,19 +4,5 @@ export { isUuid, encodeCursor, decodeCursor } from './cursor';
 export { libraryFilterSchema, libraryCondition, hasLibraryFilter, LIBRARY_FILTER_KEYS, LIBRARY_STATES, type LibraryFilter, type LibraryState } from './filter';
 export { countLibrary } from './queries';
 export { type ViewOptions } from './view';
-export {
-  CONDITIONS,
-  FAILED_STATES,
-  conditionOf,
-  conditionSql,
-  failedSql,
-  retryingSql,
-  altFailedSql,
-  altRetryingSql,
-  isAltFailed,
-  isAltRetrying,
-  jobRetryTimes,
-  nextTryAt,
-  type Condition,
-} from './condition';
+export { CONDITIONS, conditionOf, conditionSql, altFailedSql, altRetryingSql, isAltRetrying, jobRetryTimes, type Condition } from './condition';
 export { failureMessage, gateMessage, altFailureOf, presentHistory, type PresentedHistory } from './messages';
