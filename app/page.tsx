@@ -54,6 +54,9 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         <FilterLink href="/?state=failed" current={filter.state === 'failed'}>
           Failed ({counts.failed})
         </FilterLink>
+        <FilterLink href="/?state=retrying" current={filter.state === 'retrying'}>
+          Retrying ({counts.retrying})
+        </FilterLink>
       </nav>
       <LibraryFilters filter={filter} />
       {!parsed.success && (

@@ -7,7 +7,7 @@ import { newDerivativePrefix, newOriginalKey } from '@/lib/storage';
 /** Test support for the review queue: assets as the pipeline leaves them, written straight into the table. */
 
 export type ReviewSeed = Partial<
-  Pick<Asset, 'filename' | 'title' | 'sku' | 'collection' | 'tags' | 'width' | 'height' | 'altText' | 'altStatus' | 'altSource' | 'altModel' | 'altPromptVersion' | 'altLastError' | 'state' | 'createdAt'>
+  Pick<Asset, 'filename' | 'title' | 'sku' | 'collection' | 'tags' | 'width' | 'height' | 'altText' | 'altStatus' | 'altSource' | 'altModel' | 'altPromptVersion' | 'altLastError' | 'altNextAttemptAt' | 'state' | 'createdAt'>
 >;
 
 /** An embedded asset with an AI proposal from the current prompt, unless `seed` says otherwise. */
@@ -36,15 +36,19 @@ export async function reviewAsset(db: Db, seed: ReviewSeed = {}): Promise<Asset>
       altModel: seed.altModel === undefined ? (proposed ? 'test-vision-model' : null) : seed.altModel,
       altPromptVersion: seed.altPromptVersion === undefined ? (proposed ? PROMPT_VERSION : null) : seed.altPromptVersion,
       altLastError: seed.altLastError ?? null,
+      altNextAttemptAt: seed.altNextAttemptAt ?? null,
       ...(seed.createdAt ? { createdAt: seed.createdAt } : {}),
     })
     .returning();
   return row;
 }
 
-/** A proposal the quality gate refused, as describeAsset records it: the text in the history, the reason on the asset. */
+/**
+ * A proposal the quality gate refused, as describeAsset records it: the text in the history, the reason and the
+ * next automatic try on the asset.
+ */
 export async function gateRejectedAsset(db: Db, text: string, reason: string, seed: ReviewSeed = {}): Promise<Asset> {
-  const asset = await reviewAsset(db, { ...seed, altText: null, altLastError: `gate_rejected: ${reason}` });
+  const asset = await reviewAsset(db, { ...seed, altText: null, altLastError: `gate_rejected: ${reason}`, altNextAttemptAt: new Date(Date.now() + 5 * 60_000) });
   await db.insert(altHistory).values({ assetId: asset.id, event: 'gate_rejected', source: 'ai', text, outcome: 'gate_rejected', message: reason, provider: 'groq', model: 'test-vision-model', promptVersion: PROMPT_VERSION });
   return asset;
 }

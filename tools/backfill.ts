@@ -90,7 +90,7 @@ function report(result: BackfillResult): number {
   const failed = Object.entries(run.failed).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none';
   console.log(
     `Backfill ${run.stopReason}: ${run.written} alt text(s) written of ${run.selected} selected ` +
-      `(${selected.missing} missing, ${selected.failed_due} failed and due, ${selected.regenerate} to regenerate); ` +
+      `(${selected.missing} missing, ${selected.failed_due} retrying and due, ${selected.regenerate} to regenerate); ` +
       `${selected.embedding} asset(s) queued for vectors. Failed: ${failed}. ` +
       `Tokens: ${run.inputTokens} in, ${run.outputTokens} out, $${run.costUsd.toFixed(4)}.`,
   );

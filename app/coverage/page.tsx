@@ -7,8 +7,15 @@ import { plural } from '@/lib/words';
 
 export const metadata: Metadata = { title: 'Alt-text coverage' };
 
-const LABELS: Record<CoverageBucket, string> = { approved: 'Approved', proposed: 'Proposed', missing: 'Missing', failed: 'Failed', decorative: 'Decorative' };
-const COLOURS: Record<CoverageBucket, string> = { approved: 'bg-emerald-600', proposed: 'bg-sky-500', missing: 'bg-neutral-400', failed: 'bg-rose-600', decorative: 'bg-violet-500' };
+const LABELS: Record<CoverageBucket, string> = { approved: 'Approved', proposed: 'Proposed', missing: 'Missing', retrying: 'Retrying', failed: 'Failed', decorative: 'Decorative' };
+const COLOURS: Record<CoverageBucket, string> = {
+  approved: 'bg-emerald-600',
+  proposed: 'bg-sky-500',
+  missing: 'bg-neutral-400',
+  retrying: 'bg-orange-400',
+  failed: 'bg-rose-600',
+  decorative: 'bg-violet-500',
+};
 
 const queueLink = (bucket: CoverageBucket, scope: ReviewFilter = {}) => `/review?${filterSearchParams({ ...scope, status: bucket })}`;
 
@@ -34,7 +41,7 @@ export default async function CoveragePage() {
           Whole catalogue
         </h2>
         <CoverageBar counts={overall} />
-        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-5">
+        <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
           {COVERAGE_BUCKETS.map((bucket) => (
             <li key={bucket}>
               <Link href={queueLink(bucket)} className="flex flex-col rounded-md border border-neutral-200 p-3 hover:bg-neutral-50">
@@ -54,7 +61,7 @@ export default async function CoveragePage() {
   );
 }
 
-/** The five buckets as one stacked bar; the numbers beside it carry the same information in text. */
+/** The buckets as one stacked bar; the numbers beside it carry the same information in text. */
 function CoverageBar({ counts }: { counts: CoverageCounts }) {
   const approvedShare = counts.total ? Math.round((counts.approved / counts.total) * 100) : 0;
   return (

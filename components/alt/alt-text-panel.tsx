@@ -6,6 +6,7 @@ import { fetchAltDetails, requestRegeneration, saveAltEdit, type AltDetails, typ
 import { AltEditForm } from './alt-edit-form';
 import { AltHistoryList } from './alt-history-list';
 import { AltProvenance } from './alt-provenance';
+import { NextTry } from '@/components/assets/next-try';
 import { regenerateBlockedReason } from './regenerate-blocked';
 
 export interface AltTextPanelProps {
@@ -115,8 +116,13 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
           <div className="text-sm text-neutral-500">
             <p>
               No alt text yet{alt.lastError ? `: ${alt.lastError}` : '.'}
-              {alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'}; retried automatically)`}
+              {alt.lastError && alt.attempts > 0 && ` (${alt.attempts} attempt${alt.attempts === 1 ? '' : 's'})`}
             </p>
+            {alt.nextTryAt && (
+              <p>
+                <NextTry at={alt.nextTryAt} />.
+              </p>
+            )}
             {alt.lastErrorDetail && (
               <details className="mt-1 text-xs" data-admin-detail>
                 <summary className="cursor-pointer">Details for admins</summary>

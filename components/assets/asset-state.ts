@@ -1,6 +1,7 @@
 import type { AssetState } from '@/db/schema';
+import type { Condition } from '@/lib/assets';
 
-type Tone = 'neutral' | 'busy' | 'ok' | 'bad';
+type Tone = 'neutral' | 'busy' | 'waiting' | 'ok' | 'bad';
 
 /** What each pipeline state means to a person, and how loudly to show it. */
 const STATES: Record<AssetState, { label: string; tone: Tone }> = {
@@ -15,30 +16,27 @@ const STATES: Record<AssetState, { label: string; tone: Tone }> = {
   failed_embed: { label: 'Indexing failed', tone: 'bad' },
 };
 
-export function stateLabel(state: AssetState): string {
-  return STATES[state].label;
+/** Which step a retrying asset waits to try again: the one its state stops before (a Ready photo: its alt text). */
+const RETRYING: Partial<Record<AssetState, string>> = {
+  stored: 'Thumbnails: will retry',
+  derived: 'Alt text: will retry',
+  described: 'Indexing: will retry',
+  embedded: 'Alt text: will retry',
+};
+
+export interface ShownAsset {
+  state: AssetState;
+  /** AssetView.condition (lib/assets/condition.ts): the one meaning of failed and retrying. */
+  condition: Condition | null;
 }
 
-export function stateTone(state: AssetState): Tone {
-  return STATES[state].tone;
+/** The label and tone for an asset: its state's, or the step Loupe will try again by itself. */
+export function shownStatus(asset: ShownAsset): { label: string; tone: Tone } {
+  if (asset.condition === 'retrying') return { label: RETRYING[asset.state] ?? 'Will retry', tone: 'waiting' };
+  return STATES[asset.state];
 }
 
-/** States the pipeline will still move on from by itself, so a page showing them should look again soon. */
-export function isInProgress(state: AssetState): boolean {
-  return STATES[state].tone === 'busy';
-}
-
-/**
- * What to show for an asset: a step that failed and only waits for a late automatic retry (AssetView.failed,
- * e.g. indexing with the embedding model unreachable) shows as that step's failure, not as busy work that
- * never ends.
- */
-export function shownState(asset: { state: AssetState; failed: boolean }): AssetState {
-  if (!asset.failed || !isInProgress(asset.state)) return asset.state;
-  return asset.state === 'described' ? 'failed_embed' : asset.state === 'derived' ? 'failed_describe' : 'failed_derive';
-}
-
-/** Worth refreshing: the pipeline is still on it and nothing has failed. */
-export function stillProcessing(asset: { state: AssetState; failed: boolean }): boolean {
-  return isInProgress(shownState(asset));
+/** Worth refreshing: the pipeline is on it right now (a retry minutes away is not polled for). */
+export function stillProcessing(asset: ShownAsset): boolean {
+  return asset.condition === null && STATES[asset.state].tone === 'busy';
 }

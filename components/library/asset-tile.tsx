@@ -13,7 +13,7 @@ export function AssetTile({ asset, overlay }: { asset: AssetView; overlay?: Reac
   return (
     <AssetTileFrame
       asset={asset}
-      placeholder={asset.failed || asset.state.startsWith('failed') ? 'No preview' : 'Preparing preview…'}
+      placeholder={asset.failed ? 'No preview' : 'Preparing preview…'}
       className="[contain-intrinsic-size:auto_320px] [content-visibility:auto]"
       overlay={overlay}
     >
@@ -29,8 +29,8 @@ export function AssetTile({ asset, overlay }: { asset: AssetView; overlay?: Reac
         <div className="flex min-w-0 flex-wrap items-center gap-1">
           <StateBadge asset={asset} />
         </div>
-        {asset.failed && asset.error && (
-          <p className="line-clamp-2 break-words text-red-800" data-failure-reason>
+        {asset.condition && asset.error && (
+          <p className={`line-clamp-2 break-words ${asset.failed ? 'text-red-800' : 'text-neutral-700'}`} data-failure-reason>
             {asset.error.message}
           </p>
         )}

@@ -113,13 +113,14 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
 
   const results = outcome && <BulkResults outcome={outcome} names={names} onDismiss={() => setOutcome(null)} />;
   const filtered = Object.values(filter).some(Boolean);
-  if (assets.length === 0 && filter.state === 'failed' && Object.values(filter).filter(Boolean).length === 1) {
+  if (assets.length === 0 && filter.state && Object.values(filter).filter(Boolean).length === 1) {
+    const empty = filter.state === 'failed' ? ['Nothing has failed', 'No photo needs a person to retry it.'] : ['Nothing to retry', 'No photo waits for Loupe to try a step again.'];
     return (
       <div className="flex flex-col gap-4">
         {results}
         <div className="rounded-lg border border-dashed border-neutral-300 bg-white px-6 py-16 text-center">
-          <p className="text-base font-medium">Nothing has failed</p>
-          <p className="mt-1 text-sm text-neutral-600">Every photo was processed.</p>
+          <p className="text-base font-medium">{empty[0]}</p>
+          <p className="mt-1 text-sm text-neutral-600">{empty[1]}</p>
         </div>
       </div>
     );

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { ReviewItem } from '@/lib/review';
+import { NextTry } from '@/components/assets/next-try';
 import { FLAG_LABELS, STATUS_LABELS } from '@/lib/review/vocabulary';
 import { formatDate } from '@/lib/words';
 import { diffWords } from './word-diff';
@@ -59,8 +60,14 @@ export function ReviewItemView(props: {
         )}
         {item.reason && (
           <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            {item.status === 'gate_rejected' ? 'The quality gate refused it: ' : 'Generation failed: '}
+            {item.status === 'gate_rejected' ? 'The quality gate refused it: ' : item.status === 'retrying' ? 'Not written yet: ' : 'Generation failed: '}
             {item.reason}
+            {item.nextTryAt && (
+              <>
+                {' '}
+                <NextTry at={item.nextTryAt} />.
+              </>
+            )}
           </p>
         )}
         {item.flags.length > 0 && (

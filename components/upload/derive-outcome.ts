@@ -8,7 +8,8 @@ export type DeriveOutcome = { kind: 'ready' } | { kind: 'failed'; message: strin
 
 interface AssetAnswer {
   state?: string;
-  failed?: boolean;
+  /** lib/assets/condition.ts: `failed` for good, or `retrying` by itself at `nextTryAt`. */
+  condition?: 'failed' | 'retrying' | null;
   error?: { message?: string } | null;
 }
 
@@ -22,9 +23,11 @@ export async function awaitDerive(assetId: string, signal: AbortSignal): Promise
     const asset = await fetchState(assetId, signal);
     if (asset === 'gone') return { kind: 'failed', message: 'The photo was deleted meanwhile.' };
     if (asset) {
-      if (asset.failed || asset.state?.startsWith('failed_')) return { kind: 'failed', message: asset.error?.message ?? 'The file could not be processed.' };
-      // `stored` means the thumbnails are not made yet (or a retry of that step is due): anything past it has settled.
+      if (asset.condition === 'failed' || asset.state === 'failed_upload') return { kind: 'failed', message: asset.error?.message ?? 'The file could not be processed.' };
+      // `stored` means the thumbnails are not made yet: anything past it has settled (a later step retrying by
+      // itself, alt text or indexing, is the library's to show, not a failed upload).
       if (asset.state && asset.state !== 'stored') return { kind: 'ready' };
+      if (asset.condition === 'retrying') return { kind: 'still_processing' };
     }
     await delay(POLL_MS, signal);
   }

@@ -2,6 +2,7 @@ import { and, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { ALT_STATUSES, assets, type Asset } from '@/db/schema';
 import { text } from '@/lib/text-input';
+import { CONDITIONS, conditionSql, type Condition } from './condition';
 
 /**
  * The library's search box and filters. One schema and one SQL condition serve the library page, GET
@@ -17,12 +18,9 @@ const optionalText = (max: number, what: string) =>
     .transform((value) => (value === '' ? undefined : value))
     .optional();
 
-/** The library's processing-state filters (`?state=failed`). */
-export const LIBRARY_STATES = ['failed'] as const;
-export type LibraryState = (typeof LIBRARY_STATES)[number];
-
-/** isFailedAsset (view.ts) in SQL: failed for good, or a step after derive failed and waits for a late retry. */
-export const FAILED_CONDITION = sql`(${assets.state} in ('failed_derive', 'failed_describe', 'failed_embed') or (${assets.state} in ('derived', 'described') and ${assets.errorCode} is not null))`;
+/** The library's processing-state filters (`?state=failed`, `?state=retrying`): the conditions of condition.ts. */
+export const LIBRARY_STATES = CONDITIONS;
+export type LibraryState = Condition;
 
 export const libraryFilterSchema = z
   .object({
@@ -32,7 +30,7 @@ export const libraryFilterSchema = z
     collection: optionalText(200, 'a collection'),
     /** The alt text's review status. */
     status: z.enum(ALT_STATUSES).optional(),
-    /** `failed`: only photos a step failed for (Retry or Delete them). */
+    /** `failed`: photos a step failed for good (Retry or Delete them); `retrying`: photos Loupe tries again by itself. */
     state: z.enum(LIBRARY_STATES).optional(),
   })
   .strict();
@@ -60,7 +58,7 @@ export function libraryCondition(filter: LibraryFilter = {}): SQL {
   if (filter.tag) parts.push(sql`exists (select 1 from unnest(${assets.tags}) as t(value) where lower(t.value) = lower(${filter.tag}))`);
   if (filter.collection) parts.push(sql`lower(${assets.collection}) = lower(${filter.collection})`);
   if (filter.status) parts.push(sql`${assets.altStatus} = ${filter.status}`);
-  if (filter.state === 'failed') parts.push(FAILED_CONDITION);
+  if (filter.state) parts.push(conditionSql(filter.state));
   return and(...parts) as SQL;
 }
 

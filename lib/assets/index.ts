@@ -3,5 +3,6 @@ export { toAssetView, type AssetView, type DerivativeView } from './view';
 export { isUuid, encodeCursor, decodeCursor } from './cursor';
 export { libraryFilterSchema, libraryCondition, hasLibraryFilter, LIBRARY_FILTER_KEYS, LIBRARY_STATES, type LibraryFilter, type LibraryState } from './filter';
 export { countLibrary } from './queries';
-export { isFailedAsset, type ViewOptions } from './view';
+export { type ViewOptions } from './view';
+export { CONDITIONS, conditionOf, conditionSql, altFailedSql, altRetryingSql, isAltRetrying, jobRetryTimes, type Condition } from './condition';
 export { failureMessage, gateMessage, altFailureOf, presentHistory, type PresentedHistory } from './messages';

@@ -3,7 +3,8 @@ import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
 import { getStorage } from '@/lib/storage';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
-import { FAILED_CONDITION, libraryCondition, type LibraryFilter } from './filter';
+import { conditionSql, jobRetryTimes } from './condition';
+import { libraryCondition, type LibraryFilter } from './filter';
 import { toAssetView, type AssetView, type ViewOptions } from './view';
 import type { Result } from '@/lib/result';
 
@@ -29,26 +30,32 @@ export async function listAssets(db: Db, options: { cursor?: string; limit: numb
     .limit(limit + 1);
   const page = found.slice(0, limit);
   const last = page.at(-1);
-  const storage = await getStorage();
+  const [storage, retryTimes] = await Promise.all([getStorage(), jobRetryTimes(db, page.map((row) => row.asset.id))]);
   return {
     ok: true,
-    items: await Promise.all(page.map((row) => toAssetView(row.asset, storage))),
+    items: await Promise.all(page.map((row) => toAssetView(row.asset, storage, { jobRetryAt: retryTimes.get(row.asset.id) }))),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAtText, id: last.asset.id }) : null,
   };
 }
 
-/** How many photos the library holds, in all and failed (the filter links show them). */
-export async function countLibrary(db: Db): Promise<{ all: number; failed: number }> {
+/** How many photos the library holds: in all, failed and retrying (the filter links show them). */
+export async function countLibrary(db: Db): Promise<{ all: number; failed: number; retrying: number }> {
   const [row] = await db
-    .select({ all: sql<number>`count(*)::int`, failed: sql<number>`(count(*) filter (where ${FAILED_CONDITION}))::int` })
+    .select({
+      all: sql<number>`count(*)::int`,
+      failed: sql<number>`(count(*) filter (where ${conditionSql('failed')}))::int`,
+      retrying: sql<number>`(count(*) filter (where ${conditionSql('retrying')}))::int`,
+    })
     .from(assets)
     .where(libraryCondition());
-  return { all: row?.all ?? 0, failed: row?.failed ?? 0 };
+  return { all: row?.all ?? 0, failed: row?.failed ?? 0, retrying: row?.retrying ?? 0 };
 }
 
 /** One asset by id; null for unknown, trashed, purged or malformed ids alike. `withDetail` (admins) adds raw error details. */
 export async function getAsset(db: Db, id: string, options: ViewOptions = {}): Promise<AssetView | null> {
   if (!isUuid(id)) return null;
   const [asset] = await db.select().from(assets).where(and(eq(assets.id, id), isNull(assets.deletedAt)));
-  return asset ? toAssetView(asset, await getStorage(), options) : null;
+  if (!asset) return null;
+  const retryTimes = await jobRetryTimes(db, [asset.id]);
+  return toAssetView(asset, await getStorage(), { ...options, jobRetryAt: retryTimes.get(asset.id) });
 }

@@ -1,6 +1,7 @@
 import type { Asset } from '@/db/schema';
 import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
+import { conditionOf, isAltRetrying, nextTryAt, type Condition } from './condition';
 import { altFailureOf, failureMessage } from './messages';
 
 export interface DerivativeView {
@@ -19,8 +20,12 @@ export interface AssetView {
    * own words, only for admins (absent otherwise).
    */
   error: { code: string; message: string; detail?: string } | null;
-  /** A step failed and needs a person (Retry or Delete), not more waiting: see isFailedAsset. */
+  /** `failed`: a step failed for good (a person retries or deletes); `retrying`: Loupe tries again by itself at `nextTryAt`. See condition.ts. */
+  condition: Condition | null;
+  /** condition === 'failed'. */
   failed: boolean;
+  /** When Loupe next tries the step that failed, by itself (ISO 8601); null unless retrying. */
+  nextTryAt: string | null;
   format: string | null;
   mimeType: string | null;
   width: number | null;
@@ -46,6 +51,8 @@ export interface AssetView {
     lastErrorCode: string | null;
     /** The provider's own words about that failure, for admins only (absent otherwise). */
     lastErrorDetail?: string;
+    /** When Loupe tries to write it again by itself (ISO 8601); null unless its generation is retrying. */
+    nextTryAt: string | null;
     version: number;
   };
   derivatives: { grid: DerivativeView | null; vision: DerivativeView | null };
@@ -60,22 +67,11 @@ export interface AssetView {
 /** States in which the original is stored and verified. */
 const HAS_ORIGINAL: ReadonlySet<Asset['state']> = new Set(['stored', 'derived', 'described', 'embedded', 'failed_derive', 'failed_describe', 'failed_embed']);
 
-/** States in which a step has failed for good. */
-export const FAILED_STATES: ReadonlySet<Asset['state']> = new Set(['failed_derive', 'failed_describe', 'failed_embed']);
-
-/**
- * Failed for a person's eyes: a step failed for good, or a later step (frames, describe, embed) failed and only
- * waits for an automatic retry much later (an unreachable embedding model is retried every few minutes) instead
- * of being shown as busy forever. A derive waiting for a retry is still in progress (`stored`). The library's
- * Failed filter (queries.ts, FAILED_CONDITION) says the same in SQL.
- */
-export function isFailedAsset(asset: Pick<Asset, 'state' | 'errorCode'>): boolean {
-  return FAILED_STATES.has(asset.state) || ((asset.state === 'derived' || asset.state === 'described') && asset.errorCode !== null);
-}
-
 export interface ViewOptions {
   /** Include the raw error details (admins). */
   withDetail?: boolean;
+  /** When the asset's waiting step is due again (jobRetryTimes in condition.ts); needed to say when a retry comes. */
+  jobRetryAt?: Date | null;
 }
 
 export async function toAssetView(asset: Asset, storage: Storage, options: ViewOptions = {}): Promise<AssetView> {
@@ -105,7 +101,9 @@ export async function toAssetView(asset: Asset, storage: Storage, options: ViewO
     error: asset.errorCode
       ? { code: asset.errorCode, message: failureMessage(asset.errorCode), ...(options.withDetail && asset.error ? { detail: asset.error } : {}) }
       : null,
-    failed: isFailedAsset(asset),
+    condition: conditionOf(asset),
+    failed: conditionOf(asset) === 'failed',
+    nextTryAt: nextTryAt(asset, options.jobRetryAt ?? null)?.toISOString() ?? null,
     format: asset.format,
     mimeType: asset.mimeType,
     width: asset.width,
@@ -129,6 +127,7 @@ export async function toAssetView(asset: Asset, storage: Storage, options: ViewO
       lastError: altFailure ? failureMessage(altFailure.code) : null,
       lastErrorCode: altFailure?.code ?? null,
       ...(options.withDetail && altFailure ? { lastErrorDetail: altFailure.detail } : {}),
+      nextTryAt: isAltRetrying(asset) ? (asset.altNextAttemptAt?.toISOString() ?? null) : null,
       version: asset.version,
     },
     derivatives: { grid, vision },

@@ -64,11 +64,9 @@ describe.skipIf(!standInModelAvailable())('without a loadable embedding model', 
   it('once the model loads (a restart with a model folder), the sweeper builds the missing vector with nobody pressing Retry', async () => {
     useStandInEmbeddingModel('Xenova/all-MiniLM-L6-v2');
     await startSweeper({ intervalMs: 100 });
-    await expect
-      .poll(async () => (await db().select({ assetId: assetEmbeddings.assetId }).from(assetEmbeddings)).map((row) => row.assetId), { timeout: 30_000 })
-      .toEqual([assetId]);
+    // The vector is written inside the step and the job settles right after: wait for both.
+    await expect.poll(async () => (await db().select({ status: jobs.status }).from(jobs).where(eq(jobs.kind, 'embed')))[0]?.status, { timeout: 30_000 }).toBe('done');
+    expect((await db().select({ assetId: assetEmbeddings.assetId }).from(assetEmbeddings)).map((row) => row.assetId)).toEqual([assetId]);
     expect(await embeddingAvailability(db())).toEqual({ available: true });
-    const [embed] = await db().select().from(jobs).where(eq(jobs.kind, 'embed'));
-    expect(embed).toMatchObject({ status: 'done' });
   });
 });

@@ -1,25 +1,22 @@
 import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, jobs, type JobKind } from '@/db/schema';
+import { isAltRetrying } from '@/lib/assets';
 import type { Result } from '@/lib/result';
 import { enqueueJob, JOB_PRIORITY, type EnqueueRequest } from './queue';
 
 export type RetryFailure = { kind: 'not_found' } | { kind: 'nothing_failed' };
 
 /**
- * A person's Retry: every failed step of the asset is queued again, due now, ahead of backfill work. Failed
- * means a job that failed for good (derive, frames, describe, embed), a job waiting for a later automatic
- * retry after an error (an unreachable embedding model), or alt text whose last attempt failed (the describe
- * step records that on the asset and passes, so embedding goes ahead). A parked describe without a vision
- * provider is not a failure: retrying it cannot help until one is configured.
+ * A person's Retry (or "Try now"): every step that failed or is retrying (lib/assets/condition.ts) is queued
+ * again, due now, ahead of backfill work: a job that failed for good (derive, frames, describe, embed), a job
+ * waiting for its next automatic try after an error, or alt text whose generation is retrying (the describe
+ * step records that on the asset and passes, so embedding goes ahead). A parked job (no vision provider, an
+ * embedding model that cannot load) is not a failure: retrying it cannot help until the setting is fixed.
  */
 export async function retryFailedSteps(db: Db, assetId: string): Promise<Result<{ retried: JobKind[] }, RetryFailure>> {
   return db.transaction(async (tx) => {
-    const [asset] = await tx
-      .select({ state: assets.state, altLastError: assets.altLastError, altSource: assets.altSource, altStatus: assets.altStatus, decorative: assets.decorative })
-      .from(assets)
-      .where(and(eq(assets.id, assetId), isNull(assets.deletedAt)))
-      .for('update');
+    const [asset] = await tx.select().from(assets).where(and(eq(assets.id, assetId), isNull(assets.deletedAt))).for('update');
     if (!asset || asset.state === 'awaiting_upload' || asset.state === 'failed_upload') return { ok: false, kind: 'not_found' };
 
     const stuck = await tx
@@ -27,10 +24,8 @@ export async function retryFailedSteps(db: Db, assetId: string): Promise<Result<
       .from(jobs)
       .where(and(eq(jobs.assetId, assetId), or(eq(jobs.status, 'failed'), and(inArray(jobs.status, ['pending', 'waiting']), isNotNull(jobs.lastErrorCode)))));
     const requests: EnqueueRequest[] = stuck.map((job) => ({ assetId, kind: job.kind, key: job.key, priority: JOB_PRIORITY.interactive }));
-    const altFailed =
-      asset.altLastError !== null && !asset.altLastError.startsWith('no vision provider') && asset.altSource === null && !asset.decorative && asset.altStatus !== 'decorative';
     const describeExists = (await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.assetId, assetId), eq(jobs.kind, 'describe')))).length > 0;
-    if (altFailed && describeExists && !requests.some((request) => request.kind === 'describe')) {
+    if (isAltRetrying(asset) && describeExists && !requests.some((request) => request.kind === 'describe')) {
       requests.push({ assetId, kind: 'describe', priority: JOB_PRIORITY.interactive });
     }
     if (requests.length === 0) return { ok: false, kind: 'nothing_failed' };

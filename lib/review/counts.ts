@@ -46,9 +46,9 @@ async function statusCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts[
   );
   const counts: ReviewCounts['status'] = Object.fromEntries(QUEUE_STATUSES.map((status) => [status, 0]));
   for (const row of found) counts[row.status] = row.count;
-  // As the filter has it: proposed includes outdated, failed includes gate_rejected.
+  // As the filter has it: proposed includes outdated, retrying includes gate_rejected.
   counts.proposed = (counts.proposed ?? 0) + (counts.outdated ?? 0);
-  counts.failed = (counts.failed ?? 0) + (counts.gate_rejected ?? 0);
+  counts.retrying = (counts.retrying ?? 0) + (counts.gate_rejected ?? 0);
   return counts;
 }
 

@@ -1,15 +1,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { altFailureOf, failureMessage } from '@/lib/assets';
+import { altFailedSql, altFailureOf, altRetryingSql, failureMessage } from '@/lib/assets';
 import { UPLOADED } from './filters';
 
 /**
  * How much of the catalogue has alt text a person stands behind: approved, proposed (waiting for review),
- * missing, failed (including proposals the gate refused) and decorative, overall, per tag and per collection.
- * The five buckets are the queue's status filters, so every number links to exactly those assets.
+ * missing, retrying (generation failed and Loupe tries again by itself, including proposals the gate refused),
+ * failed (for good) and decorative, overall, per tag and per collection. Retrying and failed mean what they mean
+ * everywhere (lib/assets/condition.ts). The buckets are the queue's status filters, so every number links to
+ * exactly those assets.
  */
 
-export const COVERAGE_BUCKETS = ['approved', 'proposed', 'missing', 'failed', 'decorative'] as const;
+export const COVERAGE_BUCKETS = ['approved', 'proposed', 'missing', 'retrying', 'failed', 'decorative'] as const;
 export type CoverageBucket = (typeof COVERAGE_BUCKETS)[number];
 
 export type CoverageCounts = Record<CoverageBucket, number> & { total: number };
@@ -31,8 +33,9 @@ const BUCKET: Record<CoverageBucket, SQL> = {
   approved: sql`a.alt_status = 'approved'`,
   proposed: sql`a.alt_status = 'proposed'`,
   decorative: sql`a.alt_status = 'decorative'`,
-  failed: sql`a.alt_status = 'none' and (a.alt_last_error is not null or a.state = 'failed_describe')`,
-  missing: sql`a.alt_status = 'none' and a.alt_last_error is null and a.state <> 'failed_describe'`,
+  retrying: altRetryingSql('a'),
+  failed: altFailedSql('a'),
+  missing: sql`a.alt_status = 'none' and not ${altRetryingSql('a')} and not ${altFailedSql('a')}`,
 };
 
 const bucketColumns = sql.join(
@@ -98,7 +101,7 @@ export async function* missingAltCsv(db: Db): AsyncGenerator<string> {
     const page: MissingRow[] = await rows<MissingRow>(
       db,
       sql`select a.id, a.filename, a.sku, a.title, a.collection, a.tags,
-            case when ${BUCKET.proposed} then 'proposed' when ${BUCKET.failed} then 'failed' else 'missing' end as status,
+            case when ${BUCKET.proposed} then 'proposed' when ${BUCKET.retrying} then 'retrying' when ${BUCKET.failed} then 'failed' else 'missing' end as status,
             a.alt_last_error as reason, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as uploaded_at,
             a.created_at::text as created_at_text
           from assets a where ${UPLOADED} and a.alt_status in ('none', 'proposed') ${keyset}

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { text } from '@/lib/text-input';
 import { PROMPT_VERSION } from '@/lib/alt';
+import { altFailedSql, altRetryingSql } from '@/lib/assets';
 import { config } from '@/lib/config';
 import { REVIEW_FLAG_FILTERS, REVIEW_FLAGS, REVIEW_STATUSES, type ReviewFlagFilter, type ReviewStatus } from './vocabulary';
 
@@ -33,19 +34,24 @@ export const reviewFilterSchema = z
 
 export type ReviewFilter = z.infer<typeof reviewFilterSchema>;
 
-/** The most specific status of `assets a` (outdated rather than proposed, gate_rejected rather than failed). */
+/** The most specific status of `assets a` (outdated rather than proposed, gate_rejected rather than retrying). */
 export function statusExpression(): SQL {
   return sql`case
     when a.alt_status = 'approved' then 'approved'
     when a.alt_status = 'decorative' then 'decorative'
     when a.alt_status = 'proposed' and a.alt_prompt_version is distinct from ${PROMPT_VERSION} then 'outdated'
     when a.alt_status = 'proposed' then 'proposed'
-    when a.alt_last_error like 'gate_rejected:%' then 'gate_rejected'
-    when a.alt_last_error is not null or a.state = 'failed_describe' then 'failed'
+    when ${ALT_RETRYING} and a.alt_last_error like 'gate_rejected:%' then 'gate_rejected'
+    when ${ALT_RETRYING} then 'retrying'
+    when ${ALT_FAILED} then 'failed'
     else 'missing' end`;
 }
 
-/** proposed includes outdated and failed includes gate_rejected: the dashboard's five numbers link to these. */
+/** Retrying and failed as they mean everywhere (lib/assets/condition.ts), on `assets a`. */
+const ALT_RETRYING = altRetryingSql('a');
+const ALT_FAILED = altFailedSql('a');
+
+/** proposed includes outdated and retrying includes gate_rejected: the dashboard's numbers link to these. */
 function statusCondition(status: ReviewStatus): SQL {
   switch (status) {
     case 'approved':
@@ -56,11 +62,13 @@ function statusCondition(status: ReviewStatus): SQL {
     case 'outdated':
       return sql`${REVIEW_QUEUE} and a.alt_status = 'proposed' and a.alt_prompt_version is distinct from ${PROMPT_VERSION}`;
     case 'gate_rejected':
-      return sql`${REVIEW_QUEUE} and a.alt_status = 'none' and a.alt_last_error like 'gate_rejected:%'`;
+      return sql`${REVIEW_QUEUE} and ${ALT_RETRYING} and a.alt_last_error like 'gate_rejected:%'`;
+    case 'retrying':
+      return sql`${REVIEW_QUEUE} and ${ALT_RETRYING}`;
     case 'failed':
-      return sql`${REVIEW_QUEUE} and a.alt_status = 'none' and (a.alt_last_error is not null or a.state = 'failed_describe')`;
+      return sql`${REVIEW_QUEUE} and ${ALT_FAILED}`;
     case 'missing':
-      return sql`${REVIEW_QUEUE} and a.alt_status = 'none' and a.alt_last_error is null and a.state <> 'failed_describe'`;
+      return sql`${REVIEW_QUEUE} and a.alt_status = 'none' and not ${ALT_RETRYING} and not ${ALT_FAILED}`;
   }
 }
 

@@ -17,6 +17,8 @@ export interface ReviewItem {
   replaces: string | null;
   /** Why the gate refused the proposal, or why generating one failed. */
   reason: string | null;
+  /** When Loupe tries to generate it again by itself (ISO 8601): set while it is retrying (gate_rejected included). */
+  nextTryAt: string | null;
   flags: ReviewFlag[];
   filename: string;
   title: string | null;
@@ -48,6 +50,7 @@ interface ItemRow {
   rejected_text: string | null;
   rejected_reason: string | null;
   alt_last_error: string | null;
+  alt_next_attempt_at: string | null;
   replaces: string | null;
   flags: ReviewFlag[];
   filename: string;
@@ -75,7 +78,7 @@ export async function reviewPage(db: Db, storage: Storage, filter: ReviewFilter,
   const after = cursor ? sql`and (a.created_at, a.id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : sql``;
   const page = await rows<ItemRow>(
     db,
-    sql`select a.id, a.version, ${statusExpression()} as status, a.alt_text, a.alt_last_error, a.filename, a.title, a.sku, a.collection, a.tags,
+    sql`select a.id, a.version, ${statusExpression()} as status, a.alt_text, a.alt_last_error, a.alt_next_attempt_at, a.filename, a.title, a.sku, a.collection, a.tags,
           a.width, a.height, a.alt_source, a.alt_author, a.alt_model, a.alt_prompt_version, a.alt_updated_at, a.derivatives -> 'vision' as vision,
           a.created_at, a.created_at::text as created_at_text, ${flagsExpression()} as flags,
           g.text as rejected_text, g.message as rejected_reason, r.text as replaces
@@ -117,7 +120,8 @@ async function toItem(row: ItemRow, storage: Storage): Promise<ReviewItem> {
     status: row.status,
     text: gateRejected ? row.rejected_text : row.alt_text,
     replaces: row.replaces,
-    reason: gateRejected ? gateMessage(gateReason) : row.status === 'failed' && failure ? failureMessage(failure.code) : null,
+    reason: gateRejected ? gateMessage(gateReason) : (row.status === 'retrying' || row.status === 'failed') && failure ? failureMessage(failure.code) : null,
+    nextTryAt: (gateRejected || row.status === 'retrying') && row.alt_next_attempt_at ? new Date(row.alt_next_attempt_at).toISOString() : null,
     flags: row.flags,
     filename: row.filename,
     title: row.title,

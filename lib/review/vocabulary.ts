@@ -3,7 +3,7 @@
  * bundle (components/review) can use it without pulling in the database.
  */
 
-export const QUEUE_STATUSES = ['proposed', 'outdated', 'gate_rejected', 'failed', 'missing'] as const;
+export const QUEUE_STATUSES = ['proposed', 'outdated', 'gate_rejected', 'retrying', 'failed', 'missing'] as const;
 /** Decided ones can be opened again through the filter (the coverage dashboard links there). */
 export const REVIEW_STATUSES = [...QUEUE_STATUSES, 'approved', 'decorative'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -25,6 +25,7 @@ export const STATUS_LABELS: Record<ReviewStatus, string> = {
   proposed: 'AI proposal',
   outdated: 'From an older prompt',
   gate_rejected: 'Refused by the quality gate',
+  retrying: 'Generation retrying',
   failed: 'Generation failed',
   missing: 'Missing',
   approved: 'Approved',

@@ -14,6 +14,7 @@ const COVERAGE = [
   ['proposed', 'Proposed by AI'],
   ['human', 'Written by a person'],
   ['missing', 'Missing'],
+  ['retrying', 'Retrying'],
   ['failed', 'Failed'],
   ['decorative', 'Decorative'],
 ] as const;
@@ -31,7 +32,7 @@ export default async function AdminBackfillPage() {
         <h2 id="coverage-heading" className="mb-3 text-base font-semibold">
           Alt-text coverage <span className="font-normal text-neutral-500">({coverage.total} photos)</span>
         </h2>
-        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
+        <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-7">
           {COVERAGE.map(([key, label]) => (
             <div key={key} className="rounded-md bg-neutral-50 p-3" data-testid={`coverage-${key}`}>
               <dt className="text-xs text-neutral-600">{label}</dt>

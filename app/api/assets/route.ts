@@ -7,7 +7,7 @@ import { listAssetsQuery } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`, filtered by `q`, `tag`, `collection`, `status`, `state=failed`; `total=1` adds how many match. */
+/** The library, newest first: `?limit=1..100&cursor=<nextCursor of the previous page>`, filtered by `q`, `tag`, `collection`, `status`, `state=failed` (a step failed for good) or `state=retrying` (Loupe tries again by itself; each item says `nextTryAt`); `total=1` adds how many match. */
 export const GET = route({ role: 'viewer', query: listAssetsQuery }, async ({ query }) => {
   const { cursor, limit, total, ...filter } = query;
   const page = await listAssets(await getDb(), { cursor, limit, filter });

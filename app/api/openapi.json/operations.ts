@@ -43,7 +43,7 @@ import { GET as openapi } from './route';
  */
 export function apiOperations(): ApiOperation[] {
   return [
-    { path: '/api/alt/coverage', method: 'get', summary: 'Alt-text coverage: approved, proposed, missing, failed, decorative; overall, per tag and per collection.', handler: coverage.GET },
+    { path: '/api/alt/coverage', method: 'get', summary: 'Alt-text coverage: approved, proposed, missing, retrying, failed, decorative; overall, per tag and per collection.', handler: coverage.GET },
     { path: '/api/alt/coverage/missing', method: 'get', summary: 'CSV of the photos without approved or decorative alt text.', handler: coverageMissing.GET },
     { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts.', handler: review.GET },
     { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item.', handler: review.POST },

@@ -46,8 +46,6 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
   const vision = asset.derivatives.vision;
   const canEdit = roleAllows(user.role, 'editor');
   const processing = stillProcessing(asset);
-  // Alt text whose last attempt failed (not merely "no provider set up", which Retry cannot fix).
-  const altFailed = asset.alt.text === null && asset.alt.lastErrorCode !== null && asset.alt.lastErrorCode !== 'no_provider' && !asset.decorative;
 
   return (
     <main className="flex flex-col gap-5">
@@ -93,7 +91,11 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
               <StateBadge asset={asset} />
             </div>
             {asset.error && (
-              <div role="alert" data-failure={asset.error.code} className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+              <div
+                role={asset.failed ? 'alert' : 'status'}
+                data-failure={asset.error.code}
+                className={`rounded-md border px-3 py-2 text-sm ${asset.failed ? 'border-red-200 bg-red-50 text-red-800' : 'border-orange-200 bg-orange-50 text-orange-900'}`}
+              >
                 <p>{asset.error.message}</p>
                 {asset.error.detail && (
                   <details className="mt-1 text-xs text-red-900" data-admin-detail>
@@ -112,7 +114,8 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
                   Download original{asset.width && asset.height ? ` (${formatDimensions(asset.width, asset.height)})` : ''}
                 </a>
               )}
-              {canEdit && (asset.failed || altFailed) && <RetryButton assetId={asset.id} label={asset.failed ? 'Retry' : 'Retry alt text'} />}
+              {/* Failed: only a person's Retry runs it again; retrying: Loupe will by itself (the badge says when), or now on request. */}
+              {canEdit && asset.condition && <RetryButton assetId={asset.id} label={asset.failed ? 'Retry' : 'Try now'} />}
               {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} trashDays={config().trashDays} />}
             </div>
           </section>

@@ -2,6 +2,7 @@ import { desc, sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { assets, backfillRuns, providerState, type BackfillRun } from '@/db/schema';
 import { costUsd, remainingBudget, tokensPerCall, type Budget, type PaceLimits } from '@/lib/alt';
+import { altFailedSql, altRetryingSql } from '@/lib/assets';
 import { config } from '@/lib/config';
 import { plural } from '@/lib/words';
 import { countByReason, type ReasonCounts } from './selection';
@@ -15,12 +16,17 @@ export interface Coverage {
   proposed: number;
   human: number;
   missing: number;
+  retrying: number;
   failed: number;
   decorative: number;
 }
 
-/** Alt-text coverage of every asset past upload. Each asset is in exactly one bucket. */
+/**
+ * Alt-text coverage of every asset past upload. Each asset is in exactly one bucket; retrying and failed mean
+ * what they mean on every page (lib/assets/condition.ts).
+ */
 export async function altCoverage(db: Db): Promise<Coverage> {
+  const noText = sql`alt_source is null and alt_status not in ('approved', 'proposed', 'decorative') and not decorative`;
   const [row] = await rows<Record<keyof Coverage, number>>(
     db,
     sql`select count(*)::int as total,
@@ -28,8 +34,9 @@ export async function altCoverage(db: Db): Promise<Coverage> {
       count(*) filter (where alt_status = 'decorative' or (decorative and alt_status <> 'approved'))::int as decorative,
       count(*) filter (where alt_status = 'proposed' and not decorative)::int as proposed,
       count(*) filter (where alt_source = 'human' and alt_status not in ('approved', 'proposed', 'decorative') and not decorative)::int as human,
-      count(*) filter (where alt_source is null and alt_status not in ('approved', 'proposed', 'decorative') and not decorative and alt_last_error is not null)::int as failed,
-      count(*) filter (where alt_source is null and alt_status not in ('approved', 'proposed', 'decorative') and not decorative and alt_last_error is null)::int as missing
+      count(*) filter (where ${noText} and ${altRetryingSql()})::int as retrying,
+      count(*) filter (where ${noText} and ${altFailedSql()})::int as failed,
+      count(*) filter (where ${noText} and not ${altRetryingSql()} and not ${altFailedSql()})::int as missing
     from ${assets} where state not in ('awaiting_upload', 'failed_upload') and deleted_at is null`,
   );
   return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)])) as unknown as Coverage;
@@ -104,7 +111,7 @@ export async function dryRun(db: Db, selection: BackfillSelection): Promise<DryR
 export function describeDryRun(plan: DryRun): string[] {
   const { counts } = plan;
   const lines = [
-    `Would describe ${plural(counts.missing + counts.failed_due + counts.regenerate, 'asset')}: ${counts.missing} missing alt text, ${counts.failed_due} failed and due again, ${counts.regenerate} to regenerate.`,
+    `Would describe ${plural(counts.missing + counts.failed_due + counts.regenerate, 'asset')}: ${counts.missing} missing alt text, ${counts.failed_due} retrying and due again, ${counts.regenerate} to regenerate.`,
     `Would embed ${plural(counts.embedding, 'asset')} missing a vector for a live embedding model (no model call to the vision provider).`,
   ];
   if (plan.budget.limitedBy) {

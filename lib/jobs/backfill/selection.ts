@@ -2,12 +2,13 @@ import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assetEmbeddings, assets, embeddingModels, jobs } from '@/db/schema';
 import { regenerationInput } from '@/lib/alt/describe-step';
+import { altRetryingSql } from '@/lib/assets';
 import { configuredModel, embeddingInput, inputHash } from '@/lib/embed';
 import { enqueueJob, JOB_PRIORITY } from '../queue';
 import type { BackfillSelection } from './options';
 
 /**
- * Which assets a backfill touches, and why. Alt text: missing, or failed and due again; with --regenerate,
+ * Which assets a backfill touches, and why. Alt text: missing, or retrying and due again; with --regenerate,
  * AI text still only proposed, from an older prompt version or another model. Never a person's text, never
  * text a person approved, never decorative. Vectors: missing for a live (active or building) embedding model.
  * Assets whose work is already queued or running are left to it (a run stopped halfway continues from there).
@@ -45,7 +46,8 @@ function reasonSql(selection: BackfillSelection): SQL {
   // but the text is simply missing: a backfill run once a provider is set must count and take it.
   const parked = sql`exists (select 1 from ${jobs} where ${jobs.assetId} = ${assets.id} and ${jobs.kind} = 'describe' and ${jobs.status} = 'waiting' and ${jobs.nextAttemptAt} is null)`;
   const missing = sql`${assets.altSource} is null and (${assets.altLastError} is null or ${parked})`;
-  const failedDue = sql`${assets.altSource} is null and ${assets.altLastError} is not null and ${assets.altNextAttemptAt} <= now()`;
+  // Retrying (lib/assets/condition.ts) and due: the backfill may take it rather than wait for the sweeper.
+  const failedDue = sql`${assets.altSource} is null and ${altRetryingSql()} and ${assets.altNextAttemptAt} <= now()`;
   const stale: SQL[] = [];
   if (selection.promptVersionBelow !== undefined) {
     stale.push(sql`coalesce(substring(${assets.altPromptVersion} from '(\\d+)$')::int, 0) < ${selection.promptVersionBelow}`);

@@ -243,14 +243,15 @@ describe('the review API', () => {
 
     const response = await call(queueRoute, { path: `/api/alt/review?collection=${collection}&counts=1`, cookie: editor.cookie });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { items: Array<{ id: string; status: string; text: string | null; reason: string | null; flags: string[] }>; counts: { total: number; status: Record<string, number>; flag: Record<string, number> } };
+    const body = (await response.json()) as { items: Array<{ id: string; status: string; text: string | null; reason: string | null; nextTryAt: string | null; flags: string[] }>; counts: { total: number; status: Record<string, number>; flag: Record<string, number> } };
     expect(body.items.map((entry) => entry.id)).toEqual([refused.id, missing.id, proposal.id, outdated.id]);
     expect(body.items.map((entry) => entry.status)).toEqual(['gate_rejected', 'missing', 'proposed', 'outdated']);
-    expect(body.items[0]).toMatchObject({ text: 'Red tote bag.', reason: 'The description only repeated the catalogue data.' });
+    expect(body.items[0]).toMatchObject({ text: 'Red tote bag.', reason: 'The description only repeated the catalogue data.', nextTryAt: refused.altNextAttemptAt!.toISOString() });
+    expect(body.items[1]).toMatchObject({ status: 'missing', nextTryAt: null });
     expect(body.items[2].flags).toEqual(['image_of', 'under_500']);
     expect(body.items[3].flags).toEqual(['markup_or_url']);
     expect(body.counts.total).toBe(4);
-    expect(body.counts.status).toMatchObject({ proposed: 2, outdated: 1, failed: 1, gate_rejected: 1, missing: 1 });
+    expect(body.counts.status).toMatchObject({ proposed: 2, outdated: 1, retrying: 1, gate_rejected: 1, failed: 0, missing: 1 });
     expect(body.counts.flag).toMatchObject({ image_of: 1, markup_or_url: 1, under_500: 1 });
 
     const filtered = (await (await call(queueRoute, { path: `/api/alt/review?collection=${collection}&flag=image_of`, cookie: editor.cookie })).json()) as { items: Array<{ id: string }> };

@@ -142,7 +142,7 @@ describe.skipIf(!fixturesAvailable() || !standInModelAvailable())('retrying fail
     for (const text of [failures[0].message, failed.alt.lastError]) expect(text).not.toMatch(/server_error|500|_/);
     // The coverage page's CSV of missing alt text says the same, in words.
     const csvLine = (await (await call(missingCsvRoute, { path: '/api/alt/coverage/missing', cookie: editor.cookie })).text()).split('\r\n').find((line) => line.startsWith(asset.id));
-    expect(csvLine).toContain(',failed,The vision provider had a problem on its side.');
+    expect(csvLine).toContain(',retrying,The vision provider had a problem on its side.');
     expect(csvLine).not.toMatch(/billing|server_error/);
     const adminHistory = (await (await call(altRoute, { params: { id: asset.id }, cookie: admin.cookie })).json()) as History;
     expect(adminHistory.history.find((entry) => entry.event === 'failed')?.detail).toContain('billing hard limit');
