@@ -20,6 +20,12 @@ async function makePhotos(dir: string, tag: string): Promise<string[]> {
   return files;
 }
 
+/** N in the library's "All photos (N)". */
+async function allPhotosCount(page: Page): Promise<number> {
+  const text = await page.getByRole('navigation', { name: 'Show photos by state' }).getByRole('link', { name: /^All photos/ }).innerText();
+  return Number(/\((\d+)\)/.exec(text)?.[1]);
+}
+
 async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
@@ -59,6 +65,8 @@ test.describe.serial('bulk actions and the trash in the library', () => {
     // The range runs in the grid's order (newest first), whichever file each tile holds.
     const boxes = page.locator('ul[aria-label="Assets"] input[type="checkbox"]');
     await boxes.nth(0).click();
+    // With a mouse, the range hint shows.
+    expect(await page.locator('[data-shift-hint]').isVisible()).toBe(true);
     expect(await page.getByRole('form', { name: 'Bulk actions' }).textContent()).toContain('1 selected');
     await boxes.nth(2).click({ modifiers: ['Shift'] });
     for (const index of [0, 1, 2]) expect(await boxes.nth(index).isChecked()).toBe(true);
@@ -89,6 +97,7 @@ test.describe.serial('bulk actions and the trash in the library', () => {
 
   test('moves a photo to the trash; its page says so; restoring from /trash brings it back', async () => {
     const target = await tiles().filter({ hasText: `bulk-${tag}-0.jpg` }).getAttribute('data-asset-id');
+    const before = await allPhotosCount(page);
     await checkbox(0).click();
     const bar = page.getByRole('form', { name: 'Bulk actions' });
     await bar.getByLabel('Action').selectOption('delete');
@@ -96,6 +105,8 @@ test.describe.serial('bulk actions and the trash in the library', () => {
     const results = page.getByRole('status', { name: 'Bulk action results' });
     await expect.poll(async () => results.textContent(), { timeout: 30_000 }).toContain('Moved to the trash: 1 done');
     await expect.poll(() => tiles().count()).toBe(2);
+    // The page's own count follows, without a reload.
+    await expect.poll(() => allPhotosCount(page)).toBe(before - 1);
 
     await page.goto(`${baseUrl}/assets/${target}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`bulk-${tag}-0.jpg was deleted`);
@@ -121,5 +132,20 @@ test.describe.serial('bulk actions and the trash in the library', () => {
     await page.goto(`${baseUrl}/trash`);
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  test('on a touch screen there is no Shift-click hint (no Shift key to press)', async ({ browser }) => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    try {
+      const touch = await phone.newPage();
+      await ensureOwnerSignedIn(touch, baseUrl);
+      await touch.goto(`${baseUrl}/?tag=bulk-${tag}`);
+      await touch.getByRole('checkbox', { name: `Select bulk-${tag}-0.jpg` }).tap();
+      await touch.getByRole('form', { name: 'Bulk actions' }).waitFor();
+      expect(await touch.evaluate(() => matchMedia('(pointer: coarse)').matches)).toBe(true);
+      expect(await touch.locator('[data-shift-hint]').isVisible()).toBe(false);
+    } finally {
+      await phone.close();
+    }
   });
 });

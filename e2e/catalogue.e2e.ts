@@ -51,7 +51,23 @@ test.describe.serial('catalogue data in, alt text out, on any screen', () => {
     await Promise.race([summary.waitFor({ timeout: 30_000 }), problem.waitFor({ timeout: 30_000 })]);
     expect(await problem.count(), (await problem.allTextContents()).join(' ')).toBe(0);
     expect(await summary.textContent()).toContain('3 rows: 2 will change a photo');
+    // Changes first; the rows that will not apply folded away behind their count per reason.
+    const changes = await page.getByRole('list', { name: 'Changes' }).boundingBox();
+    const notApplied = page.locator('details').filter({ hasText: 'will not apply' });
+    const folded = await notApplied.locator('summary').boundingBox();
+    expect(changes && folded && changes.y < folded.y).toBe(true);
+    expect(await notApplied.locator('summary').innerText()).toBe('1 row will not apply');
+    expect(await page.getByRole('list', { name: 'Rows not applied' }).isVisible()).toBe(false);
+    await notApplied.locator('summary').click();
+    expect(await page.getByRole('list', { name: 'Not applied, by reason' }).innerText()).toBe('1: no photo has this filename or SKU');
     expect(await page.getByRole('list', { name: 'Rows not applied' }).textContent()).toContain('not-uploaded.jpg');
+    // Tags are merged by default, and the preview says so; replacing is one choice away and previews again.
+    expect(await page.getByRole('radio', { name: /Add to the tags a photo has/ }).isChecked()).toBe(true);
+    await page.getByText("Tags from the file are added to each photo's own tags.").waitFor();
+    await page.getByRole('radio', { name: /Replace a photo's tags/ }).check();
+    await page.getByText("Tags from the file replace each photo's tags.").waitFor();
+    await page.getByRole('radio', { name: /Add to the tags a photo has/ }).check();
+    await page.getByText("Tags from the file are added to each photo's own tags.").waitFor();
     await screenshot(page, '40-import-preview');
     await page.getByRole('button', { name: 'Apply 2 changes' }).click();
     await page.getByText('2 photos updated from 3 rows').waitFor({ timeout: 30_000 });

@@ -69,6 +69,10 @@ test.describe.serial('HEIC photos and product videos', () => {
     await page.goto(`${baseUrl}/assets/${ids.get('turntable.webm')}`);
     const player = page.locator('video[data-player]');
     await player.waitFor();
+    // Its facts name the container it is (not ffprobe's family name) and how long it runs.
+    const fact = (label: string) => page.locator('main dt', { hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]').innerText();
+    expect(await fact('Format')).toBe('WEBM (video/webm)');
+    expect(await fact('Duration')).toBe('0:03');
     await player.evaluate(async (video) => {
       const element = video as HTMLVideoElement;
       element.muted = true;

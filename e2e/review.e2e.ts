@@ -44,6 +44,21 @@ async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   expect(serious.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`)).toEqual([]);
 }
 
+/** The queue's own count line ("N items match"), which the server renders. */
+const matchCount = (page: Page) => page.locator('main p').filter({ hasText: /items? match/ }).first().innerText();
+
+/** Two frames painted: whatever an effect did on mount has happened by then. */
+async function afterTwoFrames(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+}
+
+/** Whether the element lies wholly inside the window (below `top`, above `bottom`). */
+async function withinWindow(page: Page, selector: ReturnType<Page['locator']>, top = 0, bottom?: number): Promise<boolean> {
+  const box = await selector.boundingBox();
+  const height = bottom ?? page.viewportSize()?.height ?? 0;
+  return box !== null && box.y >= top && box.y + box.height <= height;
+}
+
 async function expectNoHorizontalScroll(page: Page): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 }
@@ -81,7 +96,10 @@ test.describe.serial('an accessibility lead reviews 20 AI proposals from the key
     const before = (await queue(page, baseUrl, '')).items.map((item) => item.id);
     expect(before).toHaveLength(COUNT);
 
+    expect(await matchCount(page)).toContain(`${COUNT} items match`);
     for (let i = 0; i < 5; i++) await decideWith(page, 'a');
+    // The count is the server's after each decision, not the one the page was loaded with.
+    await expect.poll(() => matchCount(page)).toContain(`${COUNT - 5} items match`);
 
     await page.keyboard.press('e');
     const box = page.getByLabel(/Your alt text/);
@@ -101,6 +119,8 @@ test.describe.serial('an accessibility lead reviews 20 AI proposals from the key
     for (let i = 0; i < COUNT - 8; i++) await page.keyboard.press('j');
     await page.keyboard.press('Shift+X');
     await expect.poll(() => page.getByText(/^13 selected/).count()).toBe(1);
+    // Five approved, one edited (approved), one rejected (still waiting for a decision), one approved and undone.
+    await expect.poll(() => page.getByRole('button', { name: /^Select all \d+ matching/ }).innerText()).toBe(`Select all ${COUNT - 6} matching this filter`);
     await screenshot(page, '42-review-bulk-selection');
     await decideWith(page, 'a');
     expect(await page.locator('[role="alert"]:not(#__next-route-announcer__)').count()).toBe(0);
@@ -116,12 +136,27 @@ test.describe.serial('an accessibility lead reviews 20 AI proposals from the key
     expect(history.history[0].user).toBe('Olivia Owner');
   });
 
-  test('help opens with ? and closes with Escape', async () => {
+  test('help opens centred with ?, stays open, and closes with ? or Escape, focus going back where it was', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Review keys' });
     await page.keyboard.press('?');
-    await page.getByRole('dialog', { name: 'Review keys' }).waitFor();
+    await dialog.waitFor();
+    await afterTwoFrames(page);
+    expect(await dialog.isVisible()).toBe(true);
+    const box = await dialog.boundingBox();
+    const view = page.viewportSize();
+    if (!box || !view) throw new Error('the dialog has no box');
+    expect(Math.abs(box.x + box.width / 2 - view.width / 2)).toBeLessThanOrEqual(2);
+    expect(Math.abs(box.y + box.height / 2 - view.height / 2)).toBeLessThanOrEqual(2);
     await expectNoSeriousAxeViolations(page);
+    await page.keyboard.press('?');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+
+    const keysButton = page.getByRole('button', { name: /^Keys/ });
+    await keysButton.click();
+    await dialog.waitFor();
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.getByRole('dialog').count()).toBe(0);
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect(await keysButton.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
   test('the coverage dashboard passes axe and links each number into the queue', async () => {
@@ -139,6 +174,21 @@ test.describe.serial('an accessibility lead reviews 20 AI proposals from the key
 
   test('the queue and the dashboard work at 390 px wide', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
+    // Approved items still have their text: the proposal and the actions must both be in view.
+    await page.goto(`${baseUrl}/review?tag=${TAG}&status=approved`);
+    await page.getByRole('heading', { name: 'Review alt text' }).waitFor();
+    const actions = page.getByTestId('review-actions');
+    const proposal = page.getByRole('region', { name: 'Proposed text' });
+    const header = await page.locator('body > div > header').boundingBox();
+    const bar = await actions.boundingBox();
+    if (!header || !bar) throw new Error('no header or action bar');
+    expect(await withinWindow(page, actions)).toBe(true);
+    expect(await withinWindow(page, proposal, header.y + header.height, bar.y)).toBe(true);
+    await screenshot(page, '44-review-390-actions');
+    // Scrolled to the end of the queue's list, the actions are still there.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await expect.poll(() => withinWindow(page, page.getByRole('button', { name: /^Approve/ }))).toBe(true);
+
     await page.goto(`${baseUrl}/review`);
     await page.getByRole('heading', { name: 'Review alt text' }).waitFor();
     await expectNoHorizontalScroll(page);
@@ -147,6 +197,12 @@ test.describe.serial('an accessibility lead reviews 20 AI proposals from the key
     await page.goto(`${baseUrl}/coverage`);
     await page.getByRole('heading', { name: 'Alt-text coverage' }).waitFor();
     await expectNoHorizontalScroll(page);
+    // Each table fits the phone as it is, with nothing to scroll sideways inside it either.
+    const tables = page.locator('main table');
+    expect(await tables.count()).toBeGreaterThan(0);
+    for (const table of await tables.all()) {
+      expect(await table.evaluate((element) => element.getBoundingClientRect().right)).toBeLessThanOrEqual(390);
+    }
     await screenshot(page, '45-coverage-390');
   });
 });

@@ -1,5 +1,6 @@
 import { expect, inject, test, type Page } from './support/test';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
+import { accessibilityProblems } from './support/a11y';
 import { screenshot } from './support/browser';
 import { ensureOwnerSignedIn } from './support/owner';
 
@@ -45,7 +46,8 @@ test.describe.serial('a merchandiser finds photos by what they show', () => {
   let ids: Map<string, string>;
 
   test.beforeAll(async ({ browser }) => {
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // AxeBuilder needs a page from an explicit context.
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await ensureOwnerSignedIn(page, baseUrl);
   });
 
@@ -65,5 +67,27 @@ test.describe.serial('a merchandiser finds photos by what they show', () => {
     }
     await resultsFor(page, baseUrl, 'sunglasses');
     await screenshot(page, '30-search');
+  });
+
+  test('highlighted words keep their contrast on every line of a result (axe)', async () => {
+    await resultsFor(page, baseUrl, 'sunglasses');
+    // The tag line is the greyest text a highlight lands on.
+    await page.getByTestId('search-results').locator('mark').first().waitFor();
+    expect(await page.getByTestId('search-results').locator('mark').count()).toBeGreaterThan(1);
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
+  test('the first Tab reaches a skip link that takes focus past the navigation to the page', async () => {
+    // The library: the search page puts the focus in its search box, past the link, on purpose.
+    await page.goto(`${baseUrl}/`);
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((link) => link === document.activeElement)).toBe(true);
+    expect(await skip.isVisible()).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('content');
+    // The next Tab lands inside the page, not on the navigation.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('#content')))).toBe(true);
   });
 });

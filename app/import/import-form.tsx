@@ -52,6 +52,8 @@ export function ImportForm() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<PlanAnswer | null>(null);
+  /** The person's choice, shown at once; the preview under it says which mode it was made with. */
+  const [tagMode, setTagMode] = useState<TagMode>('merge');
   const summary = useRef<HTMLHeadingElement>(null);
 
   async function preview(chosen: File, mapping: ColumnMapping | null, tagMode: TagMode) {
@@ -96,7 +98,7 @@ export function ImportForm() {
             const chosen = event.target.files?.[0] ?? null;
             setFile(chosen);
             setPlan(null);
-            if (chosen) void preview(chosen, null, plan?.tagMode ?? 'merge');
+            if (chosen) void preview(chosen, null, tagMode);
           }}
           className="max-w-full text-sm file:mr-3 file:rounded-md file:border file:border-neutral-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
         />
@@ -130,7 +132,7 @@ export function ImportForm() {
                   <select
                     value={plan.mapping[field] ?? ''}
                     disabled={busy}
-                    onChange={(event) => void preview(file, { ...plan.mapping, [field]: event.target.value }, plan.tagMode)}
+                    onChange={(event) => void preview(file, { ...plan.mapping, [field]: event.target.value }, tagMode)}
                     className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm"
                   >
                     <option value="">(not imported)</option>
@@ -149,7 +151,18 @@ export function ImportForm() {
             <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Tags</legend>
             {TAG_MODE_CHOICES.map(({ mode, label, hint }) => (
               <label key={mode} className="flex items-start gap-2 text-sm">
-                <input type="radio" name="tag-mode" value={mode} checked={plan.tagMode === mode} disabled={busy} onChange={() => void preview(file, plan.mapping, mode)} className="mt-0.5 h-4 w-4" />
+                <input
+                  type="radio"
+                  name="tag-mode"
+                  value={mode}
+                  checked={tagMode === mode}
+                  disabled={busy}
+                  onChange={() => {
+                    setTagMode(mode);
+                    void preview(file, plan.mapping, mode);
+                  }}
+                  className="mt-0.5 h-4 w-4"
+                />
                 <span>
                   {label} <span className="text-neutral-600">({hint})</span>
                 </span>
