@@ -25,6 +25,6 @@ export async function backfillAction(_previous: BackfillFormState, form: FormDat
       const result = await runBackfill(db, { trigger: 'admin', selection: parsed.selection, deadline: new Date(Date.now() + ADMIN_RUN_MS) });
       if (result.kind === 'ran') revalidatePath('/admin/backfill');
     });
-    return { error: null, notice: 'Backfill started. It works in the background; reload this page to follow it under Recent runs.', values: options };
+    return { error: null, notice: { tone: 'success', text: 'Backfill started. It works in the background; reload this page to follow it under Recent runs.' }, values: options };
   });
 }

@@ -47,7 +47,7 @@ export function BackfillForm() {
             ))}
           </ul>
         )}
-        {state.notice && <p className="text-sm text-green-800">{state.notice}</p>}
+        {state.notice && <p role="status" className="text-sm text-green-800">{state.notice.text}</p>}
       </div>
     </form>
   );
