@@ -4,11 +4,12 @@ import { checkHost, literalRefusal, publicOnlyLookup, RefusedAddressError } from
 import type { Result } from '@/lib/result';
 
 /**
- * Talking to receivers, who are strangers: what URL an admin may register (http(s) only, no credentials, never
- * a private, loopback or link-local address, which would let anyone with admin rights probe the network Loupe
- * runs in: SSRF), and one POST whose answer is treated as hostile (bounded time, redirects not followed, at
- * most a few KB of the body read). The address check runs again inside the connection's own DNS lookup, so a
- * name that resolved to a public address when it was registered cannot be pointed at 127.0.0.1 later.
+ * Talking to receivers, who are strangers: what URL an admin may register (http(s) only, no credentials, only
+ * public unicast addresses as lib/outbound judges them, since anything else would let anyone with admin rights
+ * probe the network Loupe runs in: SSRF), and one POST whose answer is treated as hostile (bounded time,
+ * redirects not followed, at most a few KB of the body read). The address check runs again inside the
+ * connection's own DNS lookup, so a name that resolved to a public address when it was registered cannot be
+ * pointed at 127.0.0.1 later.
  */
 
 export const MAX_URL_LENGTH = 2000;
