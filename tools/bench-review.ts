@@ -97,7 +97,7 @@ async function measureBackend(name: string, handle: DbHandle, n: number): Promis
   const db = handle.db;
   await load(db, n);
   const [user] = await db.insert(users).values({ name: 'Bench reviewer', email: `bench-${Date.now()}@example.com`, passwordHash: 'x', role: 'editor' }).returning();
-  const reviewer: Reviewer = { userId: user.id, name: user.name };
+  const reviewer: Reviewer = { userId: user.id, name: user.name, kind: 'person' };
   log(`\n${name}: ${n} assets loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const queued = await rows<{ id: string; created_at_text: string }>(db, sql`select id, created_at::text as created_at_text from assets a where a.alt_status in ('none', 'proposed') and a.state not in ('awaiting_upload', 'failed_upload') order by random() limit ${SAMPLES}`);

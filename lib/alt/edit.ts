@@ -3,11 +3,11 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
-import type { Caller } from '@/lib/auth';
 import type { Result } from '@/lib/result';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { catalogueColumns, catalogueFields, hasCatalogueEdit } from '@/lib/catalogue';
 import { recordAssetEvents } from '@/lib/webhooks';
+import { statusOfWrittenText, type Editor } from './authorship';
 
 /**
  * People's edits to an asset's alt text, tags, decorative flag and catalogue fields (title, SKU, collection) (PATCH /api/assets/:id and the asset page).
@@ -45,16 +45,6 @@ export const assetEditBody = z
 
 export type AssetEdit = z.output<typeof assetEditBody>;
 
-export interface Editor {
-  userId: string | null;
-  /** Shown as the author of the text. */
-  name: string;
-}
-
-export function editorOf(caller: Caller): Editor {
-  return caller.kind === 'user' ? { userId: caller.userId, name: caller.name } : { userId: caller.userId, name: `API token "${caller.name}"` };
-}
-
 export type EditResult = Result<
   { asset: Asset; altChanged: boolean; tagsChanged: boolean; catalogueChanged: boolean },
   { kind: 'not_found' } | { kind: 'version_conflict'; current: Asset }
@@ -66,7 +56,7 @@ type AssetUpdate = PgUpdateSetSource<typeof assets>;
 function altColumns(edit: AssetEdit, editor: Editor): AssetUpdate | null {
   const byPerson: AssetUpdate = { altSource: 'human', altAuthor: editor.name, altModel: null, altPromptVersion: null, altUpdatedAt: sql`now()`, altLastError: null, altNextAttemptAt: null };
   if (edit.decorative === true) return { ...byPerson, decorative: true, altText: '', altStatus: 'decorative' };
-  if (typeof edit.altText === 'string') return { ...byPerson, decorative: false, altText: edit.altText, altStatus: 'approved' };
+  if (typeof edit.altText === 'string') return { ...byPerson, decorative: false, altText: edit.altText, altStatus: statusOfWrittenText(editor) };
   const cleared: AssetUpdate = { altText: null, altSource: null, altStatus: 'none', altAuthor: null, altModel: null, altPromptVersion: null, altUpdatedAt: sql`now()`, altNextAttemptAt: sql`now()` };
   if (edit.altText === null) return { ...cleared, decorative: edit.decorative ?? false };
   if (edit.decorative === false) {
@@ -99,7 +89,7 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
       return current && !current.deletedAt ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
     }
     if (alt) {
-      // A person's text is approved text (an edit approves it); clearing it or un-marking decorative only changes it.
+      // A person's text is approved text (an edit approves it); a token's is a proposal; clearing it or un-marking decorative only changes it.
       await recordAssetEvents(tx, updated.altStatus === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], [assetId]);
       await tx.insert(altHistory).values({
         assetId,

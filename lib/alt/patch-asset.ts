@@ -1,7 +1,8 @@
 import type { Db } from '@/db/handle';
 import { getAsset, isUuid, type AssetView } from '@/lib/assets';
 import type { Result } from '@/lib/result';
-import { editAsset, type AssetEdit, type Editor } from './edit';
+import { type Editor } from './authorship';
+import { editAsset, type AssetEdit } from './edit';
 import { reembedAfterAltChange } from './reembed-hook';
 
 export type PatchAssetResult = Result<

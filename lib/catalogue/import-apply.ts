@@ -2,6 +2,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { altHistory, assets } from '@/db/schema';
+import { statusOfWrittenText, type Editor } from '@/lib/alt';
 import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { recordAssetEvents } from '@/lib/webhooks';
 import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
@@ -9,18 +10,15 @@ import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
 /**
  * Applies a previewed plan, one transaction per chunk of rows. Each row's update is conditional on the fields it
  * changes still holding the values the preview showed, so a field someone edited since is reported, not
- * overwritten. Imported alt text is a
- * person's text (source `human`, status approved), recorded in the history as an import by the importer.
+ * overwritten. Imported alt text is hand-written text (source `human`): approved when a person imports it, a
+ * proposal when an API token does (statusOfWrittenText), recorded in the history as an import by the importer.
  * Changed alt text or tags queue embed jobs in the same transaction, at backfill priority: the sweeper
  * re-embeds them without holding up uploads.
  */
 
 export const APPLY_CHUNK_ROWS = 500;
 
-export interface Importer {
-  userId: string | null;
-  name: string;
-}
+export type Importer = Editor;
 
 export interface ImportOutcome {
   applied: number;
@@ -54,7 +52,7 @@ function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
     Object.assign(set, {
       altText: changes.altText.to,
       altSource: 'human',
-      altStatus: 'approved',
+      altStatus: statusOfWrittenText(importer),
       altAuthor: `${importer.name} (CSV import)`,
       altModel: null,
       altPromptVersion: null,
@@ -94,8 +92,8 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
           await tx.insert(altHistory).values({ assetId: change.assetId, event: 'imported', text: change.changes.altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` });
         }
       }
-      // Imported text is a person's text, approved as it stands (the same as an edit).
-      await recordAssetEvents(tx, ['alt_text.changed', 'alt_text.approved'], altImported);
+      // As an edit: a person's text is approved as it stands, a token's waits for a person.
+      await recordAssetEvents(tx, statusOfWrittenText(importer) === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], altImported);
       return { applied, conflicts };
     });
     outcome.applied += done.applied.length;

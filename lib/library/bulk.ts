@@ -2,7 +2,7 @@ import { and, desc, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
-import { MAX_TAGS } from '@/lib/alt';
+import { MAX_TAGS, type Editor } from '@/lib/alt';
 import { libraryCondition, libraryFilterSchema, type LibraryFilter } from '@/lib/assets';
 import { catalogueFields, MAX_TAG_LENGTH, normaliseTags } from '@/lib/catalogue';
 import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
@@ -50,11 +50,8 @@ export const bulkActionSchema = z.discriminatedUnion('action', [
 export type BulkAction = z.infer<typeof bulkActionSchema>;
 export type BulkActionName = BulkAction['action'];
 
-export interface BulkActor {
-  userId: string | null;
-  /** A person's name, or `API token "…"`: recorded as who decided, wrote or deleted. */
-  name: string;
-}
+/** A person, or `API token "…"`: recorded as who decided, wrote or deleted. */
+export type BulkActor = Editor;
 
 export interface BulkSummary {
   action: BulkActionName;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { rows, type Db } from '@/db/client';
 import { isUuid } from '@/lib/assets';
-import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
+import { MAX_HUMAN_ALT_LENGTH, statusOfWrittenText, type Editor } from '@/lib/alt';
 import type { WebhookEventType } from '@/db/schema';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { recordAssetEvents } from '@/lib/webhooks';
@@ -35,10 +35,8 @@ export interface ItemResult {
   message?: string;
 }
 
-export interface Reviewer {
-  userId: string | null;
-  name: string;
-}
+/** Who decides: a person (or, for the decisions tokens may take, an API token). */
+export type Reviewer = Editor;
 
 interface ValidItem {
   id: string;
@@ -104,7 +102,8 @@ function actionSql(action: Exclude<ReviewAction, 'undo'>, reviewer: Reviewer): A
   const byPerson = sql`alt_source = 'human', alt_author = ${reviewer.name}, alt_model = null, alt_prompt_version = null, alt_last_error = null,
     alt_next_attempt_at = null, alt_updated_at = now()`;
   const cleared = {
-    applies: sql`a.alt_status in ('none', 'proposed') and a.alt_source is distinct from 'human'`,
+    // A proposal whoever wrote it (the model, or an API token), or missing text.
+    applies: sql`a.alt_status in ('none', 'proposed')`,
     set: sql`alt_text = null, alt_source = null, alt_status = 'none', alt_author = null, alt_model = null, alt_prompt_version = null,
       alt_last_error = null, alt_next_attempt_at = now(), alt_updated_at = now()`,
   };
@@ -119,7 +118,7 @@ function actionSql(action: Exclude<ReviewAction, 'undo'>, reviewer: Reviewer): A
       // The describe step fills only an empty slot, so the proposal is set aside (kept in the history) for the new one.
       return { ...cleared, event: 'regenerate_requested', refusal: 'only a proposal or missing text is regenerated: this text was written or approved by a person' };
     case 'edit':
-      return { event: 'human_edit', applies: sql`true`, set: sql`alt_text = i.text, decorative = false, alt_status = 'approved', ${byPerson}`, refusal: '' };
+      return { event: 'human_edit', applies: sql`true`, set: sql`alt_text = i.text, decorative = false, alt_status = ${statusOfWrittenText(reviewer)}, ${byPerson}`, refusal: '' };
   }
 }
 
@@ -243,7 +242,9 @@ export async function decide(db: Db, action: ReviewAction, items: ValidItem[], r
     const chunk = items.slice(start, start + REVIEW_CHUNK);
     await db.transaction(async (tx) => {
       const done = new Map((await applyChunk(tx, action, chunk, reviewer)).map((row) => [row.id, row.version]));
-      await recordAssetEvents(tx, DECISION_EVENTS[action], [...done.keys()]);
+      // An edit is an approval only when a person writes it (statusOfWrittenText).
+      const events: WebhookEventType[] = action === 'edit' && statusOfWrittenText(reviewer) === 'proposed' ? ['alt_text.changed'] : DECISION_EVENTS[action];
+      await recordAssetEvents(tx, events, [...done.keys()]);
       for (const item of chunk) {
         const version = done.get(item.id);
         if (version !== undefined) {

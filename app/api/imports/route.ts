@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { getDb } from '@/db/client';
+import { editorOf } from '@/lib/alt';
 import { route } from '@/lib/auth';
 import { MAX_IMPORT_BYTES, runImport, summarisePlan } from '@/lib/catalogue';
 import { ApiError } from '@/lib/errors';
@@ -28,7 +29,7 @@ export const POST = route({ role: 'editor', query: importQuery }, async ({ reque
     },
     tagMode: query.tag_mode,
     confirm: query.mode === 'apply' ? query.confirm : undefined,
-    importer: { userId: caller.userId, name: caller.kind === 'user' ? caller.name : `API token "${caller.name}"` },
+    importer: editorOf(caller),
   });
   if (!result.ok) throw new ApiError(result.failure.kind, result.failure.message);
   if (result.mode === 'preview') return Response.json({ mode: 'preview', ...summarisePlan(result.plan) });

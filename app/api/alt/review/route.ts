@@ -1,7 +1,7 @@
 import { after } from 'next/server';
 import { getDb } from '@/db/client';
 import type { Db } from '@/db/handle';
-import { reembedAfterAltChange } from '@/lib/alt';
+import { editorOf, reembedAfterAltChange } from '@/lib/alt';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { checkItems, decide, itemsMatching, reviewCounts, reviewPage, type ItemOutcome, type ItemResult } from '@/lib/review';
@@ -29,7 +29,7 @@ export const POST = route({ role: 'editor', body: reviewActionBody, maxBodyBytes
     throw new ApiError('forbidden', 'Approving alt text is a person\'s decision: sign in to approve or edit in the review queue; API tokens may reject, regenerate or mark decorative.');
   }
   const db = await getDb();
-  const reviewer = { userId: caller.userId, name: caller.kind === 'user' ? caller.name : `API token "${caller.name}"` };
+  const reviewer = editorOf(caller);
   // Items answered before any write: malformed ones, or (for a filter) ones changed since the reviewer looked.
   const selection = body.filter ? await itemsMatching(db, body.filter, body.asOf ?? '') : selectionOf(checkItems(body.action, body.items ?? []));
   const { results, changed } = await decide(db, body.action, selection.items, reviewer);
