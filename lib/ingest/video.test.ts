@@ -145,6 +145,14 @@ describe('videos built to burn decoding time: bounded from ffprobe facts before 
 });
 
 describe('ffmpeg that hangs', () => {
+  it("one job's runs share one budget: once it is spent, the next run is not even started and the step fails with video_timeout", async () => {
+    const bytes = makeTestVideo(tools, { seconds: 1, width: 160, height: 120 });
+    const spent = Date.now() - 1;
+    expect(await runTool(tools.ffprobe, ['-v', 'error', '-show_format', '/nonexistent'], spent)).toMatchObject({ ok: false, timedOut: true });
+    const result = await withVideoBytes(bytes, (file, dir) => extractKeyframes(tools, file, 1, dir, spent));
+    expect(result).toMatchObject({ ok: false, code: 'video_timeout' });
+  });
+
   it('is killed at the timeout and reported as video_timeout', async () => {
     process.env.FFMPEG_TIMEOUT_MS = '1500';
     resetConfig();

@@ -128,7 +128,20 @@ export class LocalStorage implements Storage {
 
   async withFile<T>(key: string, work: (file: string) => Promise<T>): Promise<T | null> {
     const file = this.pathFor(key);
-    if (!(await this.head(key))) return null;
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(file, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+    // Reading a byte first: a file the system cannot read (EISDIR, EIO) fails here as the system error it is,
+    // to be retried, rather than in a decoder that would call it damaged.
+    try {
+      await handle.read(Buffer.alloc(1), 0, 1, 0);
+    } finally {
+      await handle.close();
+    }
     return work(file);
   }
 
