@@ -4,6 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
+import { kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -103,12 +104,13 @@ const unheld = (holder: string | null) => sql`(${jobs.claimedUntil} is null or $
 
 /**
  * Due and unheld, or abandoned by a crashed worker (running, but its lease ran out or its instance is gone). A
- * trashed asset's work waits (no model call for a photo on its way out) until it is restored; only its purge runs.
+ * trashed asset's work waits (no model call for a photo on its way out) until it is restored, but for the kinds
+ * the registry says run while trashed (its purge).
  */
 const claimable = (holder: string | null) => sql`(
   (${jobs.status} in ('pending', 'waiting') and ${jobs.nextAttemptAt} <= now()) or ${jobs.status} = 'running'
 ) and ${unheld(holder)}
-  and (${jobs.kind} = 'purge' or not exists (select 1 from ${assets} t where t.id = ${jobs.assetId} and t.deleted_at is not null))`;
+  and (${inArray(jobs.kind, kindsRunningWhileTrashed())} or not exists (select 1 from ${assets} t where t.id = ${jobs.assetId} and t.deleted_at is not null))`;
 
 /**
  * Claims the most urgent due job (FOR UPDATE SKIP LOCKED: concurrent claimers never take the same one) for

@@ -26,6 +26,8 @@ export interface AssetStepDefinition {
   next: (assetId: string, tx: Queryable, priority: number) => Promise<EnqueueRequest[]>;
   /** Parked jobs of this kind (waiting without a time) are due again once this holds; the sweeper checks it while any are parked. */
   resumeParked?: (db: Db) => boolean | Promise<boolean>;
+  /** Runs while its asset is in the trash; every other kind's work waits (no model call for a photo on its way out). */
+  runsWhileTrashed?: true;
 }
 
 /** Work about a webhook delivery rather than an asset: nothing comes next, and it keeps its own retry budget. */
@@ -34,6 +36,7 @@ export interface DeliveryStepDefinition {
   run: DeliveryStep;
   maxAttempts: number;
   resumeParked?: undefined;
+  runsWhileTrashed?: undefined;
 }
 
 export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition;
@@ -55,7 +58,12 @@ async function isVideoAsset(assetId: string, tx: Queryable): Promise<boolean> {
   return asset ? isVideo(asset) : false;
 }
 
-const STEPS: Record<JobKind, StepDefinition> = {
+/**
+ * Built on first use rather than at import: a step's module may import the engine (lib/jobs), which reads this
+ * table, without the import cycle leaving a step undefined.
+ */
+let built: Record<JobKind, StepDefinition> | undefined;
+const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   derive: {
     subject: 'asset',
     run: deriveStep,
@@ -68,17 +76,17 @@ const STEPS: Record<JobKind, StepDefinition> = {
   embed: { subject: 'asset', run: embedStep, next: nothing, resumeParked: configuredModelLoads },
   webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
   // Enqueued TRASH_DAYS ahead when an asset is trashed (lib/library); the sweeper runs it when due.
-  purge: { subject: 'asset', run: purgeStep, next: nothing },
-};
+  purge: { subject: 'asset', run: purgeStep, next: nothing, runsWhileTrashed: true },
+});
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */
 export function assertRegistryComplete(): void {
-  const missing = JOB_KINDS.filter((kind) => !STEPS[kind]);
+  const missing = JOB_KINDS.filter((kind) => !steps()[kind]);
   if (missing.length) throw new Error(`No step is registered for job kind(s) ${missing.join(', ')} (lib/jobs/registry.ts).`);
 }
 
 export function stepFor(kind: JobKind): StepDefinition {
-  const definition = STEPS[kind];
+  const definition = steps()[kind];
   if (!definition) throw new Error(`No step is registered for job kind ${kind} (lib/jobs/registry.ts).`);
   return definition;
 }
@@ -86,6 +94,11 @@ export function stepFor(kind: JobKind): StepDefinition {
 /** Of the kinds that have parked jobs, those whose condition now holds. */
 export async function kindsToResume(db: Db, parked: readonly JobKind[]): Promise<JobKind[]> {
   const resumable: JobKind[] = [];
-  for (const kind of parked) if (await STEPS[kind].resumeParked?.(db)) resumable.push(kind);
+  for (const kind of parked) if (await steps()[kind].resumeParked?.(db)) resumable.push(kind);
   return resumable;
+}
+
+/** Kinds whose work goes ahead while its asset is in the trash (the claimer reads this; it names no kind itself). */
+export function kindsRunningWhileTrashed(): JobKind[] {
+  return JOB_KINDS.filter((kind) => steps()[kind].runsWhileTrashed === true);
 }
