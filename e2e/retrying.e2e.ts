@@ -3,8 +3,8 @@ import { fixturesAvailable } from '@/test/fixtures';
 import { expect, test, type Page } from './support/test';
 import { screenshot } from './support/browser';
 import { startE2eFakeGroq } from './support/fake-groq';
-import { setUpOwner } from './support/owner';
-import { startApp, type RunningApp } from './support/server';
+import { ownAppWithOwner } from './support/owner';
+import type { RunningApp } from './support/server';
 import { finishedStatuses, productPhotos, rowTexts } from './support/uploads';
 
 /**
@@ -16,20 +16,17 @@ test.describe.serial('a photo whose alt text is retrying after an outage', () =>
   let fake: FakeGroq;
   let app: RunningApp;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
   let assetId = '';
 
   test.beforeAll(async ({ browser }) => {
     fake = await startE2eFakeGroq();
     fake.setDefault({ kind: 'status', status: 500 });
-    app = await startApp({ fakeGroqUrl: fake.url });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${app.url}/`);
-    await setUpOwner(page);
+    ({ app, page, close } = await ownAppWithOwner(browser, { fakeGroqUrl: fake.url }));
   });
 
   test.afterAll(async () => {
-    await page?.context().close();
-    await app?.stop();
+    await close?.();
     await fake?.close();
   });
 
