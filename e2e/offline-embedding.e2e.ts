@@ -1,8 +1,8 @@
 import { expect, inject, test, type Page } from './support/test';
 import { fixturesAvailable } from '@/test/fixtures';
 import { screenshot } from './support/browser';
-import { setUpOwner } from './support/owner';
-import { startApp, type RunningApp } from './support/server';
+import { ownAppWithOwner } from './support/owner';
+import type { RunningApp } from './support/server';
 import { finishedStatuses, productPhotos, rowTexts } from './support/uploads';
 
 /**
@@ -14,18 +14,16 @@ test.describe.serial('an embedding model that cannot be loaded fails no photo', 
   test.skip(!fixturesAvailable(), 'needs the shared fixtures (../shared)');
   let app: RunningApp;
   let page: Page;
+  let close: (() => Promise<void>) | undefined;
   const photos = fixturesAvailable() ? productPhotos(2) : [];
 
   test.beforeAll(async ({ browser }) => {
-    app = await startApp({ fakeGroqUrl: inject('fakeGroqUrl'), env: { EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2', EMBEDDING_MODEL_DIR: '/nonexistent/all-MiniLM-L6-v2' } });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${app.url}/`);
-    await setUpOwner(page);
+    const env = { EMBEDDING_MODEL: 'Xenova/all-MiniLM-L6-v2', EMBEDDING_MODEL_DIR: '/nonexistent/all-MiniLM-L6-v2' };
+    ({ app, page, close } = await ownAppWithOwner(browser, { fakeGroqUrl: inject('fakeGroqUrl'), env }));
   });
 
   test.afterAll(async () => {
-    await page?.context().close();
-    await app?.stop();
+    await close?.();
   });
 
   test('uploads end stored, the photos are Ready and nothing is under Failed', async () => {

@@ -16,7 +16,7 @@ const TONE_CLASSES = {
 export function StateBadge({ asset }: { asset: ShownAsset & { nextTryAt: string | null } }) {
   const { label, tone } = shownStatus(asset);
   return (
-    <>
+    <span className="inline-flex flex-wrap items-center gap-x-1.5 gap-y-0.5">
       <span
         data-state={asset.state}
         data-condition={asset.condition ?? undefined}
@@ -27,6 +27,6 @@ export function StateBadge({ asset }: { asset: ShownAsset & { nextTryAt: string 
         {label}
       </span>
       {asset.condition === 'retrying' && asset.nextTryAt && <NextTry at={asset.nextTryAt} className="text-xs text-neutral-600" />}
-    </>
+    </span>
   );
 }

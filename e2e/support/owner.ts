@@ -1,4 +1,5 @@
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { startApp, type AppOptions, type RunningApp } from './server';
 
 /** The first account every browser test app gets; 12+ characters as setup requires. */
 export const OWNER = { name: 'Olivia Owner', email: 'owner@loupe.test', password: 'correct horse battery staple' } as const;
@@ -36,4 +37,20 @@ export async function ensureOwnerSignedIn(page: Page, baseUrl: string): Promise<
     await page.goto(`${baseUrl}/`);
   }
   if (new URL(page.url()).pathname === '/signin') await signIn(page, OWNER);
+}
+
+/** An app of the file's own (fresh data, `options` over the test settings) with a 1280 px page signed in as its owner. */
+export async function ownAppWithOwner(browser: Browser, options: AppOptions): Promise<{ app: RunningApp; page: Page; close: () => Promise<void> }> {
+  const app = await startApp(options);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${app.url}/`);
+  await setUpOwner(page);
+  return {
+    app,
+    page,
+    close: async () => {
+      await page.context().close();
+      await app.stop();
+    },
+  };
 }
