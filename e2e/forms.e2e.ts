@@ -1,5 +1,5 @@
 import { startWebhookReceiver, type WebhookReceiver } from '@/test/webhook-receiver';
-import { submitForm } from './support/forms';
+import { formAlert, submitForm } from './support/forms';
 import { OWNER, setUpOwner, signIn } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 import { expect, inject, test, type Browser, type BrowserContext, type Page } from './support/test';
@@ -46,20 +46,25 @@ test.describe.serial('server-action forms on pages opened directly', () => {
     const submit = (page: Page, button: string) => submitForm(page, page.getByRole('button', { name: button, exact: true }), javaScript);
 
     test.describe.serial(mode, () => {
-      test('sign-in: a wrong password keeps the email (never the password); the right one signs in', async () => {
+      test.beforeAll(async () => {
         owner = await newPage(javaScript);
         await owner.goto(`${app.url}/signin`);
         await owner.getByLabel('Email').fill(OWNER.email);
-        await owner.getByLabel('Password').fill('not the password at all');
-        await submit(owner, 'Sign in');
-        await expect(owner.getByRole('alert')).toBeVisible();
-        await expect(owner.getByLabel('Email')).toHaveValue(OWNER.email);
-        await expect(owner.getByLabel('Password')).toHaveValue('');
-        expect(await owner.content()).not.toContain('not the password at all');
-
         await owner.getByLabel('Password').fill(OWNER.password);
         await submit(owner, 'Sign in');
         await owner.waitForURL((url) => url.pathname === '/');
+      });
+
+      test('sign-in: a wrong password keeps the email, never the password', async () => {
+        const page = await newPage(javaScript);
+        await page.goto(`${app.url}/signin`);
+        await page.getByLabel('Email').fill(OWNER.email);
+        await page.getByLabel('Password').fill('not the password at all');
+        await submit(page, 'Sign in');
+        await expect(formAlert(page)).toBeVisible();
+        await expect(page.getByLabel('Email')).toHaveValue(OWNER.email);
+        await expect(page.getByLabel('Password')).toHaveValue('');
+        expect(await page.content()).not.toContain('not the password at all');
       });
 
       test('backfill: the dry run answers with its counts and keeps the filters; "Run now" records a run', async () => {
@@ -69,7 +74,7 @@ test.describe.serial('server-action forms on pages opened directly', () => {
         await owner.getByLabel('At most (assets)').fill('10');
         await submit(owner, 'Dry run');
         await expect(owner.getByTestId('dry-run')).toContainText(/Would describe 0 /);
-        await expect(owner.getByRole('alert')).toHaveCount(0);
+        await expect(formAlert(owner)).toHaveCount(0);
         // "Run now" next runs what the dry run counted.
         await expect(owner.getByLabel('At most (assets)')).toHaveValue('10');
 
@@ -92,7 +97,7 @@ test.describe.serial('server-action forms on pages opened directly', () => {
         await owner.getByLabel('Role', { exact: true }).selectOption('viewer');
         await owner.getByLabel('Expires in days').fill('0');
         await submit(owner, 'Create token');
-        await expect(owner.getByRole('alert')).toBeVisible();
+        await expect(formAlert(owner)).toBeVisible();
         await expect(owner.getByLabel('Token name')).toHaveValue(name);
         await expect(owner.getByLabel('Role', { exact: true })).toHaveValue('viewer');
         await expect(owner.getByLabel('Expires in days')).toHaveValue('0');
@@ -127,7 +132,7 @@ test.describe.serial('server-action forms on pages opened directly', () => {
         await invitee.getByLabel('Name').fill(person.name);
         await invitee.getByLabel('Password').fill(person.email);
         await submit(invitee, 'Join Loupe');
-        await expect(invitee.getByRole('alert')).toBeVisible();
+        await expect(formAlert(invitee)).toBeVisible();
         await expect(invitee.getByLabel('Name')).toHaveValue(person.name);
         await invitee.getByLabel('Password').fill(person.password);
         await submit(invitee, 'Join Loupe');
@@ -160,7 +165,7 @@ test.describe.serial('server-action forms on pages opened directly', () => {
         await owner.getByLabel('Description').fill(description);
         await owner.getByRole('checkbox', { name: /Photo deleted/ }).uncheck();
         await submit(owner, 'Add endpoint');
-        await expect(owner.getByRole('alert')).toBeVisible();
+        await expect(formAlert(owner)).toBeVisible();
         await expect(owner.getByLabel('URL')).toHaveValue('not a web address');
         await expect(owner.getByLabel('Description')).toHaveValue(description);
         await expect(owner.getByRole('checkbox', { name: /Photo deleted/ })).not.toBeChecked();
