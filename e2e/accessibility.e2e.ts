@@ -267,6 +267,18 @@ test.describe('focus and names', () => {
     await page.close();
   });
 
+  test('a Regenerate that cannot be used says why in words on the page, not only in a tooltip', async () => {
+    const page = await contexts.get('editor')!.newPage();
+    await page.goto(`${app.url}/assets/${fixtures.withoutAlt.id}`);
+    const panel = page.getByTestId('alt-text-panel');
+    const button = panel.getByRole('button', { name: 'Regenerate' });
+    const why = 'Regenerate is off. No vision provider is configured.';
+    await expect(panel.getByText(why)).toBeVisible();
+    await expect(button).toBeDisabled();
+    await expect(button).toHaveAccessibleDescription(why);
+    await page.close();
+  });
+
   test("each asset page's title names its file", async () => {
     const page = await contexts.get('viewer')!.newPage();
     for (const { id, file } of [fixtures.withAlt, fixtures.withoutAlt]) {

@@ -172,7 +172,7 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
             </label>
             {regenerateBlocked && (
               <p id="regenerate-blocked" data-regenerate-blocked className="basis-full text-xs text-neutral-600">
-                Regenerate is off: {regenerateBlocked}
+                Regenerate is off. {regenerateBlocked}
               </p>
             )}
           </div>
