@@ -5,7 +5,12 @@ import { getDb } from '@/db/client';
 import { findInvite } from '@/lib/auth/invites';
 import { JoinForm } from './join-form';
 
-export const metadata: Metadata = { title: 'Join', referrer: 'no-referrer' };
+/**
+ * The token in this page's address is sent to no other site (as a Referer), while the join form, posted by the
+ * browser itself when JavaScript is off, keeps its Origin: under no-referrer that would be `null`, and Next
+ * refuses a server action from origin null.
+ */
+export const metadata: Metadata = { title: 'Join', referrer: 'same-origin' };
 
 /** Public: the unguessable token in the link is the credential. A used, revoked or expired link says so. */
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
