@@ -62,9 +62,10 @@ afterAll(() => {
 });
 
 describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
-  it('fifty uploads completed at once all end with derivatives: nothing dropped', async () => {
+  // Two dozen is many times the sharp limiter's slots, which is what can drop work; fifty took 42 s on a quiet 2-core machine.
+  it('two dozen uploads completed at once all end with derivatives: nothing dropped', { timeout: 180_000 }, async () => {
     const uploads = await Promise.all(
-      Array.from({ length: 50 }, async (_, index) => {
+      Array.from({ length: 24 }, async (_, index) => {
         const bytes = await testJpeg(1000 + index, 1600, 1200);
         const started = await announceUpload(editor, bytes, { filename: `batch-${index}.jpg` });
         expect((await putToSignedUrl(started.upload.url, bytes)).status).toBe(200);
@@ -73,10 +74,10 @@ describe.skipIf(!standInModelAvailable())('the jobs machinery', () => {
     );
     const completions = await Promise.all(uploads.map((id) => completeUpload(editor, id)));
     expect(completions.map((response) => response.status)).toEqual(uploads.map(() => 202));
-    expect(pendingAfterTasks()).toBe(50);
+    expect(pendingAfterTasks()).toBe(24);
     await runAfterTasks({ concurrently: true });
     const rows = await database().db.select().from(assets).where(inArray(assets.id, uploads));
-    expect(rows).toHaveLength(50);
+    expect(rows).toHaveLength(24);
     for (const asset of rows) {
       expect(PAST_DERIVE).toContain(asset.state);
       expect(asset.derivatives).toMatchObject({ vision: { width: 1200, height: 900 }, grid: { width: 400, height: 300 } });
