@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   locked_out: 429,
   unavailable: 503,
+  database_unavailable: 503,
   internal: 500,
   method_not_allowed: 405,
   insufficient_storage: 507,
@@ -90,6 +91,12 @@ export class ApiError extends Error {
 /** Anything that is not an ApiError is a bug: logged (without its query parameters), answered generically. */
 export function toErrorResponse(error: unknown, context: string): Response {
   if (error instanceof ApiError) return error.toResponse();
+  if (isDatabaseUnreachable(error)) {
+    console.error(`[loupe] the database cannot be reached in ${context}: ${describeForLog(error)}`);
+    return new ApiError('database_unavailable', 'The database cannot be reached right now, so nothing was done. Try again in a few seconds.', undefined, {
+      'retry-after': String(DATABASE_RETRY_AFTER_SECONDS),
+    }).toResponse();
+  }
   if (isOutOfSpace(error)) {
     console.error(`[loupe] storage is full in ${context}: ${describeForLog(error)}`);
     return new ApiError('insufficient_storage', 'The server has run out of storage space, so nothing was saved. Ask the operator to free space, then try again.').toResponse();
@@ -132,4 +139,46 @@ export function isOutOfSpace(error: unknown): boolean {
     if (code === 'ENOSPC' || code === 'EDQUOT') return true;
   }
   return false;
+}
+
+/** What a client waits before trying again when the database is down: a restart or a failover takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The socket to PostgreSQL failed or was closed (postgres.js gives the socket's own code, or one of its own). */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+/**
+ * PostgreSQL's own word that it is not serving: connection exceptions (class 08), the server shutting down
+ * (57P01 admin, 57P02 crash), starting up or shutting down (57P03), or out of connections (53300).
+ */
+const SERVER_GONE_STATES = /^(08...|57P0[123]|53300)$/;
+
+/**
+ * The database could not be reached, as opposed to a query that failed: a refused or dropped connection, a
+ * server restarting, or an embedded database already closed. A socket error counts only when a query was on
+ * it (postgres.js and drizzle name the query), so a storage or provider outage is not taken for the database's.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  const chain: Error[] = [];
+  for (let current: unknown = error; current instanceof Error && chain.length < 5; current = current.cause) chain.push(current);
+  const fromQuery = chain.some((link) => 'query' in link);
+  return chain.some((link) => {
+    const code = (link as { code?: unknown }).code;
+    if (typeof code === 'string' && SERVER_GONE_STATES.test(code) && link.name === 'PostgresError') return true;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code) && fromQuery) return true;
+    return /^PGlite is clos(ed|ing)$/.test(link.message);
+  });
 }

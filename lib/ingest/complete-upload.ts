@@ -9,6 +9,7 @@ import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
 import { SNIFF_BYTES, sniffImageType } from './sniff';
 import { isUniqueViolation } from '@/db/unique-violation';
+import { describeForLog } from '@/lib/errors';
 import { assembleParts, uploadedByCaller } from './parted-upload';
 
 /** How long one completion may hold the asset before another request may try again (hashing 100 MB from S3). */
@@ -129,8 +130,33 @@ export async function completeUpload(db: Db, assetId: string, request: Completio
       return { kind: 'duplicate', duplicateOf: original.id };
     }
   } catch (error) {
-    await release();
+    // A failure (the database restarting, storage failing) must not hold the upload for the whole lease: the
+    // client's retry, after the 503's Retry-After, should find it free.
+    await giveBack(release, Date.now() + leaseSecondsFor(asset.declaredSize) * 1000);
     throw error;
+  }
+}
+
+function leaseSecondsFor(declaredSize: number): number {
+  return VERIFY_LEASE_SECONDS + declaredSize / VERIFY_BYTES_PER_SECOND;
+}
+
+/** Tries again this soon after a release the database refused, doubling up to the last. */
+const RELEASE_RETRY_MS = [250, 500, 1000, 2000];
+
+/**
+ * Gives a failed completion's claim back now or, when the database cannot take the release either, as soon as
+ * it answers again (tried in the background until the lease would have ended anyway). Never throws: the
+ * completion's own failure is what the caller hears about.
+ */
+async function giveBack(release: () => Promise<unknown>, leaseEndsAt: number, attempt = 0): Promise<void> {
+  try {
+    await release();
+  } catch (error) {
+    const wait = RELEASE_RETRY_MS[Math.min(attempt, RELEASE_RETRY_MS.length - 1)];
+    if (Date.now() + wait >= leaseEndsAt) return;
+    if (attempt === 0) console.error(`[loupe] an upload's completion claim could not be released yet; retrying in the background: ${describeForLog(error)}`);
+    setTimeout(() => void giveBack(release, leaseEndsAt, attempt + 1), wait).unref();
   }
 }
 

@@ -72,7 +72,7 @@ beforeAll(async () => {
 describe('a good upload', () => {
   it('goes announce → PUT → complete (202) → derivatives, with a sanitised name and verified facts', async () => {
     const bytes = await testJpeg(2, 2000, 1000);
-    const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: '../../shop/Été\u0000 shirt.jpg', tags: [' Summer ', 'summer', 'Shirts'] });
+    const { assetId, complete } = await uploadThroughApi(editor, bytes, { filename: '../../shop/Été\u0001 shirt.jpg', tags: [' Summer ', 'summer', 'Shirts'] });
     expect(complete.status).toBe(202);
     expect(await complete.json()).toEqual({ assetId, state: 'stored' });
     await runAfterTasks();
