@@ -43,15 +43,7 @@ test.describe.serial('the first-run flow on PostgreSQL + pgvector and the S3 dri
     s3 = await startS3rver('loupe-e2e');
     app = await startApp({
       fakeGroqUrl: inject('fakeGroqUrl'),
-      env: {
-        DATABASE_URL: database.url,
-        S3_BUCKET: s3.bucket,
-        S3_REGION: s3.region,
-        S3_ENDPOINT: s3.endpoint,
-        S3_FORCE_PATH_STYLE: 'true',
-        S3_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-      },
+      env: { DATABASE_URL: database.url, ...s3.env },
     });
     // As the README asks of a real bucket: the browser on APP_URL PUTs originals and fetches objects cross-origin.
     await s3.allowBrowserOrigin(app.url);

@@ -11,6 +11,8 @@ export interface S3rverHandle {
   bucket: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** The settings a Loupe server process needs to keep its files in this bucket. */
+  env: Record<string, string>;
   /** Where s3rver keeps the objects, to look behind the API's back in tests. */
   directory: string;
   /**
@@ -58,6 +60,14 @@ export async function startS3rver(bucket = 'loupe-test'): Promise<S3rverHandle> 
     bucket,
     region: REGION,
     credentials: CREDENTIALS,
+    env: {
+      S3_BUCKET: bucket,
+      S3_REGION: REGION,
+      S3_ENDPOINT: endpoint,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    },
     directory,
     allowBrowserOrigin,
     stop: async () => {

@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
-import { kindsRunningWhileTrashed } from './registry';
+import { deliveryKind, kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -232,7 +232,8 @@ export async function syncAssetState(db: Queryable, assetId: string): Promise<vo
  */
 export async function enqueueDeliveries(tx: Queryable, deliveryIds: readonly string[]): Promise<void> {
   if (!deliveryIds.length) return;
-  await tx.insert(jobs).values(deliveryIds.map((deliveryId) => ({ deliveryId, kind: 'webhook' as const, priority: JOB_PRIORITY.webhook })));
+  const kind = deliveryKind();
+  await tx.insert(jobs).values(deliveryIds.map((deliveryId) => ({ deliveryId, kind, priority: JOB_PRIORITY.webhook })));
 }
 
 /**

@@ -102,3 +102,10 @@ export async function kindsToResume(db: Db, parked: readonly JobKind[]): Promise
 export function kindsRunningWhileTrashed(): JobKind[] {
   return JOB_KINDS.filter((kind) => steps()[kind].runsWhileTrashed === true);
 }
+
+/** The kind whose jobs are webhook deliveries (subject 'delivery'): the outbox queues its jobs without naming it. */
+export function deliveryKind(): JobKind {
+  const [kind, ...others] = JOB_KINDS.filter((candidate) => steps()[candidate].subject === 'delivery');
+  if (!kind || others.length) throw new Error('Exactly one job kind must be about a delivery (lib/jobs/registry.ts).');
+  return kind;
+}
