@@ -1,6 +1,6 @@
 import { Server } from 'node:http';
 import { checkConfiguredModelAtStartup } from '@/lib/alt';
-import { guardServerRequests } from '@/lib/auth/methods';
+import { guardServerRequests } from '@/lib/auth';
 import { config } from '@/lib/config';
 import { dbHandle } from '@/db/client';
 import { configuredModelLoads } from '@/lib/embed';

@@ -6,7 +6,7 @@ import { assets, type Asset } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { newDerivativePrefix, newOriginalKey, type Storage } from '@/lib/storage';
 import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
-import { clearProviderBlock } from '@/lib/alt/provider-state';
+import { clearProviderBlock } from '@/lib/alt';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 
 /** Test support for the alt-text integration tests: the fake Groq API wired in through configuration. */

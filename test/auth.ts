@@ -1,10 +1,7 @@
 import type { Db } from '@/db/client';
 import { users, type Role } from '@/db/schema';
-import type { GuardedRoute } from '@/lib/auth/guard';
-import { SESSION_COOKIE } from '@/lib/auth/caller';
-import { hashPassword } from '@/lib/auth/password';
-import { createSession } from '@/lib/auth/sessions';
-import { createApiToken } from '@/lib/auth/tokens';
+import type { GuardedRoute } from '@/lib/auth';
+import { SESSION_COOKIE, hashPassword, createSession, createApiToken } from '@/lib/auth';
 
 /** Test support for the account and security tests: real users, sessions and tokens, and route calls. */
 

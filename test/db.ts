@@ -1,7 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { openPglite, openPostgres, useDbForTests, type DbHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
-import { forgetSigningSecret } from '@/lib/auth/signing';
+import { forgetSigningSecret } from '@/lib/auth';
 import { createScratchDatabase, templateDatabaseName, testDatabaseUrl, type ScratchDatabase } from './pg-template';
 
 /**

@@ -10,11 +10,10 @@ import { POST as createUploadRoute } from '@/app/api/uploads/route';
 import { getDb, openPglite, useDbForTests } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { assets } from '@/db/schema';
-import { forgetSigningSecret } from '@/lib/auth/signing';
-import { dropAfterTasks } from '@/lib/ingest/after-capture';
+import { forgetSigningSecret } from '@/lib/auth';
+import { dropAfterTasks } from '@/lib/ingest';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { LocalStorage } from '@/lib/storage/local';
-import { useStorageForTests, type Storage } from '@/lib/storage';
+import { LocalStorage, useStorageForTests, type Storage } from '@/lib/storage';
 
 /** Test support for the upload, pipeline and asset API tests: real routes, real local storage in a temp folder. */
 

@@ -50,3 +50,45 @@ describe('lib reaches the database one way', () => {
     expect(stale, 'these files no longer call getDb(): remove them from LIB_DOORS').toEqual([]);
   });
 });
+
+/**
+ * A lib folder's index.ts is what other folders may use, and client.ts what client components may use (modules
+ * with no server-only code); reaching into a folder's other files from outside couples callers to its internals.
+ */
+const ENTRY_POINT_EXCEPTIONS: Record<string, string> = {
+  'proxy.ts': "the request proxy runs before every request: it takes two pure modules, not the guard's database",
+  'test/layout.test.ts': 'holds examples of the imports it forbids',
+};
+
+function sourceFiles(): string[] {
+  const tops = ['app', 'components', 'lib', 'tools', 'test', 'e2e', 'db'];
+  const nested = tops.flatMap((top) =>
+    (readdirSync(path.join(ROOT, top), { recursive: true, encoding: 'utf8' }) as string[])
+      .filter((file) => /\.tsx?$/.test(file) && !file.endsWith('.d.ts'))
+      .map((file) => path.join(top, file).split(path.sep).join('/')),
+  );
+  return [...nested, 'instrumentation.ts', 'proxy.ts'];
+}
+
+/** The deep imports in a file: `@/lib/<folder>/<module>` for a folder other than the file's own. */
+function deepImports(file: string, source: string): string[] {
+  const own = /^lib\/([^/]+)\//.exec(file)?.[1];
+  return [...source.matchAll(/from\s+'@\/lib\/([a-z0-9-]+)\/([a-z0-9/.-]+)'/g)]
+    .filter(([, folder, module]) => folder !== own && module !== 'index' && module !== 'client')
+    .map(([specifier]) => specifier.replace(/^from\s+/, ''));
+}
+
+describe('folders are used through their entry points', () => {
+  it('recognises a deep import into another folder and not one into its own', () => {
+    expect(deepImports('app/page.tsx', "import { route } from '@/lib/auth/guard';")).toEqual(["'@/lib/auth/guard'"]);
+    expect(deepImports('lib/auth/signin.ts', "import { route } from '@/lib/auth/guard';")).toEqual([]);
+    expect(deepImports('app/page.tsx', "import { route } from '@/lib/auth';\nimport { EMPTY_FORM } from '@/lib/auth/client';")).toEqual([]);
+  });
+
+  it('imports another lib folder only through its index.ts (client components: client.ts)', () => {
+    const offenders = sourceFiles()
+      .filter((file) => !(file in ENTRY_POINT_EXCEPTIONS))
+      .flatMap((file) => deepImports(file, readFileSync(path.join(ROOT, file), 'utf8')).map((specifier) => `${file}: ${specifier}`));
+    expect(offenders, "import from '@/lib/<folder>' (export what you need from its index.ts) or, in a client component, '@/lib/<folder>/client'").toEqual([]);
+  });
+});

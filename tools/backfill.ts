@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { pgliteHolder } from '@/db/client';
 import { config } from '@/lib/config';
-import { describeDryRun, dryRun, formatMinutes, runBackfill, selectionFromStrings, type BackfillResult, type Progress } from '@/lib/jobs/backfill';
+import { describeDryRun, dryRun, formatMinutes, runBackfill, selectionFromStrings, type BackfillResult, type Progress } from '@/lib/jobs';
 import { withDatabase } from './with-database';
 
 /**

@@ -5,8 +5,7 @@ import { performance } from 'node:perf_hooks';
 import heicDecode from 'heic-decode';
 import sharp from 'sharp';
 import { config } from '@/lib/config';
-import { DERIVATIVE_SPECS, makeDerivatives, videoTools, type VideoTools } from '@/lib/ingest';
-import { extractKeyframes, runTool, withVideoWorkspace } from '@/lib/ingest/video';
+import { DERIVATIVE_SPECS, makeDerivatives, videoTools, type VideoTools, extractKeyframes, runTool, withVideoWorkspace } from '@/lib/ingest';
 import { fixturePath } from '@/test/fixtures';
 import { makeTestVideo } from '@/test/videos';
 

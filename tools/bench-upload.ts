@@ -16,8 +16,7 @@ import { openPglite, useDbForTests } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { config } from '@/lib/config';
 import { completeUpload } from '@/lib/ingest';
-import { useStorageForTests } from '@/lib/storage';
-import { LocalStorage } from '@/lib/storage/local';
+import { useStorageForTests, LocalStorage } from '@/lib/storage';
 import { makeAccount } from '@/test/auth';
 
 /**

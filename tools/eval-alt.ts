@@ -1,10 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { PROMPT_VERSION, visionProviderFrom } from '@/lib/alt';
+import { PROMPT_VERSION, visionProviderFrom, visionCallLimiter, completionsFrom } from '@/lib/alt';
 import { evaluateFolder, readReferences, renderMarkdown, summarise } from '@/tools/eval/alt';
-import { visionCallLimiter } from '@/lib/alt/limiter';
-import { completionsFrom } from '@/lib/alt/providers';
 import { config } from '@/lib/config';
 
 /**

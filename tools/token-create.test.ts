@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '@/db/client';
 import { apiTokens } from '@/db/schema';
-import { hashToken } from '@/lib/auth/secrets';
+import { hashToken } from '@/lib/auth';
 
 const run = promisify(execFile);
 const TSX = path.resolve('node_modules/.bin/tsx');

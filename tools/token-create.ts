@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { createApiToken } from '@/lib/auth/tokens';
-import { tokenInput } from '@/lib/auth/schemas';
+import { createApiToken, tokenInput } from '@/lib/auth';
 import { withDatabase } from './with-database';
 
 /**

@@ -1,4 +1,4 @@
-import { canGrant, ROLES_BY_RANK, type Role } from '@/lib/auth/roles';
+import { canGrant, ROLES_BY_RANK, type Role } from '@/lib/auth/client';
 
 /** A role picker offering only the roles the signed-in admin may grant. */
 export function RoleSelect({ actorRole, name = 'role', defaultValue = 'viewer', label }: { actorRole: Role; name?: string; defaultValue?: string; label: string }) {

@@ -1,10 +1,8 @@
 'use server';
 
 import { getDb } from '@/db/client';
-import { sessionFormAction } from '@/lib/auth/form-action';
-import type { FormState } from '@/lib/auth/form-state';
-import { createOwner } from '@/lib/auth/owner-setup';
-import { setupInput } from '@/lib/auth/schemas';
+import { sessionFormAction, createOwner, setupInput } from '@/lib/auth';
+import type { FormState } from '@/lib/auth';
 
 /** Creates the owner and signs them in; refused (with the API's message) once an owner exists. */
 export async function setupAction(_previous: FormState, form: FormData): Promise<FormState> {

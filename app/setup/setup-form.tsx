@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
-import { EMPTY_FORM, refilled } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled } from '@/lib/auth/client';
 import { setupAction } from './actions';
 
 export function SetupForm() {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useFormStatus } from 'react-dom';
-import { signOutAction } from '@/lib/auth/sign-out-action';
+import { signOutAction } from '@/lib/auth/client';
 
 function Submit() {
   const { pending } = useFormStatus();

@@ -1,5 +1,5 @@
 import type { ReviewCounts, ReviewFilter } from '@/lib/review';
-import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAG_FILTERS, STATUS_LABELS } from '@/lib/review/vocabulary';
+import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAG_FILTERS, STATUS_LABELS } from '@/lib/review';
 
 /**
  * The queue's filters as a plain GET form (the filter lives in the address, so every view is a link), with the

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import type { ReviewItem } from '@/lib/review';
 import { NextTry } from '@/components/assets/next-try';
-import { FLAG_LABELS, STATUS_LABELS } from '@/lib/review/vocabulary';
+import { FLAG_LABELS, STATUS_LABELS } from '@/lib/review/client';
 import { formatDate } from '@/lib/words';
 import { diffWords } from './word-diff';
 

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Asset } from '@/db/schema';
-import { isLeaseHeld, type JobLease } from '@/lib/jobs/lease';
-import { isVideo } from '@/lib/ingest/media-kind';
+import { isLeaseHeld, type JobLease } from '@/lib/jobs';
+import { isVideo } from '@/lib/ingest';
 import type { Storage } from '@/lib/storage';
 import { altContextFor } from './context';
 import { generateAlt, type GenerateOutcome } from './generate';

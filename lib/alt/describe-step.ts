@@ -1,6 +1,6 @@
 import type { Asset, Job } from '@/db/schema';
-import { JOB_PRIORITY } from '@/lib/jobs/queue';
-import type { Step } from '@/lib/jobs/step';
+import { JOB_PRIORITY } from '@/lib/jobs';
+import type { Step } from '@/lib/jobs';
 import { remainingBudget } from './budget';
 import { configuredDescribeDeps, configuredVisionProvider } from './configured';
 import { describeAsset } from './describe-asset';

@@ -1,5 +1,5 @@
 import type { Asset } from '@/db/schema';
-import { keyframesOf } from '@/lib/ingest/media-kind';
+import { keyframesOf } from '@/lib/ingest';
 import type { Storage } from '@/lib/storage';
 import type { AltFailure } from './types';
 import type { Result } from '@/lib/result';

@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
-import { leaseHeld, type JobLease } from '@/lib/jobs/lease';
+import { leaseHeld, type JobLease } from '@/lib/jobs';
 import { assetEventData, recordEvents } from '@/lib/webhooks';
 import type { AltFailure } from './types';
 

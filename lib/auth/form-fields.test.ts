@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endpointInput } from '@/lib/webhooks';
-import { selectionFromStrings } from '@/lib/jobs/backfill';
+import { selectionFromStrings } from '@/lib/jobs';
 import { formFields, refillValues } from './form-fields';
 import { inviteInput } from './schemas';
 

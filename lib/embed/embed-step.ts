@@ -1,4 +1,4 @@
-import type { Step } from '@/lib/jobs/step';
+import type { Step } from '@/lib/jobs';
 import { embedAssetWithModel } from './embed-assets';
 
 /**

@@ -16,3 +16,4 @@ export { writableModels } from './embedders';
 export { activateIfComplete } from './models';
 export { embeddingAvailability, type EmbeddingAvailability } from './availability';
 export { configuredModelLoads } from './embedders';
+export type { Executor } from './vector-index';

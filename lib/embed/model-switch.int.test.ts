@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '@/lib/config';
-import { searchAssets } from '@/lib/search/hybrid';
+import { searchAssets } from '@/lib/search';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { startFakeEmbeddingsServer, type FakeEmbeddingsServer } from '@/test/fake-embeddings-server';

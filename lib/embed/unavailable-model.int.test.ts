@@ -4,7 +4,7 @@ import { assetEmbeddings, jobs } from '@/db/schema';
 import { countLibrary, getAsset, listAssets } from '@/lib/assets';
 import { resetConfig } from '@/lib/config';
 import { runAssetJobs, startSweeper, stopSweeper } from '@/lib/jobs';
-import { searchAssets } from '@/lib/search/hybrid';
+import { searchAssets } from '@/lib/search';
 import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';

@@ -12,3 +12,6 @@ export type { ImageFacts } from './image-facts';
 export type { VideoFacts } from './video';
 export { isVideo, keyframesOf } from './media-kind';
 export { videoTools, videoToolVersions, type VideoTools, type VideoToolVersions } from './video';
+export { dropAfterTasks, pendingAfterTasks, runAfterTasks } from './after-capture';
+export { extractKeyframes, runTool, withVideoWorkspace } from './video';
+export { framesStep } from './video-steps';

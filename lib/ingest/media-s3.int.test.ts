@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { assets } from '@/db/schema';
-import { VIDEO_PROMPT_VERSION } from '@/lib/alt/prompt';
+import { VIDEO_PROMPT_VERSION } from '@/lib/alt';
 import { useStorageForTests } from '@/lib/storage';
 import { useFakeGroq } from '@/test/alt';
 import { makeAccount, type TestAccount } from '@/test/auth';

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
-import { VIDEO_PROMPT_VERSION } from '@/lib/alt/prompt';
+import { VIDEO_PROMPT_VERSION } from '@/lib/alt';
 import { resetConfig } from '@/lib/config';
 import { runAfterTasks } from '@/lib/ingest/after-capture';
 import { jobsOf } from '@/lib/jobs';

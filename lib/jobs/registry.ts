@@ -1,13 +1,11 @@
 import { eq, ne } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
-import { describeStep, visionConfigured } from '@/lib/alt/describe-step';
+import { describeStep, visionConfigured } from '@/lib/alt';
 import { configuredModel, configuredModelLoads, embeddingInput, embedStep, inputHash } from '@/lib/embed';
-import { deriveStep } from '@/lib/ingest/derive-step';
-import { isVideo } from '@/lib/ingest/media-kind';
-import { framesStep } from '@/lib/ingest/video-steps';
-import { deliverWebhook, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks/deliver';
-import { purgeStep } from '@/lib/library/purge-step';
+import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
+import { deliverWebhook, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
+import { purgeStep } from '@/lib/library';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { DeliveryStep, Step } from './step';
 

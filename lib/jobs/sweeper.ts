@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import type { Db } from '@/db/handle';
 import { jobs } from '@/db/schema';
 import { config } from '@/lib/config';
-import { removeAbandonedUploads } from '@/lib/ingest/abandoned-uploads';
+import { removeAbandonedUploads } from '@/lib/ingest';
 import { assertRegistryComplete, kindsToResume } from './registry';
 import { runDueJobs, type RunSummary } from './run';
 

@@ -2,9 +2,9 @@ import { and, inArray, isNotNull, sql } from 'drizzle-orm';
 import pLimit from 'p-limit';
 import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset } from '@/db/schema';
-import { DERIVATIVE_KINDS } from '@/lib/ingest/derivatives';
+import { DERIVATIVE_KINDS } from '@/lib/ingest';
 import { config } from '@/lib/config';
-import type { Step } from '@/lib/jobs/step';
+import type { Step } from '@/lib/jobs';
 import { derivativeKey, getStorage, type Storage } from '@/lib/storage';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import type { Executor } from '@/lib/embed/vector-index';
+import type { Executor } from '@/lib/embed';
 import { filterConditions, hasFilters, type SearchFilters } from './filters';
 
 /**

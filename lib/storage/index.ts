@@ -27,3 +27,4 @@ async function createStorage(): Promise<Storage> {
   const { S3Storage } = await import('./s3');
   return new S3Storage(settings);
 }
+export { S3Storage, contentDisposition } from './s3';

@@ -1,8 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEndpoints, webhookEvents, WEBHOOK_TEST_EVENT } from '@/db/schema';
 import { config } from '@/lib/config';
-import { leaseHeld } from '@/lib/jobs/lease';
-import type { DeliveryStep, StepOutcome } from '@/lib/jobs/step';
+import { leaseHeld } from '@/lib/jobs';
+import type { DeliveryStep, StepOutcome } from '@/lib/jobs';
 import { postToReceiver, type ReceiverAnswer } from './send';
 import { formatDate } from '@/lib/words';
 import { messageIdOf, signedHeaders } from './signing';

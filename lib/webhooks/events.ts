@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { assets, webhookDeliveries, webhookEndpoints, webhookEvents, WEBHOOK_TEST_EVENT, type Asset, type WebhookEventType } from '@/db/schema';
-import { enqueueDeliveries, type Queryable } from '@/lib/jobs/queue';
+import { enqueueDeliveries, type Queryable } from '@/lib/jobs';
 
 /**
  * The outbox. An event is written by the code that makes the change, in the change's own transaction, with one

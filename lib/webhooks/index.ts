@@ -19,3 +19,4 @@ export {
 export { checkReceiverUrl, MAX_ANSWER_BYTES } from './send';
 export { RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS, retryAt } from './deliver';
 export { messageIdOf } from './signing';
+export { deliverWebhook } from './deliver';

@@ -4,7 +4,7 @@ import { POST as regenerate } from '@/app/api/assets/[id]/alt/regenerate/route';
 import { POST as setup } from '@/app/api/auth/setup/route';
 import { users } from '@/db/schema';
 import { POST as createInviteRoute } from '@/app/api/invites/route';
-import { acceptInvite } from '@/lib/auth/invites';
+import { acceptInvite } from '@/lib/auth';
 import { ERROR_STATUS } from '@/lib/errors';
 import { resetConfig } from '@/lib/config';
 import { call, makeAccount } from '@/test/auth';

@@ -2,10 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
 import { POST as signinRoute } from '@/app/api/auth/signin/route';
 import { sessions, signinThrottle } from '@/db/schema';
-import { signIn } from '@/lib/auth/signin';
+import { signIn, clientAddress, waitAfter } from '@/lib/auth';
 import { call, makeAccount, TEST_PASSWORD } from '@/test/auth';
-import { clientAddress } from '@/lib/auth/client-address';
-import { waitAfter } from '@/lib/auth/throttle';
 import { resetConfig } from '@/lib/config';
 import { useTestDatabase } from '@/test/db';
 

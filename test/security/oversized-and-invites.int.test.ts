@@ -6,7 +6,7 @@ import { POST as invite } from '@/app/api/invites/route';
 import { POST as createToken } from '@/app/api/tokens/route';
 import { ERROR_STATUS } from '@/lib/errors';
 import { apiTokens, invites, sessions, signinThrottle, users } from '@/db/schema';
-import { acceptInvite, createInvite, findInvite } from '@/lib/auth/invites';
+import { acceptInvite, createInvite, findInvite } from '@/lib/auth';
 import { call, makeAccount, TEST_PASSWORD } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 

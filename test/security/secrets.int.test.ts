@@ -3,7 +3,7 @@ import { POST as setup } from '@/app/api/auth/setup/route';
 import { POST as signin } from '@/app/api/auth/signin/route';
 import { apiTokens, sessions, users } from '@/db/schema';
 import type { GuardedRoute } from '@/lib/auth';
-import { signingSecret } from '@/lib/auth/signing';
+import { signingSecret } from '@/lib/auth';
 import { call, makeAccount, sessionCookieFrom } from '@/test/auth';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { useTestDatabase } from '@/test/db';

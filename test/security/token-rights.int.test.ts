@@ -4,9 +4,7 @@ import { DELETE as revokeInviteRoute } from '@/app/api/invites/[id]/route';
 import { GET as listTokens, POST as createTokenRoute } from '@/app/api/tokens/route';
 import { DELETE as revokeTokenRoute } from '@/app/api/tokens/[id]/route';
 import { PATCH as patchUser } from '@/app/api/users/[id]/route';
-import { createInvite } from '@/lib/auth/invites';
-import { createApiToken } from '@/lib/auth/tokens';
-import { updateUser } from '@/lib/auth/users';
+import { createInvite, createApiToken, updateUser } from '@/lib/auth';
 import { call, makeAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { after } from 'next/server';
 import { getDb } from '@/db/client';
 import { guardedForm } from '@/lib/auth';
-import { describeDryRun, dryRun, recentRuns, runBackfill, selectionFromStrings } from '@/lib/jobs/backfill';
+import { describeDryRun, dryRun, recentRuns, runBackfill, selectionFromStrings } from '@/lib/jobs';
 import type { BackfillFormState } from './form-state';
 
 /** A run started from the page works in the background (after the answer) for at most this long; the cron route continues it. */

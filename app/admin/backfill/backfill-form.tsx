@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { backfillAction } from './actions';
-import { refilled } from '@/lib/auth/form-state';
+import { refilled } from '@/lib/auth/client';
 import { EMPTY_BACKFILL_FORM } from './form-state';
 
 const field = 'rounded-md border border-neutral-300 px-2 py-1.5 text-sm';

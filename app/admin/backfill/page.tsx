@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { videoToolVersions } from '@/lib/ingest';
-import { altCoverage, providerStatuses, recentRuns } from '@/lib/jobs/backfill';
+import { altCoverage, providerStatuses, recentRuns } from '@/lib/jobs';
 import { AdminTabs } from '../admin-tabs';
 import { formatDate, plural } from '@/lib/words';
 import { BackfillForm } from './backfill-form';

@@ -1,11 +1,8 @@
 'use server';
 
 import { getDb } from '@/db/client';
-import { actorOf } from '@/lib/auth/actor';
-import { guardedFormAction } from '@/lib/auth/form-action';
-import type { FormState } from '@/lib/auth/form-state';
-import { idParams, tokenInput } from '@/lib/auth/schemas';
-import { createApiToken, revokeApiToken } from '@/lib/auth/tokens';
+import { actorOf, guardedFormAction, idParams, tokenInput, createApiToken, revokeApiToken } from '@/lib/auth';
+import type { FormState } from '@/lib/auth';
 
 const ADMIN_PAGE = { role: 'admin', page: '/admin/tokens' } as const;
 

@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
-import { requirePage } from '@/lib/auth';
-import { listApiTokens } from '@/lib/auth/tokens';
+import { requirePage, listApiTokens } from '@/lib/auth';
 import { AdminTabs } from '../admin-tabs';
 import { TokenForm } from './token-form';
 import { TokensTable } from './tokens-table';

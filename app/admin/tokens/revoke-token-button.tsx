@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { SubmitButton } from '@/components/auth/submit-button';
-import { EMPTY_FORM } from '@/lib/auth/form-state';
+import { EMPTY_FORM } from '@/lib/auth/client';
 import { revokeTokenAction } from './actions';
 
 export function RevokeTokenButton({ tokenId, name }: { tokenId: string; name: string }) {

@@ -1,4 +1,4 @@
-import type { PublicApiToken } from '@/lib/auth/tokens';
+import type { PublicApiToken } from '@/lib/auth';
 import { formatDate } from '@/lib/words';
 import { RevokeTokenButton } from './revoke-token-button';
 

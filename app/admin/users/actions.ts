@@ -3,14 +3,8 @@
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { inviteAndEmail } from '@/lib/auth';
-import { actorOf } from '@/lib/auth/actor';
-import { appOriginFromHeaders } from '@/lib/auth/app-origin';
-import { guardedFormAction } from '@/lib/auth/form-action';
-import type { FormState } from '@/lib/auth/form-state';
-import { revokeInvite } from '@/lib/auth/invites';
-import { idParams, inviteInput, roleSchema } from '@/lib/auth/schemas';
-import { updateUser } from '@/lib/auth/users';
+import { inviteAndEmail, actorOf, appOriginFromHeaders, guardedFormAction, revokeInvite, idParams, inviteInput, roleSchema, updateUser } from '@/lib/auth';
+import type { FormState } from '@/lib/auth';
 
 /** The admin users page's forms: the same library calls, and so the same rules, as the JSON API. */
 

@@ -5,7 +5,7 @@ import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
 import type { Role } from '@/db/schema';
-import { EMPTY_FORM, refilled } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled } from '@/lib/auth/client';
 import { OneTimeSecret } from '../one-time-secret';
 import { RoleSelect } from '../role-select';
 import { inviteAction } from './actions';

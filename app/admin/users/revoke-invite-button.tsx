@@ -3,7 +3,7 @@
 import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { SubmitButton } from '@/components/auth/submit-button';
-import { EMPTY_FORM } from '@/lib/auth/form-state';
+import { EMPTY_FORM } from '@/lib/auth/client';
 import { revokeInviteAction } from './actions';
 
 export function RevokeInviteButton({ inviteId }: { inviteId: string }) {

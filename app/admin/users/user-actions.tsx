@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { SubmitButton } from '@/components/auth/submit-button';
 import type { Role } from '@/db/schema';
-import { EMPTY_FORM } from '@/lib/auth/form-state';
+import { EMPTY_FORM } from '@/lib/auth/client';
 import { RoleSelect } from '../role-select';
 import { changeRoleAction, setActiveAction } from './actions';
 

@@ -1,6 +1,6 @@
 import type { Role } from '@/db/schema';
-import { canManage } from '@/lib/auth/roles';
-import type { PublicUser } from '@/lib/auth/users';
+import { canManage } from '@/lib/auth';
+import type { PublicUser } from '@/lib/auth';
 import { formatDate } from '@/lib/words';
 import { UserActions } from './user-actions';
 

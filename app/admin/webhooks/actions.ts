@@ -2,9 +2,8 @@
 
 import { z } from 'zod';
 import { getDb } from '@/db/client';
-import { guardedFormAction } from '@/lib/auth';
-import type { FormState } from '@/lib/auth/form-state';
-import { idParams } from '@/lib/auth/schemas';
+import { guardedFormAction, idParams } from '@/lib/auth';
+import type { FormState } from '@/lib/auth';
 import { createEndpoint, deleteEndpoint, endpointInput, redeliver, sendTestEvent, setEndpointEnabled } from '@/lib/webhooks';
 
 const ADMIN_PAGE = { role: 'admin', page: '/admin/webhooks' } as const;

@@ -4,7 +4,7 @@ import { useActionState } from 'react';
 import { FormAlert } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
-import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/form-state';
+import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
 import { OneTimeSecret } from '../one-time-secret';
 import { createWebhookAction, deleteWebhookAction, redeliverAction, setWebhookEnabledAction, testWebhookAction } from './actions';
 

@@ -4,7 +4,7 @@ import { GET as getFileRoute } from '@/app/api/files/[...key]/route';
 import { assets } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { runAfterTasks } from '@/lib/ingest/after-capture';
+import { runAfterTasks } from '@/lib/ingest';
 import { orphanedKeys, startUpload, storedKeys, testJpeg, uploadThroughApi, useTemporaryLocalStorage } from '@/test/ingest';
 import { newDerivativePrefix, newOriginalKey } from '@/lib/storage';
 import { useTestDatabase } from '@/test/db';

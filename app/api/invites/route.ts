@@ -1,10 +1,5 @@
 import { getDb } from '@/db/client';
-import { inviteAndEmail, route } from '@/lib/auth';
-import { actorOf } from '@/lib/auth/actor';
-import { appOrigin } from '@/lib/auth/app-origin';
-import { listPendingInvites } from '@/lib/auth/invites';
-import { orThrow } from '@/lib/auth/result';
-import { inviteInput } from '@/lib/auth/schemas';
+import { inviteAndEmail, route, actorOf, appOrigin, listPendingInvites, orThrow, inviteInput } from '@/lib/auth';
 
 export const GET = route({ role: 'admin' }, async () => Response.json({ invites: await listPendingInvites(await getDb()) }));
 

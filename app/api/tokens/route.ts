@@ -1,9 +1,5 @@
 import { getDb } from '@/db/client';
-import { route } from '@/lib/auth';
-import { actorOf } from '@/lib/auth/actor';
-import { orThrow } from '@/lib/auth/result';
-import { tokenInput } from '@/lib/auth/schemas';
-import { createApiToken, listApiTokens } from '@/lib/auth/tokens';
+import { route, actorOf, orThrow, tokenInput, createApiToken, listApiTokens } from '@/lib/auth';
 
 export const GET = route({ role: 'admin' }, async () => Response.json({ tokens: await listApiTokens(await getDb()) }));
 

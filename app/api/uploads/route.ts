@@ -1,8 +1,5 @@
 import { getDb } from '@/db/client';
-import { route } from '@/lib/auth';
-import { appOriginFromHeaders } from '@/lib/auth/app-origin';
-import { takeRateLimit } from '@/lib/auth/rate-limit';
-import { orThrow } from '@/lib/auth/result';
+import { route, appOriginFromHeaders, takeRateLimit, orThrow } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { createUpload } from '@/lib/ingest';
 import { createUploadBody } from './schema';

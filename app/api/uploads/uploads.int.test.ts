@@ -16,7 +16,7 @@ import {
   uploadThroughApi,
   useTemporaryLocalStorage,
 } from '@/test/ingest';
-import { runAfterTasks } from '@/lib/ingest/after-capture';
+import { runAfterTasks } from '@/lib/ingest';
 import { runAssetJobs } from '@/lib/jobs';
 import { useTestDatabase } from '@/test/db';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';

@@ -1,5 +1,4 @@
 import { getDb } from '@/db/client';
-import { route } from '@/lib/auth';
-import { listUsers } from '@/lib/auth/users';
+import { route, listUsers } from '@/lib/auth';
 
 export const GET = route({ role: 'admin' }, async () => Response.json({ users: await listUsers(await getDb()) }));

@@ -1,6 +1,5 @@
 import { getDb } from '@/db/client';
-import { route } from '@/lib/auth';
-import { orThrow } from '@/lib/auth/result';
+import { route, orThrow } from '@/lib/auth';
 import { createEndpoint, listEndpoints } from '@/lib/webhooks';
 import { webhookBody } from './schema';
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import { AuthCard } from '@/components/auth/auth-card';
 import { FormAlert } from '@/components/auth/form-alert';
 import { getDb } from '@/db/client';
-import { findInvite } from '@/lib/auth/invites';
+import { findInvite } from '@/lib/auth';
 import { JoinForm } from './join-form';
 
 /**

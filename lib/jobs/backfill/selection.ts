@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assetEmbeddings, assets, embeddingModels, jobs } from '@/db/schema';
-import { regenerationInput } from '@/lib/alt/describe-step';
+import { regenerationInput } from '@/lib/alt';
 import { altRetryingSql } from '@/lib/assets';
 import { configuredModel, embeddingInput, inputHash } from '@/lib/embed';
 import { enqueueJob, JOB_PRIORITY } from '../queue';

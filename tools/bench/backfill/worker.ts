@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { dbHandle, rows } from '@/db/client';
-import { runDueJobs } from '@/lib/jobs';
-import { runBackfill } from '@/lib/jobs/backfill';
+import { runDueJobs, runBackfill } from '@/lib/jobs';
 
 /**
  * One app process for bench:backfill, configured by its environment like the app:

@@ -1,8 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { indexedVectorType, modelLiteral, toVectorLiteral } from '@/lib/embed';
-import { filterConditions, type SearchFilters } from '@/lib/search/filters';
-import { cosineDistance, planVectorScan, withVectorScan } from '@/lib/search/vector-scan';
+import { filterConditions, type SearchFilters, cosineDistance, planVectorScan, withVectorScan } from '@/lib/search';
 
 /**
  * The top-k asset ids by cosine distance under the model, through its HNSW index (as search runs it) or exactly

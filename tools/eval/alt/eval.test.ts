@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
-import { groqEndpoint, groqProvider } from '@/lib/alt/providers';
+import { groqEndpoint, groqProvider } from '@/lib/alt';
 import { evaluateFolder } from './evaluate';
 import { readReferences } from './references';
 import { renderMarkdown, summarise } from './report';

@@ -1,12 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeDerivatives } from '@/lib/ingest';
-import type { CreateCompletion } from '@/lib/alt/chat-provider';
-import { generateAlt } from '@/lib/alt/generate';
-import { toDataUrl } from '@/lib/alt/image';
-import type { RetryOptions } from '@/lib/alt/policy';
-import { memoryBackoff } from '@/lib/alt/provider-state';
-import type { AltContext, VisionProvider } from '@/lib/alt/types';
+import type { CreateCompletion, RetryOptions, AltContext, VisionProvider } from '@/lib/alt';
+import { generateAlt, toDataUrl, memoryBackoff } from '@/lib/alt';
 import { judgeAltText, type JudgeScores } from './judge';
 import type { ReferenceRow } from './references';
 

@@ -1,5 +1,5 @@
-import { callChat, type CreateCompletion } from '@/lib/alt/chat-provider';
-import type { TokenUsage } from '@/lib/alt/types';
+import { callChat, type CreateCompletion } from '@/lib/alt';
+import type { TokenUsage } from '@/lib/alt';
 
 /**
  * An LLM judge for eval:alt. It sees the photo, the candidate alt text and a reference, and scores the

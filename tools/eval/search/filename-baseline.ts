@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { parseQuery } from '@/lib/search/query-terms';
+import { parseQuery } from '@/lib/search';
 
 /**
  * The "filename only" baseline: full-text match restricted to the filename and SKU part of the document (weight

@@ -4,7 +4,7 @@ import { GET as coverageRoute } from '@/app/api/alt/coverage/route';
 import { GET as missingCsvRoute } from '@/app/api/alt/coverage/missing/route';
 import { GET as queueRoute, POST as reviewRoute } from '@/app/api/alt/review/route';
 import { altHistory, assets, jobs, type Asset } from '@/db/schema';
-import { dropAfterTasks } from '@/lib/ingest/after-capture';
+import { dropAfterTasks } from '@/lib/ingest';
 import { JOB_PRIORITY } from '@/lib/jobs';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';

@@ -1,11 +1,5 @@
 import { getDb } from '@/db/client';
-import { route } from '@/lib/auth';
-import { createOwner } from '@/lib/auth/owner-setup';
-import { orThrow } from '@/lib/auth/result';
-import { setupInput } from '@/lib/auth/schemas';
-import { jsonWithCookie } from '@/lib/auth/session-response';
-import { isSecureRequest } from '@/lib/auth/secure-request';
-import { sessionCookie } from '@/lib/auth/sessions';
+import { route, createOwner, orThrow, setupInput, jsonWithCookie, isSecureRequest, sessionCookie } from '@/lib/auth';
 
 /** Public only while no owner exists: creates the owner and signs them in; afterwards 409 setup_complete. */
 export const POST = route({ role: 'public', body: setupInput }, async ({ request, body }) => {

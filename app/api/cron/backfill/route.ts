@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { cronRoute } from '@/lib/auth';
-import { describeDryRun, dryRun, runBackfill } from '@/lib/jobs/backfill';
+import { describeDryRun, dryRun, runBackfill } from '@/lib/jobs';
 import { cronBackfillQuery } from './schema';
 
 /** Vercel stops the function here; the run stops claiming well before, so calls in flight can finish. */

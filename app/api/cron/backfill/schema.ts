@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { selectionFromStrings, selectionQuery } from '@/lib/jobs/backfill';
+import { selectionFromStrings, selectionQuery } from '@/lib/jobs';
 
 /**
  * GET (how Vercel Cron calls) and POST take the same query: `?limit=500&tag=coats&regenerate&promptVersionBelow=2&dryRun`.

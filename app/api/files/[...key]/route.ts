@@ -5,8 +5,7 @@ import { getDb } from '@/db/client';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { checkPartTarget, checkUploadTarget, receiveBytes, receiveUpload } from '@/lib/ingest';
-import { getStorage, LocalStorage, parseByteRange, verifyLocalUrl, type Storage } from '@/lib/storage';
-import { contentDisposition } from '@/lib/storage/s3';
+import { getStorage, LocalStorage, parseByteRange, verifyLocalUrl, type Storage, contentDisposition } from '@/lib/storage';
 
 export const dynamic = 'force-dynamic';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { assets, jobs } from '@/db/schema';
 import type { AssetView } from '@/lib/assets';
 import { resetConfig } from '@/lib/config';
-import { runAfterTasks } from '@/lib/ingest/after-capture';
+import { runAfterTasks } from '@/lib/ingest';
 import { backfillEmbeddings, JOB_PRIORITY, runAssetJobs } from '@/lib/jobs';
 import { storedAsset, productJpeg, useFakeGroq } from '@/test/alt';
 import { call, makeAccount, type TestAccount } from '@/test/auth';

@@ -1,9 +1,7 @@
 import { after } from 'next/server';
 import { getDb } from '@/db/client';
 import { getAsset, isUuid } from '@/lib/assets';
-import { route } from '@/lib/auth';
-import { takeRateLimit } from '@/lib/auth/rate-limit';
-import { orThrow } from '@/lib/auth/result';
+import { route, takeRateLimit, orThrow } from '@/lib/auth';
 import { ApiError, describeForLog } from '@/lib/errors';
 import { retryFailedSteps, runAssetJobs } from '@/lib/jobs';
 import { assetParams } from '../../schema';

@@ -1,7 +1,6 @@
 import { getDb } from '@/db/client';
 import { isUuid } from '@/lib/assets';
-import { route } from '@/lib/auth';
-import { appOriginFromHeaders } from '@/lib/auth/app-origin';
+import { route, appOriginFromHeaders } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { listUploadParts, signUploadParts } from '@/lib/ingest';
 import { getStorage } from '@/lib/storage';

@@ -1,9 +1,7 @@
 import { getDb } from '@/db/client';
 import { regenerateAlt } from '@/lib/alt';
 import { failureMessage, gateMessage, getAsset, isUuid } from '@/lib/assets';
-import { route } from '@/lib/auth';
-import { takeRateLimit } from '@/lib/auth/rate-limit';
-import { orThrow } from '@/lib/auth/result';
+import { route, takeRateLimit, orThrow } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { assetParams } from '../../../schema';
 

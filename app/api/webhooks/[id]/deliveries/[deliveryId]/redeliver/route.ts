@@ -1,6 +1,5 @@
 import { getDb } from '@/db/client';
-import { route } from '@/lib/auth';
-import { orThrow } from '@/lib/auth/result';
+import { route, orThrow } from '@/lib/auth';
 import { redeliver } from '@/lib/webhooks';
 import { deliveryParams } from '../../../../schema';
 
