@@ -34,7 +34,7 @@ test.describe.serial('the backfill admin page', () => {
     await page.keyboard.press('Enter');
     const plan = page.getByTestId('dry-run');
     await plan.waitFor();
-    expect(await plan.textContent()).toContain('Would describe 0 asset(s)');
+    expect(await plan.textContent()).toContain('Would describe 0 assets');
     expect(await plan.textContent()).toContain('No model was called.');
     await screenshot(page, 'admin-backfill-dry-run');
 

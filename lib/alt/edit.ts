@@ -5,7 +5,7 @@ import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import type { Result } from '@/lib/result';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
-import { catalogueColumns, catalogueFields, hasCatalogueEdit } from '@/lib/catalogue';
+import { catalogueColumns, catalogueFields, hasCatalogueEdit, MAX_TAGS } from '@/lib/catalogue';
 import { recordAssetEvents } from '@/lib/webhooks';
 import { statusOfWrittenText, type Editor } from './authorship';
 
@@ -18,7 +18,6 @@ import { statusOfWrittenText, type Editor } from './authorship';
 
 /** Longer than the model's 250 characters: a person may need more for a complex photo. */
 export const MAX_HUMAN_ALT_LENGTH = 1000;
-export const MAX_TAGS = 100;
 
 export const assetEditBody = z
   .object({

@@ -8,7 +8,7 @@ export { altContextFor, isMeaningfulFilename } from './context';
 export { visionProviderFrom, groqProvider, openAiCompatibleProvider } from './providers';
 export { configuredVisionProvider } from './configured';
 export { databaseBackoff, memoryBackoff, type ProviderBackoff, type ProviderBlock } from './provider-state';
-export { assetEditBody, editAsset, MAX_HUMAN_ALT_LENGTH, MAX_TAGS, type AssetEdit, type EditResult } from './edit';
+export { assetEditBody, editAsset, MAX_HUMAN_ALT_LENGTH, type AssetEdit, type EditResult } from './edit';
 export { editorOf, statusOfWrittenText, type Editor } from './authorship';
 export { patchAsset, type PatchAssetResult } from './patch-asset';
 export { regenerateAlt, type RegenerateResult } from './regenerate';

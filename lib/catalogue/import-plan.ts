@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import { assets } from '@/db/schema';
 import { hasNoNul } from '@/lib/text-input';
 import type { CsvRow, CsvTable } from './csv-read';
-import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TITLE_LENGTH, normaliseTags } from './metadata';
+import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, normaliseTags } from './metadata';
 
 /**
  * The preview of an import: which asset each row matches (by filename, else SKU), what it will change, and
@@ -25,7 +25,6 @@ export type TagMode = (typeof TAG_MODES)[number];
 
 /** A person's alt text may be this long (as in an edit on the asset page). */
 export const MAX_IMPORTED_ALT_LENGTH = 1000;
-const MAX_TAGS = 100;
 /** Rows listed in full in a preview; the counts always cover every row. */
 export const PREVIEW_LIST_LIMIT = 1000;
 

@@ -1,4 +1,4 @@
-export { catalogueFields, catalogueColumns, hasCatalogueEdit, normaliseTags, MAX_TAG_LENGTH, type CatalogueEdit } from './metadata';
+export { catalogueFields, catalogueColumns, hasCatalogueEdit, normaliseTags, MAX_TAG_LENGTH, MAX_TAGS, type CatalogueEdit } from './metadata';
 export { runImport, summarisePlan, type ImportResult, type ImportFailure } from './import';
 export { IMPORT_FIELDS, SKIP_REASONS, TAG_MODES, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';

@@ -11,6 +11,7 @@ export const MAX_TITLE_LENGTH = 300;
 export const MAX_SKU_LENGTH = 100;
 export const MAX_COLLECTION_LENGTH = 200;
 export const MAX_TAG_LENGTH = 64;
+export const MAX_TAGS = 100;
 
 const singleLine = (max: number, what: string) =>
   text()

@@ -61,7 +61,7 @@ describe.skipIf(!standInModelAvailable())('backfill', () => {
     expect(plan.images).toBe(2);
     expect(plan.inputTokens).toBeGreaterThan(0);
     expect(plan.minutes).toBeCloseTo(2 / 30);
-    expect(describeDryRun(plan).join('\n')).toMatch(/Would describe 2 asset\(s\): 1 missing alt text, 1 retrying and due again, 0 to regenerate/);
+    expect(describeDryRun(plan).join('\n')).toMatch(/Would describe 2 assets: 1 missing alt text, 1 retrying and due again, 0 to regenerate/);
     expect(fake().requests.length).toBe(calls);
     expect(await db().select().from(jobs).where(sql`${jobs.priority} > 0 and ${jobs.status} = 'pending'`)).toEqual([]);
     expect((await reload(lib.missing.id)).altText).toBeNull();
