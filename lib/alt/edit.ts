@@ -8,6 +8,7 @@ import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { catalogueColumns, catalogueFields, hasCatalogueEdit, MAX_TAGS } from '@/lib/catalogue';
 import { recordAssetEvents } from '@/lib/webhooks';
 import { statusOfWrittenText, type Editor } from './authorship';
+import { MAX_HUMAN_ALT_LENGTH } from './limits';
 
 /**
  * People's edits to an asset's alt text, tags, decorative flag and catalogue fields (title, SKU, collection) (PATCH /api/assets/:id and the asset page).
@@ -16,8 +17,6 @@ import { statusOfWrittenText, type Editor } from './authorship';
  * told what the text is now.
  */
 
-/** Longer than the model's 250 characters: a person may need more for a complex photo. */
-export const MAX_HUMAN_ALT_LENGTH = 1000;
 
 export const assetEditBody = z
   .object({

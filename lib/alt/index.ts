@@ -1,3 +1,6 @@
+// First: other folders' schemas read these limits while they load, and lib/alt sits in import cycles through
+// lib/jobs, so the leaf module must be evaluated before any module that leads back into such a cycle.
+export { MAX_HUMAN_ALT_LENGTH } from './limits';
 export { describeStep } from './describe-step';
 export { describeAsset, type DescribeAssetOutcome } from './describe-asset';
 export { generateAlt, type GenerateOutcome } from './generate';
@@ -8,7 +11,7 @@ export { altContextFor, isMeaningfulFilename } from './context';
 export { visionProviderFrom, groqProvider, openAiCompatibleProvider } from './providers';
 export { configuredVisionProvider } from './configured';
 export { databaseBackoff, memoryBackoff, type ProviderBackoff, type ProviderBlock } from './provider-state';
-export { assetEditBody, editAsset, MAX_HUMAN_ALT_LENGTH, type AssetEdit, type EditResult } from './edit';
+export { assetEditBody, editAsset, type AssetEdit, type EditResult } from './edit';
 export { editorOf, statusOfWrittenText, type Editor } from './authorship';
 export { patchAsset, type PatchAssetResult } from './patch-asset';
 export { regenerateAlt, type RegenerateResult } from './regenerate';

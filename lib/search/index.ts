@@ -5,5 +5,4 @@ export { MAX_QUERY_LENGTH, parseQuery } from './query-terms';
 export { assetViewsById } from './asset-views';
 export type { SearchHitAsset } from './result-row';
 export { filterConditions } from './filters';
-export { highlightSegments } from './highlight';
 export { cosineDistance, planVectorScan, withVectorScan } from './vector-scan';
