@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useActionState, useCallback, useEffect, useRef, useState } from 'react';
 import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
-import { FormAlert } from '@/components/auth/form-alert';
+import { FormAnswer } from '@/components/auth/form-alert';
 import { useHydrated } from '@/components/use-hydrated';
 import { fetchAltDetails, requestRegeneration, saveAltEdit, type AltDetails, type AltEdit, type AltView } from './alt-api';
 import { AltEditForm } from './alt-edit-form';
@@ -153,12 +153,7 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
           <AltEditForm initialText={refilled(formState, 'altText', loadedAlt.text ?? '')} mode={{ kind: 'post', action: formAction, assetId, version: loadedAlt.version }} />
         </noscript>
       )}
-      <FormAlert message={formState.error} />
-      {formState.notice && (
-        <p role="status" className="text-sm text-emerald-800">
-          {formState.notice.text}
-        </p>
-      )}
+      <FormAnswer state={formState} />
 
       {canEdit &&
         hydrated &&

@@ -5,7 +5,7 @@ import { useActionState, useEffect, useRef, useState, type Ref } from 'react';
 import type { AssetView } from '@/lib/assets';
 import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
 import { readApiAnswer } from '@/components/alt';
-import { FormAlert } from '@/components/auth/form-alert';
+import { FormAnswer } from '@/components/auth/form-alert';
 import { useHydrated } from '@/components/use-hydrated';
 
 type Fields = Pick<AssetView, 'title' | 'sku' | 'collection' | 'tags'>;
@@ -192,12 +192,7 @@ export function CatalogueEditor({
           </form>
         </noscript>
       )}
-      <FormAlert message={formState.error} />
-      {formState.notice && (
-        <p role="status" className="text-sm text-neutral-600">
-          {formState.notice.text}
-        </p>
-      )}
+      <FormAnswer state={formState} />
       {message && (
         <p role={message.tone === 'error' ? 'alert' : 'status'} className={`text-sm ${message.tone === 'error' ? 'text-red-700' : 'text-neutral-600'}`}>
           {message.text}

@@ -1,4 +1,4 @@
-import { highlightSegments } from '@/lib/search';
+import { highlightSegments } from '@/lib/search/client';
 
 /** Text with the query's words marked; rendered as text nodes, so nothing in it can become markup. */
 export function HighlightedText({ text, terms }: { text: string; terms: readonly string[] }) {
