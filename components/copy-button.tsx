@@ -1,8 +1,7 @@
 'use client';
 
-import { useState, useSyncExternalStore } from 'react';
-
-const noSubscription = () => () => {};
+import { useState } from 'react';
+import { useHydrated } from './use-hydrated';
 
 /**
  * Copies `value` to the clipboard and says so. Shown only once JavaScript runs (without it the button could do
@@ -10,7 +9,7 @@ const noSubscription = () => () => {};
  * localhost has no clipboard) it says to select the text instead.
  */
 export function CopyButton({ value, label }: { value: string; label: string }) {
-  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
+  const hydrated = useHydrated();
   const [outcome, setOutcome] = useState<'copied' | 'refused' | null>(null);
   if (!hydrated) return null;
   async function copy() {

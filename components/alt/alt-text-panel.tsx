@@ -1,7 +1,10 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useActionState, useCallback, useEffect, useRef, useState } from 'react';
+import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
+import { FormAnswer } from '@/components/auth/form-alert';
+import { useHydrated } from '@/components/use-hydrated';
 import { fetchAltDetails, requestRegeneration, saveAltEdit, type AltDetails, type AltEdit, type AltView } from './alt-api';
 import { AltEditForm } from './alt-edit-form';
 import { AltHistoryList } from './alt-history-list';
@@ -18,6 +21,8 @@ export interface AltTextPanelProps {
   canEdit: boolean;
   /** Admins are told how to configure a vision provider when none is. */
   isAdmin: boolean;
+  /** Saves a person's text posted without JavaScript: the same edit as PATCH /api/assets/:id. */
+  saveAction: (previous: FormState, form: FormData) => Promise<FormState>;
 }
 
 type Notice = { tone: 'info' | 'error'; text: string };
@@ -27,8 +32,10 @@ const NO_PROVIDER_ADMIN =
 const NO_PROVIDER_OTHERS = 'No vision provider is configured, so alt text is not written automatically. An admin can set one up.';
 
 /** The asset page's alt text: the text and who wrote it, the history, and (for editors) edit, decorative and regenerate. */
-export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecorative, canEdit, isAdmin }: AltTextPanelProps) {
+export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecorative, canEdit, isAdmin, saveAction }: AltTextPanelProps) {
   const router = useRouter();
+  const hydrated = useHydrated();
+  const [formState, formAction] = useActionState(saveAction, EMPTY_FORM);
   const [alt, setAlt] = useState(loadedAlt);
   const [decorative, setDecorative] = useState(loadedDecorative);
   const [details, setDetails] = useState<AltDetails | null>(null);
@@ -140,15 +147,27 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
         </p>
       )}
 
+      {/* Without JavaScript the buttons could do nothing: the text's form is always there instead, unless the image is decorative. */}
+      {canEdit && !isDecorative && (
+        <noscript>
+          <AltEditForm initialText={refilled(formState, 'altText', loadedAlt.text ?? '')} mode={{ kind: 'post', action: formAction, assetId, version: loadedAlt.version }} />
+        </noscript>
+      )}
+      <FormAnswer state={formState} />
+
       {canEdit &&
+        hydrated &&
         (editing ? (
           <AltEditForm
             initialText={alt.text ?? ''}
-            busy={busy}
-            onSave={(text) => void applyEdit({ altText: text })}
-            onCancel={() => {
-              returnFocusTo.current = 'edit';
-              setEditing(false);
+            mode={{
+              kind: 'script',
+              busy,
+              onSave: (text) => void applyEdit({ altText: text }),
+              onCancel: () => {
+                returnFocusTo.current = 'edit';
+                setEditing(false);
+              },
             }}
           />
         ) : (

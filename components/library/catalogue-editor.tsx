@@ -1,20 +1,65 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useEffect, useRef, useState } from 'react';
+import { useActionState, useEffect, useRef, useState, type Ref } from 'react';
 import type { AssetView } from '@/lib/assets';
+import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
 import { readApiAnswer } from '@/components/alt';
+import { FormAnswer } from '@/components/auth/form-alert';
+import { useHydrated } from '@/components/use-hydrated';
 
 type Fields = Pick<AssetView, 'title' | 'sku' | 'collection' | 'tags'>;
 
 const INPUT = 'w-full min-w-0 rounded-md border border-neutral-300 px-2.5 py-1.5 text-sm focus:border-neutral-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-neutral-900';
 
+/** The form's inputs, filled with `values` (field name to text). */
+function CatalogueInputs({ values, firstInput }: { values: Record<keyof Fields, string>; firstInput?: Ref<HTMLInputElement> }) {
+  return (
+    <>
+      <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+        Title
+        <input ref={firstInput} name="title" defaultValue={values.title} maxLength={300} className={INPUT} />
+      </label>
+      <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+        SKU
+        <input name="sku" defaultValue={values.sku} maxLength={100} className={INPUT} />
+      </label>
+      <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+        Collection
+        <input name="collection" defaultValue={values.collection} maxLength={200} className={INPUT} />
+      </label>
+      <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
+        Tags (separated by commas)
+        <input name="tags" defaultValue={values.tags} className={INPUT} />
+      </label>
+    </>
+  );
+}
+
+const SAVE_BUTTON = 'rounded-md bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-700 disabled:opacity-60';
+
 /**
  * The asset's catalogue data (title, SKU, collection, tags): shown to everyone, edited by editors. A save
  * carries the version the page loaded, as alt-text edits do, so a concurrent change is reported, not overwritten.
+ * With JavaScript, "Edit" opens the form and a save answers in place; without, the form is always there (in
+ * <noscript>, so scripted pages never show it) and posts to `saveAction`, the same edit as the API's.
  */
-export function CatalogueEditor({ assetId, version: loadedVersion, fields: loadedFields, canEdit }: { assetId: string; version: number; fields: Fields; canEdit: boolean }) {
+export function CatalogueEditor({
+  assetId,
+  version: loadedVersion,
+  fields: loadedFields,
+  canEdit,
+  saveAction,
+}: {
+  assetId: string;
+  version: number;
+  fields: Fields;
+  canEdit: boolean;
+  saveAction: (previous: FormState, form: FormData) => Promise<FormState>;
+}) {
   const router = useRouter();
+  const hydrated = useHydrated();
+  const [formState, formAction] = useActionState(saveAction, EMPTY_FORM);
   // What the save answered, shown at once; the page's fresh props take over when its refresh arrives.
   const [fields, setFields] = useState(loadedFields);
   const [version, setVersion] = useState(loadedVersion);
@@ -80,7 +125,7 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
         <h2 id="catalogue-heading" className="text-sm font-semibold uppercase tracking-wide text-neutral-500">
           Catalogue
         </h2>
-        {canEdit && !editing && (
+        {canEdit && hydrated && !editing && (
           <button ref={editButton} type="button" onClick={() => setEditing(true)} className="rounded-md border border-neutral-300 bg-white px-3 py-1 text-sm font-medium hover:bg-neutral-100">
             Edit catalogue data
           </button>
@@ -94,24 +139,9 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
             void save(new FormData(event.currentTarget));
           }}
         >
-          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
-            Title
-            <input ref={firstInput} name="title" defaultValue={fields.title ?? ''} maxLength={300} className={INPUT} />
-          </label>
-          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
-            SKU
-            <input name="sku" defaultValue={fields.sku ?? ''} maxLength={100} className={INPUT} />
-          </label>
-          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
-            Collection
-            <input name="collection" defaultValue={fields.collection ?? ''} maxLength={200} className={INPUT} />
-          </label>
-          <label className="flex flex-col gap-1 text-xs font-medium text-neutral-700">
-            Tags (separated by commas)
-            <input name="tags" defaultValue={fields.tags.join(', ')} className={INPUT} />
-          </label>
+          <CatalogueInputs firstInput={firstInput} values={{ title: fields.title ?? '', sku: fields.sku ?? '', collection: fields.collection ?? '', tags: fields.tags.join(', ') }} />
           <div className="flex gap-2">
-            <button type="submit" disabled={busy} className="rounded-md bg-neutral-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-neutral-700 disabled:opacity-60">
+            <button type="submit" disabled={busy} className={SAVE_BUTTON}>
               {busy ? 'Saving…' : 'Save'}
             </button>
             <button
@@ -141,6 +171,28 @@ export function CatalogueEditor({ assetId, version: loadedVersion, fields: loade
           ))}
         </dl>
       )}
+      {canEdit && (
+        <noscript>
+          <form action={formAction} className="flex flex-col gap-2">
+            <input type="hidden" name="assetId" value={assetId} />
+            <input type="hidden" name="version" value={loadedVersion} />
+            <CatalogueInputs
+              values={{
+                title: refilled(formState, 'title', loadedFields.title ?? ''),
+                sku: refilled(formState, 'sku', loadedFields.sku ?? ''),
+                collection: refilled(formState, 'collection', loadedFields.collection ?? ''),
+                tags: refilled(formState, 'tags', loadedFields.tags.join(', ')),
+              }}
+            />
+            <div>
+              <button type="submit" className={SAVE_BUTTON}>
+                Save
+              </button>
+            </div>
+          </form>
+        </noscript>
+      )}
+      <FormAnswer state={formState} />
       {message && (
         <p role={message.tone === 'error' ? 'alert' : 'status'} className={`text-sm ${message.tone === 'error' ? 'text-red-700' : 'text-neutral-600'}`}>
           {message.text}

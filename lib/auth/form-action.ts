@@ -14,8 +14,8 @@ import type { NewSession } from './sessions';
 
 /** The server-action side of every form: the API's schemas and library calls, answered as form state. */
 
-/** Parses a form's fields with the API's schema. */
-export function parseForm<T extends z.ZodType>(schema: T, fields: FormFields): Result<{ data: z.output<T> }> {
+/** Parses a form's fields (or what a form made of them: numbers, lists) with the API's schema. */
+export function parseForm<T extends z.ZodType>(schema: T, fields: FormFields | Record<string, unknown>): Result<{ data: z.output<T> }> {
   const parsed = schema.safeParse(fields);
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, code: 'validation_failed', message: firstIssue(parsed.error) };
 }

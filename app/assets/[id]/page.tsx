@@ -15,6 +15,7 @@ import { getAsset } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { config } from '@/lib/config';
 import { trashEntry } from '@/lib/library';
+import { saveAltTextAction, saveCatalogueAction } from './actions';
 import { DeleteAssetButton } from './delete-asset-button';
 import { MetadataList } from './metadata-list';
 import { TrashedNotice } from './trashed-notice';
@@ -125,9 +126,10 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
             version={asset.alt.version}
             fields={{ title: asset.title, sku: asset.sku, collection: asset.collection, tags: asset.tags }}
             canEdit={canEdit}
+            saveAction={saveCatalogueAction}
           />
 
-          <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={isAdmin} />
+          <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={isAdmin} saveAction={saveAltTextAction} />
 
           <section className="rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-neutral-500">Details</h2>
