@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, inject, test, type Page } from './support/test';
-import { videoTools } from '@/lib/ingest';
+import { videoTools } from '@/lib/ingest/video';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { makeTestVideo } from '@/test/videos';
 import { screenshot } from './support/browser';

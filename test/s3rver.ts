@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver, { type S3rverContext } from 's3rver';
-import { S3Storage } from '@/lib/storage';
+import { S3Storage } from '@/lib/storage/s3';
 
 export interface S3rverHandle {
   storage: S3Storage;

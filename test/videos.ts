@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withVideoWorkspace, type VideoTools } from '@/lib/ingest';
+import { withVideoWorkspace, type VideoTools } from '@/lib/ingest/video';
 
 export interface TestVideoOptions {
   container?: 'mp4' | 'mov' | 'webm';

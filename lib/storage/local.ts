@@ -4,7 +4,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { sign, verifySignature } from '@/lib/auth';
+import { sign, verifySignature } from '@/lib/auth/signing';
 import { isValidKey } from './keys';
 import type { SignedRequest, Storage, StoredObject, UploadedPart } from './types';
 import type { Result } from '@/lib/result';
