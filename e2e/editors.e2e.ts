@@ -137,6 +137,9 @@ test.describe.serial('the asset page editors, with and without JavaScript', () =
         }
 
         await page.goto(`${app.url}/assets/${assetId}`);
+        // With JavaScript the panel loads the text's details (and version) once it mounts: the other edit must come
+        // after that, or the panel would simply load the newer version.
+        if (javaScript) await expect(altPanel().getByText(/^History \(\d+\)$/)).toBeVisible();
         await editElsewhere({ altText: 'Newer text written elsewhere' });
         await open(altPanel(), 'Edit');
         await altPanel().getByRole('textbox', { name: /Alt text/ }).fill('My stale alt text');
