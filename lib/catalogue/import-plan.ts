@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assets } from '@/db/schema';
+import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
 import { hasNoNul } from '@/lib/text-input';
 import type { CsvRow, CsvTable } from './csv-read';
 import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, normaliseTags } from './metadata';
@@ -23,8 +24,6 @@ export type ImportFormat = 'plain' | 'shopify';
 export const TAG_MODES = ['merge', 'replace'] as const;
 export type TagMode = (typeof TAG_MODES)[number];
 
-/** A person's alt text may be this long (as in an edit on the asset page). */
-export const MAX_IMPORTED_ALT_LENGTH = 1000;
 /** Rows listed in full in a preview; the counts always cover every row. */
 export const PREVIEW_LIST_LIMIT = 1000;
 
@@ -165,7 +164,7 @@ function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<Skip
     ['title', values.title, MAX_TITLE_LENGTH],
     ['SKU', values.sku, MAX_SKU_LENGTH],
     ['collection', values.collection, MAX_COLLECTION_LENGTH],
-    ['alt text', values.altText, MAX_IMPORTED_ALT_LENGTH],
+    ['alt text', values.altText, MAX_HUMAN_ALT_LENGTH],
     ['handle', values.handle, 255],
     ['image address', values.imageSrc, 2048],
   ];
