@@ -1,0 +1,12 @@
+export {
+  CONNECTOR_KINDS,
+  type ConnectorKind,
+  type Connector,
+  type ConnectorError,
+  type ConnectorErrorCode,
+  type ConnectorLimits,
+  type StoreAccess,
+  type RemoteImage,
+  type RemoteProduct,
+  type ImagePage,
+} from './types';

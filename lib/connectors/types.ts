@@ -1,0 +1,103 @@
+import type { Readable } from 'node:stream';
+import type { Result } from '@/lib/result';
+
+/**
+ * A shop connector: one file per platform (wordpress.ts; later shopify.ts, drupal.ts) implementing `Connector`,
+ * registered once in registry.ts. The sync and writeback jobs (lib/connections) know this interface only, never a
+ * platform. Every call goes through the outbound client (lib/outbound): address checks, timeouts, no redirects,
+ * size caps, pacing from the store's own Retry-After and rate-limit headers.
+ */
+
+export const CONNECTOR_KINDS = ['wordpress'] as const;
+export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
+
+/** What a connector needs to reach one store. The secret (an application password, a token) is decrypted only here. */
+export interface StoreAccess {
+  /** The site's base URL as the admin typed it, normalised (no trailing slash). */
+  url: string;
+  username: string;
+  secret: string;
+  /** CONNECTIONS_ALLOW_PRIVATE: a store on a private or loopback address may be reached. */
+  allowPrivate: boolean;
+  /** Aborted when the job's lease passes to another worker or the request is cancelled. */
+  signal?: AbortSignal;
+}
+
+/** The product a store's photo belongs to (WooCommerce's product, or a WordPress parent post). */
+export interface RemoteProduct {
+  remoteId: string;
+  title: string;
+  sku: string | null;
+  handle: string | null;
+  /** The store's categories, joined as Loupe's collection. */
+  collection: string | null;
+}
+
+/** One image as the store lists it. */
+export interface RemoteImage {
+  remoteId: string;
+  /** Where the original can be downloaded (through the outbound client). */
+  url: string;
+  /** The store's current alt text; '' when it has none. */
+  altText: string;
+  filename: string | null;
+  mimeType: string | null;
+  /** When the store last changed the image (ISO 8601, UTC): the cursor for the next sync's `modified_after`. */
+  modifiedAt: string;
+  product: RemoteProduct | null;
+  /** The photo's place among its product's photos, 0 = main image; null without a product. */
+  position: number | null;
+}
+
+/** A page of changed images; `next` is opaque to callers and null on the last page. */
+export interface ImagePage {
+  images: RemoteImage[];
+  next: string | null;
+}
+
+export type ConnectorErrorCode =
+  /** DNS, connection refused, TLS, or a timeout: the store could not be reached. */
+  | 'unreachable'
+  /** The address is private or loopback and CONNECTIONS_ALLOW_PRIVATE is not set. */
+  | 'private_address'
+  /** The site answered, but not as the platform's API does (HTML, no REST route, unexpected JSON). */
+  | 'not_platform'
+  /** The credentials were refused (401): the connection pauses until an admin replaces them. */
+  | 'unauthorized'
+  /** The user may not read or edit media (403 or missing capability). */
+  | 'forbidden'
+  /** The image (or product) is gone from the store. */
+  | 'not_found'
+  /** The store asked Loupe to slow down; `retryAfterMs` says for how long when the store said so. */
+  | 'rate_limited'
+  /** The store failed (5xx) or answered something Loupe cannot use. */
+  | 'remote_error'
+  /** The image is larger than Loupe accepts, or not an image. */
+  | 'rejected_file';
+
+export type ConnectorError = { code: ConnectorErrorCode; message: string; retryAfterMs?: number };
+
+export interface ConnectorLimits {
+  /** The longest alt text the platform keeps; longer text is refused before the call, never truncated silently. */
+  maxAltLength: number;
+  /** Calls at once to one store, and at most this many per second (lowered further by the store's own headers). */
+  concurrency: number;
+  requestsPerSecond: number;
+}
+
+export interface Connector {
+  kind: ConnectorKind;
+  /** How the platform is named in the interface ("WordPress"). */
+  label: string;
+  limits: ConnectorLimits;
+  /** A real read call that proves the URL is the platform's API and the user may edit media; names the account. */
+  verify(access: StoreAccess): Promise<Result<{ account: string }, ConnectorError>>;
+  /** Images changed after `since` (null: all), one page at a time from `cursor` (null: the first page). */
+  listChangedImages(access: StoreAccess, options: { since: string | null; cursor: string | null }): Promise<Result<ImagePage, ConnectorError>>;
+  /** The original's bytes, streamed and capped at `maxBytes`; the stream errors if the store sends more. */
+  fetchImage(access: StoreAccess, image: Pick<RemoteImage, 'remoteId' | 'url'>, options: { maxBytes: number }): Promise<Result<{ body: Readable; contentType: string | null }, ConnectorError>>;
+  /** The store's current alt text for one image ('' when empty). */
+  readAlt(access: StoreAccess, remoteId: string): Promise<Result<{ altText: string }, ConnectorError>>;
+  /** Replaces the store's alt text for one image ('' = decorative); answers the text the store now holds. */
+  writeAlt(access: StoreAccess, remoteId: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
+}
