@@ -23,6 +23,16 @@ const PHP_DIR = path.resolve(process.cwd(), 'test', 'wordpress-php');
 /** The shared product photos (../shared/fixtures/products): real JPEGs to seed the media library with. */
 export const PRODUCT_PHOTOS_DIR = path.resolve(process.cwd(), '..', 'shared', 'fixtures', 'products');
 
+/**
+ * Whether this machine can run a WordPress (Debian's wordpress package, php, MariaDB's client): tests skip
+ * without it on a developer's machine, but under CI=true its absence fails, as .ci/setup-machine.sh installs it.
+ */
+export function wordpressAvailable(): boolean {
+  const present = fs.existsSync(path.join(WORDPRESS_DIR, 'wp-settings.php')) && ['/usr/bin/php', '/usr/bin/mariadb'].every((file) => fs.existsSync(file));
+  if (!present && process.env.CI === 'true') throw new Error('WordPress, PHP or MariaDB is missing; CI must run .ci/setup-machine.sh first.');
+  return present;
+}
+
 export interface WordPressUser {
   userId: number;
   username: string;
