@@ -207,14 +207,60 @@ export interface StartOptions {
   workers?: number;
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes what sites of test processes that died without stop() (kill -9, a crashed run) left: every name
+ * carries its process id, and only those of processes no longer running are dropped.
+ */
+async function removeLeftovers(): Promise<void> {
+  const leftover = (name: string) => {
+    const pid = Number(/^loupe_wp_(\d+)_/.exec(name)?.[1] ?? /^loupe-wordpress-(\d+)-/.exec(name)?.[1]);
+    return Number.isSafeInteger(pid) && pid > 0 && !alive(pid);
+  };
+  const databases = (await sql("SHOW DATABASES LIKE 'loupe\\_wp\\_%'")).split('\n').slice(1).filter(leftover);
+  const users = (await sql("SELECT User FROM mysql.user WHERE User LIKE 'loupe\\_wp\\_%'")).split('\n').slice(1).filter(leftover);
+  const statements = [...databases.map((name) => `DROP DATABASE IF EXISTS \`${name}\`;`), ...users.map((name) => `DROP USER IF EXISTS '${name}'@'localhost';`)];
+  if (statements.length) await sql(statements.join(' '));
+  for (const name of fs.readdirSync(os.tmpdir()).filter(leftover)) {
+    const root = path.join(os.tmpdir(), name);
+    // Its php -S outlived it: found by the site's root on its command line.
+    for (const pid of fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+      const command = (() => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          return '';
+        }
+      })();
+      if (command.startsWith('php\u0000-S\u0000') && command.includes(`\u0000${root}\u0000`)) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          // Gone meanwhile.
+        }
+      }
+    }
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
 /** Starts a fresh WordPress: its own database, files and port; installed, with an editor and an application password. */
 export async function startWordPress(options: StartOptions = {}): Promise<WordPressSite> {
   await ensureMariaDb();
+  await removeLeftovers();
   const id = `${process.pid}_${randomBytes(4).toString('hex')}`;
   const database = `loupe_wp_${id}`;
-  const dbUser = `loupe_wp_${randomBytes(4).toString('hex')}`;
+  const dbUser = `loupe_wp_${process.pid}_${randomBytes(4).toString('hex')}`;
   const dbPassword = randomBytes(16).toString('hex');
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'loupe-wordpress-'));
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `loupe-wordpress-${process.pid}-`));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
 
@@ -232,9 +278,11 @@ export async function startWordPress(options: StartOptions = {}): Promise<WordPr
 
   let php: ChildProcess | null = null;
   const stop = async () => {
-    if (php && php.exitCode === null) {
+    if (php?.pid && php.exitCode === null) {
       const exited = new Promise((resolve) => php!.once('exit', resolve));
-      php.kill('SIGTERM');
+      // The whole process group: with PHP_CLI_SERVER_WORKERS, php -S forks workers that outlive a signal to the
+      // parent alone. Nothing in php -S needs a graceful end.
+      process.kill(-php.pid, 'SIGKILL');
       await exited;
     }
     await sql(`DROP DATABASE IF EXISTS \`${database}\`; DROP USER IF EXISTS '${dbUser}'@'localhost';`).catch(() => undefined);
@@ -246,6 +294,8 @@ export async function startWordPress(options: StartOptions = {}): Promise<WordPr
     let log = '';
     php = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', root, path.join(PHP_DIR, 'router.php')], {
       env: { ...process.env, PHP_CLI_SERVER_WORKERS: String(options.workers ?? 4) },
+      // Its own process group, so stop() can end the workers with it.
+      detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // php -S logs every request to stderr: keep only the tail, for a start-up failure's message.

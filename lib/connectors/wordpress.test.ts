@@ -166,6 +166,20 @@ describe.skipIf(!wordpressAvailable())('WordPress connector, against a real Word
       expect(Math.abs(Date.parse(pages[0].storeTime!) - Date.now())).toBeLessThan(10 * 60 * 1000);
     });
 
+    it('misses no image when images are deleted between two pages', async () => {
+      const first = await wordpress.listChangedImages(access, { since: null, cursor: null });
+      if (!first.ok) throw new Error(first.message);
+      expect(first.next).not.toBeNull();
+      const deleted = first.images.slice(10, 13).map((image) => image.remoteId);
+      for (const id of deleted) await site.deleteMedia(Number(id));
+      const second = await wordpress.listChangedImages(access, { since: null, cursor: first.next });
+      if (!second.ok) throw new Error(second.message);
+      const seen = new Set([...first.images, ...second.images].map((image) => image.remoteId));
+      const everything = (await listAll(access, null)).images.map((image) => image.remoteId);
+      expect(everything.filter((id) => !seen.has(id))).toEqual([]);
+      expect(second.images.map((image) => image.remoteId).filter((id) => first.images.some((image) => image.remoteId === id))).toEqual([]);
+    });
+
     it('attaches WooCommerce products (title, SKU, categories, position) when the site has WooCommerce', async () => {
       setWooCommerce(site, true);
       try {
