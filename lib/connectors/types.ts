@@ -21,6 +21,11 @@ export interface StoreAccess {
   allowPrivate: boolean;
   /** Aborted when the job's lease passes to another worker or the request is cancelled. */
   signal?: AbortSignal;
+  /**
+   * This connection's own pacing ceiling, in place of the platform's `limits` (a store that can take more, or
+   * must get less; the benchmark). The store's own Retry-After and rate-limit headers still apply.
+   */
+  pace?: { concurrency?: number; requestsPerSecond?: number };
 }
 
 /** The product a store's photo belongs to (WooCommerce's product, or a WordPress parent post). */

@@ -195,7 +195,29 @@ describe.skipIf(!wordpressAvailable())('WordPress connector, against a real Word
       }
     });
 
-    it('stops a store that answers the same page forever', async () => {
+    it('answers a store that fails, redirects or asks to slow down with their codes', async () => {
+      let answer: { status: number; headers: Record<string, string> } = { status: 500, headers: {} };
+      const odd = await serve((request, response) => {
+        if (request.url?.startsWith('/wp-json/?')) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          return void response.end(JSON.stringify({ name: 'Odd', namespaces: ['wp/v2'] }));
+        }
+        response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+        response.end('{"code":"oops"}');
+      });
+      try {
+        const store = { ...access, url: odd.url };
+        expect(await wordpress.readAlt(store, '5')).toMatchObject({ ok: false, code: 'remote_error', message: expect.stringContaining('500') });
+        answer = { status: 301, headers: { location: 'https://shop.example/wp-json/wp/v2/media/5' } };
+        expect(await wordpress.readAlt(store, '5')).toMatchObject({ ok: false, code: 'not_platform', message: expect.stringContaining('https://shop.example/') });
+        answer = { status: 429, headers: { 'retry-after': '0' } };
+        expect(await wordpress.readAlt(store, '5')).toMatchObject({ ok: false, code: 'rate_limited', retryAfterMs: 0 });
+      } finally {
+        await odd.close();
+      }
+    });
+
+        it('stops a store that answers the same page forever', async () => {
       const item = { id: 7, source_url: 'http://127.0.0.1:9/a.jpg', alt_text: '', mime_type: 'image/jpeg', media_details: {}, modified_gmt: '2024-01-01T00:00:00', post: null };
       let calls = 0;
       const looping = await serve((request, response) => {

@@ -7,7 +7,8 @@ import type { Connector, ConnectorError, ConnectorLimits, ImagePage, RemoteImage
  * WordPress (and WooCommerce, when the site has it), through the REST API with an application password.
  *
  * - The API root: /wp-json/ with pretty permalinks, /?rest_route=/ without them (WordPress then answers
- *   /wp-json/ with its HTML home page, whose `Link: <…>; rel="https://api.w.org/"` header names the root).
+ *   /wp-json/ with its HTML home page; the root its `Link: <…>; rel="https://api.w.org/"` header names is that
+ *   /?rest_route=/ form). Both are tried, in that order; the one that answers the REST index is kept.
  * - Media: /wp/v2/media, images only, listed in id order with `modified_after` fixed for the whole sync: an
  *   image edited during the sync keeps its place (its id does not change), so no page shifts under the sync;
  *   uploads land at the end. Pages are asked for by offset with a small overlap, and only ids above the
@@ -50,6 +51,13 @@ function fail(code: ConnectorError['code'], message: string, retryAfterMs?: numb
 
 function authorization(access: StoreAccess): string {
   return `Basic ${Buffer.from(`${access.username}:${access.secret}`).toString('base64')}`;
+}
+
+function paceLimits(access: StoreAccess) {
+  return {
+    concurrency: access.pace?.concurrency ?? WORDPRESS_LIMITS.concurrency,
+    requestsPerSecond: access.pace?.requestsPerSecond ?? WORDPRESS_LIMITS.requestsPerSecond,
+  };
 }
 
 function paceKey(url: string): string {
@@ -97,7 +105,7 @@ type Json = { ok: true; status: number; headers: IncomingHttpHeaders; json: unkn
 /** One paced JSON call; answers the parsed body for any status, or a failure when it is not JSON at all. */
 async function callJson(access: StoreAccess, method: 'GET' | 'POST', url: string, body?: object): Promise<Json> {
   const key = paceKey(url);
-  const release = await pacer.acquire(key, WORDPRESS_LIMITS, access.signal).catch(() => null);
+  const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
   if (!release) return fail('unreachable', 'The call was stopped before it was sent.');
   try {
     const answer = await request(
@@ -151,10 +159,7 @@ function isIndex(json: unknown): json is { namespaces: string[] } {
   return typeof json === 'object' && json !== null && Array.isArray((json as { namespaces?: unknown }).namespaces);
 }
 
-/**
- * Finds the REST API: /wp-json/ first; when that answers HTML (pretty permalinks off), the `Link` header
- * rel="https://api.w.org/" names the real root, and /?rest_route=/ is tried either way.
- */
+/** Finds the REST API: /wp-json/ first; when that answers anything but the REST index, /?rest_route=/. */
 async function discover(access: StoreAccess): Promise<Result<{ info: SiteInfo }, ConnectorError>> {
   const fields = { _fields: 'name,namespaces' };
   const pretty = await callJson(access, 'GET', routeUrl(access.url, 'pretty', '/', fields));
@@ -464,7 +469,7 @@ export const wordpressConnector: Connector = {
 
   async fetchImage(access, image, { maxBytes }) {
     const key = paceKey(image.url);
-    const release = await pacer.acquire(key, WORDPRESS_LIMITS, access.signal).catch(() => null);
+    const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
     if (!release) return fail('unreachable', 'The download was stopped before it began.');
     let handedOver = false;
     try {
