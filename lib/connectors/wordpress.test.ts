@@ -104,7 +104,19 @@ describe.skipIf(!wordpressAvailable())('WordPress connector, against a real Word
       }
     });
 
-    it('refuses an address where nothing listens as unreachable', async () => {
+    it('refuses as unauthorized a site whose whole REST API wants a login the credentials do not give', async () => {
+      const guarded = await serve((_request, response) => {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ code: 'rest_login_required', message: 'REST API restricted to authenticated users.', data: { status: 401 } }));
+      });
+      try {
+        expect(await wordpress.verify({ ...access, url: guarded.url })).toMatchObject({ ok: false, code: 'unauthorized', message: expect.stringContaining('rest_login_required') });
+      } finally {
+        await guarded.close();
+      }
+    });
+
+        it('refuses an address where nothing listens as unreachable', async () => {
       const gone = await serve(() => undefined);
       await gone.close();
       expect(await wordpress.verify({ ...access, url: gone.url })).toMatchObject({ ok: false, code: 'unreachable', message: expect.stringContaining('refused the connection') });

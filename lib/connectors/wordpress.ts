@@ -164,6 +164,8 @@ async function discover(access: StoreAccess): Promise<Result<{ info: SiteInfo },
   const fields = { _fields: 'name,namespaces' };
   const pretty = await callJson(access, 'GET', routeUrl(access.url, 'pretty', '/', fields));
   if (pretty.ok && pretty.status === 200 && isIndex(pretty.json)) return { ok: true, info: { form: 'pretty', namespaces: pretty.json.namespaces.map(String) } };
+  // A site that guards its whole REST API answers the index itself with WordPress's JSON 401 or 403.
+  if (pretty.ok && (pretty.status === 401 || pretty.status === 403) && record(pretty.json)?.code) return errorAnswer(pretty.status, pretty.json, 'use the REST API');
   if (!pretty.ok && pretty.code !== 'not_platform' && pretty.code !== 'remote_error') return pretty;
   const query = await callJson(access, 'GET', routeUrl(access.url, 'query', '/', fields));
   if (query.ok && query.status === 200 && isIndex(query.json)) return { ok: true, info: { form: 'query', namespaces: query.json.namespaces.map(String) } };
@@ -411,6 +413,7 @@ export const wordpressConnector: Connector = {
     if (!site.ok) return site;
     const answer = await api(access, 'GET', '/wp/v2/users/me', { context: 'edit', _fields: 'id,name,slug,username,capabilities' });
     if (!answer.ok) return answer;
+    if (answer.status === 404) return fail('not_platform', 'The site’s REST API has no /wp/v2/users/me (a plugin may hide the users endpoint): Loupe needs it to check the account.');
     if (answer.status !== 200) return errorAnswer(answer.status, answer.json, 'read their own profile');
     const user = record(answer.json);
     const capabilities = record(user?.capabilities);
