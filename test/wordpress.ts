@@ -78,6 +78,8 @@ export interface WordPressSite {
   revokePasswords(userId?: number): Promise<void>;
   /** Pretty permalinks on (/wp-json/ works) or off (the REST API answers only at /?rest_route=). */
   setPrettyPermalinks(pretty: boolean): Promise<void>;
+  /** The site's time zone (Settings › General), e.g. 'Europe/Berlin'; new sites run on UTC. */
+  setTimezone(timezone: string): Promise<void>;
   /** Runs a command of control.php inside WordPress (for helpers such as test/woocommerce-fake.ts). */
   control<T>(command: string, args: object): Promise<T>;
   /** Stops PHP, drops the database and its user, removes the files. */
@@ -329,6 +331,7 @@ export async function startWordPress(options: StartOptions = {}): Promise<WordPr
       deleteMedia: async (mediaId) => void (await control('delete-media', { id: mediaId })),
       revokePasswords: async (userId = editor.userId) => void (await control('revoke', { userId })),
       setPrettyPermalinks: async (pretty) => void (await control('permalinks', { pretty })),
+      setTimezone: async (timezone) => void (await control('timezone', { timezone })),
       control,
       stop,
     };

@@ -167,7 +167,24 @@ describe.skipIf(!wordpressAvailable())('WordPress connector, against a real Word
       expect(Date.parse(images[0].modifiedAt)).toBeGreaterThan(Date.parse('2025-01-01T00:00:00Z'));
     });
 
-    it('pages through more than a page, each image once, and says where the store’s clock stood', async () => {
+    it('asks for changes in UTC whatever the site’s time zone', async () => {
+      await site.setTimezone('Europe/Berlin');
+      try {
+        await site.editAlt(loose, 'Blue cap, edited in Berlin');
+        const edited = byId((await listAll(access, '2025-01-01T00:00:00Z')).images, loose);
+        expect(edited).toMatchObject({ altText: 'Blue cap, edited in Berlin' });
+        const editedAt = Date.parse(edited!.modifiedAt);
+        expect(Math.abs(editedAt - Date.now())).toBeLessThan(10 * 60 * 1000);
+        const before = new Date(editedAt - 30 * 60 * 1000).toISOString();
+        const after = new Date(editedAt + 30 * 60 * 1000).toISOString();
+        expect(byId((await listAll(access, before)).images, loose)).toBeDefined();
+        expect(byId((await listAll(access, after)).images, loose)).toBeUndefined();
+      } finally {
+        await site.setTimezone('UTC');
+      }
+    });
+
+        it('pages through more than a page, each image once, and says where the store’s clock stood', async () => {
       // Left in place (dated 2023, so `since` tests do not see them): the tests after this one look images up by id.
       const bulk = await site.seedBulkMedia(130, { modifiedGmt: '2023-01-01T00:00:00Z' });
       const { images, pages } = await listAll(access, null);

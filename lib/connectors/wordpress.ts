@@ -394,11 +394,16 @@ function decodeCursor(raw: string | null): Cursor | null {
   }
 }
 
-/** `modified_after` is strict (WP_Query's date_query "after"), and times have whole seconds: one second back keeps an edit made in the cursor's own second. */
+/**
+ * `modified_after` is strict (WP_Query's date_query "after"), and times have whole seconds: one second back keeps
+ * an edit made in the cursor's own second. It is compared with post_modified, in the site's own time zone, and
+ * WP_Date_Query converts a time that names its zone into that one: so the Z, or a store in Berlin would be asked
+ * for changes an hour off.
+ */
 function modifiedAfter(since: string): string | null {
   const at = Date.parse(since);
   if (Number.isNaN(at)) return null;
-  return new Date(at - 1000).toISOString().replace(/\.\d{3}Z$/, '');
+  return new Date(at - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 // ---------------------------------------------------------------------------------------------------------------

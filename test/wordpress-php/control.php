@@ -100,6 +100,9 @@ switch ($command) {
     case 'permalinks':
         set_pretty_permalinks((bool) $args['pretty']);
         answer(['pretty' => (bool) $args['pretty']]);
+    case 'timezone':
+        update_option('timezone_string', $args['timezone']);
+        answer(['timezone' => $args['timezone']]);
     case 'revoke':
         WP_Application_Passwords::delete_all_application_passwords((int) $args['userId']);
         answer(['revoked' => true]);
