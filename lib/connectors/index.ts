@@ -10,3 +10,5 @@ export {
   type RemoteProduct,
   type ImagePage,
 } from './types';
+export { connectorFor } from './registry';
+export { WORDPRESS_LIMITS, wordpressPaceStats } from './wordpress';

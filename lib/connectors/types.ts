@@ -21,6 +21,11 @@ export interface StoreAccess {
   allowPrivate: boolean;
   /** Aborted when the job's lease passes to another worker or the request is cancelled. */
   signal?: AbortSignal;
+  /**
+   * This connection's own pacing ceiling, in place of the platform's `limits` (a store that can take more, or
+   * must get less; the benchmark). The store's own Retry-After and rate-limit headers still apply.
+   */
+  pace?: { concurrency?: number; requestsPerSecond?: number };
 }
 
 /** The product a store's photo belongs to (WooCommerce's product, or a WordPress parent post). */
@@ -42,7 +47,10 @@ export interface RemoteImage {
   altText: string;
   filename: string | null;
   mimeType: string | null;
-  /** When the store last changed the image (ISO 8601, UTC): the cursor for the next sync's `modified_after`. */
+  /**
+   * When the store last changed the image (ISO 8601, UTC). Not the next sync's `since` by itself: a listing in
+   * id order can see a later edit of one image before an earlier edit of another; use ImagePage.storeTime.
+   */
   modifiedAt: string;
   product: RemoteProduct | null;
   /** The photo's place among its product's photos, 0 = main image; null without a product. */
@@ -53,6 +61,12 @@ export interface RemoteImage {
 export interface ImagePage {
   images: RemoteImage[];
   next: string | null;
+  /**
+   * The store's own clock when it answered this page (its Date header; null when it sent none). The first
+   * page's is the next sync's `since`: every change after it is listed again, whatever order the pages ran in,
+   * and the store's clock is the one its modified times are written in.
+   */
+  storeTime: string | null;
 }
 
 export type ConnectorErrorCode =
@@ -73,7 +87,9 @@ export type ConnectorErrorCode =
   /** The store failed (5xx) or answered something Loupe cannot use. */
   | 'remote_error'
   /** The image is larger than Loupe accepts, or not an image. */
-  | 'rejected_file';
+  | 'rejected_file'
+  /** The alt text is longer than `limits.maxAltLength`: refused before any call, never cut. */
+  | 'text_too_long';
 
 export type ConnectorError = { code: ConnectorErrorCode; message: string; retryAfterMs?: number };
 

@@ -1,6 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
-import { checkHost, literalRefusal, publicOnlyLookup, RefusedAddressError } from '@/lib/outbound';
+import { checkHost, request } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
 
 /**
@@ -56,107 +54,41 @@ export interface SendOptions {
   signal: AbortSignal;
 }
 
-/** POSTs `body` once; never throws, never follows a redirect, never reads more than MAX_ANSWER_BYTES. */
-export function postToReceiver(rawUrl: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<ReceiverAnswer> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
-  const url = new URL(rawUrl);
-  const refused = options.allowPrivate ? null : literalRefusal(url);
-  if (refused) return Promise.resolve({ kind: 'unreachable', code: 'private_address', message: privateMessage(refused), durationMs: 0 });
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([timeout, options.signal]);
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (answer: ReceiverAnswer) => {
-      if (settled) return;
-      settled = true;
-      resolve(answer);
+/** POSTs `body` once through the outbound client; never throws, never follows a redirect, never reads more than MAX_ANSWER_BYTES. */
+export async function postToReceiver(rawUrl: string, headers: Record<string, string>, body: string, options: SendOptions): Promise<ReceiverAnswer> {
+  const sent = await request(
+    { method: 'POST', url: rawUrl, headers: { 'content-type': 'application/json', 'user-agent': 'Loupe-Webhooks/1', ...headers }, body },
+    { timeoutMs: options.timeoutMs, allowPrivate: options.allowPrivate, maxBytes: MAX_ANSWER_BYTES, signal: options.signal },
+  );
+  if (sent.ok) {
+    // Cut off while the body was still coming (the time ran out): the status is known, and that is the answer.
+    return {
+      kind: 'answered',
+      status: sent.status,
+      body: excerpt(sent.body),
+      durationMs: sent.durationMs,
+      ...(sent.location ? { location: sent.location } : {}),
+      ...(sent.retryAfterMs !== undefined ? { retryAfterMs: sent.retryAfterMs } : {}),
     };
-    const request = client.request(
-      url,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body).toString(), 'user-agent': 'Loupe-Webhooks/1', ...headers },
-        signal,
-        ...(options.allowPrivate ? {} : { lookup: publicOnlyLookup }),
-        // A fresh connection per attempt: no pooled socket skips the address check, none is kept to a stranger.
-        agent: false,
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        const done = () => {
-          const status = response.statusCode ?? 0;
-          const location = response.headers.location;
-          finish({
-            kind: 'answered',
-            status,
-            body: excerpt(Buffer.concat(chunks)),
-            durationMs: elapsed(),
-            ...(location ? { location: location.slice(0, 500) } : {}),
-            ...retryAfter(response.headers['retry-after']),
-          });
-          response.destroy();
-        };
-        response.on('data', (chunk: Buffer) => {
-          chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size));
-          size += chunk.length;
-          if (size >= MAX_ANSWER_BYTES) done();
-        });
-        response.on('end', done);
-        // Cut off while the body was still coming (the time ran out): the status is known, and that is the answer.
-        response.on('error', done);
-        response.on('aborted', done);
-      },
-    );
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      const durationMs = elapsed();
-      if (timeout.aborted) {
-        finish({ kind: 'unreachable', code: 'timeout', message: `The receiver did not answer within ${seconds(options.timeoutMs)}; the request was cut off.`, durationMs });
-      } else if (options.signal.aborted) {
-        finish({ kind: 'unreachable', code: 'aborted', message: 'Sending was stopped: another worker took the delivery over.', durationMs });
-      } else if (error instanceof RefusedAddressError) {
-        finish({ kind: 'unreachable', code: 'private_address', message: privateMessage(error.message), durationMs });
-      } else {
-        finish({ kind: 'unreachable', code: 'network', message: networkMessage(url, error), durationMs });
-      }
-    });
-    request.end(body);
-  });
+  }
+  const { durationMs } = sent;
+  switch (sent.code) {
+    case 'timeout':
+      return { kind: 'unreachable', code: 'timeout', message: `The receiver did not answer within ${seconds(options.timeoutMs)}; the request was cut off.`, durationMs };
+    case 'aborted':
+      return { kind: 'unreachable', code: 'aborted', message: 'Sending was stopped: another worker took the delivery over.', durationMs };
+    case 'private_address':
+      return { kind: 'unreachable', code: 'private_address', message: privateMessage(sent.message), durationMs };
+    default:
+      return { kind: 'unreachable', code: 'network', message: sent.errno === 'ECONNREFUSED' ? `${new URL(rawUrl).host} refused the connection: is the receiver running?` : sent.message, durationMs };
+  }
 }
 
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
-function networkMessage(url: URL, error: NodeJS.ErrnoException): string {
-  const where = url.host;
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return `${where} refused the connection: is the receiver running?`;
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return `${url.hostname} could not be resolved: check the host name.`;
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return `${where} closed the connection before answering.`;
-    case 'HPE_HEADER_OVERFLOW':
-      return `${where} answered with headers too large to read.`;
-    default:
-      return `Could not reach ${where}: ${error.code ?? error.message}.`.slice(0, 500);
-  }
-}
-
 /** Text for the log: NUL characters dropped (PostgreSQL text cannot hold them), bytes cut at the limit. */
 function excerpt(bytes: Buffer): string {
   return bytes.subarray(0, MAX_ANSWER_BYTES).toString('utf8').replaceAll('\u0000', '');
-}
-
-function retryAfter(header: string | undefined): { retryAfterMs?: number } {
-  if (!header) return {};
-  const asSeconds = Number(header);
-  if (Number.isFinite(asSeconds) && asSeconds >= 0) return { retryAfterMs: asSeconds * 1000 };
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? {} : { retryAfterMs: Math.max(0, at - Date.now()) };
 }
