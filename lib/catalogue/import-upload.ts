@@ -32,8 +32,8 @@ export async function keepUploadedImportFile(db: Db, upload: { userId: string; c
   return new Promise<KeepResult>((resolve, reject) => {
     let kept: Promise<KeepResult> | null = null;
     parser.on('file', (field, stream, filename) => {
-      // A file input left empty still sends its part, with no name and no bytes.
-      if (field !== IMPORT_FILE_FIELD || kept || filename === '') {
+      // A file input left empty still sends its part, with an empty name (busboy: none) and no bytes.
+      if (field !== IMPORT_FILE_FIELD || kept || !filename) {
         stream.resume();
         return;
       }
