@@ -7,11 +7,12 @@ import { POST as keepRoute } from '@/app/api/imports/files/route';
 import { assets, importFiles } from '@/db/schema';
 import { editorOf } from '@/lib/alt';
 import { callerFromSession } from '@/lib/auth';
-import { importFileKey } from '@/lib/storage';
+import { importFileKey, useStorageForTests } from '@/lib/storage';
 import { makeAccount, TEST_ORIGIN, type TestAccount } from '@/test/auth';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
+import { startS3rver } from '@/test/s3rver';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { MAX_IMPORT_BYTES } from './csv-read';
 import { runKeptImport } from './import';
@@ -186,6 +187,30 @@ describe.skipIf(!standInModelAvailable())('kept import files', () => {
 
     const token = await postForm(csvForm('filename\n'), editor, { bearer: true });
     expect(token.status).toBe(403);
+  });
+
+  it('works the same on S3 (s3rver): kept, moved to its key, previewed and applied, expired and removed', async () => {
+    const s3 = await startS3rver();
+    useStorageForTests(s3.storage);
+    try {
+      const coat = unique('coat');
+      await insertCatalogueAsset(db(), { filename: coat });
+      const chosenAt = new Date('2026-12-04T12:00:00Z');
+      const kept = await keepImportFile(db(), { userId: editor.id, filename: 's3.csv', bytes: Readable.from([Buffer.from(`filename,title\n${coat},Kept in a bucket\n`)]) }, chosenAt);
+      if (!kept.ok) throw new Error(kept.message);
+      const key = importFileKey(editor.id, kept.file.digest);
+      expect(await s3.storage.head(key)).toEqual({ size: kept.file.size });
+      const previewed = await runKeptImport(db(), editor.id, kept.file.digest, { mapping: {}, tagMode: 'merge', importer: await importer(editor) }, chosenAt);
+      if (!previewed.result.ok) throw new Error(previewed.result.failure.message);
+      const applied = await apply(editor, kept.file.digest, previewed.result.plan.digest, chosenAt);
+      expect(applied.result).toMatchObject({ ok: true, mode: 'applied', outcome: { applied: 1 } });
+      expect((await assetNamed(coat)).title).toBe('Kept in a bucket');
+      await removeExpiredImportFiles(db(), new Date(chosenAt.getTime() + IMPORT_FILE_TTL_MS));
+      expect(await s3.storage.head(key)).toBeNull();
+    } finally {
+      useStorageForTests(files().storage);
+      await s3.stop();
+    }
   });
 
   it('keeps one copy per person and file: choosing it again renews its time', async () => {
