@@ -82,6 +82,28 @@ export const sessions = pgTable(
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
 
+/**
+ * A CSV file chosen on the import page, kept between its preview and its apply (lib/catalogue/import-files.ts):
+ * the bytes in storage (importFileKey: derived from the person and the digest), found by the person who
+ * uploaded it and the file's SHA-256, until it expires.
+ */
+export const importFiles = pgTable(
+  'import_files',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the file's bytes, hex: what the page's forms carry. */
+    digest: text('digest').notNull(),
+    filename: text('filename').notNull(),
+    size: integer('size').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    expiresAt: timestamptz('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('import_files_user_digest_idx').on(t.userId, t.digest), index('import_files_expires_at_idx').on(t.expiresAt)],
+);
+
 export const apiTokens = pgTable('api_tokens', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),

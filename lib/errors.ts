@@ -49,6 +49,8 @@ export const ERROR_STATUS = {
   too_many_rows: 413,
   bad_mapping: 422,
   plan_changed: 409,
+  no_file: 400,
+  file_gone: 410,
   invalid_url: 422,
   private_address: 422,
   unresolvable_host: 422,

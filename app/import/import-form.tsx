@@ -1,11 +1,20 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent } from 'react';
 import { readApiAnswer } from '@/components/alt';
-import type { ColumnMapping, ImportField, ImportPlan, SkippedRow, SkipReason, TagMode } from '@/lib/catalogue';
+import { FormAlert } from '@/components/auth/form-alert';
+import type { ImportField, PlanSummary, SkippedRow, SkipReason, TagMode } from '@/lib/catalogue';
 import { plural } from '@/lib/words';
+import { applyImportAction } from './actions';
+import { EMPTY_IMPORT_FORM } from './form-state';
 
-type PlanAnswer = ImportPlan & { mode: 'preview' | 'applied'; listLimit: number; applied?: number; conflicts?: SkippedRow[] };
+/** What the page made on the server: the kept file, its preview, or why there is none. */
+export interface ImportPreview {
+  kept: { digest: string; filename: string } | null;
+  plan: PlanSummary | null;
+  error: string | null;
+}
 
 const FIELDS: Array<{ field: ImportField; label: string; query: string }> = [
   { field: 'filename', label: 'Filename (or image URL)', query: 'column_filename' },
@@ -37,154 +46,182 @@ const TAG_MODE_CHOICES: Array<{ mode: TagMode; label: string; hint: string }> = 
   { mode: 'replace', label: "Replace a photo's tags", hint: "the file's tags become its only tags" },
 ];
 
-/** `mapping` null: let the server detect the columns (a new file); otherwise it is the whole mapping, unmapped fields as ''. */
-async function sendImport(file: File, mapping: ColumnMapping | null, tagMode: TagMode, confirm?: string) {
-  const query = new URLSearchParams(confirm ? { mode: 'apply', confirm } : { mode: 'preview' });
-  query.set('tag_mode', tagMode);
-  if (mapping) for (const { field, query: name } of FIELDS) query.set(name, mapping[field] ?? '');
-  return readApiAnswer<PlanAnswer>(await fetch(`/api/imports?${query}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: file }));
-}
+const SECONDARY_BUTTON = 'rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium text-neutral-800 shadow-sm hover:bg-neutral-100 disabled:opacity-60';
 
-/** Choose a file, check the preview (and the column mapping), then confirm. */
-export function ImportForm() {
-  const [file, setFile] = useState<File | null>(null);
-  const [plan, setPlan] = useState<PlanAnswer | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<PlanAnswer | null>(null);
-  /** The person's choice, shown at once; the preview under it says which mode it was made with. */
-  const [tagMode, setTagMode] = useState<TagMode>('merge');
+/**
+ * Choose a file, check the preview (and the column mapping, and the tag mode), then apply. Three plain forms, so
+ * the page works without JavaScript: the file is posted to POST /api/imports/files, which keeps it on the server
+ * and sends the browser to this page's preview of it; the columns and tag mode are a GET form back to this page;
+ * "Apply" is a server action naming the kept file and the preview by their digests. With JavaScript the same
+ * forms are sent without page loads, and choosing a file or changing a choice previews at once.
+ */
+export function ImportForm({ preview }: { preview: ImportPreview }) {
+  const router = useRouter();
+  const [navigating, startNavigation] = useTransition();
+  const [uploading, setUploading] = useState(false);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [state, applyAction, applying] = useActionState(applyImportAction, EMPTY_IMPORT_FORM);
   const summary = useRef<HTMLHeadingElement>(null);
+  const busy = uploading || navigating || applying;
+  const { kept, plan } = preview;
+  const done = state.applied;
 
-  async function preview(chosen: File, mapping: ColumnMapping | null, tagMode: TagMode) {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    const answer = await sendImport(chosen, mapping, tagMode);
-    setBusy(false);
-    if (answer.ok) {
-      setPlan(answer.value);
-      requestAnimationFrame(() => summary.current?.focus());
-    } else {
-      setPlan(null);
-      setError(answer.problem.message);
-    }
+  // A new preview (the page keys this form by its address) takes the focus, so it is read next.
+  useEffect(() => {
+    if (plan) summary.current?.focus();
+  }, [plan]);
+
+  async function upload(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    setUploading(true);
+    setUploadError(null);
+    const answer = await readApiAnswer<{ file: { digest: string } }>(await fetch(form.action, { method: 'POST', body: new FormData(form), headers: { accept: 'application/json' } }));
+    setUploading(false);
+    if (answer.ok) startNavigation(() => router.push(`/import?file=${answer.value.file.digest}`));
+    else setUploadError(answer.problem.message);
   }
 
-  async function apply() {
-    if (!file || !plan) return;
-    setBusy(true);
-    setError(null);
-    const answer = await sendImport(file, plan.mapping, plan.tagMode, plan.digest);
-    setBusy(false);
-    if (answer.ok) {
-      setDone(answer.value);
-      setPlan(null);
-    } else setError(answer.problem.message);
+  function previewAgain(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const query = new URLSearchParams();
+    for (const [name, value] of new FormData(event.currentTarget)) if (typeof value === 'string') query.append(name, value);
+    startNavigation(() => router.push(`/import?${query}`));
   }
 
   return (
     <div className="flex flex-col gap-5">
-      <section className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+      <form
+        action="/api/imports/files"
+        method="post"
+        encType="multipart/form-data"
+        onSubmit={(event) => void upload(event)}
+        className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm"
+      >
         <label htmlFor="import-file" className="text-sm font-medium">
           CSV file
         </label>
-        <input
-          id="import-file"
-          type="file"
-          accept=".csv,text/csv"
-          disabled={busy}
-          onChange={(event) => {
-            const chosen = event.target.files?.[0] ?? null;
-            setFile(chosen);
-            setPlan(null);
-            if (chosen) void preview(chosen, null, tagMode);
-          }}
-          className="max-w-full text-sm file:mr-3 file:rounded-md file:border file:border-neutral-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
-        />
-        {busy && <p role="status" className="text-sm text-neutral-600">Reading the file…</p>}
-        {error && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
-            {error}
+        <div className="flex flex-wrap items-center gap-2">
+          <input
+            id="import-file"
+            name="file"
+            type="file"
+            required
+            accept=".csv,text/csv"
+            disabled={busy}
+            onChange={(event) => {
+              if (event.currentTarget.files?.length) event.currentTarget.form?.requestSubmit();
+            }}
+            className="max-w-full text-sm file:mr-3 file:rounded-md file:border file:border-neutral-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-neutral-900"
+          />
+          <button type="submit" disabled={busy} className={SECONDARY_BUTTON}>
+            Preview
+          </button>
+        </div>
+        {kept && !done && <p className="text-sm break-words text-neutral-600">Previewing {kept.filename} (kept on the server for an hour, for you alone).</p>}
+        {busy && (
+          <p role="status" className="text-sm text-neutral-600">
+            {applying ? 'Applying…' : 'Reading the file…'}
           </p>
         )}
-      </section>
+        <FormAlert message={uploadError ?? (done ? null : preview.error)} />
+      </form>
 
       {done && (
-        <section role="status" className="rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
+        <section role="status" className="flex flex-col gap-2 rounded-xl border border-emerald-200 bg-emerald-50 p-4 text-sm text-emerald-900">
           <h2 className="font-semibold">Imported</h2>
           <p>
-            {plural(done.applied ?? 0, 'photo')} updated from {plural(done.totalRows, 'row')}; {done.unchangedCount} already matched; {plural(done.skippedCount + (done.conflicts?.length ?? 0), 'row')} not applied.
+            {plural(done.applied, 'photo')} updated from {plural(done.totalRows, 'row')}; {done.unchangedCount} already matched; {plural(done.notApplied, 'row')} not applied.
           </p>
-          {done.conflicts && done.conflicts.length > 0 && <SkippedList rows={done.conflicts} />}
+          {done.conflicts.length > 0 && <SkippedList rows={done.conflicts} />}
+          <p>
+            <a href="/import" className="underline underline-offset-2">
+              Import another file
+            </a>
+          </p>
         </section>
       )}
 
-      {plan && file && (
+      {plan && kept && !done && (
         <>
-          <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
-            <h2 className="text-sm font-semibold uppercase tracking-wide text-neutral-500">Columns</h2>
-            <p className="text-sm text-neutral-600">{plan.format === 'shopify' ? "Read as Shopify's product CSV." : 'Read as a plain CSV.'} Change which column feeds each field:</p>
-            <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-              {FIELDS.map(({ field, label }) => (
-                <label key={field} className="flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700">
-                  {label}
-                  <select
-                    value={plan.mapping[field] ?? ''}
+          <form action="/import" method="get" onSubmit={previewAgain} className="flex flex-col gap-5">
+            <input type="hidden" name="file" value={kept.digest} />
+            <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+              <h2 className="text-sm font-semibold uppercase tracking-wide text-neutral-500">Columns</h2>
+              <p className="text-sm text-neutral-600">{plan.format === 'shopify' ? "Read as Shopify's product CSV." : 'Read as a plain CSV.'} Change which column feeds each field:</p>
+              <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+                {FIELDS.map(({ field, label, query }) => (
+                  <label key={field} className="flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700">
+                    {label}
+                    <select
+                      name={query}
+                      defaultValue={plan.mapping[field] ?? ''}
+                      disabled={busy}
+                      onChange={(event) => event.currentTarget.form?.requestSubmit()}
+                      className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm"
+                    >
+                      <option value="">(not imported)</option>
+                      {plan.header.map((name) => (
+                        <option key={name} value={name}>
+                          {name}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                ))}
+              </div>
+            </section>
+
+            <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+              <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Tags</legend>
+              {TAG_MODE_CHOICES.map(({ mode, label, hint }) => (
+                <label key={mode} className="flex items-start gap-2 text-sm">
+                  <input
+                    type="radio"
+                    name="tag_mode"
+                    value={mode}
+                    defaultChecked={plan.tagMode === mode}
                     disabled={busy}
-                    onChange={(event) => void preview(file, { ...plan.mapping, [field]: event.target.value }, tagMode)}
-                    className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm"
-                  >
-                    <option value="">(not imported)</option>
-                    {plan.header.map((name) => (
-                      <option key={name} value={name}>
-                        {name}
-                      </option>
-                    ))}
-                  </select>
+                    onChange={(event) => event.currentTarget.form?.requestSubmit()}
+                    className="mt-0.5 h-4 w-4"
+                  />
+                  <span>
+                    {label} <span className="text-neutral-600">({hint})</span>
+                  </span>
                 </label>
               ))}
-            </div>
-          </section>
-
-          <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
-            <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Tags</legend>
-            {TAG_MODE_CHOICES.map(({ mode, label, hint }) => (
-              <label key={mode} className="flex items-start gap-2 text-sm">
-                <input
-                  type="radio"
-                  name="tag-mode"
-                  value={mode}
-                  checked={tagMode === mode}
-                  disabled={busy}
-                  onChange={() => {
-                    setTagMode(mode);
-                    void preview(file, plan.mapping, mode);
-                  }}
-                  className="mt-0.5 h-4 w-4"
-                />
-                <span>
-                  {label} <span className="text-neutral-600">({hint})</span>
-                </span>
-              </label>
-            ))}
-          </fieldset>
+              <div>
+                <button type="submit" disabled={busy} className={SECONDARY_BUTTON}>
+                  Preview again
+                </button>
+              </div>
+            </fieldset>
+          </form>
 
           <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 ref={summary} tabIndex={-1} className="text-base font-semibold focus:outline-none">
               {plural(plan.totalRows, 'row')}: {plan.changeCount} will change a photo, {plan.unchangedCount} already {plan.unchangedCount === 1 ? 'matches' : 'match'}, {plan.skippedCount} will not apply
             </h2>
             <p className="text-sm text-neutral-700">{plan.tagMode === 'merge' ? "Tags from the file are added to each photo's own tags." : "Tags from the file replace each photo's tags."}</p>
-            <div className="flex flex-wrap gap-2">
-              <button
-                type="button"
-                onClick={() => void apply()}
-                disabled={busy || plan.changeCount === 0}
-                className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 disabled:opacity-60"
-              >
-                {busy ? 'Working…' : `Apply ${plural(plan.changeCount, 'change')}`}
-              </button>
-            </div>
+            <form action={applyAction} className="flex flex-col gap-2">
+              <input type="hidden" name="file" value={kept.digest} />
+              <input type="hidden" name="confirm" value={plan.digest} />
+              <input type="hidden" name="tag_mode" value={plan.tagMode} />
+              {/* The plan's whole mapping: a field left out here is one the preview did not import. */}
+              {FIELDS.filter(({ field }) => plan.mapping[field]).map(({ field, query }) => (
+                <input key={field} type="hidden" name={query} value={plan.mapping[field]} />
+              ))}
+              <FormAlert message={state.error} />
+              <div className="flex flex-wrap gap-2">
+                <button
+                  type="submit"
+                  disabled={busy || plan.changeCount === 0}
+                  className="rounded-md bg-neutral-900 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-neutral-700 disabled:opacity-60"
+                >
+                  {applying ? 'Working…' : `Apply ${plural(plan.changeCount, 'change')}`}
+                </button>
+              </div>
+            </form>
             {plan.changes.length > 0 && (
               <div>
                 <h3 className="mb-1 text-sm font-semibold">Changes</h3>

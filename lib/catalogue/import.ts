@@ -1,16 +1,18 @@
 import type { Db } from '@/db/client';
 import { readCsv, type CsvProblem } from './csv-read';
 import { applyImport, type ImportOutcome, type Importer } from './import-apply';
+import { openImportFile, type ImportFileProblem, type KeptImportFile } from './import-files';
 import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type ImportPlan, type TagMode } from './import-plan';
 
 /**
  * A CSV import, as the page and POST /api/imports run it: read the file, map its columns (detected, then as
  * the person chose on the preview), plan, and either answer the preview or (with the preview's digest) apply
- * it. The file is sent again to apply, so nothing is held between the two steps; a digest that no longer
- * matches means the file or the library changed, and nothing is written.
+ * it. The API is sent the file again to apply; the page keeps it on the server between the two steps
+ * (import-files.ts) and runs the same function on it (runKeptImport). A digest that no longer matches means the
+ * file or the library changed, and nothing is written.
  */
 
-export type ImportFailure = CsvProblem | { kind: 'bad_mapping' | 'plan_changed'; message: string };
+export type ImportFailure = CsvProblem | ImportFileProblem | { kind: 'bad_mapping' | 'plan_changed'; message: string };
 
 export type ImportResult =
   | { ok: true; mode: 'preview'; plan: ImportPlan }
@@ -47,8 +49,21 @@ export async function runImport(db: Db, bytes: AsyncIterable<Uint8Array>, reques
   return { ok: true, mode: 'applied', plan, outcome: await applyImport(db, plan, request.importer) };
 }
 
+/** runImport on the person's kept file (found by its digest); `file` is null when it is not theirs, unknown or expired. */
+export async function runKeptImport(db: Db, userId: string, digest: string, request: ImportRequest, now = new Date()): Promise<{ file: KeptImportFile | null; result: ImportResult }> {
+  const opened = await openImportFile(db, userId, digest, now);
+  if (!opened.ok) return { file: null, result: { ok: false, failure: { kind: opened.kind, message: opened.message } } };
+  try {
+    return { file: opened.file, result: await runImport(db, opened.bytes, request) };
+  } finally {
+    opened.bytes.destroy();
+  }
+}
+
 /** A plan as an answer: every count, and at most PREVIEW_LIST_LIMIT rows of each list. */
-export function summarisePlan(plan: ImportPlan) {
+export type PlanSummary = ImportPlan & { listLimit: number };
+
+export function summarisePlan(plan: ImportPlan): PlanSummary {
   return {
     ...plan,
     changes: plan.changes.slice(0, PREVIEW_LIST_LIMIT),

@@ -1,6 +1,9 @@
 export { catalogueFields, catalogueColumns, hasCatalogueEdit, normaliseTags, MAX_TAG_LENGTH, MAX_TAGS, type CatalogueEdit } from './metadata';
-export { runImport, summarisePlan, type ImportResult, type ImportFailure } from './import';
-export { IMPORT_FIELDS, SKIP_REASONS, TAG_MODES, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
+export { runImport, runKeptImport, summarisePlan, type ImportResult, type ImportFailure, type PlanSummary } from './import';
+export { importFileProblem, keepImportFile, openImportFile, removeExpiredImportFiles, IMPORT_FILE_MESSAGES, IMPORT_FILE_PROBLEMS, IMPORT_FILE_TTL_MS, MAX_IMPORT_FILENAME_LENGTH, type ImportFileProblemKind, type KeepResult, type KeptImportFile } from './import-files';
+export { keepUploadedImportFile, IMPORT_FILE_FIELD } from './import-upload';
+export { COLUMN_PARAMS, keptImportInput, mappingFrom, type KeptImportInput } from './import-input';
+export { IMPORT_FIELDS, PREVIEW_LIST_LIMIT, SKIP_REASONS, TAG_MODES, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';
 export type { Importer, ImportOutcome } from './import-apply';
 export { exportStream, exportFilename, exportContentType, countShopifyReady, neutraliseCell, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFormat, type ExportStatus } from './export';

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { assets } from '@/db/schema';
+import { assets, importFiles } from '@/db/schema';
+import { IMPORT_FILE_TTL_MS, keepImportFile } from '@/lib/catalogue';
 import { resetConfig } from '@/lib/config';
-import { LocalStorage } from '@/lib/storage';
+import { importFileKey, LocalStorage } from '@/lib/storage';
 import { makeAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 import { startUpload, useTemporaryLocalStorage } from '@/test/ingest';
@@ -38,4 +39,18 @@ it('the running server’s sweeper aborts an abandoned parted upload by itself: 
   await expect.poll(async () => (await database().db.select().from(assets).where(eq(assets.id, assetId))).length, { timeout: 20_000 }).toBe(0);
   await stopSweeper();
   expect(await fs.readdir(path.join(files().root, '.parts', row.multipartUploadId ?? '')).catch(() => 'gone')).toBe('gone');
+});
+
+it('the running server’s sweeper removes an import file kept past its hour: row and bytes gone', async () => {
+  const editor = await makeAccount(database().db, 'editor');
+  const hoursAgo = new Date(Date.now() - 2 * IMPORT_FILE_TTL_MS);
+  const kept = await keepImportFile(database().db, { userId: editor.id, filename: 'old.csv', bytes: Readable.from([Buffer.from('filename,title\nold.jpg,Old\n')]) }, hoursAgo);
+  if (!kept.ok) throw new Error(kept.message);
+  const key = importFileKey(editor.id, kept.file.digest);
+  expect(await files().storage.head(key)).not.toBeNull();
+
+  await startSweeper({ intervalMs: 100 });
+  await expect.poll(async () => (await database().db.select().from(importFiles).where(eq(importFiles.digest, kept.file.digest))).length, { timeout: 20_000 }).toBe(0);
+  await stopSweeper();
+  expect(await files().storage.head(key)).toBeNull();
 });

@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import type { Db } from '@/db/handle';
 import { jobs } from '@/db/schema';
 import { config } from '@/lib/config';
+import { removeExpiredImportFiles } from '@/lib/catalogue';
 import { removeAbandonedUploads } from '@/lib/ingest';
 import { assertRegistryComplete, kindsToResume } from './registry';
 import { runDueJobs, type RunSummary } from './run';
@@ -11,7 +12,8 @@ import { runDueJobs, type RunSummary } from './run';
 /**
  * The in-app sweeper: while the server runs, due and abandoned jobs (a crashed worker's lease ran out, a retry
  * came due, an upload whose after() never ran) are picked up on a timer, off the request path, a bounded
- * number at a time; once a minute it also removes uploads announced but never completed (aborting parted ones). One per process (kept on globalThis across dev hot reloads); several instances share the
+ * number at a time; once a minute it also removes uploads announced but never completed (aborting parted ones)
+ * and import files kept past their hour (also removed whenever someone keeps a file). One per process (kept on globalThis across dev hot reloads); several instances share the
  * work through the claimer.
  */
 interface Sweeper {
@@ -49,6 +51,7 @@ export async function startSweeper(options: SweeperOptions = {}): Promise<void> 
       if (Date.now() - abandonedCheckedAt >= ABANDONED_UPLOADS_EVERY_MS) {
         abandonedCheckedAt = Date.now();
         await removeAbandonedUploads(db);
+        await removeExpiredImportFiles(db);
       }
       if (Date.now() - parkedCheckedAt >= PARKED_EVERY_MS) {
         parkedCheckedAt = Date.now();

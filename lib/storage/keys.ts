@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Opaque, unguessable keys: `u/<random>` where an upload URL writes, `o/<random>` for verified originals (no
- * URL is ever signed to write one), `d/<random>/<kind>.webp` for derivatives.
+ * URL is ever signed to write one), `d/<random>/<kind>.webp` for derivatives, `i/<…>` for CSV files kept
+ * between an import's preview and its apply (no URL is ever signed for those).
  */
 export function newOriginalKey(): string {
   return `o/${randomBytes(18).toString('base64url')}`;
@@ -20,7 +21,21 @@ export function derivativeKey(prefix: string, kind: string): string {
   return `${prefix}/${kind}.webp`;
 }
 
-const KEY_PATTERN = /^([ou]\/[A-Za-z0-9_-]{24}|d\/[A-Za-z0-9_-]{24}\/[a-z]+(-[0-9])?\.webp)$/;
+/** Where a CSV file is written while it arrives (its digest is known only at the end). */
+export function newImportFileKey(): string {
+  return `i/${randomBytes(18).toString('base64url')}`;
+}
+
+/**
+ * Where a person's CSV file is kept once its digest is known: one object per person and file, so choosing the
+ * same file again replaces its copy rather than adding one. Derived, not stored in a form: pages carry only the
+ * file's digest, and the key names neither the person nor the file.
+ */
+export function importFileKey(userId: string, digest: string): string {
+  return `i/${createHash('sha256').update(`${userId}:${digest}`).digest('base64url').slice(0, 24)}`;
+}
+
+const KEY_PATTERN = /^([oui]\/[A-Za-z0-9_-]{24}|d\/[A-Za-z0-9_-]{24}\/[a-z]+(-[0-9])?\.webp)$/;
 
 /** Only keys of the shapes above are ever read or written: no traversal, no foreign paths. */
 export function isValidKey(key: string): boolean {

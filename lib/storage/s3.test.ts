@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3rver, type S3rverHandle } from '@/test/s3rver';
-import { derivativeKey, newDerivativePrefix, newOriginalKey } from './keys';
+import { derivativeKey, newDerivativePrefix, newImportFileKey, newOriginalKey } from './keys';
 
 async function text(stream: Readable | null): Promise<string> {
   if (!stream) throw new Error('no object');
@@ -103,6 +103,46 @@ describe('S3 driver against a real s3rver', () => {
     let ran = false;
     expect(await s3.storage.withFile(newOriginalKey(), async () => (ran = true))).toBeNull();
     expect(ran).toBe(false);
+  });
+
+  it('streams a put in parts once it outgrows one, holding no more than a part; a short stream is one request', async () => {
+    /** A first part that s3rver has received, looked for behind the API's back. */
+    const partReceived = async () => {
+      const files = (await fs.promises.readdir(s3.directory, { recursive: true })) as string[];
+      return files.some((file) => /uploads[^/]*\/[^/]+\/1$/.test(file));
+    };
+    async function* twentyMegabytes() {
+      for (let index = 0; index < 20; index += 1) {
+        // The rest comes only once the first part is stored: a put that held the whole stream first would wait forever.
+        if (index === 9) await expect.poll(partReceived, { timeout: 10_000 }).toBe(true);
+        yield Buffer.alloc(1024 * 1024, index);
+      }
+    }
+    const expected = createHash('sha256');
+    for (let index = 0; index < 20; index += 1) expected.update(Buffer.alloc(1024 * 1024, index));
+    const key = newImportFileKey();
+    await s3.storage.put(key, Readable.from(twentyMegabytes()), { contentType: 'text/csv' });
+    expect(await s3.storage.head(key)).toEqual({ size: 20 * 1024 * 1024 });
+    const stored = createHash('sha256');
+    for await (const chunk of (await s3.storage.get(key))!) stored.update(chunk as Buffer);
+    expect(stored.digest('hex')).toBe(expected.digest('hex'));
+
+    const short = newImportFileKey();
+    await s3.storage.put(short, Readable.from([Buffer.from('filename,title\n')]), { contentType: 'text/csv' });
+    expect(await text(await s3.storage.get(short))).toBe('filename,title\n');
+  });
+
+  it('a stream that fails half-way leaves no object (its parts are dropped)', async () => {
+    const megabyte = Buffer.alloc(1024 * 1024, 1);
+    async function* failsAfterTwelve() {
+      for (let index = 0; index < 12; index += 1) yield megabyte;
+      throw new Error('the upload was cut off');
+    }
+    const key = newImportFileKey();
+    await expect(s3.storage.put(key, Readable.from(failsAfterTwelve()), { contentType: 'text/csv' })).rejects.toThrow('the upload was cut off');
+    expect(await s3.storage.head(key)).toBeNull();
+    const files = (await fs.promises.readdir(s3.directory, { recursive: true })) as string[];
+    expect(files.filter((file) => /uploads[^/]*\/[^/]+\/\d+$/.test(file))).toEqual([]);
   });
 
   it('reports the bucket reachable', async () => {

@@ -51,8 +51,36 @@ export class S3Storage implements Storage {
   }
 
   async put(key: string, body: Readable | Buffer, options: { contentType: string }): Promise<void> {
-    // PutObject needs a known length for streams; derivatives are small buffers, so callers pass buffers.
-    const bytes = Buffer.isBuffer(body) ? body : await bufferStream(body);
+    // PutObject needs a known length. Buffers (derivatives) go in one request; a stream (an import's CSV file)
+    // goes in STREAM_PART_BYTES parts once it outgrows one, so no more than a part is ever held in memory.
+    if (Buffer.isBuffer(body)) return this.putBytes(key, body, options);
+    const chunks = body[Symbol.asyncIterator]();
+    let part = await readPart(chunks);
+    if (part.ended) return this.putBytes(key, part.bytes, options);
+    const uploadId = await this.createMultipartUpload(key, options);
+    try {
+      const parts: Array<{ ETag: string | undefined; PartNumber: number }> = [];
+      for (;;) {
+        // A stream that ends on a part boundary ends with an empty read: nothing more to send.
+        if (part.bytes.length > 0) {
+          const PartNumber = parts.length + 1;
+          const sent = await this.client.send(
+            new UploadPartCommand({ Bucket: this.bucket, Key: this.checked(key), UploadId: uploadId, PartNumber, Body: part.bytes, ContentLength: part.bytes.length }),
+          );
+          parts.push({ ETag: sent.ETag, PartNumber });
+        }
+        if (part.ended) break;
+        part = await readPart(chunks);
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.checked(key), UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    } catch (error) {
+      await chunks.return?.();
+      await this.abortMultipartUpload(key, uploadId);
+      throw error;
+    }
+  }
+
+  private async putBytes(key: string, bytes: Buffer, options: { contentType: string }): Promise<void> {
     await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.checked(key), Body: bytes, ContentType: options.contentType }));
   }
 
@@ -214,10 +242,21 @@ function isNoSuchUpload(error: unknown): boolean {
   return error instanceof S3ServiceException && (error.name === 'NoSuchUpload' || error.$metadata.httpStatusCode === 404);
 }
 
-async function bufferStream(stream: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks);
+/** A streamed put's part size: S3 wants at least 5 MiB for every part but the last. */
+const STREAM_PART_BYTES = 8 * 1024 * 1024;
+
+/** The stream's next STREAM_PART_BYTES (or a little more: whole chunks), or what is left when it ends first. */
+async function readPart(chunks: AsyncIterator<unknown>): Promise<{ bytes: Buffer; ended: boolean }> {
+  const read: Buffer[] = [];
+  let total = 0;
+  while (total < STREAM_PART_BYTES) {
+    const next = await chunks.next();
+    if (next.done) return { bytes: Buffer.concat(read), ended: true };
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as Uint8Array);
+    read.push(chunk);
+    total += chunk.length;
+  }
+  return { bytes: Buffer.concat(read), ended: false };
 }
 
 /** RFC 6266: an ASCII fallback plus the UTF-8 name, so "Été collection.jpg" downloads under its own name. */

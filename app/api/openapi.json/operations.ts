@@ -16,6 +16,7 @@ import * as cronBackfill from '@/app/api/cron/backfill/route';
 import * as exportsRoute from '@/app/api/exports/route';
 import * as files from '@/app/api/files/[...key]/route';
 import * as health from '@/app/api/health/route';
+import * as importFiles from '@/app/api/imports/files/route';
 import * as imports from '@/app/api/imports/route';
 import * as invite from '@/app/api/invites/[id]/route';
 import * as invites from '@/app/api/invites/route';
@@ -72,6 +73,13 @@ export function apiOperations(): ApiOperation[] {
       summary: 'Import catalogue data from a CSV file: preview, then apply with the preview’s digest.',
       handler: imports.POST,
       rawBody: { contentType: 'text/csv', description: 'The CSV file (UTF-8): filename,sku,title,collection,tags[,alt_text], Shopify’s product CSV, or any columns mapped with column_<field>.' },
+    },
+    {
+      path: '/api/imports/files',
+      method: 'post',
+      summary: 'Keep a CSV file on the server for the import page’s preview and apply (for the person signed in, for an hour): answers its SHA-256.',
+      handler: importFiles.POST,
+      rawBody: { contentType: 'multipart/form-data', description: 'A form with the CSV file in the field "file".' },
     },
     { path: '/api/invites', method: 'get', summary: 'Open invitations.', handler: invites.GET },
     { path: '/api/invites', method: 'post', summary: 'Invite a person with a role (answers a one-time link).', handler: invites.POST },
