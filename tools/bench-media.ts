@@ -80,7 +80,7 @@ async function keyframeBench(tools: VideoTools): Promise<void> {
       if (!result.ok) throw new Error(`keyframes failed: ${result.code} ${result.message}`);
     };
     const baseline = async () => {
-      const run = await runTool(tools.ffmpeg, ['-v', 'error', '-i', file, '-an', '-f', 'null', '-'], Date.now() + 600_000);
+      const run = await runTool(tools.ffmpeg, ['-v', 'error', '-i', file, '-an', '-c:v', 'rawvideo', '-f', 'null', '-'], Date.now() + 600_000);
       if (!run.ok) throw new Error(`plain ffmpeg failed: ${run.stderr}`);
     };
     const result = await alternate(VIDEO_ROUNDS, loupe, baseline);
