@@ -10,7 +10,7 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   // Native and wasm packages load from node_modules at run time; bundling them breaks their binaries. exifr
   // loads fs and zlib by name when it reads a file: bundled, it cannot, and warns on every upload.
-  serverExternalPackages: ['exifr', 'sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@huggingface/transformers', 'onnxruntime-node', 's3rver', 'libheif-js', 'bmp-ts', 'utif2', '@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe'],
+  serverExternalPackages: ['exifr', 'sharp', '@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@huggingface/transformers', 'onnxruntime-node', 's3rver', 'libheif-js', 'bmp-ts', 'utif2'],
   poweredByHeader: false,
   async headers() {
     return [

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -85,5 +86,16 @@ test.describe.serial('HEIC photos and product videos', () => {
     });
     await expect.poll(() => player.evaluate((video) => (video as HTMLVideoElement).readyState), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
     await screenshot(page, '42-media-video');
+  });
+
+  test('the admin page names the ffmpeg and ffprobe that made those frames, as each binary introduces itself', async () => {
+    const tools = await videoTools();
+    if (!tools) throw new Error('ffmpeg/ffprobe should come with the dependencies');
+    const firstLine = (binary: string) => execFileSync(binary, ['-version'], { encoding: 'utf8' }).split('\n')[0].trim();
+    await page.goto(`${baseUrl}/admin/users`);
+    const shown = page.getByTestId('media-tools');
+    await expect(shown).toContainText(firstLine(tools.ffmpeg));
+    await expect(shown).toContainText(firstLine(tools.ffprobe));
+    await screenshot(page, '43-media-tools');
   });
 });

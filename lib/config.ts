@@ -48,6 +48,7 @@ const envSchema = z
     UPLOAD_URL_TTL_SECONDS: positiveInt(15 * 60),
     DOWNLOAD_URL_TTL_SECONDS: positiveInt(60 * 60),
     SHARP_CONCURRENCY: positiveInt(2),
+    SHARP_PIXELS_IN_FLIGHT: positiveInt(150_000_000),
 
     VISION_PROVIDER: z.preprocess(emptyAsUndefined, z.enum(['groq', 'openai', 'none']).optional()),
     GROQ_API_KEY: optionalString,
@@ -174,6 +175,8 @@ function structure(env: Env) {
     },
     downloadUrlTtlSeconds: env.DOWNLOAD_URL_TTL_SECONDS,
     sharpConcurrency: env.SHARP_CONCURRENCY,
+    /** Pixels that the decodes in flight may declare together; one bigger than this runs alone. */
+    sharpPixelsInFlight: env.SHARP_PIXELS_IN_FLIGHT,
     vision: {
       provider: visionProvider,
       groqApiKey: env.GROQ_API_KEY,

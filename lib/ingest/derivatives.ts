@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import { imageFacts, pixelFacts, type ImageFacts } from './image-facts';
 import { BMP_HEADER_BYTES, checkBmpHeader, decodeInWorker } from './js-decoders';
-import { withSharpSlot } from './sharp-limiter';
+import { withPixelBudget, withSharpSlot } from './sharp-limiter';
 import { labTiffSize, unsupportedFormatName, unsupportedMessage } from './unsupported';
 import type { Failure, Result } from '@/lib/result';
 
@@ -98,21 +98,30 @@ async function derive(input: ImageSource, options: DeriveOptions): Promise<Deriv
   if (metadata.format === 'heif' && metadata.compression === 'hevc') {
     const tooBig = await refuseFileSize(input, 'HEIC', options.maxInputPixels);
     if (tooBig) return tooBig;
-    const decoded = await decodeInWorker('heic', input, options.maxInputPixels);
-    if (!decoded.ok) return workerFailure(decoded, 'HEIC', options.maxInputPixels);
-    // libheif applied the container's rotation: the decoded size is the upright one.
-    const facts = { ...(await imageFacts(input, metadata)), width: decoded.width, height: decoded.height };
-    return { ok: true, facts, outputs: await encodeDerivatives(decoded) };
+    return withPixelBudget(declaredPixels(metadata), async () => {
+      const decoded = await decodeInWorker('heic', input, options.maxInputPixels);
+      if (!decoded.ok) return workerFailure(decoded, 'HEIC', options.maxInputPixels);
+      // libheif applied the container's rotation: the decoded size is the upright one.
+      const facts = { ...(await imageFacts(input, metadata)), width: decoded.width, height: decoded.height };
+      return { ok: true, facts, outputs: await encodeDerivatives(decoded) };
+    });
   }
 
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await sharp(input, { failOn: 'warning', limitInputPixels: options.maxInputPixels, pages: 1, page: 0 })
-      .autoOrient()
-      .resize(LARGEST_EDGE, LARGEST_EDGE, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const reader = sharp(input, { failOn: 'warning', limitInputPixels: options.maxInputPixels, pages: 1, page: 0 });
+    // A 16-bit image (PNG, TIFF) is taken to 8-bit sRGB as it is read rather than shrunk in 16 bits: the
+    // derivatives are 8-bit WebP either way, and libvips' shrink holds lines of the full width, which at 16 bits
+    // take twice the memory (a 100 MP 16-bit RGBA PNG: about 165 MB of buffers against 115 MB; npm run bench:memory).
+    if (metadata.depth === 'ushort') reader.pipelineColourspace('srgb');
+    decoded = await withPixelBudget(declaredPixels(metadata), () =>
+      reader
+        .autoOrient()
+        .resize(LARGEST_EDGE, LARGEST_EDGE, { fit: 'inside', withoutEnlargement: true })
+        .toColourspace('srgb')
+        .raw()
+        .toBuffer({ resolveWithObject: true }),
+    );
   } catch (error) {
     return unreadable(sniffedFormat, error);
   }
@@ -122,6 +131,11 @@ async function derive(input: ImageSource, options: DeriveOptions): Promise<Deriv
 }
 
 const LARGEST_EDGE = Math.max(...DERIVATIVE_SPECS.map((spec) => spec.longEdge));
+
+/** The pixels of the page decoded (the first), as the header declares them: what the decode's memory grows with. */
+function declaredPixels(metadata: Metadata): number {
+  return (metadata.width ?? 0) * (metadata.pageHeight ?? metadata.height ?? 0);
+}
 
 interface RawPixels {
   data: Buffer;
@@ -158,17 +172,21 @@ async function deriveBmp(input: ImageSource, maxInputPixels: number): Promise<De
   if (!header.ok) return workerFailure(header, 'BMP', maxInputPixels);
   const refused = refuseDeclaredSize(header.width, header.height, maxInputPixels) ?? (await refuseFileSize(input, 'BMP', maxInputPixels));
   if (refused) return refused;
-  const decoded = await decodeInWorker('bmp', input, maxInputPixels);
-  if (!decoded.ok) return workerFailure(decoded, 'BMP', maxInputPixels);
-  return { ok: true, facts: await pixelFacts(input, 'bmp', decoded), outputs: await encodeDerivatives(decoded) };
+  return withPixelBudget(Math.abs(header.width * header.height), async () => {
+    const decoded = await decodeInWorker('bmp', input, maxInputPixels);
+    if (!decoded.ok) return workerFailure(decoded, 'BMP', maxInputPixels);
+    return { ok: true, facts: await pixelFacts(input, 'bmp', decoded), outputs: await encodeDerivatives(decoded) };
+  });
 }
 
 async function deriveLabTiff(input: ImageSource, declared: { width: number; height: number }, maxInputPixels: number): Promise<DeriveResult> {
   const refused = refuseDeclaredSize(declared.width, declared.height, maxInputPixels) ?? (await refuseFileSize(input, 'CIELab TIFF', maxInputPixels));
   if (refused) return refused;
-  const decoded = await decodeInWorker('lab-tiff', input, maxInputPixels);
-  if (!decoded.ok) return workerFailure(decoded, 'CIELab TIFF', maxInputPixels);
-  return { ok: true, facts: { ...(await pixelFacts(input, 'tiff', decoded)), colourSpace: 'lab' }, outputs: await encodeDerivatives(decoded) };
+  return withPixelBudget(declared.width * declared.height, async () => {
+    const decoded = await decodeInWorker('lab-tiff', input, maxInputPixels);
+    if (!decoded.ok) return workerFailure(decoded, 'CIELab TIFF', maxInputPixels);
+    return { ok: true, facts: { ...(await pixelFacts(input, 'tiff', decoded)), colourSpace: 'lab' }, outputs: await encodeDerivatives(decoded) };
+  });
 }
 
 /** The first bytes of the file, and its size, without reading the rest. */

@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { config } from '@/lib/config';
 
 /**
- * Video handling with ffmpeg and ffprobe: the binaries shipped inside @ffmpeg-installer/@ffprobe-installer, or
- * FFMPEG_PATH / FFPROBE_PATH. The work is bounded before anything is decoded, from ffprobe's facts: a video
+ * Video handling with ffmpeg and ffprobe: the binaries shipped inside this platform's @remotion/compositor-*
+ * package (FFmpeg 7.1, both binaries in the package itself, nothing downloaded at install), or FFMPEG_PATH /
+ * FFPROBE_PATH. The work is bounded before anything is decoded, from ffprobe's facts: a video
  * declaring more frames a second than any camera records is refused, and frames are taken by seeking, never by
  * decoding the whole video, with at most MAX_DECODED_FRAMES decoded per job (counted from the packet index).
  * All the runs of one job share one FFMPEG_TIMEOUT_MS budget and are killed (SIGKILL) past it, and at most
@@ -62,24 +64,49 @@ async function executable(file: string | undefined): Promise<string | null> {
   }
 }
 
-async function installedBinary(pkg: '@ffmpeg-installer/ffmpeg' | '@ffprobe-installer/ffprobe'): Promise<string | undefined> {
-  try {
-    // The installer packages throw when no binary exists for this platform: that is "not available", not a bug.
-    const loaded = pkg === '@ffmpeg-installer/ffmpeg' ? await import('@ffmpeg-installer/ffmpeg') : await import('@ffprobe-installer/ffprobe');
-    return (loaded.default ?? loaded).path;
-  } catch {
-    return undefined;
+/**
+ * The packages that carry ffmpeg and ffprobe, by platform, in the order tried: npm installs only the one matching
+ * the machine (os, cpu and libc in each package.json), so one that does not resolve means "not this one".
+ */
+const BINARY_PACKAGES: Record<string, string[]> = {
+  'linux-x64': ['@remotion/compositor-linux-x64-gnu', '@remotion/compositor-linux-x64-musl'],
+  'linux-arm64': ['@remotion/compositor-linux-arm64-gnu', '@remotion/compositor-linux-arm64-musl'],
+  'darwin-x64': ['@remotion/compositor-darwin-x64'],
+  'darwin-arm64': ['@remotion/compositor-darwin-arm64'],
+  'win32-x64': ['@remotion/compositor-win32-x64-msvc'],
+};
+
+/**
+ * The folder holding this platform's ffmpeg and ffprobe, or undefined when no package serves this platform.
+ * Resolved at run time from the project's folder (not imported), so the server build never tries to bundle the
+ * other platforms' packages, which are not installed here.
+ */
+function installedBinaryDir(): string | undefined {
+  const resolveFromProject = createRequire(path.join(process.cwd(), 'package.json')).resolve;
+  for (const name of BINARY_PACKAGES[`${process.platform}-${process.arch}`] ?? []) {
+    try {
+      return path.dirname(resolveFromProject(`${name}/package.json`));
+    } catch {
+      // Not installed on this machine (another libc): try the next.
+    }
   }
+  return undefined;
+}
+
+function installedBinary(name: 'ffmpeg' | 'ffprobe'): string | undefined {
+  const dir = installedBinaryDir();
+  return dir ? path.join(dir, process.platform === 'win32' ? `${name}.exe` : name) : undefined;
 }
 
 /** The ffmpeg and ffprobe this server uses, or null when either is missing (videos then end as unsupported_format). */
 export async function videoTools(): Promise<VideoTools | null> {
   const { video } = config();
-  const ffmpeg = await executable(video.ffmpegPath ?? (await installedBinary('@ffmpeg-installer/ffmpeg')));
-  const ffprobe = await executable(video.ffprobePath ?? (await installedBinary('@ffprobe-installer/ffprobe')));
+  const ffmpeg = await executable(video.ffmpegPath ?? installedBinary('ffmpeg'));
+  const ffprobe = await executable(video.ffprobePath ?? installedBinary('ffprobe'));
   return ffmpeg && ffprobe ? { ffmpeg, ffprobe } : null;
 }
 
+/** The first line each binary prints for `-version` ("ffmpeg version n7.1 Copyright (c) 2000-2024 the FFmpeg developers"). */
 export interface VideoToolVersions {
   ffmpeg: string;
   ffprobe: string;
@@ -87,14 +114,14 @@ export interface VideoToolVersions {
 
 const globalForVersions = globalThis as unknown as { loupeVideoToolVersions?: Promise<VideoToolVersions | null> };
 
-/** What `-version` says of each binary (asked once per process), for the admin page; null without the tools. */
+/** What `-version` says first of each binary (asked once per process), for the admin page; null without the tools. */
 export function videoToolVersions(): Promise<VideoToolVersions | null> {
   globalForVersions.loupeVideoToolVersions ??= (async () => {
     const tools = await videoTools();
     if (!tools) return null;
     const version = async (binary: string) => {
       const run = await runTool(binary, ['-version'], Date.now() + 10_000);
-      return run.ok ? (run.stdout.match(/version (\S+)/)?.[1] ?? 'unknown') : 'unknown';
+      return (run.ok && run.stdout.split('\n')[0].trim()) || `${path.basename(binary)}: -version gave no answer`;
     };
     return { ffmpeg: await version(tools.ffmpeg), ffprobe: await version(tools.ffprobe) };
   })();

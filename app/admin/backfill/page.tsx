@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
-import { videoToolVersions } from '@/lib/ingest';
 import { altCoverage, providerStatuses, recentRuns } from '@/lib/jobs';
 import { AdminTabs } from '../admin-tabs';
 import { formatDate, plural } from '@/lib/words';
@@ -22,7 +21,7 @@ const COVERAGE = [
 export default async function AdminBackfillPage() {
   await requirePage('admin');
   const db = await getDb();
-  const [coverage, providers, runs, mediaTools] = await Promise.all([altCoverage(db), providerStatuses(db), recentRuns(db), videoToolVersions()]);
+  const [coverage, providers, runs] = await Promise.all([altCoverage(db), providerStatuses(db), recentRuns(db)]);
   return (
     <main className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
@@ -69,21 +68,6 @@ export default async function AdminBackfillPage() {
             ))}
           </ul>
         )}
-      </section>
-
-      <section aria-labelledby="media-tools-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
-        <h2 id="media-tools-heading" className="mb-2 text-base font-semibold">
-          Media tools
-        </h2>
-        <p className="text-sm" data-testid="media-tools">
-          {mediaTools ? (
-            <>
-              ffmpeg {mediaTools.ffmpeg} · ffprobe {mediaTools.ffprobe}
-            </>
-          ) : (
-            'ffmpeg and ffprobe are not available: videos are kept and can be downloaded, but get no poster, frames or alt text.'
-          )}
-        </p>
       </section>
 
       <BackfillForm />

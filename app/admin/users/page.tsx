@@ -5,7 +5,9 @@ import { getDb } from '@/db/client';
 import { cachedModelCheck, configuredVisionProvider } from '@/lib/alt';
 import { requirePage, listPendingInvites, listUsers } from '@/lib/auth';
 import { embeddingAvailability } from '@/lib/embed';
+import { videoToolVersions } from '@/lib/ingest';
 import { AdminTabs } from '../admin-tabs';
+import { MediaToolsNotice } from '../media-tools';
 import { formatDate } from '@/lib/words';
 import { InviteForm } from './invite-form';
 import { RevokeInviteButton } from './revoke-invite-button';
@@ -16,13 +18,14 @@ export const metadata: Metadata = { title: 'Users' };
 export default async function AdminUsersPage() {
   const caller = await requirePage('admin');
   const db = await getDb();
-  const [users, invites, embedding] = await Promise.all([listUsers(db), listPendingInvites(db), embeddingAvailability(db)]);
+  const [users, invites, embedding, mediaTools] = await Promise.all([listUsers(db), listPendingInvites(db), embeddingAvailability(db), videoToolVersions()]);
   return (
     <main className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
       <AdminTabs current="/admin/users" />
       <ModelCheckNotice check={await cachedModelCheck(configuredVisionProvider())} />
       <EmbeddingModelNotice availability={embedding} />
+      <MediaToolsNotice versions={mediaTools} />
       <InviteForm actorRole={caller.role} />
       <section aria-labelledby="users-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
         <h2 id="users-heading" className="mb-2 text-base font-semibold">
