@@ -16,3 +16,4 @@ export { listRuns, type RunView, type RunError } from './runs';
 export { syncStep, requestSync, enqueueNightlySyncs, SYNC_MAX_ATTEMPTS } from './sync';
 export { writebackStep, enqueueWritebacks, requestWriteback, countWritable, enqueueNightlyWritebacks, undoRun, writableText, WRITEBACK_MAX_ATTEMPTS } from './writeback';
 export { writebackSubscriber, type AltTextEvent } from './subscriber';
+export { enqueueNightlyWork } from './nightly';

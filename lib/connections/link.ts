@@ -21,7 +21,8 @@ export async function linkImage(tx: Queryable, connection: Connection, image: Re
   const [asset] = await tx.select({ altText: assets.altText, altSource: assets.altSource, altStatus: assets.altStatus, decorative: assets.decorative, version: assets.version }).from(assets).where(eq(assets.id, assetId));
   const storeText = image.altText;
   const baseline = existing ? (existing.lastSeenAlt ?? '') : null;
-  const loupeText = asset.decorative || asset.altStatus === 'decorative' ? '' : (asset.altText ?? null);
+  // No text and an empty alt say the same: nothing for a screen reader.
+  const loupeText = asset.decorative || asset.altStatus === 'decorative' ? '' : (asset.altText ?? '');
   const personText = isPersonText(asset.altSource) || asset.decorative || asset.altStatus === 'decorative' || asset.altStatus === 'approved';
 
   let outcome: LinkOutcome = 'linked';

@@ -21,7 +21,7 @@ import { SNIFF_BYTES, sniffImageType } from './sniff';
 export type StreamIngestResult =
   | { kind: 'created'; assetId: string }
   | { kind: 'duplicate'; assetId: string }
-  | { kind: 'rejected'; code: 'file_too_large' | 'not_an_image' | 'empty_file' | 'svg_refused'; message: string };
+  | { kind: 'rejected'; code: 'file_too_large' | 'not_an_image' | 'empty_file' | 'svg_refused' | 'download_failed'; message: string };
 
 export interface StreamIngest {
   /** The name to keep (a store's file name); an unusable one becomes "image". */
@@ -58,12 +58,19 @@ export async function ingestStream(db: Db, request: StreamIngest): Promise<Strea
       done(null, chunk);
     },
   });
+  // The source failing (the connection dropped, or the sender's own size cap) is the download's failure, not ours.
+  let sourceError: Error | null = null;
+  request.body.once('error', (error: Error) => {
+    sourceError = error;
+  });
   const counted = pipeline(request.body, counter, () => {});
   try {
     await storage.put(uploadKey, counted, { contentType: 'application/octet-stream' });
   } catch (error) {
     await storage.delete(uploadKey);
     if (tooLarge) return { kind: 'rejected', code: 'file_too_large', message: `${filename} is larger than the ${request.maxBytes} bytes Loupe accepts (UPLOAD_MAX_BYTES).` };
+    const failed: Error | null = sourceError;
+    if (failed) return { kind: 'rejected', code: 'download_failed', message: `The download of ${filename} stopped: ${(failed as Error).message}` };
     throw error;
   }
   const sniffed = await sniffImageType(Buffer.concat(head));
