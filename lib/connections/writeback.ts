@@ -51,9 +51,9 @@ export interface WritebackRequestOptions {
 export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string[], options: WritebackRequestOptions = { modes: ['on_approval'] }): Promise<number> {
   if (!assetIds.length) return 0;
   const pairs = await tx.execute(sql`
-    select distinct r.asset_id, r.connection_id, a.version
+    select distinct r.asset_id, r.connection_id, assets.version
     from asset_remotes r
-    join assets a on a.id = r.asset_id
+    join assets on assets.id = r.asset_id
     join connections c on c.id = r.connection_id
     where r.asset_id in (${sql.join(assetIds.map((id) => sql`${id}::uuid`), sql`, `)})
       and ${WRITABLE_SQL}
