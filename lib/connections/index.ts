@@ -17,3 +17,4 @@ export { syncStep, requestSync, enqueueNightlySyncs, SYNC_MAX_ATTEMPTS } from '.
 export { writebackStep, enqueueWritebacks, requestWriteback, countWritable, enqueueNightlyWritebacks, undoRun, writableText, WRITEBACK_MAX_ATTEMPTS } from './writeback';
 export { writebackSubscriber, type AltTextEvent } from './subscriber';
 export { enqueueNightlyWork } from './nightly';
+export { connectionCoverage, type ConnectionCoverage } from './coverage';
