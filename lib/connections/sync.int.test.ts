@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GET as assetRoute } from '@/app/api/assets/[id]/route';
+import { GET as assetsRoute } from '@/app/api/assets/route';
 import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
 import { altHistory, assetRemotes, assets, connections, jobs, products } from '@/db/schema';
@@ -78,6 +80,16 @@ describe('syncing a store', () => {
     expect(coat).toMatchObject({ title: 'Red wool coat', sku: 'COAT-1', handle: 'red-coat', collection: 'Coats', connectionId: connection.id, remoteId: 'p1' });
     expect((await remoteOf(db, '12')).status).toBe('in_sync');
     expect((await remoteOf(db, '13')).status).toBe('in_sync');
+
+    // The asset JSON names its product, its place and its store; the library filters by product.
+    const view = (await (await call(assetRoute, { cookie: admin.cookie, params: { id: front[0].id } })).json()) as Record<string, unknown>;
+    expect(view).toMatchObject({
+      product: { id: coat.id, title: 'Red wool coat', sku: 'COAT-1', handle: 'red-coat' },
+      productPosition: 0,
+      remotes: [{ connectionId: connection.id, remoteId: '11', status: 'in_sync', lastWrittenAt: null, error: null }],
+    });
+    const byProduct = (await (await call(assetsRoute, { cookie: admin.cookie, path: `/api/assets?product=${coat.id}` })).json()) as { items: { id: string }[] };
+    expect(byProduct.items.map((item) => item.id).sort()).toEqual([front[0].id, (await remoteOf(db, '12')).assetId].sort());
 
     const [done] = await runs();
     expect(done).toMatchObject({ id: run.id, outcome: 'done', counts: { seen: 3, created: 3, linked: 0, updated: 2, failed: 0 } });

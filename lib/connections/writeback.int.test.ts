@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
+import { GET as assetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
+import { GET as assetsRoute } from '@/app/api/assets/route';
 import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
 import { POST as undoRoute } from '@/app/api/connections/[id]/runs/[runId]/undo/route';
@@ -69,6 +70,11 @@ async function writeBack(assetId: string): Promise<void> {
   await runConnectionJobs(database().db, 'writeback');
 }
 
+async function library(query: string): Promise<string[]> {
+  const page = (await (await call(assetsRoute, { cookie: admin.cookie, path: `/api/assets?${query}` })).json()) as { items: { id: string }[] };
+  return page.items.map((item) => item.id);
+}
+
 async function runs(): Promise<RunView[]> {
   return ((await (await call(runsRoute, { cookie: admin.cookie, params: { id: connection.id } })).json()) as { runs: RunView[] }).runs;
 }
@@ -76,7 +82,9 @@ async function runs(): Promise<RunView[]> {
 describe('writing alt text back', () => {
   it('writes approved text once per version, keeping the store’s previous text', async () => {
     const asset = await approve('1', 'Red wool coat on a hanger');
+    expect(await library('store=not_in_store')).toEqual([asset.id]);
     await writeBack(asset.id);
+    expect(await library('store=not_in_store')).toEqual([]);
     await writeBack(asset.id);
     await database().db.transaction((tx) => writebackSubscriber.onEvents(tx, [{ id: 'e1', type: 'alt_text.approved', assetId: asset.id, data: {} }]));
     await runConnectionJobs(database().db, 'writeback');
@@ -119,6 +127,9 @@ describe('writing alt text back', () => {
     expect(store.images.get('1')?.altText).toBe('Edited by the shop team');
     expect(await remoteOf(database().db, '1')).toMatchObject({ status: 'conflict', remoteAlt: 'Edited by the shop team', lastSeenAlt: 'Old shop text' });
     expect((await assetOf('1')).altText).toBe('Red wool coat on a hanger');
+    expect(await library('store=conflict')).toEqual([asset.id]);
+    const view = (await (await call(assetRoute, { cookie: admin.cookie, params: { id: asset.id } })).json()) as { remotes: unknown[] };
+    expect(view.remotes).toEqual([expect.objectContaining({ remoteId: '1', status: 'conflict', storeText: 'Edited by the shop team' })]);
   });
 
   it('refuses text over the platform’s limit without calling the store', async () => {
