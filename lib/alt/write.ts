@@ -125,8 +125,12 @@ export interface ShopAltWrite {
   text: string;
   /** The version the caller decided on: a person's edit landing in between wins (nothing is written). */
   expectedVersion: number;
-  /** Shown as the author: the connection's name. */
-  store: string;
+  /** Shown as the author: the store's name (a sync), or the person who took the store's text (a conflict decided). */
+  author: string;
+  /** The person who decided, when one did. */
+  userId?: string | null;
+  /** For the history: where the text came from. */
+  message: string;
 }
 
 /**
@@ -141,7 +145,7 @@ export async function writeShopAlt(tx: Queryable, write: ShopAltWrite): Promise<
       altText: write.text,
       altSource: 'shop',
       altStatus: 'approved',
-      altAuthor: write.store,
+      altAuthor: write.author,
       altModel: null,
       altPromptVersion: null,
       altUpdatedAt: sql`now()`,
@@ -154,7 +158,7 @@ export async function writeShopAlt(tx: Queryable, write: ShopAltWrite): Promise<
     .where(and(eq(assets.id, write.assetId), eq(assets.version, write.expectedVersion)))
     .returning();
   if (!row) return null;
-  await tx.insert(altHistory).values({ assetId: row.id, event: 'imported', text: write.text, source: 'shop', outcome: 'written', message: `from the store "${write.store}"` });
+  await tx.insert(altHistory).values({ assetId: row.id, event: 'imported', text: write.text, source: 'shop', userId: write.userId ?? null, outcome: 'written', message: write.message });
   await recordAssetEvents(tx, ['alt_text.changed', 'alt_text.approved'], [row.id]);
   for (const job of await embedJobs(row.id, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
   return row;

@@ -18,3 +18,4 @@ export { writebackStep, enqueueWritebacks, requestWriteback, countWritable, enqu
 export { writebackSubscriber, type AltTextEvent } from './subscriber';
 export { enqueueNightlyWork } from './nightly';
 export { connectionCoverage, type ConnectionCoverage } from './coverage';
+export { listConflicts, resolveConflict, type ConflictView, type ConflictDecision } from './conflicts';

@@ -32,7 +32,7 @@ export async function linkImage(tx: Queryable, connection: Connection, image: Re
   else if (storeText === loupeText) agreed = { lastSeenAlt: storeText, status: 'in_sync', writtenVersion: asset.version };
   else if (storeText === '') agreed = { lastSeenAlt: '', status: 'pending', writtenVersion: null };
   else if (!personText || (existing !== undefined && loupeText === baseline)) {
-    const written = await writeShopAlt(tx, { assetId, text: storeText, expectedVersion: asset.version, store: connection.name });
+    const written = await writeShopAlt(tx, { assetId, text: storeText, expectedVersion: asset.version, author: connection.name, message: `from the store "${connection.name}"` });
     if (written) {
       outcome = 'updated';
       agreed = { lastSeenAlt: storeText, status: 'in_sync', writtenVersion: written.version };

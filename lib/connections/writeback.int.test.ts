@@ -2,11 +2,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GET as assetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
 import { GET as assetsRoute } from '@/app/api/assets/route';
+import { POST as conflictRoute } from '@/app/api/connections/[id]/conflicts/[remoteId]/route';
 import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
 import { POST as undoRoute } from '@/app/api/connections/[id]/runs/[runId]/undo/route';
 import { POST as writebackRoute } from '@/app/api/connections/[id]/writeback/route';
-import { assets, connections, jobs, products, type Asset } from '@/db/schema';
+import { altHistory, assets, connections, jobs, products, type Asset } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
@@ -180,5 +181,40 @@ describe('writing alt text back', () => {
     expect(((await response.json()) as { queued: number }).queued).toBe(1);
     await runConnectionJobs(db, 'writeback');
     expect(store.calls.write).toEqual([{ remoteId: '1', altText: 'Red wool coat on a hanger' }]);
+  });
+
+  describe('a person decides a conflict', () => {
+    async function conflicted(): Promise<Asset> {
+      store.editInShop('1', 'Edited by the shop team');
+      const asset = await approve('1', 'Red wool coat on a hanger');
+      await writeBack(asset.id);
+      expect((await remoteOf(database().db, '1')).status).toBe('conflict');
+      return assetOf('1');
+    }
+
+    it('keeping Loupe’s text writes it over the shop’s edit', async () => {
+      const asset = await conflicted();
+      const stale = await call(conflictRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id, remoteId: '1' }, body: { keep: 'loupe', version: asset.version - 1 } });
+      expect(stale.status).toBe(409);
+      const response = await call(conflictRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id, remoteId: '1' }, body: { keep: 'loupe', version: asset.version } });
+      expect(response.status).toBe(200);
+      await runConnectionJobs(database().db, 'writeback');
+      expect(store.images.get('1')?.altText).toBe('Red wool coat on a hanger');
+      expect(await remoteOf(database().db, '1')).toMatchObject({ status: 'in_sync', previousAlt: 'Edited by the shop team' });
+    });
+
+    it('taking the store’s text makes it Loupe’s, approved by that person with source shop, and writes nothing', async () => {
+      const asset = await conflicted();
+      const response = await call(conflictRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id, remoteId: '1' }, body: { keep: 'store', version: asset.version } });
+      expect(response.status).toBe(200);
+      await runConnectionJobs(database().db, 'writeback');
+      expect(await assetOf('1')).toMatchObject({ altText: 'Edited by the shop team', altSource: 'shop', altStatus: 'approved', altAuthor: 'Test admin' });
+      const history = await database().db.select().from(altHistory).where(eq(altHistory.assetId, asset.id));
+      expect(history.find((entry) => entry.userId === admin.id && entry.source === 'shop')).toMatchObject({ event: 'imported', text: 'Edited by the shop team' });
+      expect(await remoteOf(database().db, '1')).toMatchObject({ status: 'in_sync', lastSeenAlt: 'Edited by the shop team' });
+      expect(store.calls.write).toEqual([]);
+      const again = await call(conflictRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id, remoteId: '1' }, body: { keep: 'store', version: asset.version + 1 } });
+      expect(again.status).toBe(409);
+    });
   });
 });

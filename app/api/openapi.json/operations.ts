@@ -12,6 +12,7 @@ import * as me from '@/app/api/auth/me/route';
 import * as setup from '@/app/api/auth/setup/route';
 import * as signin from '@/app/api/auth/signin/route';
 import * as signout from '@/app/api/auth/signout/route';
+import * as connectionConflict from '@/app/api/connections/[id]/conflicts/[remoteId]/route';
 import * as connectionRuns from '@/app/api/connections/[id]/runs/route';
 import * as connectionRunUndo from '@/app/api/connections/[id]/runs/[runId]/undo/route';
 import * as connectionSync from '@/app/api/connections/[id]/sync/route';
@@ -71,6 +72,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/connections/{id}', method: 'get', summary: 'One connected store.', handler: connection.GET },
     { path: '/api/connections/{id}', method: 'patch', summary: 'Rename, change the writeback mode, pause or resume, or replace the credentials (checked first).', handler: connection.PATCH },
     { path: '/api/connections/{id}', method: 'delete', summary: 'Forget a store (its links and log); the store itself is not touched.', handler: connection.DELETE },
+    { path: '/api/connections/{id}/conflicts/{remoteId}', method: 'post', summary: 'Decide a conflict (text changed in the shop and in Loupe): keep Loupe’s (written to the store) or take the store’s.', handler: connectionConflict.POST },
     { path: '/api/connections/{id}/sync', method: 'post', summary: 'Queue a sync of the store’s photos; answers the run.', handler: connectionSync.POST },
     { path: '/api/connections/{id}/runs', method: 'get', summary: 'The connection’s log: syncs and writebacks with counts and errors, newest first.', handler: connectionRuns.GET },
     { path: '/api/connections/{id}/runs/{runId}/undo', method: 'post', summary: 'Put back in the store the texts a writeback run replaced (all, or the listed store images).', handler: connectionRunUndo.POST },
