@@ -14,7 +14,7 @@ import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { allowPrivateStores, connectionRow, connectStore, fakeStore, photo, remoteOf, runConnectionJobs, type FakeStore } from '@/test/connections';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
-import { enqueueWritebacks, useConnectorForTests, writebackSubscriber, type ConnectionView, type RunView } from './index';
+import { connectionCoverage, enqueueWritebacks, useConnectorForTests, writebackSubscriber, type ConnectionView, type RunView } from './index';
 
 /**
  * Writeback end to end: approved, person-written and decorative text reaches the store once per version;
@@ -84,7 +84,9 @@ describe('writing alt text back', () => {
   it('writes approved text once per version, keeping the store’s previous text', async () => {
     const asset = await approve('1', 'Red wool coat on a hanger');
     expect(await library('store=not_in_store')).toEqual([asset.id]);
+    expect(await connectionCoverage(database().db)).toEqual([expect.objectContaining({ images: 2, approvedInStore: 0, notYetInStore: 1 })]);
     await writeBack(asset.id);
+    expect(await connectionCoverage(database().db)).toEqual([expect.objectContaining({ images: 2, approvedInStore: 1, notYetInStore: 0, conflicts: 0 })]);
     expect(await library('store=not_in_store')).toEqual([]);
     await writeBack(asset.id);
     await database().db.transaction((tx) => writebackSubscriber.onEvents(tx, [{ id: 'e1', type: 'alt_text.approved', assetId: asset.id, data: {} }]));
