@@ -34,6 +34,8 @@ export interface FakeStore {
   beforeList?: (cursor: string | null) => void;
   /** Runs before each image is fetched: throw here to stop a sync mid-page. */
   beforeFetch?: (remoteId: string) => void;
+  /** Runs once the store has taken a write: throw here to stop a writeback as a crash would, before Loupe records it. */
+  afterWrite?: (remoteId: string) => void;
   add(image: Omit<FakeImage, 'modifiedAt'> & { modifiedAt?: string }): FakeImage;
   /** A shop-side edit: new alt text, modified now. */
   editInShop(remoteId: string, altText: string): void;
@@ -122,6 +124,7 @@ export function fakeStore(options: { kind?: string; maxAltLength?: number; concu
       store.calls.write.push({ remoteId, altText });
       found.altText = altText;
       found.modifiedAt = tick();
+      store.afterWrite?.(remoteId);
       return { ok: true, altText };
     },
   };

@@ -100,6 +100,23 @@ describe('writing alt text back', () => {
     expect(run).toMatchObject({ outcome: 'done', counts: { written: 1 } });
   });
 
+  it('after a crash between the store’s write and Loupe’s record, writes nothing twice and keeps the text for undo', async () => {
+    const asset = await approve('1', 'Red wool coat on a hanger');
+    let crashed = false;
+    store.afterWrite = () => {
+      if (!crashed) {
+        crashed = true;
+        throw new Error('killed');
+      }
+    };
+    await writeBack(asset.id);
+    expect(store.calls.write).toHaveLength(1);
+    expect((await remoteOf(database().db, '1')).status).toBe('pending');
+    await runConnectionJobs(database().db, 'writeback', true);
+    expect(store.calls.write).toHaveLength(1);
+    expect(await remoteOf(database().db, '1')).toMatchObject({ status: 'in_sync', previousAlt: 'Old shop text', writtenVersion: asset.version });
+  });
+
   it('never writes AI text nobody approved', async () => {
     const { db } = database();
     const asset = await assetOf('2');
