@@ -11,6 +11,7 @@ import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { allowPrivateStores, connectionRow, connectStore, fakeStore, photo, remoteOf, runConnectionJobs, type FakeStore } from '@/test/connections';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
+import { startWebhookReceiver } from '@/test/webhook-receiver';
 import { enqueueNightlyWork, useConnectorForTests, type ConnectionView, type RunView } from './index';
 
 /**
@@ -191,8 +192,18 @@ describe('syncing a store', () => {
   it('pauses the connection when the store refuses the credentials, without retrying', async () => {
     store.add({ remoteId: '61', bytes: await photo(40), altText: 'Boots' });
     store.password = 'revoked';
+    const receiver = await startWebhookReceiver();
+    process.env.NOTIFY_WEBHOOK_URL = receiver.url;
+    resetConfig();
     await sync();
-    const summary = await runConnectionJobs(database().db, 'sync');
+    const summary = await runConnectionJobs(database().db, 'sync').finally(async () => {
+      delete process.env.NOTIFY_WEBHOOK_URL;
+      resetConfig();
+      await receiver.close();
+    });
+    // NOTIFY_WEBHOOK_URL hears of it.
+    expect(receiver.received).toHaveLength(1);
+    expect((receiver.received[0].payload as unknown as { text: string }).text).toMatch(/sync of the store "Main shop" ended and the connection is paused/);
     expect(summary).toMatchObject({ done: 1, retry: 0, failed: 0 });
     const row = await connectionRow(database().db, connection.id);
     expect(row.status).toBe('paused');

@@ -12,6 +12,7 @@ import { storeAccess, UNREADABLE_SECRET } from './access';
 import { connectorOf } from './connectors';
 import { findConnection, noSuchConnection, pauseConnection } from './connections';
 import { linkImage } from './link';
+import { notifyRunEnded } from './notify';
 import { backoffAt, deferCalls, takeCallSlot } from './pacing';
 import { endRun, openSyncRun, recordOnRun, runView, type RunCounts, type RunError, type RunView } from './runs';
 
@@ -44,6 +45,7 @@ async function stopOnStoreError(db: Db, connection: Connection, runId: string, e
       await recordOnRun(tx, runId, {}, [entry]);
       await endRun(tx, runId, 'paused');
     });
+    await notifyRunEnded(db, runId);
     return { ok: true };
   }
   if (error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error') {
@@ -55,6 +57,7 @@ async function stopOnStoreError(db: Db, connection: Connection, runId: string, e
     }
   } else await recordOnRun(db, runId, {}, [{ ...entry, message: `The store's answer cannot be used: ${error.message}` }]);
   await endRun(db, runId, 'failed');
+  await notifyRunEnded(db, runId);
   return { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message };
 }
 
@@ -144,7 +147,10 @@ export const syncStep: DeliveryStep = async ({ db, job, lease, signal }) => {
       return true;
     });
     if (!committed) return { ok: false, kind: 'claim_lost' };
-    if (page.next === null) return { ok: true };
+    if (page.next === null) {
+      await notifyRunEnded(db, run.id);
+      return { ok: true };
+    }
     state = { since: state.since, cursor: page.next, highWater };
     if (Date.now() >= passEnds) return { ok: true, again: new Date() };
   }

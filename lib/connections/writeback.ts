@@ -9,6 +9,7 @@ import { storeAccess, UNREADABLE_SECRET } from './access';
 import { connectorOf } from './connectors';
 import { findConnection, noSuchConnection, pauseConnection } from './connections';
 import { backoffAt, deferCalls, takeCallSlot } from './pacing';
+import { notifyRunEnded } from './notify';
 import { endRun, newWritebackRun, recordOnRun, type RunError } from './runs';
 
 /**
@@ -102,6 +103,7 @@ async function tally(db: Queryable, runId: string | null, counts: { written?: nu
   if (left.n === 0) {
     const [run] = await db.select({ failed: connectionRuns.failed }).from(connectionRuns).where(eq(connectionRuns.id, runId));
     await endRun(db, runId, run && run.failed > 0 ? 'failed' : 'done');
+    await notifyRunEnded(db, runId);
   }
 }
 
@@ -127,6 +129,7 @@ async function storeFailure(db: Db, connection: Connection, remote: AssetRemote,
     if (remote.pendingRunId) {
       await recordOnRun(db, remote.pendingRunId, { failed: 1 }, [itemError]);
       await endRun(db, remote.pendingRunId, 'paused');
+      await notifyRunEnded(db, remote.pendingRunId);
     }
     return { ok: false, kind: 'failed', code: 'store_unauthorized', message: error.message };
   }
