@@ -172,6 +172,20 @@ describe('writing alt text back', () => {
     expect(again.status).toBe(409);
   });
 
+  it('undoes one item of a run, leaving the others', async () => {
+    const first = await approve('1', 'Red wool coat on a hanger');
+    const second = await approve('2', 'Grey felt hat');
+    await database().db.transaction((tx) => enqueueWritebacks(tx, [first.id, second.id]));
+    await runConnectionJobs(database().db, 'writeback');
+    const runId = (await remoteOf(database().db, '1')).lastRunId ?? '';
+    expect((await remoteOf(database().db, '2')).lastRunId).toBe(runId);
+    const response = await call(undoRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id, runId }, body: { remoteIds: ['2'] } });
+    expect(((await response.json()) as { queued: number }).queued).toBe(1);
+    await runConnectionJobs(database().db, 'writeback');
+    expect(store.images.get('2')?.altText).toBe('');
+    expect(store.images.get('1')?.altText).toBe('Red wool coat on a hanger');
+  });
+
   it('pauses the connection when the store refuses the credentials, with no retries', async () => {
     const asset = await approve('1', 'Red wool coat on a hanger');
     store.password = 'revoked';
