@@ -117,6 +117,17 @@ describe('writing alt text back', () => {
     expect(await remoteOf(database().db, '1')).toMatchObject({ status: 'in_sync', previousAlt: 'Old shop text', writtenVersion: asset.version });
   });
 
+  it('writes only the newest text when it changes again before the job runs, leaving no run open', async () => {
+    const first = await approve('1', 'Red wool coat');
+    await database().db.transaction((tx) => enqueueWritebacks(tx, [first.id]));
+    const second = await approve('1', 'Red wool coat on a wooden hanger');
+    await writeBack(second.id);
+    expect(store.calls.write).toEqual([{ remoteId: '1', altText: 'Red wool coat on a wooden hanger' }]);
+    const writebacks = (await runs()).filter((run) => run.kind === 'writeback');
+    expect(writebacks).toHaveLength(1);
+    expect(writebacks[0]).toMatchObject({ outcome: 'done', counts: { written: 1 } });
+  });
+
   it('never writes AI text nobody approved', async () => {
     const { db } = database();
     const asset = await assetOf('2');

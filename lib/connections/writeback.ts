@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { rows } from '@/db/client';
 import type { Db } from '@/db/handle';
 import { assetRemotes, assets, connectionRuns, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
 import { libraryCondition, type LibraryFilter } from '@/lib/assets';
@@ -51,7 +52,9 @@ export interface WritebackRequestOptions {
  */
 export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string[], options: WritebackRequestOptions = { modes: ['on_approval'] }): Promise<number> {
   if (!assetIds.length) return 0;
-  const pairs = await tx.execute(sql`
+  const list = await rows<{ asset_id: string; connection_id: string; version: number }>(
+    tx,
+    sql`
     select distinct r.asset_id, r.connection_id, assets.version
     from asset_remotes r
     join assets on assets.id = r.asset_id
@@ -60,8 +63,8 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
       and ${WRITABLE_SQL}
       ${options.connectionId ? sql`and r.connection_id = ${options.connectionId}` : sql``}
       ${options.modes ? sql`and c.writeback_mode in (${sql.join(options.modes.map((mode) => sql`${mode}`), sql`, `)})` : sql``}
-    order by r.connection_id, r.asset_id`);
-  const list = (Array.isArray(pairs) ? pairs : (pairs as { rows: unknown[] }).rows) as { asset_id: string; connection_id: string; version: number }[];
+    order by r.connection_id, r.asset_id`,
+  );
   const queued = new Map<string, string[]>();
   for (const pair of list) {
     const wasQueued = await enqueueJob(tx, {
@@ -76,11 +79,15 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
     if (wasQueued) queued.set(pair.connection_id, [...(queued.get(pair.connection_id) ?? []), pair.asset_id]);
   }
   for (const [connectionId, queuedAssets] of queued) {
-    const runId = await newWritebackRun(tx, connectionId);
+    // A remote already waiting in an earlier run stays counted there (that run ends once it is written); a new
+    // run is opened only for remotes waiting in none.
+    const theirs = and(eq(assetRemotes.connectionId, connectionId), inArray(assetRemotes.assetId, queuedAssets));
+    const [free] = await tx.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(and(theirs, isNull(assetRemotes.pendingRunId)));
+    const runId = free.n > 0 ? await newWritebackRun(tx, connectionId) : null;
     await tx
       .update(assetRemotes)
-      .set({ pendingRunId: runId, status: sql`case when ${assetRemotes.status} = 'conflict' then 'conflict' else 'pending' end`, updatedAt: sql`now()` })
-      .where(and(eq(assetRemotes.connectionId, connectionId), inArray(assetRemotes.assetId, queuedAssets)));
+      .set({ pendingRunId: sql`coalesce(${assetRemotes.pendingRunId}, ${runId}::uuid)`, status: sql`case when ${assetRemotes.status} = 'conflict' then 'conflict' else 'pending' end`, updatedAt: sql`now()` })
+      .where(theirs);
   }
   return [...queued.values()].reduce((sum, ids) => sum + ids.length, 0);
 }
@@ -256,8 +263,7 @@ export async function requestWriteback(db: Db, connectionId: string, filter: Lib
 
 /** The nightly cron, for connections in nightly mode. */
 export async function enqueueNightlyWritebacks(db: Db): Promise<number> {
-  const nightly = await db.execute(sql`select id from connections where status = 'active' and writeback_mode = 'nightly'`);
-  const ids = ((Array.isArray(nightly) ? nightly : (nightly as { rows: unknown[] }).rows) as { id: string }[]).map((row) => row.id);
+  const ids = (await rows<{ id: string }>(db, sql`select id from connections where status = 'active' and writeback_mode = 'nightly'`)).map((row) => row.id);
   let queued = 0;
   for (const id of ids) {
     const outcome = await requestWriteback(db, id);
