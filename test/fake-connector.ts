@@ -34,6 +34,10 @@ export interface FakeStore {
   beforeList?: (cursor: string | null) => void;
   /** Runs before each image is fetched: throw here to stop a sync mid-page. */
   beforeFetch?: (remoteId: string) => void;
+  /** Downloads under way now (from the fetch call until its stream ends), and the most at once. */
+  downloads: { now: number; most: number };
+  /** Awaited before each download starts: tests hold downloads here to see them overlap. */
+  fetchGate?: (remoteId: string) => Promise<void>;
   /** Runs once the store has taken a write: throw here to stop a writeback as a crash would, before Loupe records it. */
   afterWrite?: (remoteId: string) => void;
   add(image: Omit<FakeImage, 'modifiedAt'> & { modifiedAt?: string }): FakeImage;
@@ -51,6 +55,7 @@ export function fakeStore(options: { kind?: string; maxAltLength?: number; concu
     pageSize: options.pageSize ?? 2,
     calls: { list: [], fetch: [], read: [], write: [] },
     failing: {},
+    downloads: { now: 0, most: 0 },
     add(image) {
       const added = { ...image, modifiedAt: image.modifiedAt ?? tick() };
       store.images.set(image.remoteId, added);
@@ -102,12 +107,20 @@ export function fakeStore(options: { kind?: string; maxAltLength?: number; concu
     async fetchImage(access, image, { maxBytes }) {
       store.calls.fetch.push(image.remoteId);
       store.beforeFetch?.(image.remoteId);
+      store.downloads.now += 1;
+      store.downloads.most = Math.max(store.downloads.most, store.downloads.now);
+      await store.fetchGate?.(image.remoteId);
+      const done = () => (store.downloads.now -= 1);
       const error = refused(access);
-      if (error) return { ok: false, ...error };
       const found = store.images.get(image.remoteId);
-      if (!found) return { ok: false, code: 'not_found', message: 'HTTP 404' };
-      if (found.fetchError) return { ok: false, code: found.fetchError, message: `the store answered ${found.fetchError}` };
-      return { ok: true, body: cappedStream(found.bytes, maxBytes), contentType: 'image/jpeg' };
+      const failure: ConnectorError | null = error ?? (!found ? { code: 'not_found', message: 'HTTP 404' } : found.fetchError ? { code: found.fetchError, message: `the store answered ${found.fetchError}` } : null);
+      if (failure || !found) {
+        done();
+        return { ok: false, ...(failure ?? { code: 'not_found', message: 'HTTP 404' }) };
+      }
+      const body = cappedStream(found.bytes, maxBytes);
+      body.once('close', done);
+      return { ok: true, body, contentType: 'image/jpeg' };
     },
     async readAlt(access, remoteId) {
       store.calls.read.push(remoteId);

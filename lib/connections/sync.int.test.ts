@@ -149,6 +149,25 @@ describe('syncing a store', () => {
     expect(await runs()).toHaveLength(1);
   });
 
+  it('downloads a page’s photos in parallel, never more at once than the connector allows', async () => {
+    store = fakeStore({ pageSize: 6, concurrency: 2 });
+    useConnectorForTests(store.connector);
+    await database().db.delete(connections);
+    connection = await connectStore(database().db, store);
+    for (let i = 0; i < 6; i += 1) store.add({ remoteId: `7${i}`, bytes: await photo(50 + i), altText: '' });
+    // Each download waits until a second one is under way: a sync that fetched one at a time would never finish.
+    let release: () => void = () => {};
+    const twoAtOnce = new Promise<void>((resolve) => (release = resolve));
+    store.fetchGate = async () => {
+      if (store.downloads.now >= 2) release();
+      await twoAtOnce;
+    };
+    await sync();
+    await runConnectionJobs(database().db, 'sync');
+    expect(store.downloads.most).toBe(2);
+    expect(await assetCount()).toBe(6);
+  }, 30_000);
+
   it('takes only what changed on the next sync (modified_after)', async () => {
     store.add({ remoteId: '41', bytes: await photo(20), altText: 'Hat' });
     store.add({ remoteId: '42', bytes: await photo(21), altText: 'Gloves' });
