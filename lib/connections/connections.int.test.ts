@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GET as getRoute, DELETE as deleteRoute, PATCH as patchRoute } from '@/app/api/connections/[id]/route';
+import { POST as conflictRoute } from '@/app/api/connections/[id]/conflicts/[remoteId]/route';
 import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
 import { POST as writebackRoute } from '@/app/api/connections/[id]/writeback/route';
@@ -171,5 +172,11 @@ describe('connecting a store', () => {
       expect((await call(handler, { method, params, body: payload, bearer: editor.token })).status).toBe(403);
     }
     expect(await database().db.select().from(connections)).toHaveLength(1);
+    // Deciding a conflict is review work: editors may, viewers may not.
+    const viewer = await makeAccount(database().db, 'viewer');
+    const decision = { method: 'POST', params: { id, remoteId: '1' }, body: { keep: 'store', version: 1 } };
+    expect((await call(conflictRoute, decision)).status).toBe(401);
+    expect((await call(conflictRoute, { ...decision, cookie: viewer.cookie })).status).toBe(403);
+    expect((await call(conflictRoute, { ...decision, cookie: editor.cookie })).status).toBe(404);
   });
 });
