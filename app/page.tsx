@@ -13,13 +13,13 @@ export const metadata: Metadata = { title: 'Library' };
 export default async function LibraryPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage('viewer');
   const params = await props.searchParams;
-  const parsed = libraryFilterSchema.safeParse({ q: params.q, tag: params.tag, collection: params.collection, status: params.status || undefined, state: params.state || undefined });
+  const parsed = libraryFilterSchema.safeParse({ q: params.q, tag: params.tag, collection: params.collection, status: params.status || undefined, state: params.state || undefined, product: params.product || undefined, store: params.store || undefined });
   const filter: LibraryFilter = parsed.success ? parsed.data : {};
   const db = await getDb();
   const [firstPage, counts] = await Promise.all([listAssets(db, { limit: PAGE_SIZE, filter }), countLibrary(db)]);
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
-  const matching = await countMatching(db, filter);
+  const [matching, notInStore, storeConflicts] = await Promise.all([countMatching(db, filter), countMatching(db, { store: 'not_in_store' }), countMatching(db, { store: 'conflict' })]);
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
@@ -48,7 +48,7 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         </div>
       </div>
       <nav aria-label="Show photos by state" className="flex flex-wrap gap-2 text-sm">
-        <FilterLink href="/" current={filter.state === undefined}>
+        <FilterLink href="/" current={filter.state === undefined && filter.store === undefined}>
           All photos ({counts.all})
         </FilterLink>
         <FilterLink href="/?state=failed" current={filter.state === 'failed'}>
@@ -57,6 +57,16 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         <FilterLink href="/?state=retrying" current={filter.state === 'retrying'}>
           Retrying ({counts.retrying})
         </FilterLink>
+        {(notInStore > 0 || storeConflicts > 0 || filter.store) && (
+          <>
+            <FilterLink href="/?store=not_in_store" current={filter.store === 'not_in_store'}>
+              Not in the store yet ({notInStore})
+            </FilterLink>
+            <FilterLink href="/?store=conflict" current={filter.store === 'conflict'}>
+              Store conflicts ({storeConflicts})
+            </FilterLink>
+          </>
+        )}
       </nav>
       <LibraryFilters filter={filter} />
       {!parsed.success && (

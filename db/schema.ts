@@ -50,8 +50,11 @@ export const ASSET_STATES = [
 ] as const;
 export type AssetState = (typeof ASSET_STATES)[number];
 
-export const ALT_SOURCES = ['ai', 'human'] as const;
+/** shop: a person's text that arrived from a connected store (lib/connections); the model never replaces it either. */
+export const ALT_SOURCES = ['ai', 'human', 'shop'] as const;
 export type AltSource = (typeof ALT_SOURCES)[number];
+/** The sources that are a person's text: the model writes only where none of these stands. */
+export const PERSON_ALT_SOURCES = ['human', 'shop'] as const;
 
 /** Where an asset's alt text stands in review: set by the pipeline and by people. */
 export const ALT_STATUSES = ['none', 'proposed', 'approved', 'rejected', 'decorative'] as const;
@@ -231,6 +234,10 @@ export const assets = pgTable(
     deletedAt: timestamptz('deleted_at'),
     /** Who moved it to the trash: a person's name, or an API token's. */
     deletedBy: text('deleted_by'),
+
+    /** The product this photo shows (lib/connections: a store's product), and its place among the product's photos (0 = main). */
+    productId: uuid('product_id').references((): AnyPgColumn => products.id, { onDelete: 'set null' }),
+    productPosition: integer('product_position'),
   },
   (t) => [
     uniqueIndex('assets_sha256_idx').on(t.sha256),
@@ -250,6 +257,7 @@ export const assets = pgTable(
     // "Shared word for word by another asset" (a review flag).
     index('assets_alt_text_md5_idx').on(sql`md5(${t.altText})`).where(sql`${t.altText} <> ''`),
     index('assets_collection_idx').on(t.collection),
+    index('assets_product_idx').on(t.productId, t.productPosition),
   ],
 );
 
@@ -375,7 +383,8 @@ export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;
 
 /** purge: a trashed asset's removal (files, then row), due TRASH_DAYS after it was trashed. webhook: one delivery. */
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge'] as const;
+/** sync: one connection's pass over its store; writeback: one asset's alt text to one connection's store. */
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -397,6 +406,8 @@ export const jobs = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     assetId: uuid('asset_id').references(() => assets.id, { onDelete: 'cascade' }),
     deliveryId: uuid('delivery_id').references((): AnyPgColumn => webhookDeliveries.id, { onDelete: 'cascade' }),
+    /** A sync (this alone) or a writeback (with asset_id); deleting the connection drops its queued work. */
+    connectionId: uuid('connection_id').references((): AnyPgColumn => connections.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
     /** '' for kinds done once per asset; the embedding model id for embed jobs. */
     key: text('key').notNull().default(''),
@@ -425,7 +436,12 @@ export const jobs = pgTable(
   (t) => [
     uniqueIndex('jobs_asset_kind_key_idx').on(t.assetId, t.kind, t.key),
     uniqueIndex('jobs_delivery_idx').on(t.deliveryId),
-    check('jobs_one_subject', sql`(${t.assetId} is null) <> (${t.deliveryId} is null)`),
+    // A delivery's job is about the delivery alone; any other job is about an asset, a connection, or both (a writeback).
+    check(
+      'jobs_one_subject',
+      sql`case when ${t.deliveryId} is not null then ${t.assetId} is null and ${t.connectionId} is null else ${t.assetId} is not null or ${t.connectionId} is not null end`,
+    ),
+    uniqueIndex('jobs_connection_kind_idx').on(t.connectionId, t.kind).where(sql`${t.assetId} is null and ${t.connectionId} is not null`),
     index('jobs_due_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'waiting', 'running')`),
   ],
 );
@@ -507,3 +523,130 @@ export const webhookDeliveries = pgTable(
 
 export type WebhookEndpoint = typeof webhookEndpoints.$inferSelect;
 export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;
+
+export const WRITEBACK_MODES = ['on_approval', 'manual', 'nightly'] as const;
+export type WritebackMode = (typeof WRITEBACK_MODES)[number];
+export const CONNECTION_STATUSES = ['active', 'paused'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/**
+ * A connected store (lib/connections). The credential is encrypted at rest (AES-256-GCM, lib/connections/secret.ts):
+ * ciphertext, IV and tag, all base64; it never leaves the server. The sync cursor lets a crashed sync resume:
+ * `sync_since` is the pass's modified_after, `sync_cursor` the next page, `sync_high_water` the newest change seen.
+ */
+export const connections = pgTable('connections', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').notNull(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  username: text('username').notNull(),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  secretIv: text('secret_iv').notNull(),
+  secretTag: text('secret_tag').notNull(),
+  /** The account the store named when the credentials were verified. */
+  account: text('account'),
+  writebackMode: text('writeback_mode', { enum: WRITEBACK_MODES }).notNull().default('on_approval'),
+  status: text('status', { enum: CONNECTION_STATUSES }).notNull().default('active'),
+  statusMessage: text('status_message'),
+  syncSince: text('sync_since'),
+  syncCursor: text('sync_cursor'),
+  syncHighWater: text('sync_high_water'),
+  /** The pacer's schedule for calls to this store, shared by every instance. */
+  nextCallAt: timestamptz('next_call_at'),
+  lastSyncedAt: timestamptz('last_synced_at'),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const CONNECTION_RUN_KINDS = ['sync', 'writeback'] as const;
+export const CONNECTION_RUN_OUTCOMES = ['running', 'done', 'failed', 'paused'] as const;
+export type ConnectionRunOutcome = (typeof CONNECTION_RUN_OUTCOMES)[number];
+
+/** The connection's log: one row per sync or writeback run, with counts and the first errors. */
+export const connectionRuns = pgTable(
+  'connection_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: CONNECTION_RUN_KINDS }).notNull(),
+    outcome: text('outcome', { enum: CONNECTION_RUN_OUTCOMES }).notNull().default('running'),
+    startedAt: timestamptz('started_at').notNull().defaultNow(),
+    endedAt: timestamptz('ended_at'),
+    seen: integer('seen').notNull().default(0),
+    created: integer('created').notNull().default(0),
+    linked: integer('linked').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    written: integer('written').notNull().default(0),
+    conflicts: integer('conflicts').notNull().default(0),
+    /** The first errors (capped, lib/connections/runs.ts): what failed and why. */
+    errors: jsonb('errors').$type<{ remoteId: string | null; code: string; message: string }[]>().notNull().default([]),
+  },
+  (t) => [
+    index('connection_runs_connection_idx').on(t.connectionId, t.startedAt),
+    uniqueIndex('connection_runs_one_open_sync_idx').on(t.connectionId).where(sql`${t.kind} = 'sync' and ${t.endedAt} is null`),
+  ],
+);
+
+/** A product groups photos: a store's product (connection and remote id), or one a CSV import named. */
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    connectionId: uuid('connection_id').references(() => connections.id, { onDelete: 'set null' }),
+    remoteId: text('remote_id'),
+    title: text('title').notNull(),
+    sku: text('sku'),
+    handle: text('handle'),
+    collection: text('collection'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('products_remote_idx').on(t.connectionId, t.remoteId)],
+);
+
+export const REMOTE_STATUSES = ['in_sync', 'pending', 'conflict', 'failed'] as const;
+export type RemoteStatus = (typeof REMOTE_STATUSES)[number];
+
+/**
+ * One store image linked to a library asset. `remote_alt` is the store's text as last read; `last_seen_alt` the
+ * store text Loupe last agreed with (read at sync, or written by Loupe): a store text that differs from it was
+ * edited in the shop, and is never overwritten (status conflict). `previous_alt` is the text Loupe replaced (undo).
+ */
+export const assetRemotes = pgTable(
+  'asset_remotes',
+  {
+    connectionId: uuid('connection_id')
+      .notNull()
+      .references(() => connections.id, { onDelete: 'cascade' }),
+    remoteId: text('remote_id').notNull(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    remoteAlt: text('remote_alt'),
+    lastSeenAlt: text('last_seen_alt'),
+    status: text('status', { enum: REMOTE_STATUSES }).notNull().default('pending'),
+    lastWrittenAt: timestamptz('last_written_at'),
+    /** The asset's version whose text the store holds. */
+    writtenVersion: integer('written_version'),
+    previousAlt: text('previous_alt'),
+    /** An undo is queued: the next writeback restores previous_alt instead of writing Loupe's text. */
+    restorePending: boolean('restore_pending').notNull().default(false),
+    /** The writeback run the queued write counts toward, and the run of the last write (undo per run). */
+    pendingRunId: uuid('pending_run_id'),
+    lastRunId: uuid('last_run_id'),
+    error: text('error'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.remoteId] }), index('asset_remotes_asset_idx').on(t.assetId)],
+);
+
+export type Connection = typeof connections.$inferSelect;
+export type ConnectionRun = typeof connectionRuns.$inferSelect;
+export type Product = typeof products.$inferSelect;
+export type AssetRemote = typeof assetRemotes.$inferSelect;

@@ -197,6 +197,23 @@ test.describe.serial('server-action forms on pages opened directly', () => {
         await submitForm(owner, card.getByRole('button', { name: `Delete ${url}` }), javaScript);
         await expect(owner.getByRole('listitem').filter({ hasText: url })).toHaveCount(0);
       });
+
+      test('connections: a store on a loopback address is refused, keeping name, address and user but never the password', async () => {
+        await owner.goto(`${app.url}/admin/connections`);
+        const name = `Main shop ${suffix}`;
+        await owner.getByLabel('Name', { exact: true }).fill(name);
+        await owner.getByLabel('Store address').fill('http://127.0.0.1:9');
+        await owner.getByLabel('User name').fill('shop-admin');
+        await owner.getByLabel('Application password').fill('abcd efgh ijkl mnop');
+        await submit(owner, 'Check and connect');
+        await expect(formAlert(owner)).toContainText('public addresses only');
+        await expect(owner.getByLabel('Name', { exact: true })).toHaveValue(name);
+        await expect(owner.getByLabel('Store address')).toHaveValue('http://127.0.0.1:9');
+        await expect(owner.getByLabel('User name')).toHaveValue('shop-admin');
+        await expect(owner.getByLabel('Application password')).toHaveValue('');
+        expect(await owner.content()).not.toContain('abcd efgh ijkl mnop');
+        await expect(owner.getByText('No stores connected yet.')).toBeVisible();
+      });
     });
   }
 });

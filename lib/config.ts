@@ -113,6 +113,8 @@ const envSchema = z
     VIDEO_CONCURRENCY: positiveInt(1),
     WEBHOOKS_ALLOW_PRIVATE: boolFlag(false),
     WEBHOOKS_TIMEOUT_MS: positiveInt(10_000),
+    CONNECTIONS_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'CONNECTIONS_KEY must be at least 32 characters (for example: openssl rand -base64 32)').optional()),
+    CONNECTIONS_ALLOW_PRIVATE: boolFlag(false),
     SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be smtp://user:pass@host:587 or smtps://user:pass@host:465' }).optional()),
     SMTP_FROM: optionalString,
   })
@@ -237,6 +239,12 @@ function structure(env: Env) {
      * allowPrivate: for tests, and for an intranet where Loupe and the receiver share a network on purpose.
      */
     webhooks: { allowPrivate: env.WEBHOOKS_ALLOW_PRIVATE, timeoutMs: env.WEBHOOKS_TIMEOUT_MS },
+    /**
+     * Connected stores (lib/connections). Their credentials are encrypted with a key derived from `key`
+     * (CONNECTIONS_KEY), or else from SESSION_SECRET (or the generated signing secret). A store on a private or
+     * loopback address is refused unless allowPrivate, as for webhooks.
+     */
+    connections: { key: env.CONNECTIONS_KEY, allowPrivate: env.CONNECTIONS_ALLOW_PRIVATE },
     /** Email (invites) through this SMTP server; null: Loupe sends none and admins pass invite links on themselves. */
     mail: env.SMTP_URL && env.SMTP_FROM ? { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM } : null,
   };

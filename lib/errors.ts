@@ -61,6 +61,14 @@ export const ERROR_STATUS = {
   parts_missing: 422,
   part_size_mismatch: 422,
   nothing_failed: 409,
+  store_unreachable: 422,
+  not_a_store: 422,
+  store_unauthorized: 422,
+  store_forbidden: 422,
+  store_rate_limited: 429,
+  store_error: 422,
+  unsupported_store: 422,
+  connection_paused: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -5,6 +5,7 @@ const TABS = [
   { href: '/admin/tokens', label: 'API tokens' },
   { href: '/admin/backfill', label: 'Backfill' },
   { href: '/admin/webhooks', label: 'Webhooks' },
+  { href: '/admin/connections', label: 'Connections' },
 ] as const;
 
 /** The admin sections; `current` is the one shown. */

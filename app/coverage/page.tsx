@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
+import { connectionCoverage, type ConnectionCoverage } from '@/lib/connections';
 import { COVERAGE_BUCKETS, coverage, filterSearchParams, type CoverageBucket, type CoverageCounts, type ReviewFilter } from '@/lib/review';
 import { plural } from '@/lib/words';
 
@@ -22,7 +23,8 @@ const queueLink = (bucket: CoverageBucket, scope: ReviewFilter = {}) => `/review
 /** How much of the catalogue has alt text a person stands behind, overall, per tag and per collection. */
 export default async function CoveragePage() {
   await requirePage('editor');
-  const { overall, byTag, byCollection } = await coverage(await getDb());
+  const db = await getDb();
+  const [{ overall, byTag, byCollection }, stores] = await Promise.all([coverage(db), connectionCoverage(db)]);
   return (
     <main className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -55,6 +57,7 @@ export default async function CoveragePage() {
           ))}
         </ul>
       </section>
+      <StoreCoverage stores={stores} />
       <CoverageTable title="By tag" label="Tag" rows={byTag} scope={(value) => ({ tag: value })} empty="No photo has tags yet." />
       <CoverageTable title="By collection" label="Collection" rows={byCollection} scope={(value) => ({ collection: value })} empty="No photo is in a collection yet." />
     </main>
@@ -125,6 +128,49 @@ function CoverageTable(props: { title: string; label: string; rows: Array<Covera
           </table>
         </div>
       )}
+    </section>
+  );
+}
+
+/** Per connected store: how many of its photos hold, in the store, text a person stands behind. */
+function StoreCoverage({ stores }: { stores: ConnectionCoverage[] }) {
+  if (!stores.length) return null;
+  return (
+    <section aria-labelledby="stores-heading" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
+      <h2 id="stores-heading" className="text-lg font-semibold">
+        By store
+      </h2>
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Approved alt text in each connected store</caption>
+        <thead className="border-b border-neutral-200 text-xs uppercase tracking-wide text-neutral-500">
+          <tr>
+            <th className="py-2 pr-3 font-medium">Store</th>
+            <th className="py-2 pr-3 font-medium">In the store</th>
+            <th className="py-2 pr-3 font-medium">Not yet</th>
+            <th className="py-2 font-medium">Conflicts</th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-neutral-100">
+          {stores.map((store) => (
+            <tr key={store.connectionId}>
+              <td className="py-2 pr-3 break-words">{store.name}</td>
+              <td className="py-2 pr-3 tabular-nums">
+                {store.approvedInStore} of {plural(store.images, 'photo')}
+              </td>
+              <td className="py-2 pr-3 tabular-nums">
+                <Link href="/?store=not_in_store" className="underline">
+                  {store.notYetInStore}
+                </Link>
+              </td>
+              <td className="py-2 tabular-nums">
+                <Link href="/?store=conflict" className="underline">
+                  {store.conflicts}
+                </Link>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -3,11 +3,14 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { ReviewFilters } from '@/components/review/review-filters';
 import { ReviewQueue } from '@/components/review/review-queue';
+import { StoreConflicts } from '@/components/review/store-conflicts';
 import { requirePage } from '@/lib/auth';
 import { config } from '@/lib/config';
+import { listConflicts } from '@/lib/connections';
 import { FLAG_LABELS, filterFromParams, reviewCounts, reviewPage, STATUS_LABELS, type ReviewFilter } from '@/lib/review';
 import { plural } from '@/lib/words';
 import { getStorage } from '@/lib/storage';
+import { resolveConflictAction } from './actions';
 
 export const metadata: Metadata = { title: 'Review' };
 
@@ -20,7 +23,8 @@ export default async function ReviewPage({ searchParams }: PageProps) {
   const db = await getDb();
   // Taken before the queue is read: a "select all" decision skips anything changed after the reviewer saw it.
   const asOf = new Date().toISOString();
-  const [page, counts] = await Promise.all([reviewPage(db, await getStorage(), filter), reviewCounts(db, filter)]);
+  const storage = await getStorage();
+  const [page, counts, conflicts] = await Promise.all([reviewPage(db, storage, filter), reviewCounts(db, filter), listConflicts(db, storage)]);
   if (!page.ok) throw new Error('the first page of the queue has no cursor to get wrong');
   return (
     <main className="flex flex-col gap-5">
@@ -35,6 +39,7 @@ export default async function ReviewPage({ searchParams }: PageProps) {
           Coverage
         </Link>
       </div>
+      <StoreConflicts conflicts={conflicts.conflicts} total={conflicts.total} action={resolveConflictAction} />
       {/* Closed, naming the filter in use: open, the form would push the item off a phone's screen. */}
       <details className="rounded-lg border border-neutral-200 bg-white p-3">
         <summary className="cursor-pointer text-sm font-medium">

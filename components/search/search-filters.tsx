@@ -11,7 +11,7 @@ const STATE_LABELS: Record<AltStatus, string> = {
   rejected: 'Rejected',
   decorative: 'Decorative',
 };
-const SOURCE_LABELS: Record<AltSource, string> = { ai: 'AI', human: 'A person' };
+const SOURCE_LABELS: Record<AltSource, string> = { ai: 'AI', human: 'A person', shop: 'From a store' };
 const TYPES = ['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff'];
 
 /** Tag, alt-text state and source, file type and upload dates; every change searches again. */

@@ -1,3 +1,4 @@
+import type { AltSource } from '@/db/schema';
 import type { Caller } from '@/lib/auth';
 
 /** Who writes alt text by hand: a signed-in person, or a script with an API token (named after the token). */
@@ -21,4 +22,9 @@ export function editorOf(caller: Caller): Editor {
  */
 export function statusOfWrittenText(editor: Pick<Editor, 'kind'>): 'approved' | 'proposed' {
   return editor.kind === 'person' ? 'approved' : 'proposed';
+}
+
+/** A person's text (written here, or in a connected store): the model never replaces it. */
+export function isPersonText(source: AltSource | null): boolean {
+  return source === 'human' || source === 'shop';
 }

@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import type { Asset } from '@/db/schema';
+import { isPersonText } from './authorship';
 import { isLeaseHeld, type JobLease } from '@/lib/jobs';
 import { isVideo } from '@/lib/ingest';
 import type { Storage } from '@/lib/storage';
@@ -48,7 +49,7 @@ export interface DescribeAssetOptions {
 /** Writes (or declines to write) one asset's alt text, recording every attempt in its history. Never throws for expected failures. */
 export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, options: DescribeAssetOptions): Promise<DescribeAssetOutcome> {
   const { db } = deps;
-  if (asset.altSource === 'human') return { kind: 'skipped', reason: 'human_text' };
+  if (isPersonText(asset.altSource)) return { kind: 'skipped', reason: 'human_text' };
   const keepsAi = !options.replaceAi || (options.replaceAi === 'proposed' && asset.altStatus !== 'proposed');
   if (asset.altSource === 'ai' && keepsAi) return { kind: 'skipped', reason: 'ai_text' };
 
@@ -78,7 +79,7 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
   if (written) return { kind: 'written', asset: written };
   const current = await findAsset(db, asset.id);
   if (!current || !(await stillHeld(db, options.lease))) return { kind: 'claim_lost' };
-  return current.altSource === 'human' ? { kind: 'kept_human', proposal: result.text } : { kind: 'skipped', reason: 'ai_text' };
+  return isPersonText(current.altSource) ? { kind: 'kept_human', proposal: result.text } : { kind: 'skipped', reason: 'ai_text' };
 }
 
 const NO_PROVIDER: AltFailure = { ok: false, kind: 'no_provider', message: 'no vision provider configured' };

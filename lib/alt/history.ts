@@ -1,12 +1,12 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { altHistory, users } from '@/db/schema';
+import { altHistory, users, type AltSource } from '@/db/schema';
 
 export interface AltHistoryEntry {
   id: string;
   event: string;
   text: string | null;
-  source: 'ai' | 'human' | null;
+  source: AltSource | null;
   /** The person, for human edits. */
   user: string | null;
   provider: string | null;

@@ -12,7 +12,7 @@ export { visionProviderFrom, groqProvider, openAiCompatibleProvider } from './pr
 export { configuredVisionProvider } from './configured';
 export { databaseBackoff, memoryBackoff, type ProviderBackoff, type ProviderBlock } from './provider-state';
 export { assetEditBody, editAsset, type AssetEdit, type EditResult } from './edit';
-export { editorOf, statusOfWrittenText, type Editor } from './authorship';
+export { editorOf, isPersonText, statusOfWrittenText, type Editor } from './authorship';
 export { patchAsset, type PatchAssetResult } from './patch-asset';
 export { regenerateAlt, type RegenerateResult } from './regenerate';
 export { altHistoryOf, type AltHistoryEntry } from './history';
@@ -20,6 +20,7 @@ export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext
 export { cachedModelCheck, runStartupModelCheck, type ModelCheck } from './model-check';
 export { checkConfiguredModelAtStartup } from './startup';
 export { reembedAfterAltChange } from './reembed-hook';
+export { writeShopAlt, type ShopAltWrite } from './write';
 export { costUsd, remainingBudget, tokensPerCall, type Budget } from './budget';
 export { type PaceLimits } from './pacing';
 export { callChat } from './chat-provider';

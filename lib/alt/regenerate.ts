@@ -2,6 +2,7 @@ import type { Db } from '@/db/handle';
 import type { Asset } from '@/db/schema';
 import { configuredDescribeDeps } from './configured';
 import { describeAsset } from './describe-asset';
+import { isPersonText } from './authorship';
 import { reembedAfterAltChange } from './reembed-hook';
 import type { AltFailure } from './types';
 import { findAsset } from './write';
@@ -22,7 +23,7 @@ export async function regenerateAlt(db: Db, assetId: string): Promise<Regenerate
   const asset = await findAsset(deps.db, assetId);
   // A photo in the trash is out of the library: no model call is spent on it until it is restored.
   if (!asset || asset.deletedAt) return { ok: false, kind: 'not_found' };
-  if (asset.altSource === 'human') return { ok: false, kind: 'human_text' };
+  if (isPersonText(asset.altSource)) return { ok: false, kind: 'human_text' };
   if (asset.decorative) return { ok: false, kind: 'decorative' };
   const outcome = await describeAsset(asset, deps, { replaceAi: true });
   switch (outcome.kind) {

@@ -1,8 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
-import { leaseHeld, type JobLease } from '@/lib/jobs';
-import { assetEventData, recordEvents } from '@/lib/webhooks';
+import { embedJobs, enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable } from '@/lib/jobs';
+import { assetEventData, recordAssetEvents, recordEvents } from '@/lib/webhooks';
 import type { AltFailure } from './types';
 
 /**
@@ -14,7 +14,8 @@ import type { AltFailure } from './types';
 
 type AltHistoryInsert = typeof altHistory.$inferInsert;
 
-const notHuman = sql`${assets.altSource} is distinct from 'human'`;
+/** No person's text stands: none at all, or the model's (a store's text is a person's too). */
+const notHuman = sql`(${assets.altSource} is null or ${assets.altSource} = 'ai')`;
 
 function holdingClaim(lease: JobLease | undefined): SQL | undefined {
   return lease ? leaseHeld(lease) : undefined;
@@ -117,6 +118,50 @@ export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease
     if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
     return row ?? null;
   });
+}
+
+export interface ShopAltWrite {
+  assetId: string;
+  text: string;
+  /** The version the caller decided on: a person's edit landing in between wins (nothing is written). */
+  expectedVersion: number;
+  /** Shown as the author: the store's name (a sync), or the person who took the store's text (a conflict decided). */
+  author: string;
+  /** The person who decided, when one did. */
+  userId?: string | null;
+  /** For the history: where the text came from. */
+  message: string;
+}
+
+/**
+ * A connected store's alt text arriving in Loupe (lib/connections' sync): a person's text, written in the shop,
+ * so it is approved as it stands with source `shop`, and the model never replaces it. Written in the caller's
+ * transaction (the sync's page), with its history entry, its events and its re-embedding.
+ */
+export async function writeShopAlt(tx: Queryable, write: ShopAltWrite): Promise<Asset | null> {
+  const [row] = await tx
+    .update(assets)
+    .set({
+      altText: write.text,
+      altSource: 'shop',
+      altStatus: 'approved',
+      altAuthor: write.author,
+      altModel: null,
+      altPromptVersion: null,
+      altUpdatedAt: sql`now()`,
+      altLastError: null,
+      altNextAttemptAt: null,
+      decorative: false,
+      version: sql`${assets.version} + 1`,
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(assets.id, write.assetId), eq(assets.version, write.expectedVersion)))
+    .returning();
+  if (!row) return null;
+  await tx.insert(altHistory).values({ assetId: row.id, event: 'imported', text: write.text, source: 'shop', userId: write.userId ?? null, outcome: 'written', message: write.message });
+  await recordAssetEvents(tx, ['alt_text.changed', 'alt_text.approved'], [row.id]);
+  for (const job of await embedJobs(row.id, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
+  return row;
 }
 
 export async function insertAltHistory(db: Db, entries: AltHistoryInsert[]): Promise<void> {

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor, isUuid } from './cursor';
 import { conditionSql, jobRetryTimes } from './condition';
 import { libraryCondition, type LibraryFilter } from './filter';
 import { toAssetView, type AssetView, type ViewOptions } from './view';
+import { assetLinks } from './links';
 import type { Result } from '@/lib/result';
 
 export const MAX_PAGE_SIZE = 100;
@@ -30,10 +31,11 @@ export async function listAssets(db: Db, options: { cursor?: string; limit: numb
     .limit(limit + 1);
   const page = found.slice(0, limit);
   const last = page.at(-1);
-  const [storage, retryTimes] = await Promise.all([getStorage(), jobRetryTimes(db, page.map((row) => row.asset.id))]);
+  const ids = page.map((row) => row.asset.id);
+  const [storage, retryTimes, links] = await Promise.all([getStorage(), jobRetryTimes(db, ids), assetLinks(db, ids)]);
   return {
     ok: true,
-    items: await Promise.all(page.map((row) => toAssetView(row.asset, storage, { jobRetryAt: retryTimes.get(row.asset.id) }))),
+    items: await Promise.all(page.map((row) => toAssetView(row.asset, storage, { jobRetryAt: retryTimes.get(row.asset.id), links: links.get(row.asset.id) }))),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAtText, id: last.asset.id }) : null,
   };
 }
@@ -56,6 +58,6 @@ export async function getAsset(db: Db, id: string, options: ViewOptions = {}): P
   if (!isUuid(id)) return null;
   const [asset] = await db.select().from(assets).where(and(eq(assets.id, id), isNull(assets.deletedAt)));
   if (!asset) return null;
-  const retryTimes = await jobRetryTimes(db, [asset.id]);
-  return toAssetView(asset, await getStorage(), { ...options, jobRetryAt: retryTimes.get(asset.id) });
+  const [retryTimes, links] = await Promise.all([jobRetryTimes(db, [asset.id]), assetLinks(db, [asset.id])]);
+  return toAssetView(asset, await getStorage(), { ...options, jobRetryAt: retryTimes.get(asset.id), links: links.get(asset.id) });
 }

@@ -3,6 +3,7 @@ import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
 import { conditionOf, isAltRetrying, nextTryAt, type Condition } from './condition';
 import { altFailureOf, failureMessage } from './messages';
+import { NO_LINKS, type AssetLinks, type ProductView, type RemoteView } from './links';
 
 export interface DerivativeView {
   url: string;
@@ -37,6 +38,11 @@ export interface AssetView {
   sku: string | null;
   collection: string | null;
   decorative: boolean;
+  /** The product the photo shows (a connected store's), and its place among the product's photos (0 = main image). */
+  product: ProductView | null;
+  productPosition: number | null;
+  /** Each connected store image this photo is, with whether the store holds Loupe's approved text. */
+  remotes: RemoteView[];
   alt: {
     text: string | null;
     source: Asset['altSource'];
@@ -72,6 +78,8 @@ export interface ViewOptions {
   withDetail?: boolean;
   /** When the asset's waiting step is due again (jobRetryTimes in condition.ts); needed to say when a retry comes. */
   jobRetryAt?: Date | null;
+  /** Its product and store links (assetLinks in links.ts); none when absent. */
+  links?: AssetLinks;
 }
 
 export async function toAssetView(asset: Asset, storage: Storage, options: ViewOptions = {}): Promise<AssetView> {
@@ -115,6 +123,9 @@ export async function toAssetView(asset: Asset, storage: Storage, options: ViewO
     sku: asset.sku,
     collection: asset.collection,
     decorative: asset.decorative,
+    product: (options.links ?? NO_LINKS).product,
+    productPosition: asset.productPosition,
+    remotes: (options.links ?? NO_LINKS).remotes,
     alt: {
       text: asset.altText,
       source: asset.altSource,

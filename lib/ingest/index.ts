@@ -1,5 +1,6 @@
 export { createUpload, type CreateUploadResult, type UploadRequest } from './create-upload';
 export { completeUpload, type CompleteUploadResult } from './complete-upload';
+export { ingestStream, type StreamIngest, type StreamIngestResult } from './ingest-stream';
 export { listUploadParts, signUploadParts, checkPartTarget, planParts, MAX_PARTS_PER_SIGNING, type PartPlan, type PartedUploadView } from './parted-upload';
 export { checkUploadTarget, type UploadTargetCheck } from './upload-target';
 export { receiveUpload, receiveBytes, type ReceiveResult } from './receive-upload';

@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
-import { deliveryKind, kindsRunningWhileTrashed } from './registry';
+import { deliveryKind, kindsOutsideAssetState, kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -36,6 +36,8 @@ export interface EnqueueRequest {
   force?: boolean;
   /** Due then rather than now (a trashed asset's purge, TRASH_DAYS later). */
   notBefore?: Date;
+  /** The store the work is also about (a writeback); its key is then the connection's id. */
+  connectionId?: string;
 }
 
 /** A claimed job with what it is about: its asset, or (a webhook delivery's job) no asset at all. */
@@ -59,6 +61,7 @@ async function enqueueIn(db: Queryable, request: EnqueueRequest): Promise<boolea
     .insert(jobs)
     .values({
       assetId: request.assetId,
+      connectionId: request.connectionId ?? null,
       kind: request.kind,
       key: request.key ?? '',
       priority: request.priority,
@@ -200,11 +203,13 @@ export async function settleJob(db: Db, claim: JobClaim, settlement: Settlement,
  * error of a step waiting for a retry. Uploads not yet verified keep their own state.
  */
 export async function syncAssetState(db: Queryable, assetId: string): Promise<void> {
+  const outside = kindsOutsideAssetState();
+  const counted = outside.length ? sql`and kind not in (${sql.join(outside.map((kind) => sql`${kind}`), sql`, `)})` : sql``;
   await db.execute(sql`
     with j as (
       select kind, status, succeeded_at, last_error_code, last_error,
         case kind when 'derive' then 0 when 'describe' then 1 else 2 end as step
-      from jobs where asset_id = ${assetId} and kind <> 'purge'
+      from jobs where asset_id = ${assetId} and kind <> 'purge' ${counted}
     ), derived as (
       select
         case
@@ -234,6 +239,21 @@ export async function enqueueDeliveries(tx: Queryable, deliveryIds: readonly str
   if (!deliveryIds.length) return;
   const kind = deliveryKind();
   await tx.insert(jobs).values(deliveryIds.map((deliveryId) => ({ deliveryId, kind, priority: JOB_PRIORITY.webhook })));
+}
+
+/**
+ * Queues work about a connection as a whole (a sync), one job per (connection, kind): asking again while it is
+ * queued or running changes nothing (a running sync is marked pending, so it passes once more afterwards).
+ */
+export async function enqueueConnectionJob(db: Queryable, request: { connectionId: string; kind: JobKind; priority: number }): Promise<void> {
+  await db.execute(sql`
+    insert into jobs (connection_id, kind, key, priority, next_attempt_at)
+    values (${request.connectionId}, ${request.kind}, '', ${request.priority}, now())
+    on conflict (connection_id, kind) where asset_id is null and connection_id is not null do update set
+      status = 'pending',
+      attempts = case when jobs.status in ('done', 'failed') then 0 else jobs.attempts end,
+      next_attempt_at = now(), last_error_code = null, last_error = null, updated_at = now()
+    where jobs.status <> 'pending' or jobs.next_attempt_at > now()`);
 }
 
 /**

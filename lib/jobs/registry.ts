@@ -6,6 +6,7 @@ import { configuredModel, configuredModelLoads, embeddingInput, embedStep, input
 import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
 import { deliverWebhook, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
 import { purgeStep } from '@/lib/library';
+import { syncStep, writebackStep, SYNC_MAX_ATTEMPTS, WRITEBACK_MAX_ATTEMPTS } from '@/lib/connections';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { DeliveryStep, Step } from './step';
 
@@ -16,6 +17,8 @@ import type { DeliveryStep, Step } from './step';
  *   describe → embed again, when the text it embeds changed (the input hash tells)
  *   webhook (one delivery of one event to one endpoint; see lib/webhooks) → nothing
  *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
+ *   sync (one connection's pass over its store; lib/connections) → nothing
+ *   writeback (one asset's text to one connection's store) → nothing; never counts toward the photo's state
  */
 export interface AssetStepDefinition {
   subject: 'asset';
@@ -26,6 +29,10 @@ export interface AssetStepDefinition {
   resumeParked?: (db: Db) => boolean | Promise<boolean>;
   /** Runs while its asset is in the trash; every other kind's work waits (no model call for a photo on its way out). */
   runsWhileTrashed?: true;
+  /** Its own retry budget (default MAX_ATTEMPTS). */
+  maxAttempts?: number;
+  /** false: the work is about something else too (a store), so its failure is not the photo's (assets.state ignores it). */
+  countsTowardState?: false;
 }
 
 /** Work about a webhook delivery rather than an asset: nothing comes next, and it keeps its own retry budget. */
@@ -37,7 +44,16 @@ export interface DeliveryStepDefinition {
   runsWhileTrashed?: undefined;
 }
 
-export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition;
+/** Work about a connected store as a whole (a sync): no asset, its own retry budget. */
+export interface ConnectionStepDefinition {
+  subject: 'connection';
+  run: DeliveryStep;
+  maxAttempts: number;
+  resumeParked?: undefined;
+  runsWhileTrashed?: undefined;
+}
+
+export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition | ConnectionStepDefinition;
 
 const nothing = async (): Promise<EnqueueRequest[]> => [];
 
@@ -75,6 +91,8 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
   // Enqueued TRASH_DAYS ahead when an asset is trashed (lib/library); the sweeper runs it when due.
   purge: { subject: 'asset', run: purgeStep, next: nothing, runsWhileTrashed: true },
+  sync: { subject: 'connection', run: syncStep, maxAttempts: SYNC_MAX_ATTEMPTS },
+  writeback: { subject: 'asset', run: writebackStep, next: nothing, maxAttempts: WRITEBACK_MAX_ATTEMPTS, countsTowardState: false },
 });
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */
@@ -99,6 +117,14 @@ export async function kindsToResume(db: Db, parked: readonly JobKind[]): Promise
 /** Kinds whose work goes ahead while its asset is in the trash (the claimer reads this; it names no kind itself). */
 export function kindsRunningWhileTrashed(): JobKind[] {
   return JOB_KINDS.filter((kind) => steps()[kind].runsWhileTrashed === true);
+}
+
+/** Kinds whose jobs never count toward an asset's shown state (assets.state), though they name the asset. */
+export function kindsOutsideAssetState(): JobKind[] {
+  return JOB_KINDS.filter((kind) => {
+    const definition = steps()[kind];
+    return definition.subject === 'asset' && definition.countsTowardState === false;
+  });
 }
 
 /** The kind whose jobs are webhook deliveries (subject 'delivery'): the outbox queues its jobs without naming it. */

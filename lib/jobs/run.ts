@@ -41,7 +41,7 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
   let outcome: StepOutcome;
   try {
     const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(MAX_STEP_MS)]);
-    if (definition.subject === 'delivery') outcome = await definition.run({ db, job: claim.job, lease: claim.lease, signal });
+    if (definition.subject === 'delivery' || definition.subject === 'connection') outcome = await definition.run({ db, job: claim.job, lease: claim.lease, signal });
     else if (claim.asset) outcome = await definition.run({ db, asset: claim.asset, job: claim.job, lease: claim.lease, signal });
     else throw new Error(`job ${claim.job.id} (${claim.job.kind}) has no asset`);
   } catch (error) {
@@ -58,7 +58,7 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
     clearInterval(heartbeat);
   }
   if (!outcome.ok && outcome.kind === 'claim_lost') return { kind: 'lost', job: claim.job };
-  const settlement = settlementOf(outcome, claim.job, definition.subject === 'delivery' ? definition.maxAttempts : MAX_ATTEMPTS);
+  const settlement = settlementOf(outcome, claim.job, definition.maxAttempts ?? MAX_ATTEMPTS);
   const asset = claim.asset;
   const settled = await settleJob(db, claim, settlement, async (tx) => (definition.subject === 'asset' && asset ? definition.next(asset.id, tx, claim.job.priority) : []));
   if (!settled) return { kind: 'lost', job: claim.job };

@@ -2,7 +2,7 @@ import { and, desc, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
-import type { Editor } from '@/lib/alt';
+import { isPersonText, type Editor } from '@/lib/alt';
 import { libraryCondition, libraryFilterSchema, type LibraryFilter } from '@/lib/assets';
 import { catalogueFields, MAX_TAG_LENGTH, MAX_TAGS, normaliseTags } from '@/lib/catalogue';
 import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
@@ -120,14 +120,14 @@ function plan(request: Exclude<BulkAction, { action: 'delete' }>, row: Row): Pla
     case 'set_collection':
       return row.collection === request.collection ? skip(request.collection ? 'it is already in this collection' : 'it has no collection') : { change: true };
     case 'regenerate':
-      if (row.altSource === 'human') return skip('a person wrote its alt text, which is never replaced by the model');
+      if (isPersonText(row.altSource)) return skip('a person wrote its alt text, which is never replaced by the model');
       if (row.altStatus === 'approved') return skip('its alt text was approved by a person');
       if (row.decorative || row.altStatus === 'decorative') return skip('it is marked decorative (no alt text needed)');
       if (NOT_DESCRIBABLE.has(row.state)) return skip(row.state === 'stored' ? 'it is still being processed; alt text follows by itself' : 'it could not be processed, so there is nothing to describe');
       return { change: true };
     case 'decorative':
       if (row.decorative || row.altStatus === 'decorative') return skip('it is already decorative');
-      if (row.altSource === 'human' && row.altText) return skip('a person wrote its alt text: mark it decorative on its own page if that is meant');
+      if (isPersonText(row.altSource) && row.altText) return skip('a person wrote its alt text: mark it decorative on its own page if that is meant');
       return { change: true };
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
+import type { AltSource } from '@/db/schema';
 import { altFailureOf, decodeCursor, encodeCursor, failureMessage, gateMessage } from '@/lib/assets';
 import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
@@ -27,7 +28,7 @@ export interface ReviewItem {
   tags: string[];
   width: number | null;
   height: number | null;
-  provenance: { source: 'ai' | 'human' | null; author: string | null; model: string | null; promptVersion: string | null; updatedAt: string | null };
+  provenance: { source: AltSource | null; author: string | null; model: string | null; promptVersion: string | null; updatedAt: string | null };
   image: { url: string; width: number; height: number } | null;
   uploadedAt: string;
 }
@@ -60,7 +61,7 @@ interface ItemRow {
   tags: string[];
   width: number | null;
   height: number | null;
-  alt_source: 'ai' | 'human' | null;
+  alt_source: AltSource | null;
   alt_author: string | null;
   alt_model: string | null;
   alt_prompt_version: string | null;

@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assets } from '@/db/schema';
-import { jobRetryTimes, toAssetView, type AssetView } from '@/lib/assets';
+import { assetLinks, jobRetryTimes, toAssetView, type AssetView } from '@/lib/assets';
 import { getStorage } from '@/lib/storage';
 
 /**
@@ -11,7 +11,7 @@ import { getStorage } from '@/lib/storage';
 export async function assetViewsById(db: Db, ids: readonly string[]): Promise<Map<string, AssetView>> {
   if (ids.length === 0) return new Map();
   const [found, storage] = await Promise.all([db.select().from(assets).where(inArray(assets.id, [...ids])), getStorage()]);
-  const retryTimes = await jobRetryTimes(db, found.map((row) => row.id));
-  const views = await Promise.all(found.map((row) => toAssetView(row, storage, { jobRetryAt: retryTimes.get(row.id) })));
+  const [retryTimes, links] = await Promise.all([jobRetryTimes(db, found.map((row) => row.id)), assetLinks(db, found.map((row) => row.id))]);
+  const views = await Promise.all(found.map((row) => toAssetView(row, storage, { jobRetryAt: retryTimes.get(row.id), links: links.get(row.id) })));
   return new Map(views.map((view) => [view.id, view]));
 }

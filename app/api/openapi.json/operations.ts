@@ -12,6 +12,13 @@ import * as me from '@/app/api/auth/me/route';
 import * as setup from '@/app/api/auth/setup/route';
 import * as signin from '@/app/api/auth/signin/route';
 import * as signout from '@/app/api/auth/signout/route';
+import * as connectionConflict from '@/app/api/connections/[id]/conflicts/[remoteId]/route';
+import * as connectionRuns from '@/app/api/connections/[id]/runs/route';
+import * as connectionRunUndo from '@/app/api/connections/[id]/runs/[runId]/undo/route';
+import * as connectionSync from '@/app/api/connections/[id]/sync/route';
+import * as connectionWriteback from '@/app/api/connections/[id]/writeback/route';
+import * as connection from '@/app/api/connections/[id]/route';
+import * as connectionsRoute from '@/app/api/connections/route';
 import * as cronBackfill from '@/app/api/cron/backfill/route';
 import * as exportsRoute from '@/app/api/exports/route';
 import * as files from '@/app/api/files/[...key]/route';
@@ -61,6 +68,16 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/auth/setup', method: 'post', summary: 'Create the first owner (only before one exists).', handler: setup.POST },
     { path: '/api/auth/signin', method: 'post', summary: 'Sign in with email and password (sets the session cookie).', handler: signin.POST },
     { path: '/api/auth/signout', method: 'post', summary: 'Sign out (ends the session).', handler: signout.POST },
+    { path: '/api/connections', method: 'get', summary: 'Connected stores, with their photos by writeback status (credentials are never returned).', handler: connectionsRoute.GET },
+    { path: '/api/connections', method: 'post', summary: 'Connect a store: the credentials are checked with the store, then kept encrypted.', handler: connectionsRoute.POST },
+    { path: '/api/connections/{id}', method: 'get', summary: 'One connected store.', handler: connection.GET },
+    { path: '/api/connections/{id}', method: 'patch', summary: 'Rename, change the writeback mode, pause or resume, or replace the credentials (checked first).', handler: connection.PATCH },
+    { path: '/api/connections/{id}', method: 'delete', summary: 'Forget a store (its links and log); the store itself is not touched.', handler: connection.DELETE },
+    { path: '/api/connections/{id}/conflicts/{remoteId}', method: 'post', summary: 'Decide a conflict (text changed in the shop and in Loupe): keep Loupe’s (written to the store) or take the store’s.', handler: connectionConflict.POST },
+    { path: '/api/connections/{id}/sync', method: 'post', summary: 'Queue a sync of the store’s photos; answers the run.', handler: connectionSync.POST },
+    { path: '/api/connections/{id}/runs', method: 'get', summary: 'The connection’s log: syncs and writebacks with counts and errors, newest first.', handler: connectionRuns.GET },
+    { path: '/api/connections/{id}/runs/{runId}/undo', method: 'post', summary: 'Put back in the store the texts a writeback run replaced (all, or the listed store images).', handler: connectionRunUndo.POST },
+    { path: '/api/connections/{id}/writeback', method: 'post', summary: 'Write the approved texts of the matching photos (the library filter) that the store does not hold yet.', handler: connectionWriteback.POST },
     { path: '/api/cron/backfill', method: 'get', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin); how Vercel Cron calls it.', handler: cronBackfill.GET },
     { path: '/api/cron/backfill', method: 'post', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin).', handler: cronBackfill.POST },
     { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data out: CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },

@@ -11,13 +11,15 @@ import { RetryButton } from '@/components/assets/retry-button';
 import { StateBadge } from '@/components/assets/state-badge';
 import { CatalogueEditor } from '@/components/library/catalogue-editor';
 import { MoreLikeThis } from '@/components/search/more-like-this';
-import { getAsset } from '@/lib/assets';
+import { getAsset, productSiblings } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { config } from '@/lib/config';
 import { trashEntry } from '@/lib/library';
+import { getStorage } from '@/lib/storage';
 import { saveAltTextAction, saveCatalogueAction } from './actions';
 import { DeleteAssetButton } from './delete-asset-button';
 import { MetadataList } from './metadata-list';
+import { ProductStrip, StoreLinks } from './store-links';
 import { TrashedNotice } from './trashed-notice';
 
 const params = z.object({ id: z.uuid() });
@@ -44,6 +46,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
     notFound();
   }
 
+  const siblings = await productSiblings(await getDb(), await getStorage(), asset.id, asset.product?.id ?? null);
   const vision = asset.derivatives.vision;
   const canEdit = roleAllows(user.role, 'editor');
   const processing = stillProcessing(asset);
@@ -130,6 +133,9 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
           />
 
           <AltTextPanel assetId={asset.id} alt={asset.alt} decorative={asset.decorative} canEdit={canEdit} isAdmin={isAdmin} saveAction={saveAltTextAction} />
+
+          <ProductStrip asset={asset} siblings={siblings} />
+          <StoreLinks asset={asset} />
 
           <section className="rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 className="mb-3 text-sm font-semibold uppercase tracking-wide text-neutral-500">Details</h2>

@@ -60,7 +60,7 @@ function reasonSql(selection: BackfillSelection): SQL {
 }
 
 /** Never a person's text, never approved or decorative text. */
-const writable = sql`${assets.altSource} is distinct from 'human' and ${assets.altStatus} not in ('approved', 'decorative') and not ${assets.decorative}`;
+const writable = sql`(${assets.altSource} is null or ${assets.altSource} = 'ai') and ${assets.altStatus} not in ('approved', 'decorative') and not ${assets.decorative}`;
 
 function altCandidates(db: Db, selection: BackfillSelection) {
   const reason = reasonSql(selection);

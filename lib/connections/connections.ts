@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { and, count, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/handle';
+import { assetRemotes, connections, jobs, REMOTE_STATUSES, WRITEBACK_MODES, type Connection, type RemoteStatus, type WritebackMode } from '@/db/schema';
+import { fail, type Result } from '@/lib/auth';
+import { config } from '@/lib/config';
+import { CONNECTOR_KINDS, type StoreAccess } from '@/lib/connectors';
+import type { Queryable } from '@/lib/jobs';
+import { text } from '@/lib/text-input';
+import { connectorFailure } from './access';
+import { connectorOf } from './connectors';
+import { sealSecret } from './secret';
+import { checkStoreUrl, MAX_STORE_URL_LENGTH } from './store-url';
+
+/** What an admin does with connections (the API and /admin/connections share these). Deleting one never touches the store. */
+
+export const MAX_CONNECTIONS = 20;
+
+const name = text().trim().min(1, 'Name the connection (for example, the shop’s name).').max(100, 'Use at most 100 characters for the name.');
+const username = text().trim().min(1, 'Enter the store user’s name.').max(200, 'Use at most 200 characters for the user name.');
+const secret = text().min(1, 'Enter the application password.').max(500, 'Use at most 500 characters for the application password.');
+
+export const connectionInput = z
+  .object({
+    kind: z.enum(CONNECTOR_KINDS, { error: `Connect a store of kind ${CONNECTOR_KINDS.join(', ')}.` }),
+    name,
+    url: text().trim().min(1, 'Enter the store’s address.').max(MAX_STORE_URL_LENGTH, `Use a URL of at most ${MAX_STORE_URL_LENGTH} characters.`),
+    username,
+    applicationPassword: secret,
+    writebackMode: z.enum(WRITEBACK_MODES).default('on_approval'),
+  })
+  .strict();
+export type ConnectionInput = z.output<typeof connectionInput>;
+
+export const connectionUpdate = z
+  .object({
+    name: name.optional(),
+    writebackMode: z.enum(WRITEBACK_MODES).optional(),
+    /** true pauses syncs and writebacks; false resumes them. */
+    paused: z.boolean().optional(),
+    /** New credentials (rotation): checked with the store before they replace the old ones; resumes a paused connection. */
+    credentials: z.object({ username, applicationPassword: secret }).strict().optional(),
+  })
+  .strict()
+  .refine((update) => Object.values(update).some((value) => value !== undefined), { message: 'send at least one of name, writebackMode, paused or credentials' });
+export type ConnectionUpdate = z.output<typeof connectionUpdate>;
+
+export interface ConnectionView {
+  id: string;
+  kind: string;
+  name: string;
+  url: string;
+  username: string;
+  account: string | null;
+  writebackMode: WritebackMode;
+  status: 'active' | 'paused';
+  statusMessage: string | null;
+  lastSyncedAt: string | null;
+  createdAt: string;
+  /** The store's photos Loupe knows, by writeback status. */
+  images: Record<RemoteStatus, number> & { total: number };
+}
+
+function viewOf(connection: Connection, tallies: { status: RemoteStatus; n: number }[]): ConnectionView {
+  const images = Object.fromEntries(REMOTE_STATUSES.map((status) => [status, tallies.find((tally) => tally.status === status)?.n ?? 0])) as Record<RemoteStatus, number>;
+  return {
+    id: connection.id,
+    kind: connection.kind,
+    name: connection.name,
+    url: connection.url,
+    username: connection.username,
+    account: connection.account,
+    writebackMode: connection.writebackMode,
+    status: connection.status,
+    statusMessage: connection.statusMessage,
+    lastSyncedAt: connection.lastSyncedAt?.toISOString() ?? null,
+    createdAt: connection.createdAt.toISOString(),
+    images: { ...images, total: Object.values(images).reduce((sum, n) => sum + n, 0) },
+  };
+}
+
+async function tallies(db: Queryable, connectionId?: string) {
+  const rows = await db
+    .select({ connectionId: assetRemotes.connectionId, status: assetRemotes.status, n: count() })
+    .from(assetRemotes)
+    .where(connectionId ? eq(assetRemotes.connectionId, connectionId) : undefined)
+    .groupBy(assetRemotes.connectionId, assetRemotes.status);
+  return rows.map((row) => ({ ...row, n: Number(row.n) }));
+}
+
+export async function listConnections(db: Queryable): Promise<ConnectionView[]> {
+  const all = await db.select().from(connections).orderBy(connections.createdAt);
+  const counted = await tallies(db);
+  return all.map((connection) => viewOf(connection, counted.filter((tally) => tally.connectionId === connection.id)));
+}
+
+export async function findConnection(db: Queryable, id: string): Promise<Connection | null> {
+  const [row] = await db.select().from(connections).where(eq(connections.id, id));
+  return row ?? null;
+}
+
+export const noSuchConnection = () => fail('not_found', 'No such connection: it may have been deleted.');
+
+export async function getConnection(db: Queryable, id: string): Promise<Result<{ connection: ConnectionView }>> {
+  const row = await findConnection(db, id);
+  return row ? { ok: true, connection: viewOf(row, await tallies(db, id)) } : noSuchConnection();
+}
+
+/** Checks the address and the credentials with the store (a real read call) before anything is saved. */
+async function verified(kind: string, access: StoreAccess): Promise<Result<{ account: string }>> {
+  const connector = connectorOf(kind);
+  if (!connector) return fail('unsupported_store', `Loupe has no connector for ${kind} stores in this build.`);
+  const checked = await connector.verify(access);
+  return checked.ok ? { ok: true, account: checked.account } : connectorFailure(checked);
+}
+
+export async function createConnection(db: Db, createdBy: string | null, input: ConnectionInput): Promise<Result<{ connection: ConnectionView }>> {
+  const allowPrivate = config().connections.allowPrivate;
+  const url = await checkStoreUrl(input.url, allowPrivate);
+  if (!url.ok) return fail(url.code, url.message);
+  const [{ n }] = await db.select({ n: count() }).from(connections);
+  if (Number(n) >= MAX_CONNECTIONS) return fail('conflict', `Loupe connects to at most ${MAX_CONNECTIONS} stores; delete one you no longer use first.`);
+  const check = await verified(input.kind, { url: url.url, username: input.username, secret: input.applicationPassword, allowPrivate });
+  if (!check.ok) return check;
+  const id = randomUUID();
+  const sealed = await sealSecret(id, input.applicationPassword);
+  const [row] = await db
+    .insert(connections)
+    .values({
+      id,
+      kind: input.kind,
+      name: input.name,
+      url: url.url,
+      username: input.username,
+      secretCiphertext: sealed.ciphertext,
+      secretIv: sealed.iv,
+      secretTag: sealed.tag,
+      account: check.account,
+      writebackMode: input.writebackMode,
+      createdBy,
+    })
+    .returning();
+  return { ok: true, connection: viewOf(row, []) };
+}
+
+export async function updateConnection(db: Db, id: string, update: ConnectionUpdate): Promise<Result<{ connection: ConnectionView }>> {
+  const current = await findConnection(db, id);
+  if (!current) return noSuchConnection();
+  const set: Partial<typeof connections.$inferInsert> = { updatedAt: new Date() };
+  if (update.name !== undefined) set.name = update.name;
+  if (update.writebackMode !== undefined) set.writebackMode = update.writebackMode;
+  let resumes = update.paused === false;
+  if (update.credentials) {
+    const allowPrivate = config().connections.allowPrivate;
+    const check = await verified(current.kind, { url: current.url, username: update.credentials.username, secret: update.credentials.applicationPassword, allowPrivate });
+    if (!check.ok) return check;
+    const sealed = await sealSecret(id, update.credentials.applicationPassword);
+    Object.assign(set, { username: update.credentials.username, secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretTag: sealed.tag, account: check.account });
+    resumes = update.paused !== true;
+  }
+  if (update.paused === true) Object.assign(set, { status: 'paused', statusMessage: 'Paused by an admin.' });
+  else if (resumes) Object.assign(set, { status: 'active', statusMessage: null });
+  await db.transaction(async (tx) => {
+    await tx.update(connections).set(set).where(eq(connections.id, id));
+    if (resumes) await resumeParkedWork(tx, id);
+  });
+  return getConnection(db, id);
+}
+
+/** Work parked while the connection was paused is due again. */
+async function resumeParkedWork(db: Queryable, connectionId: string): Promise<void> {
+  await db
+    .update(jobs)
+    .set({ status: 'pending', nextAttemptAt: sql`now()`, attempts: 0, updatedAt: sql`now()` })
+    .where(and(eq(jobs.connectionId, connectionId), sql`${jobs.status} in ('waiting', 'failed')`));
+}
+
+/** Forgets the store: its links, log and queued work go; the photos stay in the library and the store is not called. */
+export async function deleteConnection(db: Db, id: string): Promise<Result<object>> {
+  const deleted = await db.delete(connections).where(eq(connections.id, id)).returning({ id: connections.id });
+  return deleted.length ? { ok: true } : noSuchConnection();
+}
+
+/** Pauses a connection after the store refused its credentials: nothing more is tried until an admin replaces them. */
+export async function pauseConnection(db: Queryable, id: string, message: string): Promise<void> {
+  await db.update(connections).set({ status: 'paused', statusMessage: message, updatedAt: sql`now()` }).where(eq(connections.id, id));
+}

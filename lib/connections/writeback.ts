@@ -1,0 +1,309 @@
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { rows } from '@/db/client';
+import type { Db } from '@/db/handle';
+import { assetRemotes, assets, connectionRuns, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
+import { libraryCondition, type LibraryFilter } from '@/lib/assets';
+import { fail, type Result } from '@/lib/auth';
+import type { ConnectorError } from '@/lib/connectors';
+import { enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable, type Step, type StepOutcome } from '@/lib/jobs';
+import { storeAccess, UNREADABLE_SECRET } from './access';
+import { connectorOf } from './connectors';
+import { findConnection, noSuchConnection, pauseConnection } from './connections';
+import { backoffAt, deferCalls, takeCallSlot } from './pacing';
+import { notifyRunEnded } from './notify';
+import { endRun, newWritebackRun, recordOnRun, type RunError } from './runs';
+
+/**
+ * Writing Loupe's alt text back to the stores (kind `writeback`, one job per asset and connection). Only text a
+ * person stands behind is written: approved, written by a person (here or in the shop), or decorative (an empty
+ * alt); AI text nobody approved never is. The job is keyed by the text's version (its input hash), so the same
+ * version asked for twice is written once. Before writing, the store's current text is read: if it differs from
+ * the text Loupe last saw there, someone edited it in the shop, and it is not overwritten (a conflict, for a
+ * person in the review queue). The text replaced is kept for undo.
+ */
+
+export const WRITEBACK_MAX_ATTEMPTS = 6;
+
+/** Alt text a person stands behind, in SQL over `assets`. */
+export const WRITABLE_SQL: SQL = sql`${assets.deletedAt} is null and (${assets.altStatus} in ('approved', 'decorative') or ${assets.decorative}
+  or (${assets.altSource} in ('human', 'shop') and ${assets.altText} is not null))`;
+
+/** The text to write for this asset, or null when it has none a person stands behind. */
+export function writableText(asset: Pick<Asset, 'altText' | 'altStatus' | 'altSource' | 'decorative'>): string | null {
+  if (asset.decorative || asset.altStatus === 'decorative') return '';
+  if (asset.altText === null) return null;
+  if (asset.altStatus === 'approved' || asset.altSource === 'human' || asset.altSource === 'shop') return asset.altText;
+  return null;
+}
+
+export interface WritebackRequestOptions {
+  /** Only this connection's stores (manual writeback, undo); otherwise every store the asset is in. */
+  connectionId?: string;
+  /** Only connections in these modes (the event subscriber: on_approval). */
+  modes?: readonly WritebackMode[];
+  /** Write again even when this version was written (manual writeback, undo). */
+  force?: boolean;
+}
+
+/**
+ * Queues writebacks for these assets, in the caller's transaction (the event's or the request's): one job per
+ * (asset, connection) whose text a person stands behind, and one writeback run per connection to count them.
+ * Returns how many jobs were queued.
+ */
+export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string[], options: WritebackRequestOptions = { modes: ['on_approval'] }): Promise<number> {
+  if (!assetIds.length) return 0;
+  const list = await rows<{ asset_id: string; connection_id: string; version: number }>(
+    tx,
+    sql`
+    select distinct r.asset_id, r.connection_id, assets.version
+    from asset_remotes r
+    join assets on assets.id = r.asset_id
+    join connections c on c.id = r.connection_id
+    where r.asset_id in (${sql.join(assetIds.map((id) => sql`${id}::uuid`), sql`, `)})
+      and ${WRITABLE_SQL}
+      ${options.connectionId ? sql`and r.connection_id = ${options.connectionId}` : sql``}
+      ${options.modes ? sql`and c.writeback_mode in (${sql.join(options.modes.map((mode) => sql`${mode}`), sql`, `)})` : sql``}
+    order by r.connection_id, r.asset_id`,
+  );
+  const queued = new Map<string, string[]>();
+  for (const pair of list) {
+    const wasQueued = await enqueueJob(tx, {
+      assetId: pair.asset_id,
+      connectionId: pair.connection_id,
+      kind: 'writeback',
+      key: pair.connection_id,
+      priority: JOB_PRIORITY.webhook,
+      inputHash: `v${pair.version}`,
+      force: options.force,
+    });
+    if (wasQueued) queued.set(pair.connection_id, [...(queued.get(pair.connection_id) ?? []), pair.asset_id]);
+  }
+  for (const [connectionId, queuedAssets] of queued) {
+    // A remote already waiting in an earlier run stays counted there (that run ends once it is written); a new
+    // run is opened only for remotes waiting in none.
+    const theirs = and(eq(assetRemotes.connectionId, connectionId), inArray(assetRemotes.assetId, queuedAssets));
+    const [free] = await tx.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(and(theirs, isNull(assetRemotes.pendingRunId)));
+    const runId = free.n > 0 ? await newWritebackRun(tx, connectionId) : null;
+    await tx
+      .update(assetRemotes)
+      .set({ pendingRunId: sql`coalesce(${assetRemotes.pendingRunId}, ${runId}::uuid)`, status: sql`case when ${assetRemotes.status} = 'conflict' then 'conflict' else 'pending' end`, updatedAt: sql`now()` })
+      .where(theirs);
+  }
+  return [...queued.values()].reduce((sum, ids) => sum + ids.length, 0);
+}
+
+/** Sets a remote's columns, only while this worker holds the job. */
+async function updateRemote(db: Queryable, lease: JobLease, remote: AssetRemote, set: Partial<typeof assetRemotes.$inferInsert>): Promise<boolean> {
+  const updated = await db
+    .update(assetRemotes)
+    .set({ ...set, updatedAt: new Date() })
+    .where(and(eq(assetRemotes.connectionId, remote.connectionId), eq(assetRemotes.remoteId, remote.remoteId), leaseHeld(lease)))
+    .returning({ remoteId: assetRemotes.remoteId });
+  return updated.length > 0;
+}
+
+/** Counts toward the run the write was queued for, and ends the run once nothing it queued is left. */
+async function tally(db: Queryable, runId: string | null, counts: { written?: number; conflicts?: number; failed?: number }, errors: RunError[]): Promise<void> {
+  if (!runId) return;
+  await recordOnRun(db, runId, counts, errors);
+  const [left] = await db.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(eq(assetRemotes.pendingRunId, runId));
+  if (left.n === 0) {
+    const [run] = await db.select({ failed: connectionRuns.failed }).from(connectionRuns).where(eq(connectionRuns.id, runId));
+    await endRun(db, runId, run && run.failed > 0 ? 'failed' : 'done');
+    await notifyRunEnded(db, runId);
+  }
+}
+
+/** One remote is settled: its columns, its run's counts (it no longer waits in that run). False when the lease was lost. */
+async function settle(db: Queryable, lease: JobLease, remote: AssetRemote, set: Partial<typeof assetRemotes.$inferInsert>, counts: { written?: number; conflicts?: number; failed?: number } = {}, errors: RunError[] = []): Promise<boolean> {
+  if (!(await updateRemote(db, lease, remote, { ...set, pendingRunId: null }))) return false;
+  await tally(db, remote.pendingRunId, counts, errors);
+  return true;
+}
+
+type Failed = Extract<StepOutcome, { ok: false; kind: 'failed' }>;
+
+/**
+ * A store error. Credentials refused pause the connection and end the run (no retries, no retry storm); a busy
+ * or failing store is retried later with backoff (the item stays in its run); any other error fails the item
+ * alone (gone from the store, not editable, an unusable answer) and the rest go on (null).
+ */
+async function storeFailure(db: Db, connection: Connection, remote: AssetRemote, error: ConnectorError, attempts: number, lease: JobLease): Promise<StepOutcome | null> {
+  const itemError: RunError = { remoteId: remote.remoteId, code: error.code, message: error.message };
+  if (error.code === 'unauthorized') {
+    await pauseConnection(db, connection.id, `The store refused Loupe's credentials (${error.message}); replace them to resume.`);
+    await updateRemote(db, lease, remote, { error: error.message });
+    if (remote.pendingRunId) {
+      await recordOnRun(db, remote.pendingRunId, { failed: 1 }, [itemError]);
+      await endRun(db, remote.pendingRunId, 'paused');
+      await notifyRunEnded(db, remote.pendingRunId);
+    }
+    return { ok: false, kind: 'failed', code: 'store_unauthorized', message: error.message };
+  }
+  if (error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error') {
+    if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connection.id, error.retryAfterMs);
+    const retry: Failed = { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
+    if (attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+      await updateRemote(db, lease, remote, { error: error.message });
+      return retry;
+    }
+    await settle(db, lease, remote, { status: 'failed', error: error.message, restorePending: false }, { failed: 1 }, [itemError]);
+    return { ...retry, retryAt: undefined };
+  }
+  await settle(db, lease, remote, { status: 'failed', error: error.message, restorePending: false }, { failed: 1 }, [itemError]);
+  return null;
+}
+
+export const writebackStep: Step = async ({ db, asset: claimed, job, lease, signal }) => {
+  const connection = job.connectionId ? await findConnection(db, job.connectionId) : null;
+  if (!connection) return { ok: true };
+  // Parked while the connection is paused; resuming it (new credentials, or an admin) makes it due again.
+  if (connection.status === 'paused') return { ok: true, again: null };
+  const connector = connectorOf(connection.kind);
+  if (!connector) return { ok: false, kind: 'failed', code: 'unsupported_store', message: `Loupe has no connector for ${connection.kind} stores in this build.` };
+  const access = await storeAccess(connection, signal);
+  if (!access) {
+    await pauseConnection(db, connection.id, UNREADABLE_SECRET);
+    return { ok: true, again: null };
+  }
+  const [asset] = await db.select().from(assets).where(eq(assets.id, claimed.id));
+  if (!asset) return { ok: true };
+  const remotes = await db.select().from(assetRemotes).where(and(eq(assetRemotes.assetId, asset.id), eq(assetRemotes.connectionId, connection.id)));
+  const loupeText = writableText(asset);
+  for (const remote of remotes) {
+    if (signal.aborted) return { ok: false, kind: 'claim_lost' };
+    const restoring = remote.restorePending;
+    const text = restoring ? (remote.previousAlt ?? '') : loupeText;
+    // Nothing a person stands behind, a conflict waiting for a person, or this version already written: no call.
+    if (text === null || (!restoring && (remote.status === 'conflict' || remote.writtenVersion === asset.version))) {
+      const settled = remote.status === 'pending' && text !== null ? { status: 'in_sync' as const } : {};
+      if (!(await settle(db, lease, remote, settled))) return { ok: false, kind: 'claim_lost' };
+      continue;
+    }
+    if (text.length > connector.limits.maxAltLength) {
+      const message = `The text is ${text.length} characters; ${connector.label} keeps at most ${connector.limits.maxAltLength}. Shorten it in Loupe.`;
+      if (!(await settle(db, lease, remote, { status: 'failed', error: message, restorePending: false }, { failed: 1 }, [{ remoteId: remote.remoteId, code: 'too_long', message }]))) return { ok: false, kind: 'claim_lost' };
+      continue;
+    }
+    await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
+    const read = await connector.readAlt(access, remote.remoteId);
+    if (!read.ok) {
+      const stop = await storeFailure(db, connection, remote, read, job.attempts, lease);
+      if (stop) return stop;
+      continue;
+    }
+    const baseline = remote.lastSeenAlt ?? '';
+    if (read.altText !== baseline && read.altText !== text) {
+      // Edited in the shop since Loupe last saw it: never overwritten; both texts are kept for a person.
+      if (!(await settle(db, lease, remote, { status: 'conflict', remoteAlt: read.altText, restorePending: false, error: null }, { conflicts: 1 }))) return { ok: false, kind: 'claim_lost' };
+      continue;
+    }
+    if (read.altText === text) {
+      const same = { status: restoring ? ('pending' as const) : ('in_sync' as const), remoteAlt: text, lastSeenAlt: text, writtenVersion: restoring ? null : asset.version, restorePending: false, error: null };
+      if (!(await settle(db, lease, remote, same))) return { ok: false, kind: 'claim_lost' };
+      continue;
+    }
+    // The text about to be replaced is kept before the call: a worker killed after the store took the write
+    // leaves it for undo (the next run finds the store already holding the text and writes nothing).
+    if (!restoring && !(await updateRemote(db, lease, remote, { previousAlt: read.altText, lastRunId: remote.pendingRunId }))) return { ok: false, kind: 'claim_lost' };
+    await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
+    const written = await connector.writeAlt(access, remote.remoteId, text);
+    if (!written.ok) {
+      const stop = await storeFailure(db, connection, remote, written, job.attempts, lease);
+      if (stop) return stop;
+      continue;
+    }
+    const recorded = await settle(
+      db,
+      lease,
+      remote,
+      {
+        // An undo puts the store's old text back: Loupe's text is then not in the store (pending) until written again.
+        status: restoring ? 'pending' : 'in_sync',
+        previousAlt: restoring ? null : read.altText,
+        lastSeenAlt: written.altText,
+        remoteAlt: written.altText,
+        lastWrittenAt: new Date(),
+        writtenVersion: restoring ? null : asset.version,
+        restorePending: false,
+        lastRunId: restoring ? remote.lastRunId : remote.pendingRunId,
+        error: null,
+      },
+      { written: 1 },
+    );
+    if (!recorded) return { ok: false, kind: 'claim_lost' };
+  }
+  return { ok: true };
+};
+
+/** Assets linked to the connection whose approved text the store does not hold yet, among those matching `where`. */
+function notYetWritten(connectionId: string, where: SQL): SQL {
+  return sql`${where} and ${WRITABLE_SQL} and exists (select 1 from asset_remotes r where r.asset_id = ${assets.id} and r.connection_id = ${connectionId}
+    and r.status <> 'conflict' and (r.written_version is distinct from ${assets.version}))`;
+}
+
+export async function countWritable(db: Queryable, connectionId: string, filter: LibraryFilter = {}): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(assets).where(notYetWritten(connectionId, libraryCondition(filter)));
+  return row.n;
+}
+
+/** Manual mode's "Write N approved texts back" (and the API with a library filter): the matching assets' texts, now. */
+export async function requestWriteback(db: Db, connectionId: string, filter: LibraryFilter = {}): Promise<Result<{ queued: number }>> {
+  const connection = await findConnection(db, connectionId);
+  if (!connection) return noSuchConnection();
+  if (connection.status === 'paused') return fail('connection_paused', `This connection is paused: ${connection.statusMessage ?? 'resume it first'}.`);
+  const ids = (await db.select({ id: assets.id }).from(assets).where(notYetWritten(connectionId, libraryCondition(filter)))).map((row) => row.id);
+  const queued = await db.transaction(async (tx) => {
+    let total = 0;
+    for (let start = 0; start < ids.length; start += 1000) total += await enqueueWritebacks(tx, ids.slice(start, start + 1000), { connectionId, force: true });
+    return total;
+  });
+  return { ok: true, queued };
+}
+
+/** The nightly cron, for connections in nightly mode. */
+export async function enqueueNightlyWritebacks(db: Db): Promise<number> {
+  const ids = (await rows<{ id: string }>(db, sql`select id from connections where status = 'active' and writeback_mode = 'nightly'`)).map((row) => row.id);
+  let queued = 0;
+  for (const id of ids) {
+    const outcome = await requestWriteback(db, id);
+    if (outcome.ok) queued += outcome.queued;
+  }
+  return queued;
+}
+
+/**
+ * Undo: puts back in the store the text each write of the run replaced (or only these remotes'), through the
+ * same writeback job. The store's current text is checked first, as for any write: a text edited in the shop
+ * since is not overwritten.
+ */
+export async function undoRun(db: Db, connectionId: string, runId: string, remoteIds?: readonly string[]): Promise<Result<{ queued: number }>> {
+  const [run] = await db.select().from(connectionRuns).where(and(eq(connectionRuns.id, runId), eq(connectionRuns.connectionId, connectionId)));
+  if (!run) return fail('not_found', 'No such run for this connection.');
+  if (run.kind !== 'writeback') return fail('conflict', 'Only a writeback run can be undone; a sync changes nothing in the store.');
+  return db.transaction(async (tx) => {
+    const remotes = await tx
+      .select()
+      .from(assetRemotes)
+      .where(
+        and(
+          eq(assetRemotes.connectionId, connectionId),
+          eq(assetRemotes.lastRunId, runId),
+          sql`${assetRemotes.previousAlt} is not null`,
+          remoteIds ? inArray(assetRemotes.remoteId, [...remoteIds]) : undefined,
+        ),
+      );
+    if (!remotes.length) return fail('conflict', 'Nothing of this run is left to undo.');
+    const undoRunId = await newWritebackRun(tx, connectionId);
+    await tx
+      .update(assetRemotes)
+      .set({ restorePending: true, pendingRunId: undoRunId, updatedAt: sql`now()` })
+      .where(and(eq(assetRemotes.connectionId, connectionId), inArray(assetRemotes.remoteId, remotes.map((remote) => remote.remoteId))));
+    const assetIds = [...new Set(remotes.map((remote) => remote.assetId))];
+    for (const assetId of assetIds) {
+      const [asset] = await tx.select({ version: assets.version }).from(assets).where(eq(assets.id, assetId));
+      await enqueueJob(tx, { assetId, connectionId, kind: 'writeback', key: connectionId, priority: JOB_PRIORITY.interactive, inputHash: `undo:${undoRunId}:v${asset?.version ?? 0}`, force: true });
+    }
+    return { ok: true, queued: remotes.length };
+  });
+}
