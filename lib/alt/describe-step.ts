@@ -19,7 +19,7 @@ export const describeStep: Step = async ({ db, asset, job, lease, signal }) => {
   // Background calls (a backfill, a bulk regenerate or reject) stop at the day's budget and wait for the next day.
   if (background && deps.provider && (await remainingBudget(db)).images < 1) return { ok: true, again: startOfNextUtcDay() };
   const replaceAi = deps.provider && isRegeneration(job, asset, deps.provider.model) ? 'proposed' : false;
-  const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi });
+  const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi, priority: job.priority });
   if (outcome.kind === 'claim_lost') return { ok: false, kind: 'claim_lost' };
   if (outcome.kind === 'failed') return { ok: true, again: outcome.nextAttemptAt };
   return { ok: true };

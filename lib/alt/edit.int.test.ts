@@ -7,7 +7,7 @@ import { altHistory, assetEmbeddings, assets, type Asset } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTemporaryLocalStorage } from '@/test/ingest';
-import { runAssetJobs } from '@/lib/jobs';
+import { jobsOf, JOB_PRIORITY, runAssetJobs } from '@/lib/jobs';
 import { moveToTrash } from '@/lib/library';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
@@ -90,6 +90,7 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     const regenerated = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
     expect(regenerated.status).toBe(200);
     expect(await reload(asset.id)).toMatchObject({ altText: 'Close-up of a red wool coat collar with a gold button.', altSource: 'ai', version: asset.version + 1 });
+    await runAssetJobs(database().db, asset.id);
     const [embeddedAfter] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     expect(embeddedAfter.inputHash).not.toBe(embeddedBefore.inputHash);
 
@@ -154,11 +155,15 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     expect(await reload(asset.id)).toMatchObject({ decorative: false, altText: null, altSource: null, altStatus: 'none' });
   });
 
-  it('a tag edit re-embeds the asset', async () => {
+  it('a tag edit re-embeds the asset, through an embed job queued ahead of background work', async () => {
     const asset = await describedAsset();
     const [before] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     const edited = await patch(asset.id, { tags: ['coat', 'outerwear', 'winter'], version: asset.version });
     expect(edited.status).toBe(200);
+    const queued = (await jobsOf(database().db, asset.id)).filter((job) => job.kind === 'embed');
+    expect(queued.map((job) => [job.status, job.priority])).toEqual([['pending', JOB_PRIORITY.interactive]]);
+    // What the sweeper does next.
+    await runAssetJobs(database().db, asset.id);
     const [after] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     expect(after.inputHash).not.toBe(before.inputHash);
     expect((await reload(asset.id)).tags).toEqual(['coat', 'outerwear', 'winter']);

@@ -6,7 +6,8 @@ import { altHistory, assets, type Asset } from '@/db/schema';
 import type { Result } from '@/lib/result';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { catalogueColumns, catalogueFields, hasCatalogueEdit, MAX_TAGS } from '@/lib/catalogue';
-import { recordAssetEvents } from '@/lib/webhooks';
+import { recordEvents, type EventType } from '@/lib/events';
+import { JOB_PRIORITY } from '@/lib/jobs';
 import { statusOfWrittenText, type Editor } from './authorship';
 import { MAX_HUMAN_ALT_LENGTH } from './limits';
 
@@ -86,9 +87,14 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
       const [current] = await tx.select().from(assets).where(eq(assets.id, assetId));
       return current && !current.deletedAt ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
     }
+    const tagsChanged = tags !== undefined;
+    const catalogueChanged = hasCatalogueEdit(edit);
+    // A person's text is approved text (an edit approves it); a token's is a proposal; clearing it or un-marking decorative only changes it.
+    const altEvents: EventType[] = alt ? (updated.altStatus === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed']) : [];
+    const types: EventType[] = [...(tagsChanged || catalogueChanged ? (['asset.updated'] as const) : []), ...altEvents];
+    // A person is looking at this photo: what the change causes (re-embedding) goes ahead of background work.
+    await recordEvents(tx, types, [assetId], { priority: JOB_PRIORITY.interactive });
     if (alt) {
-      // A person's text is approved text (an edit approves it); a token's is a proposal; clearing it or un-marking decorative only changes it.
-      await recordAssetEvents(tx, updated.altStatus === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], [assetId]);
       await tx.insert(altHistory).values({
         assetId,
         event: updated.altStatus === 'decorative' ? 'decorative' : 'human_edit',
@@ -99,6 +105,6 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
         message: edit.decorative === true ? 'marked decorative' : updated.altText === null ? 'cleared' : null,
       });
     }
-    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged: tags !== undefined, catalogueChanged: hasCatalogueEdit(edit) };
+    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged, catalogueChanged };
   });
 }

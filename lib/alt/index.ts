@@ -19,7 +19,6 @@ export { altHistoryOf, type AltHistoryEntry } from './history';
 export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext, type VisionProvider } from './types';
 export { cachedModelCheck, runStartupModelCheck, type ModelCheck } from './model-check';
 export { checkConfiguredModelAtStartup } from './startup';
-export { reembedAfterAltChange } from './reembed-hook';
 export { costUsd, remainingBudget, tokensPerCall, type Budget } from './budget';
 export { type PaceLimits } from './pacing';
 export { callChat } from './chat-provider';

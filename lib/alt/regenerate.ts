@@ -2,7 +2,6 @@ import type { Db } from '@/db/handle';
 import type { Asset } from '@/db/schema';
 import { configuredDescribeDeps } from './configured';
 import { describeAsset } from './describe-asset';
-import { reembedAfterAltChange } from './reembed-hook';
 import type { AltFailure } from './types';
 import { findAsset } from './write';
 import type { Result } from '@/lib/result';
@@ -27,7 +26,6 @@ export async function regenerateAlt(db: Db, assetId: string): Promise<Regenerate
   const outcome = await describeAsset(asset, deps, { replaceAi: true });
   switch (outcome.kind) {
     case 'written':
-      await reembedAfterAltChange(db, assetId);
       return { ok: true, asset: outcome.asset };
     case 'failed':
       return { ok: false, kind: 'failed', failure: outcome.failure };

@@ -1,8 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
-import { leaseHeld, type JobLease } from '@/lib/jobs';
-import { assetEventData, recordEvents } from '@/lib/webhooks';
+import { recordEvents } from '@/lib/events';
+import { JOB_PRIORITY, leaseHeld, type JobLease } from '@/lib/jobs';
 import type { AltFailure } from './types';
 
 /**
@@ -32,6 +32,8 @@ export interface AiAltWrite {
    */
   replaceAi: boolean | 'proposed';
   lease?: JobLease;
+  /** How soon what the change causes (re-embedding) runs: the describe job's own priority. */
+  priority?: number;
 }
 
 /** The updated asset, or null when the text was not written (a person's text, decorative, existing AI text, or a lost claim). */
@@ -63,7 +65,7 @@ export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | nul
         ),
       )
       .returning();
-    if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
+    if (row) await recordEvents(tx, 'alt_text.changed', [row.id], { priority: write.priority ?? JOB_PRIORITY.backfill });
     return row ?? null;
   });
 }
@@ -88,7 +90,7 @@ export async function writeAltFailure(
 }
 
 /** Decorative and tiny images get alt="" without a model call; a rule, not a model, so no provider or model is named. */
-export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease?: JobLease }): Promise<Asset | null> {
+export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease?: JobLease; priority?: number }): Promise<Asset | null> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(assets)
@@ -114,7 +116,7 @@ export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease
         ),
       )
       .returning();
-    if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
+    if (row) await recordEvents(tx, 'alt_text.changed', [row.id], { priority: write.priority ?? JOB_PRIORITY.backfill });
     return row ?? null;
   });
 }

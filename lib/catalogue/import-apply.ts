@@ -3,8 +3,7 @@ import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { altHistory, assets } from '@/db/schema';
 import { statusOfWrittenText, type Editor } from '@/lib/alt';
-import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
-import { recordAssetEvents } from '@/lib/webhooks';
+import { recordEvents } from '@/lib/events';
 import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
 
 /**
@@ -72,6 +71,7 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
     const done = await db.transaction(async (tx) => {
       const applied: string[] = [];
       const altImported: string[] = [];
+      const catalogueImported: string[] = [];
       const conflicts: SkippedRow[] = [];
       for (const change of chunk) {
         const [updated] = await tx
@@ -84,16 +84,15 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
           continue;
         }
         applied.push(change.assetId);
-        if (change.changes.altText || change.changes.tags) {
-          for (const job of await embedJobs(change.assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
-        }
+        if (Object.entries(change.changes).some(([field, value]) => field !== 'altText' && value)) catalogueImported.push(change.assetId);
         if (change.changes.altText) {
           altImported.push(change.assetId);
           await tx.insert(altHistory).values({ assetId: change.assetId, event: 'imported', text: change.changes.altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` });
         }
       }
+      await recordEvents(tx, 'asset.updated', catalogueImported);
       // As an edit: a person's text is approved as it stands, a token's waits for a person.
-      await recordAssetEvents(tx, statusOfWrittenText(importer) === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], altImported);
+      await recordEvents(tx, statusOfWrittenText(importer) === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], altImported);
       return { applied, conflicts };
     });
     outcome.applied += done.applied.length;

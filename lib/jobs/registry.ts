@@ -13,7 +13,7 @@ import type { DeliveryStep, Step } from './step';
  * What each kind of job runs and what it enqueues next. Adding a kind (video frames, writeback to a shop) is
  * one entry here plus its name in JOB_KINDS (db/schema.ts); a kind without an entry fails at start.
  *   derive → describe + embed (one per live embedding model); for a video derive → frames → describe
- *   describe → embed again, when the text it embeds changed (the input hash tells)
+ *   describe → nothing: the text it writes is an alt_text.changed event, and re-embedding follows from it (lib/events)
  *   webhook (one delivery of one event to one endpoint; see lib/webhooks) → nothing
  *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  */
@@ -69,7 +69,7 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
     next: async (assetId, tx, priority) => [{ assetId, kind: (await isVideoAsset(assetId, tx)) ? 'frames' : 'describe', priority }, ...(await embedJobs(assetId, tx, priority))],
   },
   frames: { subject: 'asset', run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
-  describe: { subject: 'asset', run: describeStep, next: embedJobs, resumeParked: visionConfigured },
+  describe: { subject: 'asset', run: describeStep, next: nothing, resumeParked: visionConfigured },
   // Parked while the embedding model cannot be loaded; due again once it loads.
   embed: { subject: 'asset', run: embedStep, next: nothing, resumeParked: configuredModelLoads },
   webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
