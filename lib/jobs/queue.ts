@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
-import { deliveryKind, kindsRunningWhileTrashed } from './registry';
+import { deliveryKind, kindsCountingTowardAssetState, kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -204,7 +204,7 @@ export async function syncAssetState(db: Queryable, assetId: string): Promise<vo
     with j as (
       select kind, status, succeeded_at, last_error_code, last_error,
         case kind when 'derive' then 0 when 'describe' then 1 else 2 end as step
-      from jobs where asset_id = ${assetId} and kind <> 'purge'
+      from jobs where asset_id = ${assetId} and ${inArray(jobs.kind, kindsCountingTowardAssetState())}
     ), derived as (
       select
         case

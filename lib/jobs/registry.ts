@@ -4,40 +4,70 @@ import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
 import { describeStep, visionConfigured } from '@/lib/alt';
 import { configuredModel, configuredModelLoads, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
-import { deliverWebhook, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
+import { deliverWebhook, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
 import { purgeStep } from '@/lib/library';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { DeliveryStep, Step } from './step';
 
 /**
- * What each kind of job runs and what it enqueues next. Adding a kind (video frames, writeback to a shop) is
- * one entry here plus its name in JOB_KINDS (db/schema.ts); a kind without an entry fails at start.
+ * What each kind of job runs, what it enqueues next, and what it declares about itself; the engine (claimer,
+ * runner, the asset's state, Retry, the embed backfill) reads these declarations and never names a kind.
+ * Adding a kind (writeback to a shop) is one entry here plus its name in JOB_KINDS (db/schema.ts); a kind
+ * without an entry fails at start.
  *   derive → describe + embed (one per live embedding model); for a video derive → frames → describe
- *   describe → nothing: the text it writes is an alt_text.changed event, and re-embedding follows from it (lib/events)
+ *   describe → nothing: the text it writes is an alt_text.changed event, and re-embedding follows (lib/events)
  *   webhook (one delivery of one event to one endpoint; see lib/webhooks) → nothing
  *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  */
-export interface AssetStepDefinition {
+
+/** How often a kind is tried, and how long it waits after a step that threw (a bug or an outage). */
+export interface RetryPolicy {
+  maxAttempts: number;
+  /** Seconds to wait after the failed attempt numbered `attempts` (0: the first). */
+  backoffSeconds: (attempts: number) => number;
+}
+
+interface Declarations {
+  retry: RetryPolicy;
+  /**
+   * Whether its jobs make the state people see for the photo (stored, described, failed at a step, retrying):
+   * a photo's own processing does; its purge, a webhook delivery or a writeback to a shop do not.
+   */
+  countsTowardAssetState: boolean;
+  /** What the job's key means: nothing (one per asset), or the embedding model it is for (embed). */
+  key?: 'embedding_model';
+  /** The kind that writes the photo's alt text (describe): Retry queues it again when the text is retrying. */
+  writesAltText?: true;
+  /** Parked jobs of this kind (waiting without a time) are due again once this holds; the sweeper checks it while any are parked. */
+  resumeParked?: (db: Db) => boolean | Promise<boolean>;
+}
+
+export interface AssetStepDefinition extends Declarations {
   subject: 'asset';
   run: Step;
   /** Jobs to enqueue after a successful run, read inside the settling transaction (same priority as the job). */
   next: (assetId: string, tx: Queryable, priority: number) => Promise<EnqueueRequest[]>;
-  /** Parked jobs of this kind (waiting without a time) are due again once this holds; the sweeper checks it while any are parked. */
-  resumeParked?: (db: Db) => boolean | Promise<boolean>;
   /** Runs while its asset is in the trash; every other kind's work waits (no model call for a photo on its way out). */
   runsWhileTrashed?: true;
 }
 
-/** Work about a webhook delivery rather than an asset: nothing comes next, and it keeps its own retry budget. */
-export interface DeliveryStepDefinition {
+/** Work about a webhook delivery rather than an asset: nothing comes next. */
+export interface DeliveryStepDefinition extends Declarations {
   subject: 'delivery';
   run: DeliveryStep;
-  maxAttempts: number;
-  resumeParked?: undefined;
+  countsTowardAssetState: false;
   runsWhileTrashed?: undefined;
 }
 
 export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition;
+
+/** A photo's own steps: a few tries, backing off from 30 s. */
+const ASSET_RETRY: RetryPolicy = { maxAttempts: 5, backoffSeconds: (attempts) => 30 * 2 ** attempts };
+/** A webhook delivery keeps its own schedule (lib/webhooks), up to about six hours. */
+const WEBHOOK_RETRY: RetryPolicy = {
+  maxAttempts: WEBHOOK_MAX_ATTEMPTS,
+  backoffSeconds: (attempts) => RETRY_DELAYS_SECONDS[Math.min(attempts, RETRY_DELAYS_SECONDS.length - 1)],
+};
 
 const nothing = async (): Promise<EnqueueRequest[]> => [];
 
@@ -67,14 +97,17 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
     run: deriveStep,
     // A video's alt text is written from its keyframes, so describe waits for the frames job.
     next: async (assetId, tx, priority) => [{ assetId, kind: (await isVideoAsset(assetId, tx)) ? 'frames' : 'describe', priority }, ...(await embedJobs(assetId, tx, priority))],
+    retry: ASSET_RETRY,
+    countsTowardAssetState: true,
   },
-  frames: { subject: 'asset', run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }] },
-  describe: { subject: 'asset', run: describeStep, next: nothing, resumeParked: visionConfigured },
+  frames: { subject: 'asset', run: framesStep, next: async (assetId, _tx, priority) => [{ assetId, kind: 'describe', priority }], retry: ASSET_RETRY, countsTowardAssetState: true },
+  describe: { subject: 'asset', run: describeStep, next: nothing, resumeParked: visionConfigured, retry: ASSET_RETRY, countsTowardAssetState: true, writesAltText: true },
   // Parked while the embedding model cannot be loaded; due again once it loads.
-  embed: { subject: 'asset', run: embedStep, next: nothing, resumeParked: configuredModelLoads },
-  webhook: { subject: 'delivery', run: deliverWebhook, maxAttempts: WEBHOOK_MAX_ATTEMPTS },
+  embed: { subject: 'asset', run: embedStep, next: nothing, resumeParked: configuredModelLoads, retry: ASSET_RETRY, countsTowardAssetState: true, key: 'embedding_model' },
+  // A receiver that is down is the endpoint's problem, shown in its delivery log, never the photo's.
+  webhook: { subject: 'delivery', run: deliverWebhook, retry: WEBHOOK_RETRY, countsTowardAssetState: false },
   // Enqueued TRASH_DAYS ahead when an asset is trashed (lib/library); the sweeper runs it when due.
-  purge: { subject: 'asset', run: purgeStep, next: nothing, runsWhileTrashed: true },
+  purge: { subject: 'asset', run: purgeStep, next: nothing, runsWhileTrashed: true, retry: ASSET_RETRY, countsTowardAssetState: false },
 });
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */
@@ -103,7 +136,26 @@ export function kindsRunningWhileTrashed(): JobKind[] {
 
 /** The kind whose jobs are webhook deliveries (subject 'delivery'): the outbox queues its jobs without naming it. */
 export function deliveryKind(): JobKind {
-  const [kind, ...others] = JOB_KINDS.filter((candidate) => steps()[candidate].subject === 'delivery');
-  if (!kind || others.length) throw new Error('Exactly one job kind must be about a delivery (lib/jobs/registry.ts).');
+  return onlyKind((definition) => definition.subject === 'delivery', 'about a delivery');
+}
+
+/** Kinds whose jobs make the photo's shown state (syncAssetState, Retry, "next try at"). */
+export function kindsCountingTowardAssetState(): JobKind[] {
+  return JOB_KINDS.filter((kind) => steps()[kind].countsTowardAssetState);
+}
+
+/** The kind keyed by embedding model (embed): the embed backfill queues and runs it without naming it. */
+export function embeddingKind(): JobKind {
+  return onlyKind((definition) => definition.key === 'embedding_model', 'keyed by embedding model');
+}
+
+/** The kind that writes alt text (describe): Retry queues it when the text is retrying. */
+export function altTextKind(): JobKind {
+  return onlyKind((definition) => definition.writesAltText === true, 'writing alt text');
+}
+
+function onlyKind(declares: (definition: StepDefinition) => boolean, what: string): JobKind {
+  const [kind, ...others] = JOB_KINDS.filter((candidate) => declares(steps()[candidate]));
+  if (!kind || others.length) throw new Error(`Exactly one job kind must be ${what} (lib/jobs/registry.ts).`);
   return kind;
 }
