@@ -14,7 +14,7 @@ export { databaseBackoff, memoryBackoff, type ProviderBackoff, type ProviderBloc
 export { assetEditBody, editAsset, type AssetEdit, type EditResult } from './edit';
 export { editorOf, statusOfWrittenText, type Editor } from './authorship';
 export { patchAsset, type PatchAssetResult } from './patch-asset';
-export { regenerateAlt, type RegenerateResult } from './regenerate';
+export { requestRegeneration, isDescribing, PERSON_REGENERATION_INPUT, type RegenerateResult, type RegenerationJob } from './regenerate';
 export { altHistoryOf, type AltHistoryEntry } from './history';
 export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext, type VisionProvider } from './types';
 export { cachedModelCheck, runStartupModelCheck, type ModelCheck } from './model-check';
