@@ -16,6 +16,7 @@ export { editorOf, statusOfWrittenText, type Editor } from './authorship';
 export { patchAsset, type PatchAssetResult } from './patch-asset';
 export { requestRegeneration, isDescribing, PERSON_REGENERATION_INPUT, type RegenerateResult, type RegenerationJob } from './regenerate';
 export { altHistoryOf, type AltHistoryEntry } from './history';
+export { writeAlt, altEvents, type AltWrite, type AssetUpdate } from './write';
 export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext, type VisionProvider } from './types';
 export { cachedModelCheck, runStartupModelCheck, type ModelCheck } from './model-check';
 export { checkConfiguredModelAtStartup } from './startup';

@@ -207,7 +207,11 @@ async function explainMisses(db: Executor, action: ReviewAction, missed: ValidIt
   });
 }
 
-/** The events each decision records: approving changes only the status; every other decision changes the text. */
+/**
+ * The events each decision records: approving changes only the status; every other decision changes the text.
+ * Decisions are the one set-based writer of alt text (thousands per statement); every other write goes through
+ * lib/alt's writeAlt, and both record their events through lib/events in the change's transaction.
+ */
 const DECISION_EVENTS: Record<ReviewAction, EventType[]> = {
   approve: ['alt_text.approved'],
   edit: ['alt_text.changed', 'alt_text.approved'],
