@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { POST as reviewRoute } from '@/app/api/alt/review/route';
 import { PATCH as patchRoute } from '@/app/api/assets/[id]/route';
 import { POST as createEndpointRoute } from '@/app/api/webhooks/route';
 import { assets, events, jobs, webhookDeliveries, webhookEndpoints, type EventType } from '@/db/schema';
@@ -109,6 +110,16 @@ describe('the re-embed subscriber', () => {
     expect(queued.map((job) => [job.key, job.status, job.priority])).toEqual([[configuredModel().id, 'pending', JOB_PRIORITY.interactive]]);
   });
 
+  it('a decision on many photos queues one embed job per photo, through the same subscriber', async () => {
+    const photos = await Promise.all([1, 2, 3].map(() => reviewAsset(db())));
+    const response = await call(reviewRoute, { method: 'POST', path: '/api/alt/review', cookie: editor.cookie, body: { action: 'decorative', items: photos.map((photo) => ({ id: photo.id, version: photo.version })) } });
+    expect(response.status).toBe(200);
+    for (const photo of photos) {
+      expect(await eventsOf(photo.id)).toEqual(['alt_text.changed']);
+      expect((await embedJobsOf(photo.id)).map((job) => [job.status, job.priority])).toEqual([['pending', JOB_PRIORITY.backfill]]);
+    }
+  });
+
   it('queues nothing for a change search does not embed (an approval, a title)', async () => {
     const asset = await reviewAsset(db());
     await db().transaction((tx) => recordEvents(tx, 'alt_text.approved', [asset.id]));
@@ -196,7 +207,7 @@ describe('no call site wires a side effect by hand', () => {
   const using = (pattern: RegExp) => [...sources('lib'), ...sources('app'), ...sources('components')].filter((path) => pattern.test(readFileSync(join(root, path), 'utf8'))).map((path) => relative('.', path));
 
   it('re-embedding is queued only by the event subscriber (and the pipeline after derive)', () => {
-    expect(using(/\bembedJobs\(/)).toEqual(['lib/events/reembed.ts', 'lib/jobs/registry.ts']);
+    expect(using(/\bembedJobs(For)?\(/)).toEqual(['lib/events/reembed.ts', 'lib/jobs/registry.ts']);
     expect(using(/reembedAfterAltChange|reembedAll\(/)).toEqual([]);
     expect(using(/\breembedAsset\(/)).toEqual(['lib/embed/reembed.ts']);
   });

@@ -1,4 +1,4 @@
-import { embedJobs, enqueueJob } from '@/lib/jobs';
+import { embedJobsFor, enqueueJob } from '@/lib/jobs';
 import type { EventSubscriber } from './types';
 
 /**
@@ -12,6 +12,10 @@ export const reembedSubscriber: EventSubscriber = {
   async onEvents(tx, events) {
     const urgency = new Map<string, number>();
     for (const event of events) urgency.set(event.assetId, Math.min(urgency.get(event.assetId) ?? event.priority, event.priority));
-    for (const [assetId, priority] of urgency) for (const job of await embedJobs(assetId, tx, priority)) await enqueueJob(tx, job);
+    // One read of the assets per priority (a bulk decision's thousands at once), then a job per asset and model.
+    for (const priority of new Set(urgency.values())) {
+      const assetIds = [...urgency].filter(([, urgent]) => urgent === priority).map(([assetId]) => assetId);
+      for (const job of await embedJobsFor(assetIds, tx, priority)) await enqueueJob(tx, job);
+    }
   },
 };

@@ -1,4 +1,4 @@
-import { eq, ne } from 'drizzle-orm';
+import { eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
 import { describeStep, visionConfigured } from '@/lib/alt';
@@ -73,12 +73,20 @@ const nothing = async (): Promise<EnqueueRequest[]> => [];
 
 /** An embed job per live model (and the configured one, which registers on first use), keyed by the input's hash. */
 export async function embedJobs(assetId: string, tx: Queryable, priority: number): Promise<EnqueueRequest[]> {
-  const [asset] = await tx.select({ altText: assets.altText, tags: assets.tags, filename: assets.filename }).from(assets).where(eq(assets.id, assetId));
-  if (!asset) return [];
+  return embedJobsFor([assetId], tx, priority);
+}
+
+/** embedJobs for many assets at once (a bulk decision's events): two queries, whatever the count. */
+export async function embedJobsFor(assetIds: readonly string[], tx: Queryable, priority: number): Promise<EnqueueRequest[]> {
+  if (!assetIds.length) return [];
+  const found = await tx.select({ id: assets.id, altText: assets.altText, tags: assets.tags, filename: assets.filename }).from(assets).where(inArray(assets.id, [...assetIds]));
+  if (!found.length) return [];
   const live = await tx.select({ id: embeddingModels.id }).from(embeddingModels).where(ne(embeddingModels.status, 'retired'));
-  const keys = new Set([...live.map((model) => model.id), configuredModel().id]);
-  const hash = inputHash(embeddingInput(asset));
-  return [...keys].map((key) => ({ assetId, kind: 'embed' as const, key, priority, inputHash: hash }));
+  const keys = [...new Set([...live.map((model) => model.id), configuredModel().id])];
+  return found.flatMap((asset) => {
+    const hash = inputHash(embeddingInput(asset));
+    return keys.map((key) => ({ assetId: asset.id, kind: 'embed' as const, key, priority, inputHash: hash }));
+  });
 }
 
 async function isVideoAsset(assetId: string, tx: Queryable): Promise<boolean> {
