@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { connectorFor, type Connector, type StoreAccess } from '@/lib/connectors';
 import type { WordPressSite } from './wordpress';
 
@@ -39,4 +41,18 @@ export function writesOf(site: WordPressSite): number[] {
   const log = path.join(site.root, 'wp-content', 'alt-writes.log');
   if (!fs.existsSync(log)) return [];
   return fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).map(Number);
+}
+
+/** Every media item's alt text as WordPress's database holds it (one query, not one PHP run per item). */
+export async function altsOf(site: WordPressSite): Promise<Map<number, string>> {
+  const { stdout } = await promisify(execFile)('mariadb', ['-u', 'root', '--batch', '--skip-column-names', '-e', "select post_id, meta_value from wp_postmeta where meta_key = '_wp_attachment_image_alt'", site.database], { maxBuffer: 16 * 1024 * 1024 });
+  return new Map(
+    stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const [id, ...alt] = line.split('\t');
+        return [Number(id), alt.join('\t')] as const;
+      }),
+  );
 }
