@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openPglite, rows, useDbForTests } from '@/db/client';
+import { openPglite, openPostgres, rows, useDbForTests, type DbHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { resetConfig } from '@/lib/config';
 import { callSlotStats, createConnection, enqueueWritebacks, requestSync, useConnectorForTests } from '@/lib/connections';
@@ -12,18 +12,22 @@ import { runDueJobs } from '@/lib/jobs';
 import { checkItems, decide } from '@/lib/review';
 import { LocalStorage, useStorageForTests } from '@/lib/storage';
 import { startWordPress } from '@/test/wordpress';
+import { createScratchDatabase, type ScratchDatabase } from '@/test/pg-template';
 import { pacedWordPress } from '@/test/wordpress-loupe';
 
 /**
  * npm run bench:connectors: against a real WordPress (test/wordpress.ts: Debian's package, php -S with
  * PHP_WORKERS workers, MariaDB) holding MEDIA media items with unique bytes each:
  *   1. a plain sequential loop: list the media with fetch(), then fetch each source_url, hash it, write a file;
- *   2. Loupe's real sync job (PGlite in memory, local storage in a temp dir): the same items, paged, fetched with
+ *   2. Loupe's real sync job (PGlite in memory, or a scratch PostgreSQL database on BENCH_DATABASE_URL's server;
+ *      local storage in a temp dir): the same items, paged, fetched with
  *      the connector's bounded parallelism, stored through the ingest path, linked; the ratio of the two;
  *   3. MEDIA writebacks of approved texts through the real writeback job: calls/s and the share of time spent
  *      waiting on pacing (Loupe's per-connection call schedule and the connector's own pacer).
  * WordPress's default ceiling (4 calls at once, 8 a second) is a public shop's courtesy and caps any client at
  * 8 images/s; the bench raises the connection's pace (BENCH_CONCURRENCY, BENCH_RPS, BENCH_WRITEBACK_RPS).
+ * php -S serves a file in a few milliseconds, far quicker than a shop across a network: BENCH_LATENCY_MS adds
+ * that much to every file download (test/wordpress-php/router.php), for both loops alike.
  */
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000);
 const PHP_WORKERS = Number(process.env.BENCH_PHP_WORKERS ?? 8);
@@ -31,6 +35,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const RPS = Number(process.env.BENCH_RPS ?? 1000);
 const WRITEBACK_RPS = Number(process.env.BENCH_WRITEBACK_RPS ?? 100);
 const WRITEBACK_JOBS = Number(process.env.BENCH_WRITEBACK_JOBS ?? 4);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -38,16 +43,20 @@ async function main(): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-bench-connectors-'));
   process.env.CONNECTIONS_ALLOW_PRIVATE = 'true';
   resetConfig();
-  const handle = await openPglite();
+  // PGlite runs inside this process, on its one thread: every statement of the sync competes with its downloads.
+  const scratch: ScratchDatabase | null = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'loupe_bench_connectors') : null;
+  const handle: DbHandle = scratch ? await openPostgres(scratch.url) : await openPglite();
   await migrate(handle);
   useDbForTests(handle);
   useStorageForTests(new LocalStorage(path.join(dataDir, 'storage')));
   const { db } = handle;
+  // php -S inherits this process's environment: router.php reads it.
+  if (LATENCY_MS > 0) process.env.LOUPE_TEST_LATENCY_MS = String(LATENCY_MS);
   const site = await startWordPress({ workers: PHP_WORKERS });
   try {
     const seedStarted = Date.now();
     const ids = await site.seedBulkMedia(MEDIA);
-    console.log(`bench:connectors: ${ids.length} media items seeded in ${seconds(Date.now() - seedStarted).toFixed(1)} s; php -S with ${PHP_WORKERS} workers; ${os.cpus().length} CPUs`);
+    console.log(`bench:connectors: ${ids.length} media items seeded in ${seconds(Date.now() - seedStarted).toFixed(1)} s; php -S with ${PHP_WORKERS} workers; ${os.cpus().length} CPUs; Loupe on ${scratch ? 'PostgreSQL' : 'PGlite'}; ${LATENCY_MS} ms added to each file download`);
 
     // 1. The plain loop.
     const auth = `Basic ${Buffer.from(`${site.username}:${site.applicationPassword}`).toString('base64')}`;
@@ -123,6 +132,7 @@ async function main(): Promise<void> {
     useConnectorForTests(undefined, 'wordpress');
     await site.stop();
     await handle.close();
+    await scratch?.drop();
     await fs.rm(dataDir, { recursive: true, force: true });
   }
 }
