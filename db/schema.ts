@@ -465,8 +465,15 @@ export const instances = pgTable('instances', {
 
 export type Instance = typeof instances.$inferSelect;
 
-export const WEBHOOK_EVENT_TYPES = ['alt_text.approved', 'alt_text.changed', 'asset.created', 'asset.deleted'] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+/**
+ * What the outbox (lib/events) records about a change: asset.updated is a change to what the asset is called or
+ * filed under (title, SKU, collection, tags), alt_text.* a change to its text or its approval.
+ */
+export const EVENT_TYPES = ['alt_text.approved', 'alt_text.changed', 'asset.created', 'asset.updated', 'asset.deleted'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+/** Every event type is one a webhook endpoint may subscribe to, under the same name and with the same payload. */
+export const WEBHOOK_EVENT_TYPES = EVENT_TYPES;
+export type WebhookEventType = EventType;
 /** Sent only to the endpoint an admin tests; nobody subscribes to it. */
 export const WEBHOOK_TEST_EVENT = 'webhook.test';
 
@@ -486,13 +493,23 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
 
-/** The outbox: an event, written in the transaction of the change it describes; its data is a snapshot, not a reference. */
-export const webhookEvents = pgTable('webhook_events', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  type: text('type').notNull(),
-  data: jsonb('data').$type<Record<string, unknown>>().notNull(),
-  createdAt: timestamptz('created_at').notNull().defaultNow(),
-});
+/**
+ * The outbox (lib/events): every event, written in the transaction of the change it describes, whoever listens;
+ * its data is a snapshot, not a reference (asset.deleted outlives its asset, so asset_id has no foreign key).
+ * A webhook test event (webhook.test) is one too, with no asset. Pruned after EVENTS_KEEP_DAYS.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    type: text('type').notNull(),
+    assetId: uuid('asset_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('events_created_idx').on(t.createdAt), index('events_asset_idx').on(t.assetId, t.createdAt)],
+);
+export type EventRow = typeof events.$inferSelect;
 
 /**
  * One event to one endpoint; its job (jobs.delivery_id) carries status, next retry and last error, and this row
@@ -504,7 +521,7 @@ export const webhookDeliveries = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     eventId: uuid('event_id')
       .notNull()
-      .references(() => webhookEvents.id, { onDelete: 'cascade' }),
+      .references(() => events.id, { onDelete: 'cascade' }),
     endpointId: uuid('endpoint_id')
       .notNull()
       .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),

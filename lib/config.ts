@@ -94,6 +94,7 @@ const envSchema = z
     PORT: positiveInt(3000),
     ALT_MAX_LENGTH: positiveInt(250),
     TRASH_DAYS: positiveInt(30),
+    EVENTS_KEEP_DAYS: positiveInt(30),
 
     TRUST_PROXY: z.preprocess(
       emptyAsUndefined,
@@ -221,6 +222,8 @@ function structure(env: Env) {
     review: { maxAltLength: env.ALT_MAX_LENGTH },
     /** Days a deleted asset stays in the trash (restorable, files kept) before the purge job removes it. */
     trashDays: env.TRASH_DAYS,
+    /** Days an event stays in the outbox (lib/events) before the sweeper prunes it, with its webhook deliveries' log. */
+    eventsKeepDays: env.EVENTS_KEEP_DAYS,
     video: {
       ffmpegPath: env.FFMPEG_PATH,
       ffprobePath: env.FFPROBE_PATH,

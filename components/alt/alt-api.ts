@@ -11,6 +11,8 @@ export type DisplayedHistoryEntry = PresentedHistory<AltHistoryEntry>;
 export interface AltDetails {
   alt: AltView;
   decorative: boolean;
+  /** Its alt text is being written right now (a Regenerate's job is queued or running). */
+  describing: boolean;
   history: DisplayedHistoryEntry[];
   provider: { configured: boolean; name: string | null; model: string | null };
 }
@@ -45,6 +47,11 @@ export async function saveAltEdit(assetId: string, edit: AltEdit): Promise<ApiAn
   return readApiAnswer(await fetch(`/api/assets/${assetId}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edit) }));
 }
 
-export async function requestRegeneration(assetId: string): Promise<ApiAnswer<{ written: boolean; reason?: string }>> {
+/** The describe job a Regenerate queued (202): the page polls the alt text until it has run. */
+export interface QueuedRegeneration {
+  job: { id: string; kind: string; status: string; priority: number };
+}
+
+export async function requestRegeneration(assetId: string): Promise<ApiAnswer<QueuedRegeneration>> {
   return readApiAnswer(await fetch(`/api/assets/${assetId}/alt/regenerate`, { method: 'POST' }));
 }

@@ -10,6 +10,7 @@ import { AltEditForm } from './alt-edit-form';
 import { AltHistoryList } from './alt-history-list';
 import { AltProvenance } from './alt-provenance';
 import { NextTry } from '@/components/assets/next-try';
+import { usePollWhile } from '@/components/assets/use-poll-while';
 import { regenerateBlockedReason } from './regenerate-blocked';
 
 export interface AltTextPanelProps {
@@ -42,6 +43,8 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<Notice | null>(null);
+  /** A Regenerate queued and not yet run: the version it started from, to tell a new text from none. */
+  const [regenerating, setRegenerating] = useState<{ fromVersion: number } | null>(null);
   // Keyboard and screen-reader users land where they were: on the saved text after a save, on Edit after a cancel.
   const textRef = useRef<HTMLDivElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
@@ -95,12 +98,29 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
     setNotice(null);
     const result = await requestRegeneration(assetId);
     setBusy(false);
-    if (!result.ok) setNotice({ tone: 'error', text: result.problem.message });
-    else if (result.value.written) setNotice({ tone: 'info', text: 'The model wrote a new alt text.' });
-    else setNotice({ tone: 'error', text: `The model's answer was not used (${result.value.reason ?? 'rejected'}); it is kept in the history.` });
-    await refresh();
-    router.refresh();
+    if (!result.ok) {
+      setNotice({ tone: 'error', text: result.problem.message });
+      return;
+    }
+    // Queued (202): the model is asked in the background; follow the alt text until its job has run.
+    setRegenerating({ fromVersion: alt.version });
+    setNotice({ tone: 'info', text: 'Regenerating: the model is writing a new alt text…' });
   }
+
+  usePollWhile(regenerating !== null, async (signal) => {
+    const loaded = await fetchAltDetails(assetId, signal);
+    if (!loaded.ok || !regenerating) return;
+    setDetails(loaded.value);
+    setAlt(loaded.value.alt);
+    setDecorative(loaded.value.decorative);
+    if (loaded.value.describing) return;
+    setRegenerating(null);
+    const [newest] = loaded.value.history;
+    if (loaded.value.alt.version > regenerating.fromVersion && loaded.value.alt.source === 'ai') setNotice({ tone: 'info', text: 'The model wrote a new alt text.' });
+    else if (newest?.event === 'gate_rejected') setNotice({ tone: 'error', text: `The model's answer was not used (${newest.message ?? 'rejected'}); it is kept in the history.` });
+    else setNotice({ tone: 'error', text: `No new alt text${loaded.value.alt.lastError ? `: ${loaded.value.alt.lastError}` : ''}. See the history.` });
+    router.refresh();
+  });
 
   const providerMissing = details?.provider.configured === false;
   const isDecorative = decorative || alt.status === 'decorative';
@@ -178,12 +198,12 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
             <button
               type="button"
               onClick={() => void regenerate()}
-              disabled={busy || regenerateBlocked !== null}
+              disabled={busy || regenerating !== null || regenerateBlocked !== null}
               aria-describedby={regenerateBlocked ? 'regenerate-blocked' : undefined}
               title={regenerateBlocked ? undefined : 'Ask the model for a new alt text (replaces the AI text)'}
               className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60"
             >
-              {busy ? 'Working…' : 'Regenerate'}
+              {regenerating ? 'Regenerating…' : busy ? 'Working…' : 'Regenerate'}
             </button>
             <label className="flex items-center gap-1.5 text-sm text-neutral-700">
               <input type="checkbox" checked={isDecorative} disabled={busy} onChange={(event) => void applyEdit({ decorative: event.target.checked })} />

@@ -44,6 +44,8 @@ export interface DescribeAssetOptions {
   lease?: JobLease;
   /** Only regeneration, which a person asks for, replaces existing AI text ('proposed': the backfill's, only unapproved AI text). */
   replaceAi: boolean | 'proposed';
+  /** How soon what a written text causes (re-embedding) runs: the describe job's own priority. */
+  priority?: number;
 }
 
 /** Writes (or declines to write) one asset's alt text, recording every attempt in its history. Never throws for expected failures. */
@@ -55,7 +57,7 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
 
   const decorativeReason = tinyReason(asset, deps.minImagePx) ?? (asset.decorative ? 'marked decorative' : null);
   if (decorativeReason) {
-    const written = await writeDecorativeAlt(db, { assetId: asset.id, lease: options.lease });
+    const written = await writeDecorativeAlt(db, { assetId: asset.id, lease: options.lease, priority: options.priority });
     if (written) await insertAltHistory(db, [{ assetId: asset.id, event: 'decorative', text: '', outcome: 'written', message: decorativeReason }]);
     return written || (await stillHeld(db, options.lease)) ? { kind: 'decorative', reason: decorativeReason } : { kind: 'claim_lost' };
   }
@@ -74,6 +76,7 @@ export async function describeAsset(asset: Asset, deps: DescribeAssetDeps, optio
     promptVersion: promptVersionFor(asset),
     replaceAi: options.replaceAi,
     lease: options.lease,
+    priority: options.priority,
   });
   await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), deps, generated, written ? 'written' : 'not_written'));
   if (written) return { kind: 'written', asset: written };

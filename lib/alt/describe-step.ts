@@ -5,6 +5,7 @@ import { remainingBudget } from './budget';
 import { configuredDescribeDeps, configuredVisionProvider } from './configured';
 import { describeAsset } from './describe-asset';
 import { PROMPT_VERSION } from './prompt';
+import { PERSON_REGENERATION_INPUT } from './regenerate';
 
 /**
  * The describe job's step. Alt text that could not be written (no provider, rate limit, timeout, gate
@@ -18,8 +19,9 @@ export const describeStep: Step = async ({ db, asset, job, lease, signal }) => {
   const deps = await configuredDescribeDeps(db, background ? 'backfill' : 'interactive');
   // Background calls (a backfill, a bulk regenerate or reject) stop at the day's budget and wait for the next day.
   if (background && deps.provider && (await remainingBudget(db)).images < 1) return { ok: true, again: startOfNextUtcDay() };
-  const replaceAi = deps.provider && isRegeneration(job, asset, deps.provider.model) ? 'proposed' : false;
-  const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi });
+  // A person's Regenerate replaces AI text; the backfill's --regenerate only unapproved text of an older prompt or model.
+  const replaceAi = job.inputHash === PERSON_REGENERATION_INPUT ? true : deps.provider && isRegeneration(job, asset, deps.provider.model) ? 'proposed' : false;
+  const outcome = await describeAsset(asset, deps, { signal, lease, replaceAi, priority: job.priority });
   if (outcome.kind === 'claim_lost') return { ok: false, kind: 'claim_lost' };
   if (outcome.kind === 'failed') return { ok: true, again: outcome.nextAttemptAt };
   return { ok: true };

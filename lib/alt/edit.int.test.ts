@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { GET as altRoute } from '@/app/api/assets/[id]/alt/route';
 import { POST as regenerateRoute } from '@/app/api/assets/[id]/alt/regenerate/route';
 import { PATCH as patchRoute } from '@/app/api/assets/[id]/route';
@@ -7,11 +7,14 @@ import { altHistory, assetEmbeddings, assets, type Asset } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTemporaryLocalStorage } from '@/test/ingest';
-import { runAssetJobs } from '@/lib/jobs';
+import { pendingAfterTasks, runAfterTasks } from '@/lib/ingest';
+import { jobsOf, JOB_PRIORITY, runAssetJobs, runDueJobs } from '@/lib/jobs';
 import { moveToTrash } from '@/lib/library';
 import { useTestDatabase } from '@/test/db';
 import { standInModelAvailable, useStandInEmbeddingModel } from '@/test/stand-in-embedding-model';
 import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
+
+vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
 
 /** People's edits through the real routes, racing the real pipeline against the fake Groq API. */
 describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
@@ -83,20 +86,37 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     expect(((await retried.json()) as { alt: { text: string; source: string } }).alt).toMatchObject({ text: 'My text from before the model wrote.', source: 'human' });
   });
 
-  it('regenerate replaces AI text, but never a person\'s', async () => {
+  const regenerate = (id: string) => call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id } });
+
+  it('regenerate answers 202 with a describe job at interactive priority; the job, not the request, calls the model and replaces AI text', async () => {
     const asset = await describedAsset();
+    fake().reset();
     fake().script({ kind: 'text', content: 'Close-up of a red wool coat collar with a gold button.' });
     const [embeddedBefore] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
-    const regenerated = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
-    expect(regenerated.status).toBe(200);
-    expect(await reload(asset.id)).toMatchObject({ altText: 'Close-up of a red wool coat collar with a gold button.', altSource: 'ai', version: asset.version + 1 });
+    const regenerated = await regenerate(asset.id);
+    expect(regenerated.status).toBe(202);
+    const body = (await regenerated.json()) as { job: { kind: string; status: string; priority: number }; asset: { id: string; alt: { text: string } } };
+    expect(body.job).toMatchObject({ kind: 'describe', status: 'pending', priority: JOB_PRIORITY.interactive });
+    expect(body.asset).toMatchObject({ id: asset.id, alt: { text: asset.altText } });
+    // Answered without a model call: the text is still the old one.
+    expect(fake().requests).toHaveLength(0);
+    expect((await reload(asset.id)).altText).toBe(asset.altText);
+    const describing = async () => ((await (await call(altRoute, { bearer: viewer.token, params: { id: asset.id } })).json()) as { describing: boolean }).describing;
+    expect(await describing()).toBe(true);
+
+    // Right after the response, the job runs (after()): the model is called once, the text replaced, the asset re-embedded.
+    await runAfterTasks();
+    expect(fake().requests).toHaveLength(1);
+    expect(await reload(asset.id)).toMatchObject({ altText: 'Close-up of a red wool coat collar with a gold button.', altSource: 'ai', version: asset.version + 1, state: 'embedded' });
     const [embeddedAfter] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     expect(embeddedAfter.inputHash).not.toBe(embeddedBefore.inputHash);
+    expect(await describing()).toBe(false);
 
     const current = await reload(asset.id);
     await patch(asset.id, { altText: 'Red coat collar, written by a person.', version: current.version });
-    const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
+    const refused = await regenerate(asset.id);
     expect(refused.status).toBe(409);
+    expect(pendingAfterTasks()).toBe(0);
     expect((await reload(asset.id)).altText).toBe('Red coat collar, written by a person.');
   });
 
@@ -104,41 +124,53 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     const asset = await describedAsset();
     await moveToTrash(database().db, [asset.id], 'Test editor');
     fake().reset();
-    const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
+    const refused = await regenerate(asset.id);
     expect(refused.status).toBe(404);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    await runAfterTasks();
+    await runDueJobs(database().db, { concurrency: 1 });
     expect(fake().requests).toHaveLength(0);
     expect((await reload(asset.id)).altText).toBe(asset.altText);
   });
 
-  it('regenerate reports a rate limit as 429 with retry-after, and a gate rejection as written: false', async () => {
+  it('a rate limit during the job leaves the text as it was and the asset retrying at the provider\'s time; a gate rejection is kept in the history', async () => {
     const asset = await describedAsset();
     fake().script({ kind: 'rate_limit', wait: '2m57.984s' });
-    const limited = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBe('178');
+    expect((await regenerate(asset.id)).status).toBe(202);
+    const asked = Date.now();
+    await runAfterTasks();
+    const limited = await reload(asset.id);
+    expect(limited.altText).toBe(asset.altText);
+    expect(limited.altLastError).toMatch(/^rate_limited/);
+    expect(limited.altNextAttemptAt!.getTime()).toBeGreaterThanOrEqual(asked + 177_000);
 
     fake().reset();
     const { clearProviderBlock } = await import('./provider-state');
     await clearProviderBlock(database().db, 'groq');
     fake().script({ kind: 'text', content: 'I cannot provide a description of this image.' });
-    const rejected = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
-    expect(rejected.status).toBe(200);
-    expect(await rejected.json()).toMatchObject({ written: false, reason: 'The model declined to describe the image.' });
+    expect((await regenerate(asset.id)).status).toBe(202);
+    await runAfterTasks();
     expect((await reload(asset.id)).altText).toBe(asset.altText);
+    expect((await history(asset.id)).at(-1)).toMatchObject({ event: 'gate_rejected', text: 'I cannot provide a description of this image.' });
   });
 
-  it('regenerate with a retired VISION_MODEL is 503 saying what to set, not "try again later"', async () => {
+  it('regenerate with no vision provider configured is 503 saying what to set, and queues nothing', async () => {
     const asset = await describedAsset();
-    process.env.VISION_MODEL = 'meta-llama/llama-4-scout-17b-16e-instruct';
+    const saved = { VISION_PROVIDER: process.env.VISION_PROVIDER, GROQ_API_KEY: process.env.GROQ_API_KEY };
+    delete process.env.VISION_PROVIDER;
+    delete process.env.GROQ_API_KEY;
     resetConfig();
-    const refused = await call(regenerateRoute, { method: 'POST', bearer: editor.token, params: { id: asset.id } });
-    expect(refused.status).toBe(503);
-    const { error } = (await refused.json()) as { error: { code: string; message: string } };
-    expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/^groq has retired VISION_MODEL=meta-llama\/llama-4-scout-17b-16e-instruct .* Set VISION_MODEL to one of: qwen\/qwen3\.8-27b/);
-    expect(error.message).not.toContain('Try again later');
-    expect((await reload(asset.id)).altText).toBe(asset.altText);
+    try {
+      const refused = await regenerate(asset.id);
+      expect(refused.status).toBe(503);
+      const { error } = (await refused.json()) as { error: { code: string; message: string } };
+      expect(error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/set GROQ_API_KEY/) });
+      expect(pendingAfterTasks()).toBe(0);
+      expect((await jobsOf(database().db, asset.id)).find((job) => job.kind === 'describe')?.status).toBe('done');
+    } finally {
+      Object.assign(process.env, saved);
+      resetConfig();
+    }
   });
 
   it('decorative: a person marks it, the text becomes "" with source human, and the pipeline leaves it alone', async () => {
@@ -154,11 +186,15 @@ describe.skipIf(!standInModelAvailable())('human alt text always wins', () => {
     expect(await reload(asset.id)).toMatchObject({ decorative: false, altText: null, altSource: null, altStatus: 'none' });
   });
 
-  it('a tag edit re-embeds the asset', async () => {
+  it('a tag edit re-embeds the asset, through an embed job queued ahead of background work', async () => {
     const asset = await describedAsset();
     const [before] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     const edited = await patch(asset.id, { tags: ['coat', 'outerwear', 'winter'], version: asset.version });
     expect(edited.status).toBe(200);
+    const queued = (await jobsOf(database().db, asset.id)).filter((job) => job.kind === 'embed');
+    expect(queued.map((job) => [job.status, job.priority])).toEqual([['pending', JOB_PRIORITY.interactive]]);
+    // What the sweeper does next.
+    await runAssetJobs(database().db, asset.id);
     const [after] = await database().db.select().from(assetEmbeddings).where(eq(assetEmbeddings.assetId, asset.id));
     expect(after.inputHash).not.toBe(before.inputHash);
     expect((await reload(asset.id)).tags).toEqual(['coat', 'outerwear', 'winter']);

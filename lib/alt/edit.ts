@@ -1,14 +1,15 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
+import type { AssetUpdate } from './write';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { altHistory, assets, type Asset } from '@/db/schema';
+import { assets, type Asset } from '@/db/schema';
 import type { Result } from '@/lib/result';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { catalogueColumns, catalogueFields, hasCatalogueEdit, MAX_TAGS } from '@/lib/catalogue';
-import { recordAssetEvents } from '@/lib/webhooks';
+import { JOB_PRIORITY } from '@/lib/jobs';
 import { statusOfWrittenText, type Editor } from './authorship';
 import { MAX_HUMAN_ALT_LENGTH } from './limits';
+import { altEvents, writeAlt } from './write';
 
 /**
  * People's edits to an asset's alt text, tags, decorative flag and catalogue fields (title, SKU, collection) (PATCH /api/assets/:id and the asset page).
@@ -48,7 +49,6 @@ export type EditResult = Result<
   { kind: 'not_found' } | { kind: 'version_conflict'; current: Asset }
 >;
 
-type AssetUpdate = PgUpdateSetSource<typeof assets>;
 
 /** What the edit does to the alt-text columns, or null when it leaves them alone. */
 function altColumns(edit: AssetEdit, editor: Editor): AssetUpdate | null {
@@ -75,30 +75,36 @@ function altColumns(edit: AssetEdit, editor: Editor): AssetUpdate | null {
 export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor: Editor): Promise<EditResult> {
   const alt = altColumns(edit, editor);
   const tags = edit.tags === undefined ? undefined : [...new Set(edit.tags)];
+  const tagsChanged = tags !== undefined;
+  const catalogueChanged = hasCatalogueEdit(edit);
   return db.transaction(async (tx) => {
-    const [updated] = await tx
-      .update(assets)
-      .set({ ...(alt ?? {}), ...(tags ? { tags } : {}), ...catalogueColumns(edit), version: sql`${assets.version} + 1`, updatedAt: sql`now()` })
+    const updated = await writeAlt(tx, {
+      assetId,
+      set: { ...(alt ?? {}), ...(tags ? { tags } : {}), ...catalogueColumns(edit) },
       // A trashed asset is out of the library: nobody edits it until it is restored.
-      .where(sql`${assets.id} = ${assetId} and ${assets.version} = ${edit.version} and ${assets.deletedAt} is null`)
-      .returning();
+      when: sql`${assets.version} = ${edit.version} and ${assets.deletedAt} is null`,
+      history: (row) =>
+        alt
+          ? [
+              {
+                event: row.altStatus === 'decorative' ? 'decorative' : 'human_edit',
+                text: row.altText,
+                source: row.altSource,
+                userId: editor.userId,
+                outcome: 'written',
+                message: edit.decorative === true ? 'marked decorative' : row.altText === null ? 'cleared' : null,
+              },
+            ]
+          : [],
+      // A person's text is approved text (an edit approves it); a token's is a proposal; clearing it or un-marking decorative only changes it.
+      events: (row) => [...(tagsChanged || catalogueChanged ? (['asset.updated'] as const) : []), ...(alt ? altEvents(row) : [])],
+      // A person is looking at this photo: what the change causes (re-embedding) goes ahead of background work.
+      priority: JOB_PRIORITY.interactive,
+    });
     if (!updated) {
       const [current] = await tx.select().from(assets).where(eq(assets.id, assetId));
       return current && !current.deletedAt ? { ok: false, kind: 'version_conflict', current } : { ok: false, kind: 'not_found' };
     }
-    if (alt) {
-      // A person's text is approved text (an edit approves it); a token's is a proposal; clearing it or un-marking decorative only changes it.
-      await recordAssetEvents(tx, updated.altStatus === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], [assetId]);
-      await tx.insert(altHistory).values({
-        assetId,
-        event: updated.altStatus === 'decorative' ? 'decorative' : 'human_edit',
-        text: updated.altText,
-        source: updated.altSource,
-        userId: editor.userId,
-        outcome: 'written',
-        message: edit.decorative === true ? 'marked decorative' : updated.altText === null ? 'cleared' : null,
-      });
-    }
-    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged: tags !== undefined, catalogueChanged: hasCatalogueEdit(edit) };
+    return { ok: true, asset: updated, altChanged: alt !== null, tagsChanged, catalogueChanged };
   });
 }

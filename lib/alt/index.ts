@@ -14,12 +14,12 @@ export { databaseBackoff, memoryBackoff, type ProviderBackoff, type ProviderBloc
 export { assetEditBody, editAsset, type AssetEdit, type EditResult } from './edit';
 export { editorOf, isPersonText, statusOfWrittenText, type Editor } from './authorship';
 export { patchAsset, type PatchAssetResult } from './patch-asset';
-export { regenerateAlt, type RegenerateResult } from './regenerate';
+export { requestRegeneration, isDescribing, PERSON_REGENERATION_INPUT, type RegenerateResult, type RegenerationJob } from './regenerate';
 export { altHistoryOf, type AltHistoryEntry } from './history';
+export { writeAlt, altEvents, type AltWrite, type AssetUpdate } from './write';
 export { ALT_FAILURE_KINDS, type AltFailureKind, type AltResult, type AltContext, type VisionProvider } from './types';
 export { cachedModelCheck, runStartupModelCheck, type ModelCheck } from './model-check';
 export { checkConfiguredModelAtStartup } from './startup';
-export { reembedAfterAltChange } from './reembed-hook';
 export { writeShopAlt, type ShopAltWrite } from './write';
 export { costUsd, remainingBudget, tokensPerCall, type Budget } from './budget';
 export { type PaceLimits } from './pacing';

@@ -3,7 +3,6 @@ import { getAsset, isUuid, type AssetView } from '@/lib/assets';
 import type { Result } from '@/lib/result';
 import { type Editor } from './authorship';
 import { editAsset, type AssetEdit } from './edit';
-import { reembedAfterAltChange } from './reembed-hook';
 
 export type PatchAssetResult = Result<
   { asset: AssetView },
@@ -28,7 +27,6 @@ export async function patchAsset(db: Db, assetId: string, edit: AssetEdit, edito
       current: { version: current.alt.version, alt: current.alt, tags: current.tags, decorative: current.decorative, title: current.title, sku: current.sku, collection: current.collection },
     };
   }
-  if (result.altChanged || result.tagsChanged || result.catalogueChanged) await reembedAfterAltChange(db, assetId);
   const asset = await getAsset(db, assetId);
   return asset ? { ok: true, asset } : { ok: false, kind: 'not_found' };
 }

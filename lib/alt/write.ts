@@ -1,18 +1,55 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
-import { embedJobs, enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable } from '@/lib/jobs';
-import { assetEventData, recordAssetEvents, recordEvents } from '@/lib/webhooks';
+import { recordEvents, type EventType } from '@/lib/events';
+import { leaseHeld, type JobLease, type Queryable } from '@/lib/jobs';
 import type { AltFailure } from './types';
 
 /**
- * Every write the model's side makes to an asset's alt text. Each is ONE conditional UPDATE: the check that a
- * person has not written the text (and, in the pipeline, that we still hold the asset's claim) happens in the
- * same statement as the write, so a human edit landing mid-generation always wins. A write that lands records
- * alt_text.changed for webhooks in the same transaction.
+ * Every write of an asset's alt text goes through writeAlt: a person's edit, an API token's proposal, the
+ * model's output, an import (and a shop's text, with connectors). ONE conditional UPDATE (the writer's
+ * conditions — the version it saw, no person's text, a held lease — are checked in the statement that writes,
+ * so a person's edit landing mid-generation always wins), then its alt_history rows and its events, all in the
+ * caller's transaction. Review decisions, thousands at a time, are set-based SQL in lib/review that records the
+ * same events (altEvents) in its own transaction.
  */
 
 type AltHistoryInsert = typeof altHistory.$inferInsert;
+export type AssetUpdate = PgUpdateSetSource<typeof assets>;
+
+export interface AltWrite {
+  assetId: string;
+  /** The alt-text columns, and any other columns the same change sets (a person's edit of tags and title). */
+  set: AssetUpdate;
+  /** What must still hold for the write to land, besides the asset's id. */
+  when?: SQL;
+  /** History rows for the row as written (the asset id is filled in). */
+  history?: (row: Asset) => Omit<AltHistoryInsert, 'assetId'>[];
+  /** The events the change records, for the row as written (altEvents for a text change). */
+  events: (row: Asset) => readonly EventType[];
+  /** How soon the work the events cause (re-embedding) runs: JOB_PRIORITY; background unless a person waits. */
+  priority?: number;
+}
+
+/** The updated asset, or null when the write did not land (its conditions no longer held). */
+export async function writeAlt(tx: Queryable, write: AltWrite): Promise<Asset | null> {
+  const [row] = await tx
+    .update(assets)
+    .set({ ...write.set, version: sql`${assets.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(assets.id, write.assetId), write.when))
+    .returning();
+  if (!row) return null;
+  const history = write.history?.(row) ?? [];
+  if (history.length) await tx.insert(altHistory).values(history.map((entry) => ({ ...entry, assetId: row.id })));
+  await recordEvents(tx, write.events(row), [row.id], { priority: write.priority });
+  return row;
+}
+
+/** What a change of alt text records: that it changed, and that it is approved when the text now standing is. */
+export function altEvents(row: Pick<Asset, 'altStatus'>): EventType[] {
+  return row.altStatus === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'];
+}
 
 /** No person's text stands: none at all, or the model's (a store's text is a person's too). */
 const notHuman = sql`(${assets.altSource} is null or ${assets.altSource} = 'ai')`;
@@ -33,14 +70,16 @@ export interface AiAltWrite {
    */
   replaceAi: boolean | 'proposed';
   lease?: JobLease;
+  /** How soon what the change causes (re-embedding) runs: the describe job's own priority. */
+  priority?: number;
 }
 
 /** The updated asset, or null when the text was not written (a person's text, decorative, existing AI text, or a lost claim). */
 export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | null> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(assets)
-      .set({
+  return db.transaction((tx) =>
+    writeAlt(tx, {
+      assetId: write.assetId,
+      set: {
         altText: write.text,
         altSource: 'ai',
         altStatus: 'proposed',
@@ -51,22 +90,18 @@ export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | nul
         altAttempts: sql`${assets.altAttempts} + 1`,
         altLastError: null,
         altNextAttemptAt: null,
-        version: sql`${assets.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(
-        and(
-          eq(assets.id, write.assetId),
-          notHuman,
-          eq(assets.decorative, false),
-          write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
-          holdingClaim(write.lease),
-        ),
-      )
-      .returning();
-    if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
-    return row ?? null;
-  });
+      },
+      when: and(
+        notHuman,
+        eq(assets.decorative, false),
+        write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
+        holdingClaim(write.lease),
+      ),
+      // The attempts behind it (and their history) are the describe step's: it writes them whatever came of them.
+      events: altEvents,
+      priority: write.priority,
+    }),
+  );
 }
 
 /** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. */
@@ -89,11 +124,11 @@ export async function writeAltFailure(
 }
 
 /** Decorative and tiny images get alt="" without a model call; a rule, not a model, so no provider or model is named. */
-export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease?: JobLease }): Promise<Asset | null> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(assets)
-      .set({
+export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease?: JobLease; priority?: number }): Promise<Asset | null> {
+  return db.transaction((tx) =>
+    writeAlt(tx, {
+      assetId: write.assetId,
+      set: {
         altText: '',
         altStatus: 'decorative',
         altSource: null,
@@ -103,21 +138,12 @@ export async function writeDecorativeAlt(db: Db, write: { assetId: string; lease
         altUpdatedAt: sql`now()`,
         altLastError: null,
         altNextAttemptAt: null,
-        version: sql`${assets.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(
-        and(
-          eq(assets.id, write.assetId),
-          notHuman,
-          sql`(${assets.altText} is distinct from '' or ${assets.altStatus} <> 'decorative')`,
-          holdingClaim(write.lease),
-        ),
-      )
-      .returning();
-    if (row) await recordEvents(tx, 'alt_text.changed', [assetEventData(row)]);
-    return row ?? null;
-  });
+      },
+      when: and(notHuman, sql`(${assets.altText} is distinct from '' or ${assets.altStatus} <> 'decorative')`, holdingClaim(write.lease)),
+      events: altEvents,
+      priority: write.priority,
+    }),
+  );
 }
 
 export interface ShopAltWrite {
@@ -139,9 +165,9 @@ export interface ShopAltWrite {
  * transaction (the sync's page), with its history entry, its events and its re-embedding.
  */
 export async function writeShopAlt(tx: Queryable, write: ShopAltWrite): Promise<Asset | null> {
-  const [row] = await tx
-    .update(assets)
-    .set({
+  return writeAlt(tx, {
+    assetId: write.assetId,
+    set: {
       altText: write.text,
       altSource: 'shop',
       altStatus: 'approved',
@@ -152,16 +178,11 @@ export async function writeShopAlt(tx: Queryable, write: ShopAltWrite): Promise<
       altLastError: null,
       altNextAttemptAt: null,
       decorative: false,
-      version: sql`${assets.version} + 1`,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(assets.id, write.assetId), eq(assets.version, write.expectedVersion)))
-    .returning();
-  if (!row) return null;
-  await tx.insert(altHistory).values({ assetId: row.id, event: 'imported', text: write.text, source: 'shop', userId: write.userId ?? null, outcome: 'written', message: write.message });
-  await recordAssetEvents(tx, ['alt_text.changed', 'alt_text.approved'], [row.id]);
-  for (const job of await embedJobs(row.id, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
-  return row;
+    },
+    when: eq(assets.version, write.expectedVersion),
+    history: () => [{ event: 'imported', text: write.text, source: 'shop', userId: write.userId ?? null, outcome: 'written', message: write.message }],
+    events: altEvents,
+  });
 }
 
 export async function insertAltHistory(db: Db, entries: AltHistoryInsert[]): Promise<void> {

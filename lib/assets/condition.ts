@@ -1,6 +1,6 @@
-import { and, inArray, isNotNull, min, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, min, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
-import { jobs, type Asset } from '@/db/schema';
+import { assets, jobs, type Asset } from '@/db/schema';
 
 /**
  * The one meaning of "failed" and "retrying", for every page and the API (library and its counts, GET
@@ -77,12 +77,17 @@ export function nextTryAt(asset: ConditionColumns, jobRetryAt: Date | null): Dat
   return times.length ? new Date(Math.min(...times.map((time) => time.getTime()))) : null;
 }
 
-/** When each asset's waiting step is due again (the `jobRetryAt` of nextTryAt), for the assets on a page. */
+/**
+ * When each asset's waiting step is due again (the `jobRetryAt` of nextTryAt), for the assets on a page: the
+ * job whose error the asset shows (lib/jobs writes the asset's error from the kinds that count toward its
+ * state only), so work that is not the photo's (its purge) never says when the photo is tried again.
+ */
 export async function jobRetryTimes(db: Pick<Db, 'select'>, assetIds: readonly string[]): Promise<Map<string, Date>> {
   if (assetIds.length === 0) return new Map();
   const found = await db
     .select({ assetId: jobs.assetId, at: min(jobs.nextAttemptAt) })
     .from(jobs)
+    .innerJoin(assets, and(eq(assets.id, jobs.assetId), eq(assets.errorCode, jobs.lastErrorCode)))
     .where(and(inArray(jobs.assetId, [...assetIds]), inArray(jobs.status, ['pending', 'waiting', 'running']), isNotNull(jobs.lastErrorCode)))
     .groupBy(jobs.assetId);
   return new Map(found.flatMap((row) => (row.assetId && row.at ? [[row.assetId, new Date(row.at)] as const] : [])));

@@ -1,10 +1,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db } from '@/db/client';
-import { altHistory, assets } from '@/db/schema';
-import { statusOfWrittenText, type Editor } from '@/lib/alt';
-import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
-import { recordAssetEvents } from '@/lib/webhooks';
+import { assets } from '@/db/schema';
+import { altEvents, statusOfWrittenText, writeAlt, type AssetUpdate, type Editor } from '@/lib/alt';
 import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
 
 /**
@@ -12,8 +9,8 @@ import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
  * changes still holding the values the preview showed, so a field someone edited since is reported, not
  * overwritten. Imported alt text is hand-written text (source `human`): approved when a person imports it, a
  * proposal when an API token does (statusOfWrittenText), recorded in the history as an import by the importer.
- * Changed alt text or tags queue embed jobs in the same transaction, at backfill priority: the sweeper
- * re-embeds them without holding up uploads.
+ * Each row is one write through lib/alt's writeAlt, with its history and events: changed alt text or tags are
+ * re-embedded by the events' subscriber, at backfill priority, without holding up uploads.
  */
 
 export const APPLY_CHUNK_ROWS = 500;
@@ -24,8 +21,6 @@ export interface ImportOutcome {
   applied: number;
   conflicts: SkippedRow[];
 }
-
-type AssetUpdate = PgUpdateSetSource<typeof assets>;
 
 /** Each changed field still holds the value the preview showed it replacing. */
 function unchangedSincePreview(change: RowChange): SQL | undefined {
@@ -41,7 +36,7 @@ function unchangedSincePreview(change: RowChange): SQL | undefined {
 
 function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
   const { changes } = change;
-  const set: AssetUpdate = { version: sql`${assets.version} + 1`, updatedAt: sql`now()` };
+  const set: AssetUpdate = {};
   if (changes.sku) set.sku = changes.sku.to;
   if (changes.title) set.title = changes.title.to;
   if (changes.collection) set.collection = changes.collection.to;
@@ -71,29 +66,24 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
     const chunk = plan.changes.slice(start, start + APPLY_CHUNK_ROWS);
     const done = await db.transaction(async (tx) => {
       const applied: string[] = [];
-      const altImported: string[] = [];
       const conflicts: SkippedRow[] = [];
       for (const change of chunk) {
-        const [updated] = await tx
-          .update(assets)
-          .set(columnsFor(change, importer))
-          .where(unchangedSincePreview(change))
-          .returning({ id: assets.id });
+        const altText = change.changes.altText;
+        const catalogueChanged = Object.entries(change.changes).some(([field, value]) => field !== 'altText' && value);
+        const updated = await writeAlt(tx, {
+          assetId: change.assetId,
+          set: columnsFor(change, importer),
+          when: unchangedSincePreview(change),
+          history: () => (altText ? [{ event: 'imported', text: altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` }] : []),
+          // As an edit: a person's text is approved as it stands, a token's waits for a person.
+          events: (row) => [...(catalogueChanged ? (['asset.updated'] as const) : []), ...(altText ? altEvents(row) : [])],
+        });
         if (!updated) {
           conflicts.push({ row: change.row, key: change.filename, reason: 'changed_since_preview', message: `"${change.filename}" was edited or deleted after the preview, so this row was not applied. Preview the file again.` });
           continue;
         }
         applied.push(change.assetId);
-        if (change.changes.altText || change.changes.tags) {
-          for (const job of await embedJobs(change.assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
-        }
-        if (change.changes.altText) {
-          altImported.push(change.assetId);
-          await tx.insert(altHistory).values({ assetId: change.assetId, event: 'imported', text: change.changes.altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` });
-        }
       }
-      // As an edit: a person's text is approved as it stands, a token's waits for a person.
-      await recordAssetEvents(tx, statusOfWrittenText(importer) === 'approved' ? ['alt_text.changed', 'alt_text.approved'] : ['alt_text.changed'], altImported);
       return { applied, conflicts };
     });
     outcome.applied += done.applied.length;

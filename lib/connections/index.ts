@@ -15,7 +15,7 @@ export { connectorOf, useConnectorForTests } from './connectors';
 export { listRuns, type RunView, type RunError } from './runs';
 export { syncStep, requestSync, enqueueNightlySyncs, SYNC_MAX_ATTEMPTS } from './sync';
 export { writebackStep, enqueueWritebacks, requestWriteback, countWritable, enqueueNightlyWritebacks, undoRun, writableText, WRITEBACK_MAX_ATTEMPTS } from './writeback';
-export { writebackSubscriber, type AltTextEvent } from './subscriber';
+export { writebackSubscriber } from './subscriber';
 export { enqueueNightlyWork } from './nightly';
 export { connectionCoverage, type ConnectionCoverage } from './coverage';
 export { listConflicts, resolveConflict, type ConflictView, type ConflictDecision } from './conflicts';

@@ -1,23 +1,16 @@
-import type { Queryable } from '@/lib/jobs';
+import type { EventSubscriber } from '@/lib/events';
 import { enqueueWritebacks } from './writeback';
 
 /**
  * Turns approved and changed alt text into writebacks to every store in on_approval mode, in the transaction
- * that recorded the event. Shaped as lib/events' EventSubscriber (structurally, so this folder does not depend
- * on the outbox): the outbox registers it once it lands.
+ * that recorded the event (lib/events lists it beside re-embedding and webhooks). enqueueWritebacks decides
+ * which texts may go: a person's, approved or decorative, never the model's unapproved text.
  */
-export interface AltTextEvent {
-  id: string;
-  type: string;
-  assetId: string | null;
-  data: unknown;
-}
-
-export const writebackSubscriber = {
+export const writebackSubscriber: EventSubscriber = {
   name: 'writeback',
-  types: ['alt_text.approved', 'alt_text.changed'] as const,
-  async onEvents(tx: Queryable, events: readonly AltTextEvent[]): Promise<void> {
-    const assetIds = [...new Set(events.map((event) => event.assetId).filter((id): id is string => id !== null))];
+  types: ['alt_text.approved', 'alt_text.changed'],
+  async onEvents(tx, events) {
+    const assetIds = [...new Set(events.map((event) => event.assetId))];
     await enqueueWritebacks(tx, assetIds, { modes: ['on_approval'] });
   },
 };

@@ -89,7 +89,7 @@ describe('writing alt text back', () => {
     expect(await connectionCoverage(database().db)).toEqual([expect.objectContaining({ images: 2, approvedInStore: 1, notYetInStore: 0, conflicts: 0 })]);
     expect(await library('store=not_in_store')).toEqual([]);
     await writeBack(asset.id);
-    await database().db.transaction((tx) => writebackSubscriber.onEvents(tx, [{ id: 'e1', type: 'alt_text.approved', assetId: asset.id, data: {} }]));
+    await database().db.transaction((tx) => writebackSubscriber.onEvents(tx, [{ id: 'e1', type: 'alt_text.approved', assetId: asset.id, data: {}, priority: 0 }]));
     await runConnectionJobs(database().db, 'writeback');
     expect(store.calls.write).toEqual([{ remoteId: '1', altText: 'Red wool coat on a hanger' }]);
     expect(store.images.get('1')?.altText).toBe('Red wool coat on a hanger');
@@ -98,6 +98,15 @@ describe('writing alt text back', () => {
     expect(remote.lastWrittenAt).not.toBeNull();
     const [run] = (await runs()).filter((entry) => entry.kind === 'writeback' && entry.counts.written > 0);
     expect(run).toMatchObject({ outcome: 'done', counts: { written: 1 } });
+  });
+
+  it('an approval queues its writeback by itself, through the outbox (no call of its own)', async () => {
+    const asset = await approve('1', 'Red wool coat on a hanger');
+    const queued = await database().db.select().from(jobs).where(eq(jobs.kind, 'writeback'));
+    expect(queued).toMatchObject([{ assetId: asset.id, connectionId: connection.id, status: 'pending', inputHash: `v${asset.version}` }]);
+    await runConnectionJobs(database().db, 'writeback');
+    expect(store.calls.write).toEqual([{ remoteId: '1', altText: 'Red wool coat on a hanger' }]);
+    expect(await remoteOf(database().db, '1')).toMatchObject({ status: 'in_sync', writtenVersion: asset.version });
   });
 
   it('after a crash between the store’s write and Loupe’s record, writes nothing twice and keeps the text for undo', async () => {
@@ -184,9 +193,11 @@ describe('writing alt text back', () => {
   });
 
   it('undoes one item of a run, leaving the others', async () => {
+    // Manual mode, so the two approvals wait and one "write back" run takes both.
+    await database().db.update(connections).set({ writebackMode: 'manual' }).where(eq(connections.id, connection.id));
     const first = await approve('1', 'Red wool coat on a hanger');
     const second = await approve('2', 'Grey felt hat');
-    await database().db.transaction((tx) => enqueueWritebacks(tx, [first.id, second.id]));
+    await database().db.transaction((tx) => enqueueWritebacks(tx, [first.id, second.id], { connectionId: connection.id }));
     await runConnectionJobs(database().db, 'writeback');
     const runId = (await remoteOf(database().db, '1')).lastRunId ?? '';
     expect((await remoteOf(database().db, '2')).lastRunId).toBe(runId);

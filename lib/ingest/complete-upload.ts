@@ -3,7 +3,7 @@ import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
-import { assetEventData, recordEvents } from '@/lib/webhooks';
+import { recordEvents } from '@/lib/events';
 import { getStorage } from '@/lib/storage';
 import { SVG_REFUSED } from './content-types';
 import { digestStream } from './hash';
@@ -115,7 +115,7 @@ export async function completeUpload(db: Db, assetId: string, request: Completio
           .returning();
         if (row) {
           await enqueueJob(tx, { assetId: row.id, kind: 'derive', priority: JOB_PRIORITY.interactive });
-          await recordEvents(tx, 'asset.created', [assetEventData(row)]);
+          await recordEvents(tx, 'asset.created', [row.id], { priority: JOB_PRIORITY.interactive });
         }
         return row;
       });

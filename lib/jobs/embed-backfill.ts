@@ -2,6 +2,7 @@ import type { Db } from '@/db/handle';
 import { config } from '@/lib/config';
 import { activateIfComplete, staleVectorsPage, writableModels, type EmbedFailure } from '@/lib/embed';
 import { enqueueJob, JOB_PRIORITY } from './queue';
+import { embeddingKind } from './registry';
 import { runDueJobs } from './run';
 import type { Result } from '@/lib/result';
 
@@ -26,11 +27,11 @@ export async function backfillEmbeddings(db: Db, options: { pageSize?: number; s
   for (let after: string | null = FIRST_ID; after && !options.signal?.aborted; ) {
     const page = await staleVectorsPage(db, after, options.pageSize ?? 200);
     for (const vector of page.stale) {
-      await enqueueJob(db, { assetId: vector.assetId, kind: 'embed', key: vector.modelId, priority: JOB_PRIORITY.backfill, inputHash: vector.inputHash });
+      await enqueueJob(db, { assetId: vector.assetId, kind: embeddingKind(), key: vector.modelId, priority: JOB_PRIORITY.backfill, inputHash: vector.inputHash });
     }
     after = page.last;
   }
-  const summary = await runDueJobs(db, { kinds: ['embed'], concurrency: config().jobs.concurrency, signal: options.signal });
+  const summary = await runDueJobs(db, { kinds: [embeddingKind()], concurrency: config().jobs.concurrency, signal: options.signal });
   const progress: BackfillProgress = { embedded: summary.done, activated: [] };
   for (const { model } of writable.models) {
     if (model.status === 'building' && (await activateIfComplete(db, model.id))) progress.activated.push(model.id);

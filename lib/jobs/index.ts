@@ -1,7 +1,7 @@
 export { enqueueJob, claimNextJob, renewLease, jobsOf, JOB_PRIORITY, type EnqueueRequest, type ClaimFilter, type JobClaim } from './queue';
-export { runClaimedJob, runAssetJobs, runDueJobs, MAX_ATTEMPTS, type JobOutcome, type AssetRunOutcome, type RunDueOptions, type RunSummary } from './run';
+export { runClaimedJob, runAssetJobs, runDueJobs, type JobOutcome, type AssetRunOutcome, type RunDueOptions, type RunSummary } from './run';
 export { startSweeper, stopSweeper, type SweeperOptions } from './sweeper';
-export { assertRegistryComplete, embedJobs } from './registry';
+export { assertRegistryComplete, embedJobs, embedJobsFor, kindsCountingTowardAssetState, type RetryPolicy } from './registry';
 export { leaseHeld, isLeaseHeld, type JobLease } from './lease';
 export { joinAsInstance, leaveInstance, currentInstanceId } from './instance';
 export type { Step, StepInput, StepOutcome } from './step';

@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
-import { deliveryKind, kindsOutsideAssetState, kindsRunningWhileTrashed } from './registry';
+import { deliveryKind, kindsCountingTowardAssetState, kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -203,13 +203,11 @@ export async function settleJob(db: Db, claim: JobClaim, settlement: Settlement,
  * error of a step waiting for a retry. Uploads not yet verified keep their own state.
  */
 export async function syncAssetState(db: Queryable, assetId: string): Promise<void> {
-  const outside = kindsOutsideAssetState();
-  const counted = outside.length ? sql`and kind not in (${sql.join(outside.map((kind) => sql`${kind}`), sql`, `)})` : sql``;
   await db.execute(sql`
     with j as (
       select kind, status, succeeded_at, last_error_code, last_error,
         case kind when 'derive' then 0 when 'describe' then 1 else 2 end as step
-      from jobs where asset_id = ${assetId} and kind <> 'purge' ${counted}
+      from jobs where asset_id = ${assetId} and ${inArray(jobs.kind, kindsCountingTowardAssetState())}
     ), derived as (
       select
         case

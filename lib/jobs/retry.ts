@@ -4,6 +4,7 @@ import { assets, jobs, type JobKind } from '@/db/schema';
 import { isAltRetrying } from '@/lib/assets';
 import type { Result } from '@/lib/result';
 import { enqueueJob, JOB_PRIORITY, type EnqueueRequest } from './queue';
+import { altTextKind, kindsCountingTowardAssetState } from './registry';
 
 export type RetryFailure = { kind: 'not_found' } | { kind: 'nothing_failed' };
 
@@ -22,11 +23,19 @@ export async function retryFailedSteps(db: Db, assetId: string): Promise<Result<
     const stuck = await tx
       .select({ kind: jobs.kind, key: jobs.key })
       .from(jobs)
-      .where(and(eq(jobs.assetId, assetId), or(eq(jobs.status, 'failed'), and(inArray(jobs.status, ['pending', 'waiting']), isNotNull(jobs.lastErrorCode)))));
+      .where(
+        and(
+          eq(jobs.assetId, assetId),
+          // Only the photo's own steps: its purge is not a failure a person retries.
+          inArray(jobs.kind, kindsCountingTowardAssetState()),
+          or(eq(jobs.status, 'failed'), and(inArray(jobs.status, ['pending', 'waiting']), isNotNull(jobs.lastErrorCode))),
+        ),
+      );
     const requests: EnqueueRequest[] = stuck.map((job) => ({ assetId, kind: job.kind, key: job.key, priority: JOB_PRIORITY.interactive }));
-    const describeExists = (await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.assetId, assetId), eq(jobs.kind, 'describe')))).length > 0;
-    if (isAltRetrying(asset) && describeExists && !requests.some((request) => request.kind === 'describe')) {
-      requests.push({ assetId, kind: 'describe', priority: JOB_PRIORITY.interactive });
+    const altKind = altTextKind();
+    const altJobExists = (await tx.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.assetId, assetId), eq(jobs.kind, altKind)))).length > 0;
+    if (isAltRetrying(asset) && altJobExists && !requests.some((request) => request.kind === altKind)) {
+      requests.push({ assetId, kind: altKind, priority: JOB_PRIORITY.interactive });
     }
     if (requests.length === 0) return { ok: false, kind: 'nothing_failed' };
     for (const request of requests) await enqueueJob(tx, request);

@@ -7,10 +7,6 @@ import { claimNextJob, renewLease, settleJob, type ClaimFilter, type JobClaim, t
 import { stepFor } from './registry';
 import type { StepOutcome } from './step';
 
-/** Attempts of one step before it is given up for good (a webhook delivery has its own, see the registry). */
-export const MAX_ATTEMPTS = 5;
-/** A step that throws is a bug or an outage, not the file's fault: try again later, backing off. */
-const RETRY_BASE_SECONDS = 30;
 /** However the heartbeat goes, no step holds a job longer than this (a hung call is cut off and retried). */
 const MAX_STEP_MS = 5 * 60_000;
 
@@ -46,7 +42,8 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
     else throw new Error(`job ${claim.job.id} (${claim.job.kind}) has no asset`);
   } catch (error) {
     console.error(`[loupe] ${claim.job.kind} step failed unexpectedly on ${claim.asset ? `asset ${claim.asset.id}` : `job ${claim.job.id}`}: ${describeForLog(error)}`);
-    const delaySeconds = RETRY_BASE_SECONDS * 2 ** claim.job.attempts;
+    // A step that throws is a bug or an outage, not the file's fault: try again later, backing off as the kind declares.
+    const delaySeconds = definition.retry.backoffSeconds(claim.job.attempts);
     outcome = {
       ok: false,
       kind: 'failed',
@@ -58,7 +55,7 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
     clearInterval(heartbeat);
   }
   if (!outcome.ok && outcome.kind === 'claim_lost') return { kind: 'lost', job: claim.job };
-  const settlement = settlementOf(outcome, claim.job, definition.maxAttempts ?? MAX_ATTEMPTS);
+  const settlement = settlementOf(outcome, claim.job, definition.retry.maxAttempts);
   const asset = claim.asset;
   const settled = await settleJob(db, claim, settlement, async (tx) => (definition.subject === 'asset' && asset ? definition.next(asset.id, tx, claim.job.priority) : []));
   if (!settled) return { kind: 'lost', job: claim.job };

@@ -5,6 +5,7 @@ import type { Db } from '@/db/handle';
 import { jobs } from '@/db/schema';
 import { config } from '@/lib/config';
 import { removeExpiredImportFiles } from '@/lib/catalogue';
+import { pruneEvents } from '@/lib/events';
 import { removeAbandonedUploads } from '@/lib/ingest';
 import { assertRegistryComplete, kindsToResume } from './registry';
 import { runDueJobs, type RunSummary } from './run';
@@ -13,7 +14,8 @@ import { runDueJobs, type RunSummary } from './run';
  * The in-app sweeper: while the server runs, due and abandoned jobs (a crashed worker's lease ran out, a retry
  * came due, an upload whose after() never ran) are picked up on a timer, off the request path, a bounded
  * number at a time; once a minute it also removes uploads announced but never completed (aborting parted ones)
- * and import files kept past their hour (also removed whenever someone keeps a file). One per process (kept on globalThis across dev hot reloads); several instances share the
+ * and import files kept past their hour (also removed whenever someone keeps a file), and once an hour prunes
+ * events older than EVENTS_KEEP_DAYS from the outbox (lib/events). One per process (kept on globalThis across dev hot reloads); several instances share the
  * work through the claimer.
  */
 interface Sweeper {
@@ -26,6 +28,8 @@ interface Sweeper {
 const ABANDONED_UPLOADS_EVERY_MS = 60_000;
 /** Parked jobs are looked at this often: an embedding model that starts loading is used within a minute. */
 const PARKED_EVERY_MS = 30_000;
+/** Old events are pruned this often: days are what count, so an hour late costs nothing. */
+const PRUNE_EVENTS_EVERY_MS = 60 * 60_000;
 
 const globalForSweeper = globalThis as unknown as { loupeSweeper?: Sweeper };
 
@@ -46,12 +50,17 @@ export async function startSweeper(options: SweeperOptions = {}): Promise<void> 
   globalForSweeper.loupeSweeper = sweeper;
   let abandonedCheckedAt = 0;
   let parkedCheckedAt = 0;
+  let eventsPrunedAt = 0;
   const sweep = async (): Promise<RunSummary | null> => {
     try {
       if (Date.now() - abandonedCheckedAt >= ABANDONED_UPLOADS_EVERY_MS) {
         abandonedCheckedAt = Date.now();
         await removeAbandonedUploads(db);
         await removeExpiredImportFiles(db);
+      }
+      if (Date.now() - eventsPrunedAt >= PRUNE_EVENTS_EVERY_MS) {
+        eventsPrunedAt = Date.now();
+        await pruneEvents(db);
       }
       if (Date.now() - parkedCheckedAt >= PARKED_EVERY_MS) {
         parkedCheckedAt = Date.now();

@@ -5,7 +5,7 @@ import { assets, type Asset } from '@/db/schema';
 import { isPersonText, type Editor } from '@/lib/alt';
 import { libraryCondition, libraryFilterSchema, type LibraryFilter } from '@/lib/assets';
 import { catalogueFields, MAX_TAG_LENGTH, MAX_TAGS, normaliseTags } from '@/lib/catalogue';
-import { embedJobs, enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
+import { recordEvents } from '@/lib/events';
 import { decide, type ItemResult as ReviewItemResult } from '@/lib/review';
 import { text } from '@/lib/text-input';
 import type { Result } from '@/lib/result';
@@ -173,9 +173,9 @@ async function act(db: Db, request: Exclude<BulkAction, { action: 'delete' }>, r
       } else {
         const values = sql.join(go.map((item) => sql`(${item.row.id}::uuid, ${tagArray(item.tags ?? [])})`), sql`, `);
         await tx.execute(sql`update assets a set tags = v.tags, version = a.version + 1, updated_at = now() from (values ${values}) as v(id, tags) where a.id = v.id`);
-        // Tags are part of what search embeds: re-embed, behind interactive work.
-        for (const item of go) for (const job of await embedJobs(item.row.id, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
       }
+      // Tags are part of what search embeds: the event's subscriber re-embeds, behind interactive work.
+      await recordEvents(tx, 'asset.updated', go.map((item) => item.row.id));
       for (const item of go) results.push({ id: item.row.id, outcome: 'ok' });
       return [];
     });
@@ -192,15 +192,7 @@ async function act(db: Db, request: Exclude<BulkAction, { action: 'delete' }>, r
  * text is never touched (the review's own conditions say so again in the UPDATE).
  */
 async function decideAltText(db: Db, action: 'regenerate' | 'decorative', planned: Array<{ row: Row }>, actor: BulkActor): Promise<ItemResult[]> {
-  const { results, changed } = await decide(db, action, planned.map(({ row }) => ({ id: row.id, version: row.version, text: null })), actor);
-  // Decorative empties the text search embeds: re-embed through the jobs (regenerate's describe job does its own).
-  if (action === 'decorative') {
-    for (const chunk of chunks(changed)) {
-      await db.transaction(async (tx) => {
-        for (const assetId of chunk) for (const job of await embedJobs(assetId, tx, JOB_PRIORITY.backfill)) await enqueueJob(tx, job);
-      });
-    }
-  }
+  const { results } = await decide(db, action, planned.map(({ row }) => ({ id: row.id, version: row.version, text: null })), actor);
   return results.map((result: ReviewItemResult): ItemResult => {
     switch (result.outcome) {
       case 'done':

@@ -8,7 +8,7 @@ import { config } from '@/lib/config';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { getStorage, type Storage } from '@/lib/storage';
 import type { Result } from '@/lib/result';
-import { assetEventData, recordEvents } from '@/lib/webhooks';
+import { recordEvents } from '@/lib/events';
 import { purgeClaimed, purgeDate } from './purge-step';
 
 /**
@@ -74,7 +74,8 @@ export async function moveToTrash(db: Db, rawIds: readonly string[], deletedBy: 
       await recordEvents(
         tx,
         'asset.deleted',
-        trashed.map((row) => ({ ...assetEventData(row), trashed: true, purgeAt: purgeDate(row.deletedAt ?? new Date()).toISOString() })),
+        trashed.map((row) => row.id),
+        { extra: new Map(trashed.map((row) => [row.id, { trashed: true, purgeAt: purgeDate(row.deletedAt ?? new Date()).toISOString() }])) },
       );
       const done = new Set(trashed.map((row) => row.id));
       const already = new Set(

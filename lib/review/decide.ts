@@ -4,9 +4,8 @@ import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { rows, type Db } from '@/db/client';
 import { isUuid } from '@/lib/assets';
 import { MAX_HUMAN_ALT_LENGTH, statusOfWrittenText, type Editor } from '@/lib/alt';
-import type { WebhookEventType } from '@/db/schema';
+import { recordEvents, type EventType } from '@/lib/events';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
-import { recordAssetEvents } from '@/lib/webhooks';
 import { filterCondition, type ReviewFilter } from './filters';
 import { MAX_REVIEW_ITEMS, type ReviewAction } from './vocabulary';
 
@@ -208,8 +207,12 @@ async function explainMisses(db: Executor, action: ReviewAction, missed: ValidIt
   });
 }
 
-/** The webhook events each decision records: approving changes only the status; every other decision changes the text. */
-const DECISION_EVENTS: Record<ReviewAction, WebhookEventType[]> = {
+/**
+ * The events each decision records: approving changes only the status; every other decision changes the text.
+ * Decisions are the one set-based writer of alt text (thousands per statement); every other write goes through
+ * lib/alt's writeAlt, and both record their events through lib/events in the change's transaction.
+ */
+const DECISION_EVENTS: Record<ReviewAction, EventType[]> = {
   approve: ['alt_text.approved'],
   edit: ['alt_text.changed', 'alt_text.approved'],
   reject: ['alt_text.changed'],
@@ -243,8 +246,9 @@ export async function decide(db: Db, action: ReviewAction, items: ValidItem[], r
     await db.transaction(async (tx) => {
       const done = new Map((await applyChunk(tx, action, chunk, reviewer)).map((row) => [row.id, row.version]));
       // An edit is an approval only when a person writes it (statusOfWrittenText).
-      const events: WebhookEventType[] = action === 'edit' && statusOfWrittenText(reviewer) === 'proposed' ? ['alt_text.changed'] : DECISION_EVENTS[action];
-      await recordAssetEvents(tx, events, [...done.keys()]);
+      const events: EventType[] = action === 'edit' && statusOfWrittenText(reviewer) === 'proposed' ? ['alt_text.changed'] : DECISION_EVENTS[action];
+      // One photo decided in the queue is a person waiting; many are background work behind people's.
+      await recordEvents(tx, events, [...done.keys()], { priority: items.length === 1 ? JOB_PRIORITY.interactive : JOB_PRIORITY.backfill });
       for (const item of chunk) {
         const version = done.get(item.id);
         if (version !== undefined) {

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { webhookDeliveries, webhookEndpoints, webhookEvents, WEBHOOK_TEST_EVENT } from '@/db/schema';
+import { events, webhookDeliveries, webhookEndpoints, WEBHOOK_TEST_EVENT } from '@/db/schema';
 import { config } from '@/lib/config';
 import { leaseHeld } from '@/lib/jobs';
 import type { DeliveryStep, StepOutcome } from '@/lib/jobs';
@@ -34,9 +34,9 @@ export function retryAt(attempts: number, retryAfterMs?: number, now = Date.now(
 export const deliverWebhook: DeliveryStep = async ({ db, job, lease, signal }) => {
   if (!job.deliveryId) throw new Error(`webhook job ${job.id} has no delivery`);
   const [target] = await db
-    .select({ event: webhookEvents, endpoint: webhookEndpoints })
+    .select({ event: events, endpoint: webhookEndpoints })
     .from(webhookDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
     .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
     .where(eq(webhookDeliveries.id, job.deliveryId));
   // Deleted with its endpoint: the job went with it (cascade), so this claim is already void.

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/handle';
-import { jobs, webhookDeliveries, webhookEndpoints, webhookEvents, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@/db/schema';
+import { jobs, webhookDeliveries, webhookEndpoints, events, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@/db/schema';
 import { fail, type Result } from '@/lib/auth';
 import { config } from '@/lib/config';
 import { requeueDelivery } from '@/lib/jobs';
@@ -130,8 +130,6 @@ export async function setEndpointEnabled(db: Db, id: string, enabled: boolean): 
 export async function deleteEndpoint(db: Db, id: string): Promise<Result<object>> {
   const deleted = await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, id)).returning({ id: webhookEndpoints.id });
   if (!deleted.length) return noSuchEndpoint();
-  // Events no endpoint will ever receive are of no use to anyone.
-  await db.execute(sql`delete from webhook_events e where not exists (select 1 from webhook_deliveries d where d.event_id = e.id)`);
   return { ok: true };
 }
 
@@ -148,9 +146,9 @@ export async function listDeliveries(db: Db, endpointId: string, page: z.output<
   const [endpoint] = await db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId));
   if (!endpoint) return noSuchEndpoint();
   const rows = await db
-    .select({ delivery: webhookDeliveries, type: webhookEvents.type, status: statusSql, job: jobs })
+    .select({ delivery: webhookDeliveries, type: events.type, status: statusSql, job: jobs })
     .from(webhookDeliveries)
-    .innerJoin(webhookEvents, eq(webhookEvents.id, webhookDeliveries.eventId))
+    .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
     .innerJoin(jobs, eq(jobs.deliveryId, webhookDeliveries.id))
     .where(and(eq(webhookDeliveries.endpointId, endpointId), page.before ? lt(webhookDeliveries.createdAt, new Date(page.before)) : undefined))
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))

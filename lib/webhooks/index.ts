@@ -1,4 +1,4 @@
-export { recordEvents, recordAssetEvents, assetEventData, type AssetSnapshot } from './events';
+export { webhookSubscriber } from './events';
 export {
   endpointInput,
   endpointUpdate,

@@ -13,6 +13,7 @@ const EVENTS = [
   { value: 'alt_text.approved', label: 'Alt text approved', hint: 'a person approved, wrote or imported it' },
   { value: 'alt_text.changed', label: 'Alt text changed', hint: 'any change: model proposals, edits, rejections, decorative' },
   { value: 'asset.created', label: 'Photo added', hint: 'an upload was verified and stored' },
+  { value: 'asset.updated', label: 'Photo details changed', hint: 'title, SKU, collection or tags' },
   { value: 'asset.deleted', label: 'Photo deleted', hint: 'with what the photo was' },
 ] as const;
 

@@ -61,7 +61,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/assets/{id}', method: 'patch', summary: 'Edit alt text, decorative, tags, title, SKU or collection, from the version you loaded (409 when stale).', handler: asset.PATCH },
     { path: '/api/assets/{id}', method: 'delete', summary: 'Move an asset to the trash (restorable for TRASH_DAYS, then purged with its files).', handler: asset.DELETE },
     { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
-    { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text).', handler: altRegenerate.POST },
+    { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text): 202 with the queued describe job; the model is called by the job, and GET …/alt says `describing` until it has run.', handler: altRegenerate.POST },
     { path: '/api/assets/{id}/retry', method: 'post', summary: 'Queue the failed steps again (thumbnails, alt text, search index); 409 nothing_failed when none failed.', handler: retry.POST },
     { path: '/api/assets/{id}/similar', method: 'get', summary: 'Photos that look or read alike.', handler: similar.GET },
     { path: '/api/auth/me', method: 'get', summary: 'Who is calling, with which role.', handler: me.GET },

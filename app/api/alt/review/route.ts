@@ -1,7 +1,5 @@
-import { after } from 'next/server';
 import { getDb } from '@/db/client';
-import type { Db } from '@/db/handle';
-import { editorOf, reembedAfterAltChange } from '@/lib/alt';
+import { editorOf } from '@/lib/alt';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import { checkItems, decide, itemsMatching, reviewCounts, reviewPage, type ItemOutcome, type ItemResult } from '@/lib/review';
@@ -32,9 +30,7 @@ export const POST = route({ role: 'editor', body: reviewActionBody, maxBodyBytes
   const reviewer = editorOf(caller);
   // Items answered before any write: malformed ones, or (for a filter) ones changed since the reviewer looked.
   const selection = body.filter ? await itemsMatching(db, body.filter, body.asOf ?? '') : selectionOf(checkItems(body.action, body.items ?? []));
-  const { results, changed } = await decide(db, body.action, selection.items, reviewer);
-  // A person's text (edit, decorative, undo) is what search embeds; a rejected one is replaced by the new proposal's job.
-  if (body.action === 'edit' || body.action === 'decorative' || body.action === 'undo') after(() => reembedAll(db, changed));
+  const { results } = await decide(db, body.action, selection.items, reviewer);
   const all = [...results, ...selection.answered];
   return Response.json({
     action: body.action,
@@ -48,10 +44,6 @@ export const POST = route({ role: 'editor', body: reviewActionBody, maxBodyBytes
 
 function selectionOf(checked: ReturnType<typeof checkItems>) {
   return { items: checked.valid, answered: checked.invalid, more: false };
-}
-
-async function reembedAll(db: Db, assetIds: string[]): Promise<void> {
-  for (const assetId of assetIds) await reembedAfterAltChange(db, assetId);
 }
 
 function summarise(results: ItemResult[]): Record<ItemOutcome, number> {
