@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { openPglite, openPostgres, rows, useDbForTests, type DbHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { resetConfig } from '@/lib/config';
-import { callSlotStats, createConnection, enqueueWritebacks, requestSync, useConnectorForTests } from '@/lib/connections';
+import { callSlotStats, createConnection, requestSync, useConnectorForTests } from '@/lib/connections';
 import { WORDPRESS_LIMITS, wordpressPaceStats } from '@/lib/connectors';
 import { runDueJobs } from '@/lib/jobs';
 import { checkItems, decide } from '@/lib/review';
@@ -98,8 +98,7 @@ async function main(): Promise<void> {
     const assetRows = await rows<{ id: string; version: number; remote_id: string }>(db, sql`select a.id, a.version, r.remote_id from assets a join asset_remotes r on r.asset_id = a.id`);
     const { valid } = checkItems('edit', assetRows.map((row) => ({ id: row.id, version: row.version, text: `Product photo ${row.remote_id}, approved in Loupe` })));
     await decide(db, 'edit', valid, { userId: people[0].id, name: 'Bench editor', kind: 'person' });
-    // Until the event outbox lands, the approvals' writebacks are queued here (then its subscriber does it).
-    await db.transaction((tx) => enqueueWritebacks(tx, assetRows.map((row) => row.id)));
+    // The decisions' alt_text events queued the writebacks (lib/events' outbox, writebackSubscriber).
     useConnectorForTests(pacedWordPress({ concurrency: CONCURRENCY, requestsPerSecond: WRITEBACK_RPS }));
     const slotBefore = callSlotStats();
     const pacerBefore = wordpressPaceStats(site.url);

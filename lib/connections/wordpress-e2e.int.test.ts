@@ -15,7 +15,7 @@ import { useTemporaryLocalStorage } from '@/test/ingest';
 import { seedProduct, setWooCommerce } from '@/test/woocommerce-fake';
 import { startWordPress, wordpressAvailable, type WordPressSite } from '@/test/wordpress';
 import { countWrites, writesOf } from '@/test/wordpress-loupe';
-import { enqueueWritebacks, listConflicts, type ConnectionView, type RunView } from './index';
+import { listConflicts, type ConnectionView, type RunView } from './index';
 
 /**
  * Issue 18's "Done when", end to end against a real WordPress (test/wordpress.ts) with WooCommerce's product API
@@ -46,9 +46,9 @@ async function writeInReview(remoteId: number, text: string): Promise<Asset> {
   expect(results).toEqual([expect.objectContaining({ outcome: 'done' })]);
   const approved = await assetOf(remoteId);
   expect(approved).toMatchObject({ altText: text, altStatus: 'approved' });
-  // OUTBOX: until lib/events lands, the approval's writeback is queued here by hand; once the merger registers
-  // writebackSubscriber, decide()'s alt_text event queues it, and this call finds it queued already.
-  await database().db.transaction((tx) => enqueueWritebacks(tx, [approved.id]));
+  // The decision's alt_text event queued the writeback (lib/events' outbox, writebackSubscriber): nothing by hand.
+  const queued = await database().db.select().from(jobs).where(and(eq(jobs.assetId, approved.id), eq(jobs.kind, 'writeback'), eq(jobs.status, 'pending')));
+  expect(queued).toHaveLength(1);
   return approved;
 }
 

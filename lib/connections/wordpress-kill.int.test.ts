@@ -15,7 +15,7 @@ import { allowPrivateStores } from '@/test/connections';
 import { createScratchDatabase, templateDatabaseName, testDatabaseUrl, type ScratchDatabase } from '@/test/pg-template';
 import { startWordPress, wordpressAvailable, type WordPressSite } from '@/test/wordpress';
 import { altsOf, countWrites, writesOf } from '@/test/wordpress-loupe';
-import { createConnection, enqueueWritebacks, requestSync, type ConnectionView } from './index';
+import { createConnection, requestSync, type ConnectionView } from './index';
 
 /**
  * kill -9 during a sync and during a writeback, against a real WordPress with 200 media items: the jobs run in a
@@ -129,8 +129,8 @@ describe.skipIf(!onPostgres || !wordpressAvailable())('kill -9 mid-run, against 
     const { valid } = checkItems('edit', assetRows.map((row) => ({ id: row.id, version: row.version, text: textOf(row.remote_id) })));
     const { results } = await decide(handle.db, 'edit', valid, { userId: person.id, name: 'Test editor', kind: 'person' });
     expect(results.filter((result) => result.outcome === 'done')).toHaveLength(MEDIA);
-    // OUTBOX: until lib/events lands, the approvals' writebacks are queued here; then writebackSubscriber does it.
-    await handle.db.transaction((tx) => enqueueWritebacks(tx, assetRows.map((row) => row.id)));
+    // The decisions' alt_text events queued the writebacks (lib/events' outbox, writebackSubscriber).
+    expect((await one<{ n: number }>(sql`select count(*)::int as n from jobs where kind = 'writeback' and status = 'pending'`)).n).toBe(MEDIA);
 
     await killWhen('writeback', async () => writesOf(site).length >= MEDIA / 4);
     expect(writesOf(site).length).toBeLessThan(MEDIA);

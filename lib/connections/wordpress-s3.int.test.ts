@@ -15,7 +15,7 @@ import { useTestDatabase } from '@/test/db';
 import { startS3rver, type S3rverHandle } from '@/test/s3rver';
 import { PRODUCT_PHOTOS_DIR, startWordPress, wordpressAvailable, type WordPressSite } from '@/test/wordpress';
 import { countWrites, writesOf } from '@/test/wordpress-loupe';
-import { enqueueWritebacks, type ConnectionView } from './index';
+import { type ConnectionView } from './index';
 
 /** A real WordPress's photos onto S3 (s3rver): the shop's very files in the bucket, and approved text back in the shop. */
 
@@ -63,8 +63,7 @@ describe.skipIf(!wordpressAvailable())('a real WordPress shop onto S3', () => {
     const [back] = await db.select().from(assets).where(eq(assets.id, (await remoteOf(db, String(hat))).assetId));
     const { valid } = checkItems('edit', [{ id: back.id, version: back.version, text: 'Linen shirt, back view' }]);
     await decide(db, 'edit', valid, { userId: admin.id, name: 'Test admin', kind: 'person' });
-    // OUTBOX: until lib/events lands, the approval's writeback is queued here; then writebackSubscriber does it.
-    await db.transaction((tx) => enqueueWritebacks(tx, [back.id]));
+    // The decision's alt_text event queued the writeback (lib/events' outbox, writebackSubscriber).
     await runConnectionJobs(db, 'writeback');
     expect(await site.readAlt(hat)).toBe('Linen shirt, back view');
     expect(writesOf(site)).toEqual([hat]);
