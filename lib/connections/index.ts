@@ -19,3 +19,4 @@ export { writebackSubscriber } from './subscriber';
 export { enqueueNightlyWork } from './nightly';
 export { connectionCoverage, type ConnectionCoverage } from './coverage';
 export { listConflicts, resolveConflict, type ConflictView, type ConflictDecision } from './conflicts';
+export { callSlotStats } from './pacing';

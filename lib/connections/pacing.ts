@@ -8,6 +8,13 @@ import type { Queryable } from '@/lib/jobs';
  * takes the next slot of the connection's schedule (connections.next_call_at, one UPDATE) and waits for it.
  * A store that asked Loupe to slow down (Retry-After) pushes the schedule back for everyone.
  */
+/** Calls this process scheduled and the time they spent waiting for their slot (the benchmark's figures). */
+const slotStats = { calls: 0, waitedMs: 0 };
+
+export function callSlotStats(): { calls: number; waitedMs: number } {
+  return { ...slotStats };
+}
+
 export async function takeCallSlot(db: Queryable, connectionId: string, requestsPerSecond: number, signal?: AbortSignal): Promise<void> {
   const spacingSeconds = 1 / Math.max(requestsPerSecond, 0.001);
   const [slot] = await rows<{ wait_ms: number | string }>(
@@ -17,6 +24,8 @@ export async function takeCallSlot(db: Queryable, connectionId: string, requests
       returning greatest(0, extract(epoch from (next_call_at - now())) * 1000 - ${spacingSeconds * 1000}) as wait_ms`,
   );
   const waitMs = Number(slot?.wait_ms ?? 0);
+  slotStats.calls += 1;
+  slotStats.waitedMs += waitMs;
   if (waitMs > 0) await sleep(waitMs, undefined, { signal });
 }
 

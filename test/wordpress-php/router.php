@@ -7,6 +7,9 @@
 $root = $_SERVER['DOCUMENT_ROOT'];
 $path = urldecode((string) parse_url($_SERVER['REQUEST_URI'], PHP_URL_PATH));
 if ($path !== '/' && is_file($root . $path)) {
+    // A store across a network: LOUPE_TEST_LATENCY_MS delays each uploaded file (bench:connectors, optional).
+    $latency = (int) getenv('LOUPE_TEST_LATENCY_MS');
+    if ($latency > 0 && strpos($path, '/wp-content/uploads/') === 0) usleep($latency * 1000);
     return false;
 }
 chdir($root);
