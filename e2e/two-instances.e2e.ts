@@ -85,7 +85,8 @@ test.describe.serial('two instances on one PostgreSQL and one bucket', () => {
     expect([...fake.usage.byImage.values()]).toEqual(photos.map(() => 1));
     const generated = await sql<{ n: number }[]>`select count(*)::int as n from alt_history where event = 'generated' group by asset_id`;
     expect(generated.map((row) => row.n)).toEqual(photos.map(() => 1));
-    expect(await sql`select kind, status from jobs where status <> 'done'`).toEqual([]);
+    // The new text's embedding follows its alt_text.changed event (lib/events): wait until that work is done too.
+    await expect.poll(async () => sql`select kind, status from jobs where status <> 'done'`, { timeout: 60_000 }).toEqual([]);
     expect(fake.usage.rateLimited).toBe(0);
   });
 
