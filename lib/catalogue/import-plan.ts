@@ -115,6 +115,7 @@ export interface ImportPlan {
   products: ProductGroup[];
   /** Photos of the file in a product: "3 photos grouped into 1 product". */
   groupedPhotos: number;
+  productCount: number;
   totalRows: number;
   changeCount: number;
   unchangedCount: number;
@@ -468,6 +469,7 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
     groupBy,
     products: productGroups,
     groupedPhotos: productGroups.reduce((sum, group) => sum + group.photos, 0),
+    productCount: productGroups.length,
     totalRows: table.rows.length,
     changeCount: changes.length,
     unchangedCount,
