@@ -21,6 +21,7 @@ export async function applyImportAction(_previous: ImportFormState, form: FormDa
     const { result } = await runKeptImport(await getDb(), caller.userId, input.data.file, {
       mapping: mappingFrom(input.data, 'unmapped'),
       tagMode: input.data.tag_mode,
+      groupBy: input.data.group_by,
       confirm: input.data.confirm,
       importer: editorOf(caller),
     });

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useActionState, useEffect, useRef, useState, useTransition, type FormEvent } from 'react';
 import { readApiAnswer } from '@/components/alt';
 import { FormAlert } from '@/components/auth/form-alert';
-import type { ImportField, PlanSummary, SkippedRow, SkipReason, TagMode } from '@/lib/catalogue';
+import type { GroupBy, ImportField, PlanSummary, SkippedRow, SkipReason, TagMode } from '@/lib/catalogue';
 import { plural } from '@/lib/words';
 import { applyImportAction } from './actions';
 import { EMPTY_IMPORT_FORM } from './form-state';
@@ -44,6 +44,12 @@ const REASON_NAMES: Record<SkipReason, string> = {
 const TAG_MODE_CHOICES: Array<{ mode: TagMode; label: string; hint: string }> = [
   { mode: 'merge', label: 'Add to the tags a photo has', hint: 'tags people added stay' },
   { mode: 'replace', label: "Replace a photo's tags", hint: "the file's tags become its only tags" },
+];
+
+const GROUP_BY_CHOICES: Array<{ groupBy: GroupBy; label: string; hint: string }> = [
+  { groupBy: 'handle', label: 'By handle', hint: "Shopify's product CSV: one product per handle, in Image Position order" },
+  { groupBy: 'sku', label: 'By SKU', hint: 'one product per SKU, in the order of the rows' },
+  { groupBy: 'none', label: 'Not at all', hint: 'photos stay in the products they are in' },
 ];
 
 const SECONDARY_BUTTON = 'rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium text-neutral-800 shadow-sm hover:bg-neutral-100 disabled:opacity-60';
@@ -196,17 +202,44 @@ export function ImportForm({ preview }: { preview: ImportPreview }) {
                 </button>
               </div>
             </fieldset>
+
+            <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+              <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Group photos into products</legend>
+              {GROUP_BY_CHOICES.map(({ groupBy, label, hint }) => (
+                <label key={groupBy} className="flex items-start gap-2 text-sm">
+                  <input
+                    type="radio"
+                    name="group_by"
+                    value={groupBy}
+                    defaultChecked={plan.groupBy === groupBy}
+                    disabled={busy}
+                    onChange={(event) => event.currentTarget.form?.requestSubmit()}
+                    className="mt-0.5 h-4 w-4"
+                  />
+                  <span>
+                    {label} <span className="text-neutral-600">({hint})</span>
+                  </span>
+                </label>
+              ))}
+            </fieldset>
           </form>
 
           <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
             <h2 ref={summary} tabIndex={-1} className="text-base font-semibold focus:outline-none">
               {plural(plan.totalRows, 'row')}: {plan.changeCount} will change a photo, {plan.unchangedCount} already {plan.unchangedCount === 1 ? 'matches' : 'match'}, {plan.skippedCount} will not apply
             </h2>
+            {plan.groupedPhotos > 0 && (
+              <p className="text-sm text-neutral-700">
+                {plural(plan.groupedPhotos, 'photo')} grouped into {plural(plan.productCount, 'product')} (by {plan.groupBy === 'sku' ? 'SKU' : 'handle'}
+                {plan.products.some((product) => product.productId === null) ? `; ${plural(plan.products.filter((product) => product.productId === null).length, 'new product')} made on applying` : ''}).
+              </p>
+            )}
             <p className="text-sm text-neutral-700">{plan.tagMode === 'merge' ? "Tags from the file are added to each photo's own tags." : "Tags from the file replace each photo's tags."}</p>
             <form action={applyAction} className="flex flex-col gap-2">
               <input type="hidden" name="file" value={kept.digest} />
               <input type="hidden" name="confirm" value={plan.digest} />
               <input type="hidden" name="tag_mode" value={plan.tagMode} />
+              <input type="hidden" name="group_by" value={plan.groupBy} />
               {/* The plan's whole mapping: a field left out here is one the preview did not import. */}
               {FIELDS.filter(({ field }) => plan.mapping[field]).map(({ field, query }) => (
                 <input key={field} type="hidden" name={query} value={plan.mapping[field]} />
@@ -237,6 +270,12 @@ export function ImportForm({ preview }: { preview: ImportPreview }) {
                             {FIELD_NAMES[field]}: {value.from === null ? <em>empty</em> : `“${value.from}”`} → “{value.to}”
                           </li>
                         ))}
+                        {change.product && (
+                          <li className="break-words">
+                            Product: “{plan.products.find((product) => product.key.toLowerCase() === change.product?.key)?.title ?? change.product.key}”, photo at position {change.product.position + 1}
+                            {change.product.position === 0 ? ' (main image)' : ''}
+                          </li>
+                        )}
                       </ul>
                     </li>
                   ))}

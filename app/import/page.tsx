@@ -26,7 +26,7 @@ async function previewFor(caller: Caller, single: Record<string, string | undefi
   const input = keptImportInput.safeParse(single);
   if (!input.success) return { kept: null, plan: null, error: `This address does not name a chosen file (${input.error.issues[0].message}). Choose the file again.` };
   // Never `confirm` here: a page load only ever previews.
-  const { file, result } = await runKeptImport(await getDb(), caller.userId, input.data.file, { mapping: mappingFrom(input.data, 'detected'), tagMode: input.data.tag_mode, importer: editorOf(caller) });
+  const { file, result } = await runKeptImport(await getDb(), caller.userId, input.data.file, { mapping: mappingFrom(input.data, 'detected'), tagMode: input.data.tag_mode, groupBy: input.data.group_by, importer: editorOf(caller) });
   const kept = file && { digest: file.digest, filename: file.filename };
   if (!result.ok) return { kept, plan: null, error: result.failure.message };
   return { kept, plan: summarisePlan(result.plan), error: null };

@@ -4,7 +4,7 @@ import { isPersonText } from './authorship';
 import { isLeaseHeld, type JobLease } from '@/lib/jobs';
 import { isVideo } from '@/lib/ingest';
 import type { Storage } from '@/lib/storage';
-import { altContextFor } from './context';
+import { catalogueContextFor } from './context';
 import { generateAlt, type GenerateOutcome } from './generate';
 import { videoFramesFor, visionImageFor } from './image';
 import type { RetryOptions } from './policy';
@@ -105,14 +105,15 @@ async function recordFailure(
 /** The vision derivative through the provider, policy and gate; an image that cannot be sent is a failure without a call. */
 async function generateFor(asset: Asset, provider: VisionProvider, deps: DescribeAssetDeps, signal: AbortSignal | undefined): Promise<GenerateOutcome> {
   const policy = { ...deps, backoff: databaseBackoff(deps.db) };
+  const context = await catalogueContextFor(deps.db, asset);
   if (isVideo(asset)) {
     const frames = await videoFramesFor(asset, deps.storage, deps.transport);
     if (!frames.ok) return { result: frames, attempts: [] };
-    return generateAlt(provider, { image: frames.images[0], frames: frames.images, context: altContextFor(asset), signal }, policy);
+    return generateAlt(provider, { image: frames.images[0], frames: frames.images, context, signal }, policy);
   }
   const image = await visionImageFor(asset, deps.storage, deps.transport);
   if (!image.ok) return { result: image, attempts: [] };
-  return generateAlt(provider, { image: image.image, context: altContextFor(asset), signal }, policy);
+  return generateAlt(provider, { image: image.image, context, signal }, policy);
 }
 
 /** Which locked prompt an asset's alt text comes from: videos have their own. */

@@ -70,7 +70,7 @@ describe('generateAlt through groq-sdk against the fake Groq API', () => {
     // DSC_4821.jpg says nothing about the product, so it is not sent.
     expect(request.userText).not.toContain('DSC_4821');
     expect(request.image).toMatchObject({ transport: 'base64' });
-    expect(PROMPT_VERSION).toBe('alt-v1');
+    expect(PROMPT_VERSION).toBe('alt-v2');
   });
 
   it('the default fake behaviour describes the product plausibly and passes the gate', async () => {

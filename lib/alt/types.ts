@@ -44,6 +44,19 @@ export interface AltContext {
   collection?: string;
   sku?: string;
   filename?: string;
+  /** The product the photo belongs to, so a back view or a detail is not described like the main image. */
+  product?: ProductPhotoContext;
+}
+
+/** Which of its product's photos this is, and what people approved for the others (so the model does not repeat it). */
+export interface ProductPhotoContext {
+  title: string;
+  /** 1-based place among the product's photos, in their order (position 0, the main image, first). */
+  photo: number;
+  photos: number;
+  isMain: boolean;
+  /** Approved alt text of the product's other photos: a few, each cut short. */
+  otherPhotosAlt: string[];
 }
 
 export interface DescribeInput {

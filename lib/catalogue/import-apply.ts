@@ -1,8 +1,8 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { assets } from '@/db/schema';
+import { assets, products } from '@/db/schema';
 import { altEvents, statusOfWrittenText, writeAlt, type AssetUpdate, type Editor } from '@/lib/alt';
-import type { ImportPlan, RowChange, SkippedRow } from './import-plan';
+import type { GroupBy, ImportPlan, ProductGroup, RowChange, SkippedRow } from './import-plan';
 
 /**
  * Applies a previewed plan, one transaction per chunk of rows. Each row's update is conditional on the fields it
@@ -31,12 +31,20 @@ function unchangedSincePreview(change: RowChange): SQL | undefined {
     return previewed ? [sql`${column[field]} is not distinct from ${previewed.from}`] : [];
   });
   if (changes.tags) guards.push(sql`array_to_string(${assets.tags}, ', ') = ${changes.tags.from ?? ''}`);
+  if (change.product) {
+    guards.push(sql`${assets.productId} is not distinct from ${change.product.fromProductId}`);
+    guards.push(sql`${assets.productPosition} is not distinct from ${change.product.fromPosition}`);
+  }
   return and(eq(assets.id, change.assetId), ...guards);
 }
 
-function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
+function columnsFor(change: RowChange, importer: Importer, productIds: Map<string, string>): AssetUpdate {
   const { changes } = change;
   const set: AssetUpdate = {};
+  if (change.product) {
+    set.productId = productIds.get(change.product.key);
+    set.productPosition = change.product.position;
+  }
   if (changes.sku) set.sku = changes.sku.to;
   if (changes.title) set.title = changes.title.to;
   if (changes.collection) set.collection = changes.collection.to;
@@ -60,8 +68,38 @@ function columnsFor(change: RowChange, importer: Importer): AssetUpdate {
   return set;
 }
 
+/**
+ * The plan's products, found again or made, in one transaction before any row: a group spans chunks. A lock per
+ * key makes two imports of the same handle at once share one product rather than make two.
+ */
+async function productsFor(db: Db, groupBy: GroupBy, groups: readonly ProductGroup[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (groupBy === 'none' || groups.length === 0) return ids;
+  const column = groupBy === 'handle' ? products.handle : products.sku;
+  await db.transaction(async (tx) => {
+    for (const group of groups) {
+      const key = group.key.toLowerCase();
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`loupe:product:${groupBy}:${key}`}))`);
+      const [existing] = await tx
+        .select({ id: products.id })
+        .from(products)
+        .where(sql`${products.connectionId} is null and lower(${column}) = ${key}`)
+        .orderBy(products.createdAt, products.id)
+        .limit(1);
+      const id =
+        existing?.id ??
+        (await tx.insert(products).values({ title: group.title, collection: group.collection, [groupBy]: group.key }).returning({ id: products.id }))[0].id;
+      ids.set(key, id);
+    }
+  });
+  return ids;
+}
+
 export async function applyImport(db: Db, plan: ImportPlan, importer: Importer): Promise<ImportOutcome> {
   const outcome: ImportOutcome = { applied: 0, conflicts: [] };
+  // Only products a row joins are made: a group whose photos are all in place already needs nothing.
+  const joined = new Set(plan.changes.flatMap((change) => (change.product ? [change.product.key] : [])));
+  const productIds = await productsFor(db, plan.groupBy, plan.products.filter((group) => joined.has(group.key.toLowerCase())));
   for (let start = 0; start < plan.changes.length; start += APPLY_CHUNK_ROWS) {
     const chunk = plan.changes.slice(start, start + APPLY_CHUNK_ROWS);
     const done = await db.transaction(async (tx) => {
@@ -69,10 +107,10 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
       const conflicts: SkippedRow[] = [];
       for (const change of chunk) {
         const altText = change.changes.altText;
-        const catalogueChanged = Object.entries(change.changes).some(([field, value]) => field !== 'altText' && value);
+        const catalogueChanged = change.product !== undefined || Object.entries(change.changes).some(([field, value]) => field !== 'altText' && value);
         const updated = await writeAlt(tx, {
           assetId: change.assetId,
-          set: columnsFor(change, importer),
+          set: columnsFor(change, importer, productIds),
           when: unchangedSincePreview(change),
           history: () => (altText ? [{ event: 'imported', text: altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` }] : []),
           // As an edit: a person's text is approved as it stands, a token's waits for a person.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { text } from '@/lib/text-input';
-import { IMPORT_FIELDS, TAG_MODES, type ColumnMapping, type ImportField } from './import-plan';
+import { GROUP_BY, IMPORT_FIELDS, TAG_MODES, type ColumnMapping, type ImportField } from './import-plan';
 
 /**
  * The import page's fields (its address after a preview, its apply form), named as POST /api/imports names its
@@ -24,6 +24,8 @@ const column = text().max(200).optional();
 export const keptImportInput = z.object({
   file: sha256('file'),
   tag_mode: z.enum(TAG_MODES).default('merge'),
+  /** Absent on a preview: by handle when a handle column is mapped; the apply form carries the plan's own. */
+  group_by: z.enum(GROUP_BY).optional(),
   confirm: sha256('confirm').optional(),
   column_filename: column,
   column_sku: column,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { assets } from '@/db/schema';
+import { assets, products } from '@/db/schema';
 import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
 import { hasNoNul } from '@/lib/text-input';
 import type { CsvRow, CsvTable } from './csv-read';
@@ -23,6 +23,18 @@ export type ColumnMapping = Partial<Record<ImportField, string>>;
 export type ImportFormat = 'plain' | 'shopify';
 export const TAG_MODES = ['merge', 'replace'] as const;
 export type TagMode = (typeof TAG_MODES)[number];
+
+/**
+ * Photos can be grouped into products: by the file's handle (Shopify's product CSV: one row per image, with its
+ * Image Position), by SKU, or not at all. A group reuses the product Loupe already has with that handle or SKU
+ * (one a CSV made: a store's products belong to its sync), or makes one when the plan is applied.
+ */
+export const GROUP_BY = ['handle', 'sku', 'none'] as const;
+export type GroupBy = (typeof GROUP_BY)[number];
+/** Shopify takes at most 250 images per product: a position past that is a mistake in the file, not a photo. */
+export const MAX_IMAGE_POSITION = 250;
+/** The header Shopify gives an image's place among its product's images (1 = the main image). */
+const POSITION_COLUMN = 'image position';
 
 /** Rows listed in full in a preview; the counts always cover every row. */
 export const PREVIEW_LIST_LIMIT = 1000;
@@ -73,6 +85,24 @@ export interface RowChange {
   assetId: string;
   filename: string;
   changes: ChangeSet;
+  /** The photo joins this product (its group's key) at this position (0 = main image), replacing what it had. */
+  product?: ProductPlacement;
+}
+
+export interface ProductPlacement {
+  key: string;
+  position: number;
+  fromProductId: string | null;
+  fromPosition: number | null;
+}
+
+/** One product the import groups photos into: `productId` null when applying will make it. */
+export interface ProductGroup {
+  key: string;
+  title: string;
+  collection: string | null;
+  productId: string | null;
+  photos: number;
 }
 
 export interface ImportPlan {
@@ -80,6 +110,12 @@ export interface ImportPlan {
   header: string[];
   mapping: ColumnMapping;
   tagMode: TagMode;
+  groupBy: GroupBy;
+  /** The products photos are grouped into (rows that change nothing included), in the file's order. */
+  products: ProductGroup[];
+  /** Photos of the file in a product: "3 photos grouped into 1 product". */
+  groupedPhotos: number;
+  productCount: number;
   totalRows: number;
   changeCount: number;
   unchangedCount: number;
@@ -102,6 +138,8 @@ interface RowValues {
   handle: string | null;
   /** The filename cell when it is a web address (Shopify's Image Src). */
   imageSrc: string | null;
+  /** The Image Position cell, as written (checked when photos are grouped). */
+  imagePosition: string | null;
 }
 
 /** One line, single spaces: a quoted newline in a spreadsheet cell becomes a space. */
@@ -124,7 +162,7 @@ function filenameOf(value: string): string {
 /** A cell a spreadsheet would run as a formula (the CSV-injection characters). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>): RowValues {
+function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>, positionColumn: number): RowValues {
   const cell = (field: ImportField) => (columns[field] === undefined ? null : clean(row.cells[columns[field]]));
   const filename = cell('filename');
   const tags = cell('tags');
@@ -138,6 +176,7 @@ function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>): Ro
     altText: cell('altText'),
     handle: cell('handle'),
     imageSrc: filename !== null && /^https?:\/\//i.test(filename) ? filename : null,
+    imagePosition: positionColumn < 0 ? null : clean(row.cells[positionColumn]),
   };
 }
 
@@ -181,6 +220,8 @@ function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<Skip
 
 interface Candidate {
   id: string;
+  productId: string | null;
+  productPosition: number | null;
   filename: string;
   sku: string | null;
   title: string | null;
@@ -202,6 +243,8 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
     const rows = await db
       .select({
         id: assets.id,
+        productId: assets.productId,
+        productPosition: assets.productPosition,
         filename: assets.filename,
         sku: assets.sku,
         title: assets.title,
@@ -279,14 +322,45 @@ export interface PlanOptions {
   mapping: ColumnMapping;
   columns: Partial<Record<ImportField, number>>;
   tagMode: TagMode;
+  groupBy: GroupBy;
 }
 
-export async function planImport(db: Db, table: CsvTable, { format, mapping, columns, tagMode }: PlanOptions): Promise<ImportPlan> {
+/** The row's group key (as the file spells it) under `groupBy`, or null when the row joins no product. */
+function groupKeyOf(values: RowValues, groupBy: GroupBy): string | null {
+  return groupBy === 'handle' ? values.handle : groupBy === 'sku' ? values.sku : null;
+}
+
+/** An Image Position is a whole number from 1 to MAX_IMAGE_POSITION; it becomes a 0-based position (0 = main image). */
+function positionFrom(cell: string): number | null {
+  if (!/^[0-9]{1,6}$/.test(cell)) return null;
+  const position = Number(cell);
+  return position >= 1 && position <= MAX_IMAGE_POSITION ? position - 1 : null;
+}
+
+/** Products Loupe already has (made by an import, not a store's) under each lower-cased key: the oldest wins. */
+async function existingProducts(db: Db, groupBy: GroupBy, keys: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (groupBy === 'none' || keys.length === 0) return found;
+  const column = groupBy === 'handle' ? products.handle : products.sku;
+  for (let start = 0; start < keys.length; start += LOOKUP_CHUNK) {
+    const chunk = keys.slice(start, start + LOOKUP_CHUNK);
+    const rows = await db
+      .select({ id: products.id, key: sql<string>`lower(${column})` })
+      .from(products)
+      .where(sql`${products.connectionId} is null and lower(${column}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)})`)
+      .orderBy(products.createdAt, products.id);
+    for (const row of rows) if (!found.has(row.key)) found.set(row.key, row.id);
+  }
+  return found;
+}
+
+export async function planImport(db: Db, table: CsvTable, { format, mapping, columns, tagMode, groupBy }: PlanOptions): Promise<ImportPlan> {
   const skipped: SkippedRow[] = [];
   const skip = (values: { row: number }, key: string | null, problem: Omit<SkippedRow, 'row' | 'key'>) => skipped.push({ row: values.row, key, ...problem });
 
   const valid: Array<RowValues & { key: string }> = [];
-  const parsed = table.rows.map((row) => ({ values: readRow(row, columns), row }));
+  const positionColumn = groupBy === 'none' ? -1 : table.header.findIndex((name) => simplify(name) === POSITION_COLUMN);
+  const parsed = table.rows.map((row) => ({ values: readRow(row, columns, positionColumn), row }));
   if (format === 'shopify') carryShopifyProduct(parsed.map((entry) => entry.values));
   for (const { values, row } of parsed) {
     const key = values.filename ?? values.sku;
@@ -299,10 +373,14 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
       skip(values, null, { reason: 'no_key', message: 'The row has no filename and no SKU, so it matches no photo.' });
       continue;
     }
-    const mappedCells = Object.values(columns).map((index) => row.cells[index] ?? '');
+    const mappedCells = [...Object.values(columns), ...(positionColumn < 0 ? [] : [positionColumn])].map((index) => row.cells[index] ?? '');
     const invalid = invalidValue(values, mappedCells);
     if (invalid) {
       skip(values, key, invalid);
+      continue;
+    }
+    if (groupKeyOf(values, groupBy) !== null && values.imagePosition !== null && positionFrom(values.imagePosition) === null) {
+      skip(values, key, { reason: 'bad_value', message: `The Image Position is "${values.imagePosition.slice(0, 20)}"; it must be a whole number from 1 (the main image) to ${MAX_IMAGE_POSITION}.` });
       continue;
     }
     valid.push({ ...values, key });
@@ -317,6 +395,19 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
     skip(values, values.key, { reason: 'duplicate_key', message: `"${values.key}" is on rows ${rows.join(', ')} of the file; keep one of them and import again.` });
     return false;
   });
+
+  // Each photo's place in its product: the file's Image Position, else its order among the group's rows.
+  const placements = new Map<number, { key: string; position: number }>();
+  const rowsInGroup = new Map<string, number>();
+  for (const values of unique) {
+    const key = groupKeyOf(values, groupBy);
+    if (key === null) continue;
+    const group = key.toLowerCase();
+    const order = rowsInGroup.get(group) ?? 0;
+    rowsInGroup.set(group, order + 1);
+    placements.set(values.row, { key: group, position: values.imagePosition !== null ? positionFrom(values.imagePosition)! : order });
+  }
+  const productIds = await existingProducts(db, groupBy, [...rowsInGroup.keys()]);
 
   const byFilename = await lookUp(db, 'filename', [...new Set(unique.flatMap((values) => (values.filename ? [values.filename.toLowerCase()] : [])))]);
   const bySku = await lookUp(db, 'sku', [...new Set(unique.flatMap((values) => (values.sku ? [values.sku.toLowerCase()] : [])))]);
@@ -339,6 +430,7 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
   const rowsByAsset = new Map<string, number[]>();
   for (const { values, asset } of matched) rowsByAsset.set(asset.id, [...(rowsByAsset.get(asset.id) ?? []), values.row]);
   const changes: RowChange[] = [];
+  const groups = new Map<string, ProductGroup>();
   let unchangedCount = 0;
   for (const { values, asset } of matched) {
     const rows = rowsByAsset.get(asset.id) ?? [];
@@ -347,9 +439,22 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
       continue;
     }
     const changeSet = changesFor(values, asset, tagMode);
-    if (Object.keys(changeSet).length === 0) unchangedCount++;
-    else changes.push({ row: values.row, assetId: asset.id, filename: asset.filename, changes: changeSet });
+    const placement = placements.get(values.row);
+    let product: ProductPlacement | undefined;
+    if (placement) {
+      const group = groups.get(placement.key) ?? { key: groupKeyOf(values, groupBy)!, title: '', collection: null, productId: productIds.get(placement.key) ?? null, photos: 0 };
+      group.photos++;
+      group.title ||= values.title ?? '';
+      group.collection ??= values.collection;
+      groups.set(placement.key, group);
+      const alreadyThere = group.productId !== null && asset.productId === group.productId && asset.productPosition === placement.position;
+      if (!alreadyThere) product = { key: placement.key, position: placement.position, fromProductId: asset.productId, fromPosition: asset.productPosition };
+    }
+    if (Object.keys(changeSet).length === 0 && !product) unchangedCount++;
+    else changes.push({ row: values.row, assetId: asset.id, filename: asset.filename, changes: changeSet, ...(product ? { product } : {}) });
   }
+  // A product is named by its title, else by its handle or SKU.
+  const productGroups = [...groups.values()].map((group) => ({ ...group, title: group.title || group.key }));
   skipped.sort((a, b) => a.row - b.row);
   changes.sort((a, b) => a.row - b.row);
 
@@ -361,6 +466,10 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
     header: table.header,
     mapping,
     tagMode,
+    groupBy,
+    products: productGroups,
+    groupedPhotos: productGroups.reduce((sum, group) => sum + group.photos, 0),
+    productCount: productGroups.length,
     totalRows: table.rows.length,
     changeCount: changes.length,
     unchangedCount,
@@ -368,6 +477,6 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
     skippedByReason,
     changes,
     skipped,
-    digest: createHash('sha256').update(JSON.stringify({ tagMode, changes })).digest('hex'),
+    digest: createHash('sha256').update(JSON.stringify({ tagMode, groupBy, changes, products: productGroups })).digest('hex'),
   };
 }

@@ -2,7 +2,7 @@ import type { Db } from '@/db/client';
 import { readCsv, type CsvProblem } from './csv-read';
 import { applyImport, type ImportOutcome, type Importer } from './import-apply';
 import { openImportFile, type ImportFileProblem, type KeptImportFile } from './import-files';
-import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type ImportPlan, type TagMode } from './import-plan';
+import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type GroupBy, type ImportPlan, type TagMode } from './import-plan';
 
 /**
  * A CSV import, as the page and POST /api/imports run it: read the file, map its columns (detected, then as
@@ -24,6 +24,8 @@ export interface ImportRequest {
   mapping: ColumnMapping;
   /** Merge the file's tags into each photo's (the default), or replace them. */
   tagMode: TagMode;
+  /** Group the photos into products by handle or SKU; absent: by handle when a handle column is mapped, else not at all. */
+  groupBy?: GroupBy;
   /** The digest of the previewed plan: present to apply, absent to preview. */
   confirm?: string;
   importer: Importer;
@@ -41,7 +43,11 @@ export async function runImport(db: Db, bytes: AsyncIterable<Uint8Array>, reques
   }
   const columns = columnIndexes(read.table.header, mapping);
   if (!columns.ok) return { ok: false, failure: { kind: 'bad_mapping', message: columns.message } };
-  const plan = await planImport(db, read.table, { format: detected.format, mapping, columns: columns.columns, tagMode: request.tagMode });
+  const groupBy = request.groupBy ?? (mapping.handle ? 'handle' : 'none');
+  if (groupBy !== 'none' && !mapping[groupBy]) {
+    return { ok: false, failure: { kind: 'bad_mapping', message: `Grouping photos by ${groupBy === 'sku' ? 'SKU' : 'handle'} needs a column mapped to the ${groupBy === 'sku' ? 'SKU' : 'handle'}. Map one, or group by something else.` } };
+  }
+  const plan = await planImport(db, read.table, { format: detected.format, mapping, columns: columns.columns, tagMode: request.tagMode, groupBy });
   if (request.confirm === undefined) return { ok: true, mode: 'preview', plan };
   if (request.confirm !== plan.digest) {
     return { ok: false, failure: { kind: 'plan_changed', message: 'The file, its column mapping or the photos it matches changed since the preview, so nothing was written. Preview the file again, then confirm.' } };
@@ -67,6 +73,7 @@ export function summarisePlan(plan: ImportPlan): PlanSummary {
   return {
     ...plan,
     changes: plan.changes.slice(0, PREVIEW_LIST_LIMIT),
+    products: plan.products.slice(0, PREVIEW_LIST_LIMIT),
     skipped: plan.skipped.slice(0, PREVIEW_LIST_LIMIT),
     listLimit: PREVIEW_LIST_LIMIT,
   };

@@ -3,7 +3,7 @@ export { runImport, runKeptImport, summarisePlan, type ImportResult, type Import
 export { importFileProblem, keepImportFile, openImportFile, removeExpiredImportFiles, IMPORT_FILE_MESSAGES, IMPORT_FILE_PROBLEMS, IMPORT_FILE_TTL_MS, MAX_IMPORT_FILENAME_LENGTH, type ImportFileProblemKind, type KeepResult, type KeptImportFile } from './import-files';
 export { keepUploadedImportFile, IMPORT_FILE_FIELD } from './import-upload';
 export { COLUMN_PARAMS, keptImportInput, mappingFrom, type KeptImportInput } from './import-input';
-export { IMPORT_FIELDS, PREVIEW_LIST_LIMIT, SKIP_REASONS, TAG_MODES, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
+export { GROUP_BY, IMPORT_FIELDS, MAX_IMAGE_POSITION, PREVIEW_LIST_LIMIT, SKIP_REASONS, TAG_MODES, type GroupBy, type ProductGroup, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';
 export type { Importer, ImportOutcome } from './import-apply';
 export { exportStream, exportFilename, exportContentType, countShopifyReady, neutraliseCell, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFormat, type ExportStatus } from './export';

@@ -88,6 +88,11 @@ export function flagCondition(flag: ReviewFlagFilter, perItem = false): SQL {
       return perItem
         ? sql`(a.alt_text <> '' and exists (select 1 from assets o where md5(o.alt_text) = md5(a.alt_text) and o.alt_text <> '' and o.alt_text = a.alt_text and o.id <> a.id and o.deleted_at is null))`
         : sql`a.alt_text in (select o.alt_text from assets o where o.alt_text <> '' and o.deleted_at is null group by o.alt_text having count(*) > 1)`;
+    case 'same_as_product_photo':
+      // A back view described like the front: the same words (case and outer spaces aside) on two photos of one product.
+      return perItem
+        ? sql`(a.product_id is not null and btrim(a.alt_text) <> '' and exists (select 1 from assets o where o.product_id = a.product_id and o.id <> a.id and o.deleted_at is null and lower(btrim(o.alt_text)) = lower(btrim(a.alt_text))))`
+        : sql`(a.product_id, lower(btrim(a.alt_text))) in (select o.product_id, lower(btrim(o.alt_text)) from assets o where o.product_id is not null and btrim(o.alt_text) <> '' and o.deleted_at is null group by 1, 2 having count(*) > 1)`;
     case 'too_long':
       return sql`length(a.alt_text) > ${config().review.maxAltLength}`;
     case 'under_500':

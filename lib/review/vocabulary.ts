@@ -9,7 +9,7 @@ export const REVIEW_STATUSES = [...QUEUE_STATUSES, 'approved', 'decorative'] as 
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** Rules an item breaks, raised on the item itself (Merchant Center refuses images under 500 × 500 px). */
-export const REVIEW_FLAGS = ['image_of', 'filename', 'markup_or_url', 'repeats_title', 'shared_text', 'too_long', 'under_500'] as const;
+export const REVIEW_FLAGS = ['image_of', 'filename', 'markup_or_url', 'repeats_title', 'shared_text', 'same_as_product_photo', 'too_long', 'under_500'] as const;
 export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
 /**
  * What the Flag filter offers: every flag, and recommendations that break no rule. Most real product photos are
@@ -38,6 +38,7 @@ export const FLAG_LABELS: Record<ReviewFlagFilter, string> = {
   markup_or_url: 'Contains markup or a URL',
   repeats_title: 'Repeats the product title',
   shared_text: 'Same text as another asset',
+  same_as_product_photo: 'Same text as another photo of this product',
   too_long: 'Over the length limit',
   under_500: 'Image under 500 × 500 px (Merchant Center minimum)',
   under_1500: 'Image under 1500 × 1500 px (recommended)',

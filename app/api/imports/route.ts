@@ -9,7 +9,8 @@ import { importQuery } from './schema';
 export const dynamic = 'force-dynamic';
 
 /**
- * A CSV of catalogue data (title, SKU, collection, tags, alt text) matched to photos by filename or SKU. The
+ * A CSV of catalogue data (title, SKU, collection, tags, alt text) matched to photos by filename or SKU, its
+ * photos grouped into products by handle or SKU (group_by). The
  * preview writes nothing; sending the same file with mode=apply and the preview's digest applies it.
  */
 export const POST = route({ role: 'editor', query: importQuery }, async ({ request, query, caller }) => {
@@ -28,6 +29,7 @@ export const POST = route({ role: 'editor', query: importQuery }, async ({ reque
       handle: query.column_handle,
     },
     tagMode: query.tag_mode,
+    groupBy: query.group_by,
     confirm: query.mode === 'apply' ? query.confirm : undefined,
     importer: editorOf(caller),
   });

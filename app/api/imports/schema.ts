@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TAG_MODES } from '@/lib/catalogue';
+import { GROUP_BY, TAG_MODES } from '@/lib/catalogue';
 import { text } from '@/lib/text-input';
 
 const column = text().max(200).optional();
@@ -11,6 +11,8 @@ export const importQuery = z
     mode: z.enum(['preview', 'apply']).default('preview'),
     /** `merge` (default) adds the file's tags to each photo's; `replace` makes them its only tags. */
     tag_mode: z.enum(TAG_MODES).default('merge'),
+    /** Group photos into products by the handle column, by SKU, or not; default: by handle when a handle column is mapped. */
+    group_by: z.enum(GROUP_BY).optional(),
     confirm: text().regex(/^[0-9a-f]{64}$/, 'confirm is the digest a preview answered with').optional(),
     column_filename: column,
     column_sku: column,

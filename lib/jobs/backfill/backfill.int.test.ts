@@ -2,6 +2,7 @@ import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assetEmbeddings, assets, backfillRuns, embeddingModels, jobs, type Asset } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
+import { PROMPT_VERSION } from '@/lib/alt';
 import { productJpeg, storedAsset, useFakeGroq } from '@/test/alt';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
@@ -95,7 +96,7 @@ describe.skipIf(!standInModelAvailable())('backfill', () => {
     expect(result.kind === 'ran' && result.selected).toMatchObject({ missing: 1, failed_due: 1, regenerate: 1 });
     const regenerated = await reload(lib.proposedOld.id);
     expect(regenerated.altText).not.toBe('An old proposal.');
-    expect(regenerated).toMatchObject({ altSource: 'ai', altStatus: 'proposed', altPromptVersion: 'alt-v1' });
+    expect(regenerated).toMatchObject({ altSource: 'ai', altStatus: 'proposed', altPromptVersion: PROMPT_VERSION });
     expect(await reload(lib.approvedAi.id)).toMatchObject({ altText: 'An approved coat.', altPromptVersion: 'alt-v0' });
     expect(await reload(lib.human.id)).toMatchObject({ altText: 'Written by a person.' });
   });
