@@ -4,23 +4,11 @@ import { useActionState } from 'react';
 import { FormAnswer } from '@/components/auth/form-alert';
 import { SubmitButton } from '@/components/auth/submit-button';
 import { EMPTY_FORM, type FormState } from '@/lib/auth/client';
-
-/** One conflict as the review page shows it (lib/connections' ConflictView, as plain data). */
-export interface StoreConflict {
-  assetId: string;
-  filename: string;
-  thumbnailUrl: string | null;
-  connectionId: string;
-  store: string;
-  remoteId: string;
-  loupeText: string | null;
-  storeText: string | null;
-  version: number;
-}
+import type { ConflictView } from '@/lib/connections/client';
 
 type Action = (previous: FormState, form: FormData) => Promise<FormState>;
 
-function Choice({ conflict, action, keep, label }: { conflict: StoreConflict; action: Action; keep: 'loupe' | 'store'; label: string }) {
+function Choice({ conflict, action, keep, label }: { conflict: ConflictView; action: Action; keep: 'loupe' | 'store'; label: string }) {
   const [state, formAction] = useActionState(action, EMPTY_FORM);
   return (
     <form action={formAction} className="flex flex-col gap-1">
@@ -38,7 +26,7 @@ function Choice({ conflict, action, keep, label }: { conflict: StoreConflict; ac
 }
 
 /** Photos whose text changed both in the shop and in Loupe: both texts side by side, and a person picks one. */
-export function StoreConflicts({ conflicts, total, action }: { conflicts: StoreConflict[]; total: number; action: Action }) {
+export function StoreConflicts({ conflicts, total, action }: { conflicts: ConflictView[]; total: number; action: Action }) {
   if (!conflicts.length) return null;
   return (
     <section aria-labelledby="conflicts-heading" className="flex flex-col gap-3 rounded-lg border border-amber-200 bg-amber-50 p-4">

@@ -21,12 +21,15 @@ export const COLUMN_PARAMS: Record<ImportField, `column_${string}`> = {
 const sha256 = (what: string) => text().regex(/^[0-9a-f]{64}$/, `${what} is a SHA-256 digest (64 hex digits)`);
 const column = text().max(200).optional();
 
-export const keptImportInput = z.object({
-  file: sha256('file'),
+/**
+ * The choices every import makes, whether the CSV comes with the request (POST /api/imports) or was kept on the
+ * server (the import page): the tag mode, the grouping into products, and a column per field.
+ */
+export const importChoiceFields = {
+  /** `merge` (default) adds the file's tags to each photo's; `replace` makes them its only tags. */
   tag_mode: z.enum(TAG_MODES).default('merge'),
-  /** Absent on a preview: by handle when a handle column is mapped; the apply form carries the plan's own. */
+  /** Group photos into products by the handle column, by SKU, or not; absent: by handle when a handle column is mapped. */
   group_by: z.enum(GROUP_BY).optional(),
-  confirm: sha256('confirm').optional(),
   column_filename: column,
   column_sku: column,
   column_title: column,
@@ -34,6 +37,12 @@ export const keptImportInput = z.object({
   column_tags: column,
   column_alt_text: column,
   column_handle: column,
+};
+
+export const keptImportInput = z.object({
+  file: sha256('file'),
+  confirm: sha256('confirm').optional(),
+  ...importChoiceFields,
 });
 export type KeptImportInput = z.output<typeof keptImportInput>;
 

@@ -2,7 +2,7 @@ export { catalogueFields, catalogueColumns, hasCatalogueEdit, normaliseTags, MAX
 export { runImport, runKeptImport, summarisePlan, type ImportResult, type ImportFailure, type PlanSummary } from './import';
 export { importFileProblem, keepImportFile, openImportFile, removeExpiredImportFiles, IMPORT_FILE_MESSAGES, IMPORT_FILE_PROBLEMS, IMPORT_FILE_TTL_MS, MAX_IMPORT_FILENAME_LENGTH, type ImportFileProblemKind, type KeepResult, type KeptImportFile } from './import-files';
 export { keepUploadedImportFile, IMPORT_FILE_FIELD } from './import-upload';
-export { COLUMN_PARAMS, keptImportInput, mappingFrom, type KeptImportInput } from './import-input';
+export { COLUMN_PARAMS, importChoiceFields, keptImportInput, mappingFrom, type KeptImportInput } from './import-input';
 export { GROUP_BY, IMPORT_FIELDS, MAX_IMAGE_POSITION, PREVIEW_LIST_LIMIT, SKIP_REASONS, TAG_MODES, type GroupBy, type ProductGroup, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';
 export type { Importer, ImportOutcome } from './import-apply';
