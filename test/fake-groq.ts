@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import sharp from 'sharp';
 import { describePlausibly, judgePlausibly } from './fake-groq-answers';
+import { fakeBatchApi, type BatchLineReply, type FakeBatches } from './fake-groq-batches';
 
 /**
  * A faithful local fake of Groq's OpenAI-compatible chat-completions API, for tests (through the real groq-sdk
@@ -17,6 +18,13 @@ import { describePlausibly, judgePlausibly } from './fake-groq-answers';
  * `model_decommissioned`, an unknown one with 404 `model_not_found`. Reasoning models answer as Groq's do:
  * thinking inline in `<think>` tags unless `reasoning_format` hides or parses it, none at
  * `reasoning_effort: "none"`, and reasoning tokens in `usage.completion_tokens_details`.
+ *
+ * It also serves the Files and Batch APIs (test/fake-groq-batches.ts), answering each batch line as this
+ * endpoint would, on a clock the test moves (`batches.advance`).
+ *
+ * An image's input tokens follow its size, as the fake's model of Groq's "about 2,048 tokens per image" for its
+ * qwen vision models: one token per 28 x 28 pixel patch, at most 2,048 (Groq shrinks larger images to fit). A
+ * 1200 x 1200 image is 1,849 tokens, 1024 px 1,369, 768 px 784, 512 px 361.
  */
 
 export const FAKE_GROQ_PATH = '/openai/v1/chat/completions';
@@ -78,6 +86,8 @@ export interface RecordedRequest {
   /** The text parts of the user message (catalogue data and request). */
   userText: string;
   image: { transport: 'base64' | 'url'; bytes: number } | null;
+  /** The image's input tokens once it was decoded (its size decides them); the limiter counts the most an image can take. */
+  imageTokens?: number;
 }
 
 export interface FakeGroq {
@@ -97,6 +107,8 @@ export interface FakeGroq {
   usage: FakeUsage;
   /** Resolves once `count` requests have arrived in total. */
   waitForRequests(count: number): Promise<void>;
+  /** The Files and Batch APIs: the fake's clock, refusals, per-line replies, what was uploaded. */
+  batches: FakeBatches;
   close(): Promise<void>;
 }
 
@@ -115,8 +127,14 @@ interface ParsedImage {
 }
 
 const RATE_LIMITS = { requests: 1000, tokens: 15_000 };
-/** Groq's vision page: each image counts as 2048 input tokens on its qwen models. */
-const IMAGE_TOKENS = 2_048;
+/** Groq's vision page: each image counts as up to 2048 input tokens on its qwen models. */
+const MAX_IMAGE_TOKENS = 2_048;
+const IMAGE_PATCH_PX = 28;
+
+/** Input tokens for an image of this size (see the header): a token per 28 px patch, at most 2,048. */
+export function imageTokens(width: number, height: number): number {
+  return Math.min(MAX_IMAGE_TOKENS, Math.ceil(width / IMAGE_PATCH_PX) * Math.ceil(height / IMAGE_PATCH_PX));
+}
 
 export async function startFakeGroq(options: { port?: number; host?: string; apiKey?: string; models?: FakeModel[]; rateLimit?: FakeRateLimit } = {}): Promise<FakeGroq> {
   const apiKey = options.apiKey ?? 'gsk_fake_test_key';
@@ -128,6 +146,7 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
   const sockets = new Set<Socket>();
   const limiter = options.rateLimit ? enforcedRateLimit(options.rateLimit) : null;
   const usage = callUsage();
+  const batchApi = fakeBatchApi(answerLine, sendJson, sendError);
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
@@ -142,7 +161,7 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
     const path = (req.url ?? '').split('?')[0];
-    const body = parseJson(raw);
+    const body = path.startsWith('/openai/v1/files') ? null : parseJson(raw.toString('utf8'));
     const image = body ? findImage(body) : null;
     const recorded: RecordedRequest = {
       path,
@@ -157,12 +176,17 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
       waiter.resolve();
     }
 
-    const known = (req.method === 'POST' && path === FAKE_GROQ_PATH) || (req.method === 'GET' && path === FAKE_GROQ_MODELS_PATH);
+    const batchPath = /^\/openai\/v1\/(files|batches)(\/|$)/.test(path);
+    const known = (req.method === 'POST' && path === FAKE_GROQ_PATH) || (req.method === 'GET' && path === FAKE_GROQ_MODELS_PATH) || batchPath;
     if (!known) {
       return sendError(res, 404, 'Unknown request URL. Please check the URL for typos.', 'invalid_request_error', 'unknown_url');
     }
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
       return sendError(res, 401, 'Invalid API Key', 'invalid_request_error', 'invalid_api_key');
+    }
+    if (batchPath) {
+      if (!(await batchApi.handle(req, res, path, raw))) sendError(res, 404, 'Unknown request URL. Please check the URL for typos.', 'invalid_request_error', 'unknown_url');
+      return;
     }
     if (path === FAKE_GROQ_MODELS_PATH) return sendJson(res, 200, modelListBody(models));
     if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
@@ -181,9 +205,30 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
     // Taken before the image check awaits, so a request a test has already abandoned cannot take the next test's reply.
     const reply = queue.shift() ?? fallback;
     const loaded = image ? await loadImage(image) : null;
-    if (loaded && !Buffer.isBuffer(loaded)) return sendError(res, loaded.status, loaded.message, 'invalid_request_error', loaded.code);
-    await respond(reply, res, body.model, recorded, loaded);
-    if (res.statusCode === 200 && loaded && reply.kind === 'describe') usage.succeeded(loaded);
+    if (loaded && 'status' in loaded) return sendError(res, loaded.status, loaded.message, 'invalid_request_error', loaded.code);
+    if (loaded) recorded.imageTokens = imageTokens(loaded.width, loaded.height);
+    await respond(reply, res, body.model, recorded, loaded?.bytes ?? null);
+    if (res.statusCode === 200 && loaded && reply.kind === 'describe') usage.succeeded(loaded.bytes);
+  }
+
+  /** One batch line answered as POST /chat/completions would answer its body (recorded like a call, but not rate limited). */
+  async function answerLine(lineBody: unknown, reply: BatchLineReply): Promise<{ status: number; body: unknown }> {
+    const body = lineBody && typeof lineBody === 'object' ? (lineBody as ChatBody) : null;
+    const error = (status: number, message: string, code?: string) => ({ status, body: { error: { message, type: 'invalid_request_error', ...(code ? { code } : {}) } } });
+    if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) return error(400, "'model' and 'messages' are required properties");
+    const refusal = modelRefusal(body.model, models);
+    if (refusal) return error(refusal.status, refusal.message, refusal.code);
+    const image = findImage(body);
+    const recorded: RecordedRequest = { path: '/v1/chat/completions (batch)', authorization: undefined, body, userText: userText(body), image: image ? { transport: image.transport, bytes: image.transport === 'base64' ? base64Bytes(image.url) : 0 } : null };
+    requests.push(recorded);
+    if (reply.kind === 'status') return error(reply.status, reply.message ?? defaultStatusMessage(reply.status), reply.code);
+    const loaded = image ? await loadImage(image) : null;
+    if (loaded && 'status' in loaded) return error(loaded.status, loaded.message, loaded.code);
+    if (loaded) recorded.imageTokens = imageTokens(loaded.width, loaded.height);
+    const content = reply.kind === 'text' ? reply.content : await describePlausibly(recorded.userText, loaded?.bytes ?? null);
+    if (reply.kind === 'describe' && loaded) usage.succeeded(loaded.bytes);
+    if (thinks(body, models)) return { status: 200, body: reasoningBody(body.model, { kind: 'reasoning', content, thinking: PLAUSIBLE_THINKING }, recorded) };
+    return { status: 200, body: completionBody(body.model, content, { prompt: estimateTokens(recorded), completion: Math.ceil(content.length / 4) }) };
   }
 
   async function respond(reply: FakeReply, res: http.ServerResponse, model: string, request: RecordedRequest, image: Buffer | null): Promise<void> {
@@ -250,8 +295,10 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
       queue.length = 0;
       requests.length = 0;
       fallback = { kind: 'describe' };
+      batchApi.api.reset();
     },
     usage,
+    batches: batchApi.api,
     waitForRequests: (count) =>
       requests.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     close: () =>
@@ -262,11 +309,11 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
   };
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -319,8 +366,8 @@ async function imageBytes(image: ParsedImage): Promise<Buffer | ImageRejection> 
 
 type ImageRejection = { status: number; message: string; code?: string };
 
-/** The image's bytes if Groq would accept them, or the error Groq answers with. */
-async function loadImage(image: ParsedImage): Promise<Buffer | ImageRejection> {
+/** The image's bytes and size if Groq would accept them, or the error Groq answers with. */
+async function loadImage(image: ParsedImage): Promise<{ bytes: Buffer; width: number; height: number } | ImageRejection> {
   if (image.transport === 'base64' && base64Bytes(image.url) > GROQ_MAX_BASE64_BYTES) {
     return { status: 413, message: 'Request Entity Too Large: base64 encoded images are limited to 4MB', code: 'request_too_large' };
   }
@@ -331,7 +378,7 @@ async function loadImage(image: ParsedImage): Promise<Buffer | ImageRejection> {
     if (width * height > GROQ_MAX_PIXELS) {
       return { status: 400, message: `Image too large: ${width}x${height} exceeds the maximum of ${GROQ_MAX_PIXELS} pixels (33 megapixels)`, code: 'image_too_large' };
     }
-    return bytes;
+    return { bytes, width, height };
   } catch {
     return { status: 400, message: 'Invalid image data: the image could not be decoded', code: 'invalid_image' };
   }
@@ -399,7 +446,7 @@ function estimateTokens(request: RecordedRequest): number {
   const systemChars = (request.body?.messages ?? [])
     .filter((m) => m.role === 'system' && typeof m.content === 'string')
     .reduce((sum, m) => sum + (m.content as string).length, 0);
-  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? IMAGE_TOKENS : 0);
+  return Math.ceil((systemChars + request.userText.length) / 4) + (request.image ? (request.imageTokens ?? MAX_IMAGE_TOKENS) : 0);
 }
 
 function completionBody(model: string, content: string | null, tokens: { prompt: number; completion: number; reasoning?: number }, choices?: unknown[]): unknown {
