@@ -294,6 +294,8 @@ export const altHistory = pgTable(
      * what BACKFILL_MAX_IMAGES_PER_DAY and BACKFILL_MAX_USD_PER_DAY count (lib/jobs/backfill/report.ts).
      */
     background: boolean('background').notNull().default(false),
+    /** What the call cost where that is not its tokens at the online price (a Batch API answer, at half); null: the online price. */
+    costUsd: doublePrecision('cost_usd'),
   },
   (t) => [
     index('alt_history_asset_idx').on(t.assetId, t.createdAt),
@@ -378,13 +380,75 @@ export const backfillRuns = pgTable(
 );
 
 export type BackfillRun = typeof backfillRuns.$inferSelect;
+
+/**
+ * Where a batch stands: `submitting` until its file is uploaded and the batch created (lib/alt/batch), then
+ * Groq's own statuses as last polled, then `applied` once every line's answer went through the gate (or on to
+ * the next batch or online), or `refused` when Groq would not take it (the lines went online).
+ */
+export const ALT_BATCH_STATUSES = ['submitting', 'validating', 'in_progress', 'finalizing', 'completed', 'failed', 'expired', 'cancelling', 'cancelled', 'applied', 'refused'] as const;
+export type AltBatchStatus = (typeof ALT_BATCH_STATUSES)[number];
+
+/** One batch of describe requests sent to Groq's Batch API; its state lives here, so a restart mid-batch loses nothing. */
+export const altBatches = pgTable(
+  'alt_batches',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    status: text('status', { enum: ALT_BATCH_STATUSES }).notNull().default('submitting'),
+    /** Groq's batch id, once created. */
+    remoteId: text('remote_id'),
+    inputFileId: text('input_file_id'),
+    outputFileId: text('output_file_id'),
+    errorFileId: text('error_file_id'),
+    completionWindow: text('completion_window').notNull(),
+    lines: integer('lines').notNull(),
+    completedLines: integer('completed_lines').notNull().default(0),
+    failedLines: integer('failed_lines').notNull().default(0),
+    /** Why Groq refused or failed it, for the admin page. */
+    message: text('message'),
+    backfillRunId: uuid('backfill_run_id').references(() => backfillRuns.id, { onDelete: 'set null' }),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    endedAt: timestamptz('ended_at'),
+  },
+  (t) => [index('alt_batches_created_idx').on(t.createdAt)],
+);
+
+export type AltBatch = typeof altBatches.$inferSelect;
+
+/** One request line of a batch: the asset and its row's version when sent (the version guard), and what came of it. */
+export const altBatchLines = pgTable(
+  'alt_batch_lines',
+  {
+    batchId: uuid('batch_id')
+      .notNull()
+      .references(() => altBatches.id, { onDelete: 'cascade' }),
+    customId: text('custom_id').notNull(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    assetVersion: integer('asset_version').notNull(),
+    /** 1 for its first batch; a line failed or expired and sent again counts up. */
+    attempt: integer('attempt').notNull().default(1),
+    /** Null while its answer is awaited: written, not_written, gate_rejected, failed, resent, online. */
+    outcome: text('outcome'),
+  },
+  (t) => [
+    primaryKey({ name: 'alt_batch_lines_pk', columns: [t.batchId, t.customId] }),
+    // The backfill's selection leaves out assets with an answer awaited.
+    index('alt_batch_lines_open_idx').on(t.assetId).where(sql`${t.outcome} is null`),
+  ],
+);
 export type User = typeof users.$inferSelect;
 export type Asset = typeof assets.$inferSelect;
 export type AltHistoryRow = typeof altHistory.$inferSelect;
 
 /** purge: a trashed asset's removal (files, then row), due TRASH_DAYS after it was trashed. webhook: one delivery. */
 /** sync: one connection's pass over its store; writeback: one asset's alt text to one connection's store. */
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback'] as const;
+/** batch: one Groq batch of describe requests (alt_batches), sent, polled and applied. */
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'batch'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -408,6 +472,8 @@ export const jobs = pgTable(
     deliveryId: uuid('delivery_id').references((): AnyPgColumn => webhookDeliveries.id, { onDelete: 'cascade' }),
     /** A sync (this alone) or a writeback (with asset_id); deleting the connection drops its queued work. */
     connectionId: uuid('connection_id').references((): AnyPgColumn => connections.id, { onDelete: 'cascade' }),
+    /** A batch of describe requests sent to Groq's Batch API (this alone). */
+    batchId: uuid('batch_id').references((): AnyPgColumn => altBatches.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
     /** '' for kinds done once per asset; the embedding model id for embed jobs. */
     key: text('key').notNull().default(''),
@@ -436,10 +502,11 @@ export const jobs = pgTable(
   (t) => [
     uniqueIndex('jobs_asset_kind_key_idx').on(t.assetId, t.kind, t.key),
     uniqueIndex('jobs_delivery_idx').on(t.deliveryId),
-    // A delivery's job is about the delivery alone; any other job is about an asset, a connection, or both (a writeback).
+    uniqueIndex('jobs_batch_idx').on(t.batchId),
+    // A delivery's or a batch's job is about it alone; any other job is about an asset, a connection, or both (a writeback).
     check(
       'jobs_one_subject',
-      sql`case when ${t.deliveryId} is not null then ${t.assetId} is null and ${t.connectionId} is null else ${t.assetId} is not null or ${t.connectionId} is not null end`,
+      sql`case when ${t.deliveryId} is not null then ${t.assetId} is null and ${t.connectionId} is null and ${t.batchId} is null when ${t.batchId} is not null then ${t.assetId} is null and ${t.connectionId} is null else ${t.assetId} is not null or ${t.connectionId} is not null end`,
     ),
     uniqueIndex('jobs_connection_kind_idx').on(t.connectionId, t.kind).where(sql`${t.assetId} is null and ${t.connectionId} is not null`),
     index('jobs_due_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'waiting', 'running')`),

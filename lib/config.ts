@@ -77,6 +77,18 @@ const envSchema = z
     BENCH_DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/postgres')),
 
     BACKFILL_BATCH_SIZE: positiveInt(50),
+    BACKFILL_MODE: z.preprocess(emptyAsUndefined, z.enum(['online', 'batch']).default('online')),
+    BACKFILL_BATCH_RETRY: z.preprocess(emptyAsUndefined, z.enum(['batch', 'online']).default('batch')),
+    BACKFILL_BATCH_POLL_SECONDS: positiveInt(300),
+    // Groq takes completion windows from 24 hours to 7 days.
+    BACKFILL_BATCH_WINDOW: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^(?:(?:2[4-9]|[3-9]\d|1[0-5]\d|16[0-8])h|[1-7]d)$/, 'BACKFILL_BATCH_WINDOW must be a duration Groq accepts, from 24h to 7d (for example 24h, 48h or 7d)')
+        .default('24h'),
+    ),
+    ALT_IMAGE_MAX_EDGE: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(128, 'ALT_IMAGE_MAX_EDGE must be at least 128 px').max(1200, 'ALT_IMAGE_MAX_EDGE must be at most 1200 px, the size of the stored vision image').default(1200)),
 
     JOBS_SWEEPER: boolFlag(true),
     JOBS_SWEEP_INTERVAL_MS: positiveInt(10_000),
@@ -198,6 +210,8 @@ function structure(env: Env) {
       pricePerMTok: { input: env.VISION_PRICE_INPUT_PER_MTOK, output: env.VISION_PRICE_OUTPUT_PER_MTOK },
       reasoning: env.VISION_REASONING,
       limits: { requestsPerMinute: env.VISION_RPM, tokensPerMinute: env.VISION_TPM, requestsPerDay: env.VISION_RPD },
+      /** The longest side of the image the model sees (the 1200 px vision derivative, made smaller before sending). */
+      imageMaxEdge: env.ALT_IMAGE_MAX_EDGE,
     },
     embedding: {
       provider: env.EMBEDDING_PROVIDER,
@@ -210,6 +224,12 @@ function structure(env: Env) {
     },
     backfill: {
       batchSize: env.BACKFILL_BATCH_SIZE,
+      /** online: one paced call per photo; batch: Groq's Batch API (half price, results within the window). */
+      mode: env.BACKFILL_MODE,
+      /** Where a batch's failed or expired lines go: into the next batch, or to online calls. */
+      batchRetry: env.BACKFILL_BATCH_RETRY,
+      batchPollSeconds: env.BACKFILL_BATCH_POLL_SECONDS,
+      batchWindow: env.BACKFILL_BATCH_WINDOW,
       maxImagesPerDay: env.BACKFILL_MAX_IMAGES_PER_DAY,
       maxUsdPerDay: env.BACKFILL_MAX_USD_PER_DAY,
       cronSecret: env.CRON_SECRET,

@@ -31,11 +31,13 @@ export function costUsd(inputTokens: number, outputTokens: number): number {
  * for a backfill run, a bulk regenerate or a review's reject, wherever it ran (a run, the sweeper, another instance).
  */
 export async function usedToday(db: Db): Promise<{ images: number; usd: number }> {
+  // A call whose cost was recorded (a Batch API answer, at half price) counts at that cost; any other at its tokens' online price.
   const [row] = await db
     .select({
       images: sql<number>`count(*)::int`,
-      input: sql<number>`coalesce(sum(${altHistory.inputTokens}), 0)::float8`,
-      output: sql<number>`coalesce(sum(${altHistory.outputTokens}), 0)::float8`,
+      input: sql<number>`coalesce(sum(${altHistory.inputTokens}) filter (where ${altHistory.costUsd} is null), 0)::float8`,
+      output: sql<number>`coalesce(sum(${altHistory.outputTokens}) filter (where ${altHistory.costUsd} is null), 0)::float8`,
+      recorded: sql<number>`coalesce(sum(${altHistory.costUsd}), 0)::float8`,
     })
     .from(altHistory)
     .where(
@@ -45,7 +47,7 @@ export async function usedToday(db: Db): Promise<{ images: number; usd: number }
         gte(altHistory.createdAt, sql`date_trunc('day', now() at time zone 'utc') at time zone 'utc'`),
       ),
     );
-  return { images: Number(row.images), usd: costUsd(Number(row.input), Number(row.output)) };
+  return { images: Number(row.images), usd: costUsd(Number(row.input), Number(row.output)) + Number(row.recorded) };
 }
 
 export interface Budget {

@@ -2,7 +2,7 @@ import { stripReasoning } from './clean';
 import { classifyFailure, type AbortCause } from './classify';
 import { altMessages, videoAltMessages, type ChatMessage } from './prompt';
 import { rateLimitSignal } from './rate-limit-headers';
-import type { AltResult, ModelList, TokenUsage, VisionProvider } from './types';
+import type { AltResult, DescribeInput, ModelList, TokenUsage, VisionProvider } from './types';
 
 /**
  * The describe() both providers share: groq-sdk and the openai client speak the same chat-completions
@@ -42,17 +42,22 @@ export interface ChatEndpoint {
   keyVariable: string;
 }
 
+/** The chat request a describe call sends (online, or as a Batch API line): the locked prompt first, so the provider's prompt cache serves it. */
+export function describeRequest(settings: Pick<ChatProviderSettings, 'model' | 'temperature' | 'maxTokens'>, input: Pick<DescribeInput, 'image' | 'frames' | 'context'>): ChatRequest {
+  return {
+    model: settings.model,
+    messages: input.frames ? videoAltMessages(input.frames, input.context) : altMessages(input.image, input.context),
+    temperature: settings.temperature,
+    max_tokens: settings.maxTokens,
+  };
+}
+
 export function chatVisionProvider(settings: ChatProviderSettings, endpoint: ChatEndpoint): VisionProvider {
   return {
     name: settings.name,
     model: settings.model,
     keyVariable: endpoint.keyVariable,
-    describe: (input) =>
-      callChat(
-        endpoint.create,
-        { model: settings.model, messages: input.frames ? videoAltMessages(input.frames, input.context) : altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
-        { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
-      ),
+    describe: (input) => callChat(endpoint.create, describeRequest(settings, input), { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal }),
     listModels: () => listModels(endpoint.list, settings.timeoutMs),
   };
 }
@@ -96,7 +101,8 @@ interface CompletionShape {
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown; completion_tokens_details?: { reasoning_tokens?: unknown } | null };
 }
 
-function parseCompletion(body: unknown, latencyMs: number, maxTokens: number): AltResult {
+/** A chat completion's body as a typed result (an online answer, or a Batch API output line's body). */
+export function parseCompletion(body: unknown, latencyMs: number, maxTokens: number): AltResult {
   if (!body || typeof body !== 'object') return { ok: false, kind: 'server_error', message: 'malformed response: not a JSON object' };
   const completion = body as CompletionShape;
   if (!Array.isArray(completion.choices) || completion.choices.length === 0) {

@@ -1,5 +1,6 @@
 import type { Asset } from '@/db/schema';
-import { keyframesOf } from '@/lib/ingest';
+import { config } from '@/lib/config';
+import { fitVisionImage, keyframesOf } from '@/lib/ingest';
 import type { Storage } from '@/lib/storage';
 import type { AltFailure } from './types';
 import type { Result } from '@/lib/result';
@@ -11,21 +12,30 @@ const SIGNED_URL_SECONDS = 10 * 60;
 
 export type VisionImage = Result<{ image: string }, AltFailure>;
 
+export interface VisionImageOptions {
+  /** The longest side sent (ALT_IMAGE_MAX_EDGE): the 1200 px derivative is made smaller on the way (data URLs only). */
+  maxEdge?: number;
+  /** How long a signed URL lives: a batch line waits up to its completion window before Groq fetches it. */
+  urlSeconds?: number;
+}
+
 /**
- * The image the model sees: always the 1200 px `vision` derivative, never the original. As a data URL for
- * local storage and private buckets, or a short-lived signed URL where the provider can reach storage.
+ * The image the model sees: always the 1200 px `vision` derivative (made smaller to ALT_IMAGE_MAX_EDGE), never
+ * the original. As a data URL for local storage and private buckets, or a signed URL where the provider can
+ * reach storage (then the stored derivative as it is: there is nothing smaller to point at).
  */
-export async function visionImageFor(asset: Pick<Asset, 'derivatives'>, storage: Storage, transport: 'url' | 'base64'): Promise<VisionImage> {
+export async function visionImageFor(asset: Pick<Asset, 'derivatives'>, storage: Storage, transport: 'url' | 'base64', options: VisionImageOptions = {}): Promise<VisionImage> {
   const derivative = asset.derivatives?.vision;
   if (!derivative) return { ok: false, kind: 'image_rejected', message: 'the asset has no vision derivative yet' };
   if (transport === 'url') {
-    return { ok: true, image: await storage.signedGetUrl(derivative.key, { expiresInSeconds: SIGNED_URL_SECONDS, contentType: 'image/webp' }) };
+    return { ok: true, image: await storage.signedGetUrl(derivative.key, { expiresInSeconds: options.urlSeconds ?? SIGNED_URL_SECONDS, contentType: 'image/webp' }) };
   }
   const stream = await storage.get(derivative.key);
   if (!stream) return { ok: false, kind: 'image_rejected', message: 'the vision derivative is missing from storage' };
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
-  return toDataUrl(Buffer.concat(chunks), 'image/webp');
+  const bytes = await fitVisionImage(Buffer.concat(chunks), derivative, options.maxEdge ?? config().vision.imageMaxEdge);
+  return toDataUrl(bytes, 'image/webp');
 }
 
 /**

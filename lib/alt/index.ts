@@ -33,3 +33,5 @@ export { VIDEO_PROMPT_VERSION } from './prompt';
 export { clearProviderBlock } from './provider-state';
 export { completionsFrom, groqEndpoint } from './providers';
 export type { TokenUsage } from './types';
+export { batchStep, queueDescribeBatches, recentBatches, BATCH_PRICE_SHARE, BATCH_NEEDS_GROQ, type BatchView, type QueuedBatches } from './batch';
+export { batchLine, packBatches, GROQ_BATCH_LIMITS, type BatchFileLimits } from './batch-lines';

@@ -76,32 +76,35 @@ export interface AiAltWrite {
 
 /** The updated asset, or null when the text was not written (a person's text, decorative, existing AI text, or a lost claim). */
 export async function writeAiAlt(db: Db, write: AiAltWrite): Promise<Asset | null> {
-  return db.transaction((tx) =>
-    writeAlt(tx, {
-      assetId: write.assetId,
-      set: {
-        altText: write.text,
-        altSource: 'ai',
-        altStatus: 'proposed',
-        altAuthor: write.provider,
-        altModel: write.model,
-        altPromptVersion: write.promptVersion,
-        altUpdatedAt: sql`now()`,
-        altAttempts: sql`${assets.altAttempts} + 1`,
-        altLastError: null,
-        altNextAttemptAt: null,
-      },
-      when: and(
-        notHuman,
-        eq(assets.decorative, false),
-        write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
-        holdingClaim(write.lease),
-      ),
-      // The attempts behind it (and their history) are the describe step's: it writes them whatever came of them.
-      events: altEvents,
-      priority: write.priority,
-    }),
-  );
+  return db.transaction((tx) => writeAlt(tx, aiAltWrite(write)));
+}
+
+/** The model's text as one writeAlt: online (writeAiAlt) or a Batch API answer, which adds its version guard and history. */
+export function aiAltWrite(write: AiAltWrite): AltWrite {
+  return {
+    assetId: write.assetId,
+    set: {
+      altText: write.text,
+      altSource: 'ai',
+      altStatus: 'proposed',
+      altAuthor: write.provider,
+      altModel: write.model,
+      altPromptVersion: write.promptVersion,
+      altUpdatedAt: sql`now()`,
+      altAttempts: sql`${assets.altAttempts} + 1`,
+      altLastError: null,
+      altNextAttemptAt: null,
+    },
+    when: and(
+      notHuman,
+      eq(assets.decorative, false),
+      write.replaceAi === true ? undefined : write.replaceAi === 'proposed' ? sql`(${assets.altSource} is null or ${assets.altStatus} = 'proposed')` : sql`${assets.altSource} is null`,
+      holdingClaim(write.lease),
+    ),
+    // The attempts behind it (and their history) are the describe step's: it writes them whatever came of them.
+    events: altEvents,
+    priority: write.priority,
+  };
 }
 
 /** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. */

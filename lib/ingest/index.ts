@@ -16,3 +16,4 @@ export { videoTools, videoToolVersions, type VideoTools, type VideoToolVersions 
 export { dropAfterTasks, pendingAfterTasks, runAfterTasks } from './after-capture';
 export { extractKeyframes, runTool, withVideoWorkspace } from './video';
 export { framesStep } from './video-steps';
+export { fitVisionImage } from './vision-size';

@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
-import { deliveryKind, kindsCountingTowardAssetState, kindsRunningWhileTrashed } from './registry';
+import { batchKind, deliveryKind, kindsCountingTowardAssetState, kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -237,6 +237,11 @@ export async function enqueueDeliveries(tx: Queryable, deliveryIds: readonly str
   if (!deliveryIds.length) return;
   const kind = deliveryKind();
   await tx.insert(jobs).values(deliveryIds.map((deliveryId) => ({ deliveryId, kind, priority: JOB_PRIORITY.webhook })));
+}
+
+/** Queues the job that sends, polls and applies one Batch API batch (alt_batches), due now or at `notBefore`, in the caller's transaction. */
+export async function enqueueBatchJob(tx: Queryable, batchId: string, priority: number, notBefore?: Date): Promise<void> {
+  await tx.insert(jobs).values({ batchId, kind: batchKind(), priority, nextAttemptAt: notBefore ?? sql`now()` });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
-import { describeStep, visionConfigured } from '@/lib/alt';
+import { batchStep, describeStep, visionConfigured } from '@/lib/alt';
 import { configuredModel, configuredModelLoads, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
 import { deliverWebhook, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
@@ -21,6 +21,8 @@ import type { DeliveryStep, Step } from './step';
  *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  *   sync (one connection's pass over its store; lib/connections) → nothing
  *   writeback (one asset's text to one connection's store) → nothing; never counts toward the photo's state
+ *   batch (one batch of describe requests on Groq's Batch API; lib/alt/batch.ts) → nothing: it polls itself
+ *     (running again at its poll interval) and writes each answer as describe would
  */
 
 /** How often a kind is tried, and how long it waits after a step that threw (a bug or an outage). */
@@ -70,7 +72,15 @@ export interface ConnectionStepDefinition extends Declarations {
   runsWhileTrashed?: undefined;
 }
 
-export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition | ConnectionStepDefinition;
+/** Work about a batch of requests sent to a provider's Batch API (jobs.batch_id): no asset of its own. */
+export interface BatchStepDefinition extends Declarations {
+  subject: 'batch';
+  run: DeliveryStep;
+  countsTowardAssetState: false;
+  runsWhileTrashed?: undefined;
+}
+
+export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition | ConnectionStepDefinition | BatchStepDefinition;
 
 /** A photo's own steps: a few tries, backing off from 30 s. */
 const ASSET_RETRY: RetryPolicy = { maxAttempts: 5, backoffSeconds: (attempts) => 30 * 2 ** attempts };
@@ -130,6 +140,8 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   // A store's trouble (down, a refused password, a shop-side edit) is the connection's, shown in its log, never the photo's.
   sync: { subject: 'connection', run: syncStep, retry: { ...ASSET_RETRY, maxAttempts: SYNC_MAX_ATTEMPTS }, countsTowardAssetState: false },
   writeback: { subject: 'asset', run: writebackStep, next: nothing, retry: { ...ASSET_RETRY, maxAttempts: WRITEBACK_MAX_ATTEMPTS }, countsTowardAssetState: false },
+  // Groq unreachable while sending or polling: tried again, backing off from a minute to about an hour (its answers wait for us for days).
+  batch: { subject: 'batch', run: batchStep, retry: { maxAttempts: 8, backoffSeconds: (attempts) => Math.min(3_600, 60 * 2 ** attempts) }, countsTowardAssetState: false },
 });
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */
@@ -159,6 +171,11 @@ export function kindsRunningWhileTrashed(): JobKind[] {
 /** The kind whose jobs are webhook deliveries (subject 'delivery'): the outbox queues its jobs without naming it. */
 export function deliveryKind(): JobKind {
   return onlyKind((definition) => definition.subject === 'delivery', 'about a delivery');
+}
+
+/** The kind whose jobs are about a Batch API batch (subject 'batch'): lib/alt queues it without naming it. */
+export function batchKind(): JobKind {
+  return onlyKind((definition) => definition.subject === 'batch', 'about a batch');
 }
 
 /** Kinds whose jobs make the photo's shown state (syncAssetState, Retry, "next try at"). */

@@ -37,7 +37,7 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
   let outcome: StepOutcome;
   try {
     const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(MAX_STEP_MS)]);
-    if (definition.subject === 'delivery' || definition.subject === 'connection') outcome = await definition.run({ db, job: claim.job, lease: claim.lease, signal });
+    if (definition.subject !== 'asset') outcome = await definition.run({ db, job: claim.job, lease: claim.lease, signal });
     else if (claim.asset) outcome = await definition.run({ db, asset: claim.asset, job: claim.job, lease: claim.lease, signal });
     else throw new Error(`job ${claim.job.id} (${claim.job.kind}) has no asset`);
   } catch (error) {

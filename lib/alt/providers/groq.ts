@@ -1,5 +1,5 @@
 import Groq from 'groq-sdk';
-import { chatVisionProvider, type ChatEndpoint, type ChatProviderSettings } from '../chat-provider';
+import { chatVisionProvider, type ChatEndpoint, type ChatProviderSettings, type ChatRequest } from '../chat-provider';
 import type { VisionProvider } from '../types';
 
 /**
@@ -31,15 +31,19 @@ export interface GroqConnection {
  */
 export function groqEndpoint(connection: GroqConnection): ChatEndpoint {
   const client = new Groq({ apiKey: connection.apiKey, baseURL: connection.baseUrl ?? null, maxRetries: 0, timeout: connection.timeoutMs + 5_000 });
-  const reasoning = REASONING_PARAMS[connection.reasoning];
   return {
     create: async (request, signal) => {
-      const { data, response } = await client.chat.completions.create({ ...request, ...reasoning }, { signal }).withResponse();
+      const { data, response } = await client.chat.completions.create(groqChatBody(request, connection.reasoning), { signal }).withResponse();
       return { body: data, headers: response.headers };
     },
     list: (signal) => client.models.list({ signal }),
     keyVariable: 'GROQ_API_KEY',
   };
+}
+
+/** A chat request as Groq gets it, online or as a Batch API line: with the reasoning settings. */
+export function groqChatBody(request: ChatRequest, reasoning: ReasoningSetting): ChatRequest & (typeof REASONING_PARAMS)[ReasoningSetting] {
+  return { ...request, ...REASONING_PARAMS[reasoning] };
 }
 
 export function groqProvider(settings: Omit<ChatProviderSettings, 'name'> & GroqConnection): VisionProvider {

@@ -1,7 +1,7 @@
 import { desc, sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { assets, backfillRuns, providerState, type BackfillRun } from '@/db/schema';
-import { costUsd, remainingBudget, tokensPerCall, type Budget, type PaceLimits } from '@/lib/alt';
+import { BATCH_PRICE_SHARE, costUsd, remainingBudget, tokensPerCall, type Budget, type PaceLimits } from '@/lib/alt';
 import { altFailedSql, altRetryingSql } from '@/lib/assets';
 import { config } from '@/lib/config';
 import { plural } from '@/lib/words';
@@ -79,7 +79,10 @@ export interface DryRun {
   images: number;
   inputTokens: number;
   outputTokens: number;
+  /** At the online price. */
   costUsd: number;
+  /** The same calls through Groq's Batch API (BACKFILL_MODE=batch): half the price. */
+  batchCostUsd: number;
   /** At the configured caps; null when none is set. */
   minutes: number | null;
   callsPerMinute: number | null;
@@ -100,6 +103,7 @@ export async function dryRun(db: Db, selection: BackfillSelection): Promise<DryR
     inputTokens: images * tokens.input,
     outputTokens: images * tokens.output,
     costUsd: costUsd(images * tokens.input, images * tokens.output),
+    batchCostUsd: costUsd(images * tokens.input, images * tokens.output) * BATCH_PRICE_SHARE,
     minutes: rate ? images / rate : null,
     callsPerMinute: rate,
     tokensMeasured: tokens.measured,
@@ -119,7 +123,11 @@ export function describeDryRun(plan: DryRun): string[] {
   }
   lines.push(
     `Estimated tokens: ${plan.inputTokens.toLocaleString('en-US')} input + ${plan.outputTokens.toLocaleString('en-US')} output ` +
-      `(${plan.tokensMeasured ? 'average of recent calls' : 'typical call; no calls measured yet'}), about $${plan.costUsd.toFixed(4)}.`,
+      `(${plan.tokensMeasured ? 'average of recent calls' : 'typical call; no calls measured yet'}).`,
+  );
+  lines.push(
+    `Cost: about $${plan.costUsd.toFixed(4)} online, or $${plan.batchCostUsd.toFixed(4)} through Groq's Batch API ` +
+      `(half price, answers within ${config().backfill.batchWindow}; BACKFILL_MODE=batch or --batch).`,
   );
   lines.push(
     plan.minutes === null

@@ -1,13 +1,13 @@
 import { and, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { altHistory, backfillRuns, type BackfillRun, type BackfillTrigger } from '@/db/schema';
-import { configuredVisionProvider, costUsd, remainingBudget } from '@/lib/alt';
+import { configuredVisionProvider, costUsd, queueDescribeBatches, remainingBudget } from '@/lib/alt';
 import { config } from '@/lib/config';
 import { runDueJobs, type JobOutcome } from '../run';
 import type { BackfillSelection } from './options';
 import { notifyRunEnded } from './notify';
 import { providerStatuses } from './report';
-import { enqueueBackfill, type ReasonCounts } from './selection';
+import { enqueueBackfill, enqueueMissingVectors, selectAltWork, type ReasonCounts } from './selection';
 
 /**
  * One backfill run: takes the one-run-at-a-time slot (a second caller is told at once), enqueues the selected
@@ -27,9 +27,13 @@ export interface Progress {
   startedAt: number;
 }
 
+export type BackfillMode = 'online' | 'batch';
+
 export interface BackfillOptions {
   trigger: BackfillTrigger;
   selection: BackfillSelection;
+  /** online: paced calls now; batch: Groq's Batch API (answers applied by the batch jobs as they complete). BACKFILL_MODE by default. */
+  mode?: BackfillMode;
   /** No new job is claimed after this; calls in flight finish. */
   deadline?: Date;
   signal?: AbortSignal;
@@ -37,8 +41,11 @@ export interface BackfillOptions {
   onProgress?: (progress: Progress) => void;
 }
 
+/** What a batch run sent: lines in batches (answered later), or why it went online instead. */
+export type BatchSubmission = { kind: 'sent'; batches: number; lines: number; online: number } | { kind: 'online'; message: string };
+
 export type BackfillResult =
-  | { kind: 'ran'; run: BackfillRun; selected: ReasonCounts }
+  | { kind: 'ran'; run: BackfillRun; selected: ReasonCounts; batch: BatchSubmission | null }
   /** Another run holds the slot: nothing was done. */
   | { kind: 'busy'; running: { id: string; startedAt: Date; trigger: string } };
 
@@ -66,7 +73,22 @@ export async function runBackfill(db: Db, options: BackfillOptions): Promise<Bac
 async function work(db: Db, run: BackfillRun, options: BackfillOptions): Promise<BackfillResult> {
   const budget = await remainingBudget(db);
   const model = configuredVisionProvider()?.model ?? null;
-  const selected = await enqueueBackfill(db, options.selection, { maxImages: budget.images, pageSize: config().backfill.batchSize, model });
+  const mode = options.mode ?? config().backfill.mode;
+  let batch: BatchSubmission | null = null;
+  let selected: ReasonCounts;
+  if (mode === 'batch') {
+    const work = await selectAltWork(db, options.selection, { maxImages: budget.images });
+    const queued = await queueDescribeBatches(db, work.ids, { runId: run.id });
+    if (queued.ok) {
+      batch = { kind: 'sent', batches: queued.batches, lines: queued.lines, online: queued.online };
+      selected = { ...work.counts, embedding: await enqueueMissingVectors(db, options.selection, config().backfill.batchSize) };
+    } else {
+      batch = { kind: 'online', message: queued.message };
+      selected = await enqueueBackfill(db, options.selection, { maxImages: budget.images, pageSize: config().backfill.batchSize, model });
+    }
+  } else {
+    selected = await enqueueBackfill(db, options.selection, { maxImages: budget.images, pageSize: config().backfill.batchSize, model });
+  }
   const images = selected.missing + selected.failed_due + selected.regenerate;
   const tally = { written: 0, failed: {} as Record<string, number>, inputTokens: 0, outputTokens: 0 };
   const progress: Progress = { total: images, done: 0, written: 0, failed: 0, costUsd: 0, startedAt: Date.now() };
@@ -117,16 +139,17 @@ async function work(db: Db, run: BackfillRun, options: BackfillOptions): Promise
     .set({
       endedAt: sql`now()`,
       claimedUntil: null,
-      written: tally.written,
+      // Added to, not set: a batch this run sent adds its answers to the run as they are applied.
+      written: sql`${backfillRuns.written} + ${tally.written}`,
       failed: tally.failed,
-      inputTokens: tally.inputTokens,
-      outputTokens: tally.outputTokens,
-      costUsd: costUsd(tally.inputTokens, tally.outputTokens),
+      inputTokens: sql`${backfillRuns.inputTokens} + ${tally.inputTokens}`,
+      outputTokens: sql`${backfillRuns.outputTokens} + ${tally.outputTokens}`,
+      costUsd: sql`${backfillRuns.costUsd} + ${costUsd(tally.inputTokens, tally.outputTokens)}`,
       stopReason: finalReason,
     })
     .where(eq(backfillRuns.id, run.id))
     .returning();
-  return { kind: 'ran', run: ended, selected };
+  return { kind: 'ran', run: ended, selected, batch };
 }
 
 /** Closes runs whose process died (lease lapsed), then takes the one-run slot (a unique index on open runs). */

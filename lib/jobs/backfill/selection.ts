@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, notExists, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { assetEmbeddings, assets, embeddingModels, jobs } from '@/db/schema';
+import { altBatchLines, assetEmbeddings, assets, embeddingModels, jobs } from '@/db/schema';
 import { regenerationInput } from '@/lib/alt';
 import { altRetryingSql } from '@/lib/assets';
 import { configuredModel, embeddingInput, inputHash } from '@/lib/embed';
@@ -62,12 +62,15 @@ function reasonSql(selection: BackfillSelection): SQL {
 /** Never a person's text, never approved or decorative text. */
 const writable = sql`(${assets.altSource} is null or ${assets.altSource} = 'ai') and ${assets.altStatus} not in ('approved', 'decorative') and not ${assets.decorative}`;
 
+/** Its answer is awaited from a Batch API batch (lib/alt/batch.ts): the batch's job writes it. */
+const notInOpenBatch = notExists(sql`(select 1 from ${altBatchLines} where ${altBatchLines.assetId} = ${assets.id} and ${altBatchLines.outcome} is null)`);
+
 function altCandidates(db: Db, selection: BackfillSelection) {
   const reason = reasonSql(selection);
   return db
     .select({ id: assets.id, reason: sql<AltReason>`${reason}`.as('reason') })
     .from(assets)
-    .where(and(...filters(selection), writable, sql`${reason} is not null`, notQueued('describe')))
+    .where(and(...filters(selection), writable, sql`${reason} is not null`, notQueued('describe'), notInOpenBatch))
     .orderBy(assets.createdAt, assets.id);
 }
 
@@ -131,7 +134,22 @@ export async function enqueueBackfill(
   return counts;
 }
 
-async function enqueueMissingVectors(db: Db, selection: BackfillSelection, pageSize: number): Promise<number> {
+/**
+ * The selected alt-text work as asset ids by reason, enqueuing nothing (a batch run sends them to the Batch API):
+ * at most `maxImages`, in the order a run would take them.
+ */
+export async function selectAltWork(db: Db, selection: BackfillSelection, options: { maxImages: number }): Promise<{ ids: string[]; counts: ReasonCounts }> {
+  const counts: ReasonCounts = { missing: 0, failed_due: 0, regenerate: 0, embedding: 0 };
+  const cap = Math.min(options.maxImages, selection.limit ?? Number.POSITIVE_INFINITY);
+  if (cap <= 0) return { ids: [], counts };
+  const query = altCandidates(db, selection);
+  const found = await (Number.isFinite(cap) ? query.limit(cap) : query);
+  for (const { reason } of found) counts[reason] += 1;
+  return { ids: found.map((row) => row.id), counts };
+}
+
+/** Queues vectors missing for a live embedding model (no model call to the vision provider). */
+export async function enqueueMissingVectors(db: Db, selection: BackfillSelection, pageSize: number): Promise<number> {
   const models = await db.select({ id: embeddingModels.id }).from(embeddingModels).where(inArray(embeddingModels.status, ['active', 'building']));
   let count = 0;
   const cap = selection.limit ?? Number.POSITIVE_INFINITY;
