@@ -4,14 +4,16 @@ import type { Config } from '@/lib/config';
 import type { Failure, Result } from '@/lib/result';
 
 /**
- * Groq's Files and Batch APIs through groq-sdk (`files`, `batches`), as typed results. `maxRetries: 0`: a call
- * that fails is tried again by the batch job's own schedule. Groq refusing the work (a plan without batch
+ * Groq's Files and Batch APIs through groq-sdk (`files`, `batches`), as typed results. Reads and uploads let the
+ * SDK retry a dropped connection or a 5xx twice (repeating them is harmless); creating a batch never does (a
+ * second batch would be billed twice), and a call still failing is tried again by the batch job's own
+ * schedule. Groq refusing the work (a plan without batch
  * access, a request it will not take: any 4xx but a rate limit) is `refused`, which sends the lines online;
  * anything else (429, 5xx, unreachable) is `unavailable`, tried again later.
  */
 
 export type BatchCallFailure = Failure<{ kind: 'refused' | 'unavailable'; message: string }>;
-export type BatchCall<T> = Result<{ value: T }, BatchCallFailure>;
+export type BatchCall<T> = Result<{ value: T }, { kind: 'refused' | 'unavailable'; message: string }>;
 
 /** A batch as Groq reports it. */
 export interface RemoteBatch {
@@ -40,11 +42,11 @@ const BATCH_CALL_TIMEOUT_MS = 120_000;
 /** The configured provider's Batch API, or null when it has none (only Groq's is supported). */
 export function batchClientFrom(vision: Config['vision']): BatchClient | null {
   if (vision.provider !== 'groq' || !vision.groqApiKey) return null;
-  const client = new Groq({ apiKey: vision.groqApiKey, baseURL: vision.groqBaseUrl ?? null, maxRetries: 0, timeout: BATCH_CALL_TIMEOUT_MS });
+  const client = new Groq({ apiKey: vision.groqApiKey, baseURL: vision.groqBaseUrl ?? null, maxRetries: 2, timeout: BATCH_CALL_TIMEOUT_MS });
   return {
     upload: (jsonl, filename) => call(async () => (await client.files.create({ file: await toFile(jsonl, filename, { type: 'application/jsonl' }), purpose: 'batch' })).id ?? ''),
     create: (inputFileId, completionWindow, metadata) =>
-      call(async () => remoteBatch(await client.batches.create({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: completionWindow, metadata }))),
+      call(async () => remoteBatch(await client.batches.create({ input_file_id: inputFileId, endpoint: '/v1/chat/completions', completion_window: completionWindow, metadata }, { maxRetries: 0 }))),
     retrieve: (id) => call(async () => remoteBatch(await client.batches.retrieve(id))),
     list: () => call(async () => (await client.batches.list()).data.map(remoteBatch)),
     content: (fileId) => call(async () => (await client.files.content(fileId)).text()),
