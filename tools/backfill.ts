@@ -5,16 +5,20 @@ import { describeDryRun, dryRun, formatMinutes, runBackfill, selectionFromString
 import { withDatabase } from './with-database';
 
 /**
- * npm run backfill -- [--dry-run] [--regenerate --prompt-version-below N --model M] [--tag T] [--since DATE] [--limit N]
+ * npm run backfill -- [--dry-run] [--batch | --online] [--regenerate --prompt-version-below N --model M] [--tag T] [--since DATE] [--limit N]
  * Fills in missing and failed-and-due alt text (and missing vectors) through the job queue at backfill
  * priority, paced to the provider's limits, within the daily budget. Ctrl-C stops after the calls in flight;
  * the next run continues. On the embedded database while the server runs, it asks the server to do the work.
+ * --batch (or BACKFILL_MODE=batch) sends the describe requests to Groq's Batch API instead, at half the price:
+ * the run sends them and ends; the server's sweeper (or the next run) polls the batches and applies the answers.
  */
 const USAGE =
-  'Usage: npm run backfill -- [--dry-run] [--regenerate (--prompt-version-below N | --model M)] [--tag TAG] [--since YYYY-MM-DD] [--limit N]';
+  'Usage: npm run backfill -- [--dry-run] [--batch | --online] [--regenerate (--prompt-version-below N | --model M)] [--tag TAG] [--since YYYY-MM-DD] [--limit N]';
 
 const FLAGS = {
   'dry-run': { type: 'boolean' },
+  batch: { type: 'boolean' },
+  online: { type: 'boolean' },
   regenerate: { type: 'boolean' },
   'prompt-version-below': { type: 'string' },
   model: { type: 'string' },
@@ -36,8 +40,13 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (values.batch && values.online) {
+    console.error(`--batch and --online choose opposite modes: give one.\n${USAGE}`);
+    return 2;
+  }
   const query = {
     ...(values['dry-run'] ? { dryRun: 'true' } : {}),
+    ...(values.batch ? { mode: 'batch' } : values.online ? { mode: 'online' } : {}),
     ...(values.regenerate ? { regenerate: 'true' } : {}),
     promptVersionBelow: values['prompt-version-below'],
     model: values.model,
@@ -66,7 +75,7 @@ async function main(): Promise<number> {
       stop.abort();
       console.log('\nStopping after the calls in flight (Ctrl-C again to quit now); the next run continues from here.');
     });
-    const result = await runBackfill(db, { trigger: 'cli', selection: parsed.selection, signal: stop.signal, onProgress: printProgress });
+    const result = await runBackfill(db, { trigger: 'cli', selection: parsed.selection, mode: parsed.mode, signal: stop.signal, onProgress: printProgress });
     if (process.stdout.isTTY) process.stdout.write('\n');
     return report(result);
   }, { joinAs: 'backfill' });
@@ -87,6 +96,14 @@ function report(result: BackfillResult): number {
     return 0;
   }
   const { run, selected } = result;
+  if (result.batch?.kind === 'sent') {
+    const { batches, lines, online } = result.batch;
+    console.log(
+      `Sent ${lines} describe request(s) to Groq's Batch API in ${batches} batch(es), at half the online price${online ? ` (${online} video(s) described online)` : ''}. ` +
+        `Answers are applied as the batches complete (within ${config().backfill.batchWindow}): the server's sweeper polls them every ${config().backfill.batchPollSeconds} s, or run this command again.`,
+    );
+  }
+  if (result.batch?.kind === 'online') console.log(result.batch.message);
   const failed = Object.entries(run.failed).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none';
   console.log(
     `Backfill ${run.stopReason}: ${run.written} alt text(s) written of ${run.selected} selected ` +

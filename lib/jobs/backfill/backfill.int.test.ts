@@ -189,6 +189,7 @@ describe('backfill options', () => {
     [{ model: 'x' }, /add --regenerate/],
     [{ regenerate: '' }, /--regenerate needs --prompt-version-below/],
     [{ regenerate: 'maybe' }, /regenerate/],
+    [{ mode: 'fast' }, /mode: online \(paced calls now\) or batch/],
   ])('refuses %j with a message that says what is wrong', (input, message) => {
     const parsed = selectionFromStrings(input);
     expect(parsed.ok).toBe(false);

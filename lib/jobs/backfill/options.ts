@@ -46,6 +46,8 @@ const selectionStringFields = {
   since: text().optional(),
   limit: text().regex(/^\d+$/, 'a whole number').optional(),
   dryRun: flag,
+  /** online or batch (Groq's Batch API); BACKFILL_MODE when absent. */
+  mode: z.enum(['online', 'batch'], { error: 'online (paced calls now) or batch (Groq\'s Batch API, half price)' }).optional(),
 };
 
 const selectionStrings = z.object(selectionStringFields).strict();
@@ -53,17 +55,17 @@ const selectionStrings = z.object(selectionStringFields).strict();
 /** The options as a route's query string: unknown ones pass through, for selectionFromStrings to name them. */
 export const selectionQuery = z.object(selectionStringFields).catchall(text());
 
-export type ParsedRequest = { ok: true; selection: BackfillSelection; dryRun: boolean } | { ok: false; message: string };
+export type ParsedRequest = { ok: true; selection: BackfillSelection; dryRun: boolean; mode?: 'online' | 'batch' } | { ok: false; message: string };
 
 const on = (value: string | undefined) => value === 'true' || value === '1' || value === '';
 
 export function selectionFromStrings(input: Record<string, string | undefined>): ParsedRequest {
   const strings = selectionStrings.safeParse(input);
   if (!strings.success) return { ok: false, message: firstIssue(strings.error) };
-  const { regenerate, limit, dryRun, ...rest } = strings.data;
+  const { regenerate, limit, dryRun, mode, ...rest } = strings.data;
   const selection = backfillSelection.safeParse({ ...rest, regenerate: on(regenerate), ...(limit === undefined ? {} : { limit: Number(limit) }) });
   if (!selection.success) return { ok: false, message: firstIssue(selection.error) };
-  return { ok: true, selection: selection.data, dryRun: on(dryRun) };
+  return { ok: true, selection: selection.data, dryRun: on(dryRun), ...(mode ? { mode } : {}) };
 }
 
 export function firstIssue(error: z.ZodError): string {

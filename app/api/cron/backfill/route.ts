@@ -16,12 +16,12 @@ const handler = cronRoute({ query: cronBackfillQuery }, async ({ query, caller }
   }
   // Connected stores: a sync each, and nightly-mode writebacks, queued for the sweeper.
   const stores = await enqueueNightlyWork(db);
-  const result = await runBackfill(db, { trigger: caller ? 'admin' : 'cron', selection: query.selection, deadline: new Date(Date.now() + WORK_MS) });
+  const result = await runBackfill(db, { trigger: caller ? 'admin' : 'cron', selection: query.selection, mode: query.mode, deadline: new Date(Date.now() + WORK_MS) });
   if (result.kind === 'busy') {
     // Not a failure: the work is being done. The scheduler's next call continues whatever is left.
     return Response.json({ status: 'already_running', message: `A backfill run (${result.running.trigger}) started at ${result.running.startedAt.toISOString()} is still working.`, stores });
   }
-  return Response.json({ status: 'ran', run: result.run, selected: result.selected, stores });
+  return Response.json({ status: 'ran', run: result.run, selected: result.selected, batch: result.batch, stores });
 });
 
 export const GET = handler;
