@@ -27,7 +27,7 @@ describe.skipIf(!standInModelAvailable())('npm run backfill -- --batch', () => {
     const storage = new LocalStorage(path.join(dataDir, 'storage'));
     const visionKey = derivativeKey(newDerivativePrefix(), 'vision');
     const webp = await sharp({ create: { width: 600, height: 800, channels: 3, background: { r: 25, g: 35, b: 85 } } }).webp().toBuffer();
-    await storage.put(visionKey, webp, { contentType: 'image/webp' });
+    await storage.put(visionKey, webp);
     await withDb(async ({ db }) => {
       await db.insert(assets).values(
         Array.from({ length: PHOTOS }, (_, index) => ({
