@@ -3,7 +3,7 @@ import { screenshot } from './support/browser';
 import { setUpOwner } from './support/owner';
 import { startApp, type RunningApp } from './support/server';
 
-/** Admin → Backfill at phone width, from the keyboard: coverage, provider state, the dry run and run-now buttons, recent runs. */
+/** Admin → Backfill at phone width, from the keyboard: coverage, provider state, the dry run and run-now buttons, the mode, recent runs. */
 test.describe.serial('the backfill admin page', () => {
   let app: RunningApp;
   let page: Page;
@@ -52,5 +52,22 @@ test.describe.serial('the backfill admin page', () => {
       .toBe(1);
     expect(await page.getByTestId('backfill-run').first().textContent()).toContain('admin');
     await screenshot(page, 'admin-backfill-run');
+  });
+
+  test("chooses Groq's Batch API: the dry run prices both modes, and a run starts through the Batch API", async () => {
+    await page.goto(`${app.url}/admin/backfill`);
+    await expect(page.getByText('None sent.').isVisible()).resolves.toBe(true);
+    const mode = page.getByLabel('Mode');
+    await expect(mode.inputValue()).resolves.toBe('online');
+    await mode.selectOption('batch');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const plan = page.getByTestId('dry-run');
+    await plan.waitFor();
+    expect(await plan.textContent()).toMatch(/online, or \$\d+\.\d{4} through Groq's Batch API/);
+    // The choice stays made after the dry run.
+    await expect(mode.inputValue()).resolves.toBe('batch');
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await page.getByText("Backfill started through Groq's Batch API.").waitFor();
+    await screenshot(page, 'admin-backfill-batch');
   });
 });

@@ -22,9 +22,13 @@ export async function backfillAction(_previous: BackfillFormState, form: FormDat
     const running = (await recentRuns(db, 1)).find((run) => run.endedAt === null);
     if (running) return { error: `A backfill run (${running.trigger}) started at ${running.startedAt.toISOString()} is still working.` };
     after(async () => {
-      const result = await runBackfill(db, { trigger: 'admin', selection: parsed.selection, deadline: new Date(Date.now() + ADMIN_RUN_MS) });
+      const result = await runBackfill(db, { trigger: 'admin', selection: parsed.selection, mode: parsed.mode, deadline: new Date(Date.now() + ADMIN_RUN_MS) });
       if (result.kind === 'ran') revalidatePath('/admin/backfill');
     });
-    return { error: null, notice: { tone: 'success', text: 'Backfill started. It works in the background; reload this page to follow it under Recent runs.' }, values: options };
+    const text =
+      parsed.mode === 'batch'
+        ? "Backfill started through Groq's Batch API. It sends the requests in the background; answers are written as the batches complete (see Batches below)."
+        : 'Backfill started. It works in the background; reload this page to follow it under Recent runs.';
+    return { error: null, notice: { tone: 'success', text }, values: options };
   });
 }

@@ -8,8 +8,11 @@ import { EMPTY_BACKFILL_FORM } from './form-state';
 
 const field = 'rounded-md border border-neutral-300 px-2 py-1.5 text-sm';
 
-/** Filters, then "Dry run" (counts, tokens, cost, time; no model call) or "Run now" (in the background). */
-export function BackfillForm() {
+/**
+ * Filters and the mode (online calls now, or Groq's Batch API at half price; BACKFILL_MODE preselected), then
+ * "Dry run" (counts, tokens, both prices, time; no model call) or "Run now" (in the background).
+ */
+export function BackfillForm({ defaultMode }: { defaultMode: 'online' | 'batch' }) {
   const [state, action, pending] = useActionState(backfillAction, EMPTY_BACKFILL_FORM);
   return (
     <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-labelledby="run-heading">
@@ -31,6 +34,13 @@ export function BackfillForm() {
           <input name="limit" type="number" min={1} defaultValue={refilled(state, 'limit')} className={field} />
         </label>
       </div>
+      <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800 sm:max-w-md">
+        Mode
+        <select name="mode" defaultValue={refilled(state, 'mode') || defaultMode} className={field}>
+          <option value="online">Online: paced calls now, full price</option>
+          <option value="batch">Groq&apos;s Batch API: half price, answers within a day</option>
+        </select>
+      </label>
       <div className="flex flex-wrap gap-2">
         <button type="submit" name="intent" value="dry-run" disabled={pending} className="rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm font-medium text-neutral-800 shadow-sm hover:bg-neutral-100 disabled:opacity-60">
           Dry run

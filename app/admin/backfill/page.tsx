@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
+import { recentBatches } from '@/lib/alt';
+import { config } from '@/lib/config';
 import { altCoverage, providerStatuses, recentRuns } from '@/lib/jobs';
 import { AdminTabs } from '../admin-tabs';
 import { formatDate, plural } from '@/lib/words';
@@ -21,7 +23,7 @@ const COVERAGE = [
 export default async function AdminBackfillPage() {
   await requirePage('admin');
   const db = await getDb();
-  const [coverage, providers, runs] = await Promise.all([altCoverage(db), providerStatuses(db), recentRuns(db)]);
+  const [coverage, providers, runs, batches] = await Promise.all([altCoverage(db), providerStatuses(db), recentRuns(db), recentBatches(db)]);
   return (
     <main className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
@@ -70,7 +72,28 @@ export default async function AdminBackfillPage() {
         )}
       </section>
 
-      <BackfillForm />
+      <BackfillForm defaultMode={config().backfill.mode} />
+
+      <section aria-labelledby="batches-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
+        <h2 id="batches-heading" className="mb-2 text-base font-semibold">
+          Batches
+        </h2>
+        {batches.length === 0 ? (
+          <p className="text-sm text-neutral-600">
+            None sent. With the Batch API mode (or <code>BACKFILL_MODE=batch</code>), a run sends its requests to Groq&apos;s Batch API at half the price and they are answered within a day.
+          </p>
+        ) : (
+          <ul className="space-y-2 text-sm">
+            {batches.map((batch) => (
+              <li key={batch.id} data-testid="alt-batch">
+                <span className="font-medium">{formatDate(batch.createdAt)}</span>: {batch.status.replace('_', ' ')} · {plural(batch.lines, 'photo')} · {batch.completedLines} answered
+                {batch.failedLines > 0 && `, ${batch.failedLines} failed or expired`} · {batch.model}
+                {batch.message && <p className={batch.status === 'refused' ? 'text-red-700' : 'text-neutral-600'}>{batch.message}</p>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
 
       <section aria-labelledby="runs-heading" className="rounded-lg border border-neutral-200 bg-white p-4">
         <h2 id="runs-heading" className="mb-2 text-base font-semibold">
