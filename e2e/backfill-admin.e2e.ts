@@ -55,7 +55,16 @@ test.describe.serial('the backfill admin page', () => {
   });
 
   test("chooses Groq's Batch API: the dry run prices both modes, and a run starts through the Batch API", async () => {
-    await page.goto(`${app.url}/admin/backfill`);
+    // One run at a time: the previous test's run has ended before this one starts.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${app.url}/admin/backfill`);
+          return page.getByText('running…').count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0);
     await expect(page.getByText('None sent.').isVisible()).resolves.toBe(true);
     const mode = page.getByLabel('Mode');
     await expect(mode.inputValue()).resolves.toBe('online');
