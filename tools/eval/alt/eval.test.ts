@@ -9,7 +9,7 @@ import { startFakeGroq, type FakeGroq } from '@/test/fake-groq';
 import { groqEndpoint, groqProvider } from '@/lib/alt';
 import { evaluateFolder } from './evaluate';
 import { readReferences } from './references';
-import { renderMarkdown, summarise } from './report';
+import { parseSizes, renderMarkdown, renderSizes, summarise } from './report';
 
 /** eval:alt against the fake Groq API: the library functions, then the npm script as a process. */
 
@@ -57,6 +57,7 @@ describe('evaluateFolder and the report', () => {
       references: readReferences(path.join(dir, 'references.csv')),
       judge: { create: groqEndpoint({ apiKey: fake.apiKey, baseUrl: fake.url, timeoutMs: 5_000, reasoning: 'off' }).create, model: judgeModel, timeoutMs: 5_000 },
       maxInputPixels: 100_000_000,
+      maxEdge: 1200,
       sleep: async () => true,
     });
 
@@ -85,6 +86,39 @@ describe('evaluateFolder and the report', () => {
   });
 });
 
+describe('image size (ALT_IMAGE_MAX_EDGE, --sizes)', () => {
+  it("sends smaller images at a smaller edge and reports input tokens per image and cost at each size", async () => {
+    const provider = groqProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model, temperature: 0.2, maxTokens: 1024, timeoutMs: 5_000, maxRetryWaitMs: 10_000, reasoning: 'off' });
+    const results = [];
+    for (const maxEdge of [512, 1024]) {
+      const rows = await evaluateFolder({ dir, provider, maxInputPixels: 100_000_000, maxImages: 1, maxEdge, sleep: async () => true });
+      results.push({ maxEdge, totals: summarise(rows, prices) });
+    }
+    // The 900 x 1200 photo at 512 px is 384 x 512 (14 x 19 patches of 28 px), at 1024 px 768 x 1024 (28 x 37): the fake's image tokens.
+    const [small, large] = results;
+    expect(large.totals.inputTokens - small.totals.inputTokens).toBe(28 * 37 - 14 * 19);
+    const table = renderSizes(results, 0.5);
+    expect(table).toContain('| long edge px | input tokens per image |');
+    expect(table).toContain(`| 512 | ${small.totals.inputTokens} | 100.0% | $${small.totals.costUsd.toFixed(6)} | $${(small.totals.costUsd * 1000).toFixed(2)} | $${(small.totals.costUsd * 500).toFixed(2)} |`);
+  });
+
+  it.each([
+    ['512,big', /"big" is not a whole number/],
+    ['64', /64 px is outside 128–1200/],
+    ['1600', /1600 px is outside 128–1200/],
+    ['512,512', /512 is given twice/],
+    ['', /"" is not a whole number/],
+  ])('refuses --sizes %j with what is wrong', (text, message) => {
+    const parsed = parseSizes(text);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.message).toMatch(message);
+  });
+
+  it('accepts a list of sizes', () => {
+    expect(parseSizes('512, 768,1024')).toEqual({ ok: true, sizes: [512, 768, 1024] });
+  });
+});
+
 describe('npm run eval:alt', () => {
   it('runs as a process against the fake and writes a JSON report', async () => {
     const out = path.join(dir, 'report.json');
@@ -98,5 +132,13 @@ describe('npm run eval:alt', () => {
     const report = JSON.parse(await fs.readFile(out, 'utf8')) as { totals: { images: number; passed: number; judged: number }; meta: { judgeModel: string } };
     expect(report.totals).toMatchObject({ images: 3, passed: 3, judged: 2 });
     expect(report.meta.judgeModel).toBe(model);
+  });
+
+  it('--sizes runs once per size and ends with the size table', async () => {
+    const env = { ...process.env, VISION_PROVIDER: 'groq', GROQ_API_KEY: fake.apiKey, GROQ_BASE_URL: fake.url, VISION_TIMEOUT_MS: '5000' };
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'tools/eval-alt.ts', '--dir', dir, '--limit', '1', '--sizes', '512,768'], { env, cwd: process.cwd() });
+    expect(stdout).toContain(' at 512 px, run: ');
+    expect(stdout).toContain(' at 768 px, run: ');
+    expect(stdout).toMatch(/## Image size[\s\S]*\| 512 \| \d+ \|[\s\S]*\| 768 \| \d+ \|/);
   });
 });

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { makeDerivatives } from '@/lib/ingest';
+import { fitVisionImage, makeDerivatives } from '@/lib/ingest';
 import type { CreateCompletion, RetryOptions, AltContext, VisionProvider } from '@/lib/alt';
 import { generateAlt, toDataUrl, memoryBackoff } from '@/lib/alt';
 import { judgeAltText, type JudgeScores } from './judge';
@@ -33,6 +33,8 @@ export interface EvalOptions extends RetryOptions {
   maxInputPixels: number;
   /** Only the first n images (sorted by name). */
   maxImages?: number;
+  /** The longest side sent to the model (ALT_IMAGE_MAX_EDGE): the vision derivative made smaller, as the pipeline does. */
+  maxEdge: number;
 }
 
 /**
@@ -54,7 +56,8 @@ async function evaluateImage(file: string, options: EvalOptions, backoff: Return
   const base: EvalRow = { file, text: null, verdict: '', answered: false, passed: false, latencyMs: null, inputTokens: 0, outputTokens: 0, calls: 0, reference: reference?.reference ?? null, judge: null };
   const derived = await makeDerivatives(await fs.readFile(path.join(options.dir, file)), { maxInputPixels: options.maxInputPixels });
   if (!derived.ok) return { ...base, verdict: `unreadable: ${derived.code}` };
-  const image = toDataUrl(derived.outputs.vision.data, 'image/webp');
+  const vision = derived.outputs.vision;
+  const image = toDataUrl(await fitVisionImage(vision.data, vision, options.maxEdge), 'image/webp');
   if (!image.ok) return { ...base, verdict: image.kind };
 
   const context: AltContext = { title: reference?.title, tags: reference?.tags ?? [], filename: file };

@@ -61,6 +61,8 @@ function sumOf<T>(items: T[], pick: (item: T) => number): number {
 }
 
 export interface ReportMeta {
+  /** The long edge the images were sent at (ALT_IMAGE_MAX_EDGE or one of --sizes). */
+  maxEdge?: number;
   provider: string;
   model: string;
   promptVersion: string;
@@ -78,7 +80,7 @@ export function renderMarkdown(meta: ReportMeta, rows: EvalRow[], totals: EvalTo
     `# eval:alt report`,
     '',
     `- provider: ${meta.provider}, model: ${meta.model}, prompt: ${meta.promptVersion}${meta.judgeModel ? `, judge: ${meta.judgeModel} (${JUDGE_PROMPT_VERSION})` : ''}`,
-    `- images: ${meta.dir}, run: ${meta.date}`,
+    `- images: ${meta.dir}${meta.maxEdge ? ` at ${meta.maxEdge} px` : ''}, run: ${meta.date}`,
     '',
     `| image | verdict | latency ms | tokens in/out | calls | alt text${judging ? ' | A | Cm | Cn | Ac' : ''} |`,
     `| --- | --- | ---: | ---: | ---: | ---${judging ? ' | ---: | ---: | ---: | ---:' : ''} |`,
@@ -104,4 +106,43 @@ export function renderMarkdown(meta: ReportMeta, rows: EvalRow[], totals: EvalTo
   const judgeErrors = rows.flatMap((row) => (row.judge && 'error' in row.judge ? [`${row.file}: ${row.judge.error}`] : []));
   if (judgeErrors.length) lines.push(`- judge failures: ${judgeErrors.join('; ')}`);
   return lines.join('\n') + '\n';
+}
+
+/** One run of the eval at one image size (eval:alt --sizes). */
+export interface SizeResult {
+  maxEdge: number;
+  totals: EvalTotals;
+}
+
+/**
+ * Input tokens per image and cost at each size, so a team can choose ALT_IMAGE_MAX_EDGE with numbers (the gate
+ * pass rate and the judge's scores say what the saving costs in quality). Batch: Groq's Batch API, half price.
+ */
+export function renderSizes(results: SizeResult[], batchShare: number): string {
+  const lines = [
+    '## Image size',
+    '',
+    '| long edge px | input tokens per image | gate pass rate | cost per image | per 1,000 images | per 1,000 through the Batch API |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(({ maxEdge, totals }) => {
+      const perImage = totals.images ? totals.costUsd / totals.images : 0;
+      const tokens = totals.answered ? Math.round(totals.inputTokens / totals.answered) : 0;
+      return `| ${maxEdge} | ${tokens} | ${(totals.gatePassRate * 100).toFixed(1)}% | $${perImage.toFixed(6)} | $${(perImage * 1000).toFixed(2)} | $${(perImage * 1000 * batchShare).toFixed(2)} |`;
+    }),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** `--sizes 512,768,1024`: long edges from 128 to 1200 px (the stored vision image), or what is wrong with them. */
+export function parseSizes(text: string): { ok: true; sizes: number[] } | { ok: false; message: string } {
+  const parts = text.split(',').map((part) => part.trim());
+  const sizes: number[] = [];
+  for (const part of parts) {
+    if (!/^\d+$/.test(part)) return { ok: false, message: `--sizes: "${part}" is not a whole number of pixels (for example --sizes 512,768,1024)` };
+    const size = Number(part);
+    if (size < 128 || size > 1200) return { ok: false, message: `--sizes: ${size} px is outside 128–1200 (the stored vision image is 1200 px; smaller than 128 describes nothing)` };
+    if (sizes.includes(size)) return { ok: false, message: `--sizes: ${size} is given twice` };
+    sizes.push(size);
+  }
+  return { ok: true, sizes };
 }
