@@ -17,7 +17,7 @@ import { PROMPT_VERSION } from './prompt';
 import { groqChatBody } from './providers/groq';
 import { nextAltAttemptAt } from './schedule';
 import type { AltFailure, TokenUsage } from './types';
-import { aiAltWrite, altEvents, writeAlt } from './write';
+import { aiAltWrite, writeAlt, writeAltFailure } from './write';
 
 /**
  * The backfill through Groq's Batch API (BACKFILL_MODE=batch): the same describe requests as online (same
@@ -256,10 +256,7 @@ async function settleLine(db: Db, batch: AltBatch, line: LineRow, lease: JobLeas
           : { ...who, event: 'failed', outcome: failure.kind, message: failure.message },
       );
       // As an online failure: the text stays, the backfill tries again later; only on the row as it was sent.
-      await tx
-        .update(assets)
-        .set({ altAttempts: sql`${assets.altAttempts} + 1`, altLastError: `${failure.kind}: ${failure.message}`, altNextAttemptAt: nextAltAttemptAt(failure, asset.altAttempts + 1), updatedAt: sql`now()` })
-        .where(and(eq(assets.id, asset.id), sameRow, sql`${assets.altSource} is null`));
+      await writeAltFailure(tx, { assetId: asset.id, result: failure, nextAttemptAt: nextAltAttemptAt(failure, asset.altAttempts + 1), expectedVersion: line.assetVersion });
     }
     await tx.update(altBatchLines).set({ outcome }).where(and(eq(altBatchLines.batchId, line.batchId), eq(altBatchLines.customId, line.customId)));
     if (batch.backfillRunId) {

@@ -109,8 +109,8 @@ export function aiAltWrite(write: AiAltWrite): AltWrite {
 
 /** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. */
 export async function writeAltFailure(
-  db: Db,
-  failure: { assetId: string; result: AltFailure; nextAttemptAt: Date | null; lease?: JobLease },
+  db: Queryable,
+  failure: { assetId: string; result: AltFailure; nextAttemptAt: Date | null; lease?: JobLease; /** A Batch API answer's: only onto the row as it was sent. */ expectedVersion?: number },
 ): Promise<Asset | null> {
   const counted = failure.result.kind !== 'no_provider';
   const [row] = await db
@@ -121,7 +121,7 @@ export async function writeAltFailure(
       altNextAttemptAt: failure.nextAttemptAt,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.lease)))
+    .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.lease), failure.expectedVersion === undefined ? undefined : eq(assets.version, failure.expectedVersion)))
     .returning();
   return row ?? null;
 }
