@@ -672,6 +672,67 @@ export type ConnectionRun = typeof connectionRuns.$inferSelect;
 export type Product = typeof products.$inferSelect;
 export type AssetRemote = typeof assetRemotes.$inferSelect;
 
+export const PRESET_FITS = ['cover', 'contain', 'inside'] as const;
+export type PresetFit = (typeof PRESET_FITS)[number];
+export const PRESET_FORMATS = ['jpeg', 'png', 'webp', 'avif'] as const;
+export type PresetFormat = (typeof PRESET_FORMATS)[number];
+/** `strip`: no metadata at all (pixels in sRGB); `icc`: the original's colour profile is kept. */
+export const PRESET_METADATA = ['strip', 'icc'] as const;
+export type PresetMetadata = (typeof PRESET_METADATA)[number];
+
+/** A preset an admin defined (the built-in ones are in lib/renditions/presets.ts, not here). */
+export const presets = pgTable('presets', {
+  name: text('name').primaryKey(),
+  /** What people see on pages; '' shows the name. */
+  label: text('label').notNull().default(''),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  fit: text('fit', { enum: PRESET_FITS }).notNull(),
+  /** `#RRGGBB`, or `transparent` (not for JPEG). */
+  background: text('background').notNull(),
+  format: text('format', { enum: PRESET_FORMATS }).notNull(),
+  quality: integer('quality').notNull(),
+  metadata: text('metadata', { enum: PRESET_METADATA }).notNull(),
+  /** Trim the background-coloured border first, then place the product at 85% of the frame (marketplace main images). */
+  trim: boolean('trim').notNull().default(false),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const RENDITION_STATUSES = ['making', 'ready'] as const;
+
+/**
+ * One file made from an asset by a preset, keyed by the preset's hash (lib/renditions): a changed preset makes
+ * a new row. `making` rows are claimed (claim token, lease) by the one request making the file; the others wait.
+ */
+export const renditions = pgTable(
+  'renditions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    preset: text('preset').notNull(),
+    presetHash: text('preset_hash').notNull(),
+    /** Chosen when the row is claimed, so a purge finds the object even while it is being made. */
+    key: text('key').notNull().unique(),
+    status: text('status', { enum: RENDITION_STATUSES }).notNull().default('making'),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes'),
+    width: integer('width'),
+    height: integer('height'),
+    etag: text('etag'),
+    claimToken: uuid('claim_token'),
+    claimedUntil: timestamptz('claimed_until'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('renditions_asset_preset_hash_idx').on(t.assetId, t.preset, t.presetHash)],
+);
+
+export type PresetRow = typeof presets.$inferSelect;
+export type Rendition = typeof renditions.$inferSelect;
+
 export const DOWNLOAD_STATUSES = ['pending', 'ready', 'failed'] as const;
 export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
 

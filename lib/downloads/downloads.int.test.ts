@@ -158,7 +158,11 @@ describe('ZIP downloads', () => {
     expect(bodies.nul.message).toMatch(/NUL character/);
     expect(bodies.both).toMatchObject({ status: 422, code: 'validation_failed' });
     expect(bodies.unknownFilter).toMatchObject({ status: 422, code: 'validation_failed' });
-    expect(bodies.unknownPreset).toMatchObject({ status: 422, code: 'validation_failed', message: 'There is no preset named "no-such-preset": leave the preset out for the originals.' });
+    expect(bodies.unknownPreset).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      message: 'There is no preset named "no-such-preset": GET /api/presets lists them, or leave the preset out for the originals.',
+    });
     expect(bodies.noMatch).toMatchObject({ status: 422, code: 'validation_failed', message: 'No photo matches this filter: there is nothing to download.' });
   });
 });

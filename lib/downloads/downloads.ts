@@ -7,7 +7,8 @@ import { config } from '@/lib/config';
 import { claimNextJob, enqueueDownloadJob, leaseHeld, runClaimedJob, type DeliveryStep } from '@/lib/jobs';
 import { getStorage, newDownloadKey, type Storage } from '@/lib/storage';
 import { resolveSelection, type PhotoSelection } from './selection';
-import { originals, zipPhotos, type PhotoFileSource } from './zip';
+import { originals, renditions, zipPhotos, type PhotoFileSource } from './zip';
+import { findPreset } from '@/lib/renditions';
 
 /**
  * "Download" on many photos. Up to DOWNLOADS_STREAM_MAX_PHOTOS the ZIP streams straight in the answer; more
@@ -106,9 +107,10 @@ export const zipStep: DeliveryStep = async ({ db, job, lease }) => {
 };
 
 /** Where each photo's bytes come from: its original, or its rendition of a preset (refused when there is no such preset). */
-export async function photoFiles(_db: Db, storage: Storage, preset: string | null): Promise<Result<{ source: PhotoFileSource }>> {
-  if (preset !== null) return fail('validation_failed', `There is no preset named "${preset}": leave the preset out for the originals.`);
-  return { ok: true, source: originals(storage) };
+export async function photoFiles(db: Db, storage: Storage, preset: string | null): Promise<Result<{ source: PhotoFileSource }>> {
+  if (preset === null) return { ok: true, source: originals(storage) };
+  if (!(await findPreset(db, preset))) return fail('validation_failed', `There is no preset named "${preset}": GET /api/presets lists them, or leave the preset out for the originals.`);
+  return { ok: true, source: renditions(db, storage, preset) };
 }
 
 /** Expired ZIPs: their files and rows go (each person's list shows only downloads still to be had). */

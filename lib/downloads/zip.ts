@@ -7,6 +7,7 @@ import type { Db } from '@/db/handle';
 import { assets, products, type Asset } from '@/db/schema';
 import { downloadName } from '@/lib/assets';
 import { neutraliseCell } from '@/lib/catalogue';
+import { renditionFile } from '@/lib/renditions';
 import type { Storage } from '@/lib/storage';
 import { EntryNamer, type EntrySource } from './names';
 
@@ -42,6 +43,17 @@ export function originals(storage: Storage): PhotoFileSource {
     if (!stream) return { ok: false, reason: 'its original file is missing from storage' };
     const extension = downloadName('x', asset.format).slice(2) || 'bin';
     return { ok: true, stream, extension, size: asset.sizeBytes };
+  };
+}
+
+/** A preset's renditions (lib/renditions: made on first request, kept in storage), one at a time as the ZIP takes them. */
+export function renditions(db: Db, storage: Storage, preset: string): PhotoFileSource {
+  return async (asset) => {
+    const file = await renditionFile(db, asset, preset);
+    if (!file.ok) return { ok: false, reason: file.message };
+    const stream = await storage.get(file.key);
+    if (!stream) return { ok: false, reason: 'its rendition is missing from storage' };
+    return { ok: true, stream, extension: file.extension, size: file.bytes };
   };
 }
 
