@@ -10,7 +10,9 @@ import { runDueJobs } from '@/lib/jobs';
 import { call, makeAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 import { getSignedUrl, makeProduct, readZip, storePhoto } from '@/test/downloads';
-import { useTemporaryLocalStorage } from '@/test/ingest';
+import { testJpeg, useTemporaryLocalStorage } from '@/test/ingest';
+import { storeDerivedAsset } from '@/test/renditions';
+import sharp from 'sharp';
 import { EntryNamer } from './names';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
@@ -65,6 +67,17 @@ describe('ZIP downloads', () => {
       { file: '', filename: 'old.jpg', alt_text: '', status: 'skipped', note: 'it is in the trash' },
       { file: '', filename: 'broken.jpg', alt_text: '', status: 'skipped', note: 'its file could not be processed (damaged or unsupported)' },
     ]);
+  });
+
+  it('zips a preset: each entry is the rendition, with its extension and size, named like the originals', async () => {
+    const viewer = await makeAccount(db(), 'viewer');
+    const asset = await storeDerivedAsset(db(), files().storage, await testJpeg(51, 300, 200), { filename: 'lamp.jpg' });
+    const pending = await storePhoto(db(), files().storage, { filename: 'unprocessed.jpg', seed: 52, state: 'stored' });
+    const entries = await zipOf(await call(postDownload, { method: 'POST', bearer: viewer.token, body: { ids: [asset.id, pending], preset: 'web-1200-webp' } }));
+    expect(entries.map((entry) => entry.name)).toEqual(['lamp.webp', 'alt-text.csv']);
+    const facts = await sharp(entries[0].data).metadata();
+    expect({ format: facts.format, width: facts.width, height: facts.height }).toEqual({ format: 'webp', width: 300, height: 200 });
+    expect(csvOf(entries)[1]).toMatchObject({ filename: 'unprocessed.jpg', status: 'skipped', note: 'This photo has no renditions: it has not been processed yet.' });
   });
 
   it('zips all photos matching the library filter', async () => {
