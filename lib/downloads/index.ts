@@ -2,4 +2,4 @@ export { requestDownload, runDownloadJob, zipStep, zipFilename, listDownloads, f
 export type { DownloadRequest, DownloadPlan, DownloadView } from './downloads';
 export { zipPhotos, originals, renditions, ALT_TEXT_CSV, type PhotoFile, type PhotoFileSource, type ZipSummary } from './zip';
 export { EntryNamer, safeSegment, type EntrySource } from './names';
-export { resolveSelection, resolveCollection, idsInLibrary, idsSelection, filterSelection, MAX_DOWNLOAD_PHOTOS, SELECTION_MAX_BODY_BYTES, type PhotoSelection } from './selection';
+export { resolveSelection, resolveCollection, newestInCollection, idsInLibrary, selectionFields, onlyOne, MAX_DOWNLOAD_PHOTOS, SELECTION_MAX_BODY_BYTES, type PhotoSelection } from './selection';

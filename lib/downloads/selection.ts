@@ -21,8 +21,18 @@ const idList = z
   .min(1, 'select at least one photo')
   .max(MAX_DOWNLOAD_PHOTOS * 2, `at most ${MAX_DOWNLOAD_PHOTOS} photos`);
 
-export const idsSelection = z.object({ ids: idList }).strict();
-export const filterSelection = z.object({ filter: libraryFilterSchema }).strict();
+/** `ids` or `filter` (exactly one), as fields of a request body; `onlyOne` checks the choice. */
+export const selectionFields = { ids: idList.optional(), filter: libraryFilterSchema.optional() };
+
+/** A refinement for a body built on selectionFields (and any other choices): exactly one of `choices` is sent. */
+export function onlyOne<T extends Record<string, unknown>>(choices: readonly (keyof T & string)[]) {
+  return (body: T, context: z.RefinementCtx) => {
+    const sent = choices.filter((choice) => body[choice] !== undefined);
+    if (sent.length !== 1) {
+      context.addIssue({ code: 'custom', path: sent.length ? [sent[1]] : [], message: `send exactly one of ${choices.join(', ')}` });
+    }
+  };
+}
 
 /** Room for twice MAX_DOWNLOAD_PHOTOS ids (36 characters each, quoted, with commas) and the rest of the body. */
 export const SELECTION_MAX_BODY_BYTES = MAX_DOWNLOAD_PHOTOS * 2 * 40 + 64 * 1024;
@@ -46,6 +56,12 @@ export async function resolveSelection(db: Db, selection: PhotoSelection): Promi
 /** The library's photos in one collection (any case, as the library's filter matches it). */
 export function resolveCollection(db: Db, collection: string): Promise<Result<{ ids: string[] }>> {
   return idsWhere(db, libraryCondition({ collection }));
+}
+
+/** A collection's photos, newest first; one grown past the limit gives its newest MAX_DOWNLOAD_PHOTOS (a live share). */
+export async function newestInCollection(db: Db, collection: string): Promise<string[]> {
+  const found = await db.select({ id: assets.id }).from(assets).where(libraryCondition({ collection })).orderBy(desc(assets.createdAt), desc(assets.id)).limit(MAX_DOWNLOAD_PHOTOS);
+  return found.map((row) => row.id);
 }
 
 async function idsWhere(db: Db, condition: ReturnType<typeof libraryCondition>): Promise<Result<{ ids: string[] }>> {

@@ -17,7 +17,7 @@ export const dynamic = 'force-dynamic';
 export const POST = route({ role: 'viewer', body: downloadBody, maxBodyBytes: DOWNLOAD_MAX_BODY_BYTES }, async ({ body, caller }) => {
   const db = await getDb();
   const preset = body.preset ?? null;
-  const selection = 'ids' in body ? { ids: body.ids } : { filter: body.filter };
+  const selection = body.ids ? { ids: body.ids } : { filter: body.filter ?? {} };
   const plan = orThrow(await requestDownload(db, { selection, preset }, caller));
   if (plan.kind === 'queued') {
     after(async () => {
