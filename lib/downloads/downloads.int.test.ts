@@ -5,7 +5,7 @@ import { GET as getDownload } from '@/app/api/downloads/[id]/route';
 import { GET as listDownloads, POST as postDownload } from '@/app/api/downloads/route';
 import { downloads, jobs } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
-import { runAfterTasks } from '@/lib/ingest/after-capture';
+import { runAfterTasks } from '@/lib/ingest';
 import { runDueJobs } from '@/lib/jobs';
 import { call, makeAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
