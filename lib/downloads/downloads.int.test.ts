@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GET as getDownload } from '@/app/api/downloads/[id]/route';
 import { GET as listDownloads, POST as postDownload } from '@/app/api/downloads/route';
@@ -13,6 +13,8 @@ import { getSignedUrl, makeProduct, readZip, storePhoto } from '@/test/downloads
 import { testJpeg, useTemporaryLocalStorage } from '@/test/ingest';
 import { storeDerivedAsset } from '@/test/renditions';
 import sharp from 'sharp';
+import { useStorageForTests, type Storage } from '@/lib/storage';
+import { ZIP_MAX_ATTEMPTS } from './downloads';
 import { EntryNamer } from './names';
 
 vi.mock('next/server', async (original) => ({ ...(await original<object>()), after: (await import('@/lib/ingest/after-capture')).captureAfter }));
@@ -140,6 +142,31 @@ describe('ZIP downloads', () => {
     await runDueJobs(db(), { concurrency: 1, kinds: ['zip'] });
     const [row] = await db().select().from(downloads).where(eq(downloads.id, id));
     expect(row).toMatchObject({ status: 'ready', entries: 1 });
+  });
+
+  it('marks a download failed, with why, once its job has failed ZIP_MAX_ATTEMPTS times writing the ZIP', async () => {
+    vi.stubEnv('DOWNLOADS_STREAM_MAX_PHOTOS', '0');
+    resetConfig();
+    const viewer = await makeAccount(db(), 'viewer');
+    const ids = [await storePhoto(db(), files().storage, { filename: 'unlucky.jpg', seed: 61 })];
+    const { id } = await (await call(postDownload, { method: 'POST', bearer: viewer.token, body: { ids } })).json();
+    const real = files().storage;
+    const full: Storage = Object.assign(Object.create(real) as Storage, {
+      put: async () => {
+        throw new Error('the disk is full');
+      },
+    });
+    useStorageForTests(full);
+    try {
+      for (let attempt = 0; attempt < ZIP_MAX_ATTEMPTS; attempt++) {
+        await db().update(jobs).set({ nextAttemptAt: sql`now()` }).where(eq(jobs.downloadId, id));
+        await runDueJobs(db(), { concurrency: 1, kinds: ['zip'] });
+      }
+    } finally {
+      useStorageForTests(real);
+    }
+    const answer = await (await call(getDownload, { bearer: viewer.token, params: { id } })).json();
+    expect(answer).toMatchObject({ status: 'failed', url: null, error: 'The ZIP could not be written: the disk is full.', job: { status: 'failed', attempts: ZIP_MAX_ATTEMPTS } });
   });
 
   it('refuses 10,001 photos with too_many_photos and the limit', async () => {
