@@ -7,6 +7,7 @@ import { PAGE_SIZE } from '@/components/library/assets-api';
 import { countLibrary, libraryFilterSchema, listAssets, type LibraryFilter } from '@/lib/assets';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { countMatching } from '@/lib/library';
+import { listPresets } from '@/lib/renditions';
 
 export const metadata: Metadata = { title: 'Library' };
 
@@ -19,7 +20,12 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
   const [firstPage, counts] = await Promise.all([listAssets(db, { limit: PAGE_SIZE, filter }), countLibrary(db)]);
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
-  const [matching, notInStore, storeConflicts] = await Promise.all([countMatching(db, filter), countMatching(db, { store: 'not_in_store' }), countMatching(db, { store: 'conflict' })]);
+  const [matching, notInStore, storeConflicts, presets] = await Promise.all([
+    countMatching(db, filter),
+    countMatching(db, { store: 'not_in_store' }),
+    countMatching(db, { store: 'conflict' }),
+    listPresets(db),
+  ]);
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
@@ -31,6 +37,9 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         <div className="flex flex-wrap gap-2">
           <Link href="/export" className="rounded-md border border-neutral-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-neutral-100">
             Export
+          </Link>
+          <Link href="/downloads" className="rounded-md border border-neutral-300 bg-white px-4 py-2 text-sm font-medium shadow-sm hover:bg-neutral-100">
+            Downloads
           </Link>
           {canUpload && (
             <>
@@ -80,6 +89,7 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         canUpload={canUpload}
         filter={filter}
         matching={matching}
+        presets={presets.map((preset) => ({ name: preset.name, label: preset.label || preset.name }))}
       />
     </main>
   );

@@ -448,7 +448,8 @@ export type AltHistoryRow = typeof altHistory.$inferSelect;
 /** purge: a trashed asset's removal (files, then row), due TRASH_DAYS after it was trashed. webhook: one delivery. */
 /** sync: one connection's pass over its store; writeback: one asset's alt text to one connection's store. */
 /** batch: one Groq batch of describe requests (alt_batches), sent, polled and applied. */
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'batch'] as const;
+/** zip: one download of many photos written to storage as a ZIP (lib/downloads). */
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'batch', 'zip'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -474,6 +475,8 @@ export const jobs = pgTable(
     connectionId: uuid('connection_id').references((): AnyPgColumn => connections.id, { onDelete: 'cascade' }),
     /** A batch of describe requests sent to Groq's Batch API (this alone). */
     batchId: uuid('batch_id').references((): AnyPgColumn => altBatches.id, { onDelete: 'cascade' }),
+    /** A ZIP download (this alone); deleting the download drops its job. */
+    downloadId: uuid('download_id').references((): AnyPgColumn => downloads.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
     /** '' for kinds done once per asset; the embedding model id for embed jobs. */
     key: text('key').notNull().default(''),
@@ -503,11 +506,12 @@ export const jobs = pgTable(
     uniqueIndex('jobs_asset_kind_key_idx').on(t.assetId, t.kind, t.key),
     uniqueIndex('jobs_delivery_idx').on(t.deliveryId),
     uniqueIndex('jobs_batch_idx').on(t.batchId),
-    // A delivery's or a batch's job is about it alone; any other job is about an asset, a connection, or both (a writeback).
+    // A delivery's, a download's or a batch's job is about it alone; any other job is about an asset, a connection, or both (a writeback).
     check(
       'jobs_one_subject',
-      sql`case when ${t.deliveryId} is not null then ${t.assetId} is null and ${t.connectionId} is null and ${t.batchId} is null when ${t.batchId} is not null then ${t.assetId} is null and ${t.connectionId} is null else ${t.assetId} is not null or ${t.connectionId} is not null end`,
+      sql`case when ${t.deliveryId} is not null then ${t.assetId} is null and ${t.connectionId} is null and ${t.downloadId} is null and ${t.batchId} is null when ${t.downloadId} is not null then ${t.assetId} is null and ${t.connectionId} is null and ${t.batchId} is null when ${t.batchId} is not null then ${t.assetId} is null and ${t.connectionId} is null else ${t.assetId} is not null or ${t.connectionId} is not null end`,
     ),
+    uniqueIndex('jobs_download_idx').on(t.downloadId),
     uniqueIndex('jobs_connection_kind_idx').on(t.connectionId, t.kind).where(sql`${t.assetId} is null and ${t.connectionId} is not null`),
     index('jobs_due_idx').on(t.priority, t.nextAttemptAt).where(sql`${t.status} in ('pending', 'waiting', 'running')`),
   ],
@@ -734,3 +738,124 @@ export type Connection = typeof connections.$inferSelect;
 export type ConnectionRun = typeof connectionRuns.$inferSelect;
 export type Product = typeof products.$inferSelect;
 export type AssetRemote = typeof assetRemotes.$inferSelect;
+
+export const PRESET_FITS = ['cover', 'contain', 'inside'] as const;
+export type PresetFit = (typeof PRESET_FITS)[number];
+export const PRESET_FORMATS = ['jpeg', 'png', 'webp', 'avif'] as const;
+export type PresetFormat = (typeof PRESET_FORMATS)[number];
+/** `strip`: no metadata at all (pixels in sRGB); `icc`: the original's colour profile is kept. */
+export const PRESET_METADATA = ['strip', 'icc'] as const;
+export type PresetMetadata = (typeof PRESET_METADATA)[number];
+
+/** A preset an admin defined (the built-in ones are in lib/renditions/presets.ts, not here). */
+export const presets = pgTable('presets', {
+  name: text('name').primaryKey(),
+  /** What people see on pages; '' shows the name. */
+  label: text('label').notNull().default(''),
+  width: integer('width').notNull(),
+  height: integer('height').notNull(),
+  fit: text('fit', { enum: PRESET_FITS }).notNull(),
+  /** `#RRGGBB`, or `transparent` (not for JPEG). */
+  background: text('background').notNull(),
+  format: text('format', { enum: PRESET_FORMATS }).notNull(),
+  quality: integer('quality').notNull(),
+  metadata: text('metadata', { enum: PRESET_METADATA }).notNull(),
+  /** Trim the background-coloured border first, then place the product at 85% of the frame (marketplace main images). */
+  trim: boolean('trim').notNull().default(false),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const RENDITION_STATUSES = ['making', 'ready'] as const;
+
+/**
+ * One file made from an asset by a preset, keyed by the preset's hash (lib/renditions): a changed preset makes
+ * a new row. `making` rows are claimed (claim token, lease) by the one request making the file; the others wait.
+ */
+export const renditions = pgTable(
+  'renditions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    preset: text('preset').notNull(),
+    presetHash: text('preset_hash').notNull(),
+    /** Chosen when the row is claimed, so a purge finds the object even while it is being made. */
+    key: text('key').notNull().unique(),
+    status: text('status', { enum: RENDITION_STATUSES }).notNull().default('making'),
+    contentType: text('content_type').notNull(),
+    bytes: integer('bytes'),
+    width: integer('width'),
+    height: integer('height'),
+    etag: text('etag'),
+    claimToken: uuid('claim_token'),
+    claimedUntil: timestamptz('claimed_until'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('renditions_asset_preset_hash_idx').on(t.assetId, t.preset, t.presetHash)],
+);
+
+export type PresetRow = typeof presets.$inferSelect;
+export type Rendition = typeof renditions.$inferSelect;
+
+export const DOWNLOAD_STATUSES = ['pending', 'ready', 'failed'] as const;
+export type DownloadStatus = (typeof DOWNLOAD_STATUSES)[number];
+
+/**
+ * A ZIP of many photos too large to stream in the answer (lib/downloads): the photo ids frozen when asked, the
+ * preset (null: originals), and once its job has run, the ZIP's storage key, kept until expires_at.
+ */
+export const downloads = pgTable(
+  'downloads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Who asked (a person, or the person behind an API token); null for a server token. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    requestedBy: text('requested_by').notNull(),
+    preset: text('preset'),
+    assetIds: uuid('asset_ids').array().notNull(),
+    status: text('status', { enum: DOWNLOAD_STATUSES }).notNull().default('pending'),
+    zipKey: text('zip_key'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    entries: integer('entries'),
+    skipped: integer('skipped'),
+    error: text('error'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    readyAt: timestamptz('ready_at'),
+    expiresAt: timestamptz('expires_at').notNull(),
+  },
+  (t) => [index('downloads_user_idx').on(t.userId, t.createdAt), index('downloads_expires_idx').on(t.expiresAt)],
+);
+
+export type Download = typeof downloads.$inferSelect;
+
+/**
+ * A share link (lib/shares): the token is shown once and kept only as its SHA-256. It names photo ids (picked,
+ * or what a filter matched when it was made) or a collection (live: photos added later are shared too).
+ */
+export const shares = pgTable(
+  'shares',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdByName: text('created_by_name').notNull(),
+    assetIds: uuid('asset_ids').array(),
+    collection: text('collection'),
+    /** What was shared, for the admin list ("3 photos", "collection Summer"). */
+    label: text('label').notNull(),
+    allowDownload: boolean('allow_download').notNull().default(false),
+    expiresAt: timestamptz('expires_at').notNull(),
+    revokedAt: timestamptz('revoked_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('shares_token_hash_idx').on(t.tokenHash),
+    index('shares_created_idx').on(t.createdAt),
+    check('shares_one_selection', sql`(${t.assetIds} is null) <> (${t.collection} is null)`),
+  ],
+);
+
+export type Share = typeof shares.$inferSelect;

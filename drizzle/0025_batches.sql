@@ -43,6 +43,6 @@ ALTER TABLE "jobs" ADD COLUMN "batch_id" uuid;--> statement-breakpoint
 ALTER TABLE "jobs" ADD CONSTRAINT "jobs_batch_id_fk" FOREIGN KEY ("batch_id") REFERENCES "public"."alt_batches"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_batch_idx" ON "jobs" USING btree ("batch_id");--> statement-breakpoint
 ALTER TABLE "jobs" DROP CONSTRAINT "jobs_one_subject";--> statement-breakpoint
-ALTER TABLE "jobs" ADD CONSTRAINT "jobs_one_subject" CHECK (CASE WHEN "delivery_id" IS NOT NULL THEN "asset_id" IS NULL AND "connection_id" IS NULL AND "batch_id" IS NULL WHEN "batch_id" IS NOT NULL THEN "asset_id" IS NULL AND "connection_id" IS NULL ELSE "asset_id" IS NOT NULL OR "connection_id" IS NOT NULL END);--> statement-breakpoint
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_one_subject" CHECK (CASE WHEN "delivery_id" IS NOT NULL THEN "asset_id" IS NULL AND "connection_id" IS NULL AND "download_id" IS NULL AND "batch_id" IS NULL WHEN "download_id" IS NOT NULL THEN "asset_id" IS NULL AND "connection_id" IS NULL AND "batch_id" IS NULL WHEN "batch_id" IS NOT NULL THEN "asset_id" IS NULL AND "connection_id" IS NULL ELSE "asset_id" IS NOT NULL OR "connection_id" IS NOT NULL END);--> statement-breakpoint
 -- What a call cost where it was not the online price (a batch answer, at half): the budget and the runs read it.
 ALTER TABLE "alt_history" ADD COLUMN "cost_usd" double precision;

@@ -118,6 +118,9 @@ const envSchema = z
     ),
     UPLOADS_PER_MINUTE: positiveInt(120),
     REGENERATIONS_PER_MINUTE: positiveInt(30),
+    SHARE_GUESSES_PER_MINUTE: positiveInt(20),
+    DOWNLOADS_STREAM_MAX_PHOTOS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(0).max(10_000).default(200)),
+    DOWNLOADS_KEEP_DAYS: positiveInt(7),
     FFMPEG_PATH: optionalString,
     FFPROBE_PATH: optionalString,
     VIDEO_MAX_SECONDS: positiveInt(600),
@@ -256,7 +259,9 @@ function structure(env: Env) {
     benchDatabaseUrl: env.BENCH_DATABASE_URL,
     /** How many proxies in front of Loupe append to X-Forwarded-For; 0: the header is the client's own claim. */
     trustedProxyHops: env.TRUST_PROXY,
-    rateLimits: { uploadsPerMinute: env.UPLOADS_PER_MINUTE, regenerationsPerMinute: env.REGENERATIONS_PER_MINUTE },
+    rateLimits: { uploadsPerMinute: env.UPLOADS_PER_MINUTE, regenerationsPerMinute: env.REGENERATIONS_PER_MINUTE, shareGuessesPerMinute: env.SHARE_GUESSES_PER_MINUTE },
+    /** ZIPs of more photos than streamMaxPhotos are built by a job into storage and kept keepDays (lib/downloads). */
+    downloads: { streamMaxPhotos: env.DOWNLOADS_STREAM_MAX_PHOTOS, keepDays: env.DOWNLOADS_KEEP_DAYS },
     /**
      * Outgoing webhooks (lib/webhooks). Private, loopback and link-local receivers are refused (SSRF) unless
      * allowPrivate: for tests, and for an intranet where Loupe and the receiver share a network on purpose.

@@ -69,6 +69,8 @@ export const ERROR_STATUS = {
   store_error: 422,
   unsupported_store: 422,
   connection_paused: 409,
+  too_many_photos: 422,
+  share_gone: 410,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -74,7 +74,7 @@ export function BulkBar({
   return (
     <form
       aria-label="Bulk actions"
-      className="sticky bottom-2 z-10 flex flex-wrap items-end gap-2 rounded-lg border border-neutral-300 bg-white p-3 shadow-md"
+      className="flex flex-wrap items-end gap-2 rounded-lg border border-neutral-300 bg-white p-3 shadow-md"
       onSubmit={(event) => {
         event.preventDefault();
         void apply();

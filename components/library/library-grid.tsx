@@ -8,6 +8,7 @@ import { stillProcessing } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
 import { fetchAsset, fetchAssetPage, type AssetListPage, type BulkTarget } from './assets-api';
 import { BulkBar, BulkResults, type BulkOutcome } from './bulk-bar';
+import { DownloadBar, type PresetChoice } from './download-bar';
 import { appendPage, mergeAssets } from './merge-assets';
 import { usePollWhile } from '@/components/assets/use-poll-while';
 import { plural } from '@/lib/words';
@@ -17,10 +18,23 @@ const MAX_SINGLE_REFRESHES = 12;
 
 /**
  * The library: newest first, the next page loads when the end of the grid scrolls into view (or on "Load
- * more"), and assets still being processed refresh themselves. Editors select tiles (a checkbox each; Shift
- * selects the range from the last one clicked) or everything matching the filter, and act on them in bulk.
+ * more"), and assets still being processed refresh themselves. Everyone selects tiles (a checkbox each; Shift
+ * selects the range from the last one clicked) or everything matching the filter, to download them as a ZIP;
+ * editors also share them and act on them in bulk.
  */
-export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { initial: AssetListPage; canUpload: boolean; filter?: LibraryFilter; matching: number }) {
+export function LibraryGrid({
+  initial,
+  canUpload,
+  filter = {},
+  matching,
+  presets = [],
+}: {
+  initial: AssetListPage;
+  canUpload: boolean;
+  filter?: LibraryFilter;
+  matching: number;
+  presets?: readonly PresetChoice[];
+}) {
   const [assets, setAssets] = useState<AssetView[]>(initial.items);
   const [nextCursor, setNextCursor] = useState<string | null>(initial.nextCursor);
   const [loading, setLoading] = useState(false);
@@ -157,62 +171,67 @@ export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { ini
   return (
     <div className="flex flex-col gap-6">
       {results}
-      {canUpload && (
-        <div className="flex flex-wrap items-center gap-2 text-sm">
-          <button
-            type="button"
-            onClick={() => {
-              setSelected(new Set(assets.map((asset) => asset.id)));
-              setAllMatching(false);
-            }}
-            className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100"
-          >
-            Select the {assets.length} shown
-          </button>
-          <button
-            type="button"
-            aria-pressed={allMatching}
-            onClick={() => {
-              setSelected(new Set(assets.map((asset) => asset.id)));
-              setAllMatching(true);
-            }}
-            className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100 aria-pressed:bg-neutral-900 aria-pressed:text-white"
-          >
-            Select all {total} {filtered ? 'matching' : 'in the library'}
-          </button>
-          {/* Only where there is a mouse: a touch screen has no Shift key. */}
-          <span data-shift-hint className="hidden text-neutral-600 pointer-fine:inline">Shift-click a checkbox to select a range.</span>
-        </div>
-      )}
+      <div className="flex flex-wrap items-center gap-2 text-sm">
+        <button
+          type="button"
+          onClick={() => {
+            setSelected(new Set(assets.map((asset) => asset.id)));
+            setAllMatching(false);
+          }}
+          className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100"
+        >
+          Select the {assets.length} shown
+        </button>
+        <button
+          type="button"
+          aria-pressed={allMatching}
+          onClick={() => {
+            setSelected(new Set(assets.map((asset) => asset.id)));
+            setAllMatching(true);
+          }}
+          className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 font-medium hover:bg-neutral-100 aria-pressed:bg-neutral-900 aria-pressed:text-white"
+        >
+          Select all {total} {filtered ? 'matching' : 'in the library'}
+        </button>
+        {/* Only where there is a mouse: a touch screen has no Shift key. */}
+        <span data-shift-hint className="hidden text-neutral-600 pointer-fine:inline">Shift-click a checkbox to select a range.</span>
+      </div>
       <ul aria-label="Assets" className="grid grid-cols-2 gap-3 sm:grid-cols-[repeat(auto-fill,minmax(11rem,1fr))] sm:gap-4">
         {assets.map((asset, index) => (
           <AssetTile
             key={asset.id}
             asset={asset}
             overlay={
-              canUpload && (
-                <label className="absolute left-1.5 top-1.5 flex h-8 w-8 cursor-pointer items-center justify-center rounded-md bg-white/90 shadow-sm">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${asset.filename}`}
-                    checked={allMatching || selected.has(asset.id)}
-                    readOnly
-                    onClick={(event) => toggle(index, event.shiftKey)}
-                    className="h-4 w-4 cursor-pointer accent-neutral-900"
-                  />
-                </label>
-              )
+              <label className="absolute left-1.5 top-1.5 flex h-8 w-8 cursor-pointer items-center justify-center rounded-md bg-white/90 shadow-sm">
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${asset.filename}`}
+                  checked={allMatching || selected.has(asset.id)}
+                  readOnly
+                  onClick={(event) => toggle(index, event.shiftKey)}
+                  className="h-4 w-4 cursor-pointer accent-neutral-900"
+                />
+              </label>
             }
           />
         ))}
       </ul>
-      {canUpload && (allMatching || selected.size > 0) && (
-        <BulkBar
-          label={allMatching ? `All ${total} ${filtered ? 'matching' : 'photos'} selected` : `${selected.size} selected`}
-          target={target}
-          onDone={(done) => void afterBulk(done)}
-          onClear={clearSelection}
-        />
+      {(allMatching || selected.size > 0) && (
+        <div className="sticky bottom-2 z-10 flex flex-col gap-2">
+          <DownloadBar target={target} presets={presets} canShare={canUpload} />
+          {canUpload ? (
+            <BulkBar
+              label={allMatching ? `All ${total} ${filtered ? 'matching' : 'photos'} selected` : `${selected.size} selected`}
+              target={target}
+              onDone={(done) => void afterBulk(done)}
+              onClear={clearSelection}
+            />
+          ) : (
+            <button type="button" onClick={clearSelection} className="self-start rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium shadow-sm hover:bg-neutral-100">
+              Clear selection ({allMatching ? `all ${total}` : selected.size} selected)
+            </button>
+          )}
+        </div>
       )}
       <div ref={sentinel} className="flex flex-col items-center gap-2 pb-8">
         {loadError && (

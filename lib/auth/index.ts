@@ -15,7 +15,7 @@ export { acceptInvite, createInvite, findInvite, listPendingInvites, revokeInvit
 export { guardServerRequests } from './methods';
 export { createOwner } from './owner-setup';
 export { hashPassword } from './password';
-export { takeRateLimit } from './rate-limit';
+export { takeRateLimit, shareGuesses } from './rate-limit';
 export { fail, orThrow } from './result';
 export type { Result } from './result';
 export { canGrant, canManage } from './roles';

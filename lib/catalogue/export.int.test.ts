@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as exportRoute } from '@/app/api/exports/route';
-import { assets } from '@/db/schema';
+import { assets, products } from '@/db/schema';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { insertCatalogueAsset } from '@/test/catalogue-assets';
 import { useTestDatabase } from '@/test/db';
@@ -63,16 +63,38 @@ describe('export', () => {
 
   it('pages through the table: every photo once, whatever the page size', async () => {
     for (let i = 0; i < 7; i++) await insertCatalogueAsset(database().db, { filename: `page-${i}.jpg`, altText: `Photo ${i}.`, altStatus: 'approved', altSource: 'human' });
-    const text = await new Response(exportStream(database().db, 'csv', 'approved', 2)).text();
+    const text = await new Response(exportStream(database().db, 'csv', { status: 'approved' }, 2)).text();
     const names = (parse(text, { columns: true }) as Array<{ filename: string }>).map((row) => row.filename);
     expect(names).toHaveLength(9);
     expect(new Set(names).size).toBe(9);
     expect(text.match(/^filename,/gm)).toHaveLength(1);
   });
 
-  it('refuses an unknown format or status, and anonymous callers', async () => {
+  it('filters by everything the library filters by, with the library URL\'s names', async () => {
+    const db = database().db;
+    const [product] = await db.insert(products).values({ title: 'Scarf' }).returning({ id: products.id });
+    const scarf = await insertCatalogueAsset(db, { filename: 'scarf.jpg', tags: ['Winter'], altText: 'A green scarf.', altStatus: 'proposed' });
+    await db.update(assets).set({ collection: 'Knitwear', productId: product.id, productPosition: 0 }).where(eq(assets.id, scarf));
+    const names = async (query: string) => (await csvOf(query)).map((row) => row.filename).sort();
+    expect(await names('status=all&tag=winter')).toEqual(['scarf.jpg']);
+    expect(await names('status=all&collection=knitwear')).toEqual(['scarf.jpg']);
+    expect(await names(`status=all&product=${product.id}`)).toEqual(['scarf.jpg']);
+    expect(await names('status=proposed')).toEqual(['boot.jpg', 'scarf.jpg']);
+    expect(await names('status=decorative')).toEqual(['border.png']);
+    expect(await names('status=all&q=BOO')).toEqual(['boot.jpg']);
+    expect(await names('status=all&state=failed')).toEqual([]);
+    // The export form's empty fields (no JavaScript) mean "any".
+    expect(await names('status=all&q=&tag=winter&collection=&state=')).toEqual(['scarf.jpg']);
+    const response = await get('format=jsonl&status=all&tag=winter');
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="loupe-alt-text-all-filtered-\d{4}-\d{2}-\d{2}\.jsonl"$/);
+  });
+
+  it('refuses an unknown format, status or filter, and anonymous callers', async () => {
     expect((await get('format=xlsx')).status).toBe(422);
-    expect((await get('status=rejected')).status).toBe(422);
+    expect((await get('status=bogus')).status).toBe(422);
+    expect((await get('owner=me')).status).toBe(422);
+    expect((await get('product=not-a-uuid')).status).toBe(422);
+    expect((await get(`tag=${encodeURIComponent('a\u0000b')}`)).status).toBe(422);
     expect((await call(exportRoute, { path: '/api/exports' })).status).toBe(401);
   });
 });

@@ -1,7 +1,9 @@
-import { and, asc, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { assets, type Asset } from '@/db/schema';
+import { ALT_STATUSES, assets, type Asset } from '@/db/schema';
+import { hasLibraryFilter, libraryCondition, libraryFilterSchema, LIBRARY_STATES, type LibraryFilter } from '@/lib/assets';
 
 /**
  * Alt text out: every photo's catalogue data and alt text as CSV, JSON Lines, or Shopify's product CSV
@@ -11,9 +13,34 @@ import { assets, type Asset } from '@/db/schema';
 
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'shopify'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-/** `approved`: text a person wrote, imported or approved (decorative photos, with empty alt text, included). */
-export const EXPORT_STATUSES = ['approved', 'all'] as const;
+/**
+ * The library's alt-text statuses, and `all`. `approved` keeps the export's meaning: text a person wrote,
+ * imported or approved, decorative photos (empty alt text) included, so a shop import gets every text a person
+ * stands behind.
+ */
+export const EXPORT_STATUSES = [...ALT_STATUSES, 'all'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+/**
+ * Which photos an export holds: the library's filter, by the same names as the library's URL (q, tag,
+ * collection, status, state, product, store), with `status` defaulting to `approved`.
+ */
+export const exportFilterSchema = libraryFilterSchema.extend({
+  status: z.enum(EXPORT_STATUSES).default('approved'),
+  // The export form's "Any" submits an empty value: no processing-state filter.
+  state: z
+    .union([z.literal(''), z.enum(LIBRARY_STATES)])
+    .transform((value) => (value === '' ? undefined : value))
+    .optional(),
+});
+export type ExportFilter = z.output<typeof exportFilterSchema>;
+
+/** The export's rows: in the library and matching the filter (the one place the export reads the library's filter). */
+function exportCondition(filter: ExportFilter): SQL {
+  const { status, ...library } = filter;
+  const statusCondition = status === 'all' ? undefined : status === 'approved' ? inArray(assets.altStatus, ['approved', 'decorative']) : eq(assets.altStatus, status);
+  return and(libraryCondition(library as LibraryFilter), statusCondition) as SQL;
+}
 
 export const EXPORT_PAGE_ROWS = 1000;
 
@@ -56,9 +83,11 @@ function encodePage(format: ExportFormat, page: Asset[], first: boolean): string
   return stringify(records, { header: first, columns: [...COLUMNS], record_delimiter: 'windows' });
 }
 
-export function exportFilename(format: ExportFormat, status: ExportStatus, now = new Date()): string {
+export function exportFilename(format: ExportFormat, filter: ExportFilter, now = new Date()): string {
   const day = now.toISOString().slice(0, 10);
-  return `loupe-${format === 'shopify' ? 'shopify-alt-text' : 'alt-text'}-${status}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
+  const { status, ...library } = filter;
+  const narrowed = hasLibraryFilter(library as LibraryFilter) ? '-filtered' : '';
+  return `loupe-${format === 'shopify' ? 'shopify-alt-text' : 'alt-text'}-${status}${narrowed}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
 }
 
 export function exportContentType(format: ExportFormat): string {
@@ -72,7 +101,8 @@ export async function countShopifyReady(db: Db): Promise<number> {
 }
 
 /** The export as a byte stream: one database page per pull, so a slow reader holds at most one page. */
-export function exportStream(db: Db, format: ExportFormat, status: ExportStatus, pageRows = EXPORT_PAGE_ROWS): ReadableStream<Uint8Array> {
+export function exportStream(db: Db, format: ExportFormat, filter: ExportFilter, pageRows = EXPORT_PAGE_ROWS): ReadableStream<Uint8Array> {
+  const condition = exportCondition(filter);
   const encoder = new TextEncoder();
   let lastId: string | null = null;
   let first = true;
@@ -84,9 +114,7 @@ export function exportStream(db: Db, format: ExportFormat, status: ExportStatus,
           .from(assets)
           .where(
             and(
-              notInArray(assets.state, NOT_EXPORTED),
-              isNull(assets.deletedAt),
-              status === 'approved' ? inArray(assets.altStatus, ['approved', 'decorative']) : undefined,
+              condition,
               format === 'shopify' ? and(isNotNull(assets.handle), isNotNull(assets.imageSrc)) : undefined,
               lastId ? gt(assets.id, lastId) : undefined,
             ),

@@ -8,7 +8,7 @@ export { deriveStep } from './derive-step';
 export { removeAbandonedUploads, ABANDONED_AFTER_SECONDS } from './abandoned-uploads';
 export { makeDerivatives, DERIVATIVE_KINDS, DERIVATIVE_SPECS, type DerivativeKind, type DeriveResult } from './derivatives';
 export { sanitizeFilename, MAX_FILENAME_LENGTH } from './filename';
-export { withSharpSlot } from './sharp-limiter';
+export { withSharpSlot, withPixelBudget } from './sharp-limiter';
 export type { ImageFacts } from './image-facts';
 export type { VideoFacts } from './video';
 export { isVideo, keyframesOf } from './media-kind';

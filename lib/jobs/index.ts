@@ -9,6 +9,6 @@ export { backfillEmbeddings, type BackfillProgress } from './embed-backfill';
 export { retryFailedSteps, type RetryFailure } from './retry';
 export { altCoverage, backfillSelection, countByReason, describeDryRun, dryRun, formatMinutes, providerStatuses, recentRuns, runBackfill, selectionFromStrings, selectionQuery } from './backfill';
 export type { BackfillMode, BackfillResult, BatchSubmission, Progress } from './backfill';
-export { enqueueDeliveries, enqueueConnectionJob, enqueueBatchJob, requeueDelivery } from './queue';
+export { enqueueDeliveries, enqueueConnectionJob, enqueueBatchJob, enqueueDownloadJob, requeueDelivery } from './queue';
 export type { Queryable } from './queue';
 export type { DeliveryStep } from './step';

@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
 import { currentInstanceId, instanceAlive } from './instance';
-import { batchKind, deliveryKind, kindsCountingTowardAssetState, kindsRunningWhileTrashed } from './registry';
+import { batchKind, deliveryKind, downloadKind, kindsCountingTowardAssetState, kindsRunningWhileTrashed } from './registry';
 import type { JobLease } from './lease';
 
 /**
@@ -95,6 +95,8 @@ export interface ClaimFilter {
   /** Only jobs at least this urgent (JOB_PRIORITY): a backfill-only worker passes nothing, an upload's after() its own. */
   maxPriority?: number;
   assetId?: string;
+  /** The job of one download (its ZIP, right after the request that asked for it). */
+  downloadId?: string;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function claimNextJob(db: Db, filter: ClaimFilter = {}, holder: str
     filter.kinds ? inArray(jobs.kind, [...filter.kinds]) : undefined,
     filter.maxPriority === undefined ? undefined : lte(jobs.priority, filter.maxPriority),
     filter.assetId ? eq(jobs.assetId, filter.assetId) : undefined,
+    filter.downloadId ? eq(jobs.downloadId, filter.downloadId) : undefined,
   ];
   const candidate = db
     .select({ id: jobs.id })
@@ -257,6 +260,11 @@ export async function enqueueConnectionJob(db: Queryable, request: { connectionI
       attempts = case when jobs.status in ('done', 'failed') then 0 else jobs.attempts end,
       next_attempt_at = now(), last_error_code = null, last_error = null, updated_at = now()
     where jobs.status <> 'pending' or jobs.next_attempt_at > now()`);
+}
+
+/** Queues the job that writes a download's ZIP, in the caller's transaction (it commits with the download's row). */
+export async function enqueueDownloadJob(tx: Queryable, downloadId: string): Promise<void> {
+  await tx.insert(jobs).values({ downloadId, kind: downloadKind(), priority: JOB_PRIORITY.interactive });
 }
 
 /**

@@ -7,6 +7,7 @@ import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
 import { deliverWebhook, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
 import { purgeStep } from '@/lib/library';
 import { syncStep, writebackStep, SYNC_MAX_ATTEMPTS, WRITEBACK_MAX_ATTEMPTS } from '@/lib/connections';
+import { zipStep, ZIP_MAX_ATTEMPTS, ZIP_MAX_RUN_MS } from '@/lib/downloads';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { DeliveryStep, Step } from './step';
 
@@ -23,6 +24,7 @@ import type { DeliveryStep, Step } from './step';
  *   writeback (one asset's text to one connection's store) → nothing; never counts toward the photo's state
  *   batch (one batch of describe requests on Groq's Batch API; lib/alt/batch.ts) → nothing: it polls itself
  *     (running again at its poll interval) and writes each answer as describe would
+ *   zip (one download of many photos written to storage as a ZIP; lib/downloads) → nothing
  */
 
 /** How often a kind is tried, and how long it waits after a step that threw (a bug or an outage). */
@@ -43,6 +45,8 @@ interface Declarations {
   key?: 'embedding_model';
   /** The kind that writes the photo's alt text (describe): Retry queues it again when the text is retrying. */
   writesAltText?: true;
+  /** The longest one run may take before it is cut off and retried (default: the runner's five minutes). */
+  maxRunMs?: number;
   /** Parked jobs of this kind (waiting without a time) are due again once this holds; the sweeper checks it while any are parked. */
   resumeParked?: (db: Db) => boolean | Promise<boolean>;
 }
@@ -80,7 +84,15 @@ export interface BatchStepDefinition extends Declarations {
   runsWhileTrashed?: undefined;
 }
 
-export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition | ConnectionStepDefinition | BatchStepDefinition;
+/** Work about a download of many photos (a ZIP written to storage): no one asset. */
+export interface DownloadStepDefinition extends Declarations {
+  subject: 'download';
+  run: DeliveryStep;
+  countsTowardAssetState: false;
+  runsWhileTrashed?: undefined;
+}
+
+export type StepDefinition = AssetStepDefinition | DeliveryStepDefinition | ConnectionStepDefinition | BatchStepDefinition | DownloadStepDefinition;
 
 /** A photo's own steps: a few tries, backing off from 30 s. */
 const ASSET_RETRY: RetryPolicy = { maxAttempts: 5, backoffSeconds: (attempts) => 30 * 2 ** attempts };
@@ -142,6 +154,8 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   writeback: { subject: 'asset', run: writebackStep, next: nothing, retry: { ...ASSET_RETRY, maxAttempts: WRITEBACK_MAX_ATTEMPTS }, countsTowardAssetState: false },
   // Groq unreachable while sending or polling: tried again, backing off from a minute to about an hour (its answers wait for us for days).
   batch: { subject: 'batch', run: batchStep, retry: { maxAttempts: 8, backoffSeconds: (attempts) => Math.min(3_600, 60 * 2 ** attempts) }, countsTowardAssetState: false },
+  // A storage outage while writing the ZIP is retried a few times; the person sees the download's own status.
+  zip: { subject: 'download', run: zipStep, retry: { ...ASSET_RETRY, maxAttempts: ZIP_MAX_ATTEMPTS }, countsTowardAssetState: false, maxRunMs: ZIP_MAX_RUN_MS },
 });
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */
@@ -176,6 +190,11 @@ export function deliveryKind(): JobKind {
 /** The kind whose jobs are about a Batch API batch (subject 'batch'): lib/alt queues it without naming it. */
 export function batchKind(): JobKind {
   return onlyKind((definition) => definition.subject === 'batch', 'about a batch');
+}
+
+/** The kind whose jobs write a download's ZIP (subject 'download'): lib/downloads queues it without naming it. */
+export function downloadKind(): JobKind {
+  return onlyKind((definition) => definition.subject === 'download', 'about a download');
 }
 
 /** Kinds whose jobs make the photo's shown state (syncAssetState, Retry, "next try at"). */

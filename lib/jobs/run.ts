@@ -7,7 +7,7 @@ import { claimNextJob, renewLease, settleJob, type ClaimFilter, type JobClaim, t
 import { stepFor } from './registry';
 import type { StepOutcome } from './step';
 
-/** However the heartbeat goes, no step holds a job longer than this (a hung call is cut off and retried). */
+/** However the heartbeat goes, no step holds a job longer than this (a hung call is cut off and retried), unless its kind declares its own bound. */
 const MAX_STEP_MS = 5 * 60_000;
 
 export type JobOutcome =
@@ -36,7 +36,7 @@ export async function runClaimedJob(db: Db, claim: JobClaim): Promise<JobOutcome
   }, (config().jobs.leaseSeconds * 1000) / 3);
   let outcome: StepOutcome;
   try {
-    const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(MAX_STEP_MS)]);
+    const signal = AbortSignal.any([lost.signal, AbortSignal.timeout(definition.maxRunMs ?? MAX_STEP_MS)]);
     if (definition.subject !== 'asset') outcome = await definition.run({ db, job: claim.job, lease: claim.lease, signal });
     else if (claim.asset) outcome = await definition.run({ db, asset: claim.asset, job: claim.job, lease: claim.lease, signal });
     else throw new Error(`job ${claim.job.id} (${claim.job.kind}) has no asset`);

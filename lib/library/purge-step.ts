@@ -5,6 +5,7 @@ import { assets, jobs, type Asset } from '@/db/schema';
 import { DERIVATIVE_KINDS } from '@/lib/ingest';
 import { config } from '@/lib/config';
 import type { Step } from '@/lib/jobs';
+import { renditionKeys } from '@/lib/renditions';
 import { derivativeKey, getStorage, type Storage } from '@/lib/storage';
 
 /**
@@ -39,11 +40,13 @@ export async function purgeClaimed(db: Db, ids: readonly string[], claimToken: s
   if (ids.length === 0) return 0;
   const held = sql`exists (select 1 from ${jobs} j where j.asset_id = ${assets.id} and j.kind = 'purge' and j.claim_token = ${claimToken}::uuid)`;
   const doomed = await db
-    .select({ originalKey: assets.originalKey, uploadKey: assets.uploadKey, derivativePrefix: assets.derivativePrefix, derivatives: assets.derivatives })
+    .select({ id: assets.id, originalKey: assets.originalKey, uploadKey: assets.uploadKey, derivativePrefix: assets.derivativePrefix, derivatives: assets.derivatives })
     .from(assets)
     .where(and(inArray(assets.id, [...ids]), isNotNull(assets.deletedAt), held));
+  // Rendition rows go with the asset by cascade; their files are named only there, so they are deleted first.
+  const keys = [...doomed.flatMap(storedObjectKeys), ...(await renditionKeys(db, doomed.map((asset) => asset.id)))];
   const limit = pLimit(DELETE_CONCURRENCY);
-  await Promise.all(doomed.flatMap((asset) => storedObjectKeys(asset).map((key) => limit(() => storage.delete(key)))));
+  await Promise.all(keys.map((key) => limit(() => storage.delete(key))));
   const removed = await db
     .delete(assets)
     .where(and(inArray(assets.id, [...ids]), isNotNull(assets.deletedAt), held))

@@ -55,8 +55,14 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(patch?.requestBody?.content['application/json'].schema.properties ?? {})).toEqual(expect.arrayContaining(['altText', 'tags', 'title', 'sku', 'collection', 'version']));
     const exported = operation('/api/exports', 'get');
     expect(exported?.parameters.map((parameter) => [parameter.name, parameter.in, parameter.required])).toEqual([
-      ['format', 'query', false],
+      ['q', 'query', false],
+      ['tag', 'query', false],
+      ['collection', 'query', false],
       ['status', 'query', false],
+      ['state', 'query', false],
+      ['product', 'query', false],
+      ['store', 'query', false],
+      ['format', 'query', false],
     ]);
     expect(Object.keys(operation('/api/imports', 'post')?.requestBody?.content ?? {})).toEqual(['text/csv']);
   });

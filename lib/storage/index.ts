@@ -3,7 +3,7 @@ import { LocalStorage } from './local';
 import type { Storage } from './types';
 
 export type { Storage, SignedRequest, StoredObject, UploadedPart } from './types';
-export { newOriginalKey, newUploadKey, newDerivativePrefix, derivativeKey, isValidKey, newImportFileKey, importFileKey } from './keys';
+export { newOriginalKey, newUploadKey, newDerivativePrefix, derivativeKey, newRenditionKey, isValidKey, newImportFileKey, importFileKey, newDownloadKey } from './keys';
 export { verifyLocalUrl, LOCAL_FILES_PATH, LocalStorage, type GrantCheck } from './local';
 export { storageSpace, type SpaceReport } from './space';
 export { parseByteRange, type ByteRange } from './range';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appFiles } from './app-files';
 
-/** Pages that must work without an account: they guard themselves in their own way (setup state, invite token). */
-const PUBLIC_PAGES = ['app/setup/page.tsx', 'app/signin/page.tsx', 'app/invite/[token]/page.tsx'];
+/** Pages that must work without an account: they guard themselves in their own way (setup state, invite or share token). */
+const PUBLIC_PAGES = ['app/setup/page.tsx', 'app/signin/page.tsx', 'app/invite/[token]/page.tsx', 'app/s/[token]/page.tsx'];
 
 describe('every page under app/', () => {
   const pages = appFiles('page.tsx');
@@ -13,7 +13,7 @@ describe('every page under app/', () => {
     expect(pages.length).toBeGreaterThan(PUBLIC_PAGES.length);
   });
 
-  it('calls requirePage(role) unless it is sign-in, setup or an invite', () => {
+  it('calls requirePage(role) unless it is sign-in, setup, an invite or a share link', () => {
     const unguarded = pages.filter((page) => !PUBLIC_PAGES.includes(page) && !/\brequirePage\(\s*'(viewer|editor|admin|owner)'\s*\)/.test(readFileSync(page, 'utf8')));
     expect(unguarded).toEqual([]);
   });

@@ -13,8 +13,13 @@ import { appFiles, urlFor } from './app-files';
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 const ACCESS_LEVELS: Access[] = ['public', 'viewer', 'editor', 'admin', 'owner'];
 
-/** The only public route files: sign-in, sign-out, setup (which refuses once an owner exists), health, signed file URLs. */
+/**
+ * The only public route files: sign-in, sign-out, setup (which refuses once an owner exists), health, signed file
+ * URLs, and a share link's photos and ZIP (the token is the credential: lib/shares, test/security/shares.int.test.ts).
+ */
 const PUBLIC_ROUTES = [
+  'app/api/shared/[token]/route.ts GET',
+  'app/api/shared/[token]/download/route.ts GET',
   'app/api/auth/setup/route.ts POST',
   'app/api/auth/signin/route.ts POST',
   'app/api/auth/signout/route.ts POST',

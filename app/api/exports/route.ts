@@ -5,13 +5,14 @@ import { exportQuery } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-/** Every photo's alt text and catalogue data, streamed as it is read (CSV, JSON Lines, or Shopify's product CSV). */
+/** The alt text and catalogue data of the photos the library's filter matches, streamed as read (CSV, JSON Lines, or Shopify's product CSV). */
 export const GET = route({ role: 'viewer', query: exportQuery }, async ({ query }) => {
-  const body = exportStream(await getDb(), query.format, query.status);
+  const { format, ...filter } = query;
+  const body = exportStream(await getDb(), format, filter);
   return new Response(body, {
     headers: {
       'content-type': exportContentType(query.format),
-      'content-disposition': `attachment; filename="${exportFilename(query.format, query.status)}"`,
+      'content-disposition': `attachment; filename="${exportFilename(format, filter)}"`,
       'cache-control': 'no-store',
     },
   });

@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { EXPORT_FORMATS, EXPORT_STATUSES } from '@/lib/catalogue';
+import { EXPORT_FORMATS, exportFilterSchema } from '@/lib/catalogue';
 
-/** GET /api/exports?format=csv|jsonl|shopify&status=approved|all */
-export const exportQuery = z
-  .object({
-    format: z.enum(EXPORT_FORMATS).default('csv'),
-    status: z.enum(EXPORT_STATUSES).default('approved'),
-  })
-  .strict();
+/**
+ * GET /api/exports?format=csv|jsonl|shopify and the library's filter by the same names as the library's URL
+ * (q, tag, collection, status, state, product, store); `status` defaults to approved, `status=all` takes every text.
+ */
+export const exportQuery = exportFilterSchema.extend({ format: z.enum(EXPORT_FORMATS).default('csv') }).strict();

@@ -20,6 +20,8 @@ import * as connectionWriteback from '@/app/api/connections/[id]/writeback/route
 import * as connection from '@/app/api/connections/[id]/route';
 import * as connectionsRoute from '@/app/api/connections/route';
 import * as cronBackfill from '@/app/api/cron/backfill/route';
+import * as download from '@/app/api/downloads/[id]/route';
+import * as downloadsRoute from '@/app/api/downloads/route';
 import * as exportsRoute from '@/app/api/exports/route';
 import * as files from '@/app/api/files/[...key]/route';
 import * as health from '@/app/api/health/route';
@@ -28,6 +30,10 @@ import * as imports from '@/app/api/imports/route';
 import * as invite from '@/app/api/invites/[id]/route';
 import * as invites from '@/app/api/invites/route';
 import * as search from '@/app/api/search/route';
+import * as sharedZip from '@/app/api/shared/[token]/download/route';
+import * as shared from '@/app/api/shared/[token]/route';
+import * as share from '@/app/api/shares/[id]/route';
+import * as sharesRoute from '@/app/api/shares/route';
 import * as token from '@/app/api/tokens/[id]/route';
 import * as tokens from '@/app/api/tokens/route';
 import * as trashRestore from '@/app/api/trash/restore/route';
@@ -80,7 +86,16 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/connections/{id}/writeback', method: 'post', summary: 'Write the approved texts of the matching photos (the library filter) that the store does not hold yet.', handler: connectionWriteback.POST },
     { path: '/api/cron/backfill', method: 'get', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin); how Vercel Cron calls it.', handler: cronBackfill.GET },
     { path: '/api/cron/backfill', method: 'post', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin).', handler: cronBackfill.POST },
-    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data out: CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },
+    {
+      path: '/api/downloads',
+      method: 'post',
+      summary:
+        'A ZIP of the photos picked (ids) or matching the library filter, originals or a preset’s renditions, named by product and position (else filename), with alt-text.csv inside: streamed in the answer up to DOWNLOADS_STREAM_MAX_PHOTOS, else 202 and a download built by a job (GET /api/downloads/{id}). More than 10,000 photos: 422 too_many_photos.',
+      handler: downloadsRoute.POST,
+    },
+    { path: '/api/downloads', method: 'get', summary: 'Your ZIP downloads built in the background, newest first, each with its status and, once ready, a signed link.', handler: downloadsRoute.GET },
+    { path: '/api/downloads/{id}', method: 'get', summary: 'One background download: its status, its job’s (attempts, last error) and, once ready, a signed link to the ZIP.', handler: download.GET },
+    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data of the photos the library filter matches (same names as the library URL; status defaults to approved): CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },
     { path: '/api/files/{key}', method: 'get', summary: 'A stored file, through a signed, expiring URL.', handler: files.GET },
     { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes (or one part of a parted upload) to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
     { path: '/api/health', method: 'get', summary: 'Liveness and database reachability.', handler: health.GET },
@@ -103,6 +118,11 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/invites/{id}', method: 'delete', summary: 'Revoke an invitation.', handler: invite.DELETE },
     { path: '/api/openapi.json', method: 'get', summary: 'This document.', handler: openapi },
     { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters.', handler: search.GET },
+    { path: '/api/shared/{token}', method: 'get', summary: 'Public (the token is the credential): a share link’s photos, a page at a time, with alt text, signed image URLs and, when allowed, download URLs. Wrong token 404 (rate-limited per address: 429), revoked or expired 410.', handler: shared.GET },
+    { path: '/api/shared/{token}/download', method: 'get', summary: 'Public: a ZIP of a share link’s originals with alt-text.csv, when the link allows downloads (else 403); 404, 429 and 410 as for the link.', handler: sharedZip.GET },
+    { path: '/api/shares', method: 'get', summary: 'Share links, newest first: every link for admins, your own for editors.', handler: sharesRoute.GET },
+    { path: '/api/shares', method: 'post', summary: 'Make a share link to photos picked (ids), matching a filter (frozen when made) or in a collection (live), with an expiry (at most a year) and whether it allows downloads: {id, url}. The token is shown once.', handler: sharesRoute.POST },
+    { path: '/api/shares/{id}', method: 'delete', summary: 'Revoke a share link at once (its page and ZIP answer 410); the maker or an admin.', handler: share.DELETE },
     { path: '/api/tokens', method: 'get', summary: 'API tokens.', handler: tokens.GET },
     { path: '/api/tokens', method: 'post', summary: 'Create an API token (shown once).', handler: tokens.POST },
     { path: '/api/tokens/{id}', method: 'delete', summary: 'Revoke an API token.', handler: token.DELETE },
