@@ -9,7 +9,7 @@ import { openSecret } from './secret';
 export async function storeAccess(connection: Connection, signal?: AbortSignal): Promise<StoreAccess | null> {
   const secret = await openSecret(connection.id, { ciphertext: connection.secretCiphertext, iv: connection.secretIv, tag: connection.secretTag });
   if (secret === null) return null;
-  return { url: connection.url, username: connection.username, secret, allowPrivate: config().connections.allowPrivate, signal };
+  return { url: connection.url, username: connection.username, secret, settings: connection.settings, allowPrivate: config().connections.allowPrivate, signal };
 }
 
 export const UNREADABLE_SECRET = 'The stored credentials cannot be decrypted (CONNECTIONS_KEY or SESSION_SECRET changed): replace them on the connection.';

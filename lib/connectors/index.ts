@@ -1,7 +1,7 @@
 export {
-  CONNECTOR_KINDS,
-  type ConnectorKind,
   type Connector,
+  type ConnectFormField,
+  type StoreCredentials,
   type ConnectorError,
   type ConnectorErrorCode,
   type ConnectorLimits,
@@ -10,5 +10,5 @@ export {
   type RemoteProduct,
   type ImagePage,
 } from './types';
-export { connectorFor } from './registry';
+export { connectorFor, isConnectorKind, CONNECTOR_KINDS, type ConnectorKind } from './registry';
 export { WORDPRESS_LIMITS, wordpressPaceStats } from './wordpress';
