@@ -286,14 +286,13 @@ async function graphql(access: StoreAccess, operation: Operation, variables: Rec
     const token = await tokenFor(access, false);
     if (!token.ok) return token;
     const cost = learnedCosts.get(operation.name) ?? operation.cost;
-    const done = await bucket.take(key, cost, access.signal).catch(() => null);
-    if (!done) return fail('unreachable', 'The call was stopped before it was sent.');
-    let answer: Buffered;
-    try {
-      answer = await send(access, 'POST', graphqlUrl(access), { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token.token }, JSON.stringify({ query: operation.query, variables }));
-    } finally {
-      done();
-    }
+    const booking = await bucket.take(key, cost, access.signal).catch(() => null);
+    if (!booking) return fail('unreachable', 'The call was stopped before it was sent.');
+    const answer = await send(access, 'POST', graphqlUrl(access), { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token.token }, JSON.stringify({ query: operation.query, variables }));
+    const body = answer.ok && answer.status === 200 && !answer.cut ? record(json(answer)) : null;
+    const costs = throttleStatusOf(body);
+    booking.settle(costs ? { status: costs.status, spent: costs.actual } : undefined);
+    if (costs && costs.requested > 0) learnedCosts.set(operation.name, costs.requested);
     if (!answer.ok) return answer;
     if (answer.status === 401) {
       if (token.renewable && !renewed) {
@@ -311,17 +310,11 @@ async function graphql(access: StoreAccess, operation: Operation, variables: Rec
     if (answer.status === 429) return fail('rate_limited', 'Shopify asked Loupe to slow down (429).', 1000);
     if (answer.status >= 500) return fail('remote_error', `Shopify failed (${answer.status}).`);
     if (answer.cut) return fail('remote_error', 'Shopify’s answer was cut off or too large to read.');
-    const body = record(json(answer));
     if (!body || answer.status !== 200) return fail('not_platform', `The address answered ${answer.status} without the GraphQL Admin API’s JSON.`);
-    const cost2 = throttleStatusOf(body);
-    if (cost2) {
-      bucket.observe(key, cost2.status, cost2.actual);
-      if (cost2.requested > 0) learnedCosts.set(operation.name, cost2.requested);
-    }
     const { codes, messages } = errorCodes(body);
     if (codes.includes('THROTTLED')) {
       bucket.throttled(key);
-      const waitMs = bucket.waitMs(key, cost2?.requested || cost);
+      const waitMs = bucket.waitMs(key, costs?.requested || cost);
       if (throttledOnce) return fail('rate_limited', 'Shopify throttled the call twice: its query-cost budget is used by another app; Loupe tries again later.', Math.max(waitMs, 1000));
       throttledOnce = true;
       if (waitMs > 0) {

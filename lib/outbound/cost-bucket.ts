@@ -4,8 +4,9 @@ import { systemClock, type Clock } from './pacer';
  * Pacing by a remote's calculated query cost (Shopify's GraphQL Admin API): a leaky bucket of points per key
  * that fills at `restoreRate` points a second up to `maximumAvailable`; each call spends its cost. The remote
  * says where its bucket stands in every answer (`throttleStatus`); between answers Loupe estimates it, and a
- * call waits here until the points it needs are there, so calls are not refused for want of them. Calls under
- * way have their cost taken off the estimate up front (the answer that comes back counts them already).
+ * call waits here until the points it needs are there, so calls are not refused for want of them. A call's cost
+ * is taken off the estimate when it is sent; an answer's figure already counts the calls sent before it, so only
+ * those sent after it and still under way are taken off that figure again.
  */
 
 export interface ThrottleStatus {
@@ -20,8 +21,13 @@ interface Bucket {
   at: number;
   maximum: number;
   restoreRate: number;
-  /** Points of calls sent and not answered yet. */
-  inFlight: number;
+  /** Calls sent and not answered yet: their order of sending, and their cost. */
+  inFlight: Map<number, number>;
+}
+
+/** A call's booking: answers with the remote's word on its bucket (or nothing, when the call failed). */
+export interface CostBooking {
+  settle(answer?: { status: ThrottleStatus; spent: number }): void;
 }
 
 export interface CostStats {
@@ -37,6 +43,7 @@ export interface CostStats {
 export class CostBucket {
   private readonly buckets = new Map<string, Bucket>();
   private readonly counters = new Map<string, CostStats & { lastThrottled: boolean }>();
+  private sent = 0;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -55,10 +62,10 @@ export class CostBucket {
 
   /**
    * Waits until `cost` points are there (a call costing more than the bucket holds waits for a full one), then
-   * books them; answers the release, to call with the remote's answer (or none) once the call is over. A key
-   * never answered yet is not held back: its first answer says where its bucket stands.
+   * books them; the booking is settled with the remote's answer once the call is over. A key never answered yet
+   * is not held back: its first answer says where its bucket stands.
    */
-  async take(key: string, cost: number, signal?: AbortSignal): Promise<() => void> {
+  async take(key: string, cost: number, signal?: AbortSignal): Promise<CostBooking> {
     const startedAt = this.clock.now();
     for (;;) {
       const bucket = this.buckets.get(key);
@@ -76,24 +83,28 @@ export class CostBucket {
     const stats = this.stats(key);
     stats.calls += 1;
     stats.waitedMs += this.clock.now() - startedAt;
-    const booked = this.buckets.get(key);
-    if (booked) booked.inFlight += cost;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const bucket = this.buckets.get(key);
-      if (bucket && booked === bucket) bucket.inFlight = Math.max(0, bucket.inFlight - cost);
+    const order = ++this.sent;
+    this.buckets.get(key)?.inFlight.set(order, cost);
+    let settled = false;
+    return {
+      settle: (answer) => {
+        if (settled) return;
+        settled = true;
+        const bucket = this.buckets.get(key);
+        bucket?.inFlight.delete(order);
+        if (answer) this.observe(key, answer.status, answer.spent, order);
+      },
     };
   }
 
-  /** The remote's own word on its bucket, from an answer (after the call's release). */
-  observe(key: string, status: ThrottleStatus, spent: number): void {
+  /** The remote's word on its bucket, from the answer to the call sent `order`th. */
+  private observe(key: string, status: ThrottleStatus, spent: number, order: number): void {
     const now = this.clock.now();
-    const known = this.buckets.get(key);
-    const inFlight = known?.inFlight ?? 0;
+    const inFlight = this.buckets.get(key)?.inFlight ?? new Map<number, number>();
+    let unseen = 0;
+    for (const [sentAt, cost] of inFlight) if (sentAt > order) unseen += cost;
     this.buckets.set(key, {
-      available: status.currentlyAvailable - inFlight,
+      available: status.currentlyAvailable - unseen,
       at: now,
       maximum: status.maximumAvailable,
       restoreRate: Math.max(status.restoreRate, 0.001),
