@@ -185,6 +185,8 @@ export interface ShopifyFake {
   setStatus(mediaId: string, status: MediaState): void;
   /** Empties the bucket (another app spent it). */
   drain(): void;
+  /** Runs before each GraphQL call is costed: a test drains the bucket here, as another app spending it would. */
+  beforeCost?: () => void;
   /** Runs after translatableResource answers: a test edits the alt text here to make the digest stale. */
   afterTranslatableRead?: (resourceId: string) => void;
   stop(): Promise<void>;
@@ -515,6 +517,7 @@ export async function startShopifyFake(options: ShopifyFakeOptions = {}): Promis
     if (!operation) return answer(response, 200, { errors: [{ message: 'No operation given' }] });
     fake.calls.operations.push(operation.name?.value ?? operation.operation);
     const cost = operationCost(document, operation, variables);
+    fake.beforeCost?.();
     const status = throttleStatus();
     if (cost > MAX_QUERY_COST) {
       return answer(response, 200, {

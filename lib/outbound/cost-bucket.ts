@@ -40,10 +40,25 @@ export interface CostStats {
   throttledTwice: number;
 }
 
+function abortable(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, reject);
+  });
+}
+
 export class CostBucket {
   private readonly buckets = new Map<string, Bucket>();
   private readonly counters = new Map<string, CostStats & { lastThrottled: boolean }>();
   private sent = 0;
+  /** Keys whose first call is under way: the others wait for its answer rather than go in blind. */
+  private readonly learning = new Map<string, Promise<void>>();
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -62,14 +77,23 @@ export class CostBucket {
 
   /**
    * Waits until `cost` points are there (a call costing more than the bucket holds waits for a full one), then
-   * books them; the booking is settled with the remote's answer once the call is over. A key never answered yet
-   * is not held back: its first answer says where its bucket stands.
+   * books them; the booking is settled with the remote's answer once the call is over. On a key never answered
+   * yet, one call goes first and the others wait for its answer, which says where the bucket stands.
    */
   async take(key: string, cost: number, signal?: AbortSignal): Promise<CostBooking> {
     const startedAt = this.clock.now();
+    let learned: (() => void) | null = null;
     for (;;) {
       const bucket = this.buckets.get(key);
-      if (!bucket) break;
+      if (!bucket) {
+        const first = this.learning.get(key);
+        if (first) {
+          await abortable(first, signal);
+          continue;
+        }
+        this.learning.set(key, new Promise<void>((resolve) => (learned = resolve)));
+        break;
+      }
       const now = this.clock.now();
       const needed = Math.min(cost, bucket.maximum);
       const level = this.level(bucket, now);
@@ -93,6 +117,10 @@ export class CostBucket {
         const bucket = this.buckets.get(key);
         bucket?.inFlight.delete(order);
         if (answer) this.observe(key, answer.status, answer.spent, order);
+        if (learned) {
+          this.learning.delete(key);
+          learned();
+        }
       },
     };
   }
