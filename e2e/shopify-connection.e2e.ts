@@ -39,7 +39,7 @@ test.describe.serial('a Shopify store, connected and synced', () => {
     await page.getByLabel('Client id').fill(shop.client.id);
     await page.getByLabel('Client secret').fill('shpss_wrong');
     await page.getByRole('button', { name: 'Check and connect' }).click();
-    await expect(page.getByRole('alert')).toContainText('client id and secret');
+    await expect(page.getByRole('alert').filter({ hasText: 'The store refused the connection' })).toContainText('Shopify refused the client id and secret');
     await page.getByLabel('Client secret').fill(shop.client.secret);
     await page.getByRole('button', { name: 'Check and connect' }).click();
     await expect(card()).toContainText('Active');
