@@ -628,6 +628,8 @@ export const connections = pgTable('connections', {
   name: text('name').notNull(),
   url: text('url').notNull(),
   username: text('username').notNull(),
+  /** The kind's non-secret settings (lib/connectors: what its accessFrom made of the admin's input). */
+  settings: jsonb('settings').$type<Record<string, unknown>>().notNull().default({}),
   secretCiphertext: text('secret_ciphertext').notNull(),
   secretIv: text('secret_iv').notNull(),
   secretTag: text('secret_tag').notNull(),

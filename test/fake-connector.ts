@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Connector, ConnectorError, ConnectorErrorCode, ImagePage, RemoteImage, RemoteProduct, StoreAccess } from '@/lib/connectors';
+import { connectorFor, isConnectorKind, type Connector, type ConnectorError, type ConnectorErrorCode, type ImagePage, type RemoteImage, type RemoteProduct, type StoreAccess } from '@/lib/connectors';
 import type { Result } from '@/lib/result';
 
 /**
@@ -85,9 +85,17 @@ export function fakeStore(options: { kind?: string; maxAltLength?: number; concu
     position: image.position ?? null,
   });
 
+  const kind = options.kind ?? 'wordpress';
+  // A stand-in for calls only: what a connection of its kind is made of (input, credentials, forms) stays the kind's own.
+  const { connectInput, accessFrom, credentialsInput, credentialsFrom, form } = connectorFor(isConnectorKind(kind) ? kind : 'wordpress');
   store.connector = {
-    kind: (options.kind ?? 'wordpress') as Connector['kind'],
+    kind,
     label: 'Fake store',
+    connectInput,
+    accessFrom,
+    credentialsInput,
+    credentialsFrom,
+    form,
     limits: { maxAltLength: options.maxAltLength ?? 200, concurrency: options.concurrency ?? 3, requestsPerSecond: 10_000 },
     async verify(access): Promise<Result<{ account: string }, ConnectorError>> {
       const error = failure('verify', access);

@@ -9,7 +9,7 @@ export type FormFields = Record<string, string>;
 const REACT_FIELD_PREFIX = '$ACTION_';
 
 /** Never sent back to the page, even to refill a form after an error. */
-const SECRET_FIELDS = new Set(['password', 'applicationPassword']);
+const SECRET_FIELDS = new Set(['password', 'applicationPassword', 'accessToken', 'clientSecret']);
 
 /**
  * The one reading of a server action's FormData: React's `$ACTION_*` fields dropped, an empty field counted as

@@ -9,7 +9,7 @@ import { openSecret } from './secret';
 export async function storeAccess(connection: Connection, signal?: AbortSignal): Promise<StoreAccess | null> {
   const secret = await openSecret(connection.id, { ciphertext: connection.secretCiphertext, iv: connection.secretIv, tag: connection.secretTag });
   if (secret === null) return null;
-  return { url: connection.url, username: connection.username, secret, allowPrivate: config().connections.allowPrivate, signal };
+  return { url: connection.url, username: connection.username, secret, settings: connection.settings, allowPrivate: config().connections.allowPrivate, signal };
 }
 
 export const UNREADABLE_SECRET = 'The stored credentials cannot be decrypted (CONNECTIONS_KEY or SESSION_SECRET changed): replace them on the connection.';
@@ -31,9 +31,10 @@ const API_CODES: Record<ConnectorError['code'], ErrorCode> = {
 const ADVICE: Record<ConnectorError['code'], string> = {
   unreachable: 'Check the address and that the store is online.',
   private_address: 'Use the store’s public address (or set CONNECTIONS_ALLOW_PRIVATE=true on a server that must reach an intranet store).',
-  not_platform: 'Check the address: it should be the site’s own address, with its REST API enabled.',
-  unauthorized: 'Check the user name and the application password.',
-  forbidden: 'Use an account that may edit media.',
+  // Each connector's own message names its platform's credentials and settings; the advice here fits every kind.
+  not_platform: 'Check the address: it should be the store’s own address, with its API enabled.',
+  unauthorized: 'Check the credentials.',
+  forbidden: 'Use an account (or an app) that may edit media.',
   rate_limited: 'The store asked Loupe to slow down; try again in a minute.',
   not_found: 'Check the address.',
   remote_error: 'The store answered with an error; try again later.',

@@ -5,33 +5,32 @@ import type { Db } from '@/db/handle';
 import { assetRemotes, connections, jobs, REMOTE_STATUSES, WRITEBACK_MODES, type Connection, type RemoteStatus, type WritebackMode } from '@/db/schema';
 import { fail, type Result } from '@/lib/auth';
 import { config } from '@/lib/config';
-import { CONNECTOR_KINDS, type StoreAccess } from '@/lib/connectors';
+import { CONNECTOR_KINDS, connectorFor, isConnectorKind, type ConnectorKind, type StoreAccess } from '@/lib/connectors';
 import type { Queryable } from '@/lib/jobs';
 import { text } from '@/lib/text-input';
 import { connectorFailure } from './access';
 import { connectorOf } from './connectors';
 import { sealSecret } from './secret';
-import { checkStoreUrl, MAX_STORE_URL_LENGTH } from './store-url';
+import { checkStoreUrl } from './store-url';
 
 /** What an admin does with connections (the API and /admin/connections share these). Deleting one never touches the store. */
 
 export const MAX_CONNECTIONS = 20;
 
 const name = text().trim().min(1, 'Name the connection (for example, the shop’s name).').max(100, 'Use at most 100 characters for the name.');
-const username = text().trim().min(1, 'Enter the store user’s name.').max(200, 'Use at most 200 characters for the user name.');
-const secret = text().min(1, 'Enter the application password.').max(500, 'Use at most 500 characters for the application password.');
+const writebackMode = z.enum(WRITEBACK_MODES).default('on_approval');
 
-export const connectionInput = z
-  .object({
-    kind: z.enum(CONNECTOR_KINDS, { error: `Connect a store of kind ${CONNECTOR_KINDS.join(', ')}.` }),
-    name,
-    url: text().trim().min(1, 'Enter the store’s address.').max(MAX_STORE_URL_LENGTH, `Use a URL of at most ${MAX_STORE_URL_LENGTH} characters.`),
-    username,
-    applicationPassword: secret,
-    writebackMode: z.enum(WRITEBACK_MODES).default('on_approval'),
-  })
-  .strict();
-export type ConnectionInput = z.output<typeof connectionInput>;
+/**
+ * POST /api/connections: kind, name and writebackMode, then the kind's own fields (its connector's
+ * `connectInput`), one strict object per kind, so an error names the field of that kind that was wrong.
+ */
+export type ConnectionInput = { kind: ConnectorKind; name: string; writebackMode: WritebackMode } & Record<string, unknown>;
+// Typed by hand: the union is built from the registry at run time, so zod can only infer "some object".
+export const connectionInput = z.discriminatedUnion(
+  'kind',
+  CONNECTOR_KINDS.map((kind): z.ZodObject => connectorFor(kind).connectInput.safeExtend({ kind: z.literal(kind), name, writebackMode }).strict()) as [z.ZodObject, ...z.ZodObject[]],
+  { error: `Connect a store of kind ${CONNECTOR_KINDS.join(', ')}.` },
+) as unknown as z.ZodType<ConnectionInput>;
 
 export const connectionUpdate = z
   .object({
@@ -39,8 +38,12 @@ export const connectionUpdate = z
     writebackMode: z.enum(WRITEBACK_MODES).optional(),
     /** true pauses syncs and writebacks; false resumes them. */
     paused: z.boolean().optional(),
-    /** New credentials (rotation): checked with the store before they replace the old ones; resumes a paused connection. */
-    credentials: z.object({ username, applicationPassword: secret }).strict().optional(),
+    /**
+     * New credentials (rotation), in the connection's kind's own fields (its connector's `credentialsInput`:
+     * WordPress's username and applicationPassword): checked with the store before they replace the old ones;
+     * resumes a paused connection.
+     */
+    credentials: z.record(text().max(100), z.unknown()).optional(),
   })
   .strict()
   .refine((update) => Object.values(update).some((value) => value !== undefined), { message: 'send at least one of name, writebackMode, paused or credentials' });
@@ -117,27 +120,30 @@ async function verified(kind: string, access: StoreAccess): Promise<Result<{ acc
 
 export async function createConnection(db: Db, createdBy: string | null, input: ConnectionInput): Promise<Result<{ connection: ConnectionView }>> {
   const allowPrivate = config().connections.allowPrivate;
-  const url = await checkStoreUrl(input.url, allowPrivate);
+  const { kind, name, writebackMode, ...fields } = input;
+  const credentials = connectorFor(kind).accessFrom(fields);
+  const url = await checkStoreUrl(credentials.url, allowPrivate);
   if (!url.ok) return fail(url.code, url.message);
   const [{ n }] = await db.select({ n: count() }).from(connections);
   if (Number(n) >= MAX_CONNECTIONS) return fail('conflict', `Loupe connects to at most ${MAX_CONNECTIONS} stores; delete one you no longer use first.`);
-  const check = await verified(input.kind, { url: url.url, username: input.username, secret: input.applicationPassword, allowPrivate });
+  const check = await verified(kind, { ...credentials, url: url.url, allowPrivate });
   if (!check.ok) return check;
   const id = randomUUID();
-  const sealed = await sealSecret(id, input.applicationPassword);
+  const sealed = await sealSecret(id, credentials.secret);
   const [row] = await db
     .insert(connections)
     .values({
       id,
-      kind: input.kind,
-      name: input.name,
+      kind,
+      name,
       url: url.url,
-      username: input.username,
+      username: credentials.username,
+      settings: credentials.settings,
       secretCiphertext: sealed.ciphertext,
       secretIv: sealed.iv,
       secretTag: sealed.tag,
       account: check.account,
-      writebackMode: input.writebackMode,
+      writebackMode,
       createdBy,
     })
     .returning();
@@ -152,11 +158,13 @@ export async function updateConnection(db: Db, id: string, update: ConnectionUpd
   if (update.writebackMode !== undefined) set.writebackMode = update.writebackMode;
   let resumes = update.paused === false;
   if (update.credentials) {
+    const replaced = rotatedCredentials(current.kind, update.credentials);
+    if (!replaced.ok) return replaced;
     const allowPrivate = config().connections.allowPrivate;
-    const check = await verified(current.kind, { url: current.url, username: update.credentials.username, secret: update.credentials.applicationPassword, allowPrivate });
+    const check = await verified(current.kind, { url: current.url, settings: current.settings, ...replaced.credentials, allowPrivate });
     if (!check.ok) return check;
-    const sealed = await sealSecret(id, update.credentials.applicationPassword);
-    Object.assign(set, { username: update.credentials.username, secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretTag: sealed.tag, account: check.account });
+    const sealed = await sealSecret(id, replaced.credentials.secret);
+    Object.assign(set, { username: replaced.credentials.username, secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretTag: sealed.tag, account: check.account });
     resumes = update.paused !== true;
   }
   if (update.paused === true) Object.assign(set, { status: 'paused', statusMessage: 'Paused by an admin.' });
@@ -166,6 +174,18 @@ export async function updateConnection(db: Db, id: string, update: ConnectionUpd
     if (resumes) await resumeParkedWork(tx, id);
   });
   return getConnection(db, id);
+}
+
+/** A rotation's fields, parsed as the connection's kind asks for them (the route cannot know the kind). */
+function rotatedCredentials(kind: string, fields: Record<string, unknown>): Result<{ credentials: { username: string; secret: string } }> {
+  if (!isConnectorKind(kind)) return fail('unsupported_store', `Loupe has no connector for ${kind} stores in this build.`);
+  const connector = connectorFor(kind);
+  const parsed = connector.credentialsInput.safeParse(fields);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail('validation_failed', `Invalid body: credentials${issue.path.length ? `.${issue.path.join('.')}` : ''}: ${issue.message}`);
+  }
+  return { ok: true, credentials: connector.credentialsFrom(parsed.data) };
 }
 
 /** Work parked while the connection was paused is due again. */

@@ -1,4 +1,4 @@
-import { CONNECTOR_KINDS, connectorFor, type Connector, type ConnectorKind } from '@/lib/connectors';
+import { connectorFor, isConnectorKind, type Connector } from '@/lib/connectors';
 
 /**
  * Which connector serves a kind of store: lib/connectors' registry (connectorFor); tests put a
@@ -9,14 +9,10 @@ import { CONNECTOR_KINDS, connectorFor, type Connector, type ConnectorKind } fro
 const forTests = new Map<string, Connector>();
 
 export function connectorOf(kind: string): Connector | null {
-  return forTests.get(kind) ?? (isKnownKind(kind) ? connectorFor(kind) : null);
+  return forTests.get(kind) ?? (isConnectorKind(kind) ? connectorFor(kind) : null);
 }
 
 export function useConnectorForTests(connector: Connector | undefined, kind: string = connector?.kind ?? 'wordpress'): void {
   if (connector) forTests.set(kind, connector);
   else forTests.delete(kind);
-}
-
-function isKnownKind(kind: string): kind is ConnectorKind {
-  return (CONNECTOR_KINDS as readonly string[]).includes(kind);
 }

@@ -1,8 +1,6 @@
 import { checkHost } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
 
-export const MAX_STORE_URL_LENGTH = 2000;
-
 export type StoreUrlProblem = { code: 'invalid_url' | 'private_address' | 'unresolvable_host'; message: string };
 
 /**

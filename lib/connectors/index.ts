@@ -1,7 +1,9 @@
 export {
-  CONNECTOR_KINDS,
-  type ConnectorKind,
   type Connector,
+  type ConnectFormField,
+  type StoreCredentials,
+  type AltWrite,
+  type BulkAltWrite,
   type ConnectorError,
   type ConnectorErrorCode,
   type ConnectorLimits,
@@ -10,5 +12,6 @@ export {
   type RemoteProduct,
   type ImagePage,
 } from './types';
-export { connectorFor } from './registry';
+export { connectorFor, isConnectorKind, CONNECTOR_KINDS, type ConnectorKind } from './registry';
 export { WORDPRESS_LIMITS, wordpressPaceStats } from './wordpress';
+export { SHOPIFY_LIMITS, REQUIRED_SCOPES as SHOPIFY_REQUIRED_SCOPES, FILES_PER_CALL as SHOPIFY_FILES_PER_CALL, shopifyPaceStats, useShopifyClock } from './shopify';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { z } from 'zod';
 import type { Result } from '@/lib/result';
 
 /**
@@ -8,8 +9,17 @@ import type { Result } from '@/lib/result';
  * size caps, pacing from the store's own Retry-After and rate-limit headers.
  */
 
-export const CONNECTOR_KINDS = ['wordpress'] as const;
-export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
+/**
+ * What a connection stores to reach its store, from the kind's own input fields: the address, the account's
+ * name, one secret (encrypted at rest; a kind with several secrets JSON-encodes them into it) and non-secret
+ * settings the kind validated (kept as they are).
+ */
+export interface StoreCredentials {
+  url: string;
+  username: string;
+  secret: string;
+  settings: Record<string, unknown>;
+}
 
 /** What a connector needs to reach one store. The secret (an application password, a token) is decrypted only here. */
 export interface StoreAccess {
@@ -17,6 +27,8 @@ export interface StoreAccess {
   url: string;
   username: string;
   secret: string;
+  /** The kind's non-secret settings, as its `accessFrom` made them. */
+  settings: Record<string, unknown>;
   /** CONNECTIONS_ALLOW_PRIVATE: a store on a private or loopback address may be reached. */
   allowPrivate: boolean;
   /** Aborted when the job's lease passes to another worker or the request is cancelled. */
@@ -101,11 +113,34 @@ export interface ConnectorLimits {
   requestsPerSecond: number;
 }
 
+/** One field of a kind's forms on /admin/connections (the API takes the same names). */
+export interface ConnectFormField {
+  name: string;
+  label: string;
+  hint?: string;
+  /** A secret is never refilled after an error, nor shown again. */
+  secret?: boolean;
+  optional?: boolean;
+}
+
 export interface Connector {
-  kind: ConnectorKind;
+  /** The registry's key (registry.ts). */
+  kind: string;
   /** How the platform is named in the interface ("WordPress"). */
   label: string;
   limits: ConnectorLimits;
+  /**
+   * The kind's own fields of POST /api/connections, beyond kind, name and writebackMode (WordPress: url,
+   * username, applicationPassword), and how they become what the connection stores. `accessFrom` gets what
+   * `connectInput` parsed.
+   */
+  connectInput: z.ZodObject;
+  accessFrom(input: Record<string, unknown>): StoreCredentials;
+  /** The fields of a credential rotation (the address and settings stay), and what they replace. */
+  credentialsInput: z.ZodObject;
+  credentialsFrom(input: Record<string, unknown>): Pick<StoreCredentials, 'username' | 'secret'>;
+  /** The admin page's fields for connecting a store of this kind, and for replacing its credentials. */
+  form: { connect: ConnectFormField[]; credentials: ConnectFormField[] };
   /** A real read call that proves the URL is the platform's API and the user may edit media; names the account. */
   verify(access: StoreAccess): Promise<Result<{ account: string }, ConnectorError>>;
   /** Images changed after `since` (null: all), one page at a time from `cursor` (null: the first page). */
@@ -116,4 +151,26 @@ export interface Connector {
   readAlt(access: StoreAccess, remoteId: string): Promise<Result<{ altText: string }, ConnectorError>>;
   /** Replaces the store's alt text for one image ('' = decorative); answers the text the store now holds. */
   writeAlt(access: StoreAccess, remoteId: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
+  /**
+   * Where the platform writes several images per call: each image's outcome (one refused does not fail the
+   * others); a failure of the whole call (credentials, the store down) before anything was written is the Result's.
+   */
+  writeAlts?(access: StoreAccess, items: readonly AltWrite[]): Promise<Result<{ outcomes: Map<string, Result<{ altText: string }, ConnectorError>> }, ConnectorError>>;
+  /**
+   * Where the platform runs large writes itself (Shopify's bulk operations): starts one over `items` (those
+   * refused before sending, too long for instance, are answered at once), and says how it stands when polled
+   * with the same items.
+   */
+  startBulkWrite?(access: StoreAccess, items: readonly AltWrite[]): Promise<Result<{ operationId: string; refused: Map<string, ConnectorError> }, ConnectorError>>;
+  bulkWriteStatus?(access: StoreAccess, operationId: string, items: readonly AltWrite[]): Promise<Result<BulkAltWrite, ConnectorError>>;
+  /** Where the platform keeps alt text per language: one image's text in `locale` (a BCP 47 code such as fr or pt-BR). */
+  writeAltTranslation?(access: StoreAccess, remoteId: string, locale: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
 }
+
+export interface AltWrite {
+  remoteId: string;
+  altText: string;
+}
+
+/** A bulk write under way, or over with each image's outcome. */
+export type BulkAltWrite = { status: 'running' } | { status: 'done'; outcomes: Map<string, Result<{ altText: string }, ConnectorError>> };

@@ -57,7 +57,7 @@ describe.skipIf(!wordpressAvailable())('WordPress connector, against a real Word
   beforeAll(async () => {
     site = await startWordPress();
     // Pacing is the outbound client's, tested there on an injected clock; here it would only make the file slow.
-    access = { url: site.url, username: site.username, secret: site.applicationPassword, allowPrivate: true, pace: { requestsPerSecond: 200 } };
+    access = { url: site.url, username: site.username, secret: site.applicationPassword, settings: {}, allowPrivate: true, pace: { requestsPerSecond: 200 } };
     postId = await site.createPost('Trail runner', ['Shoes', 'Sale']);
     [shoeFront, shoeBack, scarf, loose] = await site.seedMedia([
       { file: '10053.jpg', alt: 'Brown leather trail shoe, side view', parent: postId, modifiedGmt: OLD },

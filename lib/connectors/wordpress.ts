@@ -1,6 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
 import { Pacer, request, requestStream, type OutboundFailure } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
+import { text as textInput } from '@/lib/text-input';
+import { secretField, storeUrlField } from './input';
 import type { Connector, ConnectorError, ConnectorLimits, ImagePage, RemoteImage, RemoteProduct, StoreAccess } from './types';
 
 /**
@@ -407,11 +410,38 @@ function modifiedAfter(since: string): string | null {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Input: a site address, a user and one of their application passwords
+
+const username = textInput().trim().min(1, 'Enter the store user’s name.').max(200, 'Use at most 200 characters for the user name.');
+const applicationPassword = secretField('application password');
+const connectInput = z.object({ url: storeUrlField(), username, applicationPassword }).strict();
+const credentialsInput = z.object({ username, applicationPassword }).strict();
 
 export const wordpressConnector: Connector = {
   kind: 'wordpress',
   label: 'WordPress',
   limits: WORDPRESS_LIMITS,
+  connectInput,
+  accessFrom(input) {
+    const fields = connectInput.parse(input);
+    return { url: fields.url, username: fields.username, secret: fields.applicationPassword, settings: {} };
+  },
+  credentialsInput,
+  credentialsFrom(input) {
+    const fields = credentialsInput.parse(input);
+    return { username: fields.username, secret: fields.applicationPassword };
+  },
+  form: {
+    connect: [
+      { name: 'url', label: 'Store address', hint: 'The site’s address, e.g. https://shop.example.com.' },
+      { name: 'username', label: 'User name', hint: 'A WordPress user who may edit media.' },
+      { name: 'applicationPassword', label: 'Application password', secret: true, hint: 'Users → Profile → Application Passwords. Kept encrypted; never shown again.' },
+    ],
+    credentials: [
+      { name: 'username', label: 'User name' },
+      { name: 'applicationPassword', label: 'New application password', secret: true },
+    ],
+  },
 
   async verify(access) {
     const site = await siteInfo(access, true);

@@ -34,12 +34,11 @@ export async function setPausedAction(_previous: FormState, form: FormData): Pro
   return guardedFormAction({ ...ADMIN_PAGE, schema: pausedInput }, form, async ({ id, paused }) => updateConnection(await getDb(), id, { paused }));
 }
 
-const credentialsInput = idParams.extend({ username: text().trim().min(1, 'Enter the store user’s name.').max(200), applicationPassword: text().min(1, 'Enter the application password.').max(500) });
+/** The connection's id, and its kind's credential fields: updateConnection parses those as the kind asks. */
+const credentialsInput = z.object({ id: idParams.shape.id }).catchall(text().max(1000));
 
 export async function replaceCredentialsAction(_previous: FormState, form: FormData): Promise<FormState> {
-  return guardedFormAction({ ...ADMIN_PAGE, schema: credentialsInput }, form, async ({ id, username, applicationPassword }) =>
-    updateConnection(await getDb(), id, { credentials: { username, applicationPassword } }),
-  );
+  return guardedFormAction({ ...ADMIN_PAGE, schema: credentialsInput }, form, async ({ id, ...credentials }) => updateConnection(await getDb(), id, { credentials }));
 }
 
 export async function deleteConnectionAction(_previous: FormState, form: FormData): Promise<FormState> {

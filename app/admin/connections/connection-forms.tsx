@@ -5,6 +5,7 @@ import { FormAnswer } from '@/components/auth/form-alert';
 import { FormField } from '@/components/auth/form-field';
 import { SubmitButton } from '@/components/auth/submit-button';
 import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
+import type { ConnectFormField } from '@/lib/connectors/client';
 import {
   createConnectionAction,
   deleteConnectionAction,
@@ -41,18 +42,27 @@ function ModeSelect({ name, defaultValue }: { name: string; defaultValue: string
   );
 }
 
-export function ConnectionForm() {
+/** A kind's own field (its connector's `form`); a secret is a password field, never refilled. */
+function KindField({ field, state, defaultValue }: { field: ConnectFormField; state: FormState; defaultValue?: string }) {
+  return field.secret ? (
+    <FormField label={field.label} name={field.name} type="password" autoComplete="new-password" required={!field.optional} hint={field.hint} />
+  ) : (
+    <FormField label={field.label} name={field.name} defaultValue={refilled(state, field.name, defaultValue)} autoComplete="off" required={!field.optional} hint={field.hint} />
+  );
+}
+
+export function ConnectionForm({ kind, label, fields }: { kind: string; label: string; fields: ConnectFormField[] }) {
   const [state, action] = useActionState(createConnectionAction, EMPTY_FORM);
   return (
     <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
-      <h2 className="text-base font-semibold">Connect a WordPress store</h2>
+      <h2 className="text-base font-semibold">Connect a {label} store</h2>
       <FormAnswer state={state} />
-      <input type="hidden" name="kind" value="wordpress" />
+      <input type="hidden" name="kind" value={kind} />
       <div className="grid gap-3 sm:grid-cols-2">
         <FormField label="Name" name="name" defaultValue={refilled(state, 'name')} autoComplete="off" hint="How Loupe names the store, e.g. “Main shop”." />
-        <FormField label="Store address" name="url" defaultValue={refilled(state, 'url')} autoComplete="off" hint="The site’s address, e.g. https://shop.example.com." />
-        <FormField label="User name" name="username" defaultValue={refilled(state, 'username')} autoComplete="off" hint="A WordPress user who may edit media." />
-        <FormField label="Application password" name="applicationPassword" type="password" autoComplete="new-password" hint="Users → Profile → Application Passwords. Kept encrypted; never shown again." />
+        {fields.map((field) => (
+          <KindField key={field.name} field={field} state={state} />
+        ))}
       </div>
       <ModeSelect name="writebackMode" defaultValue={refilled(state, 'writebackMode', 'on_approval')} />
       <div>
@@ -130,15 +140,16 @@ export function ModeForm({ id, mode }: { id: string; mode: string }) {
   );
 }
 
-export function CredentialsForm({ id, username }: { id: string; username: string }) {
+export function CredentialsForm({ id, username, fields }: { id: string; username: string; fields: ConnectFormField[] }) {
   const [state, action] = useActionState(replaceCredentialsAction, EMPTY_FORM);
   return (
     <form action={action} className="flex flex-col gap-2">
       <input type="hidden" name="id" value={id} />
       <FormAnswer state={state} />
       <div className="grid gap-2 sm:grid-cols-2">
-        <FormField label="User name" name="username" defaultValue={refilled(state, 'username', username)} autoComplete="off" />
-        <FormField label="New application password" name="applicationPassword" type="password" autoComplete="new-password" />
+        {fields.map((field) => (
+          <KindField key={field.name} field={field} state={state} defaultValue={field.name === 'username' ? username : undefined} />
+        ))}
       </div>
       <div>
         <SubmitButton variant="secondary">Check and replace</SubmitButton>

@@ -4,6 +4,7 @@ import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { isUuid } from '@/lib/assets';
 import { connectionCoverage, countWritable, listConnections, listRuns, type ConnectionView, type RunView } from '@/lib/connections';
+import { CONNECTOR_KINDS, connectorFor, isConnectorKind, type ConnectorKind } from '@/lib/connectors';
 import { formatDate, plural } from '@/lib/words';
 import { AdminTabs } from '../admin-tabs';
 import { ConnectionActions, ConnectionForm, CredentialsForm, ModeForm, UndoRunButton } from './connection-forms';
@@ -40,7 +41,7 @@ function ConnectionCard({ connection, selected, writable, coverage }: { connecti
       <details className="text-sm">
         <summary className="cursor-pointer font-medium">Replace the credentials</summary>
         <div className="mt-2">
-          <CredentialsForm id={connection.id} username={connection.username} />
+          <CredentialsForm id={connection.id} username={connection.username} fields={isConnectorKind(connection.kind) ? connectorFor(connection.kind).form.credentials : []} />
         </div>
       </details>
       <Link
@@ -96,13 +97,32 @@ function RunLog({ connection, runs }: { connection: ConnectionView; runs: RunVie
   );
 }
 
-export default async function AdminConnectionsPage({ searchParams }: { searchParams: Promise<{ connection?: string | string[] }> }) {
+/** One kind's form at a time, chosen by a link (?kind=), so the page works without JavaScript. */
+function KindChooser({ current }: { current: ConnectorKind }) {
+  return (
+    <nav aria-label="Kind of store" className="flex flex-wrap gap-2 text-sm">
+      {CONNECTOR_KINDS.map((kind) => (
+        <Link
+          key={kind}
+          href={`/admin/connections?kind=${kind}`}
+          aria-current={kind === current ? 'page' : undefined}
+          className={`rounded-md border px-3 py-1.5 font-medium ${kind === current ? 'border-neutral-900 bg-neutral-900 text-white' : 'border-neutral-300 bg-white hover:bg-neutral-100'}`}
+        >
+          {connectorFor(kind).label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
+
+export default async function AdminConnectionsPage({ searchParams }: { searchParams: Promise<{ connection?: string | string[]; kind?: string | string[] }> }) {
   await requirePage('admin');
   const db = await getDb();
   const connections = await listConnections(db);
   const coverage = await connectionCoverage(db);
   const writable = new Map(await Promise.all(connections.map(async (connection) => [connection.id, await countWritable(db, connection.id)] as const)));
-  const wanted = (await searchParams).connection;
+  const { connection: wanted, kind: wantedKind } = await searchParams;
+  const kind = typeof wantedKind === 'string' && isConnectorKind(wantedKind) ? wantedKind : CONNECTOR_KINDS[0];
   const selected = typeof wanted === 'string' && isUuid(wanted) ? connections.find((connection) => connection.id === wanted) : undefined;
   const runs = selected ? await listRuns(db, selected.id) : null;
   return (
@@ -113,7 +133,8 @@ export default async function AdminConnectionsPage({ searchParams }: { searchPar
         A connected store’s photos come into the library with their products and alt text; approved alt text goes back to the store. Loupe never overwrites text someone changed in the
         shop: such photos wait in the review queue as conflicts.
       </p>
-      <ConnectionForm />
+      {CONNECTOR_KINDS.length > 1 && <KindChooser current={kind} />}
+      <ConnectionForm key={kind} kind={kind} label={connectorFor(kind).label} fields={connectorFor(kind).form.connect} />
       <section aria-labelledby="connections-heading" className="flex flex-col gap-3">
         <h2 id="connections-heading" className="text-base font-semibold">
           Stores
