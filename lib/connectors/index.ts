@@ -12,3 +12,4 @@ export {
 } from './types';
 export { connectorFor, isConnectorKind, CONNECTOR_KINDS, type ConnectorKind } from './registry';
 export { WORDPRESS_LIMITS, wordpressPaceStats } from './wordpress';
+export { DRUPAL_LIMITS, DRUPAL_DEFAULTS, drupalPaceStats } from './drupal';

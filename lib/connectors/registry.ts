@@ -1,4 +1,5 @@
 import type { Connector } from './types';
+import { drupalConnector } from './drupal';
 import { wordpressConnector } from './wordpress';
 
 /**
@@ -7,6 +8,7 @@ import { wordpressConnector } from './wordpress';
  */
 const CONNECTORS = {
   wordpress: wordpressConnector,
+  drupal: drupalConnector,
 } as const satisfies Record<string, Connector>;
 
 export type ConnectorKind = keyof typeof CONNECTORS;

@@ -98,7 +98,7 @@ export type ConnectorErrorCode =
   | 'rate_limited'
   /** The store failed (5xx) or answered something Loupe cannot use. */
   | 'remote_error'
-  /** The image is larger than Loupe accepts, or not an image. */
+  /** The image is larger than Loupe accepts, or not an image; or the store refused the write's content (422). */
   | 'rejected_file'
   /** The alt text is longer than `limits.maxAltLength`: refused before any call, never cut. */
   | 'text_too_long';
@@ -151,4 +151,9 @@ export interface Connector {
   readAlt(access: StoreAccess, remoteId: string): Promise<Result<{ altText: string }, ConnectorError>>;
   /** Replaces the store's alt text for one image ('' = decorative); answers the text the store now holds. */
   writeAlt(access: StoreAccess, remoteId: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
+  /**
+   * Replaces one image's alt text in one language's translation, for platforms that keep one per language; a
+   * missing translation is not_found, never created. Answers the text the store now holds.
+   */
+  writeAltTranslation?(access: StoreAccess, remoteId: string, locale: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
 }
