@@ -89,7 +89,7 @@ export interface DrupalFake {
   bundles: Bundle[];
   entities: Map<string, FakeEntity & { bundle: Bundle }>;
   files: Map<string, FakeFile>;
-  /** The image field ignores meta.alt on PATCH (a Drupal 11 field with its alt switched off). */
+  /** The image field ignores meta.alt on PATCH (a Drupal 11 field with its alt switched off): the old alt stays. */
   dropsAlt: boolean;
   /** The account may read but not edit (403 on PATCH). */
   readOnlyUser: boolean;
@@ -287,6 +287,7 @@ export async function startDrupalFake(options: { bundles?: Bundle[]; languages?:
     if (sent !== undefined) {
       if (!Array.isArray(sent)) return fail(response, 422, `${entity.bundle.field}: the relationship must be an array.`, { pointer: `/data/relationships/${entity.bundle.field}/data` });
       const items: ImageItem[] = [];
+      const current = entity.translations.get(langcode)!.images;
       for (const [delta, raw] of sent.entries()) {
         const ref = raw as { type?: string; id?: string; meta?: Record<string, unknown> };
         if (ref.type !== 'file--file' || !ref.id || !fake.files.has(ref.id)) {
@@ -297,7 +298,7 @@ export async function startDrupalFake(options: { bundles?: Bundle[]; languages?:
         if (typeof alt === 'string' && alt.length > 512) return fail(response, 422, `${entity.bundle.field}.${delta}.alt: This value is too long. It should have 512 characters or less.`, { pointer: `/data/relationships/${entity.bundle.field}/data/${delta}/meta/alt` });
         items.push({
           fileUuid: ref.id,
-          alt: fake.dropsAlt ? '' : typeof alt === 'string' ? alt : '',
+          alt: fake.dropsAlt ? (current.find((image) => image.fileUuid === ref.id)?.alt ?? '') : typeof alt === 'string' ? alt : '',
           title: typeof ref.meta?.title === 'string' ? ref.meta.title : '',
           width: typeof ref.meta?.width === 'number' ? ref.meta.width : 0,
           height: typeof ref.meta?.height === 'number' ? ref.meta.height : 0,
