@@ -14,6 +14,7 @@ import { LocalStorage, useStorageForTests } from '@/lib/storage';
 import { startWordPress } from '@/test/wordpress';
 import { createScratchDatabase, type ScratchDatabase } from '@/test/pg-template';
 import { pacedWordPress } from '@/test/wordpress-loupe';
+import { benchDrupal } from '@/tools/bench/connectors-drupal';
 
 /**
  * npm run bench:connectors: against a real WordPress (test/wordpress.ts: Debian's package, php -S with
@@ -28,6 +29,7 @@ import { pacedWordPress } from '@/test/wordpress-loupe';
  * 8 images/s; the bench raises the connection's pace (BENCH_CONCURRENCY, BENCH_RPS, BENCH_WRITEBACK_RPS).
  * php -S serves a file in a few milliseconds, far quicker than a shop across a network: BENCH_LATENCY_MS adds
  * that much to every file download (test/wordpress-php/router.php), for both loops alike.
+ * Then the same three measures against Drupal's JSON:API (tools/bench/connectors-drupal.ts, the in-process fake).
  */
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000);
 const PHP_WORKERS = Number(process.env.BENCH_PHP_WORKERS ?? 8);
@@ -127,6 +129,8 @@ async function main(): Promise<void> {
     console.log(`| ${MEDIA} writebacks (${WRITEBACK_JOBS} jobs at once, ${WRITEBACK_RPS} calls/s ceiling) | ${(MEDIA / seconds(writeMs)).toFixed(1)} writebacks/s, ${(writeCalls / seconds(writeMs)).toFixed(1)} calls/s (${writeCalls} calls: read, then write; ${seconds(writeMs).toFixed(1)} s) |`);
     console.log(`| writeback: share of worker time waiting on pacing | ${((100 * (slotWait + pacerWait)) / workerMs).toFixed(0)} % (call schedule ${seconds(slotWait).toFixed(1)} s + connector pacer ${seconds(pacerWait).toFixed(1)} s of ${seconds(workerMs).toFixed(1)} s) |`);
     console.log(`| at WordPress's default pace (${WORDPRESS_LIMITS.requestsPerSecond} calls/s) | at most ${WORDPRESS_LIMITS.requestsPerSecond} images/s synced, ${WORDPRESS_LIMITS.requestsPerSecond / 2} writebacks/s |`);
+    // 4. The same sizes against Drupal's JSON:API (the fake: Drupal is not packaged here).
+    for (const line of await benchDrupal({ entities: MEDIA, concurrency: CONCURRENCY, rps: RPS, writebackRps: WRITEBACK_RPS, writebackJobs: WRITEBACK_JOBS, databaseUrl: process.env.BENCH_DATABASE_URL })) console.log(line);
   } finally {
     useConnectorForTests(undefined, 'wordpress');
     await site.stop();
