@@ -59,6 +59,8 @@ export interface Bundle {
   bundle: string;
   /** The image field: `field_image` on an article, `field_media_image` on an image media. */
   field: string;
+  /** One image at most (a media item's): the relationship is one object, not an array. */
+  single?: boolean;
 }
 
 export interface Failure {
@@ -116,7 +118,7 @@ const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized'
 export async function startDrupalFake(options: { bundles?: Bundle[]; languages?: string[] } = {}): Promise<DrupalFake> {
   const bundles = options.bundles ?? [
     { entityType: 'node', bundle: 'article', field: 'field_image' },
-    { entityType: 'media', bundle: 'image', field: 'field_media_image' },
+    { entityType: 'media', bundle: 'image', field: 'field_media_image', single: true },
   ];
   const languages = new Set(options.languages ?? ['en', 'fr', 'de']);
   const userUuid = randomUUID();
@@ -189,6 +191,11 @@ export async function startDrupalFake(options: { bundles?: Bundle[]; languages?:
   function resource(entity: FakeEntity & { bundle: Bundle }, langcode: string) {
     const translation = entity.translations.get(langcode)!;
     const label = entity.bundle.entityType === 'media' ? 'name' : 'title';
+    // A reference to a file deleted since is answered as "missing", as Drupal does.
+    const items = translation.images.map((image) => {
+      const file = fake.files.get(image.fileUuid);
+      return { type: 'file--file', id: file ? image.fileUuid : 'missing', meta: { drupal_internal__target_id: file?.fid ?? 0, alt: image.alt, title: image.title, width: image.width, height: image.height } };
+    });
     return {
       type: resourceType(entity.bundle),
       id: entity.uuid,
@@ -196,11 +203,7 @@ export async function startDrupalFake(options: { bundles?: Bundle[]; languages?:
       attributes: { [`drupal_internal__${entity.bundle.entityType === 'media' ? 'mid' : 'nid'}`]: entity.internalId, langcode, [label]: translation.title, changed: new Date(entity.changed * 1000).toISOString().replace('.000Z', '+00:00') },
       relationships: {
         [entity.bundle.field]: {
-          data: translation.images.map((image) => ({
-            type: 'file--file',
-            id: image.fileUuid,
-            meta: { drupal_internal__target_id: fake.files.get(image.fileUuid)?.fid ?? 0, alt: image.alt, title: image.title, width: image.width, height: image.height },
-          })),
+          data: entity.bundle.single ? (items[0] ?? null) : items,
           links: { self: { href: `${base()}/jsonapi/${entity.bundle.entityType}/${entity.bundle.bundle}/${entity.uuid}/relationships/${entity.bundle.field}` } },
         },
       },
@@ -255,7 +258,8 @@ export async function startDrupalFake(options: { bundles?: Bundle[]; languages?:
     const limit = Math.min(DRUPAL_PAGE_LIMIT, Number(query.get('page[limit]') ?? DRUPAL_PAGE_LIMIT));
     const page = rows.slice(offset, offset + limit);
     const data = page.map((entity) => resource(entity, entity.translations.has(langcode) ? langcode : 'en'));
-    const included = include ? [...new Map(data.flatMap((item) => (item.relationships[bundle.field].data as { id: string }[]).map((ref) => [ref.id, fake.files.get(ref.id)] as const)).filter(([, file]) => file)).values()].map((file) => fileResource(file!)) : undefined;
+    const related = (item: (typeof data)[number]) => [item.relationships[bundle.field].data].flat().filter((ref) => ref !== null);
+    const included = include ? [...new Map(data.flatMap(related).map((ref) => [ref.id, fake.files.get(ref.id)] as const).filter(([, file]) => file)).values()].map((file) => fileResource(file!)) : undefined;
     const links: Record<string, { href: string }> = { self: { href: url.toString() } };
     if (offset + limit < rows.length) {
       const next = new URL(url.toString());
@@ -285,10 +289,12 @@ export async function startDrupalFake(options: { bundles?: Bundle[]; languages?:
     if (body.data?.type !== resourceType(entity.bundle) || body.data.id !== entity.uuid) return fail(response, 409, 'The selected entity (the id in the URL) does not match the one sent.', { pointer: '/data/id' });
     const sent = body.data.relationships?.[entity.bundle.field]?.data;
     if (sent !== undefined) {
-      if (!Array.isArray(sent)) return fail(response, 422, `${entity.bundle.field}: the relationship must be an array.`, { pointer: `/data/relationships/${entity.bundle.field}/data` });
+      if (Array.isArray(sent) === Boolean(entity.bundle.single)) {
+        return fail(response, 422, `${entity.bundle.field}: a ${entity.bundle.single ? 'to-one relationship takes one resource identifier' : 'to-many relationship takes an array of resource identifiers'}.`, { pointer: `/data/relationships/${entity.bundle.field}/data` });
+      }
       const items: ImageItem[] = [];
       const current = entity.translations.get(langcode)!.images;
-      for (const [delta, raw] of sent.entries()) {
+      for (const [delta, raw] of (Array.isArray(sent) ? sent : sent === null ? [] : [sent]).entries()) {
         const ref = raw as { type?: string; id?: string; meta?: Record<string, unknown> };
         if (ref.type !== 'file--file' || !ref.id || !fake.files.has(ref.id)) {
           return fail(response, 422, `${entity.bundle.field}.${delta}.target_id: The referenced entity (file: ${ref.id}) does not exist.`, { pointer: `/data/relationships/${entity.bundle.field}/data/${delta}` });

@@ -282,6 +282,27 @@ describe('Drupal connector, against a JSON:API fake', () => {
       expect(await drupal.writeAlt(basic, id(scarf, scarfFile), '')).toMatchObject({ ok: false, code: 'rejected_file', message: expect.stringContaining('/data/relationships/field_image/data/0/meta/alt') });
     });
 
+    it('writes a media item’s single image as one object, as Drupal answered it', async () => {
+      expect(await drupal.writeAlt(media, id(mediaItem, scarfFile), 'Straw hat on a hook')).toEqual({ ok: true, altText: 'Straw hat on a hook' });
+      const sent = fake.patches.at(-1)!.body as { data: { relationships: { field_media_image: { data: unknown } } } };
+      expect(sent.data.relationships.field_media_image.data).toEqual({ type: 'file--file', id: scarfFile.uuid, meta: expect.objectContaining({ alt: 'Straw hat on a hook' }) });
+    });
+
+    it('skips a reference to a deleted file when listing, and refuses to write beside one', async () => {
+      const gone = fake.addFile('gone.jpg', front.bytes);
+      const broken = fake.addEntity(ARTICLE, { title: 'Broken gallery', changed: OLD + 5000, images: [{ fileUuid: gone.uuid }, { fileUuid: back.uuid, alt: 'Still here' }] });
+      fake.files.delete(gone.uuid);
+      try {
+        const { images } = await listAll(basic, new Date((OLD + 5000) * 1000).toISOString());
+        expect(images.map((image) => image.remoteId)).toEqual([id(broken, back)]);
+        const patches = fake.patches.length;
+        expect(await drupal.writeAlt(basic, id(broken, back), 'Linen shirt, back')).toMatchObject({ ok: false, code: 'rejected_file', message: expect.stringContaining('deleted') });
+        expect(fake.patches.length).toBe(patches);
+      } finally {
+        fake.entities.delete(broken.uuid);
+      }
+    });
+
     it('refuses a text over 512 characters before any call', async () => {
       const before = fake.requests.length;
       expect(await drupal.writeAlt(basic, id(scarf, scarfFile), 'x'.repeat(513))).toMatchObject({ ok: false, code: 'text_too_long' });

@@ -217,6 +217,7 @@ function storeTime(headers: IncomingHttpHeaders): string | null {
 // Entities and their image items
 
 interface ImageRef {
+  /** The file's UUID; Drupal answers "missing" for a reference to a file since deleted. */
   fileUuid: string;
   meta: Record<string, unknown>;
   /** The item as Drupal answered it, sent back unchanged but for meta.alt. */
@@ -231,22 +232,24 @@ interface Entity {
   changedAt: string;
   changed: number;
   images: ImageRef[];
+  /** A single-value field (a media item's image) answers one object, and takes one back. */
+  single: boolean;
 }
 
-function imageRefs(resource: Record<string, unknown>, field: string): ImageRef[] | null {
+function imageRefs(resource: Record<string, unknown>, field: string): { images: ImageRef[]; single: boolean } | null {
   const relationship = record(record(resource.relationships)?.[field]);
-  if (!relationship) return null;
+  if (!relationship || !('data' in relationship)) return null;
   const data = relationship.data;
-  // A single-value field answers one object (or null when empty), a multi-value one an array.
+  const single = !Array.isArray(data);
   const items = data === null ? [] : Array.isArray(data) ? data : [data];
-  const refs: ImageRef[] = [];
+  const images: ImageRef[] = [];
   for (const item of items) {
     const raw = record(item);
     const id = text(raw?.id, 100);
-    if (!raw || !UUID.test(id)) return null;
-    refs.push({ fileUuid: id, meta: record(raw.meta) ?? {}, raw });
+    if (!raw || !id) return null;
+    images.push({ fileUuid: id, meta: record(raw.meta) ?? {}, raw });
   }
-  return refs;
+  return { images, single };
 }
 
 function entityOf(resource: unknown, settings: DrupalSettings): Entity | null {
@@ -255,8 +258,8 @@ function entityOf(resource: unknown, settings: DrupalSettings): Entity | null {
   const attributes = record(data?.attributes);
   if (!data || !attributes || !UUID.test(uuid)) return null;
   const changedAt = Date.parse(text(attributes.changed, 100));
-  const images = imageRefs(data, settings.field);
-  if (Number.isNaN(changedAt) || !images) return null;
+  const refs = imageRefs(data, settings.field);
+  if (Number.isNaN(changedAt) || !refs) return null;
   return {
     uuid,
     langcode: text(attributes.langcode, 20) || null,
@@ -265,7 +268,7 @@ function entityOf(resource: unknown, settings: DrupalSettings): Entity | null {
     handle: text(record(attributes.path)?.alias, 200).replace(/^\//, '') || null,
     changedAt: new Date(changedAt).toISOString(),
     changed: Math.floor(changedAt / 1000),
-    images,
+    ...refs,
   };
 }
 
@@ -311,8 +314,12 @@ async function patchAlt(access: StoreAccess, settings: DrupalSettings, remoteId:
     return fail('not_found', `${resourceType(settings)} ${ids.entityUuid} has no “${langcode}” translation (Drupal answered its ${read.entity.langcode ?? 'default'} text instead); Loupe does not create translations: add one in Drupal first.`);
   }
   if (!read.entity.images.some((image) => image.fileUuid === ids.fileUuid)) return fail('not_found', `The image is no longer in ${settings.field} of ${resourceType(settings)} ${ids.entityUuid}.`);
-  const data = read.entity.images.map((image) => (image.fileUuid === ids.fileUuid ? { ...image.raw, meta: { ...image.meta, alt: altText } } : image.raw));
-  const body = { data: { type: resourceType(settings), id: ids.entityUuid, relationships: { [settings.field]: { data } } } };
+  if (read.entity.images.some((image) => !UUID.test(image.fileUuid))) {
+    // Sending the field back would have to drop the dead reference: a change to the content Loupe does not make.
+    return fail('rejected_file', `${settings.field} of ${resourceType(settings)} ${ids.entityUuid} refers to a file that was deleted: remove that image in Drupal, then write again.`);
+  }
+  const items = read.entity.images.map((image) => (image.fileUuid === ids.fileUuid ? { ...image.raw, meta: { ...image.meta, alt: altText } } : image.raw));
+  const body = { data: { type: resourceType(settings), id: ids.entityUuid, relationships: { [settings.field]: { data: read.entity.single ? items[0] : items } } } };
   const answer = await callJson(access, 'PATCH', apiUrl(access, `${resourcePath(settings)}/${ids.entityUuid}`, {}, langcode), body);
   if (!answer.ok) return answer;
   if (answer.status !== 200) {
@@ -506,8 +513,7 @@ export const drupalConnector: Connector = {
     const sample = record(data[0]);
     if (sample) {
       const refs = imageRefs(sample, settings.field);
-      const related = record(record(sample.relationships)?.[settings.field])?.data;
-      const first = record(Array.isArray(related) ? related[0] : related);
+      const first = refs?.images[0]?.raw;
       if (!refs || (first && first.type !== 'file--file')) return fail('not_found', `${settings.field} of ${resourceType(settings)} is not an image field (it does not relate file entities).`);
     }
     const user = await callJson(access, 'GET', apiUrl(access, `/user/user/${me}`));
@@ -552,7 +558,8 @@ export const drupalConnector: Connector = {
       const seen = new Set<string>();
       entity.images.forEach((image, position) => {
         const file = files.get(image.fileUuid);
-        // A file the account may not view is left out of `included` (Drupal says so in meta.omitted): no URL to fetch.
+        // A file the account may not view is left out of `included` (Drupal says so in meta.omitted), and a deleted
+        // one is "missing": no URL to fetch.
         if (!file || seen.has(image.fileUuid)) return;
         seen.add(image.fileUuid);
         images.push({
