@@ -23,7 +23,7 @@ import type { AddressInfo } from 'node:net';
  *   next matching calls with any status, headers and document (429 with Retry-After, 5xx, 422 with a pointer).
  */
 
-export const DRUPAL_PAGE_LIMIT = 50;
+const DRUPAL_PAGE_LIMIT = 50;
 
 export interface ImageItem {
   fileUuid: string;

@@ -21,6 +21,8 @@ import type { Connector, ConnectorError, ConnectorLimits, ImagePage, RemoteImage
  * - Writing: the entity is read, its image field's items sent back with the one item's `meta.alt` replaced
  *   (the other items and every other meta value as Drupal answered them), and the answer read back: Drupal 11
  *   applies meta properties only where the field defines them, so an alt that did not stick is an error.
+ *   Core JSON:API has no conditional PATCH: an edit of another image of the same entity in the milliseconds
+ *   between that read and the PATCH would be overwritten by what was read.
  * - Translations: read and written through the language prefix (/fr/jsonapi/…). Drupal answers a missing
  *   translation's GET with its fallback language, and refuses its PATCH (405): either is "not found", and Loupe
  *   never creates a translation.
@@ -34,12 +36,12 @@ export const DRUPAL_LIMITS: ConnectorLimits = {
 };
 
 /** Drupal's own ceiling for page[limit]. */
-export const DRUPAL_PAGE_LIMIT = 50;
+const DRUPAL_PAGE_LIMIT = 50;
 const API_TIMEOUT_MS = 30_000;
 const IMAGE_TIMEOUT_MS = 120_000;
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 /** Pages of one sync (a million entities); past it, the store is paging forever. */
-export const MAX_PAGES = 20_000;
+const MAX_PAGES = 20_000;
 /** Items of the cursor's own `changed` second re-read, so an edit or deletion there cannot shift one out of sight. */
 const PAGE_OVERLAP = 5;
 const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
@@ -371,7 +373,8 @@ function decodeCursor(raw: string): Cursor | null {
 
 /** Whether an entity comes after the cursor in the listing's order (changed, then id). */
 function after(entity: Entity, cursor: Cursor): boolean {
-  if (cursor.changed === null || entity.changed !== cursor.changed) return cursor.changed === null || entity.changed > cursor.changed;
+  if (cursor.changed === null) return true;
+  if (entity.changed !== cursor.changed) return entity.changed > cursor.changed;
   return entity.uuid > cursor.id;
 }
 
