@@ -169,6 +169,22 @@ describe('a Drupal site, end to end', () => {
     expect(await assetOf(remote(mug, files.mug))).toMatchObject({ altText: 'Stoneware mug, sand glaze', altSource: 'shop' });
   });
 
+  it('waits out a 429 mid-sync and then takes what it had not yet taken', async () => {
+    fake.now = OLD + 20_000;
+    const kettle = fake.addEntity(ARTICLE, { title: 'Copper kettle', images: [{ fileUuid: files.jug.uuid, alt: 'Copper kettle on a stove' }] });
+    fake.failNext({ status: 429, headers: { 'retry-after': '1' }, detail: 'Too many requests.', match: (method, path) => method === 'GET' && path === '/jsonapi/node/article' });
+    const refused = await sync();
+    expect(refused.outcome).toBe('running');
+    expect(refused.errors).toEqual([expect.objectContaining({ code: 'rate_limited' })]);
+    await runConnectionJobs(database().db, 'sync', true);
+    const [done] = (await runs()).filter((run) => run.id === refused.id);
+    // The kettle, and the jug and mug again: changed in the very second the last sync began (`changed` has whole
+    // seconds, so that second is asked for again).
+    expect(done).toMatchObject({ outcome: 'done', counts: { seen: 3, linked: 3, failed: 0 } });
+    const [product] = await database().db.select().from(products).where(and(eq(products.connectionId, connection.id), eq(products.remoteId, kettle.uuid)));
+    expect(product).toMatchObject({ title: 'Copper kettle' });
+  });
+
   it('fails the write, with the reason, when the field does not keep the alt', async () => {
     fake.dropsAlt = true;
     try {
