@@ -3,16 +3,18 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import sharp from 'sharp';
 import { openPglite, openPostgres, rows, useDbForTests, type DbHandle } from '@/db/client';
 import { migrate } from '@/db/migrate';
 import { resetConfig } from '@/lib/config';
 import { callSlotStats, createConnection, requestSync, useConnectorForTests } from '@/lib/connections';
-import { WORDPRESS_LIMITS, wordpressPaceStats } from '@/lib/connectors';
+import { connectorFor, shopifyPaceStats, WORDPRESS_LIMITS, wordpressPaceStats, type AltWrite, type Connector, type StoreAccess } from '@/lib/connectors';
 import { runDueJobs } from '@/lib/jobs';
 import { checkItems, decide } from '@/lib/review';
 import { LocalStorage, useStorageForTests } from '@/lib/storage';
 import { startWordPress } from '@/test/wordpress';
 import { createScratchDatabase, type ScratchDatabase } from '@/test/pg-template';
+import { startShopifyFake } from '@/test/shopify-fake';
 import { pacedWordPress } from '@/test/wordpress-loupe';
 import { benchDrupal } from '@/tools/bench/connectors-drupal';
 
@@ -29,7 +31,18 @@ import { benchDrupal } from '@/tools/bench/connectors-drupal';
  * 8 images/s; the bench raises the connection's pace (BENCH_CONCURRENCY, BENCH_RPS, BENCH_WRITEBACK_RPS).
  * php -S serves a file in a few milliseconds, far quicker than a shop across a network: BENCH_LATENCY_MS adds
  * that much to every file download (test/wordpress-php/router.php), for both loops alike.
- * Then the same three measures against Drupal's JSON:API (tools/bench/connectors-drupal.ts, the in-process fake).
+ *
+ * Shopify (test/shopify-fake.ts, its leaky bucket at SHOPIFY_RESTORE_RATE points/s, 1,000 at most):
+ *   4. SHOPIFY_WRITES approved texts through the real writeback job (read, then fileUpdate, per photo): the
+ *      points spent over what the bucket allowed in that time (what it held at the start plus its refill), and
+ *      the THROTTLED answers after the first;
+ *   5. the same texts through one bulk operation (staged JSONL, bulkOperationRunMutation, polled): wall time and
+ *      calls made.
+ * SHOPIFY_WRITEBACK_JOBS (default 8) jobs run at once.
+ *
+ * Drupal (tools/bench/connectors-drupal.ts: the JSON:API fake, in this process): BENCH_MEDIA articles of one image
+ *   6. synced by the real sync job beside a plain loop (images/s, the ratio), then written back (writebacks/s, calls/s).
+ * BENCH_CONNECTORS picks the parts: wordpress, shopify, drupal (all three by default).
  */
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000);
 const PHP_WORKERS = Number(process.env.BENCH_PHP_WORKERS ?? 8);
@@ -39,9 +52,15 @@ const WRITEBACK_RPS = Number(process.env.BENCH_WRITEBACK_RPS ?? 100);
 const WRITEBACK_JOBS = Number(process.env.BENCH_WRITEBACK_JOBS ?? 4);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
 
+const SHOPIFY_WRITES = Number(process.env.SHOPIFY_WRITES ?? 5000);
+const SHOPIFY_RESTORE_RATE = Number(process.env.SHOPIFY_RESTORE_RATE ?? 100);
+// Enough jobs at once that the shop's budget, not Loupe's job machinery, is what limits the pace.
+const SHOPIFY_WRITEBACK_JOBS = Number(process.env.SHOPIFY_WRITEBACK_JOBS ?? 8);
+const PARTS = (process.env.BENCH_CONNECTORS ?? 'wordpress,shopify,drupal').split(',');
+
 const seconds = (ms: number) => ms / 1000;
 
-async function main(): Promise<void> {
+async function benchWordPress(): Promise<void> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-bench-connectors-'));
   process.env.CONNECTIONS_ALLOW_PRIVATE = 'true';
   resetConfig();
@@ -129,8 +148,6 @@ async function main(): Promise<void> {
     console.log(`| ${MEDIA} writebacks (${WRITEBACK_JOBS} jobs at once, ${WRITEBACK_RPS} calls/s ceiling) | ${(MEDIA / seconds(writeMs)).toFixed(1)} writebacks/s, ${(writeCalls / seconds(writeMs)).toFixed(1)} calls/s (${writeCalls} calls: read, then write; ${seconds(writeMs).toFixed(1)} s) |`);
     console.log(`| writeback: share of worker time waiting on pacing | ${((100 * (slotWait + pacerWait)) / workerMs).toFixed(0)} % (call schedule ${seconds(slotWait).toFixed(1)} s + connector pacer ${seconds(pacerWait).toFixed(1)} s of ${seconds(workerMs).toFixed(1)} s) |`);
     console.log(`| at WordPress's default pace (${WORDPRESS_LIMITS.requestsPerSecond} calls/s) | at most ${WORDPRESS_LIMITS.requestsPerSecond} images/s synced, ${WORDPRESS_LIMITS.requestsPerSecond / 2} writebacks/s |`);
-    // 4. The same sizes against Drupal's JSON:API (the fake: Drupal is not packaged here).
-    for (const line of await benchDrupal({ entities: MEDIA, concurrency: CONCURRENCY, rps: RPS, writebackRps: WRITEBACK_RPS, writebackJobs: WRITEBACK_JOBS, databaseUrl: process.env.BENCH_DATABASE_URL })) console.log(line);
   } finally {
     useConnectorForTests(undefined, 'wordpress');
     await site.stop();
@@ -140,4 +157,128 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** A small JPEG of its own size and colour per seed. */
+function benchJpeg(seed: number): Promise<Buffer> {
+  const background = { r: (seed * 67) % 256, g: (seed * 131) % 256, b: (seed * 29) % 256 };
+  return sharp({ create: { width: 16 + (seed % 64), height: 16 + Math.floor(seed / 64), channels: 3, background } }).jpeg({ quality: 80 }).toBuffer();
+}
+
+/** The Shopify connector with the bench's pace (the shop's bucket is the real limit; call starts are not spaced). */
+function unspacedShopify(): Connector {
+  const real = connectorFor('shopify');
+  const paced = (access: StoreAccess): StoreAccess => ({ ...access, pace: { concurrency: 8, requestsPerSecond: 10_000 } });
+  return {
+    ...real,
+    limits: { ...real.limits, requestsPerSecond: 10_000 },
+    listChangedImages: (access, options) => real.listChangedImages(paced(access), options),
+    fetchImage: (access, image, options) => real.fetchImage(paced(access), image, options),
+    readAlt: (access, remoteId) => real.readAlt(paced(access), remoteId),
+    writeAlt: (access, remoteId, altText) => real.writeAlt(paced(access), remoteId, altText),
+  };
+}
+
+async function benchShopify(): Promise<void> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'loupe-bench-shopify-'));
+  process.env.CONNECTIONS_ALLOW_PRIVATE = 'true';
+  resetConfig();
+  const scratch: ScratchDatabase | null = process.env.BENCH_DATABASE_URL ? await createScratchDatabase(process.env.BENCH_DATABASE_URL, 'loupe_bench_shopify') : null;
+  const handle: DbHandle = scratch ? await openPostgres(scratch.url) : await openPglite();
+  await migrate(handle);
+  useDbForTests(handle);
+  useStorageForTests(new LocalStorage(path.join(dataDir, 'storage')));
+  const { db } = handle;
+  // The sync is not what is measured: the shop restores points fast while it runs.
+  const shop = await startShopifyFake({ restoreRate: 1_000_000 });
+  try {
+    const perProduct = 10;
+    for (let start = 0; start < SHOPIFY_WRITES; start += perProduct) {
+      const count = Math.min(perProduct, SHOPIFY_WRITES - start);
+      // Distinct sizes make distinct files: every image is its own photo.
+      const images = await Promise.all(Array.from({ length: count }, (_, n) => benchJpeg(start + n).then((bytes) => ({ bytes }))));
+      shop.addProduct({ title: `Product ${start / perProduct}`, skus: [`SKU-${start}`], images });
+    }
+    useConnectorForTests(unspacedShopify(), 'shopify');
+    const created = await createConnection(db, null, { kind: 'shopify', name: 'Bench shop', shop: shop.url, accessToken: shop.staticToken, writebackMode: 'on_approval' });
+    if (!created.ok) throw new Error(created.message);
+    const requested = await requestSync(db, created.connection.id);
+    if (!requested.ok) throw new Error(requested.message);
+    await runDueJobs(db, { kinds: ['sync'], concurrency: 1 });
+    const [synced] = await rows<{ links: number }>(db, sql`select count(*)::int as links from asset_remotes`);
+    if (synced.links !== SHOPIFY_WRITES) throw new Error(`the sync linked ${synced.links} images, not ${SHOPIFY_WRITES}`);
+
+    // 4. Writebacks through the job, at the shop's real pace, from a full bucket.
+    shop.bucket.restoreRate = SHOPIFY_RESTORE_RATE;
+    shop.advance(60_000);
+    const people = await rows<{ id: string }>(db, sql`insert into users (email, name, role, password_hash) values ('bench@example.com', 'Bench editor', 'editor', 'x') returning id`);
+    const assetRows = await rows<{ id: string; version: number; remote_id: string }>(db, sql`select a.id, a.version, r.remote_id from assets a join asset_remotes r on r.asset_id = a.id order by r.remote_id`);
+    const { valid } = checkItems('edit', assetRows.map((row) => ({ id: row.id, version: row.version, text: `Product photo ${row.remote_id.split('/').pop()}, approved in Loupe` })));
+    await decide(db, 'edit', valid, { userId: people[0].id, name: 'Bench editor', kind: 'person' });
+    const before = { ...shop.calls };
+    const startLevel = shop.bucket.maximumAvailable;
+    const writeStarted = Date.now();
+    await runDueJobs(db, { kinds: ['writeback'], concurrency: SHOPIFY_WRITEBACK_JOBS });
+    const writeMs = Date.now() - writeStarted;
+    const [written] = await rows<{ in_sync: number }>(db, sql`select count(*) filter (where status = 'in_sync' and last_written_at is not null)::int as in_sync from asset_remotes`);
+    if (written.in_sync !== SHOPIFY_WRITES) throw new Error(`${written.in_sync} of ${SHOPIFY_WRITES} texts were written`);
+    const spent = shop.calls.spent - before.spent;
+    const allowed = startLevel + SHOPIFY_RESTORE_RATE * seconds(writeMs);
+    const throttled = shop.calls.throttled - before.throttled;
+
+    // 5. The same texts again (new words), in one bulk operation.
+    shop.bucket.restoreRate = SHOPIFY_RESTORE_RATE;
+    const items: AltWrite[] = assetRows.map((row) => ({ remoteId: row.remote_id, altText: `Product photo ${row.remote_id.split('/').pop()}, written in bulk` }));
+    const access: StoreAccess = { url: shop.url, username: 'Admin API access token', secret: JSON.stringify({ accessToken: shop.staticToken }), settings: {}, allowPrivate: true };
+    const shopify = connectorFor('shopify');
+    const bulkBefore = shop.calls.graphql + shop.calls.uploads;
+    const bulkStarted = Date.now();
+    const started = await shopify.startBulkWrite!(access, items);
+    if (!started.ok) throw new Error(started.message);
+    let polls = 0;
+    for (;;) {
+      const status = await shopify.bulkWriteStatus!(access, started.operationId, items);
+      polls += 1;
+      if (!status.ok) throw new Error(status.message);
+      if (status.status === 'done') {
+        const failed = [...status.outcomes.values()].filter((outcome) => !outcome.ok).length;
+        if (failed) throw new Error(`${failed} bulk writes failed`);
+        break;
+      }
+    }
+    const bulkMs = Date.now() - bulkStarted;
+    const bulkCalls = shop.calls.graphql + shop.calls.uploads - bulkBefore;
+
+    console.log('');
+    console.log(`bench:connectors (Shopify fake, ${SHOPIFY_RESTORE_RATE} points/s, bucket ${startLevel}; Loupe on ${scratch ? 'PostgreSQL' : 'PGlite'})`);
+    console.log('');
+    console.log('| measure | figure |');
+    console.log('|---|---|');
+    console.log(`| ${SHOPIFY_WRITES} writebacks through the job (${SHOPIFY_WRITEBACK_JOBS} at once; read, then fileUpdate) | ${seconds(writeMs).toFixed(1)} s, ${(SHOPIFY_WRITES / seconds(writeMs)).toFixed(1)} writebacks/s, ${shop.calls.graphql - before.graphql} calls |`);
+    console.log(`| query cost achieved / allowed | ${(spent / allowed).toFixed(2)} (${spent} points spent; ${Math.round(allowed)} allowed: ${startLevel} at the start + ${SHOPIFY_RESTORE_RATE}/s) |`);
+    console.log(`| THROTTLED answers (after the first: ${Math.max(0, throttled - 1)}; twice in a row: ${shop.calls.throttledTwice - before.throttledTwice}) | ${throttled} |`);
+    console.log(`| Loupe's waits for points | ${seconds(shopifyPaceStats(shop.url).waitedMs).toFixed(1)} s over all calls |`);
+    console.log(`| the same ${SHOPIFY_WRITES} in one bulk operation | ${seconds(bulkMs).toFixed(1)} s, ${bulkCalls} calls (staged upload, run, ${polls} polls, results) |`);
+  } finally {
+    useConnectorForTests(undefined, 'shopify');
+    await shop.stop();
+    await handle.close();
+    await scratch?.drop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Drupal is not packaged here: its part runs against the JSON:API fake, at the WordPress part's sizes and pace. */
+async function benchDrupalPart(): Promise<void> {
+  process.env.CONNECTIONS_ALLOW_PRIVATE = 'true';
+  resetConfig();
+  const lines = await benchDrupal({ entities: MEDIA, concurrency: CONCURRENCY, rps: RPS, writebackRps: WRITEBACK_RPS, writebackJobs: WRITEBACK_JOBS, databaseUrl: process.env.BENCH_DATABASE_URL });
+  console.log('');
+  console.log(`bench:connectors (Drupal JSON:API fake; Loupe on ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
+  console.log('');
+  console.log('| measure | figure |');
+  console.log('|---|---|');
+  for (const line of lines) console.log(line);
+}
+
+if (PARTS.includes('wordpress')) await benchWordPress();
+if (PARTS.includes('shopify')) await benchShopify();
+if (PARTS.includes('drupal')) await benchDrupalPart();

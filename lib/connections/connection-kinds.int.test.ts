@@ -64,6 +64,19 @@ describe('a connection’s input, per kind', () => {
     expect(answer.message).toContain('accessToken');
   });
 
+  it.each([
+    ['neither a token nor a client id and secret', {}, 'accessToken', 'client id and client secret'],
+    ['a token and a client id and secret', { accessToken: 'shpat_1', clientId: 'id', clientSecret: 'secret' }, 'accessToken', 'not both'],
+    ['a client id without its secret', { clientId: 'id' }, 'clientSecret', 'client secret that goes with'],
+    ['a shop that is neither a myshopify.com domain nor a URL', { shop: 'linen-co', accessToken: 'shpat_1' }, 'shop', 'name.myshopify.com'],
+  ])('refuses a Shopify store given %s, naming the field', async (_case, fields, field, words) => {
+    const body = { kind: 'shopify', name: 'Linen & Co', shop: 'linen-co.myshopify.com', ...fields };
+    const answer = await errorOf(await call(createRoute, { method: 'POST', cookie: admin.cookie, body }));
+    expect(answer).toMatchObject({ status: 422, code: 'validation_failed' });
+    expect(answer.message).toMatch(new RegExp(`^Invalid body: ${field}: `));
+    expect(answer.message).toContain(words);
+  });
+
   it('stores no settings for a kind that has none, and rotates with the kind’s credential fields only', async () => {
     const created = await call(createRoute, { method: 'POST', cookie: admin.cookie, body: wordpress });
     expect(created.status).toBe(201);

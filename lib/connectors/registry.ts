@@ -1,5 +1,6 @@
 import type { Connector } from './types';
 import { drupalConnector } from './drupal';
+import { shopifyConnector } from './shopify';
 import { wordpressConnector } from './wordpress';
 
 /**
@@ -8,6 +9,7 @@ import { wordpressConnector } from './wordpress';
  */
 const CONNECTORS = {
   wordpress: wordpressConnector,
+  shopify: shopifyConnector,
   drupal: drupalConnector,
 } as const satisfies Record<string, Connector>;
 

@@ -152,8 +152,25 @@ export interface Connector {
   /** Replaces the store's alt text for one image ('' = decorative); answers the text the store now holds. */
   writeAlt(access: StoreAccess, remoteId: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
   /**
-   * Replaces one image's alt text in one language's translation, for platforms that keep one per language; a
-   * missing translation is not_found, never created. Answers the text the store now holds.
+   * Where the platform writes several images per call: each image's outcome (one refused does not fail the
+   * others); a failure of the whole call (credentials, the store down) before anything was written is the Result's.
    */
+  writeAlts?(access: StoreAccess, items: readonly AltWrite[]): Promise<Result<{ outcomes: Map<string, Result<{ altText: string }, ConnectorError>> }, ConnectorError>>;
+  /**
+   * Where the platform runs large writes itself (Shopify's bulk operations): starts one over `items` (those
+   * refused before sending, too long for instance, are answered at once), and says how it stands when polled
+   * with the same items.
+   */
+  startBulkWrite?(access: StoreAccess, items: readonly AltWrite[]): Promise<Result<{ operationId: string; refused: Map<string, ConnectorError> }, ConnectorError>>;
+  bulkWriteStatus?(access: StoreAccess, operationId: string, items: readonly AltWrite[]): Promise<Result<BulkAltWrite, ConnectorError>>;
+  /** Where the platform keeps alt text per language: one image's text in `locale` (a BCP 47 code such as fr or pt-BR). */
   writeAltTranslation?(access: StoreAccess, remoteId: string, locale: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
 }
+
+export interface AltWrite {
+  remoteId: string;
+  altText: string;
+}
+
+/** A bulk write under way, or over with each image's outcome. */
+export type BulkAltWrite = { status: 'running' } | { status: 'done'; outcomes: Map<string, Result<{ altText: string }, ConnectorError>> };

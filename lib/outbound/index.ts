@@ -13,3 +13,4 @@ export {
   type StreamedAnswer,
 } from './client';
 export { Pacer, systemClock, remoteWaitMs, MAX_REMOTE_WAIT_MS, type Clock, type PaceLimits, type PaceStats } from './pacer';
+export { CostBucket, type ThrottleStatus, type CostStats, type CostBooking } from './cost-bucket';
