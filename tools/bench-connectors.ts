@@ -16,6 +16,7 @@ import { startWordPress } from '@/test/wordpress';
 import { createScratchDatabase, type ScratchDatabase } from '@/test/pg-template';
 import { startShopifyFake } from '@/test/shopify-fake';
 import { pacedWordPress } from '@/test/wordpress-loupe';
+import { benchDrupal } from '@/tools/bench/connectors-drupal';
 
 /**
  * npm run bench:connectors: against a real WordPress (test/wordpress.ts: Debian's package, php -S with
@@ -37,8 +38,11 @@ import { pacedWordPress } from '@/test/wordpress-loupe';
  *      the THROTTLED answers after the first;
  *   5. the same texts through one bulk operation (staged JSONL, bulkOperationRunMutation, polled): wall time and
  *      calls made.
- * SHOPIFY_WRITEBACK_JOBS (default 8) jobs run at once. BENCH_CONNECTORS picks the parts: wordpress, shopify or
- * both (the default).
+ * SHOPIFY_WRITEBACK_JOBS (default 8) jobs run at once.
+ *
+ * Drupal (tools/bench/connectors-drupal.ts: the JSON:API fake, in this process): BENCH_MEDIA articles of one image
+ *   6. synced by the real sync job beside a plain loop (images/s, the ratio), then written back (writebacks/s, calls/s).
+ * BENCH_CONNECTORS picks the parts: wordpress, shopify, drupal (all three by default).
  */
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000);
 const PHP_WORKERS = Number(process.env.BENCH_PHP_WORKERS ?? 8);
@@ -52,7 +56,7 @@ const SHOPIFY_WRITES = Number(process.env.SHOPIFY_WRITES ?? 5000);
 const SHOPIFY_RESTORE_RATE = Number(process.env.SHOPIFY_RESTORE_RATE ?? 100);
 // Enough jobs at once that the shop's budget, not Loupe's job machinery, is what limits the pace.
 const SHOPIFY_WRITEBACK_JOBS = Number(process.env.SHOPIFY_WRITEBACK_JOBS ?? 8);
-const PARTS = (process.env.BENCH_CONNECTORS ?? 'wordpress,shopify').split(',');
+const PARTS = (process.env.BENCH_CONNECTORS ?? 'wordpress,shopify,drupal').split(',');
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -262,5 +266,19 @@ async function benchShopify(): Promise<void> {
   }
 }
 
+/** Drupal is not packaged here: its part runs against the JSON:API fake, at the WordPress part's sizes and pace. */
+async function benchDrupalPart(): Promise<void> {
+  process.env.CONNECTIONS_ALLOW_PRIVATE = 'true';
+  resetConfig();
+  const lines = await benchDrupal({ entities: MEDIA, concurrency: CONCURRENCY, rps: RPS, writebackRps: WRITEBACK_RPS, writebackJobs: WRITEBACK_JOBS, databaseUrl: process.env.BENCH_DATABASE_URL });
+  console.log('');
+  console.log(`bench:connectors (Drupal JSON:API fake; Loupe on ${process.env.BENCH_DATABASE_URL ? 'PostgreSQL' : 'PGlite'})`);
+  console.log('');
+  console.log('| measure | figure |');
+  console.log('|---|---|');
+  for (const line of lines) console.log(line);
+}
+
 if (PARTS.includes('wordpress')) await benchWordPress();
 if (PARTS.includes('shopify')) await benchShopify();
+if (PARTS.includes('drupal')) await benchDrupalPart();

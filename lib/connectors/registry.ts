@@ -1,4 +1,5 @@
 import type { Connector } from './types';
+import { drupalConnector } from './drupal';
 import { shopifyConnector } from './shopify';
 import { wordpressConnector } from './wordpress';
 
@@ -9,6 +10,7 @@ import { wordpressConnector } from './wordpress';
 const CONNECTORS = {
   wordpress: wordpressConnector,
   shopify: shopifyConnector,
+  drupal: drupalConnector,
 } as const satisfies Record<string, Connector>;
 
 export type ConnectorKind = keyof typeof CONNECTORS;

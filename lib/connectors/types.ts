@@ -98,7 +98,7 @@ export type ConnectorErrorCode =
   | 'rate_limited'
   /** The store failed (5xx) or answered something Loupe cannot use. */
   | 'remote_error'
-  /** The image is larger than Loupe accepts, or not an image. */
+  /** The image is larger than Loupe accepts, or not an image; or the store refused the write's content (422). */
   | 'rejected_file'
   /** The alt text is longer than `limits.maxAltLength`: refused before any call, never cut. */
   | 'text_too_long';
