@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, renditions, type Asset, type Rendition } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -8,6 +8,7 @@ import type { Failure, Result } from '@/lib/result';
 import { getStorage, newRenditionKey } from '@/lib/storage';
 import { findPreset, presetHash, unknownPreset, type Preset } from './presets';
 import { CONTENT_TYPES, EXTENSIONS, renderPreset, type RenderedFile, type RenderFailure } from './render';
+import { dropRenditions } from './stored-keys';
 
 /** A rendition ready in storage: read it with Storage.get(key) or sign a URL for it. */
 export interface RenditionFile {
@@ -18,12 +19,14 @@ export interface RenditionFile {
   etag: string;
   /** The file's extension without the dot (jpg, png, webp, avif), for naming downloads. */
   extension: string;
+  /** A name to save it under: the photo's filename without its extension, the preset's name, the extension. */
+  filename: string;
   width: number;
   height: number;
   preset: string;
 }
 
-export type RenditionFailure = Failure<{ code: 'preset_not_found' | 'rendition_unavailable' | 'corrupt_image'; message: string }>;
+export type RenditionFailure = Failure<{ code: 'not_found' | 'preset_not_found' | 'rendition_unavailable' | 'corrupt_image'; message: string }>;
 export type RenditionResult = Result<RenditionFile, RenditionFailure>;
 
 /** States in which the derive step has succeeded, so the source (original or video poster) is known good. */
@@ -60,6 +63,16 @@ export async function renditionFile(db: Db, asset: Asset, presetName: string): P
   return made;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** renditionFile for an asset id (the API's): an unknown or trashed asset is `not_found`. */
+export async function assetRendition(db: Db, assetId: string, presetName: string): Promise<RenditionResult> {
+  const [asset] = UUID.test(assetId) ? await db.select().from(assets).where(eq(assets.id, assetId)).limit(1) : [];
+  if (!asset) return { ok: false, code: 'not_found', message: 'No such asset: it may have been deleted.' };
+  if (asset.deletedAt) return { ok: false, code: 'not_found', message: 'This photo is in the trash: restore it before asking for its renditions.' };
+  return renditionFile(db, asset, presetName);
+}
+
 function unavailableReason(asset: Asset): RenditionFailure | null {
   if (asset.deletedAt) return { ok: false, code: 'rendition_unavailable', message: 'This photo is in the trash: restore it before asking for its renditions.' };
   if (!DERIVED_STATES.has(asset.state) || !asset.derivatives?.vision) {
@@ -77,7 +90,7 @@ function unavailableReason(asset: Asset): RenditionFailure | null {
 export async function obtain(db: Db, asset: Asset, preset: Preset, hash: string): Promise<RenditionResult> {
   for (;;) {
     const current = await readRow(db, asset.id, preset.name, hash);
-    if (current?.status === 'ready') return fileOf(current);
+    if (current?.status === 'ready') return fileOf(asset, current);
     const claim = current ? await takeOver(db, current) : await claimNew(db, asset, preset, hash);
     if (claim === 'asset_gone') return { ok: false, code: 'rendition_unavailable', message: 'This photo was deleted.' };
     if (claim) return make(db, asset, preset, claim);
@@ -161,7 +174,11 @@ async function make(db: Db, asset: Asset, preset: Preset, claim: Rendition): Pro
       .set({ status: 'ready', bytes: rendered.data.length, width: rendered.width, height: rendered.height, etag, claimToken: null, claimedUntil: null })
       .where(and(held, assetLive))
       .returning();
-    if (ready) return fileOf(ready);
+    if (ready) {
+      // Files of this preset's earlier versions (a preset changed since, or a new Loupe renders differently).
+      await dropRenditions(db, and(eq(renditions.assetId, asset.id), eq(renditions.preset, preset.name), ne(renditions.presetHash, claim.presetHash)));
+      return fileOf(asset, ready);
+    }
     await storage.delete(claim.key);
     await db.delete(renditions).where(held);
     return { ok: false, code: 'rendition_unavailable', message: 'This photo was deleted while its rendition was being made.' };
@@ -185,7 +202,7 @@ async function renderSource(asset: Asset, preset: Preset): Promise<Result<Render
   return rendered ?? { ok: false, code: 'rendition_unavailable', message: 'The original file is missing from storage, so no rendition can be made.' };
 }
 
-function fileOf(row: Rendition): RenditionResult {
+function fileOf(asset: Asset, row: Rendition): RenditionResult {
   const format = (Object.keys(CONTENT_TYPES) as (keyof typeof CONTENT_TYPES)[]).find((name) => CONTENT_TYPES[name] === row.contentType) ?? 'jpeg';
   return {
     ok: true,
@@ -194,6 +211,7 @@ function fileOf(row: Rendition): RenditionResult {
     bytes: row.bytes ?? 0,
     etag: row.etag ?? '',
     extension: EXTENSIONS[format],
+    filename: `${asset.filename.replace(/\.[^.]*$/, '') || 'photo'}-${row.preset}.${EXTENSIONS[format]}`,
     width: row.width ?? 0,
     height: row.height ?? 0,
     preset: row.preset,
