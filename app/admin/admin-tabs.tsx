@@ -6,6 +6,7 @@ const TABS = [
   { href: '/admin/backfill', label: 'Backfill' },
   { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/admin/connections', label: 'Connections' },
+  { href: '/admin/presets', label: 'Presets' },
 ] as const;
 
 /** The admin sections; `current` is the one shown. */

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Asset } from '@/db/schema';
 import { useTestDatabase } from '@/test/db';
@@ -50,7 +50,7 @@ describe('built-in presets, read back', () => {
     expect([asset.width, asset.height]).toEqual([2000, 3000]);
   });
 
-  async function made(preset: string): Promise<{ bytes: Buffer; metadata: sharp.Metadata }> {
+  async function made(preset: string): Promise<{ bytes: Buffer; metadata: Metadata }> {
     const file = await renditionFile(database().db, asset, preset);
     if (!file.ok) throw new Error(file.message);
     const bytes = await readObject(files().storage, file.key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_PRESETS, checkPresetSpec, presetHash, presetInput, type PresetInput } from './presets';
+import { BUILT_IN_PRESETS, checkPresetSpec, presetForm, presetHash, presetInput, type PresetInput } from './presets';
 
 const valid = (overrides: Record<string, unknown> = {}): PresetInput => presetInput.parse({ name: 'catalogue', width: 1000, height: 1000, format: 'jpeg', ...overrides });
 
@@ -58,5 +58,17 @@ describe('a preset spec', () => {
 
   it('built-in presets pass the same checks admins\' do', () => {
     for (const preset of BUILT_IN_PRESETS) expect(checkPresetSpec(valid({ ...preset, name: 'copy' })).ok, preset.name).toBe(true);
+  });
+});
+
+describe("the admin page's preset form", () => {
+  it('reads numbers from text and the trim box as on or absent', () => {
+    const fields = { name: 'market', width: '2000', height: '2000', format: 'jpeg', quality: '90', trim: 'on' };
+    expect(presetForm.parse(fields)).toMatchObject({ width: 2000, height: 2000, quality: 90, trim: true, fit: 'contain', background: '#FFFFFF' });
+    expect(presetForm.parse({ ...fields, trim: undefined }).trim).toBe(false);
+  });
+
+  it('refuses a width that is not a whole number', () => {
+    expect(presetForm.safeParse({ name: 'market', width: '20.5', height: '10', format: 'png' }).success).toBe(false);
   });
 });

@@ -18,12 +18,12 @@ class WatchedStorage extends LocalStorage {
   renditionPuts = 0;
   beforeRenditionPut: (() => Promise<void>) | null = null;
 
-  async put(key: string, body: Readable | Buffer, options: { contentType: string }): Promise<void> {
+  async put(key: string, body: Readable | Buffer): Promise<void> {
     if (key.startsWith('r/')) {
       this.renditionPuts += 1;
       await this.beforeRenditionPut?.();
     }
-    return super.put(key, body, options);
+    return super.put(key, body);
   }
 }
 
@@ -95,7 +95,7 @@ describe('renditionFile', () => {
     const waiting = renditionFile(db(), asset, 'google-merchant');
     // The other process finishes: its file stored, its row ready.
     const made = await sharp(await photo('#446688')).resize(1500, 1500).jpeg().toBuffer();
-    await storage.put(key, made, { contentType: 'image/jpeg' });
+    await storage.put(key, made);
     storage.renditionPuts = 0;
     await db().update(renditions).set({ status: 'ready', bytes: made.length, width: 1500, height: 1500, etag: 'e'.repeat(32), claimToken: null, claimedUntil: null }).where(eq(renditions.id, row.id));
     expect(await waiting).toMatchObject({ ok: true, key, etag: 'e'.repeat(32) });
@@ -107,7 +107,7 @@ describe('renditionFile', () => {
     const preset = await findPreset(db(), 'web-1200-webp');
     if (!preset) throw new Error('no built-in web-1200-webp');
     const deadKey = newRenditionKey();
-    await storage.put(deadKey, Buffer.from('half of a file'), { contentType: 'image/webp' });
+    await storage.put(deadKey, Buffer.from('half of a file'));
     await db()
       .insert(renditions)
       .values({ assetId: asset.id, preset: preset.name, presetHash: presetHash(preset), key: deadKey, contentType: 'image/webp', claimToken: crypto.randomUUID(), claimedUntil: new Date(Date.now() - 1000) });
@@ -152,7 +152,7 @@ describe('renditionFile', () => {
 
   it('answers a damaged original with corrupt_image, keeping no row and no file', async () => {
     const asset = await storeDerivedAsset(db(), storage, await photo('#404040'));
-    await storage.put(asset.originalKey, Buffer.from('not a jpeg at all'), { contentType: 'image/jpeg' });
+    await storage.put(asset.originalKey, Buffer.from('not a jpeg at all'));
     expect(await renditionFile(db(), asset, 'google-merchant')).toMatchObject({ ok: false, code: 'corrupt_image' });
     expect(await db().select().from(renditions).where(eq(renditions.assetId, asset.id))).toEqual([]);
     expect(await orphanedKeys(files().root)).toEqual([]);
