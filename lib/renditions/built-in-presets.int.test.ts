@@ -1,7 +1,9 @@
+import fs from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Asset } from '@/db/schema';
 import { useTestDatabase } from '@/test/db';
+import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { readObject, storeDerivedAsset } from '@/test/renditions';
 import { definePreset } from './preset-admin';
@@ -126,4 +128,28 @@ describe('built-in presets, read back', () => {
     expect(metadata.icc?.includes(Buffer.from('P3', 'utf16le'))).toBe(true);
     expect(metadata.exif).toBeUndefined();
   });
+});
+
+describe.skipIf(!fixturesAvailable())('renditions of originals sharp cannot decode', () => {
+  const database = useTestDatabase();
+  const files = useTemporaryLocalStorage();
+
+  for (const [fixture, mimeType, format, size] of [
+    ['heic_lossy.heic', 'image/heic', 'heic', [1200, 800]],
+    ['bmp_24bit.bmp', 'image/bmp', 'bmp', [640, 480]],
+    ['tiff_cielab.tif', 'image/tiff', 'tiff', [640, 480]],
+  ] as const) {
+    it(`${fixture}: decoded by the same JS decoder as its thumbnails, then made by the preset`, async () => {
+      const original = await fs.readFile(fixturePath('images', 'formats', fixture));
+      const still = await sharp({ create: { width: size[0], height: size[1], channels: 3, background: '#808080' } }).png().toBuffer();
+      const asset = await storeDerivedAsset(database().db, files().storage, original, { mimeType, format, still });
+      const file = await renditionFile(database().db, asset, 'google-merchant');
+      if (!file.ok) throw new Error(file.message);
+      const bytes = await readObject(files().storage, file.key);
+      expect(await sharp(bytes).metadata()).toMatchObject({ width: 1500, height: 1500, format: 'jpeg' });
+      // The photo itself, not the grey stand-in for its thumbnail: the centre is not flat #808080.
+      const { channels } = await sharp(bytes).stats();
+      expect(Math.max(...channels.map((channel) => channel.stdev))).toBeGreaterThan(10);
+    });
+  }
 });

@@ -26,7 +26,10 @@ export interface RenditionFile {
   preset: string;
 }
 
-export type RenditionFailure = Failure<{ code: 'not_found' | 'preset_not_found' | 'rendition_unavailable' | 'corrupt_image'; message: string }>;
+export type RenditionFailure = Failure<{
+  code: 'not_found' | 'preset_not_found' | 'rendition_unavailable' | 'corrupt_image' | 'too_many_pixels';
+  message: string;
+}>;
 export type RenditionResult = Result<RenditionFile, RenditionFailure>;
 
 /** States in which the derive step has succeeded, so the source (original or video poster) is known good. */
@@ -162,7 +165,8 @@ async function make(db: Db, asset: Asset, preset: Preset, claim: Rendition): Pro
     const rendered = await renderSource(asset, preset);
     if (!rendered.ok) {
       await db.delete(renditions).where(held);
-      return rendered;
+      // A format this server cannot decode (its decoder gone since the photo was processed): no rendition, as for a failed photo.
+      return { ok: false, code: rendered.code === 'unsupported_format' ? 'rendition_unavailable' : rendered.code, message: rendered.message };
     }
     await storage.put(claim.key, rendered.data, { contentType: claim.contentType });
     const etag = createHash('sha256').update(rendered.data).digest('hex').slice(0, 32);
@@ -198,7 +202,8 @@ async function renderSource(asset: Asset, preset: Preset): Promise<Result<Render
   const poster = isVideo(asset) ? asset.derivatives?.vision : null;
   const key = poster ? poster.key : asset.originalKey;
   const pixels = poster ? poster.width * poster.height : (asset.width ?? 0) * (asset.height ?? 0);
-  const rendered = await storage.withFile(key, (file) => renderPreset(file, preset, { maxInputPixels, pixels }));
+  const sniffedFormat = poster ? 'webp' : asset.format;
+  const rendered = await storage.withFile(key, (file) => renderPreset(file, preset, { maxInputPixels, pixels, sniffedFormat }));
   return rendered ?? { ok: false, code: 'rendition_unavailable', message: 'The original file is missing from storage, so no rendition can be made.' };
 }
 
