@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, renditions, type Asset, type Rendition } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -135,7 +135,7 @@ async function takeOver(db: Db, current: Rendition): Promise<Rendition | null> {
   const [row] = await db
     .update(renditions)
     .set({ key: newRenditionKey(), claimToken: randomUUID(), claimedUntil: claimUntil })
-    .where(and(eq(renditions.id, current.id), current.claimToken ? eq(renditions.claimToken, current.claimToken) : isNull(renditions.claimToken), lt(renditions.claimedUntil, sql`now()`)))
+    .where(and(eq(renditions.id, current.id), eq(renditions.key, current.key), eq(renditions.status, 'making'), or(isNull(renditions.claimedUntil), lt(renditions.claimedUntil, sql`now()`))))
     .returning();
   if (!row) return null;
   await (await getStorage()).delete(current.key);
@@ -146,7 +146,7 @@ async function waitForMaker(db: Db, assetId: string, preset: string, hash: strin
   for (let attempt = 0; ; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS[Math.min(attempt, WAIT_POLL_MS.length - 1)]));
     const [row] = await db
-      .select({ status: renditions.status, lapsed: sql<boolean>`${renditions.claimedUntil} < now()` })
+      .select({ status: renditions.status, lapsed: sql<boolean>`coalesce(${renditions.claimedUntil} < now(), true)` })
       .from(renditions)
       .where(and(eq(renditions.assetId, assetId), eq(renditions.preset, preset), eq(renditions.presetHash, hash)))
       .limit(1);
