@@ -43,8 +43,9 @@ const CLAIM_SECONDS = 60;
 /** How often a request waiting on another's rendition looks again (from the first, up to the last). */
 const WAIT_POLL_MS = [25, 50, 100, 200, 400] as const;
 
-const inFlight = (globalThis as unknown as { loupeRenditionsInFlight?: Map<string, Promise<RenditionResult>> }).loupeRenditionsInFlight ?? new Map<string, Promise<RenditionResult>>();
-(globalThis as unknown as { loupeRenditionsInFlight?: Map<string, Promise<RenditionResult>> }).loupeRenditionsInFlight = inFlight;
+/** Renditions being obtained by this process, by asset, preset and hash (on globalThis: one map across hot reloads). */
+const globalForRenditions = globalThis as unknown as { loupeRenditionsInFlight?: Map<string, Promise<RenditionResult>> };
+const inFlight = (globalForRenditions.loupeRenditionsInFlight ??= new Map());
 
 /**
  * The file of `asset` made by the preset named `presetName`, made on first request and kept in storage. A
