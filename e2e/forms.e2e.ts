@@ -198,6 +198,31 @@ test.describe.serial('server-action forms on pages opened directly', () => {
         await expect(owner.getByRole('listitem').filter({ hasText: url })).toHaveCount(0);
       });
 
+      test('presets: 100,000 px is refused keeping what was typed; a preset is added, listed and deleted', async () => {
+        const name = `lookbook-${suffix}`;
+        await owner.goto(`${app.url}/admin/presets`);
+        await owner.getByLabel('Name', { exact: true }).fill(name);
+        await owner.getByLabel('Width (px)').fill('100000');
+        await owner.getByLabel('Height (px)').fill('2000');
+        await owner.getByLabel('Format').selectOption('webp');
+        await submit(owner, 'Save preset');
+        await expect(formAlert(owner)).toContainText('larger than the 6000 px a side');
+        await expect(owner.getByLabel('Name', { exact: true })).toHaveValue(name);
+        await expect(owner.getByLabel('Width (px)')).toHaveValue('100000');
+        await expect(owner.getByLabel('Format')).toHaveValue('webp');
+
+        await owner.getByLabel('Width (px)').fill('1600');
+        await submit(owner, 'Save preset');
+        await expect(owner.getByRole('status')).toContainText(`Added the preset ${name}`);
+        const item = owner.getByRole('listitem').filter({ hasText: name });
+        await expect(item).toContainText('1600 × 2000 · contain · WebP · quality 85 · on #FFFFFF');
+
+        await owner.goto(`${app.url}/admin/presets`);
+        if (javaScript) owner.once('dialog', (dialog) => void dialog.accept());
+        await submitForm(owner, item.getByRole('button', { name: `Delete the preset ${name}` }), javaScript);
+        await expect(owner.getByRole('listitem').filter({ hasText: name })).toHaveCount(0);
+      });
+
       test('connections: a store on a loopback address is refused, keeping name, address and user but never the password', async () => {
         await owner.goto(`${app.url}/admin/connections`);
         const name = `Main shop ${suffix}`;

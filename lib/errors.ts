@@ -71,6 +71,12 @@ export const ERROR_STATUS = {
   connection_paused: 409,
   too_many_photos: 422,
   share_gone: 410,
+  preset_not_found: 404,
+  rendition_unavailable: 404,
+  preset_too_large: 422,
+  unknown_format: 422,
+  invalid_preset: 422,
+  preset_reserved: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -9,7 +9,7 @@ import { PUT as putFileRoute } from '@/app/api/files/[...key]/route';
 import { POST as createUploadRoute } from '@/app/api/uploads/route';
 import { getDb, openPglite, useDbForTests } from '@/db/client';
 import { migrate } from '@/db/migrate';
-import { assets } from '@/db/schema';
+import { assets, renditions } from '@/db/schema';
 import { forgetSigningSecret } from '@/lib/auth';
 import { dropAfterTasks } from '@/lib/ingest';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
@@ -111,6 +111,7 @@ export async function orphanedKeys(root: string): Promise<string[]> {
     if (row.state !== 'failed_upload') referenced.add(row.originalKey);
     for (const derivative of Object.values(row.derivatives ?? {})) referenced.add(derivative.key);
   }
+  for (const rendition of await db.select({ key: renditions.key }).from(renditions)) referenced.add(rendition.key);
   return (await storedKeys(root)).filter((key) => !referenced.has(key));
 }
 

@@ -9,12 +9,18 @@ import { newDerivativePrefix, newOriginalKey, type Storage } from '@/lib/storage
  * An asset as the pipeline leaves a photo it derived: its original's bytes in storage, a `vision` derivative
  * (a video's poster, for `video/*` types) and the state `described`. Renditions need nothing more.
  */
-export async function storeDerivedAsset(db: Db, storage: Storage, original: Buffer, options: { mimeType?: string; filename?: string } = {}): Promise<Asset> {
+export async function storeDerivedAsset(
+  db: Db,
+  storage: Storage,
+  original: Buffer,
+  options: { mimeType?: string; filename?: string; format?: string; still?: Buffer } = {},
+): Promise<Asset> {
   const mimeType = options.mimeType ?? 'image/jpeg';
   const video = mimeType.startsWith('video/');
   const originalKey = newOriginalKey();
   const derivativePrefix = newDerivativePrefix();
-  const still = video ? original : await sharp(original).rotate().toBuffer();
+  // `still`: the upright image as the pipeline decoded it, for originals sharp cannot read (HEIC, BMP).
+  const still = options.still ?? (video ? original : await sharp(original).rotate().toBuffer());
   const { width, height } = await sharp(still).metadata();
   await storage.put(originalKey, video ? randomBytes(64) : original, { contentType: mimeType });
   const vision = await sharp(still).resize(1200, 1200, { fit: 'inside', withoutEnlargement: true }).webp().toBuffer({ resolveWithObject: true });
@@ -28,7 +34,7 @@ export async function storeDerivedAsset(db: Db, storage: Storage, original: Buff
       declaredSize: original.length,
       sha256: randomBytes(32).toString('hex'),
       sizeBytes: original.length,
-      format: video ? 'mp4' : mimeType.split('/')[1],
+      format: options.format ?? (video ? 'mp4' : mimeType.split('/')[1]),
       mimeType,
       originalKey,
       derivativePrefix,

@@ -7,6 +7,7 @@ const TABS = [
   { href: '/admin/webhooks', label: 'Webhooks' },
   { href: '/admin/connections', label: 'Connections' },
   { href: '/admin/shares', label: 'Share links' },
+  { href: '/admin/presets', label: 'Presets' },
 ] as const;
 
 /** The admin sections; `current` is the one shown. */

@@ -189,6 +189,36 @@ async function deriveLabTiff(input: ImageSource, declared: { width: number; heig
   });
 }
 
+/** Upright 8-bit pixels from a JS decoder, for a sharp pipeline to start from (`sharp(data, { raw })`). */
+export interface DecodedPixels {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+}
+
+/**
+ * For another pipeline on an original already derived (a rendition): null when sharp reads the file itself,
+ * else its pixels decoded by the same JS decoder the derivatives came from (HEVC HEIC, BMP, CIELab TIFF).
+ * Call it inside a sharp slot and pixel budget, like the decode it is.
+ */
+export async function decodeOutsideSharp(input: ImageSource, sniffedFormat: string | null, maxInputPixels: number): Promise<Result<{ pixels: DecodedPixels | null }, DeriveFailure>> {
+  let kind: 'bmp' | 'heic' | 'lab-tiff' | null = sniffedFormat === 'bmp' ? 'bmp' : null;
+  if (!kind) {
+    try {
+      const metadata = await sharp(input, { limitInputPixels: false }).metadata();
+      if (metadata.format === 'heif' && metadata.compression === 'hevc') kind = 'heic';
+    } catch (error) {
+      if (!(await labTiffSize(input))) return unreadable(sniffedFormat, error);
+      kind = 'lab-tiff';
+    }
+  }
+  if (!kind) return { ok: true, pixels: null };
+  const decoded = await decodeInWorker(kind, input, maxInputPixels);
+  if (!decoded.ok) return workerFailure(decoded, { bmp: 'BMP', heic: 'HEIC', 'lab-tiff': 'CIELab TIFF' }[kind], maxInputPixels);
+  return { ok: true, pixels: { data: decoded.data, width: decoded.width, height: decoded.height, channels: decoded.channels } };
+}
+
 /** The first bytes of the file, and its size, without reading the rest. */
 async function readHead(input: ImageSource, length: number): Promise<{ head: Buffer; size: number }> {
   if (Buffer.isBuffer(input)) return { head: input.subarray(0, length), size: input.length };

@@ -6,7 +6,7 @@ export { checkUploadTarget, type UploadTargetCheck } from './upload-target';
 export { receiveUpload, receiveBytes, type ReceiveResult } from './receive-upload';
 export { deriveStep } from './derive-step';
 export { removeAbandonedUploads, ABANDONED_AFTER_SECONDS } from './abandoned-uploads';
-export { makeDerivatives, DERIVATIVE_KINDS, DERIVATIVE_SPECS, type DerivativeKind, type DeriveResult } from './derivatives';
+export { makeDerivatives, decodeOutsideSharp, DERIVATIVE_KINDS, DERIVATIVE_SPECS, type DerivativeKind, type DeriveResult, type DecodedPixels } from './derivatives';
 export { sanitizeFilename, MAX_FILENAME_LENGTH } from './filename';
 export { withSharpSlot, withPixelBudget } from './sharp-limiter';
 export type { ImageFacts } from './image-facts';

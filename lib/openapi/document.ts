@@ -18,6 +18,8 @@ export interface ApiOperation {
   handler: GuardedRoute;
   /** For bodies the guard does not parse as JSON (a CSV file, an upload's bytes). */
   rawBody?: { contentType: string; description: string };
+  /** Answers other than 200 with a JSON body (a redirect, 304), by status. */
+  responses?: Record<string, { description: string }>;
 }
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, unknown>; required?: string[] };
@@ -66,7 +68,7 @@ function operationOf(operation: ApiOperation) {
     parameters: [...parametersOf(schemas.params, 'path'), ...parametersOf(schemas.query, 'query')],
     ...(body ? { requestBody: body } : {}),
     responses: {
-      '200': { description: 'Success.' },
+      ...(operation.responses ?? { '200': { description: 'Success.' } }),
       default: { description: 'An error, in the one error shape.', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
     },
   };

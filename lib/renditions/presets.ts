@@ -4,7 +4,9 @@ import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { PRESET_FITS, PRESET_FORMATS, PRESET_METADATA, presets, type PresetFit, type PresetFormat, type PresetMetadata, type PresetRow } from '@/db/schema';
 import type { Failure, Result } from '@/lib/result';
-import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
+import { integer, integerFromString, MAX_DB_INTEGER, text } from '@/lib/text-input';
+
+export { PRESET_FITS, PRESET_FORMATS, PRESET_METADATA };
 
 /** What a preset makes: the frame, how the photo goes into it, and the file it is written as. */
 export interface PresetSpec {
@@ -71,6 +73,17 @@ export const presetInput = z.object({
   trim: z.boolean().default(false),
 });
 export type PresetInput = z.output<typeof presetInput>;
+
+/** The same from the admin page's form: numbers arrive as text, the trim box as `on` when ticked. */
+export const presetForm = presetInput.extend({
+  width: integerFromString(1, MAX_DB_INTEGER),
+  height: integerFromString(1, MAX_DB_INTEGER),
+  quality: integerFromString(1, 100).default(85),
+  trim: z
+    .literal('on', { error: 'trim is a checkbox: on, or absent' })
+    .optional()
+    .transform((value) => value === 'on'),
+});
 
 export type PresetFailure = Failure<{
   code: 'preset_too_large' | 'unknown_format' | 'invalid_preset' | 'preset_reserved' | 'preset_not_found';

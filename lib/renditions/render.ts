@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { withPixelBudget, withSharpSlot } from '@/lib/ingest';
+import { decodeOutsideSharp, withPixelBudget, withSharpSlot } from '@/lib/ingest';
 import type { Failure, Result } from '@/lib/result';
 import { TRIM_FILL, type PresetSpec } from './presets';
 
@@ -12,7 +12,7 @@ export interface RenderedFile {
   height: number;
 }
 
-export type RenderFailure = Failure<{ code: 'corrupt_image'; message: string }>;
+export type RenderFailure = Failure<{ code: 'corrupt_image' | 'too_many_pixels' | 'unsupported_format'; message: string }>;
 
 /**
  * How far from the background colour a border pixel may be and still be trimmed: JPEG noise and a studio's
@@ -24,17 +24,28 @@ export const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'imag
 export const EXTENSIONS = { jpeg: 'jpg', png: 'png', webp: 'webp', avif: 'avif' } as const;
 
 /**
- * Makes one rendition in one sharp pipeline, so the source is decoded once: upright (EXIF orientation applied),
+ * Makes one rendition in one sharp pipeline, so the source is decoded once (a file sharp cannot read, such as
+ * HEVC HEIC or BMP, by the JS decoder the derivatives used, its pixels then going into the pipeline): upright (EXIF orientation applied),
  * flattened onto the background unless it is transparent, trimmed of its background border when the preset
  * says so, resized to the preset's frame, and encoded. sharp converts to sRGB and drops all metadata unless the
  * preset keeps the ICC profile. Runs in the process's sharp slots and pixel budget, like every decode.
  * `pixels`: what the source declares (its width times height), for the budget.
  */
-export function renderPreset(source: RenderSource, spec: PresetSpec, options: { maxInputPixels: number; pixels: number }): Promise<Result<RenderedFile, RenderFailure>> {
+export function renderPreset(
+  source: RenderSource,
+  spec: PresetSpec,
+  options: { maxInputPixels: number; pixels: number; sniffedFormat?: string | null },
+): Promise<Result<RenderedFile, RenderFailure>> {
   return withSharpSlot(() =>
     withPixelBudget(options.pixels, async () => {
       try {
-        const { data, info } = await presetPipeline(source, spec, options.maxInputPixels).toBuffer({ resolveWithObject: true });
+        let input = source;
+        if (typeof source === 'string' || Buffer.isBuffer(source)) {
+          const decoded = await decodeOutsideSharp(source, options.sniffedFormat ?? null, options.maxInputPixels);
+          if (!decoded.ok) return decoded;
+          if (decoded.pixels) input = { raw: decoded.pixels };
+        }
+        const { data, info } = await presetPipeline(input, spec, options.maxInputPixels).toBuffer({ resolveWithObject: true });
         return { ok: true, data, width: info.width, height: info.height };
       } catch (error) {
         if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== undefined) throw error;

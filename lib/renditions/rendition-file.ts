@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, renditions, type Asset, type Rendition } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -8,6 +8,7 @@ import type { Failure, Result } from '@/lib/result';
 import { getStorage, newRenditionKey } from '@/lib/storage';
 import { findPreset, presetHash, unknownPreset, type Preset } from './presets';
 import { CONTENT_TYPES, EXTENSIONS, renderPreset, type RenderedFile, type RenderFailure } from './render';
+import { dropRenditions } from './stored-keys';
 
 /** A rendition ready in storage: read it with Storage.get(key) or sign a URL for it. */
 export interface RenditionFile {
@@ -18,12 +19,17 @@ export interface RenditionFile {
   etag: string;
   /** The file's extension without the dot (jpg, png, webp, avif), for naming downloads. */
   extension: string;
+  /** A name to save it under: the photo's filename without its extension, the preset's name, the extension. */
+  filename: string;
   width: number;
   height: number;
   preset: string;
 }
 
-export type RenditionFailure = Failure<{ code: 'preset_not_found' | 'rendition_unavailable' | 'corrupt_image'; message: string }>;
+export type RenditionFailure = Failure<{
+  code: 'not_found' | 'preset_not_found' | 'rendition_unavailable' | 'corrupt_image' | 'too_many_pixels';
+  message: string;
+}>;
 export type RenditionResult = Result<RenditionFile, RenditionFailure>;
 
 /** States in which the derive step has succeeded, so the source (original or video poster) is known good. */
@@ -37,8 +43,9 @@ const CLAIM_SECONDS = 60;
 /** How often a request waiting on another's rendition looks again (from the first, up to the last). */
 const WAIT_POLL_MS = [25, 50, 100, 200, 400] as const;
 
-const inFlight = (globalThis as unknown as { loupeRenditionsInFlight?: Map<string, Promise<RenditionResult>> }).loupeRenditionsInFlight ?? new Map<string, Promise<RenditionResult>>();
-(globalThis as unknown as { loupeRenditionsInFlight?: Map<string, Promise<RenditionResult>> }).loupeRenditionsInFlight = inFlight;
+/** Renditions being obtained by this process, by asset, preset and hash (on globalThis: one map across hot reloads). */
+const globalForRenditions = globalThis as unknown as { loupeRenditionsInFlight?: Map<string, Promise<RenditionResult>> };
+const inFlight = (globalForRenditions.loupeRenditionsInFlight ??= new Map());
 
 /**
  * The file of `asset` made by the preset named `presetName`, made on first request and kept in storage. A
@@ -60,6 +67,16 @@ export async function renditionFile(db: Db, asset: Asset, presetName: string): P
   return made;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** renditionFile for an asset id (the API's): an unknown or trashed asset is `not_found`. */
+export async function assetRendition(db: Db, assetId: string, presetName: string): Promise<RenditionResult> {
+  const [asset] = UUID.test(assetId) ? await db.select().from(assets).where(eq(assets.id, assetId)).limit(1) : [];
+  if (!asset) return { ok: false, code: 'not_found', message: 'No such asset: it may have been deleted.' };
+  if (asset.deletedAt) return { ok: false, code: 'not_found', message: 'This photo is in the trash: restore it before asking for its renditions.' };
+  return renditionFile(db, asset, presetName);
+}
+
 function unavailableReason(asset: Asset): RenditionFailure | null {
   if (asset.deletedAt) return { ok: false, code: 'rendition_unavailable', message: 'This photo is in the trash: restore it before asking for its renditions.' };
   if (!DERIVED_STATES.has(asset.state) || !asset.derivatives?.vision) {
@@ -77,7 +94,7 @@ function unavailableReason(asset: Asset): RenditionFailure | null {
 export async function obtain(db: Db, asset: Asset, preset: Preset, hash: string): Promise<RenditionResult> {
   for (;;) {
     const current = await readRow(db, asset.id, preset.name, hash);
-    if (current?.status === 'ready') return fileOf(current);
+    if (current?.status === 'ready') return fileOf(asset, current);
     const claim = current ? await takeOver(db, current) : await claimNew(db, asset, preset, hash);
     if (claim === 'asset_gone') return { ok: false, code: 'rendition_unavailable', message: 'This photo was deleted.' };
     if (claim) return make(db, asset, preset, claim);
@@ -119,7 +136,7 @@ async function takeOver(db: Db, current: Rendition): Promise<Rendition | null> {
   const [row] = await db
     .update(renditions)
     .set({ key: newRenditionKey(), claimToken: randomUUID(), claimedUntil: claimUntil })
-    .where(and(eq(renditions.id, current.id), current.claimToken ? eq(renditions.claimToken, current.claimToken) : isNull(renditions.claimToken), lt(renditions.claimedUntil, sql`now()`)))
+    .where(and(eq(renditions.id, current.id), eq(renditions.key, current.key), eq(renditions.status, 'making'), or(isNull(renditions.claimedUntil), lt(renditions.claimedUntil, sql`now()`))))
     .returning();
   if (!row) return null;
   await (await getStorage()).delete(current.key);
@@ -130,7 +147,7 @@ async function waitForMaker(db: Db, assetId: string, preset: string, hash: strin
   for (let attempt = 0; ; attempt += 1) {
     await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS[Math.min(attempt, WAIT_POLL_MS.length - 1)]));
     const [row] = await db
-      .select({ status: renditions.status, lapsed: sql<boolean>`${renditions.claimedUntil} < now()` })
+      .select({ status: renditions.status, lapsed: sql<boolean>`coalesce(${renditions.claimedUntil} < now(), true)` })
       .from(renditions)
       .where(and(eq(renditions.assetId, assetId), eq(renditions.preset, preset), eq(renditions.presetHash, hash)))
       .limit(1);
@@ -149,7 +166,8 @@ async function make(db: Db, asset: Asset, preset: Preset, claim: Rendition): Pro
     const rendered = await renderSource(asset, preset);
     if (!rendered.ok) {
       await db.delete(renditions).where(held);
-      return rendered;
+      // A format this server cannot decode (its decoder gone since the photo was processed): no rendition, as for a failed photo.
+      return { ok: false, code: rendered.code === 'unsupported_format' ? 'rendition_unavailable' : rendered.code, message: rendered.message };
     }
     await storage.put(claim.key, rendered.data, { contentType: claim.contentType });
     const etag = createHash('sha256').update(rendered.data).digest('hex').slice(0, 32);
@@ -161,7 +179,11 @@ async function make(db: Db, asset: Asset, preset: Preset, claim: Rendition): Pro
       .set({ status: 'ready', bytes: rendered.data.length, width: rendered.width, height: rendered.height, etag, claimToken: null, claimedUntil: null })
       .where(and(held, assetLive))
       .returning();
-    if (ready) return fileOf(ready);
+    if (ready) {
+      // Files of this preset's earlier versions (a preset changed since, or a new Loupe renders differently).
+      await dropRenditions(db, and(eq(renditions.assetId, asset.id), eq(renditions.preset, preset.name), ne(renditions.presetHash, claim.presetHash)));
+      return fileOf(asset, ready);
+    }
     await storage.delete(claim.key);
     await db.delete(renditions).where(held);
     return { ok: false, code: 'rendition_unavailable', message: 'This photo was deleted while its rendition was being made.' };
@@ -181,11 +203,12 @@ async function renderSource(asset: Asset, preset: Preset): Promise<Result<Render
   const poster = isVideo(asset) ? asset.derivatives?.vision : null;
   const key = poster ? poster.key : asset.originalKey;
   const pixels = poster ? poster.width * poster.height : (asset.width ?? 0) * (asset.height ?? 0);
-  const rendered = await storage.withFile(key, (file) => renderPreset(file, preset, { maxInputPixels, pixels }));
+  const sniffedFormat = poster ? 'webp' : asset.format;
+  const rendered = await storage.withFile(key, (file) => renderPreset(file, preset, { maxInputPixels, pixels, sniffedFormat }));
   return rendered ?? { ok: false, code: 'rendition_unavailable', message: 'The original file is missing from storage, so no rendition can be made.' };
 }
 
-function fileOf(row: Rendition): RenditionResult {
+function fileOf(asset: Asset, row: Rendition): RenditionResult {
   const format = (Object.keys(CONTENT_TYPES) as (keyof typeof CONTENT_TYPES)[]).find((name) => CONTENT_TYPES[name] === row.contentType) ?? 'jpeg';
   return {
     ok: true,
@@ -194,6 +217,7 @@ function fileOf(row: Rendition): RenditionResult {
     bytes: row.bytes ?? 0,
     etag: row.etag ?? '',
     extension: EXTENSIONS[format],
+    filename: `${asset.filename.replace(/\.[^.]*$/, '') || 'photo'}-${row.preset}.${EXTENSIONS[format]}`,
     width: row.width ?? 0,
     height: row.height ?? 0,
     preset: row.preset,

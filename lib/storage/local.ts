@@ -164,7 +164,8 @@ export class LocalStorage implements Storage {
     if (key.startsWith('d/')) await fsp.rmdir(path.dirname(this.pathFor(key))).catch(() => {});
   }
 
-  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string }): Promise<string> {
+  /** `immutable` needs no field in the grant: the file route answers derivative and rendition keys as immutable. */
+  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string; immutable?: boolean }): Promise<string> {
     return signedUrl({
       operation: 'get',
       key,

@@ -139,7 +139,7 @@ export class S3Storage implements Storage {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.checked(key) }));
   }
 
-  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string }): Promise<string> {
+  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string; immutable?: boolean }): Promise<string> {
     return getSignedUrl(
       this.client,
       new GetObjectCommand({
@@ -147,6 +147,7 @@ export class S3Storage implements Storage {
         Key: this.checked(key),
         ResponseContentType: options.contentType,
         ResponseContentDisposition: options.downloadName ? contentDisposition(options.downloadName) : undefined,
+        ResponseCacheControl: options.immutable ? `private, max-age=${options.expiresInSeconds}, immutable` : undefined,
       }),
       // Signed at the start of a time window: the same object keeps the same URL for the whole window, so browsers
       // reuse cached thumbnails instead of refetching on every page view. The window is at most half the lifetime,

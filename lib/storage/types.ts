@@ -42,8 +42,11 @@ export interface Storage {
   move(from: string, to: string): Promise<boolean>;
   /** Deleting a missing object is not an error. */
   delete(key: string): Promise<void>;
-  /** A short-lived URL anyone holding it may GET; `downloadName` makes browsers save rather than show it. */
-  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string }): Promise<string>;
+  /**
+   * A short-lived URL anyone holding it may GET; `downloadName` makes browsers save rather than show it;
+   * `immutable`: the object never changes under its key, so the answer may be cached for the URL's lifetime.
+   */
+  signedGetUrl(key: string, options: { expiresInSeconds: number; downloadName?: string; contentType?: string; immutable?: boolean }): Promise<string>;
   /** A short-lived URL the browser PUTs the original to, bound to this key, type and size. */
   signedPutUrl(key: string, options: { expiresInSeconds: number; contentType: string; size: number }): Promise<SignedRequest>;
   /**

@@ -6,6 +6,7 @@ import * as altRegenerate from '@/app/api/assets/[id]/alt/regenerate/route';
 import * as alt from '@/app/api/assets/[id]/alt/route';
 import * as asset from '@/app/api/assets/[id]/route';
 import * as bulk from '@/app/api/assets/bulk/route';
+import * as rendition from '@/app/api/assets/[id]/renditions/[preset]/route';
 import * as similar from '@/app/api/assets/[id]/similar/route';
 import * as assets from '@/app/api/assets/route';
 import * as me from '@/app/api/auth/me/route';
@@ -29,6 +30,8 @@ import * as importFiles from '@/app/api/imports/files/route';
 import * as imports from '@/app/api/imports/route';
 import * as invite from '@/app/api/invites/[id]/route';
 import * as invites from '@/app/api/invites/route';
+import * as preset from '@/app/api/presets/[name]/route';
+import * as presetsRoute from '@/app/api/presets/route';
 import * as search from '@/app/api/search/route';
 import * as sharedZip from '@/app/api/shared/[token]/download/route';
 import * as shared from '@/app/api/shared/[token]/route';
@@ -69,6 +72,16 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
     { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text): 202 with the queued describe job; the model is called by the job, and GET …/alt says `describing` until it has run.', handler: altRegenerate.POST },
     { path: '/api/assets/{id}/retry', method: 'post', summary: 'Queue the failed steps again (thumbnails, alt text, search index); 409 nothing_failed when none failed.', handler: retry.POST },
+    {
+      path: '/api/assets/{id}/renditions/{preset}',
+      method: 'get',
+      summary: 'The photo as a preset makes it (a video: its poster), made on the first request and kept: a redirect to a signed, immutable URL of the file, with its ETag.',
+      handler: rendition.GET,
+      responses: {
+        '302': { description: 'Location: a signed URL of the file (valid DOWNLOAD_URL_TTL_SECONDS, cacheable as immutable); ETag: the file’s.' },
+        '304': { description: 'If-None-Match matched: the file is unchanged.' },
+      },
+    },
     { path: '/api/assets/{id}/similar', method: 'get', summary: 'Photos that look or read alike.', handler: similar.GET },
     { path: '/api/auth/me', method: 'get', summary: 'Who is calling, with which role.', handler: me.GET },
     { path: '/api/auth/setup', method: 'post', summary: 'Create the first owner (only before one exists).', handler: setup.POST },
@@ -117,6 +130,9 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/invites', method: 'post', summary: 'Invite a person with a role (answers a one-time link).', handler: invites.POST },
     { path: '/api/invites/{id}', method: 'delete', summary: 'Revoke an invitation.', handler: invite.DELETE },
     { path: '/api/openapi.json', method: 'get', summary: 'This document.', handler: openapi },
+    { path: '/api/presets', method: 'get', summary: 'Every rendition preset: the built-in ones (channels), then the admins’ own.', handler: presetsRoute.GET },
+    { path: '/api/presets', method: 'post', summary: 'Create a preset (201) or replace the one of that name (200): size, fit, background, format, quality, metadata, trim.', handler: presetsRoute.POST },
+    { path: '/api/presets/{name}', method: 'delete', summary: 'Delete an admin’s preset and the files made with it (built-in presets: 409 preset_reserved).', handler: preset.DELETE },
     { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters.', handler: search.GET },
     { path: '/api/shared/{token}', method: 'get', summary: 'Public (the token is the credential): a share link’s photos, a page at a time, with alt text, signed image URLs and, when allowed, download URLs. Wrong token 404 (rate-limited per address: 429), revoked or expired 410.', handler: shared.GET },
     { path: '/api/shared/{token}/download', method: 'get', summary: 'Public: a ZIP of a share link’s originals with alt-text.csv, when the link allows downloads (else 403); 404, 429 and 410 as for the link.', handler: sharedZip.GET },

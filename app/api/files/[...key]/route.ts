@@ -47,7 +47,8 @@ export const GET = route({ role: 'public', params }, async ({ request, params })
     'X-Content-Type-Options': 'nosniff',
     // Even a file that slipped past sniffing cannot run script in our origin.
     'Content-Security-Policy': "default-src 'none'; sandbox",
-    'Cache-Control': key.startsWith('d/')
+    // Derivatives and renditions never change under their key (a new file gets a new key).
+    'Cache-Control': key.startsWith('d/') || key.startsWith('r/')
       ? `private, max-age=${Math.max(0, Math.floor((grant.expiresAt - Date.now()) / 1000))}, immutable`
       : 'private, no-store',
   });
