@@ -89,7 +89,11 @@ function describeCsvError(error: CsvError): TranslationProblem {
  * that is not Shopify's, a hostile cell, too many rows) yields that problem and stops: the caller applies
  * nothing from a file that has one. Takes decoded text (lib/catalogue's UTF-8 decoder refuses other encodings).
  */
-export async function* readShopifyTranslations(text: AsyncIterable<string> | Iterable<string>): AsyncGenerator<TranslationRowRead> {
+export async function* readShopifyTranslations(
+  text: AsyncIterable<string> | Iterable<string>,
+  options: { maxRows?: number } = {},
+): AsyncGenerator<TranslationRowRead> {
+  const maxRows = options.maxRows ?? MAX_TRANSLATION_ROWS;
   const parser = Readable.from(text).pipe(
     parse({ bom: true, max_record_size: MAX_TRANSLATION_CELL_CHARS * 2 + MAX_TRANSLATION_KEY_CHARS * 6, relax_column_count: true, skip_empty_lines: true }),
   );
@@ -105,8 +109,8 @@ export async function* readShopifyTranslations(text: AsyncIterable<string> | Ite
         }
         continue;
       }
-      if (line - 1 > MAX_TRANSLATION_ROWS) {
-        yield { ok: false, kind: 'too_many_rows', row: line, message: `The file has more than ${MAX_TRANSLATION_ROWS.toLocaleString('en-US')} rows. Export one language at a time.` };
+      if (line - 1 > maxRows) {
+        yield { ok: false, kind: 'too_many_rows', row: line, message: `The file has more than ${maxRows.toLocaleString('en-US')} rows. Export one language at a time.` };
         return;
       }
       const read = checkRow(cells, line);
