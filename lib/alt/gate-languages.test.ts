@@ -1,12 +1,15 @@
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fixturePath, fixturesAvailable } from '@/test/fixtures';
 import { cleanAltText } from './clean';
 import { passesGate } from './gate';
+import { loadLanguageIdentifier } from './language';
 
 /** The gate and cleaner with a locale: each language's openers, preambles, labels, refusals and function words. */
 
 const none = { tags: [] };
+
+beforeAll(() => loadLanguageIdentifier());
 
 describe('describing openers are removed in the asked language', () => {
   it.each([

@@ -1,7 +1,9 @@
 import { eld } from 'eld/small';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ALT_LANGUAGE_CORPUS } from '@/test/alt-language-corpus';
-import { checkLanguage, languageOf, MIN_SEGMENT_WORDS, WRONG_LANGUAGE_MARGIN } from './language';
+import { checkLanguage, languageOf, loadLanguageIdentifier, MIN_SEGMENT_WORDS, WRONG_LANGUAGE_MARGIN } from './language';
+
+beforeAll(() => loadLanguageIdentifier());
 
 const LOCALES = Object.keys(ALT_LANGUAGE_CORPUS) as Array<keyof typeof ALT_LANGUAGE_CORPUS>;
 const sentences = LOCALES.flatMap((locale) => ALT_LANGUAGE_CORPUS[locale].map((text) => [locale, text] as const));

@@ -1,5 +1,3 @@
-import { eld } from 'eld/small';
-
 /**
  * Which language a piece of alt text is in, and the per-language rules the cleaner and the quality gate apply.
  *
@@ -8,7 +6,26 @@ import { eld } from 'eld/small';
  * (test/alt-language-corpus.ts): eld named all 70 right, franc-min confused es/pt and en/nl
  * (66/70), tinyld read Dutch, Italian and Portuguese as English (63/70); cld3-asm is a WebAssembly build of a
  * library Google no longer updates. The "small" table (1.6 MB) was as accurate as the large one on this corpus.
+ * Loading it takes most of a second and some 50 MB of heap, so it loads on first need (loadLanguageIdentifier),
+ * never in a process that checks no locale (one configured locale: the English gate as before).
  */
+
+type Detector = (typeof import('eld/small'))['eld'];
+let detector: Detector | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads eld's tables once per process; await it before passesGate or checkLanguage with a locale (translateAlt and generateAlt do). */
+export function loadLanguageIdentifier(): Promise<void> {
+  loading ??= import('eld/small').then((module) => {
+    detector = module.eld;
+  });
+  return loading;
+}
+
+function loadedDetector(): Detector {
+  if (!detector) throw new Error('the language identifier is not loaded: await loadLanguageIdentifier() before checking a locale');
+  return detector;
+}
 
 /** The languages whose opener, refusal and function-word tables exist; others are only identified. */
 export const GATE_LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'pt', 'nl'] as const;
@@ -62,7 +79,7 @@ interface Identified {
 const QUOTED = /"[^"]*"|“[^”]*”|„[^“”]*[“”]|«[^»]*»|‘[^’]*’/g;
 
 function identify(text: string, expected: string): Identified {
-  const result = eld.detect(text);
+  const result = loadedDetector().detect(text);
   if (!result.language) return { language: '', confident: false };
   const scores = result.getScores();
   const margin = (scores[result.language] ?? 0) - (scores[expected] ?? 0);

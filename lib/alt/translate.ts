@@ -3,7 +3,7 @@ import { config } from '@/lib/config';
 import { configuredVisionProvider } from './configured';
 import { passesGate } from './gate';
 import { callUnderBlocks, type GenerateOptions } from './generate';
-import { languageName, languageOf } from './language';
+import { languageName, languageOf, loadLanguageIdentifier } from './language';
 import { visionCallLimiter } from './limiter';
 import { databasePacer, type Urgency } from './pacing';
 import { callWithRetries } from './policy';
@@ -94,6 +94,7 @@ export async function translateAlt(input: TranslateInput, deps: TranslateDeps): 
   if (!final.ok) return final;
   // The source text's words are the translation's own: echo checks are for catalogue data, so none is given here.
   const context: AltContext = { tags: [] };
+  await loadLanguageIdentifier();
   const verdict = passesGate(final.text, context, { locale: input.to });
   if (verdict.pass) return { ...final, text: verdict.text };
   return {
