@@ -3,6 +3,7 @@ import {
   MAX_TRANSLATION_CELL_CHARS,
   MAX_TRANSLATION_KEY_CHARS,
   readShopifyTranslations,
+  readShopifyTranslationsFile,
   SHOPIFY_TRANSLATION_HEADER,
   writeShopifyTranslations,
   type ShopifyTranslationRow,
@@ -149,6 +150,35 @@ describe('reading Shopify\'s translations CSV', () => {
   it('stops at the first hostile row: nothing after it is read', async () => {
     const reads = await readAll(`${HEADER}\nMEDIA_IMAGE,1,alt,fr,,,A,B\nMEDIA_IMAGE,2,alt,xx_bad,,,A,B\nMEDIA_IMAGE,3,alt,fr,,,A,B\n`);
     expect(reads.map((read) => (read.ok ? read.row.row : `problem ${read.row}`))).toEqual([2, 'problem 3']);
+  });
+});
+
+describe("reading Shopify's translations CSV from an uploaded file's bytes", () => {
+  async function readBytes(...chunks: Uint8Array[]): Promise<TranslationRowRead[]> {
+    async function* source() {
+      yield* chunks;
+    }
+    const out: TranslationRowRead[] = [];
+    for await (const read of readShopifyTranslationsFile(source())) out.push(read);
+    return out;
+  }
+
+  it('decodes UTF-8, a character split across chunks included', async () => {
+    const bytes = Buffer.from(`${HEADER}\nMEDIA_IMAGE,1,alt,fr,,,Bag,Sac à dos\n`, 'utf8');
+    const split = bytes.indexOf(0xc3) + 1;
+    expect(await readBytes(bytes.subarray(0, split), bytes.subarray(split))).toMatchObject([{ ok: true, row: { translatedContent: 'Sac à dos' } }]);
+  });
+
+  it('refuses a UTF-16 file with the import\'s message', async () => {
+    expect(await readBytes(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(HEADER, 'utf16le')]))).toMatchObject([
+      { ok: false, kind: 'wrong_encoding', message: expect.stringMatching(/UTF-16/) },
+    ]);
+  });
+
+  it('refuses a Windows-1252 file with the import\'s message', async () => {
+    expect(await readBytes(Buffer.from(`${HEADER}\nMEDIA_IMAGE,1,alt,fr,,,Bag,Sac \xe0 dos\n`, 'latin1'))).toMatchObject([
+      { ok: false, kind: 'wrong_encoding', message: expect.stringMatching(/not UTF-8/) },
+    ]);
   });
 });
 
