@@ -1,4 +1,4 @@
-import { compileRules, rulesFor } from './language';
+import { compileRules, rulesFor, type LanguageRules } from './language';
 
 /**
  * Turns what a vision model returned into the bare sentence: models wrap alt text in preambles, quotes,
@@ -46,22 +46,22 @@ interface LocalePatterns {
   label: RegExp;
   opener: RegExp;
 }
-const compiled = new Map<string, LocalePatterns | null>();
+/** Keyed by the language's table, so any number of locale spellings ("fr", "fr-CA") compile once. */
+const compiled = new WeakMap<LanguageRules, LocalePatterns>();
 
 function localePatterns(locale: string | undefined): LocalePatterns | null {
-  if (!locale) return null;
-  if (!compiled.has(locale)) {
-    const rules = rulesFor(locale);
-    compiled.set(
-      locale,
-      rules && {
-        preamble: new RegExp(`^(?:${compileRules(rules.preambles)})\\s*`, 'iu'),
-        label: new RegExp(`^(?:${compileRules(rules.labels)})\\s*:\\s*`, 'iu'),
-        opener: new RegExp(`^(?:${compileRules(rules.describingOpeners)})(?:(?<=['’])|(?![\\p{L}\\p{N}]))\\s*(?:${compileRules(rules.articles)})?`, 'iu'),
-      },
-    );
+  const rules = rulesFor(locale);
+  if (!rules) return null;
+  let patterns = compiled.get(rules);
+  if (!patterns) {
+    patterns = {
+      preamble: new RegExp(`^(?:${compileRules(rules.preambles)})\\s*`, 'iu'),
+      label: new RegExp(`^(?:${compileRules(rules.labels)})\\s*:\\s*`, 'iu'),
+      opener: new RegExp(`^(?:${compileRules(rules.describingOpeners)})(?:(?<=['’])|(?![\\p{L}\\p{N}]))\\s*(?:${compileRules(rules.articles)})?`, 'iu'),
+    };
+    compiled.set(rules, patterns);
   }
-  return compiled.get(locale) ?? null;
+  return patterns;
 }
 
 export function cleanAltText(raw: string, options: CleanOptions = {}): string {

@@ -36,6 +36,13 @@ describe('describing openers are removed in the asked language', () => {
     expect(cleanAltText('Photographie encadrée en noir et blanc d\u2019un phare breton.', { locale: 'fr' })).toBe('Photographie encadrée en noir et blanc d\u2019un phare breton.');
   });
 
+  it('applies the language\'s rules to a regional locale (fr-CA)', () => {
+    expect(passesGate('Photo de bottines en cuir noir à talon épais avec fermeture éclair latérale.', none, { locale: 'fr-CA' })).toEqual({
+      pass: true,
+      text: 'Bottines en cuir noir à talon épais avec fermeture éclair latérale.',
+    });
+  });
+
   it('leaves another language\'s opener alone: only the asked language\'s and English\'s are removed', () => {
     expect(cleanAltText('Bild von einem Rucksack aus Canvas mit Lederriemen.', { locale: 'fr' })).toBe('Bild von einem Rucksack aus Canvas mit Lederriemen.');
   });

@@ -1,5 +1,5 @@
 import { cleanAltText } from './clean';
-import { checkLanguage, compileRules, rulesFor } from './language';
+import { checkLanguage, compileRules, rulesFor, type LanguageRules } from './language';
 import type { AltContext } from './types';
 
 /** The quality gate: nothing reaches the asset's alt text without passing it. */
@@ -70,15 +70,16 @@ interface LocaleGate {
   functionWords: Set<string>;
 }
 const ENGLISH_GATE: LocaleGate = { refusal: null, functionWords: FUNCTION_WORDS };
-const localeGates = new Map<string, LocaleGate>();
+/** Keyed by the language's table, so any number of locale spellings ("fr", "fr-CA") compile once. */
+const localeGates = new WeakMap<LanguageRules, LocaleGate>();
 
 function localeGate(locale: string | undefined): LocaleGate {
   const rules = rulesFor(locale);
-  if (!locale || !rules) return ENGLISH_GATE;
-  let gate = localeGates.get(locale);
+  if (!rules) return ENGLISH_GATE;
+  let gate = localeGates.get(rules);
   if (!gate) {
     gate = { refusal: new RegExp(compileRules(rules.refusals), 'iu'), functionWords: new Set([...FUNCTION_WORDS, ...rules.functionWords]) };
-    localeGates.set(locale, gate);
+    localeGates.set(rules, gate);
   }
   return gate;
 }
