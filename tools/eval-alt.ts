@@ -6,7 +6,7 @@ import { evaluateFolder, parseSizes, readReferences, renderMarkdown, renderSizes
 import { config } from '@/lib/config';
 
 /**
- * npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>] [--sizes 512,768,1024]
+ * npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>] [--sizes 512,768,1024] [--translate <locale>]
  *
  * Runs the alt-text generator (the configured provider and model, the locked prompt, the retry policy and the
  * quality gate) over a folder of images and reports, per image, the text, latency, tokens and gate verdict,
@@ -16,9 +16,11 @@ import { config } from '@/lib/config';
  * Conciseness and Accessibility. --out writes the report as Markdown, or as JSON when the name ends in .json.
  * Images go to the model at ALT_IMAGE_MAX_EDGE; --sizes runs the eval once per long edge given and adds a table of
  * input tokens per image and cost (online and through the Batch API) at each, to choose the setting with numbers.
+ * --translate fr also translates each passed text into that locale (the text-only call and the gate in that
+ * locale) and reports the translations' tokens beside the descriptions'.
  */
 
-const USAGE = 'Usage: npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>] [--sizes 512,768,1024]';
+const USAGE = 'Usage: npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>] [--sizes 512,768,1024] [--translate <locale>]';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     limit: { type: 'string' },
     sizes: { type: 'string' },
+    translate: { type: 'string' },
   },
 });
 
@@ -50,7 +53,7 @@ async function main(): Promise<number> {
   }
   const references = args.references ? readReferences(path.resolve(args.references)) : undefined;
   const judgeModel = references ? (args['judge-model'] ?? vision.model) : null;
-  const meta = { provider: provider.name, model: provider.model, promptVersion: PROMPT_VERSION, judgeModel, dir: args.dir, date: new Date().toISOString() };
+  const meta = { provider: provider.name, model: provider.model, promptVersion: PROMPT_VERSION, judgeModel, translateTo: args.translate ?? null, dir: args.dir, date: new Date().toISOString() };
   const runs: Array<SizeResult & { rows: Awaited<ReturnType<typeof evaluateFolder>> }> = [];
   let markdown = '';
   for (const maxEdge of sizes.sizes) {
@@ -63,6 +66,7 @@ async function main(): Promise<number> {
       maxImages: args.limit ? Number(args.limit) : undefined,
       maxEdge,
       limit: visionCallLimiter(vision.concurrency),
+      translateTo: args.translate,
     });
     const totals = summarise(rows, vision.pricePerMTok);
     runs.push({ maxEdge, totals, rows });

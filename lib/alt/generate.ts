@@ -1,6 +1,7 @@
 import { passesGate, type GateReason } from './gate';
+import { loadLanguageIdentifier } from './language';
 import { CONFIGURATION_BLOCK_MS, invalidKeyMessage, modelUnavailableMessage } from './model-check';
-import { describeWithRetries, type RetryOptions } from './policy';
+import { describeWithRetries, type RetryOptions, type RetryOutcome } from './policy';
 import type { ProviderBackoff, ProviderBlock } from './provider-state';
 import type { AltFailure, AltResult, DescribeInput, VisionProvider } from './types';
 
@@ -27,20 +28,29 @@ export interface GenerateOutcome {
  * quality gate. Never throws.
  */
 export async function generateAlt(provider: VisionProvider | null, input: DescribeInput, options: GenerateOptions): Promise<GenerateOutcome> {
-  if (!provider) return { result: { ok: false, kind: 'no_provider', message: 'no vision provider configured' }, attempts: [] };
-
-  const block = await options.backoff.currentBlock(provider.name);
-  if (block) return { result: blockedFailure(provider, block), attempts: [] };
-
-  const { final, attempts } = await describeWithRetries(provider, input, options);
-  if (!final.ok) return { result: await blockIfNeeded(provider, final, options), attempts };
-  const verdict = passesGate(final.text, input.context);
+  const called = await callUnderBlocks(provider, (ready) => describeWithRetries(ready, input, options), options);
+  if (!called.final.ok) return { result: called.final, attempts: called.attempts };
+  const { final, attempts } = called;
+  if (input.locale) await loadLanguageIdentifier();
+  const verdict = passesGate(final.text, input.context, { locale: input.locale });
   if (verdict.pass) return { result: { ...final, text: verdict.text }, attempts };
   return {
-    result: { ok: false, kind: 'gate_rejected', message: `quality gate: ${verdict.reason}`, latencyMs: final.latencyMs },
+    result: { ok: false, kind: 'gate_rejected', message: `quality gate: ${verdict.reason}${verdict.message ? ` (${verdict.message})` : ''}`, latencyMs: final.latencyMs },
     attempts,
     rejected: { text: verdict.text || final.text, reason: verdict.reason },
   };
+}
+
+/**
+ * One model call under the provider-wide blocks: none while blocked, and a new block after a long 429, an
+ * exhausted quota, a retired or unknown model or a refused key. The final failure is as the asset should tell it.
+ */
+export async function callUnderBlocks(provider: VisionProvider | null, run: (provider: VisionProvider) => Promise<RetryOutcome>, options: GenerateOptions): Promise<RetryOutcome> {
+  if (!provider) return { final: { ok: false, kind: 'no_provider', message: 'no vision provider configured' }, attempts: [] };
+  const block = await options.backoff.currentBlock(provider.name);
+  if (block) return { final: blockedFailure(provider, block), attempts: [] };
+  const { final, attempts } = await run(provider);
+  return { final: final.ok ? final : await blockIfNeeded(provider, final, options), attempts };
 }
 
 /** No call while blocked; a configuration block repeats its own message, so every asset says what to change. */

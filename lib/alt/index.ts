@@ -35,3 +35,6 @@ export { completionsFrom, groqEndpoint } from './providers';
 export type { TokenUsage } from './types';
 export { batchStep, queueDescribeBatches, recentBatches, BATCH_PRICE_SHARE, BATCH_NEEDS_GROQ, type BatchView, type QueuedBatches } from './batch';
 export { batchLine, packBatches, GROQ_BATCH_LIMITS, type BatchFileLimits } from './batch-lines';
+export { type GateOptions } from './gate';
+export { checkLanguage, loadLanguageIdentifier, languageOf, languageName, GATE_LANGUAGES, LANGUAGE_RULES, WRONG_LANGUAGE_MARGIN, MIN_SEGMENT_WORDS, type LanguageCheck, type GateLanguage } from './language';
+export { translateAlt, translationMessages, configuredTranslateDeps, TRANSLATE_PROMPT_VERSION, TRANSLATE_SYSTEM_PROMPT, type TranslateInput, type TranslateDeps, type TranslationProduct } from './translate';

@@ -19,7 +19,7 @@ const JOB_CODES = [
   'embedding_unavailable',
   'embedding_failed',
 ];
-const GATE_REASONS = ['empty', 'too_short', 'too_long', 'refusal', 'keyword_stuffing', 'echo', 'markup', 'url', 'instructions'];
+const GATE_REASONS = ['empty', 'too_short', 'too_long', 'refusal', 'keyword_stuffing', 'echo', 'markup', 'url', 'instructions', 'wrong_language'];
 
 describe('the failure message table', () => {
   it.each([...JOB_CODES, ...ALT_FAILURE_KINDS])('says %s in words, with no code in it', (code) => {
@@ -38,6 +38,10 @@ describe('the failure message table', () => {
     for (const code of ['no_such_code', null, undefined, '']) {
       expect(failureMessage(code)).toMatch(/^Something went wrong/);
     }
+  });
+
+  it('reads the reason from a gate message that carries its detail', () => {
+    expect(gateMessage('quality gate: wrong_language (the answer is in English, not French as asked for locale fr)')).toBe('The description was not in the language asked for.');
   });
 
   it.each(GATE_REASONS)('says the gate reason %s in words, with or without the "quality gate:" prefix', (reason) => {

@@ -48,6 +48,7 @@ const GATE_MESSAGES: Record<string, string> = {
   markup: 'The description contained markup.',
   url: 'The description contained a web address.',
   instructions: 'The description contained instructions instead of describing the photo.',
+  wrong_language: 'The description was not in the language asked for.',
 };
 
 const UNKNOWN_FAILURE = 'Something went wrong while processing this file. Retry; if it happens again, an admin can look at the details.';
@@ -59,7 +60,8 @@ export function failureMessage(code: string | null | undefined): string {
 
 /** Why the quality gate refused an answer (its reason code), for people. */
 export function gateMessage(reason: string | null | undefined): string {
-  const code = reason?.replace(/^quality gate: /, '');
+  // "quality gate: wrong_language (the answer is in English, …)": the code, without the gate's detail.
+  const code = reason?.replace(/^quality gate: /, '').replace(/ \([\s\S]*\)$/, '');
   return (code && GATE_MESSAGES[code]) || FAILURE_MESSAGES.gate_rejected;
 }
 
