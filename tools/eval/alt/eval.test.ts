@@ -116,6 +116,9 @@ describe('image size (ALT_IMAGE_MAX_EDGE, --sizes)', () => {
 
   it('accepts a list of sizes', () => {
     expect(parseSizes('512, 768,1024')).toEqual({ ok: true, sizes: [512, 768, 1024] });
+  });
+});
+
 describe('evaluateFolder with --translate', () => {
   it("translates each passed text and reports the translations' tokens beside the descriptions'", async () => {
     // The first image's translation comes back in English: the gate in French refuses it.
