@@ -328,10 +328,9 @@ async function graphql(access: StoreAccess, operation: Operation, variables: Rec
     }
     if (codes.includes('ACCESS_DENIED')) return fail('forbidden', `Shopify denied access: ${messages.join('; ') || 'a scope is missing'}.`);
     if (codes.includes('MAX_COST_EXCEEDED')) return fail('remote_error', `Shopify refused the query as too costly: ${messages.join('; ')}`);
-    if (messages.length && !record(body.data)) return fail('remote_error', `Shopify answered with errors: ${messages.join('; ')}`);
+    if (messages.length) return fail('remote_error', `Shopify answered with errors: ${messages.join('; ')}`);
     const data = record(body.data);
     if (!data) return fail('not_platform', 'Shopify answered without data.');
-    if (messages.length) return fail('remote_error', `Shopify answered with errors: ${messages.join('; ')}`);
     return { ok: true, data, headers: answer.headers };
   }
 }
