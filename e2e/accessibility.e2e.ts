@@ -36,6 +36,7 @@ const PAGES: Array<{ name: string; who: Who; path: (fixtures: Fixtures) => strin
   { name: 'search', who: 'viewer', path: () => '/search' },
   { name: 'search results', who: 'viewer', path: (f) => `/search?q=${encodeURIComponent(path.parse(f.withAlt.file).name)}` },
   { name: 'export', who: 'viewer', path: () => '/export' },
+  { name: 'downloads', who: 'viewer', path: () => '/downloads' },
   { name: 'API reference', who: 'viewer', path: () => '/api-reference' },
   { name: 'upload', who: 'editor', path: () => '/upload' },
   { name: 'review', who: 'editor', path: () => '/review' },
@@ -49,6 +50,7 @@ const PAGES: Array<{ name: string; who: Who; path: (fixtures: Fixtures) => strin
   { name: 'admin: connections', who: 'admin', path: () => '/admin/connections' },
   { name: 'admin: connections, a Shopify store’s form', who: 'admin', path: () => '/admin/connections?kind=shopify' },
   { name: 'admin: presets', who: 'admin', path: () => '/admin/presets' },
+  { name: 'admin: share links', who: 'admin', path: () => '/admin/shares' },
 ];
 /** /setup exists only until the owner does: it is audited in beforeAll, before setting the owner up. */
 const SETUP_PAGE = '/setup';
