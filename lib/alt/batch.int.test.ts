@@ -209,6 +209,22 @@ describe.skipIf(!standInModelAvailable())('backfill through the Batch API', () =
     for (const photo of photos) expect(await reload(photo.id)).toMatchObject({ altSource: 'ai' });
   });
 
+  it('with a provider other than Groq, a batch run says it needs Groq and describes online', async () => {
+    Object.assign(process.env, { VISION_PROVIDER: 'openai', VISION_BASE_URL: fake().openaiBaseUrl, VISION_API_KEY: fake().apiKey });
+    resetConfig();
+    try {
+      const [photo] = await library(1);
+      const result = await runBackfill(db(), { trigger: 'cli', selection: { regenerate: false } });
+      expect(result.kind === 'ran' && result.batch).toEqual({ kind: 'online', message: expect.stringMatching(/^BACKFILL_MODE=batch needs Groq's Batch API/) });
+      expect(await db().select().from(altBatches)).toHaveLength(0);
+      expect(await reload(photo.id)).toMatchObject({ altSource: 'ai' });
+    } finally {
+      delete process.env.VISION_BASE_URL;
+      delete process.env.VISION_API_KEY;
+      resetConfig();
+    }
+  });
+
   it('a model Groq will not batch fails the batch at validation: the reason kept, the photos described online', async () => {
     fake().batches.refuse({ models: ['qwen/qwen3.8-27b'] });
     const photos = await library(2);

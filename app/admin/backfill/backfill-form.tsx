@@ -14,6 +14,7 @@ const field = 'rounded-md border border-neutral-300 px-2 py-1.5 text-sm';
  */
 export function BackfillForm({ defaultMode }: { defaultMode: 'online' | 'batch' }) {
   const [state, action, pending] = useActionState(backfillAction, EMPTY_BACKFILL_FORM);
+  const mode = refilled(state, 'mode') || defaultMode;
   return (
     <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4" aria-labelledby="run-heading">
       <h2 id="run-heading" className="text-base font-semibold">
@@ -36,7 +37,8 @@ export function BackfillForm({ defaultMode }: { defaultMode: 'online' | 'batch' 
       </div>
       <label className="flex flex-col gap-1 text-sm font-medium text-neutral-800 sm:max-w-md">
         Mode
-        <select name="mode" defaultValue={refilled(state, 'mode') || defaultMode} className={field}>
+        {/* Keyed by the choice: the form's reset after a dry run restores a select to its first default otherwise. */}
+        <select key={mode} name="mode" defaultValue={mode} className={field}>
           <option value="online">Online: paced calls now, full price</option>
           <option value="batch">Groq&apos;s Batch API: half price, answers within a day</option>
         </select>
