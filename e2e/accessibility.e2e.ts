@@ -49,6 +49,7 @@ const PAGES: Array<{ name: string; who: Who; path: (fixtures: Fixtures) => strin
   { name: 'admin: webhooks', who: 'admin', path: () => '/admin/webhooks' },
   { name: 'admin: connections', who: 'admin', path: () => '/admin/connections' },
   { name: 'admin: connections, a Shopify store’s form', who: 'admin', path: () => '/admin/connections?kind=shopify' },
+  { name: 'admin: connections, a Drupal site’s form', who: 'admin', path: () => '/admin/connections?kind=drupal' },
   { name: 'admin: presets', who: 'admin', path: () => '/admin/presets' },
   { name: 'admin: share links', who: 'admin', path: () => '/admin/shares' },
 ];

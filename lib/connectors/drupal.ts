@@ -49,20 +49,20 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const LANGCODE = /^[a-z]{2,3}(-[a-z0-9]{2,8})?$/;
 
 /** A connection's own settings: which image field of which bundle it reads. */
-export const drupalSettings = z
+const drupalSettings = z
   .object({
     entityType: z.string().regex(MACHINE_NAME),
     bundle: z.string().regex(MACHINE_NAME),
     field: z.string().regex(MACHINE_NAME),
   })
   .strict();
-export type DrupalSettings = z.infer<typeof drupalSettings>;
+type DrupalSettings = z.infer<typeof drupalSettings>;
 
 /**
  * Without a field of its own, a connection reads the Standard install profile's article image (node, article,
  * field_image): present on a fresh Drupal. An image media type is media, image, field_media_image.
  */
-export const DRUPAL_DEFAULTS: DrupalSettings = { entityType: 'node', bundle: 'article', field: 'field_image' };
+const DRUPAL_DEFAULTS: DrupalSettings = { entityType: 'node', bundle: 'article', field: 'field_image' };
 
 const pacer = new Pacer();
 

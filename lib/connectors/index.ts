@@ -15,4 +15,4 @@ export {
 export { connectorFor, isConnectorKind, CONNECTOR_KINDS, type ConnectorKind } from './registry';
 export { WORDPRESS_LIMITS, wordpressPaceStats } from './wordpress';
 export { SHOPIFY_LIMITS, REQUIRED_SCOPES as SHOPIFY_REQUIRED_SCOPES, FILES_PER_CALL as SHOPIFY_FILES_PER_CALL, shopifyPaceStats, useShopifyClock } from './shopify';
-export { DRUPAL_LIMITS, DRUPAL_DEFAULTS, drupalPaceStats } from './drupal';
+export { DRUPAL_LIMITS, drupalPaceStats } from './drupal';
