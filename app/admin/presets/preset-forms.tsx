@@ -19,7 +19,9 @@ function Select({ label, name, choices, state, initial, hint }: { label: string;
       <label htmlFor={id} className="text-sm font-medium text-neutral-800">
         {label}
       </label>
+      {/* Keyed by its value: React applies a select's defaultValue only when it mounts, and the form is refilled after an error. */}
       <select
+        key={refilled(state, name, initial)}
         id={id}
         name={name}
         defaultValue={refilled(state, name, initial)}

@@ -1,9 +1,11 @@
+import type { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as getFile } from '@/app/api/files/[...key]/route';
 import { eq } from 'drizzle-orm';
 import { assets, type Asset } from '@/db/schema';
 import { moveToTrash } from '@/lib/library';
+import { LocalStorage, useStorageForTests } from '@/lib/storage';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
@@ -42,6 +44,26 @@ describe('GET /api/assets/{id}/renditions/{preset}', () => {
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('cache-control')).toMatch(/^private, max-age=\d+, immutable$/);
     expect(await sharp(Buffer.from(await served.arrayBuffer())).metadata()).toMatchObject({ width: 1500, height: 1500, format: 'jpeg' });
+  });
+
+  it('six concurrent first requests all redirect to one file, made by one sharp run', async () => {
+    let renditionsWritten = 0;
+    useStorageForTests(
+      new (class extends LocalStorage {
+        async put(key: string, body: Readable | Buffer): Promise<void> {
+          if (key.startsWith('r/')) renditionsWritten += 1;
+          return super.put(key, body);
+        }
+      })(files().root),
+    );
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => rendition('amazon-main')));
+      expect(answers.map((answer) => answer.status)).toEqual([302, 302, 302, 302, 302, 302]);
+      expect(new Set(answers.map((answer) => answer.headers.get('location'))).size).toBe(1);
+      expect(renditionsWritten).toBe(1);
+    } finally {
+      useStorageForTests(files().storage);
+    }
   });
 
   it('answers 304 to a matching If-None-Match, and the same redirect again otherwise', async () => {
