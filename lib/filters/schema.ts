@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ALT_SOURCES, ALT_STATUSES } from '@/db/schema';
+import { CONDITIONS } from '@/lib/assets';
+import { text } from '@/lib/text-input';
+import { FILTER_STATUSES, FLAG_FILTERS, STORE_FILTERS } from './vocabulary';
+
+/**
+ * The one filter language for assets: the library, search and "more like this", the review queue and its counts,
+ * bulk "select all matching", exports, the backfill and connectors' writeback all take this object, from a
+ * URL's query string or a JSON body alike, and compile.ts turns it into SQL. Each name has one meaning.
+ */
+
+/** Empty means "no filter" (a cleared search box submits ""). */
+const optionalText = (max: number, what: string) =>
+  text()
+    .trim()
+    .max(max, `${what} is at most ${max} characters`)
+    .transform((value) => (value === '' ? undefined : value))
+    .optional();
+
+const day = z.iso.date().or(z.iso.datetime({ offset: true }));
+
+/**
+ * `state` is the processing state (the library's meaning). Search once took the alt-text status under that
+ * name: those values (none, proposed, approved, rejected, decorative) are still accepted there and read as `status`.
+ */
+const STATE_VALUES = [...CONDITIONS, ...ALT_STATUSES] as const;
+const OLD_STATE_NAMES: readonly string[] = ALT_STATUSES;
+
+export const filterShape = {
+  /** Part of the filename, title or SKU (case-insensitive). */
+  q: optionalText(200, 'the search text'),
+  /** One of the asset's tags, whatever its case. */
+  tag: optionalText(100, 'a tag'),
+  /** The collection, whatever its case. */
+  collection: optionalText(200, 'a collection'),
+  /** The photos of one product. */
+  product: z.uuid('Not a product id.').optional(),
+  /** The alt text's status (lib/filters/vocabulary.ts). */
+  status: z.enum(FILTER_STATUSES).optional(),
+  /** `failed`: a step failed for good (Retry or Delete); `retrying`: Loupe tries again by itself. */
+  state: z.enum(STATE_VALUES).optional(),
+  /** `not_in_store`: approved text a linked store does not hold yet; `conflict`: changed on both sides. */
+  store: z.enum(STORE_FILTERS).optional(),
+  /** A rule the alt text breaks, or a size under a recommendation. */
+  flag: z.enum(FLAG_FILTERS).optional(),
+  /** Who wrote the alt text. */
+  source: z.enum(ALT_SOURCES).optional(),
+  /** A format (`jpeg`, `png`, `webp`) or a MIME type (`image/jpeg`). */
+  type: text().trim().toLowerCase().regex(/^[a-z0-9.+/-]{1,60}$/, 'use a format like jpeg or a type like image/jpeg').optional(),
+  /** Uploaded on or after (a date or a date-time). */
+  from: day.optional(),
+  /** Uploaded up to (a date includes that whole day). */
+  to: day.optional(),
+  /** The model that wrote the alt text. */
+  model: optionalText(200, 'a model'),
+  /** The prompt version that wrote the alt text. */
+  promptVersion: optionalText(100, 'a prompt version'),
+};
+
+export const FILTER_KEYS = Object.keys(filterShape) as (keyof typeof filterShape)[];
+
+type RawFilter = z.output<z.ZodObject<typeof filterShape>>;
+export type AssetFilter = Omit<RawFilter, 'state'> & { state?: Condition };
+export type FilterKey = keyof AssetFilter;
+
+type Condition = (typeof CONDITIONS)[number];
+
+/** Reads search's old `state=<alt status>` as `status`; refuses both names at once with different values. */
+function readAliases(raw: RawFilter, ctx: z.RefinementCtx): AssetFilter {
+  const { state, ...rest } = raw;
+  if (state === undefined || !OLD_STATE_NAMES.includes(state)) return { ...rest, ...(state ? { state: state as Condition } : {}) };
+  if (rest.status !== undefined && rest.status !== state) {
+    ctx.addIssue({ code: 'custom', path: ['state'], message: `state=${state} is the old name for status=${state}; send status alone (state is failed or retrying)` });
+    return z.NEVER;
+  }
+  return { ...rest, status: state as AssetFilter['status'] };
+}
+
+/**
+ * The filter with more fields beside it (a route's cursor and limit). `strict` refuses unknown names (JSON bodies);
+ * query strings ignore them, as they always have.
+ */
+export function filterSchema<E extends z.ZodRawShape = Record<never, never>>(extra?: E, options: { strict?: boolean } = {}) {
+  const object = z.object({ ...filterShape, ...extra } as typeof filterShape & E);
+  const checked = (options.strict ? object.strict() : object) as typeof object;
+  return checked.transform((raw, ctx) => readAliases(raw as RawFilter, ctx) as Omit<z.output<typeof object>, 'state'> & { state?: Condition });
+}
+
+/** A filter in a JSON body (bulk actions, review decisions, writeback). */
+export const assetFilterSchema = filterSchema(undefined, { strict: true });
+
+/** Whether the filter narrows anything. */
+export function hasFilter(filter: AssetFilter): boolean {
+  return FILTER_KEYS.some((key) => filter[key as FilterKey] !== undefined);
+}
+
+/**
+ * A filter from a page's address: each malformed or unknown value in a shared link is dropped on its own, the
+ * rest still apply (an API call is refused instead, with what was wrong).
+ */
+export function filterFromParams(params: URLSearchParams | Record<string, string | string[] | undefined>): AssetFilter {
+  const get = (key: string): string | undefined => {
+    const raw = params instanceof URLSearchParams ? (params.get(key) ?? undefined) : params[key];
+    return Array.isArray(raw) ? raw[0] : raw;
+  };
+  const kept: Record<string, string> = {};
+  for (const key of FILTER_KEYS) {
+    const value = get(key);
+    if (!value) continue;
+    if (filterShape[key].safeParse(value).success) kept[key] = value;
+  }
+  const parsed = filterSchema().safeParse(kept);
+  if (parsed.success) return parsed.data;
+  // Only the two names for one status can clash: keep `status`.
+  const { state: _dropped, ...rest } = kept;
+  return filterSchema().parse(rest);
+}
+
+/** The filter as a query string (links between pages, the review form). */
+export function filterToParams(filter: AssetFilter): string {
+  const params = new URLSearchParams();
+  for (const key of FILTER_KEYS) {
+    const value = filter[key as FilterKey];
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
+  return params.toString();
+}
