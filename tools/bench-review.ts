@@ -6,6 +6,7 @@ import { migrate } from '@/db/migrate';
 import { users } from '@/db/schema';
 import { PROMPT_VERSION } from '@/lib/alt';
 import { config } from '@/lib/config';
+import { filterSql } from '@/lib/filters';
 import { countMatching, decide, reviewCounts, reviewPage, type Reviewer } from '@/lib/review';
 import type { Storage } from '@/lib/storage';
 import { percentile } from '@/tools/bench/search/stats';
@@ -100,7 +101,7 @@ async function measureBackend(name: string, handle: DbHandle, n: number): Promis
   const reviewer: Reviewer = { userId: user.id, name: user.name, kind: 'person' };
   log(`\n${name}: ${n} assets loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  const queued = await rows<{ id: string; created_at_text: string }>(db, sql`select id, created_at::text as created_at_text from assets a where a.alt_status in ('none', 'proposed') and a.state not in ('awaiting_upload', 'failed_upload') order by random() limit ${SAMPLES}`);
+  const queued = await rows<{ id: string; created_at_text: string }>(db, sql`select id, created_at::text as created_at_text from assets a where ${filterSql({ status: 'undecided' })} order by random() limit ${SAMPLES}`);
   const cursors = queued.map((row) => Buffer.from(JSON.stringify([row.created_at_text, row.id])).toString('base64url'));
   const ids = queued.map((row) => row.id);
   const tags = Array.from({ length: SAMPLES }, (_, i) => `tag-${i % TAGS}`);

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AssetView, LibraryFilter } from '@/lib/assets';
+import type { AssetView } from '@/lib/assets';
+import type { AssetFilter } from '@/lib/filters';
 import { stillProcessing } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
 import { fetchAsset, fetchAssetPage, type AssetListPage, type BulkTarget } from './assets-api';
@@ -20,7 +21,7 @@ const MAX_SINGLE_REFRESHES = 12;
  * more"), and assets still being processed refresh themselves. Editors select tiles (a checkbox each; Shift
  * selects the range from the last one clicked) or everything matching the filter, and act on them in bulk.
  */
-export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { initial: AssetListPage; canUpload: boolean; filter?: LibraryFilter; matching: number }) {
+export function LibraryGrid({ initial, canUpload, filter = {}, matching }: { initial: AssetListPage; canUpload: boolean; filter?: AssetFilter; matching: number }) {
   const [assets, setAssets] = useState<AssetView[]>(initial.items);
   const [nextCursor, setNextCursor] = useState<string | null>(initial.nextCursor);
   const [loading, setLoading] = useState(false);

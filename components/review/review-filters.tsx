@@ -1,5 +1,6 @@
-import type { ReviewCounts, ReviewFilter } from '@/lib/review';
+import type { ReviewCounts } from '@/lib/review';
 import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAG_FILTERS, STATUS_LABELS } from '@/lib/review';
+import type { AssetFilter } from '@/lib/filters';
 
 /**
  * The queue's filters as a plain GET form (the filter lives in the address, so every view is a link), with the
@@ -8,7 +9,7 @@ import { FLAG_LABELS, QUEUE_STATUSES, REVIEW_FLAG_FILTERS, STATUS_LABELS } from 
 const field = 'flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700';
 const control = 'w-full rounded-md border border-neutral-400 bg-white px-2 py-1.5 text-sm text-neutral-900';
 
-export function ReviewFilters({ filter, counts }: { filter: ReviewFilter; counts: ReviewCounts }) {
+export function ReviewFilters({ filter, counts }: { filter: AssetFilter; counts: ReviewCounts }) {
   return (
     <form method="get" action="/review" aria-label="Filter the queue" className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-8">
       <label className={field}>
@@ -60,7 +61,7 @@ export function ReviewFilters({ filter, counts }: { filter: ReviewFilter; counts
 }
 
 /** A choice among the values the queue holds, most common first, each with its count (a value from the address stays listed). */
-function ValueSelect(props: { label: string; name: keyof ReviewFilter; chosen: string | undefined; values: Array<{ value: string; count: number }> }) {
+function ValueSelect(props: { label: string; name: keyof AssetFilter; chosen: string | undefined; values: Array<{ value: string; count: number }> }) {
   const listed = props.chosen && !props.values.some((entry) => entry.value === props.chosen) ? [{ value: props.chosen, count: 0 }, ...props.values] : props.values;
   return (
     <label className={field}>

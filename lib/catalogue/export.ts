@@ -1,7 +1,8 @@
-import { and, asc, gt, inArray, isNotNull, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, gt, isNotNull, or, sql } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '@/db/client';
 import { assets, type Asset } from '@/db/schema';
+import { altStatusSql, filterSql } from '@/lib/filters';
 
 /**
  * Alt text out: every photo's catalogue data and alt text as CSV, JSON Lines, or Shopify's product CSV
@@ -19,9 +20,6 @@ export const EXPORT_PAGE_ROWS = 1000;
 
 const COLUMNS = ['filename', 'sku', 'title', 'collection', 'tags', 'alt_text', 'status', 'source', 'model', 'prompt_version', 'updated_at'] as const;
 const SHOPIFY_COLUMNS = ['Handle', 'Image Src', 'Image Alt Text'] as const;
-
-/** Photos that never arrived are not in the library, so not in an export. */
-const NOT_EXPORTED: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe: shown as text, never run (CSV injection). */
 export function neutraliseCell(value: string): string {
@@ -67,7 +65,7 @@ export function exportContentType(format: ExportFormat): string {
 
 /** How many photos the Shopify export would include: those with a handle and a shop image address. */
 export async function countShopifyReady(db: Db): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(isNotNull(assets.handle), isNotNull(assets.imageSrc), notInArray(assets.state, NOT_EXPORTED), isNull(assets.deletedAt)));
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(isNotNull(assets.handle), isNotNull(assets.imageSrc), filterSql({}, 'assets')));
   return row.count;
 }
 
@@ -84,9 +82,9 @@ export function exportStream(db: Db, format: ExportFormat, status: ExportStatus,
           .from(assets)
           .where(
             and(
-              notInArray(assets.state, NOT_EXPORTED),
-              isNull(assets.deletedAt),
-              status === 'approved' ? inArray(assets.altStatus, ['approved', 'decorative']) : undefined,
+              // The library's photos (visible), as the filter language defines them.
+              filterSql({}, 'assets'),
+              status === 'approved' ? or(altStatusSql('approved', 'assets'), altStatusSql('decorative', 'assets')) : undefined,
               format === 'shopify' ? and(isNotNull(assets.handle), isNotNull(assets.imageSrc)) : undefined,
               lastId ? gt(assets.id, lastId) : undefined,
             ),

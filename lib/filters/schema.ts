@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { ALT_SOURCES, ALT_STATUSES } from '@/db/schema';
-import { CONDITIONS } from '@/lib/assets';
 import { text } from '@/lib/text-input';
-import { FILTER_STATUSES, FLAG_FILTERS, STORE_FILTERS } from './vocabulary';
+import { FILTER_STATUSES, FLAG_FILTERS, PROCESSING_STATES, STORE_FILTERS, type ProcessingState } from './vocabulary';
 
 /**
  * The one filter language for assets: the library, search and "more like this", the review queue and its counts,
@@ -24,7 +23,7 @@ const day = z.iso.date().or(z.iso.datetime({ offset: true }));
  * `state` is the processing state (the library's meaning). Search once took the alt-text status under that
  * name: those values (none, proposed, approved, rejected, decorative) are still accepted there and read as `status`.
  */
-const STATE_VALUES = [...CONDITIONS, ...ALT_STATUSES] as const;
+const STATE_VALUES = [...PROCESSING_STATES, ...ALT_STATUSES] as const;
 const OLD_STATE_NAMES: readonly string[] = ALT_STATUSES;
 
 export const filterShape = {
@@ -64,7 +63,7 @@ type RawFilter = z.output<z.ZodObject<typeof filterShape>>;
 export type AssetFilter = Omit<RawFilter, 'state'> & { state?: Condition };
 export type FilterKey = keyof AssetFilter;
 
-type Condition = (typeof CONDITIONS)[number];
+type Condition = ProcessingState;
 
 /** Reads search's old `state=<alt status>` as `status`; refuses both names at once with different values. */
 function readAliases(raw: RawFilter, ctx: z.RefinementCtx): AssetFilter {
@@ -78,11 +77,11 @@ function readAliases(raw: RawFilter, ctx: z.RefinementCtx): AssetFilter {
 }
 
 /**
- * The filter with more fields beside it (a route's cursor and limit). `strict` refuses unknown names (JSON bodies);
- * query strings ignore them, as they always have.
+ * The filter with more fields beside it (a route's cursor and limit; search's `q` is its query, not the filter's
+ * filename match). `strict` refuses unknown names (JSON bodies); query strings ignore them, as they always have.
  */
 export function filterSchema<E extends z.ZodRawShape = Record<never, never>>(extra?: E, options: { strict?: boolean } = {}) {
-  const object = z.object({ ...filterShape, ...extra } as typeof filterShape & E);
+  const object = z.object({ ...filterShape, ...extra } as unknown as Omit<typeof filterShape, keyof E> & E);
   const checked = (options.strict ? object.strict() : object) as typeof object;
   return checked.transform((raw, ctx) => readAliases(raw as RawFilter, ctx) as Omit<z.output<typeof object>, 'state'> & { state?: Condition });
 }
@@ -95,21 +94,25 @@ export function hasFilter(filter: AssetFilter): boolean {
   return FILTER_KEYS.some((key) => filter[key as FilterKey] !== undefined);
 }
 
+type Params = URLSearchParams | Record<string, string | string[] | undefined>;
+
+/** The filter's names in a page's address (the first of repeated ones; empty ones are no filter), to parse. */
+export function filterParams(params: Params): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const key of FILTER_KEYS) {
+    const raw = params instanceof URLSearchParams ? (params.get(key) ?? undefined) : params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value) found[key] = value;
+  }
+  return found;
+}
+
 /**
  * A filter from a page's address: each malformed or unknown value in a shared link is dropped on its own, the
  * rest still apply (an API call is refused instead, with what was wrong).
  */
-export function filterFromParams(params: URLSearchParams | Record<string, string | string[] | undefined>): AssetFilter {
-  const get = (key: string): string | undefined => {
-    const raw = params instanceof URLSearchParams ? (params.get(key) ?? undefined) : params[key];
-    return Array.isArray(raw) ? raw[0] : raw;
-  };
-  const kept: Record<string, string> = {};
-  for (const key of FILTER_KEYS) {
-    const value = get(key);
-    if (!value) continue;
-    if (filterShape[key].safeParse(value).success) kept[key] = value;
-  }
+export function filterFromParams(params: Params): AssetFilter {
+  const kept = Object.fromEntries(Object.entries(filterParams(params)).filter(([key, value]) => filterShape[key as keyof typeof filterShape].safeParse(value).success));
   const parsed = filterSchema().safeParse(kept);
   if (parsed.success) return parsed.data;
   // Only the two names for one status can clash: keep `status`.

@@ -15,6 +15,10 @@ export const FILTER_STATUSES = [...REVIEW_STATUSES, 'undecided', 'none', 'reject
 export type FilterStatus = (typeof FILTER_STATUSES)[number];
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
+/** Processing states (`state`): `failed`, a step failed for good; `retrying`, Loupe tries again by itself (lib/assets/condition.ts). */
+export const PROCESSING_STATES = ['failed', 'retrying'] as const;
+export type ProcessingState = (typeof PROCESSING_STATES)[number];
+
 /** Rules an item breaks, raised on the item itself (Merchant Center refuses images under 500 × 500 px). */
 export const FLAGS = ['image_of', 'filename', 'markup_or_url', 'repeats_title', 'shared_text', 'same_as_product_photo', 'too_long', 'under_500'] as const;
 export type Flag = (typeof FLAGS)[number];

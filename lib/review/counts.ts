@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { filterCondition, flagCondition, statusExpression, type ReviewFilter } from './filters';
+import { flagSql, reviewStatusOfSql, type AssetFilter, type FilterKey } from '@/lib/filters';
+import { queueSql } from './filters';
 import { QUEUE_STATUSES, REVIEW_FLAG_FILTERS, type ReviewFlagFilter, type ReviewStatus } from './vocabulary';
 
 /**
@@ -21,7 +22,7 @@ export interface ReviewCounts {
 /** Values listed per dimension: the most common ones. */
 const TOP_VALUES = 50;
 
-export async function reviewCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts> {
+export async function reviewCounts(db: Db, filter: AssetFilter): Promise<ReviewCounts> {
   const [total, status, flag, tag, collection, model, promptVersion] = await Promise.all([
     countMatching(db, filter),
     statusCounts(db, filter),
@@ -34,15 +35,15 @@ export async function reviewCounts(db: Db, filter: ReviewFilter): Promise<Review
   return { total, status, flag, tag, collection, model, promptVersion };
 }
 
-export async function countMatching(db: Db, filter: ReviewFilter): Promise<number> {
-  const [row] = await rows<{ count: number }>(db, sql`select count(*)::int as count from assets a where ${filterCondition(filter)}`);
+export async function countMatching(db: Db, filter: AssetFilter): Promise<number> {
+  const [row] = await rows<{ count: number }>(db, sql`select count(*)::int as count from assets a where ${queueSql(filter)}`);
   return row.count;
 }
 
-async function statusCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts['status']> {
+async function statusCounts(db: Db, filter: AssetFilter): Promise<ReviewCounts['status']> {
   const found = await rows<{ status: ReviewStatus; count: number }>(
     db,
-    sql`select ${statusExpression()} as status, count(*)::int as count from assets a where ${filterCondition(filter, 'status')} group by 1`,
+    sql`select ${reviewStatusOfSql()} as status, count(*)::int as count from assets a where ${queueSql(filter, 'status')} group by 1`,
   );
   const counts: ReviewCounts['status'] = Object.fromEntries(QUEUE_STATUSES.map((status) => [status, 0]));
   for (const row of found) counts[row.status] = row.count;
@@ -52,16 +53,16 @@ async function statusCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts[
   return counts;
 }
 
-async function flagCounts(db: Db, filter: ReviewFilter): Promise<ReviewCounts['flag']> {
-  const columns = REVIEW_FLAG_FILTERS.map((flag) => sql`count(*) filter (where ${flagCondition(flag)})::int as ${sql.identifier(flag)}`);
-  const [row] = await rows<Record<ReviewFlagFilter, number>>(db, sql`select ${sql.join(columns, sql`, `)} from assets a where ${filterCondition(filter, 'flag')}`);
+async function flagCounts(db: Db, filter: AssetFilter): Promise<ReviewCounts['flag']> {
+  const columns = REVIEW_FLAG_FILTERS.map((flag) => sql`count(*) filter (where ${flagSql(flag)})::int as ${sql.identifier(flag)}`);
+  const [row] = await rows<Record<ReviewFlagFilter, number>>(db, sql`select ${sql.join(columns, sql`, `)} from assets a where ${queueSql(filter, 'flag')}`);
   return row;
 }
 
-async function valueCounts(db: Db, filter: ReviewFilter, omit: keyof ReviewFilter, value: ReturnType<typeof sql>): Promise<Array<{ value: string; count: number }>> {
+async function valueCounts(db: Db, filter: AssetFilter, omit: FilterKey, value: ReturnType<typeof sql>): Promise<Array<{ value: string; count: number }>> {
   return rows<{ value: string; count: number }>(
     db,
-    sql`select v as value, count(*)::int as count from (select ${value} as v from assets a where ${filterCondition(filter, omit)}) x
+    sql`select v as value, count(*)::int as count from (select ${value} as v from assets a where ${queueSql(filter, omit)}) x
         where v is not null group by v order by count(*) desc, v limit ${TOP_VALUES}`,
   );
 }
