@@ -33,6 +33,7 @@ export default async function ReviewPage({ searchParams }: PageProps) {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Review alt text</h1>
           <p className="text-sm text-neutral-700">
+            {counts.totalEstimated ? 'About ' : ''}
             {plural(counts.total, 'item matches', 'items match')}, oldest first. Press <kbd className="rounded border border-neutral-300 px-1 text-xs">?</kbd> for the keys.
           </p>
         </div>
