@@ -26,35 +26,35 @@ const day = z.iso.date().or(z.iso.datetime({ offset: true }));
 const STATE_VALUES = [...PROCESSING_STATES, ...ALT_STATUSES] as const;
 const OLD_STATE_NAMES: readonly string[] = ALT_STATUSES;
 
+/** Each name's meaning is also its description in the OpenAPI document (lib/openapi). */
 export const filterShape = {
-  /** Part of the filename, title or SKU (case-insensitive). */
-  q: optionalText(200, 'the search text'),
-  /** One of the asset's tags, whatever its case. */
-  tag: optionalText(100, 'a tag'),
-  /** The collection, whatever its case. */
-  collection: optionalText(200, 'a collection'),
-  /** The photos of one product. */
-  product: z.uuid('Not a product id.').optional(),
-  /** The alt text's status (lib/filters/vocabulary.ts). */
-  status: z.enum(FILTER_STATUSES).optional(),
-  /** `failed`: a step failed for good (Retry or Delete); `retrying`: Loupe tries again by itself. */
-  state: z.enum(STATE_VALUES).optional(),
-  /** `not_in_store`: approved text a linked store does not hold yet; `conflict`: changed on both sides. */
-  store: z.enum(STORE_FILTERS).optional(),
-  /** A rule the alt text breaks, or a size under a recommendation. */
-  flag: z.enum(FLAG_FILTERS).optional(),
-  /** Who wrote the alt text. */
-  source: z.enum(ALT_SOURCES).optional(),
-  /** A format (`jpeg`, `png`, `webp`) or a MIME type (`image/jpeg`). */
-  type: text().trim().toLowerCase().regex(/^[a-z0-9.+/-]{1,60}$/, 'use a format like jpeg or a type like image/jpeg').optional(),
-  /** Uploaded on or after (a date or a date-time). */
-  from: day.optional(),
-  /** Uploaded up to (a date includes that whole day). */
-  to: day.optional(),
-  /** The model that wrote the alt text. */
-  model: optionalText(200, 'a model'),
-  /** The prompt version that wrote the alt text. */
-  promptVersion: optionalText(100, 'a prompt version'),
+  q: optionalText(200, 'the search text').describe('Part of the filename, title or SKU, whatever its case (in GET /api/search, q is the query instead).'),
+  tag: optionalText(100, 'a tag').describe('One of the photo’s tags, whatever its case.'),
+  collection: optionalText(200, 'a collection').describe('The collection, whatever its case.'),
+  product: z.uuid('Not a product id.').optional().describe('The photos of one product.'),
+  status: z
+    .enum(FILTER_STATUSES)
+    .optional()
+    .describe(
+      'The alt text’s status: missing, proposed (outdated included), outdated (an older prompt), gate_rejected, retrying (gate_rejected included), failed (for good), approved, decorative; undecided (missing or proposed: what needs a decision); none (no text yet: missing, retrying or failed); rejected.',
+    ),
+  state: z
+    .enum(STATE_VALUES)
+    .optional()
+    .describe('The processing state: failed (a step failed for good: Retry or Delete) or retrying (Loupe tries again by itself). An alt-text status here is read as status (search’s old name).'),
+  store: z.enum(STORE_FILTERS).optional().describe('not_in_store: approved text a linked store does not hold yet; conflict: changed in the store and in Loupe.'),
+  flag: z.enum(FLAG_FILTERS).optional().describe('A rule the alt text breaks, or an image under 1500 × 1500 px (a recommendation).'),
+  source: z.enum(ALT_SOURCES).optional().describe('Who wrote the alt text: ai, human or shop.'),
+  type: text()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9.+/-]{1,60}$/, 'use a format like jpeg or a type like image/jpeg')
+    .optional()
+    .describe('A format (jpeg, png, webp) or a MIME type (image/jpeg).'),
+  from: day.optional().describe('Uploaded on or after this date or date-time.'),
+  to: day.optional().describe('Uploaded up to this date-time, or to the end of this date.'),
+  model: optionalText(200, 'a model').describe('The model that wrote the alt text.'),
+  promptVersion: optionalText(100, 'a prompt version').describe('The prompt version that wrote the alt text.'),
 };
 
 export const FILTER_KEYS = Object.keys(filterShape) as (keyof typeof filterShape)[];
