@@ -131,7 +131,7 @@ export function filterSql(filter: AssetFilter, alias = 'a', options: { omit?: Fi
     parts.push(sql`(${c('filename')} ilike ${pattern} or ${c('title')} ilike ${pattern} or ${c('sku')} ilike ${pattern})`);
   }
   const tag = use('tag');
-  // Whatever its case, through assets_tags_lower_idx (drizzle/0022_tags_any_case.sql).
+  // Whatever its case, through assets_tags_lower_idx (drizzle/0022_filter_indexes.sql).
   if (tag) parts.push(sql`loupe_lower_tags(${c('tags')}) @> array[lower(${tag})]`);
   const collection = use('collection');
   if (collection) parts.push(sql`lower(${c('collection')}) = lower(${collection})`);
