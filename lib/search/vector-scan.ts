@@ -16,10 +16,9 @@ export const EXACT_SCAN_MAX_ROWS = 5000;
 const MAX_EF_SEARCH = 1000;
 
 /**
- * The graph's candidate list for a window of `candidates` rows: never smaller than the window (HNSW returns at
- * most ef_search rows per pass, so a smaller list silently truncates the page and, with duplicates crowding the
- * top, left a query with none of its true neighbours), and wider under a filter, whose rows the graph meets
- * more rarely.
+ * The graph's candidate list for a window of `candidates` rows: twice the window (HNSW returns at most
+ * ef_search rows per pass, and a list barely larger than the window leaves its last rows to chance where many
+ * photos share one text, so one vector), and wider under a filter, whose rows the graph meets more rarely.
  */
 export function efSearchFor(candidates: number, filtered: boolean): number {
   return Math.min(MAX_EF_SEARCH, Math.max(filtered ? 400 : 100, 2 * candidates));
