@@ -11,8 +11,8 @@ import { filterSql } from './compile';
 
 /** Above this many photos (in the library, or matching the whole filter) counts are estimated. */
 export const EXACT_COUNT_MAX = 20_000;
-/** Rows a sample aims to read: enough that a value holding 1% of the library is counted within a few tenths. */
-const SAMPLE_ROWS = 10_000;
+/** Rows a sample aims to read: a value holding 5% of the library is counted within about a fifth. */
+const SAMPLE_ROWS = 3_000;
 
 export interface CountPlan {
   /** Assets matching the whole filter: exact up to EXACT_COUNT_MAX, estimated past it. */
