@@ -4,7 +4,8 @@ import { getDb } from '@/db/client';
 import { LibraryFilters } from '@/components/library/library-filters';
 import { LibraryGrid } from '@/components/library/library-grid';
 import { PAGE_SIZE } from '@/components/library/assets-api';
-import { countLibrary, libraryFilterSchema, listAssets, type LibraryFilter } from '@/lib/assets';
+import { countLibrary, listAssets } from '@/lib/assets';
+import { filterParams, filterSchema, type AssetFilter } from '@/lib/filters';
 import { requirePage, roleAllows } from '@/lib/auth';
 import { countMatching } from '@/lib/library';
 import { listPresets } from '@/lib/renditions';
@@ -14,8 +15,8 @@ export const metadata: Metadata = { title: 'Library' };
 export default async function LibraryPage(props: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requirePage('viewer');
   const params = await props.searchParams;
-  const parsed = libraryFilterSchema.safeParse({ q: params.q, tag: params.tag, collection: params.collection, status: params.status || undefined, state: params.state || undefined, product: params.product || undefined, store: params.store || undefined });
-  const filter: LibraryFilter = parsed.success ? parsed.data : {};
+  const parsed = filterSchema().safeParse(filterParams(params));
+  const filter: AssetFilter = parsed.success ? parsed.data : {};
   const db = await getDb();
   const [firstPage, counts] = await Promise.all([listAssets(db, { limit: PAGE_SIZE, filter }), countLibrary(db)]);
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.

@@ -246,6 +246,8 @@ export const assets = pgTable(
     index('assets_declared_sha_idx').on(t.declaredSha256),
     index('assets_search_tsv_idx').using('gin', t.searchTsv),
     index('assets_tags_idx').using('gin', t.tags),
+    // A tag whatever its case (lib/filters); loupe_lower_tags is defined in drizzle/0022_filter_indexes.sql.
+    index('assets_tags_lower_idx').using('gin', sql`loupe_lower_tags(${t.tags})`),
     // Exact filename / SKU matches rank first in search (lib/search); text_pattern_ops also serves "stem.%" prefixes.
     index('assets_filename_lower_idx').on(sql`lower(${t.filename}) text_pattern_ops`),
     index('assets_sku_lower_idx').on(sql`lower(${t.sku})`),
@@ -257,6 +259,8 @@ export const assets = pgTable(
     // "Shared word for word by another asset" (a review flag).
     index('assets_alt_text_md5_idx').on(sql`md5(${t.altText})`).where(sql`${t.altText} <> ''`),
     index('assets_collection_idx').on(t.collection),
+    // A collection whatever its case (lib/filters).
+    index('assets_collection_lower_idx').on(sql`lower(${t.collection})`),
     index('assets_product_idx').on(t.productId, t.productPosition),
   ],
 );

@@ -3,7 +3,8 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { connectionCoverage, type ConnectionCoverage } from '@/lib/connections';
-import { COVERAGE_BUCKETS, coverage, filterSearchParams, type CoverageBucket, type CoverageCounts, type ReviewFilter } from '@/lib/review';
+import { filterToParams, type AssetFilter } from '@/lib/filters';
+import { COVERAGE_BUCKETS, coverage, type CoverageBucket, type CoverageCounts } from '@/lib/review';
 import { plural } from '@/lib/words';
 
 export const metadata: Metadata = { title: 'Alt-text coverage' };
@@ -18,7 +19,7 @@ const COLOURS: Record<CoverageBucket, string> = {
   decorative: 'bg-violet-500',
 };
 
-const queueLink = (bucket: CoverageBucket, scope: ReviewFilter = {}) => `/review?${filterSearchParams({ ...scope, status: bucket })}`;
+const queueLink = (bucket: CoverageBucket, scope: AssetFilter = {}) => `/review?${filterToParams({ ...scope, status: bucket })}`;
 
 /** How much of the catalogue has alt text a person stands behind, overall, per tag and per collection. */
 export default async function CoveragePage() {
@@ -75,7 +76,7 @@ function CoverageBar({ counts }: { counts: CoverageCounts }) {
   );
 }
 
-function CoverageTable(props: { title: string; label: string; rows: Array<CoverageCounts & { value: string }>; scope: (value: string) => ReviewFilter; empty: string }) {
+function CoverageTable(props: { title: string; label: string; rows: Array<CoverageCounts & { value: string }>; scope: (value: string) => AssetFilter; empty: string }) {
   const id = props.title.toLowerCase().replace(/\s+/g, '-');
   return (
     <section aria-labelledby={id} className="flex flex-col gap-2">

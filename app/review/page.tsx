@@ -7,7 +7,8 @@ import { StoreConflicts } from '@/components/review/store-conflicts';
 import { requirePage } from '@/lib/auth';
 import { config } from '@/lib/config';
 import { listConflicts } from '@/lib/connections';
-import { FLAG_LABELS, filterFromParams, reviewCounts, reviewPage, STATUS_LABELS, type ReviewFilter } from '@/lib/review';
+import { filterFromParams, type AssetFilter } from '@/lib/filters';
+import { FLAG_LABELS, reviewCounts, reviewPage, STATUS_LABELS } from '@/lib/review';
 import { plural } from '@/lib/words';
 import { getStorage } from '@/lib/storage';
 import { resolveConflictAction } from './actions';
@@ -32,6 +33,7 @@ export default async function ReviewPage({ searchParams }: PageProps) {
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Review alt text</h1>
           <p className="text-sm text-neutral-700">
+            {counts.totalEstimated ? 'About ' : ''}
             {plural(counts.total, 'item matches', 'items match')}, oldest first. Press <kbd className="rounded border border-neutral-300 px-1 text-xs">?</kbd> for the keys.
           </p>
         </div>
@@ -54,11 +56,26 @@ export default async function ReviewPage({ searchParams }: PageProps) {
   );
 }
 
-const FILTER_NAMES: Record<keyof ReviewFilter, string> = { status: 'status', tag: 'tag', collection: 'collection', from: 'from', to: 'to', model: 'model', promptVersion: 'prompt version', flag: 'flag' };
+const FILTER_NAMES: Record<keyof AssetFilter, string> = {
+  q: 'name',
+  status: 'status',
+  state: 'state',
+  tag: 'tag',
+  collection: 'collection',
+  product: 'product',
+  store: 'store',
+  source: 'source',
+  type: 'type',
+  from: 'from',
+  to: 'to',
+  model: 'model',
+  promptVersion: 'prompt version',
+  flag: 'flag',
+};
 
 /** The filter in words for the closed filter panel: "status Approved · tag coats". */
-function describeFilter(filter: ReviewFilter): string {
-  return (Object.entries(filter) as Array<[keyof ReviewFilter, string]>)
+function describeFilter(filter: AssetFilter): string {
+  return (Object.entries(filter) as Array<[keyof AssetFilter, string]>)
     .map(([key, value]) => `${FILTER_NAMES[key]} ${key === 'status' ? STATUS_LABELS[filter.status ?? 'proposed'] : key === 'flag' && filter.flag ? FLAG_LABELS[filter.flag] : value}`)
     .join(' · ');
 }

@@ -5,7 +5,7 @@ import { SearchView } from '@/components/search/search-view';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { embeddingAvailability } from '@/lib/embed';
-import { searchFiltersSchema } from '@/lib/search';
+import { filterFromParams } from '@/lib/filters';
 
 export const metadata: Metadata = { title: 'Search' };
 
@@ -19,9 +19,10 @@ export default async function SearchPage({ searchParams }: PageProps) {
     const value = params[key];
     return Array.isArray(value) ? value[0] : value;
   };
-  // Unknown or malformed filter values in a shared link are dropped rather than failing the page.
-  const parsed = searchFiltersSchema.safeParse(Object.fromEntries(Object.keys(NO_FILTERS).map((key) => [key, first(key)])));
-  const filters: SearchFiltersState = { ...NO_FILTERS, ...(parsed.success ? stripUndefined(parsed.data) : {}) };
+  // Unknown or malformed filter values in a shared link are dropped rather than failing the page; an old link's
+  // `state=approved` reads as `status=approved`. The page's form offers the fields below.
+  const parsed = filterFromParams(params);
+  const filters: SearchFiltersState = { ...NO_FILTERS, ...pick(parsed, Object.keys(NO_FILTERS) as (keyof SearchFiltersState)[]) };
   const availability = await embeddingAvailability(await getDb());
   return (
     <main className="flex flex-col gap-5">
@@ -32,6 +33,6 @@ export default async function SearchPage({ searchParams }: PageProps) {
   );
 }
 
-function stripUndefined(filters: Record<string, string | undefined>): Partial<SearchFiltersState> {
-  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Partial<SearchFiltersState>;
+function pick(filter: Record<string, string | undefined>, keys: readonly (keyof SearchFiltersState)[]): Partial<SearchFiltersState> {
+  return Object.fromEntries(keys.flatMap((key) => (filter[key] !== undefined ? [[key, filter[key]]] : []))) as Partial<SearchFiltersState>;
 }

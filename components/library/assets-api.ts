@@ -1,4 +1,5 @@
-import type { AssetView, LibraryFilter } from '@/lib/assets';
+import type { AssetView } from '@/lib/assets';
+import type { AssetFilter } from '@/lib/filters';
 import type { BulkSummary } from '@/lib/library';
 import { readApiAnswer, type ApiAnswer } from '@/components/alt';
 
@@ -15,13 +16,13 @@ export interface AssetListPage {
 export const PAGE_SIZE = 48;
 
 /** The filter as query parameters, leaving out what is unset (the same names the library page's form uses). */
-export function filterParams(filter: LibraryFilter): URLSearchParams {
+export function filterParams(filter: AssetFilter): URLSearchParams {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter)) if (typeof value === 'string' && value !== '') params.set(key, value);
   return params;
 }
 
-export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal, filter: LibraryFilter = {}, withTotal = false): Promise<AssetListPage> {
+export async function fetchAssetPage(cursor: string | null, signal?: AbortSignal, filter: AssetFilter = {}, withTotal = false): Promise<AssetListPage> {
   const query = filterParams(filter);
   query.set('limit', String(PAGE_SIZE));
   if (cursor) query.set('cursor', cursor);
@@ -44,7 +45,7 @@ export type BulkRequest =
   | { action: 'set_collection'; collection: string | null }
   | { action: 'regenerate' | 'decorative' | 'delete' };
 
-export type BulkTarget = { ids: string[] } | { filter: LibraryFilter };
+export type BulkTarget = { ids: string[] } | { filter: AssetFilter };
 
 export async function runBulk(request: BulkRequest, selection: BulkTarget): Promise<ApiAnswer<BulkSummary>> {
   return readApiAnswer(await fetch('/api/assets/bulk', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...request, selection }) }));

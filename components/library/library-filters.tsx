@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { ALT_STATUSES } from '@/db/schema';
-import type { LibraryFilter } from '@/lib/assets';
+import type { AssetFilter } from '@/lib/filters';
 
 const CONTROL = 'w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2.5 py-1.5 text-sm focus:border-neutral-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-neutral-900';
 
@@ -16,7 +16,7 @@ const STATUS_LABELS: Record<(typeof ALT_STATUSES)[number], string> = {
  * The library's search and filters: a plain GET form, so the URL holds them (shareable, back button) and it
  * works before any script runs. "Select all matching" in bulk actions acts on exactly this filter.
  */
-export function LibraryFilters({ filter }: { filter: LibraryFilter }) {
+export function LibraryFilters({ filter }: { filter: AssetFilter }) {
   const active = Object.values(filter).some(Boolean);
   return (
     <form method="get" role="search" aria-label="Filter the library" className="grid grid-cols-2 items-end gap-2 sm:flex sm:flex-wrap">

@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { AssetView, LibraryFilter } from '@/lib/assets';
+import type { AssetView } from '@/lib/assets';
+import type { AssetFilter } from '@/lib/filters';
 import { stillProcessing } from '@/components/assets/asset-state';
 import { AssetTile } from './asset-tile';
 import { fetchAsset, fetchAssetPage, type AssetListPage, type BulkTarget } from './assets-api';
@@ -31,7 +32,7 @@ export function LibraryGrid({
 }: {
   initial: AssetListPage;
   canUpload: boolean;
-  filter?: LibraryFilter;
+  filter?: AssetFilter;
   matching: number;
   presets?: readonly PresetChoice[];
 }) {

@@ -1,5 +1,6 @@
 import { readApiAnswer, type ApiAnswer } from '@/components/alt/alt-api';
-import type { ItemOutcome, ItemResult, ReviewAction, ReviewCounts, ReviewFilter, ReviewItem } from '@/lib/review';
+import type { ItemOutcome, ItemResult, ReviewAction, ReviewCounts, ReviewItem } from '@/lib/review';
+import type { AssetFilter } from '@/lib/filters';
 
 /** The browser's side of /api/alt/review (cookie-authenticated): pages of the queue and decisions. */
 
@@ -14,18 +15,18 @@ export interface DecisionAnswer {
 
 export type DecisionRequest =
   | { action: ReviewAction; items: Array<{ id: string; version: number; text?: string }> }
-  | { action: ReviewAction; filter: ReviewFilter; asOf: string };
+  | { action: ReviewAction; filter: AssetFilter; asOf: string };
 
 export async function sendDecision(request: DecisionRequest): Promise<ApiAnswer<DecisionAnswer>> {
   return readApiAnswer(await fetch('/api/alt/review', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }));
 }
 
-export function queueQuery(filter: ReviewFilter, extra: Record<string, string> = {}): string {
+export function queueQuery(filter: AssetFilter, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams(extra);
   for (const [key, value] of Object.entries(filter)) if (typeof value === 'string' && value) params.set(key, value);
   return params.toString();
 }
 
-export async function fetchQueuePage(filter: ReviewFilter, cursor: string): Promise<ApiAnswer<{ items: ReviewItem[]; nextCursor: string | null; counts: ReviewCounts | null }>> {
+export async function fetchQueuePage(filter: AssetFilter, cursor: string): Promise<ApiAnswer<{ items: ReviewItem[]; nextCursor: string | null; counts: ReviewCounts | null }>> {
   return readApiAnswer(await fetch(`/api/alt/review?${queueQuery(filter, { cursor })}`, { cache: 'no-store' }));
 }

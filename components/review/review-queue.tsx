@@ -2,11 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import type { ItemResult, ReviewAction, ReviewFilter, ReviewItem } from '@/lib/review';
+import type { ItemResult, ReviewAction, ReviewItem } from '@/lib/review';
 import { fetchQueuePage, sendDecision, type DecisionRequest } from './review-api';
 import { ReviewHelp } from './review-help';
 import { ReviewItemView } from './review-item';
 import { plural } from '@/lib/words';
+import type { AssetFilter } from '@/lib/filters';
 
 /**
  * The keyboard-first review queue. Every action shows at once (optimistic) and rolls back, visibly, when the
@@ -41,7 +42,7 @@ interface UndoEntry {
 /** Pages are fetched when fewer than this many items are left ahead. */
 const PREFETCH_AHEAD = 5;
 
-export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: string | null; total: number; filter: ReviewFilter; asOf: string; maxLength: number }) {
+export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: string | null; total: number; filter: AssetFilter; asOf: string; maxLength: number }) {
   const [items, setItems] = useState(props.initialItems);
   const [cursor, setCursor] = useState(props.initialCursor);
   const [index, setIndex] = useState(0);

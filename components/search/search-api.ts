@@ -5,14 +5,14 @@ import type { AssetView } from '@/lib/assets';
 
 export interface SearchFiltersState {
   tag: string;
-  state: AltStatus | '';
+  status: AltStatus | '';
   source: AltSource | '';
   type: string;
   from: string;
   to: string;
 }
 
-export const NO_FILTERS: SearchFiltersState = { tag: '', state: '', source: '', type: '', from: '', to: '' };
+export const NO_FILTERS: SearchFiltersState = { tag: '', status: '', source: '', type: '', from: '', to: '' };
 
 export interface SearchHitView {
   asset: AssetView;

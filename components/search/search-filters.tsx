@@ -28,7 +28,7 @@ export function SearchFilters({ value, onChange }: { value: SearchFiltersState; 
       </label>
       <label className="flex flex-col gap-1">
         Alt text
-        <select className={field} value={value.state} onChange={(e) => set('state', e.target.value as SearchFiltersState['state'])}>
+        <select className={field} value={value.status} onChange={(e) => set('status', e.target.value as SearchFiltersState['status'])}>
           <option value="">Any state</option>
           {Object.entries(STATE_LABELS).map(([state, label]) => (
             <option key={state} value={state}>

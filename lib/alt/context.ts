@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { altStatusSql, notTrashedSql } from '@/lib/filters';
 import { rows, type Db } from '@/db/client';
 import type { Asset } from '@/db/schema';
 import type { AltContext, ProductPhotoContext } from './types';
@@ -37,7 +38,7 @@ async function productPhotoContext(db: Db, assetId: string, productId: string, p
             row_number() over (order by a.product_position nulls last, a.created_at, a.id)::int as photo,
             count(*) over ()::int as photos
           from assets a join products p on p.id = a.product_id
-          where a.product_id = ${productId} and a.deleted_at is null
+          where a.product_id = ${productId} and ${notTrashedSql('a')}
         ) ranked
         where id = ${assetId}`,
   );
@@ -45,8 +46,8 @@ async function productPhotoContext(db: Db, assetId: string, productId: string, p
   const others = await rows<{ text: string }>(
     db,
     sql`select left(a.alt_text, ${OTHER_PHOTO_CHARS}) as text from assets a
-        where a.product_id = ${productId} and a.id <> ${assetId} and a.deleted_at is null
-          and a.alt_status = 'approved' and a.alt_text <> ''
+        where a.product_id = ${productId} and a.id <> ${assetId} and ${notTrashedSql('a')}
+          and ${altStatusSql('approved')} and a.alt_text <> ''
         order by a.product_position nulls last, a.created_at, a.id
         limit ${OTHER_PHOTOS_SENT}`,
   );

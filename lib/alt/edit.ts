@@ -1,4 +1,5 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import type { AssetUpdate } from './write';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
@@ -82,7 +83,7 @@ export async function editAsset(db: Db, assetId: string, edit: AssetEdit, editor
       assetId,
       set: { ...(alt ?? {}), ...(tags ? { tags } : {}), ...catalogueColumns(edit) },
       // A trashed asset is out of the library: nobody edits it until it is restored.
-      when: sql`${assets.version} = ${edit.version} and ${assets.deletedAt} is null`,
+      when: sql`${assets.version} = ${edit.version} and ${notTrashedSql('assets')}`,
       history: (row) =>
         alt
           ? [

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, min, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset } from '@/db/schema';
+import { PROCESSING_STATES } from '@/lib/filters/client';
 
 /**
  * The one meaning of "failed" and "retrying", for every page and the API (library and its counts, GET
@@ -17,7 +18,8 @@ import { assets, jobs, type Asset } from '@/db/schema';
  * TypeScript over the same columns, side by side, so they cannot drift apart.
  */
 
-export const CONDITIONS = ['failed', 'retrying'] as const;
+/** The filter language's `state` values (lib/filters), each defined here. */
+export const CONDITIONS = PROCESSING_STATES;
 export type Condition = (typeof CONDITIONS)[number];
 
 export const FAILED_STATES = ['failed_derive', 'failed_describe', 'failed_embed'] as const satisfies readonly Asset['state'][];

@@ -1,7 +1,6 @@
 export { listAssets, getAsset, MAX_PAGE_SIZE, type AssetPage } from './queries';
 export { toAssetView, downloadName, type AssetView, type DerivativeView } from './view';
 export { isUuid, encodeCursor, decodeCursor } from './cursor';
-export { libraryFilterSchema, libraryCondition, hasLibraryFilter, LIBRARY_FILTER_KEYS, LIBRARY_STATES, STORE_FILTERS, type LibraryFilter, type LibraryState, type StoreFilter } from './filter';
 export { countLibrary } from './queries';
 export { type ViewOptions } from './view';
 export { CONDITIONS, conditionOf, conditionSql, altFailedSql, altRetryingSql, isAltRetrying, jobRetryTimes, type Condition } from './condition';

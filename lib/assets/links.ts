@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import type { Db } from '@/db/handle';
 import { assetRemotes, assets, connections, products, type RemoteStatus } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -87,7 +88,7 @@ export async function productSiblings(db: Pick<Db, 'select'>, storage: Storage, 
   const rows = await db
     .select({ id: assets.id, filename: assets.filename, position: assets.productPosition, altText: assets.altText, derivatives: assets.derivatives })
     .from(assets)
-    .where(and(eq(assets.productId, productId), ne(assets.id, assetId), isNull(assets.deletedAt)))
+    .where(and(eq(assets.productId, productId), ne(assets.id, assetId), notTrashedSql('assets')))
     .orderBy(asc(assets.productPosition), asc(assets.createdAt))
     .limit(50);
   const ttl = config().downloadUrlTtlSeconds;

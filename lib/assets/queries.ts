@@ -1,10 +1,10 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
+import { filterSql, notTrashedSql, type AssetFilter } from '@/lib/filters';
 import { getStorage } from '@/lib/storage';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
 import { conditionSql, jobRetryTimes } from './condition';
-import { libraryCondition, type LibraryFilter } from './filter';
 import { toAssetView, type AssetView, type ViewOptions } from './view';
 import { assetLinks } from './links';
 import type { Result } from '@/lib/result';
@@ -14,7 +14,7 @@ export const MAX_PAGE_SIZE = 100;
 export type AssetPage = Result<{ items: AssetView[]; nextCursor: string | null }, { code: 'bad_request'; message: string }>;
 
 /** The library, newest first, `limit` (1..100) at a time, narrowed by the library's filter. */
-export async function listAssets(db: Db, options: { cursor?: string; limit: number; filter?: LibraryFilter }): Promise<AssetPage> {
+export async function listAssets(db: Db, options: { cursor?: string; limit: number; filter?: AssetFilter }): Promise<AssetPage> {
   const limit = Math.min(Math.max(Math.trunc(options.limit), 1), MAX_PAGE_SIZE);
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   if (options.cursor && !after) return { ok: false, code: 'bad_request', message: 'The cursor is not valid: start again from the first page.' };
@@ -23,7 +23,7 @@ export async function listAssets(db: Db, options: { cursor?: string; limit: numb
     .from(assets)
     .where(
       and(
-        libraryCondition(options.filter),
+        filterSql(options.filter ?? {}, 'assets'),
         after ? sql`(${assets.createdAt}, ${assets.id}) < (${after.createdAt}::timestamptz, ${after.id}::uuid)` : undefined,
       ),
     )
@@ -49,14 +49,14 @@ export async function countLibrary(db: Db): Promise<{ all: number; failed: numbe
       retrying: sql<number>`(count(*) filter (where ${conditionSql('retrying')}))::int`,
     })
     .from(assets)
-    .where(libraryCondition());
+    .where(filterSql({}, 'assets'));
   return { all: row?.all ?? 0, failed: row?.failed ?? 0, retrying: row?.retrying ?? 0 };
 }
 
 /** One asset by id; null for unknown, trashed, purged or malformed ids alike. `withDetail` (admins) adds raw error details. */
 export async function getAsset(db: Db, id: string, options: ViewOptions = {}): Promise<AssetView | null> {
   if (!isUuid(id)) return null;
-  const [asset] = await db.select().from(assets).where(and(eq(assets.id, id), isNull(assets.deletedAt)));
+  const [asset] = await db.select().from(assets).where(and(eq(assets.id, id), notTrashedSql('assets')));
   if (!asset) return null;
   const [retryTimes, links] = await Promise.all([jobRetryTimes(db, [asset.id]), assetLinks(db, [asset.id])]);
   return toAssetView(asset, await getStorage(), { ...options, jobRetryAt: retryTimes.get(asset.id), links: links.get(asset.id) });

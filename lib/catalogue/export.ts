@@ -1,9 +1,9 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { ALT_STATUSES, assets, type Asset } from '@/db/schema';
-import { hasLibraryFilter, libraryCondition, libraryFilterSchema, LIBRARY_STATES, type LibraryFilter } from '@/lib/assets';
+import { altStatusSql, filterSchema, filterSql, hasFilter, PROCESSING_STATES, type AssetFilter } from '@/lib/filters';
 
 /**
  * Alt text out: every photo's catalogue data and alt text as CSV, JSON Lines, or Shopify's product CSV
@@ -25,30 +25,30 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
  * Which photos an export holds: the library's filter, by the same names as the library's URL (q, tag,
  * collection, status, state, product, store), with `status` defaulting to `approved`.
  */
-export const exportFilterSchema = libraryFilterSchema.extend({
+const exportFields = {
   status: z.enum(EXPORT_STATUSES).default('approved'),
   // The export form's "Any" submits an empty value: no processing-state filter.
   state: z
-    .union([z.literal(''), z.enum(LIBRARY_STATES)])
+    .union([z.literal(''), z.enum(PROCESSING_STATES)])
     .transform((value) => (value === '' ? undefined : value))
     .optional(),
-});
+};
+export const exportFilterSchema = filterSchema(exportFields);
+/** The export's filter with the API's other query names beside it (`format`); unknown names are refused. */
+export const exportQuerySchema = <E extends z.ZodRawShape>(extra: E) => filterSchema({ ...exportFields, ...extra }, { strict: true });
 export type ExportFilter = z.output<typeof exportFilterSchema>;
 
 /** The export's rows: in the library and matching the filter (the one place the export reads the library's filter). */
 function exportCondition(filter: ExportFilter): SQL {
   const { status, ...library } = filter;
-  const statusCondition = status === 'all' ? undefined : status === 'approved' ? inArray(assets.altStatus, ['approved', 'decorative']) : eq(assets.altStatus, status);
-  return and(libraryCondition(library as LibraryFilter), statusCondition) as SQL;
+  const statusCondition = status === 'all' ? undefined : status === 'approved' ? or(altStatusSql('approved', 'assets'), altStatusSql('decorative', 'assets')) : altStatusSql(status, 'assets');
+  return and(filterSql(library as AssetFilter, 'assets'), statusCondition) as SQL;
 }
 
 export const EXPORT_PAGE_ROWS = 1000;
 
 const COLUMNS = ['filename', 'sku', 'title', 'collection', 'tags', 'alt_text', 'status', 'source', 'model', 'prompt_version', 'updated_at'] as const;
 const SHOPIFY_COLUMNS = ['Handle', 'Image Src', 'Image Alt Text'] as const;
-
-/** Photos that never arrived are not in the library, so not in an export. */
-const NOT_EXPORTED: Asset['state'][] = ['awaiting_upload', 'failed_upload'];
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe: shown as text, never run (CSV injection). */
 export function neutraliseCell(value: string): string {
@@ -86,7 +86,7 @@ function encodePage(format: ExportFormat, page: Asset[], first: boolean): string
 export function exportFilename(format: ExportFormat, filter: ExportFilter, now = new Date()): string {
   const day = now.toISOString().slice(0, 10);
   const { status, ...library } = filter;
-  const narrowed = hasLibraryFilter(library as LibraryFilter) ? '-filtered' : '';
+  const narrowed = hasFilter(library as AssetFilter) ? '-filtered' : '';
   return `loupe-${format === 'shopify' ? 'shopify-alt-text' : 'alt-text'}-${status}${narrowed}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
 }
 
@@ -96,7 +96,7 @@ export function exportContentType(format: ExportFormat): string {
 
 /** How many photos the Shopify export would include: those with a handle and a shop image address. */
 export async function countShopifyReady(db: Db): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(isNotNull(assets.handle), isNotNull(assets.imageSrc), notInArray(assets.state, NOT_EXPORTED), isNull(assets.deletedAt)));
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(isNotNull(assets.handle), isNotNull(assets.imageSrc), filterSql({}, 'assets')));
   return row.count;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import type { Db } from '@/db/client';
 import { assets, products } from '@/db/schema';
 import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
@@ -255,7 +256,7 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
         imageSrc: assets.imageSrc,
       })
       .from(assets)
-      .where(sql`lower(${target}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)}) and ${assets.state} <> 'awaiting_upload' and ${assets.deletedAt} is null`);
+      .where(sql`lower(${target}) in (${sql.join(chunk.map((key) => sql`${key}`), sql`, `)}) and ${assets.state} <> 'awaiting_upload' and ${notTrashedSql('assets')}`);
     for (const asset of rows) {
       const key = (column === 'filename' ? asset.filename : asset.sku ?? '').toLowerCase();
       found.set(key, [...(found.get(key) ?? []), asset]);

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import type { Db } from '@/db/handle';
 import { assetRemotes, assets, connections } from '@/db/schema';
 import { writeShopAlt } from '@/lib/alt';
@@ -27,7 +28,7 @@ export interface ConflictView {
 }
 
 export async function listConflicts(db: Db, storage: Storage, limit = 20): Promise<{ conflicts: ConflictView[]; total: number }> {
-  const where = and(eq(assetRemotes.status, 'conflict'), isNull(assets.deletedAt));
+  const where = and(eq(assetRemotes.status, 'conflict'), notTrashedSql('assets'));
   const [rows, [{ total }]] = await Promise.all([
     db
       .select({ remote: assetRemotes, store: connections.name, asset: { filename: assets.filename, altText: assets.altText, version: assets.version, derivatives: assets.derivatives } })

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { notTrashedSql, personTextSql } from '@/lib/filters';
 import { rows } from '@/db/client';
 import type { Queryable } from '@/lib/jobs';
 
@@ -21,15 +22,13 @@ export async function connectionCoverage(db: Queryable): Promise<ConnectionCover
     db,
     sql`select c.id as connection_id, c.name,
       count(r.remote_id)::int as images,
-      (count(*) filter (where r.status = 'in_sync' and r.written_version = a.version
-        and (a.alt_status in ('approved', 'decorative') or a.decorative or a.alt_source in ('human', 'shop'))))::int as approved_in_store,
-      (count(*) filter (where r.status in ('pending', 'in_sync') and r.written_version is distinct from a.version
-        and (a.alt_status in ('approved', 'decorative') or a.decorative or (a.alt_source in ('human', 'shop') and a.alt_text is not null))))::int as not_yet,
+      (count(*) filter (where r.status = 'in_sync' and r.written_version = a.version and ${personTextSql('a')}))::int as approved_in_store,
+      (count(*) filter (where r.status in ('pending', 'in_sync') and r.written_version is distinct from a.version and ${personTextSql('a')}))::int as not_yet,
       (count(*) filter (where r.status = 'conflict'))::int as conflicts,
       (count(*) filter (where r.status = 'failed'))::int as failed
     from connections c
     left join asset_remotes r on r.connection_id = c.id
-    left join assets a on a.id = r.asset_id and a.deleted_at is null
+    left join assets a on a.id = r.asset_id and ${notTrashedSql('a')}
     group by c.id, c.name
     order by c.created_at`,
   );

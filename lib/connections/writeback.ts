@@ -2,7 +2,7 @@ import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows } from '@/db/client';
 import type { Db } from '@/db/handle';
 import { assetRemotes, assets, connectionRuns, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
-import { libraryCondition, type LibraryFilter } from '@/lib/assets';
+import { filterSql, notTrashedSql, personTextSql, type AssetFilter } from '@/lib/filters';
 import { fail, type Result } from '@/lib/auth';
 import type { ConnectorError } from '@/lib/connectors';
 import { enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable, type Step, type StepOutcome } from '@/lib/jobs';
@@ -24,9 +24,10 @@ import { endRun, newWritebackRun, recordOnRun, type RunError } from './runs';
 
 export const WRITEBACK_MAX_ATTEMPTS = 6;
 
-/** Alt text a person stands behind, in SQL over `assets`. */
-export const WRITABLE_SQL: SQL = sql`${assets.deletedAt} is null and (${assets.altStatus} in ('approved', 'decorative') or ${assets.decorative}
-  or (${assets.altSource} in ('human', 'shop') and ${assets.altText} is not null))`;
+/** Alt text a person stands behind, in SQL over `assets` (not in the trash). */
+function writableSql(): SQL {
+  return sql`${notTrashedSql('assets')} and ${personTextSql('assets')}`;
+}
 
 /** The text to write for this asset, or null when it has none a person stands behind. */
 export function writableText(asset: Pick<Asset, 'altText' | 'altStatus' | 'altSource' | 'decorative'>): string | null {
@@ -60,7 +61,7 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
     join assets on assets.id = r.asset_id
     join connections c on c.id = r.connection_id
     where r.asset_id in (${sql.join(assetIds.map((id) => sql`${id}::uuid`), sql`, `)})
-      and ${WRITABLE_SQL}
+      and ${writableSql()}
       ${options.connectionId ? sql`and r.connection_id = ${options.connectionId}` : sql``}
       ${options.modes ? sql`and c.writeback_mode in (${sql.join(options.modes.map((mode) => sql`${mode}`), sql`, `)})` : sql``}
     order by r.connection_id, r.asset_id`,
@@ -238,21 +239,21 @@ export const writebackStep: Step = async ({ db, asset: claimed, job, lease, sign
 
 /** Assets linked to the connection whose approved text the store does not hold yet, among those matching `where`. */
 function notYetWritten(connectionId: string, where: SQL): SQL {
-  return sql`${where} and ${WRITABLE_SQL} and exists (select 1 from asset_remotes r where r.asset_id = ${assets.id} and r.connection_id = ${connectionId}
+  return sql`${where} and ${writableSql()} and exists (select 1 from asset_remotes r where r.asset_id = ${assets.id} and r.connection_id = ${connectionId}
     and r.status <> 'conflict' and (r.written_version is distinct from ${assets.version}))`;
 }
 
-export async function countWritable(db: Queryable, connectionId: string, filter: LibraryFilter = {}): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(assets).where(notYetWritten(connectionId, libraryCondition(filter)));
+export async function countWritable(db: Queryable, connectionId: string, filter: AssetFilter = {}): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(assets).where(notYetWritten(connectionId, filterSql(filter, 'assets')));
   return row.n;
 }
 
 /** Manual mode's "Write N approved texts back" (and the API with a library filter): the matching assets' texts, now. */
-export async function requestWriteback(db: Db, connectionId: string, filter: LibraryFilter = {}): Promise<Result<{ queued: number }>> {
+export async function requestWriteback(db: Db, connectionId: string, filter: AssetFilter = {}): Promise<Result<{ queued: number }>> {
   const connection = await findConnection(db, connectionId);
   if (!connection) return noSuchConnection();
   if (connection.status === 'paused') return fail('connection_paused', `This connection is paused: ${connection.statusMessage ?? 'resume it first'}.`);
-  const ids = (await db.select({ id: assets.id }).from(assets).where(notYetWritten(connectionId, libraryCondition(filter)))).map((row) => row.id);
+  const ids = (await db.select({ id: assets.id }).from(assets).where(notYetWritten(connectionId, filterSql(filter, 'assets')))).map((row) => row.id);
   const queued = await db.transaction(async (tx) => {
     let total = 0;
     for (let start = 0; start < ids.length; start += 1000) total += await enqueueWritebacks(tx, ids.slice(start, start + 1000), { connectionId, force: true });

@@ -1,15 +1,14 @@
-import { and, desc, inArray, sql } from 'drizzle-orm';
+import { and, desc, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { assets } from '@/db/schema';
-import { libraryCondition, libraryFilterSchema, type LibraryFilter } from '@/lib/assets';
+import { assetFilterSchema, filterSql, type AssetFilter } from '@/lib/filters';
 import { fail, type Result } from '@/lib/auth';
 import { plural } from '@/lib/words';
 
 /**
  * Which photos a download or a share is about: ids a person picked, or the library's filter ("all matching"),
- * resolved here on the server to the ids it matches now. The one place downloads and shares read the library's
- * filter, so a new filter language replaces it here.
+ * resolved here on the server to the ids it matches now, through the one filter language (lib/filters).
  */
 
 /** A ZIP or a share holds at most this many photos. */
@@ -22,7 +21,7 @@ const idList = z
   .max(MAX_DOWNLOAD_PHOTOS * 2, `at most ${MAX_DOWNLOAD_PHOTOS} photos`);
 
 /** `ids` or `filter` (exactly one), as fields of a request body; `onlyOne` checks the choice. */
-export const selectionFields = { ids: idList.optional(), filter: libraryFilterSchema.optional() };
+export const selectionFields = { ids: idList.optional(), filter: assetFilterSchema.optional() };
 
 /** A refinement for a body built on selectionFields (and any other choices): exactly one of `choices` is sent. */
 export function onlyOne<T extends Record<string, unknown>>(choices: readonly (keyof T & string)[]) {
@@ -37,7 +36,7 @@ export function onlyOne<T extends Record<string, unknown>>(choices: readonly (ke
 /** Room for twice MAX_DOWNLOAD_PHOTOS ids (36 characters each, quoted, with commas) and the rest of the body. */
 export const SELECTION_MAX_BODY_BYTES = MAX_DOWNLOAD_PHOTOS * 2 * 40 + 64 * 1024;
 
-export type PhotoSelection = { ids: string[] } | { filter: LibraryFilter };
+export type PhotoSelection = { ids: string[] } | { filter: AssetFilter };
 
 const tooMany = (count: number) =>
   fail('too_many_photos', `${plural(count, 'photo')} selected; a download or share holds at most ${MAX_DOWNLOAD_PHOTOS.toLocaleString('en')}. Narrow the filter or pick fewer photos.`, {
@@ -50,21 +49,21 @@ export async function resolveSelection(db: Db, selection: PhotoSelection): Promi
     const ids = [...new Set(selection.ids.map((id) => id.toLowerCase()))];
     return ids.length > MAX_DOWNLOAD_PHOTOS ? tooMany(ids.length) : { ok: true, ids };
   }
-  return idsWhere(db, libraryCondition(selection.filter));
+  return idsWhere(db, filterSql(selection.filter, 'assets'));
 }
 
 /** The library's photos in one collection (any case, as the library's filter matches it). */
 export function resolveCollection(db: Db, collection: string): Promise<Result<{ ids: string[] }>> {
-  return idsWhere(db, libraryCondition({ collection }));
+  return idsWhere(db, filterSql({ collection }, 'assets'));
 }
 
 /** A collection's photos, newest first; one grown past the limit gives its newest MAX_DOWNLOAD_PHOTOS (a live share). */
 export async function newestInCollection(db: Db, collection: string): Promise<string[]> {
-  const found = await db.select({ id: assets.id }).from(assets).where(libraryCondition({ collection })).orderBy(desc(assets.createdAt), desc(assets.id)).limit(MAX_DOWNLOAD_PHOTOS);
+  const found = await db.select({ id: assets.id }).from(assets).where(filterSql({ collection }, 'assets')).orderBy(desc(assets.createdAt), desc(assets.id)).limit(MAX_DOWNLOAD_PHOTOS);
   return found.map((row) => row.id);
 }
 
-async function idsWhere(db: Db, condition: ReturnType<typeof libraryCondition>): Promise<Result<{ ids: string[] }>> {
+async function idsWhere(db: Db, condition: SQL): Promise<Result<{ ids: string[] }>> {
   const found = await db.select({ id: assets.id }).from(assets).where(condition).orderBy(desc(assets.createdAt), desc(assets.id)).limit(MAX_DOWNLOAD_PHOTOS + 1);
   if (found.length > MAX_DOWNLOAD_PHOTOS) {
     const [{ matched }] = await db.select({ matched: sql<number>`count(*)::int` }).from(assets).where(and(condition));
@@ -78,7 +77,7 @@ export async function idsInLibrary(db: Db, ids: readonly string[]): Promise<Set<
   const present = new Set<string>();
   for (let start = 0; start < ids.length; start += 1000) {
     const page = ids.slice(start, start + 1000);
-    const rows = await db.select({ id: assets.id }).from(assets).where(and(inArray(assets.id, page), libraryCondition()));
+    const rows = await db.select({ id: assets.id }).from(assets).where(and(inArray(assets.id, page), filterSql({}, 'assets')));
     for (const row of rows) present.add(row.id);
   }
   return present;

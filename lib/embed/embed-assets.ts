@@ -1,9 +1,10 @@
 import { and, asc, eq, gt, inArray, ne } from 'drizzle-orm';
+import { uploadedSql } from '@/lib/filters';
 import type { Db } from '@/db/client';
 import { assetEmbeddings, assets, jobs } from '@/db/schema';
 import { writableModels, type WritableModel } from './embedders';
 import { embeddingInput, inputHash } from './input';
-import { activateIfComplete, embeddable, liveModels } from './models';
+import { activateIfComplete, liveModels } from './models';
 import { storeVectors } from './store';
 import type { EmbedFailure } from './types';
 import type { Result } from '@/lib/result';
@@ -108,7 +109,7 @@ export async function staleVectorsPage(db: Db, after: string, pageSize: number):
   const page = await db
     .select(sourceColumns)
     .from(assets)
-    .where(and(gt(assets.id, after), embeddable(assets.state)))
+    .where(and(gt(assets.id, after), uploadedSql('assets')))
     .orderBy(asc(assets.id))
     .limit(pageSize);
   if (page.length === 0) return { stale: [], last: null };

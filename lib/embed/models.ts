@@ -1,4 +1,5 @@
 import { and, eq, ne, sql, type SQLWrapper } from 'drizzle-orm';
+import { visibleSql } from '@/lib/filters';
 import { rows, type Db } from '@/db/client';
 import { embeddingModels, settings } from '@/db/schema';
 import { ensureVectorIndex, MODEL_ID_PATTERN, modelLiteral, VECTOR_DDL_LOCK } from './vector-index';
@@ -21,8 +22,6 @@ export type RegisterResult = Result<{ model: LiveModel }, { kind: 'failed'; mess
 
 const specKey = (id: string) => `embedding_model:${id}`;
 
-/** Assets that have something to embed: everything uploaded, whatever its alt text is doing. */
-export const embeddable = (state: SQLWrapper) => sql`${state} not in ('awaiting_upload', 'failed_upload')`;
 
 /** Records the model (active if it is the first, otherwise building), how to reach it, and its index. */
 export async function registerModel(db: Db, id: string, dimensions: number, spec: ModelSpec): Promise<RegisterResult> {
@@ -91,7 +90,7 @@ export async function activateIfComplete(db: Db, id: string): Promise<boolean> {
     const [missing] = await rows<{ exists: boolean }>(tx, sql`
       select exists (
         select 1 from assets a
-        where ${embeddable(sql`a.state`)} and a.deleted_at is null
+        where ${visibleSql('a')}
           and not exists (select 1 from asset_embeddings e where e.asset_id = a.id and e.model = ${modelLiteral(id)})
       ) as exists`);
     if (missing.exists) return false;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { uploadedSql } from '@/lib/filters';
 import type { Db } from '@/db/handle';
 import { assets, jobs, type Asset, type Job, type JobKind } from '@/db/schema';
 import { config } from '@/lib/config';
@@ -229,7 +230,7 @@ export async function syncAssetState(db: Queryable, assetId: string): Promise<vo
     )
     update assets set state = derived.state, error_code = derived.code, error = derived.message, updated_at = now()
     from derived
-    where assets.id = ${assetId} and assets.state not in ('awaiting_upload', 'failed_upload')`);
+    where assets.id = ${assetId} and ${uploadedSql('assets')}`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import { visibleSql } from '@/lib/filters';
 import type { Db } from '@/db/handle';
 import { assets, jobs, type JobKind } from '@/db/schema';
 import { isAltRetrying } from '@/lib/assets';
@@ -17,8 +18,8 @@ export type RetryFailure = { kind: 'not_found' } | { kind: 'nothing_failed' };
  */
 export async function retryFailedSteps(db: Db, assetId: string): Promise<Result<{ retried: JobKind[] }, RetryFailure>> {
   return db.transaction(async (tx) => {
-    const [asset] = await tx.select().from(assets).where(and(eq(assets.id, assetId), isNull(assets.deletedAt))).for('update');
-    if (!asset || asset.state === 'awaiting_upload' || asset.state === 'failed_upload') return { ok: false, kind: 'not_found' };
+    const [asset] = await tx.select().from(assets).where(and(eq(assets.id, assetId), visibleSql('assets'))).for('update');
+    if (!asset) return { ok: false, kind: 'not_found' };
 
     const stuck = await tx
       .select({ kind: jobs.kind, key: jobs.key })

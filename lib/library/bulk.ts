@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { assets, type Asset } from '@/db/schema';
 import { isPersonText, type Editor } from '@/lib/alt';
-import { libraryCondition, libraryFilterSchema, type LibraryFilter } from '@/lib/assets';
 import { catalogueFields, MAX_TAG_LENGTH, MAX_TAGS, normaliseTags } from '@/lib/catalogue';
 import { recordEvents } from '@/lib/events';
+import { assetFilterSchema, filterSql, type AssetFilter } from '@/lib/filters';
 import { decide, type ItemResult as ReviewItemResult } from '@/lib/review';
 import { text } from '@/lib/text-input';
 import type { Result } from '@/lib/result';
@@ -27,7 +27,7 @@ export const bulkSelectionSchema = z.union([
         .max(MAX_BULK_ITEMS, `at most ${MAX_BULK_ITEMS} assets per call: send the rest in another`),
     })
     .strict(),
-  z.object({ filter: libraryFilterSchema }).strict(),
+  z.object({ filter: assetFilterSchema }).strict(),
 ]);
 
 export type BulkSelection = z.infer<typeof bulkSelectionSchema>;
@@ -64,15 +64,15 @@ export interface BulkSummary {
 export type BulkResult = Result<{ summary: BulkSummary }, { kind: 'too_many'; matched: number; message: string }>;
 
 /** The assets a filter matches, newest first as the library shows them; refused past MAX_BULK_ITEMS. */
-export async function idsMatching(db: Db, filter: LibraryFilter): Promise<Result<{ ids: string[] }, { kind: 'too_many'; matched: number; message: string }>> {
+export async function idsMatching(db: Db, filter: AssetFilter): Promise<Result<{ ids: string[] }, { kind: 'too_many'; matched: number; message: string }>> {
   const found = await db
     .select({ id: assets.id })
     .from(assets)
-    .where(libraryCondition(filter))
+    .where(filterSql(filter, 'assets'))
     .orderBy(desc(assets.createdAt), desc(assets.id))
     .limit(MAX_BULK_ITEMS + 1);
   if (found.length > MAX_BULK_ITEMS) {
-    const [{ matched }] = await db.select({ matched: sql<number>`count(*)::int` }).from(assets).where(libraryCondition(filter));
+    const [{ matched }] = await db.select({ matched: sql<number>`count(*)::int` }).from(assets).where(filterSql(filter, 'assets'));
     return { ok: false, kind: 'too_many', matched, message: `${matched} assets match; a bulk action takes at most ${MAX_BULK_ITEMS}. Narrow the search or filter and run it in parts.` };
   }
   return { ok: true, ids: found.map((row) => row.id) };
@@ -208,7 +208,7 @@ async function decideAltText(db: Db, action: 'regenerate' | 'decorative', planne
 }
 
 /** Counts for "select all N matching": how many assets the filter matches in the library. */
-export async function countMatching(db: Db, filter: LibraryFilter): Promise<number> {
-  const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(libraryCondition(filter)));
+export async function countMatching(db: Db, filter: AssetFilter): Promise<number> {
+  const [{ count }] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(filterSql(filter, 'assets'));
   return count;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import { rows } from '@/db/client';
 import type { Db } from '@/db/handle';
 import { assets, jobs } from '@/db/schema';
@@ -64,7 +65,7 @@ export async function moveToTrash(db: Db, rawIds: readonly string[], deletedBy: 
       const trashed = await tx
         .update(assets)
         .set({ deletedAt: sql`now()`, deletedBy, updatedAt: sql`now()` })
-        .where(and(inArray(assets.id, chunk), isNull(assets.deletedAt)))
+        .where(and(inArray(assets.id, chunk), notTrashedSql('assets')))
         .returning();
       for (const row of trashed) {
         await enqueueJob(tx, { assetId: row.id, kind: 'purge', priority: JOB_PRIORITY.backfill, notBefore: purgeDate(row.deletedAt ?? new Date()), force: true });

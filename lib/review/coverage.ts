@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { altFailedSql, altFailureOf, altRetryingSql, failureMessage } from '@/lib/assets';
-import { UPLOADED } from './filters';
+import { altFailureOf, failureMessage } from '@/lib/assets';
+import { altStatusSql, filterSql } from '@/lib/filters';
 
 /**
  * How much of the catalogue has alt text a person stands behind: approved, proposed (waiting for review),
@@ -29,31 +29,27 @@ export interface Coverage {
 /** Rows listed per tag and per collection: the largest ones. */
 export const COVERAGE_GROUPS = 100;
 
-const BUCKET: Record<CoverageBucket, SQL> = {
-  approved: sql`a.alt_status = 'approved'`,
-  proposed: sql`a.alt_status = 'proposed'`,
-  decorative: sql`a.alt_status = 'decorative'`,
-  retrying: altRetryingSql('a'),
-  failed: altFailedSql('a'),
-  missing: sql`a.alt_status = 'none' and not ${altRetryingSql('a')} and not ${altFailedSql('a')}`,
-};
-
-const bucketColumns = sql.join(
-  [sql`count(*)::int as total`, ...Object.entries(BUCKET).map(([name, condition]) => sql`count(*) filter (where ${condition})::int as ${sql.identifier(name)}`)],
-  sql`, `,
-);
+/** Each bucket is the filter language's status of that name, so every number links to exactly those assets. */
+function bucketColumns(): SQL {
+  return sql.join(
+    [sql`count(*)::int as total`, ...COVERAGE_BUCKETS.map((bucket) => sql`count(*) filter (where ${altStatusSql(bucket)})::int as ${sql.identifier(bucket)}`)],
+    sql`, `,
+  );
+}
 
 export async function coverage(db: Db): Promise<Coverage> {
+  const columns = bucketColumns();
+  const visible = filterSql({});
   const [overall, byTag, byCollection] = await Promise.all([
-    rows<CoverageCounts>(db, sql`select ${bucketColumns} from assets a where ${UPLOADED}`),
+    rows<CoverageCounts>(db, sql`select ${columns} from assets a where ${visible}`),
     rows<CoverageRow>(
       db,
-      sql`select t.value, ${bucketColumns} from assets a cross join lateral unnest(a.tags) as t(value) where ${UPLOADED}
+      sql`select t.value, ${columns} from assets a cross join lateral unnest(a.tags) as t(value) where ${visible}
           group by t.value order by count(*) desc, t.value limit ${COVERAGE_GROUPS}`,
     ),
     rows<CoverageRow>(
       db,
-      sql`select a.collection as value, ${bucketColumns} from assets a where ${UPLOADED} and a.collection is not null
+      sql`select a.collection as value, ${columns} from assets a where ${visible} and a.collection is not null
           group by a.collection order by count(*) desc, a.collection limit ${COVERAGE_GROUPS}`,
     ),
   ]);
@@ -101,10 +97,10 @@ export async function* missingAltCsv(db: Db): AsyncGenerator<string> {
     const page: MissingRow[] = await rows<MissingRow>(
       db,
       sql`select a.id, a.filename, a.sku, a.title, a.collection, a.tags,
-            case when ${BUCKET.proposed} then 'proposed' when ${BUCKET.retrying} then 'retrying' when ${BUCKET.failed} then 'failed' else 'missing' end as status,
+            case when ${altStatusSql('proposed')} then 'proposed' when ${altStatusSql('retrying')} then 'retrying' when ${altStatusSql('failed')} then 'failed' else 'missing' end as status,
             a.alt_last_error as reason, to_char(a.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as uploaded_at,
             a.created_at::text as created_at_text
-          from assets a where ${UPLOADED} and a.alt_status in ('none', 'proposed') ${keyset}
+          from assets a where ${filterSql({ status: 'undecided' })} ${keyset}
           order by a.created_at, a.id limit ${CSV_PAGE}`,
     );
     if (!page.length) return;

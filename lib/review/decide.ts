@@ -6,7 +6,8 @@ import { isUuid } from '@/lib/assets';
 import { MAX_HUMAN_ALT_LENGTH, statusOfWrittenText, type Editor } from '@/lib/alt';
 import { recordEvents, type EventType } from '@/lib/events';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
-import { filterCondition, type ReviewFilter } from './filters';
+import { altStatusSql, type AssetFilter } from '@/lib/filters';
+import { queueSql } from './filters';
 import { MAX_REVIEW_ITEMS, type ReviewAction } from './vocabulary';
 
 /**
@@ -102,7 +103,7 @@ function actionSql(action: Exclude<ReviewAction, 'undo'>, reviewer: Reviewer): A
     alt_next_attempt_at = null, alt_updated_at = now()`;
   const cleared = {
     // A proposal whoever wrote it (the model, or an API token), or missing text.
-    applies: sql`a.alt_status in ('none', 'proposed')`,
+    applies: altStatusSql('undecided'),
     set: sql`alt_text = null, alt_source = null, alt_status = 'none', alt_author = null, alt_model = null, alt_prompt_version = null,
       alt_last_error = null, alt_next_attempt_at = now(), alt_updated_at = now()`,
   };
@@ -267,11 +268,11 @@ export async function decide(db: Db, action: ReviewAction, items: ValidItem[], r
  * "Select all N matching this filter", resolved here: the matching items with their current versions, but only
  * those unchanged since `asOf` (when the reviewer looked); the others come back as conflicts, never decided blind.
  */
-export async function itemsMatching(db: Db, filter: ReviewFilter, asOf: string): Promise<{ items: ValidItem[]; answered: ItemResult[]; more: boolean }> {
+export async function itemsMatching(db: Db, filter: AssetFilter, asOf: string): Promise<{ items: ValidItem[]; answered: ItemResult[]; more: boolean }> {
   const found = await rows<{ id: string; version: number; alt_text: string | null; fresh: boolean }>(
     db,
     sql`select a.id, a.version, a.alt_text, (coalesce(a.alt_updated_at, a.created_at) <= ${asOf}::timestamptz) as fresh from assets a
-        where ${filterCondition(filter)} order by a.created_at, a.id limit ${MAX_REVIEW_ITEMS + 1}`,
+        where ${queueSql(filter)} order by a.created_at, a.id limit ${MAX_REVIEW_ITEMS + 1}`,
   );
   const more = found.length > MAX_REVIEW_ITEMS;
   const within = found.slice(0, MAX_REVIEW_ITEMS);

@@ -1,4 +1,4 @@
-export { reviewFilterSchema, filterSearchParams, filterFromParams, type ReviewFilter } from './filters';
+export { queueSql } from './filters';
 export { reviewPage, REVIEW_PAGE_SIZE, MAX_REVIEW_PAGE_SIZE, type ReviewItem, type ReviewPage, type ReviewPageResult } from './queue';
 export { reviewCounts, countMatching, type ReviewCounts } from './counts';
 export { checkItems, decide, itemsMatching, OUTCOME_STATUS, REVIEW_CHUNK, type ItemResult, type ItemOutcome, type Reviewer, type DecisionSummary } from './decide';

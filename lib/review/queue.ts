@@ -4,7 +4,8 @@ import type { AltSource } from '@/db/schema';
 import { altFailureOf, decodeCursor, encodeCursor, failureMessage, gateMessage } from '@/lib/assets';
 import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
-import { filterCondition, flagsExpression, statusExpression, type ReviewFilter } from './filters';
+import { reviewStatusOfSql, type AssetFilter } from '@/lib/filters';
+import { flagsExpression, queueSql } from './filters';
 import type { ReviewFlag, ReviewStatus } from './vocabulary';
 
 /** One asset as the reviewer sees it: the text to decide on, what it would replace, the context and the flags. */
@@ -72,19 +73,19 @@ interface ItemRow {
 }
 
 /** The queue in order, oldest first, one page at a time (keyset over created_at, id: the partial index's order). */
-export async function reviewPage(db: Db, storage: Storage, filter: ReviewFilter, options: { cursor?: string; limit?: number } = {}): Promise<ReviewPageResult> {
+export async function reviewPage(db: Db, storage: Storage, filter: AssetFilter, options: { cursor?: string; limit?: number } = {}): Promise<ReviewPageResult> {
   const cursor = options.cursor ? decodeCursor(options.cursor) : null;
   if (options.cursor && !cursor) return { ok: false, kind: 'bad_cursor' };
   const limit = Math.min(options.limit ?? REVIEW_PAGE_SIZE, MAX_REVIEW_PAGE_SIZE);
   const after = cursor ? sql`and (a.created_at, a.id) > (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)` : sql``;
   const page = await rows<ItemRow>(
     db,
-    sql`select a.id, a.version, ${statusExpression()} as status, a.alt_text, a.alt_last_error, a.alt_next_attempt_at, a.filename, a.title, a.sku, a.collection, a.tags,
+    sql`select a.id, a.version, ${reviewStatusOfSql()} as status, a.alt_text, a.alt_last_error, a.alt_next_attempt_at, a.filename, a.title, a.sku, a.collection, a.tags,
           a.width, a.height, a.alt_source, a.alt_author, a.alt_model, a.alt_prompt_version, a.alt_updated_at, a.derivatives -> 'vision' as vision,
           a.created_at, a.created_at::text as created_at_text, ${flagsExpression()} as flags,
           g.text as rejected_text, g.message as rejected_reason, r.text as replaces
         from (
-          select a.* from assets a where ${filterCondition(filter)} ${after}
+          select a.* from assets a where ${queueSql(filter)} ${after}
           order by a.created_at, a.id limit ${limit + 1}
         ) a
         left join lateral (

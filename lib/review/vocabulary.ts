@@ -1,27 +1,19 @@
 /**
- * The review queue's words: statuses, flags, actions and how the page names them. No imports, so the browser
- * bundle (components/review) can use it without pulling in the database.
+ * The review queue's words: statuses, flags, actions and how the page names them. Only the filter language's
+ * vocabulary is imported (no server code), so the browser bundle (components/review) can use it.
  */
+import { FLAG_FILTERS, FLAGS, QUEUE_STATUSES, REVIEW_STATUSES, type FilterStatus, type Flag, type FlagFilter, type ReviewStatus } from '@/lib/filters/client';
 
-export const QUEUE_STATUSES = ['proposed', 'outdated', 'gate_rejected', 'retrying', 'failed', 'missing'] as const;
-/** Decided ones can be opened again through the filter (the coverage dashboard links there). */
-export const REVIEW_STATUSES = [...QUEUE_STATUSES, 'approved', 'decorative'] as const;
-export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
-
-/** Rules an item breaks, raised on the item itself (Merchant Center refuses images under 500 × 500 px). */
-export const REVIEW_FLAGS = ['image_of', 'filename', 'markup_or_url', 'repeats_title', 'shared_text', 'same_as_product_photo', 'too_long', 'under_500'] as const;
-export type ReviewFlag = (typeof REVIEW_FLAGS)[number];
-/**
- * What the Flag filter offers: every flag, and recommendations that break no rule. Most real product photos are
- * under 1500 × 1500 px (900 × 1200 is typical), so that one is a filter for whoever wants it, never a flag.
- */
-export const REVIEW_FLAG_FILTERS = [...REVIEW_FLAGS, 'under_1500'] as const;
-export type ReviewFlagFilter = (typeof REVIEW_FLAG_FILTERS)[number];
+/** The statuses and flags are the filter language's (lib/filters), under the names the queue has always used. */
+export { QUEUE_STATUSES, REVIEW_STATUSES, FLAGS as REVIEW_FLAGS, FLAG_FILTERS as REVIEW_FLAG_FILTERS };
+export type { ReviewStatus };
+export type ReviewFlag = Flag;
+export type ReviewFlagFilter = FlagFilter;
 
 export const REVIEW_ACTIONS = ['approve', 'reject', 'decorative', 'regenerate', 'edit', 'undo'] as const;
 export type ReviewAction = (typeof REVIEW_ACTIONS)[number];
 
-export const STATUS_LABELS: Record<ReviewStatus, string> = {
+export const STATUS_LABELS: Record<FilterStatus, string> = {
   proposed: 'AI proposal',
   outdated: 'From an older prompt',
   gate_rejected: 'Refused by the quality gate',
@@ -30,6 +22,9 @@ export const STATUS_LABELS: Record<ReviewStatus, string> = {
   missing: 'Missing',
   approved: 'Approved',
   decorative: 'Decorative',
+  undecided: 'Needs a decision',
+  none: 'No text yet',
+  rejected: 'Rejected',
 };
 
 export const FLAG_LABELS: Record<ReviewFlagFilter, string> = {

@@ -61,10 +61,10 @@ describe.skipIf(!standInModelAvailable())('hybrid search', () => {
     expect(result.ok && result.hits[0].matched.exact).toBe(true);
   });
 
-  it('filters by tag, alt-text state and source, file type and upload date', async () => {
+  it('filters by tag, alt-text status and source, file type and upload date', async () => {
     expect(await idsOf('leather', { filters: { tag: 'accessories' } })).toEqual([ids.wallet]);
     expect(await idsOf('red coat', { filters: { source: 'human' } })).toEqual([ids.coat]);
-    expect(await idsOf('red coat', { filters: { state: 'approved' } })).toEqual([ids.coat]);
+    expect(await idsOf('red coat', { filters: { status: 'approved' } })).toEqual([ids.coat]);
     expect(await idsOf('sneakers', { filters: { type: 'png' } })).toEqual([ids.shoes]);
     expect(await idsOf('sneakers', { filters: { type: 'image/png' } })).toEqual([ids.shoes]);
     expect(await idsOf('leather wallet', { filters: { to: '2024-01-15' } })).toEqual([ids.wallet]);

@@ -1,11 +1,11 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { indexedVectorType, modelLiteral, searchModel, toVectorLiteral } from '@/lib/embed';
+import { filterSql, type AssetFilter } from '@/lib/filters';
 import { decodeCursor, encodeCursor } from './cursor';
-import { filterConditions, type SearchFilters } from './filters';
 import { filenameStemPattern, parseQuery, type ParsedQuery } from './query-terms';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
-import { cosineDistance, planVectorScan, withVectorScan } from './vector-scan';
+import { nearestSql } from './vector-scan';
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very first ranks. */
 const RRF_K = 60;
@@ -33,7 +33,7 @@ export function candidateWindow(served: number, limit: number): number {
 
 export interface SearchRequest {
   q: string;
-  filters: SearchFilters;
+  filters: AssetFilter;
   cursor?: string;
   limit: number;
   /** Which signals to use (all by default); eval:search measures each alone. */
@@ -105,20 +105,14 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
     }
   }
 
-  const where = filterConditions(request.filters);
-  const scan = await planVectorScan(db, { candidates: depth, filters: request.filters });
+  const where = filterSql(request.filters);
   const parts: SQL[] = [];
   if (vector) {
-    const distance = cosineDistance(indexedVectorType(vector.dimensions), vector.literal, scan);
+    const vectorType = indexedVectorType(vector.dimensions);
+    const nearest = nearestSql({ vectorType, model: modelLiteral(vector.model), query: sql`${vector.literal}::${vectorType}`, filter: request.filters, limit: depth });
     parts.push(sql`
       select asset_id, row_number() over (order by distance, asset_id) as vec_rank, distance, null::bigint as txt_rank, null::real as txt_score, false as exact
-      from (
-        select e.asset_id, ${distance} as distance
-        from asset_embeddings e join assets a on a.id = e.asset_id
-        where e.model = ${modelLiteral(vector.model)} and ${where}
-        order by ${distance}
-        limit ${depth}
-      ) nearest
+      from ${nearest} nearest
       where distance <= ${1 - MIN_SIMILARITY}`);
   }
   if (useText) parts.push(textSignal(query, where, depth));
@@ -133,7 +127,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
   }
   if (parts.length === 0) return { ok: true, terms: query.terms, model: vector?.model ?? null, hits: [], nextCursor: null, notices };
 
-  const fused = await withVectorScan(db, scan, (tx) => rows<FusedRow>(tx, fusedQuery(parts, cursor, limit)));
+  const fused = await rows<FusedRow>(db, fusedQuery(parts, cursor, limit));
   const hits = fused.slice(0, limit).map(toHit);
   const last = hits[hits.length - 1];
   const nextCursor =

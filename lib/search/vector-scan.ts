@@ -1,55 +1,74 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Db } from '@/db/client';
-import type { Executor } from '@/lib/embed';
-import { filterConditions, hasFilters, type SearchFilters } from './filters';
+import { filterSql, hasFilter, type AssetFilter } from '@/lib/filters';
 
 /**
- * How one search reads vectors. Unfiltered, and under filters that keep many assets, it walks the model's HNSW
- * index. Under a selective filter it reads the few matching rows and ranks them exactly: an iterative HNSW scan
- * would have to wade through the graph's neighbourhood of the query, mostly rows the filter drops, and still
- * misses some of the true nearest (bench:search measures both).
+ * How one search reads vectors, decided inside the one statement that reads them (no count query first).
+ * Unfiltered, and under filters that keep many assets, it walks the model's HNSW index with an iterative scan
+ * (pgvector 0.8, here on PostgreSQL and PGlite alike), which keeps reading the graph until the filter has let
+ * through enough rows. Under a selective filter it ranks the few matching rows exactly: the statement first
+ * collects at most EXACT_SCAN_MAX_ROWS + 1 of them and a one-time condition picks the branch that runs, so the
+ * other costs nothing.
  */
-export interface VectorScan {
-  exact: boolean;
-  efSearch: number;
-}
 
 /** Filters keeping at most this many assets are ranked exactly: a few thousand distances cost a few milliseconds. */
-const EXACT_SCAN_MAX_ROWS = 5000;
+export const EXACT_SCAN_MAX_ROWS = 5000;
+/** pgvector's own ceiling for `hnsw.ef_search`. */
+const MAX_EF_SEARCH = 1000;
 
-export async function planVectorScan(db: Executor, options: { candidates: number; filters: SearchFilters }): Promise<VectorScan> {
-  const filtered = hasFilters(options.filters);
-  const efSearch = Math.min(1000, Math.max(filtered ? 400 : 100, options.candidates));
-  if (!filtered) return { exact: false, efSearch };
-  const [{ matching }] = await rows<{ matching: number }>(db, sql`
-    select count(*)::int as matching
-    from (select 1 from assets a where ${filterConditions(options.filters)} limit ${EXACT_SCAN_MAX_ROWS + 1}) kept`);
-  return { exact: matching <= EXACT_SCAN_MAX_ROWS, efSearch };
+/**
+ * The graph's candidate list for a window of `candidates` rows: twice the window (HNSW returns at most
+ * ef_search rows per pass, and a list barely larger than the window leaves its last rows to chance where many
+ * photos share one text, so one vector), and wider under a filter, whose rows the graph meets more rarely.
+ */
+export function efSearchFor(candidates: number, filtered: boolean): number {
+  return Math.min(MAX_EF_SEARCH, Math.max(filtered ? 400 : 100, 2 * candidates));
 }
 
 /**
- * Runs `work` in a transaction with the HNSW settings for one index scan. `SET LOCAL` keeps them to this
- * transaction (a pooled connection goes back unchanged). Iterative scans (pgvector 0.8) keep reading the index
- * until the filtered query has its rows, so a filter still fills a page; `relaxed_order` may return rows slightly
- * out of order, so callers re-sort by distance.
+ * The HNSW settings for this statement alone, applied by a one-time condition that runs before the index is
+ * read (`set_config(…, true)` ends with the statement's transaction, so a pooled connection goes back unchanged).
+ * `relaxed_order` may return rows slightly out of order: callers re-sort by distance.
  */
-export async function withVectorScan<T>(db: Db, scan: VectorScan, work: (tx: Executor) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    if (!scan.exact) {
-      await tx.execute(sql`set local hnsw.iterative_scan = relaxed_order`);
-      await tx.execute(sql.raw(`set local hnsw.ef_search = ${scan.efSearch}`));
-    }
-    return work(tx);
-  });
+function hnswSettings(efSearch: number): SQL {
+  return sql`(select set_config('hnsw.ef_search', ${String(efSearch)}, true) || set_config('hnsw.iterative_scan', 'relaxed_order', true)) is not null`;
 }
 
-/**
- * Cosine distance between the model's stored vectors (`e.embedding`) and `queryVector`, in the form the model's
- * partial index covers. For an exact scan the same distance is wrapped (`+ 0`) so the HNSW index cannot serve the
- * ORDER BY: the planner then applies the filter first and sorts the few rows it keeps.
- */
-export function cosineDistance(vectorType: SQL, queryVector: SQL | string, scan: VectorScan): SQL {
-  const query = typeof queryVector === 'string' ? sql`${queryVector}::${vectorType}` : queryVector;
+export interface NearestOptions {
+  /** The indexed vector type (`halfvec(384)`…) and the model's partial-index predicate value. */
+  vectorType: SQL;
+  model: SQL;
+  /** The query vector: a literal, or a scalar subquery (more like this). */
+  query: SQL;
+  filter: AssetFilter;
+  /** How many nearest rows to return. */
+  limit: number;
+  /** Rows left out whatever the filter (the asset itself, for more like this). */
+  exclude?: SQL;
+}
+
+/** A subquery of `(asset_id, distance)`: the `limit` nearest visible assets matching the filter, in any order. */
+export function nearestSql(options: NearestOptions): SQL {
+  const { vectorType, model, query, filter, limit } = options;
   const distance = sql`(e.embedding::${vectorType} <=> ${query})`;
-  return scan.exact ? sql`(${distance} + 0)` : distance;
+  const exclude = options.exclude ? sql`and ${options.exclude}` : sql``;
+  const efSearch = efSearchFor(limit, hasFilter(filter));
+  const where = filterSql(filter);
+  if (!hasFilter(filter)) {
+    return sql`(select e.asset_id, ${distance} as distance
+      from asset_embeddings e join assets a on a.id = e.asset_id
+      where e.model = ${model} and ${where} ${exclude} and ${hnswSettings(efSearch)}
+      order by ${distance} limit ${limit})`;
+  }
+  // `+ 0` keeps the HNSW index from serving the exact branch's sort: it reads the kept rows' vectors by key.
+  return sql`(with kept as materialized (select a.id from assets a where ${where} ${exclude} limit ${EXACT_SCAN_MAX_ROWS + 1}),
+    selective as (select count(*) <= ${EXACT_SCAN_MAX_ROWS} as yes from kept)
+    (select e.asset_id, ${distance} + 0 as distance
+      from kept k join asset_embeddings e on e.asset_id = k.id and e.model = ${model}
+      where (select yes from selective)
+      order by 2, 1 limit ${limit})
+    union all
+    (select e.asset_id, ${distance} as distance
+      from asset_embeddings e join assets a on a.id = e.asset_id
+      where e.model = ${model} and ${where} ${exclude} and not (select yes from selective) and ${hnswSettings(efSearch)}
+      order by ${distance} limit ${limit}))`;
 }

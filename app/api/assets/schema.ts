@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { integerFromString, text } from '@/lib/text-input';
-import { libraryFilterSchema, MAX_PAGE_SIZE } from '@/lib/assets';
+import { MAX_PAGE_SIZE } from '@/lib/assets';
+import { filterSchema } from '@/lib/filters';
 
-/** A page of the library, narrowed by the same filter the library page and bulk "select all matching" use. */
-export const listAssetsQuery = z.object({
-  ...libraryFilterSchema.shape,
+/** A page of the library, narrowed by the filter language (lib/filters) every page and bulk "select all matching" use. */
+export const listAssetsQuery = filterSchema({
   cursor: text().max(512).optional(),
   limit: integerFromString(1, MAX_PAGE_SIZE).default(50),
   /** `total=1`: also count every asset the filter matches (what "select all matching" would act on). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { libraryFilterSchema } from '@/lib/assets';
+import { assetFilterSchema } from '@/lib/filters';
 import { connectionInput, connectionUpdate } from '@/lib/connections';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 
@@ -8,8 +8,8 @@ export const connectionBody = connectionInput;
 export const connectionUpdateBody = connectionUpdate;
 export const connectionParams = z.object({ id: z.uuid('Not a connection id.') });
 export const runParams = z.object({ id: z.uuid('Not a connection id.'), runId: z.uuid('Not a run id.') });
-/** Which of the library's photos to write back: the library's filter, as bulk actions take it (none: all). */
-export const writebackBody = z.object({ filter: libraryFilterSchema.default({}) }).strict();
+/** Which of the library's photos to write back: the filter language (lib/filters), as bulk actions take it (none: all). */
+export const writebackBody = z.object({ filter: assetFilterSchema.default({}) }).strict();
 /** Undo the whole run, or only these store images (per item). */
 export const undoBody = z
   .object({ remoteIds: z.array(text().min(1).max(200)).min(1).max(1000).optional() })

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { integerFromString, text } from '@/lib/text-input';
-import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH, searchFiltersSchema } from '@/lib/search';
+import { filterSchema } from '@/lib/filters';
+import { MAX_PAGE_SIZE, MAX_QUERY_LENGTH } from '@/lib/search';
 
-/** GET /api/search: the query string. Every bad query gets a 422 that says what to type instead. */
-export const searchQuerySchema = searchFiltersSchema.extend({
+/**
+ * GET /api/search: the query string, and the filter language (lib/filters) beside it; `q` here is what to search
+ * for. Every bad query gets a 422 that says what to type instead.
+ */
+export const searchQuerySchema = filterSchema({
   q: text()
     .default('')
     .refine((q) => q.trim().length > 0, 'Type a word, a phrase, a filename or a SKU to search for.')

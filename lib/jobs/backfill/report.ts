@@ -1,4 +1,5 @@
 import { desc, sql } from 'drizzle-orm';
+import { altStatusSql, visibleSql } from '@/lib/filters';
 import { rows, type Db } from '@/db/client';
 import { assets, backfillRuns, providerState, type BackfillRun } from '@/db/schema';
 import { BATCH_PRICE_SHARE, costUsd, remainingBudget, tokensPerCall, type Budget, type PaceLimits } from '@/lib/alt';
@@ -26,18 +27,20 @@ export interface Coverage {
  * what they mean on every page (lib/assets/condition.ts).
  */
 export async function altCoverage(db: Db): Promise<Coverage> {
-  const noText = sql`alt_source is null and alt_status not in ('approved', 'proposed', 'decorative') and not decorative`;
+  // No text yet and none decided: stored as none (or an old rejected).
+  const undecidedEmpty = sql`(${altStatusSql('none', 'assets')} or ${altStatusSql('rejected', 'assets')}) and not decorative`;
+  const noText = sql`alt_source is null and ${undecidedEmpty}`;
   const [row] = await rows<Record<keyof Coverage, number>>(
     db,
     sql`select count(*)::int as total,
       count(*) filter (where alt_status = 'approved')::int as approved,
       count(*) filter (where alt_status = 'decorative' or (decorative and alt_status <> 'approved'))::int as decorative,
       count(*) filter (where alt_status = 'proposed' and not decorative)::int as proposed,
-      count(*) filter (where alt_source = 'human' and alt_status not in ('approved', 'proposed', 'decorative') and not decorative)::int as human,
+      count(*) filter (where alt_source = 'human' and ${undecidedEmpty})::int as human,
       count(*) filter (where ${noText} and ${altRetryingSql()})::int as retrying,
       count(*) filter (where ${noText} and ${altFailedSql()})::int as failed,
       count(*) filter (where ${noText} and not ${altRetryingSql()} and not ${altFailedSql()})::int as missing
-    from ${assets} where state not in ('awaiting_upload', 'failed_upload') and deleted_at is null`,
+    from ${assets} where ${visibleSql('assets')}`,
   );
   return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, Number(value)])) as unknown as Coverage;
 }

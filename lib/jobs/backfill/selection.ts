@@ -4,6 +4,7 @@ import { altBatchLines, assetEmbeddings, assets, embeddingModels, jobs } from '@
 import { regenerationInput } from '@/lib/alt';
 import { altRetryingSql } from '@/lib/assets';
 import { configuredModel, embeddingInput, inputHash } from '@/lib/embed';
+import { filterSql } from '@/lib/filters';
 import { enqueueJob, JOB_PRIORITY } from '../queue';
 import type { BackfillSelection } from './options';
 
@@ -25,20 +26,18 @@ export interface ReasonCounts {
   embedding: number;
 }
 
-/** Past derive: the asset has the derivative the model looks at; not in the trash. */
-const derived = sql`${assets.state} not in ('awaiting_upload', 'failed_upload', 'stored', 'failed_derive') and ${assets.deletedAt} is null`;
 
 const notQueued = (kind: 'describe' | 'embed') =>
   notExists(
     sql`(select 1 from ${jobs} where ${jobs.assetId} = ${assets.id} and ${jobs.kind} = ${kind} and (${jobs.status} = 'running' or (${jobs.status} = 'pending' and ${jobs.nextAttemptAt} <= now())))`,
   );
 
+/**
+ * The library's photos (the filter language: visible, the tag whatever its case, uploaded since) past derive,
+ * so each has the derivative the model looks at.
+ */
 function filters(selection: BackfillSelection): SQL[] {
-  return [
-    derived,
-    ...(selection.tag ? [sql`${selection.tag} = any(${assets.tags})`] : []),
-    ...(selection.since ? [sql`${assets.createdAt} >= ${selection.since.toISOString()}`] : []),
-  ];
+  return [filterSql({ tag: selection.tag, from: selection.since?.toISOString() }, 'assets'), sql`${assets.state} not in ('stored', 'failed_derive')`];
 }
 
 function reasonSql(selection: BackfillSelection): SQL {

@@ -10,6 +10,9 @@ export interface CatalogueProduct {
   tags: string[];
   filename: string;
   sku: string;
+  /** The bench's collection and status filters need both; the evaluation leaves them out. */
+  collection?: string;
+  approved?: boolean;
 }
 
 /** Migrates a fresh database and registers the embedder's model as the active one (how to reach it included). */
@@ -47,9 +50,10 @@ export async function loadProducts(
           state: 'embedded' as const,
           tags: product.tags,
           sku: product.sku,
+          collection: product.collection ?? null,
           altText: product.altText,
-          altSource: 'ai' as const,
-          altStatus: 'proposed' as const,
+          altSource: product.approved ? ('human' as const) : ('ai' as const),
+          altStatus: product.approved ? ('approved' as const) : ('proposed' as const),
         };
       }),
     )

@@ -1,32 +1,34 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { indexedVectorType, modelLiteral, toVectorLiteral } from '@/lib/embed';
-import { filterConditions, type SearchFilters, cosineDistance, planVectorScan, withVectorScan } from '@/lib/search';
+import { filterSql, type AssetFilter } from '@/lib/filters';
+import { nearestSql } from '@/lib/search';
 
 /**
- * The top-k asset ids by cosine distance under the model, through its HNSW index (as search runs it) or exactly
- * (index scans off: a full scan and sort, the ground truth for recall and the baseline for speed).
+ * The top-k asset ids by cosine distance under the model, as search reads them (nearestSql: one statement,
+ * HNSW or an exact ranking under a selective filter) or exactly (index scans off: a full scan and sort, the
+ * ground truth for recall and the baseline for speed).
  */
 export async function vectorTopK(
   db: Db,
   model: { id: string; dimensions: number },
   vector: Float32Array,
-  options: { k: number; exact: boolean; filters?: SearchFilters; candidates?: number },
+  options: { k: number; exact: boolean; filters?: AssetFilter; candidates?: number },
 ): Promise<{ id: string; distance: number }[]> {
-  // HNSW serves only `order by <distance>` alone; a second sort key would silently turn it into a full scan.
-  // Search reads a window of candidates (page + margin) and keeps the best; so does the approximate side here,
-  // planned the way search plans it (exact under a selective filter).
+  const type = indexedVectorType(model.dimensions);
+  const query = sql`${toVectorLiteral(vector)}::${type}`;
+  const filter = options.filters ?? {};
+  // Search reads a window of candidates (page + margin) and keeps the best; so does the approximate side here.
   const window = options.exact ? options.k : Math.max(options.k, options.candidates ?? options.k);
-  const scan = await planVectorScan(db, { candidates: window, filters: options.filters ?? {} });
-  const distance = cosineDistance(indexedVectorType(model.dimensions), toVectorLiteral(vector), scan);
-  const found = await withVectorScan(db, scan, async (tx) => {
-    if (options.exact) await tx.execute(sql`set local enable_indexscan = off`);
-    return rows<{ asset_id: string; distance: number }>(tx, sql`
-      select e.asset_id, ${distance} as distance from asset_embeddings e join assets a on a.id = e.asset_id
-      where e.model = ${modelLiteral(model.id)} and ${filterConditions(options.filters ?? {})}
-      order by ${distance}${options.exact ? sql`, e.asset_id` : sql``}
-      limit ${window}`);
-  });
+  const found = options.exact
+    ? await db.transaction(async (tx) => {
+        await tx.execute(sql`set local enable_indexscan = off`);
+        return rows<{ asset_id: string; distance: number }>(tx, sql`
+          select e.asset_id, (e.embedding::${type} <=> ${query}) as distance from asset_embeddings e join assets a on a.id = e.asset_id
+          where e.model = ${modelLiteral(model.id)} and ${filterSql(filter)}
+          order by 2, 1 limit ${window}`);
+      })
+    : await rows<{ asset_id: string; distance: number }>(db, sql`select asset_id, distance from ${nearestSql({ vectorType: type, model: modelLiteral(model.id), query, filter, limit: window })} n`);
   return found
     .map((row) => ({ id: row.asset_id, distance: Number(row.distance) }))
     .sort((a, b) => a.distance - b.distance || a.id.localeCompare(b.id))

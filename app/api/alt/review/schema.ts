@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { integerFromString, text } from '@/lib/text-input';
-import { MAX_REVIEW_ITEMS, MAX_REVIEW_PAGE_SIZE, REVIEW_ACTIONS, reviewFilterSchema } from '@/lib/review';
+import { assetFilterSchema, filterSchema } from '@/lib/filters';
+import { MAX_REVIEW_ITEMS, MAX_REVIEW_PAGE_SIZE, REVIEW_ACTIONS } from '@/lib/review';
 
 /** Actions that "select all N matching this filter" may take; edit and undo name each item. */
 export const FILTER_ACTIONS = ['approve', 'reject', 'decorative', 'regenerate'] as const;
@@ -13,7 +14,7 @@ export const reviewActionBody = z
     action: z.enum(REVIEW_ACTIONS),
     /** Checked one by one in lib/review, so one malformed item does not sink the others. */
     items: z.array(z.unknown()).min(1, 'the selection is empty: select at least one asset').max(MAX_REVIEW_ITEMS, `at most ${MAX_REVIEW_ITEMS} items per request`).optional(),
-    filter: reviewFilterSchema.optional(),
+    filter: assetFilterSchema.optional(),
     /** When the reviewer saw the filtered count: assets whose text changed after it are answered as conflicts. */
     asOf: z.iso.datetime({ offset: true }).optional(),
   })
@@ -32,7 +33,7 @@ export const reviewActionBody = z
 
 export type ReviewActionBody = z.output<typeof reviewActionBody>;
 
-export const reviewQuery = reviewFilterSchema.extend({
+export const reviewQuery = filterSchema({
   cursor: text().max(512).optional(),
   limit: integerFromString(1, MAX_REVIEW_PAGE_SIZE).optional(),
   /** `counts=1` adds the counts beside each filter choice. */

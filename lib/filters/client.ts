@@ -1,0 +1,2 @@
+/** What client components may import from lib/filters: the vocabulary, no server-only code. */
+export * from './vocabulary';
