@@ -3,6 +3,7 @@ import { and, eq, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, renditions, type Asset, type Rendition } from '@/db/schema';
 import { config } from '@/lib/config';
+import { notTrashedSql } from '@/lib/filters';
 import { isVideo } from '@/lib/ingest';
 import type { Failure, Result } from '@/lib/result';
 import { getStorage, newRenditionKey } from '@/lib/storage';
@@ -173,7 +174,7 @@ async function make(db: Db, asset: Asset, preset: Preset, claim: Rendition): Pro
     const etag = createHash('sha256').update(rendered.data).digest('hex').slice(0, 32);
     // Only while the claim holds and the photo is still in the library: a purge reads the keys of the rows
     // it deletes, so a file stored for a photo trashed meanwhile is removed here, by its maker.
-    const assetLive = sql`exists (select 1 from ${assets} a where a.id = ${renditions.assetId} and a.deleted_at is null)`;
+    const assetLive = sql`exists (select 1 from ${assets} a where a.id = ${renditions.assetId} and ${notTrashedSql('a')})`;
     const [ready] = await db
       .update(renditions)
       .set({ status: 'ready', bytes: rendered.data.length, width: rendered.width, height: rendered.height, etag, claimToken: null, claimedUntil: null })
