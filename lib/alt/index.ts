@@ -33,3 +33,16 @@ export { VIDEO_PROMPT_VERSION } from './prompt';
 export { clearProviderBlock } from './provider-state';
 export { completionsFrom, groqEndpoint } from './providers';
 export type { TokenUsage } from './types';
+export {
+  mirrorSourceRecords,
+  ensureRecords,
+  proposeTranslation,
+  failTranslation,
+  editLocaleText,
+  markTranslationsStale,
+  recordsOf,
+  recordView,
+  sourceHashOf,
+  type AltTextRecord,
+  type LocaleEdit,
+} from './records';

@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import { recordEvents, type EventType } from '@/lib/events';
 import { leaseHeld, type JobLease, type Queryable } from '@/lib/jobs';
+import { mirrorSourceRecords } from './records';
 import type { AltFailure } from './types';
 
 /**
@@ -40,6 +41,8 @@ export async function writeAlt(tx: Queryable, write: AltWrite): Promise<Asset | 
     .where(and(eq(assets.id, write.assetId), write.when))
     .returning();
   if (!row) return null;
+  // The asset's alt columns are the source locale's record, projected: both change in this transaction.
+  await mirrorSourceRecords(tx, [row.id]);
   const history = write.history?.(row) ?? [];
   if (history.length) await tx.insert(altHistory).values(history.map((entry) => ({ ...entry, assetId: row.id })));
   await recordEvents(tx, write.events(row), [row.id], { priority: write.priority });
@@ -110,17 +113,22 @@ export async function writeAltFailure(
   failure: { assetId: string; result: AltFailure; nextAttemptAt: Date | null; lease?: JobLease },
 ): Promise<Asset | null> {
   const counted = failure.result.kind !== 'no_provider';
-  const [row] = await db
-    .update(assets)
-    .set({
-      altAttempts: counted ? sql`${assets.altAttempts} + 1` : sql`${assets.altAttempts}`,
-      altLastError: failure.result.kind === 'no_provider' ? failure.result.message : `${failure.result.kind}: ${failure.result.message}`,
-      altNextAttemptAt: failure.nextAttemptAt,
-      updatedAt: sql`now()`,
-    })
-    .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.lease)))
-    .returning();
-  return row ?? null;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(assets)
+      .set({
+        altAttempts: counted ? sql`${assets.altAttempts} + 1` : sql`${assets.altAttempts}`,
+        altLastError: failure.result.kind === 'no_provider' ? failure.result.message : `${failure.result.kind}: ${failure.result.message}`,
+        altNextAttemptAt: failure.nextAttemptAt,
+        updatedAt: sql`now()`,
+      })
+      .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.lease)))
+      .returning();
+    if (!row) return null;
+    // The record keeps the failure as code and message, never parsed back from the asset's prose.
+    await mirrorSourceRecords(tx, [row.id], { code: failure.result.kind, message: failure.result.message });
+    return row;
+  });
 }
 
 /** Decorative and tiny images get alt="" without a model call; a rule, not a model, so no provider or model is named. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { rows, type Db } from '@/db/client';
 import { isUuid } from '@/lib/assets';
-import { MAX_HUMAN_ALT_LENGTH, statusOfWrittenText, type Editor } from '@/lib/alt';
+import { MAX_HUMAN_ALT_LENGTH, mirrorSourceRecords, statusOfWrittenText, type Editor } from '@/lib/alt';
 import { recordEvents, type EventType } from '@/lib/events';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { filterCondition, type ReviewFilter } from './filters';
@@ -245,6 +245,8 @@ export async function decide(db: Db, action: ReviewAction, items: ValidItem[], r
     const chunk = items.slice(start, start + REVIEW_CHUNK);
     await db.transaction(async (tx) => {
       const done = new Map((await applyChunk(tx, action, chunk, reviewer)).map((row) => [row.id, row.version]));
+      // The asset's alt columns are the source locale's record, projected: both change in this transaction.
+      await mirrorSourceRecords(tx, [...done.keys()]);
       // An edit is an approval only when a person writes it (statusOfWrittenText).
       const events: EventType[] = action === 'edit' && statusOfWrittenText(reviewer) === 'proposed' ? ['alt_text.changed'] : DECISION_EVENTS[action];
       // One photo decided in the queue is a person waiting; many are background work behind people's.
