@@ -46,3 +46,4 @@ export {
   type AltTextRecord,
   type LocaleEdit,
 } from './records';
+export { altTextsOf, localeAltBody, patchLocaleAlt, type LocaleAltBody, type PatchLocaleResult } from './locale-texts';

@@ -81,8 +81,8 @@ export async function mirrorSourceRecords(tx: Pick<Queryable, 'execute'>, assetI
 /** A record for each asset in `locale`, missing until written: the queue and coverage count what is missing. */
 export async function ensureRecords(tx: Pick<Queryable, 'execute'>, assetIds: readonly string[], locale: string): Promise<void> {
   if (!assetIds.length) return;
-  await tx.execute(sql`insert into alt_texts (asset_id, locale, search_config)
-    select a.id, ${locale}, ${searchConfigFor(locale)} from assets a where a.id in (${idList(assetIds)})
+  await tx.execute(sql`insert into alt_texts (asset_id, locale, search_config, version)
+    select a.id, ${locale}, ${searchConfigFor(locale)}, 0 from assets a where a.id in (${idList(assetIds)})
     on conflict (asset_id, locale) do nothing`);
 }
 
