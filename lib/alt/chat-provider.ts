@@ -53,6 +53,12 @@ export function chatVisionProvider(settings: ChatProviderSettings, endpoint: Cha
         { model: settings.model, messages: input.frames ? videoAltMessages(input.frames, input.context) : altMessages(input.image, input.context), temperature: settings.temperature, max_tokens: settings.maxTokens },
         { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
       ),
+    complete: (input) =>
+      callChat(
+        endpoint.create,
+        { model: settings.model, messages: input.messages, temperature: settings.temperature, max_tokens: settings.maxTokens },
+        { timeoutMs: settings.timeoutMs, maxRetryWaitMs: settings.maxRetryWaitMs, signal: input.signal },
+      ),
     listModels: () => listModels(endpoint.list, settings.timeoutMs),
   };
 }

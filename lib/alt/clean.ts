@@ -1,3 +1,5 @@
+import { compileRules, rulesFor } from './language';
+
 /**
  * Turns what a vision model returned into the bare sentence: models wrap alt text in preambles, quotes,
  * markdown, labels and offers of more help even when told not to. Inner quotes are transcribed text and stay.
@@ -33,7 +35,37 @@ export function stripReasoning(raw: string): string {
   return raw.replace(THINK_BLOCK, '').replace(THINK_CLOSE_ONLY, '').trim();
 }
 
-export function cleanAltText(raw: string): string {
+export interface CleanOptions {
+  /** The locale the text was asked in: its language's openers, preambles and labels are removed too (English's always are). */
+  locale?: string;
+}
+
+/** A locale's extra patterns, compiled once per language. */
+interface LocalePatterns {
+  preamble: RegExp;
+  label: RegExp;
+  opener: RegExp;
+}
+const compiled = new Map<string, LocalePatterns | null>();
+
+function localePatterns(locale: string | undefined): LocalePatterns | null {
+  if (!locale) return null;
+  if (!compiled.has(locale)) {
+    const rules = rulesFor(locale);
+    compiled.set(
+      locale,
+      rules && {
+        preamble: new RegExp(`^(?:${compileRules(rules.preambles)})\\s*`, 'iu'),
+        label: new RegExp(`^(?:${compileRules(rules.labels)})\\s*:\\s*`, 'iu'),
+        opener: new RegExp(`^(?:${compileRules(rules.describingOpeners)})(?:(?<=['’])|(?![\\p{L}\\p{N}]))\\s*(?:${compileRules(rules.articles)})?`, 'iu'),
+      },
+    );
+  }
+  return compiled.get(locale) ?? null;
+}
+
+export function cleanAltText(raw: string, options: CleanOptions = {}): string {
+  const local = localePatterns(options.locale);
   const lines = stripReasoning(raw)
     .split(/\r?\n/)
     .filter((line) => !CODE_FENCE_LINE.test(line))
@@ -43,14 +75,14 @@ export function cleanAltText(raw: string): string {
   const body = lines.length > 1 ? lines.filter((line) => !HEADING_LINE.test(line)) : lines.map((line) => line.replace(HEADING_LINE, ''));
   let text = body.join(' ').replace(/\s+/g, ' ').trim();
   for (let pass = 0; pass < 8; pass++) {
-    const next = stripOnce(text);
+    const next = stripOnce(text, local);
     if (next === text) break;
     text = next;
   }
   return capitaliseFirst(text);
 }
 
-function stripOnce(input: string): string {
+function stripOnce(input: string, local: LocalePatterns | null): string {
   let text = input.trim();
   text = text.replace(TRAILING_OFFER, '').trim();
   text = text.replace(LIST_MARKER, '');
@@ -60,6 +92,7 @@ function stripOnce(input: string): string {
   text = text.replace(LABEL_PREFIX, '');
   text = unwrap(text);
   text = text.replace(DESCRIBING_OPENER, '');
+  if (local) text = text.replace(local.preamble, '').replace(local.label, '').replace(local.opener, '');
   return text.trim();
 }
 

@@ -1,4 +1,5 @@
 import { cleanAltText } from './clean';
+import { checkLanguage, compileRules, rulesFor } from './language';
 import type { AltContext } from './types';
 
 /** The quality gate: nothing reaches the asset's alt text without passing it. */
@@ -7,9 +8,19 @@ export const MIN_ALT_LENGTH = 20;
 export const MAX_ALT_LENGTH = 250;
 const STUFFING_REPEATS = 3;
 
-export type GateReason = 'empty' | 'too_short' | 'too_long' | 'refusal' | 'keyword_stuffing' | 'echo' | 'markup' | 'url' | 'instructions';
+export type GateReason = 'empty' | 'too_short' | 'too_long' | 'refusal' | 'keyword_stuffing' | 'echo' | 'markup' | 'url' | 'instructions' | 'wrong_language';
 
-export type GateVerdict = { pass: true; text: string } | { pass: false; reason: GateReason; text: string };
+/** `message` says what was wrong where the reason alone does not (which language the answer was in). */
+export type GateVerdict = { pass: true; text: string } | { pass: false; reason: GateReason; text: string; message?: string };
+
+export interface GateOptions {
+  /**
+   * The locale the answer was asked in: an answer confidently in another language, or mixing in one, is refused
+   * (wrong_language; see language.ts for how sure the detector must be), and the locale's language's openers,
+   * refusals and function words apply beside English's. Without it the gate is the English gate it always was.
+   */
+  locale?: string;
+}
 
 /** What a model says it cannot do; matched on text whose apostrophes are normalised, so "I’m" and "I'm" are one. */
 const REFUSED_ACT = String.raw`(?:help|assist|provide|describe|identify|see|view|process|analy[sz]e|determine|make out|access|tell|read|recogni[sz]e|comply|generate|write|create|fulfil+)`;
@@ -52,22 +63,48 @@ const FUNCTION_WORDS = new Set([
   'their', 'one', 'two', 'three',
 ]);
 
-export function passesGate(raw: string, context: AltContext): GateVerdict {
-  const text = cleanAltText(raw);
-  const reason = rejectionReason(text, context);
-  return reason ? { pass: false, reason, text } : { pass: true, text };
+/** A locale's refusals and function words, beside English's. */
+interface LocaleGate {
+  refusal: RegExp | null;
+  functionWords: Set<string>;
+}
+const ENGLISH_GATE: LocaleGate = { refusal: null, functionWords: FUNCTION_WORDS };
+const localeGates = new Map<string, LocaleGate>();
+
+function localeGate(locale: string | undefined): LocaleGate {
+  const rules = rulesFor(locale);
+  if (!locale || !rules) return ENGLISH_GATE;
+  let gate = localeGates.get(locale);
+  if (!gate) {
+    gate = { refusal: new RegExp(compileRules(rules.refusals), 'iu'), functionWords: new Set([...FUNCTION_WORDS, ...rules.functionWords]) };
+    localeGates.set(locale, gate);
+  }
+  return gate;
 }
 
-function rejectionReason(text: string, context: AltContext): GateReason | null {
+export function passesGate(raw: string, context: AltContext, options: GateOptions = {}): GateVerdict {
+  const text = cleanAltText(raw, { locale: options.locale });
+  const rejection = rejectionOf(text, context, options.locale);
+  if (!rejection) return { pass: true, text };
+  return typeof rejection === 'string' ? { pass: false, reason: rejection, text } : { pass: false, ...rejection, text };
+}
+
+function rejectionOf(text: string, context: AltContext, locale: string | undefined): GateReason | { reason: GateReason; message: string } | null {
+  const gate = localeGate(locale);
   if (!text) return 'empty';
-  if (REFUSAL.test(text.replace(/[’‘ʼ]/g, "'"))) return 'refusal';
+  const apostrophes = text.replace(/[’‘ʼ]/g, "'");
+  if (REFUSAL.test(apostrophes) || gate.refusal?.test(apostrophes)) return 'refusal';
   if (MARKUP.test(text)) return 'markup';
   if (URL_LIKE.test(text)) return 'url';
   if (INSTRUCTIONS.test(text)) return 'instructions';
-  if (isEcho(text, context)) return 'echo';
+  if (isEcho(text, context, gate.functionWords)) return 'echo';
+  if (locale) {
+    const language = checkLanguage(text, locale);
+    if (language.kind === 'wrong' || language.kind === 'mixed') return { reason: 'wrong_language', message: language.message };
+  }
   if (text.length < MIN_ALT_LENGTH) return 'too_short';
   if (text.length > MAX_ALT_LENGTH) return 'too_long';
-  if (isStuffed(text)) return 'keyword_stuffing';
+  if (isStuffed(text, gate.functionWords)) return 'keyword_stuffing';
   return null;
 }
 
@@ -75,22 +112,22 @@ function words(text: string): string[] {
   return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
-function contentWords(text: string): string[] {
-  return words(text).filter((word) => !FUNCTION_WORDS.has(word));
+function contentWords(text: string, functionWords: Set<string>): string[] {
+  return words(text).filter((word) => !functionWords.has(word));
 }
 
 /** Only the filename, tags or title given back (labelled or not): every content word comes from the catalogue data. */
-function isEcho(text: string, context: AltContext): boolean {
+function isEcho(text: string, context: AltContext, functionWords: Set<string>): boolean {
   const known = new Set(
     [context.filename, context.title, context.collection, context.sku, ...context.tags].flatMap((value) => (value ? words(value) : [])),
   );
-  const said = contentWords(text).filter((word) => !FIELD_LABELS.has(word));
+  const said = contentWords(text, functionWords).filter((word) => !FIELD_LABELS.has(word));
   return known.size > 0 && said.length > 0 && said.every((word) => known.has(word));
 }
 
-function isStuffed(text: string): boolean {
+function isStuffed(text: string, functionWords: Set<string>): boolean {
   const counts = new Map<string, number>();
-  for (const word of contentWords(text)) {
+  for (const word of contentWords(text, functionWords)) {
     const count = (counts.get(word) ?? 0) + 1;
     if (count >= STUFFING_REPEATS) return true;
     counts.set(word, count);

@@ -1,6 +1,6 @@
 import { passesGate, type GateReason } from './gate';
 import { CONFIGURATION_BLOCK_MS, invalidKeyMessage, modelUnavailableMessage } from './model-check';
-import { describeWithRetries, type RetryOptions } from './policy';
+import { describeWithRetries, type RetryOptions, type RetryOutcome } from './policy';
 import type { ProviderBackoff, ProviderBlock } from './provider-state';
 import type { AltFailure, AltResult, DescribeInput, VisionProvider } from './types';
 
@@ -27,13 +27,9 @@ export interface GenerateOutcome {
  * quality gate. Never throws.
  */
 export async function generateAlt(provider: VisionProvider | null, input: DescribeInput, options: GenerateOptions): Promise<GenerateOutcome> {
-  if (!provider) return { result: { ok: false, kind: 'no_provider', message: 'no vision provider configured' }, attempts: [] };
-
-  const block = await options.backoff.currentBlock(provider.name);
-  if (block) return { result: blockedFailure(provider, block), attempts: [] };
-
-  const { final, attempts } = await describeWithRetries(provider, input, options);
-  if (!final.ok) return { result: await blockIfNeeded(provider, final, options), attempts };
+  const called = await callUnderBlocks(provider, (ready) => describeWithRetries(ready, input, options), options);
+  if (!called.final.ok) return { result: called.final, attempts: called.attempts };
+  const { final, attempts } = called;
   const verdict = passesGate(final.text, input.context);
   if (verdict.pass) return { result: { ...final, text: verdict.text }, attempts };
   return {
@@ -41,6 +37,18 @@ export async function generateAlt(provider: VisionProvider | null, input: Descri
     attempts,
     rejected: { text: verdict.text || final.text, reason: verdict.reason },
   };
+}
+
+/**
+ * One model call under the provider-wide blocks: none while blocked, and a new block after a long 429, an
+ * exhausted quota, a retired or unknown model or a refused key. The final failure is as the asset should tell it.
+ */
+export async function callUnderBlocks(provider: VisionProvider | null, run: (provider: VisionProvider) => Promise<RetryOutcome>, options: GenerateOptions): Promise<RetryOutcome> {
+  if (!provider) return { final: { ok: false, kind: 'no_provider', message: 'no vision provider configured' }, attempts: [] };
+  const block = await options.backoff.currentBlock(provider.name);
+  if (block) return { final: blockedFailure(provider, block), attempts: [] };
+  const { final, attempts } = await run(provider);
+  return { final: final.ok ? final : await blockIfNeeded(provider, final, options), attempts };
 }
 
 /** No call while blocked; a configuration block repeats its own message, so every asset says what to change. */

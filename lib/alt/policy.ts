@@ -27,26 +27,31 @@ export interface RetryOutcome {
 }
 
 export async function describeWithRetries(provider: VisionProvider, input: DescribeInput, options: RetryOptions = {}): Promise<RetryOutcome> {
-  const limit = options.limit ?? ((call) => call());
+  return callWithRetries(() => provider.describe(input), input.signal, options);
+}
+
+/** The same policy for any one model call (a describe, a translation): paced, limited, retried. */
+export async function callWithRetries(call: () => Promise<AltResult>, signal: AbortSignal | undefined, options: RetryOptions = {}): Promise<RetryOutcome> {
+  const limit = options.limit ?? ((run) => run());
   const backoffMs = options.backoffMs ?? defaultBackoffMs;
   const sleep = options.sleep ?? abortableSleep;
   const attempts: AltResult[] = [];
   for (let retry = 0; ; retry++) {
-    const result = await limit(() => pacedCall(provider, input, options.pace));
+    const result = await limit(() => pacedCall(call, signal, options.pace));
     attempts.push(result);
     const wait = result.ok || retry >= MAX_RETRIES ? undefined : waitBeforeRetry(result, retry + 1, backoffMs);
     if (wait === undefined) return { final: result, attempts };
-    if (!(await sleep(wait, input.signal))) {
+    if (!(await sleep(wait, signal))) {
       return { final: { ok: false, kind: 'timeout', message: 'cancelled while waiting to retry' }, attempts };
     }
   }
 }
 
-async function pacedCall(provider: VisionProvider, input: DescribeInput, pace: CallPacer | undefined): Promise<AltResult> {
-  if (!pace) return provider.describe(input);
-  const turn = await pace.turn(input.signal);
+async function pacedCall(call: () => Promise<AltResult>, signal: AbortSignal | undefined, pace: CallPacer | undefined): Promise<AltResult> {
+  if (!pace) return call();
+  const turn = await pace.turn(signal);
   if (!turn.ok) return turn.failure;
-  const result = await provider.describe(input);
+  const result = await call();
   await pace.record(result);
   return result;
 }

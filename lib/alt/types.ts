@@ -1,4 +1,6 @@
 import type { Failure, Result } from '@/lib/result';
+import type { GateReason } from './gate';
+import type { ChatMessage } from './prompt';
 import type { RateLimitSignal } from './rate-limit-headers';
 
 /**
@@ -32,8 +34,19 @@ export interface TokenUsage {
   reasoningTokens: number | null;
 }
 
-/** `usage` where the call was billed even though it failed (an answer cut off at the token limit). */
-export type AltFailure = Failure<{ kind: AltFailureKind; message: string; retryAfterMs?: number; latencyMs?: number; usage?: TokenUsage; rateLimit?: RateLimitSignal }>;
+/**
+ * `usage` where the call was billed even though it failed (an answer cut off at the token limit); `rejected`
+ * where the quality gate refused the answer (a translation: the text is kept for review, never written).
+ */
+export type AltFailure = Failure<{
+  kind: AltFailureKind;
+  message: string;
+  retryAfterMs?: number;
+  latencyMs?: number;
+  usage?: TokenUsage;
+  rateLimit?: RateLimitSignal;
+  rejected?: { text: string; reason: GateReason };
+}>;
 
 export type AltResult = Result<{ text: string; usage: TokenUsage; latencyMs: number; rateLimit?: RateLimitSignal }, AltFailure>;
 
@@ -75,6 +88,8 @@ export interface VisionProvider {
   /** The variable that names the model or key, for messages that tell an admin what to change. */
   readonly keyVariable: string;
   describe(input: DescribeInput): Promise<AltResult>;
+  /** A text-only chat call with the provider's model and settings (a translation); absent where the provider has none. */
+  complete?(input: { messages: ChatMessage[]; signal?: AbortSignal }): Promise<AltResult>;
   /** The provider's model list (`GET …/models`). */
   listModels(): Promise<ModelList>;
 }

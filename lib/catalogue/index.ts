@@ -7,3 +7,18 @@ export { GROUP_BY, IMPORT_FIELDS, MAX_IMAGE_POSITION, PREVIEW_LIST_LIMIT, SKIP_R
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';
 export type { Importer, ImportOutcome } from './import-apply';
 export { exportStream, exportFilename, exportContentType, countShopifyReady, neutraliseCell, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFormat, type ExportStatus } from './export';
+export {
+  readShopifyTranslations,
+  writeShopifyTranslations,
+  SHOPIFY_TRANSLATION_HEADER,
+  SHOPIFY_IMAGE_TYPE,
+  SHOPIFY_ALT_FIELD,
+  MAX_TRANSLATION_CELL_CHARS,
+  MAX_TRANSLATION_KEY_CHARS,
+  MAX_TRANSLATION_ROWS,
+  TRANSLATION_PROBLEMS,
+  type ShopifyTranslationRow,
+  type NumberedTranslationRow,
+  type TranslationProblem,
+  type TranslationRowRead,
+} from './shopify-translations';

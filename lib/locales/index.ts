@@ -1,4 +1,4 @@
 export { sourceLocale, configuredLocales, translatedLocales, isSourceLocale, resolveLocale } from './locales';
-export { searchConfigFor } from './search-config';
+export { regconfigFor as searchConfigFor } from '@/lib/search';
 export { sourceRecordInsert } from './source-record';
 export { adoptSourceRecords } from './adopt';

@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { searchConfigFor } from './search-config';
+import { regconfigFor as searchConfigFor } from '@/lib/search';
 
 /** The source locale's record status from the asset's columns (a failure: no text and a last error). */
 const SOURCE_STATUS = sql`case

@@ -6,3 +6,4 @@ export { assetViewsById } from './asset-views';
 export type { SearchHitAsset } from './result-row';
 export { filterConditions } from './filters';
 export { cosineDistance, planVectorScan, withVectorScan } from './vector-scan';
+export { regconfigFor, REGCONFIGS, type Regconfig } from './languages';
