@@ -434,7 +434,7 @@ export type AltHistoryRow = typeof altHistory.$inferSelect;
 
 /** purge: a trashed asset's removal (files, then row), due TRASH_DAYS after it was trashed. webhook: one delivery. */
 /** sync: one connection's pass over its store; writeback: one asset's alt text to one connection's store. */
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback'] as const;
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'translate'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -459,7 +459,7 @@ export const jobs = pgTable(
     /** A sync (this alone) or a writeback (with asset_id); deleting the connection drops its queued work. */
     connectionId: uuid('connection_id').references((): AnyPgColumn => connections.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
-    /** '' for kinds done once per asset; the embedding model id for embed jobs. */
+    /** '' for kinds done once per asset; the embedding model id for embed jobs; the locale for translate jobs. */
     key: text('key').notNull().default(''),
     status: text('status', { enum: JOB_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

@@ -50,3 +50,4 @@ export {
   type LocaleEdit,
 } from './records';
 export { altTextsOf, localeAltBody, patchLocaleAlt, type LocaleAltBody, type PatchLocaleResult } from './locale-texts';
+export { translateStep, translationSubscriber, queueTranslations } from './translate-step';

@@ -186,6 +186,14 @@ export interface TranslationWrite {
   promptVersion: string;
   lease?: JobLease;
   priority?: number;
+  usage?: CallUsage;
+}
+
+/** What the model call cost, for the history (a translation's tokens beside a description's). */
+export interface CallUsage {
+  latencyMs: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
 }
 
 /**
@@ -202,7 +210,7 @@ export async function proposeTranslation(tx: Queryable, write: TranslationWrite)
       attempts = t.attempts + 1, next_attempt_at = null`,
     when: sql`${NO_PERSON_TEXT} and exists (select 1 from assets a where a.id = t.asset_id and a.alt_status = 'approved' and a.alt_text <> ''
       and md5(a.alt_text) = ${write.sourceHash})${write.lease ? sql` and ${leaseHeld(write.lease)}` : sql``}`,
-    history: (row) => ({ event: 'translated', text: row.text, source: null, provider: write.provider, model: write.model, promptVersion: write.promptVersion, outcome: 'written' }),
+    history: (row) => ({ event: 'translated', text: row.text, provider: write.provider, model: write.model, promptVersion: write.promptVersion, outcome: 'written', ...write.usage }),
     events: recordEventsOf,
     priority: write.priority,
   });
@@ -216,6 +224,9 @@ export interface TranslationFailure {
   /** When to try again; null: not by itself (a person's Regenerate, or a new source text). */
   nextAttemptAt: Date | null;
   lease?: JobLease;
+  /** The answer the quality gate refused (wrong language, an opener, a refusal): kept in the history for review. */
+  rejectedText?: string | null;
+  usage?: CallUsage;
 }
 
 /** A translation that failed (the gate refused it, the provider failed): the code and message in their columns. */
@@ -226,7 +237,7 @@ export async function failTranslation(tx: Queryable, failure: TranslationFailure
     set: sql`status = case when t.text is null then 'failed' else t.status end, failure_code = ${failure.code}, failure_message = ${failure.message},
       attempts = t.attempts + 1, next_attempt_at = ${failure.nextAttemptAt ? failure.nextAttemptAt.toISOString() : null}::timestamptz`,
     when: failure.lease ? sql`${NO_PERSON_TEXT} and ${leaseHeld(failure.lease)}` : NO_PERSON_TEXT,
-    history: () => ({ event: 'failed', text: null, outcome: failure.code, message: failure.message }),
+    history: () => ({ event: failure.code === 'gate_rejected' ? 'gate_rejected' : 'failed', text: failure.rejectedText ?? null, outcome: failure.code, message: failure.message, ...failure.usage }),
     events: () => [],
   });
 }

@@ -1,7 +1,7 @@
 import { eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
-import { describeStep, visionConfigured } from '@/lib/alt';
+import { describeStep, translateStep, visionConfigured } from '@/lib/alt';
 import { configuredModel, configuredModelLoads, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
 import { deliverWebhook, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
@@ -21,6 +21,8 @@ import type { DeliveryStep, Step } from './step';
  *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  *   sync (one connection's pass over its store; lib/connections) → nothing
  *   writeback (one asset's text to one connection's store) → nothing; never counts toward the photo's state
+ *   translate (one asset's approved source text into one locale, keyed by it) → nothing; a missing
+ *   translation never makes the photo failed or retrying: its record says so in its own queue
  */
 
 /** How often a kind is tried, and how long it waits after a step that threw (a bug or an outage). */
@@ -37,8 +39,8 @@ interface Declarations {
    * a photo's own processing does; its purge, a webhook delivery or a writeback to a shop do not.
    */
   countsTowardAssetState: boolean;
-  /** What the job's key means: nothing (one per asset), or the embedding model it is for (embed). */
-  key?: 'embedding_model';
+  /** What the job's key means: nothing (one per asset), the embedding model it is for (embed), or the locale (translate). */
+  key?: 'embedding_model' | 'locale';
   /** The kind that writes the photo's alt text (describe): Retry queues it again when the text is retrying. */
   writesAltText?: true;
   /** Parked jobs of this kind (waiting without a time) are due again once this holds; the sweeper checks it while any are parked. */
@@ -130,6 +132,8 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   // A store's trouble (down, a refused password, a shop-side edit) is the connection's, shown in its log, never the photo's.
   sync: { subject: 'connection', run: syncStep, retry: { ...ASSET_RETRY, maxAttempts: SYNC_MAX_ATTEMPTS }, countsTowardAssetState: false },
   writeback: { subject: 'asset', run: writebackStep, next: nothing, retry: { ...ASSET_RETRY, maxAttempts: WRITEBACK_MAX_ATTEMPTS }, countsTowardAssetState: false },
+  // Queued when the source text is approved (lib/alt's translationSubscriber); parked while no provider is configured.
+  translate: { subject: 'asset', run: translateStep, next: nothing, resumeParked: visionConfigured, retry: ASSET_RETRY, countsTowardAssetState: false, key: 'locale' },
 });
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */

@@ -1,0 +1,153 @@
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { POST as reviewRoute } from '@/app/api/alt/review/route';
+import { GET as getAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
+import { PATCH as patchLocaleRoute } from '@/app/api/assets/[id]/alt/[locale]/route';
+import { altHistory, altTexts, events, jobs } from '@/db/schema';
+import { runDueJobs } from '@/lib/jobs';
+import { useFakeGroq } from '@/test/alt';
+import { call, makeAccount, type TestAccount } from '@/test/auth';
+import { useTestDatabase } from '@/test/db';
+import { reviewAsset } from '@/test/review';
+
+/**
+ * Alt text per locale with LOCALES=en,fr,de, through the real routes, the outbox and the jobs runner against
+ * the fake Groq API: approving the English text brings French and German proposals, the gate refuses an
+ * answer in the wrong language, an answer to a source text changed in flight is dropped, and a changed source
+ * text makes its translations stale.
+ */
+const FRENCH = 'Pull en laine bleu marine plié sur une table en bois clair.';
+const GERMAN = 'Marineblauer Wollpullover, gefaltet auf einem hellen Holztisch.';
+const ENGLISH = 'Navy wool crew-neck jumper folded on a pale wooden table.';
+
+describe('alt text per locale', () => {
+  const database = useTestDatabase();
+  const db = () => database().db;
+  const fake = useFakeGroq(db, { LOCALES: 'en,fr,de', VISION_TIMEOUT_MS: '30000' });
+  let editor: TestAccount;
+  beforeAll(async () => {
+    editor = await makeAccount(db(), 'editor');
+  });
+
+  const approve = (id: string, version: number) =>
+    call(reviewRoute, { method: 'POST', path: '/api/alt/review', cookie: editor.cookie, body: { action: 'approve', items: [{ id, version }] } });
+  const record = async (assetId: string, locale: string) =>
+    (await db().select().from(altTexts).where(and(eq(altTexts.assetId, assetId), eq(altTexts.locale, locale))))[0];
+  const translateJobs = async (assetId: string) =>
+    (await db().select().from(jobs).where(and(eq(jobs.assetId, assetId), eq(jobs.kind, 'translate')))).map((job) => [job.key, job.status]).sort();
+  const runTranslations = () => runDueJobs(db(), { kinds: ['translate'], concurrency: 1 });
+
+  async function approvedEnglish() {
+    const asset = await reviewAsset(db(), { altText: ENGLISH, title: 'Navy jumper' });
+    expect((await approve(asset.id, asset.version)).status).toBe(200);
+    return asset;
+  }
+
+  it('approving the English text queues a translation per other locale; each becomes a proposal in its language', async () => {
+    const asset = await approvedEnglish();
+    expect(await translateJobs(asset.id)).toEqual([['de', 'pending'], ['fr', 'pending']]);
+    fake().script({ kind: 'text', content: GERMAN }, { kind: 'text', content: FRENCH });
+    await runTranslations();
+    const byLocale = Object.fromEntries(fake().requests.map((request) => [/into (\w+)/.exec(request.userText ?? '')?.[1], request.userText]));
+    expect(Object.keys(byLocale).sort()).toEqual(['French', 'German']);
+    // A text-only call carrying the approved text and the product's title.
+    expect(byLocale.French).toContain(ENGLISH);
+    expect(byLocale.French).toContain('Navy jumper');
+    const fr = await record(asset.id, 'fr');
+    const de = await record(asset.id, 'de');
+    const [frText, deText] = [fr.text, de.text];
+    expect(new Set([frText, deText])).toEqual(new Set([FRENCH, GERMAN]));
+    expect(fr).toMatchObject({ status: 'proposed', source: 'translation', stale: false, searchConfig: 'french' });
+    expect(fr.sourceHash).toMatch(/^[0-9a-f]{32}$/);
+
+    const response = await call(getAssetRoute, { cookie: editor.cookie, params: { id: asset.id } });
+    const body = (await response.json()) as { alt: { text: string }; altTexts: Record<string, { text: string; status: string; source: string }> };
+    expect(body.alt.text).toBe(ENGLISH);
+    expect(Object.keys(body.altTexts)).toEqual(['en', 'fr', 'de']);
+    expect(body.altTexts.en).toMatchObject({ text: ENGLISH, status: 'approved' });
+    expect(body.altTexts.fr).toMatchObject({ text: frText, status: 'proposed', source: 'translation' });
+
+    // The events carry the locale (webhooks send them as they are).
+    const localeEvents = await db().select().from(events).where(eq(events.assetId, asset.id));
+    expect(localeEvents.map((event) => [event.type, event.data.locale]).sort()).toEqual([
+      ['alt_text.approved', 'en'],
+      ['alt_text.changed', 'de'],
+      ['alt_text.changed', 'fr'],
+    ]);
+  });
+
+  it('the gate refuses an English answer to a French request: the record is failed, with the code in its column', async () => {
+    const asset = await approvedEnglish();
+    fake().setDefault({ kind: 'text', content: 'A navy wool jumper folded neatly on top of a light wooden table.' });
+    await runTranslations();
+    const fr = await record(asset.id, 'fr');
+    expect(fr).toMatchObject({ text: null, status: 'failed', failureCode: 'gate_rejected', attempts: 1 });
+    expect(fr.failureMessage).toMatch(/language|English/i);
+    expect(fr.nextAttemptAt).not.toBeNull();
+    const refused = await db().select().from(altHistory).where(and(eq(altHistory.assetId, asset.id), eq(altHistory.locale, 'fr')));
+    expect(refused.map((entry) => [entry.event, entry.text])).toEqual([['gate_rejected', 'A navy wool jumper folded neatly on top of a light wooden table.']]);
+  });
+
+  it('an answer to a source text that changed in flight is dropped; the new text is translated instead', async () => {
+    const asset = await approvedEnglish();
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // A right answer in the language asked for (whichever locale's job is claimed first), held until released.
+    const answer = { kind: 'text' as const, content: '' };
+    fake().script({ kind: 'held', until: held, then: answer });
+    const running = runDueJobs(db(), { kinds: ['translate'], concurrency: 1, limit: 1 });
+    // Wait until the model has been asked (an event, not a sleep), then change the English text.
+    while (fake().requests.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    answer.content = fake().requests[0].userText?.includes('French') ? FRENCH : GERMAN;
+    const edited = await call(patchAssetRoute, { method: 'PATCH', cookie: editor.cookie, params: { id: asset.id }, body: { altText: 'Navy wool jumper, folded, on an oak table.', version: asset.version + 1 } });
+    expect(edited.status).toBe(200);
+    release();
+    await running;
+    const first = fake().requests[0].userText ?? '';
+    const locale = first.includes('French') ? 'fr' : 'de';
+    // The answer about the old text was never stored as current.
+    expect(await record(asset.id, locale)).toMatchObject({ text: null, status: 'missing', source: null });
+    // The new approved text queued its own translation of that locale.
+    const job = (await db().select().from(jobs).where(and(eq(jobs.assetId, asset.id), eq(jobs.kind, 'translate'), eq(jobs.key, locale))))[0];
+    expect(job.status).toBe('pending');
+  });
+
+  it('a changed source text makes an approved translation stale, back in the queue, and asks for a new one', async () => {
+    const asset = await approvedEnglish();
+    fake().setDefault({ kind: 'text', content: FRENCH });
+    fake().script({ kind: 'text', content: GERMAN });
+    await runTranslations();
+    const de = await record(asset.id, 'de');
+    expect((await call(patchLocaleRoute, { method: 'PATCH', cookie: editor.cookie, params: { id: asset.id, locale: 'de' }, body: { text: GERMAN, version: de.version } })).status).toBe(200);
+    expect(await record(asset.id, 'de')).toMatchObject({ status: 'approved', source: 'human' });
+    const edited = await call(patchAssetRoute, { method: 'PATCH', cookie: editor.cookie, params: { id: asset.id }, body: { altText: 'Navy jumper on an oak table.', version: asset.version + 1 } });
+    expect(edited.status).toBe(200);
+    expect(await record(asset.id, 'de')).toMatchObject({ status: 'proposed', stale: true, text: GERMAN });
+    expect(await record(asset.id, 'fr')).toMatchObject({ status: 'proposed', stale: true });
+    expect(await translateJobs(asset.id)).toEqual([['de', 'pending'], ['fr', 'pending']]);
+    await runTranslations();
+    // The model's stale proposal is replaced; a person's text is never replaced by the model, it waits for a person.
+    expect(await record(asset.id, 'fr')).toMatchObject({ status: 'proposed', stale: false, text: FRENCH, source: 'translation' });
+    expect(await record(asset.id, 'de')).toMatchObject({ status: 'proposed', stale: true, text: GERMAN, source: 'human' });
+  });
+
+  it('PATCH /api/assets/{id}/alt/{locale}: the version guard, and an unknown locale named against the configured ones', async () => {
+    const asset = await approvedEnglish();
+    const patch = (locale: string, body: unknown) => call(patchLocaleRoute, { method: 'PATCH', cookie: editor.cookie, params: { id: asset.id, locale }, body });
+    const first = await patch('fr', { text: FRENCH, version: 0 });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ locale: 'fr', text: FRENCH, status: 'approved', source: 'human', version: 1 });
+    const stale = await patch('fr', { text: 'Autre texte pour ce pull marine.', version: 0 });
+    expect(stale.status).toBe(409);
+    const conflict = (await stale.json()) as { error: { code: string; message: string; details: { current: { text: string; version: number } } } };
+    expect(conflict.error).toMatchObject({ code: 'version_conflict', details: { current: { text: FRENCH, version: 1 } } });
+    const unknown = await patch('xx', { text: 'Hallo.', version: 0 });
+    expect(unknown.status).toBe(422);
+    const refused = (await unknown.json()) as { error: { code: string; message: string } };
+    expect(refused.error.code).toBe('unknown_locale');
+    expect(refused.error.message).toContain('en, fr, de');
+    // Case aside, a configured tag is the same locale.
+    expect((await patch('FR', { decorative: true, version: 1 })).status).toBe(200);
+    expect(await record(asset.id, 'fr')).toMatchObject({ text: '', status: 'decorative' });
+  });
+});
