@@ -51,3 +51,4 @@ export {
 } from './records';
 export { altTextsOf, localeAltBody, patchLocaleAlt, type LocaleAltBody, type PatchLocaleResult } from './locale-texts';
 export { translateStep, translationSubscriber, queueTranslations } from './translate-step';
+export { LOCALE_STATUSES, localeStatusCondition, decideRecords, recordLocaleEvents, currentRecords, type LocaleStatus, type LocaleAction } from './records';

@@ -310,3 +310,116 @@ export async function markTranslationsStale(tx: Queryable, assetIds: readonly st
 export async function recordsOf(tx: Pick<Queryable, 'execute'>, assetId: string): Promise<AltTextRow[]> {
   return (await rows<RecordDbRow>(tx, sql`select ${RETURNING} from alt_texts t where t.asset_id = ${assetId}::uuid`)).map(fromDb);
 }
+
+/** What a locale's queue can be narrowed to; without one, what needs a person: proposals (stale ones too) and failures. */
+export const LOCALE_STATUSES = ['proposed', 'failed', 'missing', 'approved', 'decorative'] as const;
+export type LocaleStatus = (typeof LOCALE_STATUSES)[number];
+
+/**
+ * "The record of locale L of asset `a` has status S", as SQL: the one place the queue, its counts, coverage and
+ * "select all matching" ask it (the filter compiler calls this too). A record not written yet is missing.
+ */
+export function localeStatusCondition(locale: string, status?: LocaleStatus): SQL {
+  const current = sql`(select t.status, t.stale from alt_texts t where t.asset_id = a.id and t.locale = ${locale})`;
+  if (!status) return sql`exists (select 1 from ${current} r where r.status in ('proposed', 'failed') or (r.stale and r.status <> 'decorative'))`;
+  if (status === 'missing') return sql`not exists (select 1 from ${current} r where r.status <> 'missing')`;
+  return sql`exists (select 1 from ${current} r where r.status = ${status})`;
+}
+
+export interface LocaleDecisionItem {
+  id: string;
+  version: number;
+  text: string | null;
+}
+
+export type LocaleAction = 'approve' | 'reject' | 'decorative' | 'regenerate' | 'edit' | 'undo';
+
+/** The record's columns a decision replaces, kept on its history row for undo. */
+const PREVIOUS_RECORD = sql`jsonb_build_object('text', o.text, 'status', o.status, 'source', o.source, 'author', o.author, 'model', o.model,
+  'prompt_version', o.prompt_version, 'source_hash', o.source_hash, 'stale', o.stale)`;
+
+const HISTORY_EVENT: Record<Exclude<LocaleAction, 'undo'>, string> = { approve: 'approved', reject: 'rejected', decorative: 'decorative', regenerate: 'regenerate_requested', edit: 'human_edit' };
+
+/**
+ * A review decision on many records of one locale, set-based like the source locale's (lib/review): each item
+ * carries the record version the reviewer saw, checked in the UPDATE; history rows keep what it replaced.
+ * Returns the records changed; the caller records their events (recordLocaleEvents) in the same transaction.
+ */
+export async function decideRecords(tx: Queryable, action: LocaleAction, locale: string, items: readonly LocaleDecisionItem[], reviewer: Editor): Promise<AltTextRow[]> {
+  if (!items.length) return [];
+  await ensureRecords(tx, items.map((item) => item.id), locale);
+  const input = sql.join(items.map((item) => sql`(${item.id}::uuid, ${item.version}::int, ${item.text}::text)`), sql`, `);
+  if (action === 'undo') return undoRecords(tx, locale, input, reviewer);
+  const byPerson = sql`source = 'human', author = ${reviewer.name}, model = null, prompt_version = null, source_hash = null, stale = false,
+    failure_code = null, failure_message = null, next_attempt_at = null`;
+  const cleared = sql`text = null, status = 'missing', source = null, author = null, model = null, prompt_version = null, source_hash = null,
+    stale = false, failure_code = null, failure_message = null, next_attempt_at = null`;
+  const spec: Record<Exclude<LocaleAction, 'undo'>, { applies: SQL; set: SQL }> = {
+    approve: { applies: sql`t.status = 'proposed' and t.text <> ''`, set: sql`status = 'approved', stale = false` },
+    reject: { applies: sql`t.status in ('missing', 'proposed', 'failed')`, set: cleared },
+    regenerate: { applies: sql`t.status in ('missing', 'proposed', 'failed')`, set: cleared },
+    decorative: { applies: sql`t.status <> 'decorative'`, set: sql`text = '', status = 'decorative', ${byPerson}` },
+    edit: { applies: sql`true`, set: sql`text = i.text, status = ${statusOfWrittenText(reviewer)}, ${byPerson}` },
+  };
+  const { applies, set } = spec[action];
+  const event = HISTORY_EVENT[action];
+  const changed = await rows<RecordDbRow>(
+    tx,
+    sql`with input(id, version, text) as (values ${input}),
+      changed as (
+        update alt_texts t set ${set}, version = t.version + 1, updated_at = now()
+        from input i join alt_texts o on o.asset_id = i.id and o.locale = ${locale}
+        where t.asset_id = i.id and t.locale = ${locale} and t.version = i.version and ${applies}
+        returning ${RETURNING}, ${PREVIOUS_RECORD} as previous
+      ),
+      logged as (
+        insert into alt_history (asset_id, locale, event, text, user_id, outcome, previous)
+        select c.asset_id, ${locale}, ${event}, ${event === 'rejected' || event === 'regenerate_requested' ? sql`c.previous ->> 'text'` : sql`c.text`}, ${reviewer.userId}::uuid, 'written', c.previous from changed c
+      )
+      select * from changed`,
+  );
+  return changed.map(fromDb);
+}
+
+/** Restores what a person's own latest decision on each record replaced, if nothing changed it since. */
+async function undoRecords(tx: Queryable, locale: string, input: SQL, reviewer: Editor): Promise<AltTextRow[]> {
+  const column = (name: string) => sql`l.previous ->> ${name}`;
+  const changed = await rows<RecordDbRow>(
+    tx,
+    sql`with input(id, version, text) as (values ${input}),
+      last as (
+        select distinct on (h.asset_id) h.asset_id, h.event, h.user_id, h.previous
+        from alt_history h join input i on h.asset_id = i.id where h.locale = ${locale}
+        order by h.asset_id, h.created_at desc, h.id desc
+      ),
+      changed as (
+        update alt_texts t set text = ${column('text')}, status = ${column('status')}, source = ${column('source')}, author = ${column('author')},
+          model = ${column('model')}, prompt_version = ${column('prompt_version')}, source_hash = ${column('source_hash')},
+          stale = (${column('stale')})::boolean, version = t.version + 1, updated_at = now()
+        from input i join last l on l.asset_id = i.id
+        where t.asset_id = i.id and t.locale = ${locale} and t.version = i.version and l.previous is not null and l.user_id is not distinct from ${reviewer.userId}::uuid
+        returning ${RETURNING}, l.event
+      ),
+      logged as (
+        insert into alt_history (asset_id, locale, event, text, user_id, outcome, message)
+        select c.asset_id, ${locale}, 'undone', c.text, ${reviewer.userId}::uuid, 'written', 'undid ' || c.event from changed c
+      )
+      select * from changed`,
+  );
+  return changed.map(fromDb);
+}
+
+/** The events of records changed together (a decision): each with its locale and text. */
+export async function recordLocaleEvents(tx: Queryable, changed: readonly AltTextRow[], priority: number): Promise<void> {
+  for (const row of changed) await recordEvents(tx, recordEventsOf(row), [row.assetId], { priority, extra: localeExtra(row) });
+}
+
+/** The current version and text of each asset's record in `locale` (0 and null where none was written). */
+export async function currentRecords(tx: Pick<Queryable, 'execute'>, locale: string, assetIds: readonly string[]): Promise<Map<string, { version: number; text: string | null }>> {
+  if (!assetIds.length) return new Map();
+  const found = await rows<{ id: string; version: number | null; text: string | null }>(
+    tx,
+    sql`select a.id, t.version, t.text from assets a left join alt_texts t on t.asset_id = a.id and t.locale = ${locale} where a.id in (${idList(assetIds)})`,
+  );
+  return new Map(found.map((row) => [row.id, { version: row.version ?? 0, text: row.text }]));
+}

@@ -43,9 +43,13 @@ export const translateStep: Step = async ({ db, asset, job, lease, signal }) => 
   return { ok: true, again: nextAttemptAt };
 };
 
-/** Translation jobs for each asset whose source text is approved, one per other locale, keyed by the text's hash. */
-export async function queueTranslations(tx: Queryable, assetIds: readonly string[], priority: number, force = false): Promise<void> {
-  const locales = translatedLocales();
+/**
+ * Translation jobs for each asset whose source text is approved, one per other locale (or only `locale`), keyed
+ * by the text's hash; `force` asks again for the same text (a person rejected the translation).
+ */
+export async function queueTranslations(tx: Queryable, assetIds: readonly string[], priority: number, options: { force?: boolean; locale?: string } = {}): Promise<void> {
+  const force = options.force ?? false;
+  const locales = translatedLocales().filter((locale) => !options.locale || locale === options.locale);
   if (!assetIds.length || !locales.length) return;
   const approved = await tx
     .select({ id: assets.id, altText: assets.altText })

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { POST as reviewRoute } from '@/app/api/alt/review/route';
+import { GET as getReviewRoute, POST as reviewRoute } from '@/app/api/alt/review/route';
 import { GET as getAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
 import { PATCH as patchLocaleRoute } from '@/app/api/assets/[id]/alt/[locale]/route';
 import { altHistory, altTexts, events, jobs } from '@/db/schema';
@@ -149,5 +149,42 @@ describe('alt text per locale', () => {
     // Case aside, a configured tag is the same locale.
     expect((await patch('FR', { decorative: true, version: 1 })).status).toBe(200);
     expect(await record(asset.id, 'fr')).toMatchObject({ text: '', status: 'decorative' });
+  });
+
+  it('each locale is reviewed on its own: its queue beside the English text, decisions on its records, undo', async () => {
+    const asset = await approvedEnglish();
+    fake().setDefault({ kind: 'text', content: FRENCH });
+    fake().script({ kind: 'text', content: GERMAN });
+    await runTranslations();
+    const queue = async (query: string) => {
+      const response = await call(getReviewRoute, { cookie: editor.cookie, path: `/api/alt/review?${query}` });
+      return { status: response.status, body: (await response.json()) as { items: Array<{ id: string; text: string; sourceText: string; version: number; locale: string }>; counts: { total: number } | null; error?: { code: string; message: string } } };
+    };
+    const french = await queue('locale=fr&counts=1');
+    expect(french.status).toBe(200);
+    const item = french.body.items.find((each) => each.id === asset.id)!;
+    expect(item).toMatchObject({ locale: 'fr', text: FRENCH, sourceText: ENGLISH });
+    // The English queue knows nothing of it: the asset's own text is approved.
+    expect((await queue('')).body.items.some((each) => each.id === asset.id)).toBe(false);
+    const decide = (body: unknown) => call(reviewRoute, { method: 'POST', path: '/api/alt/review', cookie: editor.cookie, body });
+    const approved = await decide({ action: 'approve', locale: 'fr', items: [{ id: asset.id, version: item.version }] });
+    expect(((await approved.json()) as { summary: { done: number } }).summary.done).toBe(1);
+    expect(await record(asset.id, 'fr')).toMatchObject({ status: 'approved', text: FRENCH });
+    // German is still waiting for its own decision; a stale version is a conflict with the current text.
+    expect(await record(asset.id, 'de')).toMatchObject({ status: 'proposed' });
+    const stale = (await (await decide({ action: 'reject', locale: 'fr', items: [{ id: asset.id, version: item.version }] })).json()) as { results: Array<{ outcome: string; text: string }> };
+    expect(stale.results[0]).toMatchObject({ outcome: 'conflict', text: FRENCH });
+    const undone = await decide({ action: 'undo', locale: 'fr', items: [{ id: asset.id, version: item.version + 1 }] });
+    expect(((await undone.json()) as { summary: { done: number } }).summary.done).toBe(1);
+    expect(await record(asset.id, 'fr')).toMatchObject({ status: 'proposed', text: FRENCH });
+    // Rejecting a translation asks for a new one.
+    const rejected = await decide({ action: 'reject', locale: 'de', items: [{ id: asset.id, version: (await record(asset.id, 'de')).version }] });
+    expect(((await rejected.json()) as { summary: { done: number } }).summary.done).toBe(1);
+    expect(await record(asset.id, 'de')).toMatchObject({ status: 'missing', text: null });
+    expect(await translateJobs(asset.id)).toContainEqual(['de', 'pending']);
+    const unknown = await queue('locale=es');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_locale' });
+    expect(unknown.body.error?.message).toContain('en, fr, de');
   });
 });
