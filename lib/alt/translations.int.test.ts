@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as getReviewRoute, POST as reviewRoute } from '@/app/api/alt/review/route';
 import { GET as getAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
+import { GET as exportRoute } from '@/app/api/exports/route';
 import { PATCH as patchLocaleRoute } from '@/app/api/assets/[id]/alt/[locale]/route';
 import { altHistory, altTexts, events, jobs } from '@/db/schema';
 import { runDueJobs } from '@/lib/jobs';
@@ -186,5 +187,35 @@ describe('alt text per locale', () => {
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toMatchObject({ code: 'unknown_locale' });
     expect(unknown.body.error?.message).toContain('en, fr, de');
+  });
+
+  it('each locale is exported on its own, and the full export has an alt_text:<locale> column per other locale', async () => {
+    const asset = await approvedEnglish();
+    fake().setDefault({ kind: 'text', content: FRENCH });
+    fake().script({ kind: 'text', content: GERMAN });
+    await runTranslations();
+    const fr = await record(asset.id, 'fr');
+    expect((await call(patchLocaleRoute, { method: 'PATCH', cookie: editor.cookie, params: { id: asset.id, locale: 'fr' }, body: { text: FRENCH, version: fr.version } })).status).toBe(200);
+    const exported = async (query: string) => {
+      const response = await call(exportRoute, { cookie: editor.cookie, path: `/api/exports?${query}` });
+      return { status: response.status, disposition: response.headers.get('content-disposition'), body: await response.text() };
+    };
+    const french = await exported('format=csv&status=approved&locale=fr');
+    expect(french.status).toBe(200);
+    expect(french.disposition).toContain('loupe-alt-text-fr-approved-');
+    expect(french.body).toContain(FRENCH);
+    expect(french.body).not.toContain(ENGLISH);
+    // German is only proposed: not in an approved German export.
+    expect((await exported('format=csv&status=approved&locale=de')).body).not.toContain(asset.filename);
+    expect((await exported('format=jsonl&status=all&locale=de')).body).toContain('"status":"proposed"');
+    const all = await exported('format=csv&status=approved');
+    expect(all.body.split('\r\n')[0]).toBe('filename,sku,title,collection,tags,alt_text,status,source,model,prompt_version,updated_at,alt_text:fr,alt_text:de');
+    const line = all.body.split('\r\n').find((row) => row.startsWith(asset.filename))!;
+    expect(line).toContain(ENGLISH);
+    expect(line).toContain(FRENCH);
+    expect(line).not.toContain(GERMAN);
+    const unknown = await exported('locale=pt-BR');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body).toContain('en, fr, de');
   });
 });
