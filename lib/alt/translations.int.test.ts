@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { GET as getReviewRoute, POST as reviewRoute } from '@/app/api/alt/review/route';
 import { GET as getAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
 import { GET as exportRoute } from '@/app/api/exports/route';
+import { GET as searchRoute } from '@/app/api/search/route';
 import { PATCH as patchLocaleRoute } from '@/app/api/assets/[id]/alt/[locale]/route';
 import { altHistory, altTexts, events, jobs } from '@/db/schema';
 import { runDueJobs } from '@/lib/jobs';
@@ -217,5 +218,24 @@ describe('alt text per locale', () => {
     const unknown = await exported('locale=pt-BR');
     expect(unknown.status).toBe(422);
     expect(unknown.body).toContain('en, fr, de');
+  });
+
+  it('search in French finds a photo by its French text, stemmed as French; English words do not match there', async () => {
+    const asset = await approvedEnglish();
+    fake().setDefault({ kind: 'text', content: 'Bottines en cuir marron lacées, posées sur un parquet clair.' });
+    await runTranslations();
+    const search = async (query: string) => {
+      const response = await call(searchRoute, { cookie: editor.cookie, path: `/api/search?${query}` });
+      return { status: response.status, body: (await response.json()) as { results: Array<{ asset: { id: string }; matched: { text: unknown } }>; error?: { code: string; message: string } } };
+    };
+    // "bottine" (singular) finds "Bottines" through the French stemmer.
+    const french = await search('q=bottine%20cuir&locale=fr');
+    expect(french.status).toBe(200);
+    expect(french.body.results.find((hit) => hit.asset.id === asset.id)?.matched.text).not.toBeNull();
+    const english = await search('q=bottine%20cuir');
+    expect(english.body.results.find((hit) => hit.asset.id === asset.id)?.matched.text ?? null).toBeNull();
+    const unknown = await search('q=bottine&locale=it');
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_locale' });
   });
 });
