@@ -57,6 +57,7 @@ describe('GET /api/openapi.json', () => {
     expect(exported?.parameters.map((parameter) => [parameter.name, parameter.in, parameter.required])).toEqual([
       ['format', 'query', false],
       ['status', 'query', false],
+      ['locale', 'query', false],
     ]);
     expect(Object.keys(operation('/api/imports', 'post')?.requestBody?.content ?? {})).toEqual(['text/csv']);
   });

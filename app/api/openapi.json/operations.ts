@@ -4,6 +4,7 @@ import * as review from '@/app/api/alt/review/route';
 import * as retry from '@/app/api/assets/[id]/retry/route';
 import * as altRegenerate from '@/app/api/assets/[id]/alt/regenerate/route';
 import * as alt from '@/app/api/assets/[id]/alt/route';
+import * as altLocale from '@/app/api/assets/[id]/alt/[locale]/route';
 import * as asset from '@/app/api/assets/[id]/route';
 import * as bulk from '@/app/api/assets/bulk/route';
 import * as similar from '@/app/api/assets/[id]/similar/route';
@@ -53,12 +54,13 @@ export function apiOperations(): ApiOperation[] {
   return [
     { path: '/api/alt/coverage', method: 'get', summary: 'Alt-text coverage: approved, proposed, missing, retrying, failed, decorative; overall, per tag and per collection.', handler: coverage.GET },
     { path: '/api/alt/coverage/missing', method: 'get', summary: 'CSV of the photos without approved or decorative alt text.', handler: coverageMissing.GET },
-    { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts.', handler: review.GET },
-    { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item.', handler: review.POST },
+    { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts; `locale` gives that locale\'s queue, each text beside the approved source text.', handler: review.GET },
+    { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item; `locale` decides on that locale\'s records.', handler: review.POST },
     { path: '/api/assets', method: 'get', summary: 'List the library, newest first (keyset cursor).', handler: assets.GET },
     { path: '/api/assets/bulk', method: 'post', summary: 'One action on many assets (ids, or everything matching the library filter): add or remove tags, set collection, regenerate AI text, mark decorative, delete; answered per asset.', handler: bulk.POST },
-    { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance, catalogue data, signed URLs.', handler: asset.GET },
+    { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance (`alt`: the source locale; `altTexts`: every configured locale\'s record), catalogue data, signed URLs.', handler: asset.GET },
     { path: '/api/assets/{id}', method: 'patch', summary: 'Edit alt text, decorative, tags, title, SKU or collection, from the version you loaded (409 when stale).', handler: asset.PATCH },
+    { path: '/api/assets/{id}/alt/{locale}', method: 'patch', summary: 'Set, clear or mark decorative one locale\'s alt text, from the record version you loaded (409 when stale, 422 unknown_locale).', handler: altLocale.PATCH },
     { path: '/api/assets/{id}', method: 'delete', summary: 'Move an asset to the trash (restorable for TRASH_DAYS, then purged with its files).', handler: asset.DELETE },
     { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
     { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text): 202 with the queued describe job; the model is called by the job, and GET …/alt says `describing` until it has run.', handler: altRegenerate.POST },
@@ -80,7 +82,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/connections/{id}/writeback', method: 'post', summary: 'Write the approved texts of the matching photos (the library filter) that the store does not hold yet.', handler: connectionWriteback.POST },
     { path: '/api/cron/backfill', method: 'get', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin); how Vercel Cron calls it.', handler: cronBackfill.GET },
     { path: '/api/cron/backfill', method: 'post', summary: 'Run the alt-text backfill within a time budget (Bearer CRON_SECRET or an admin).', handler: cronBackfill.POST },
-    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data out: CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },
+    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data out: CSV, JSON Lines or Shopify’s product CSV, streamed; an alt_text:<locale> column per other locale, or one locale alone with `locale`.', handler: exportsRoute.GET },
     { path: '/api/files/{key}', method: 'get', summary: 'A stored file, through a signed, expiring URL.', handler: files.GET },
     { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes (or one part of a parted upload) to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
     { path: '/api/health', method: 'get', summary: 'Liveness and database reachability.', handler: health.GET },
@@ -102,7 +104,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/invites', method: 'post', summary: 'Invite a person with a role (answers a one-time link).', handler: invites.POST },
     { path: '/api/invites/{id}', method: 'delete', summary: 'Revoke an invitation.', handler: invite.DELETE },
     { path: '/api/openapi.json', method: 'get', summary: 'This document.', handler: openapi },
-    { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters.', handler: search.GET },
+    { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters; `locale` matches words against that locale\'s alt text, in its language.', handler: search.GET },
     { path: '/api/tokens', method: 'get', summary: 'API tokens.', handler: tokens.GET },
     { path: '/api/tokens', method: 'post', summary: 'Create an API token (shown once).', handler: tokens.POST },
     { path: '/api/tokens/{id}', method: 'delete', summary: 'Revoke an API token.', handler: token.DELETE },
