@@ -87,3 +87,54 @@ export function judgePlausibly(userText: string): string {
     comment: `covers ${Math.round(overlap * 100)}% of the reference's words`,
   });
 }
+
+/** The fake describe sentence's frame and colours in each language the fake translates into. */
+const FRAMES: Record<string, (product: string, colour: string) => string> = {
+  en: (product, colour) => `${product} photographed from the front on a plain studio background, with ${colour} tones throughout.`,
+  fr: (product, colour) => `${product} photographié de face sur un fond de studio uni, avec des tons ${colour} dans toute l'image.`,
+  de: (product, colour) => `${product}, von vorne vor einem schlichten Studiohintergrund fotografiert, durchgehend in ${colour}en Tönen.`,
+  es: (product, colour) => `${product} fotografiado de frente sobre un fondo de estudio liso, con tonos ${colour} en toda la imagen.`,
+  it: (product, colour) => `${product} fotografato di fronte su uno sfondo da studio uniforme, con toni ${colour} in tutta l'immagine.`,
+  pt: (product, colour) => `${product} fotografado de frente sobre um fundo de estúdio liso, com tons ${colour} em toda a imagem.`,
+  nl: (product, colour) => `${product} van voren gefotografeerd tegen een effen studioachtergrond, met overal ${colour}e tinten.`,
+};
+
+const COLOUR_WORDS: Record<string, Record<string, string>> = {
+  fr: { black: 'noirs', white: 'blancs', grey: 'gris', red: 'rouges', blue: 'bleus', navy: 'marine', green: 'verts', brown: 'bruns', beige: 'beiges', tan: 'fauves', pink: 'roses', yellow: 'jaunes', orange: 'orangés', purple: 'violets', neutral: 'neutres' },
+  de: { black: 'schwarz', white: 'weiß', grey: 'grau', red: 'rot', blue: 'blau', navy: 'marineblau', green: 'grün', brown: 'braun', beige: 'beig', tan: 'hellbraun', pink: 'rosa', yellow: 'gelb', orange: 'orang', purple: 'lila', neutral: 'neutral' },
+  es: { black: 'negros', white: 'blancos', grey: 'grises', red: 'rojos', blue: 'azules', navy: 'azul marino', green: 'verdes', brown: 'marrones', beige: 'beis', tan: 'tostados', pink: 'rosas', yellow: 'amarillos', orange: 'naranjas', purple: 'morados', neutral: 'neutros' },
+  it: { black: 'neri', white: 'bianchi', grey: 'grigi', red: 'rossi', blue: 'blu', navy: 'blu navy', green: 'verdi', brown: 'marroni', beige: 'beige', tan: 'cuoio', pink: 'rosa', yellow: 'gialli', orange: 'arancioni', purple: 'viola', neutral: 'neutri' },
+  pt: { black: 'pretos', white: 'brancos', grey: 'cinzentos', red: 'vermelhos', blue: 'azuis', navy: 'azul-marinho', green: 'verdes', brown: 'castanhos', beige: 'bege', tan: 'caramelo', pink: 'rosa', yellow: 'amarelos', orange: 'laranja', purple: 'roxos', neutral: 'neutros' },
+  nl: { black: 'zwart', white: 'wit', grey: 'grijz', red: 'rod', blue: 'blauw', navy: 'marineblauw', green: 'groen', brown: 'bruin', beige: 'beig', tan: 'lichtbruin', pink: 'roz', yellow: 'gel', orange: 'oranj', purple: 'paars', neutral: 'neutral' },
+};
+
+const DESCRIBED = /^(.*) photographed from the front on a plain studio background, with ([a-z ]+) tones throughout\.$/;
+
+/** The target locale and source text of a translation request (translationMessages' shape), or null for another request. */
+export function translationRequest(userText: string): { to: string; text: string } | null {
+  const to = userText.match(/^Translate this alt text from .+? \(([^)]+)\) into .+? \(([^)]+)\)\./)?.[2];
+  const source = userText.match(/<source-text>\s*([\s\S]*?)\s*<\/source-text>/)?.[1];
+  if (!to || source === undefined) return null;
+  try {
+    const text: unknown = JSON.parse(source);
+    return typeof text === 'string' ? { to, text } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A translation as a model would answer it, deterministic: the fake's own describe sentence is rebuilt in the
+ * asked language (`answerIn` overrides it, for a model answering in the wrong one); any other text becomes
+ * that frame around the product's title (or the text's first words). Null when the request is not a translation request.
+ */
+export function translatePlausibly(userText: string, answerIn?: string): string | null {
+  const request = translationRequest(userText);
+  if (!request) return null;
+  const language = (answerIn ?? request.to).split(/[-_]/)[0]!.toLowerCase();
+  const frame = FRAMES[language] ?? FRAMES.en!;
+  const described = DESCRIBED.exec(request.text);
+  const product = described?.[1] ?? catalogueFacts(userText).title ?? request.text.split(/\s+/).slice(0, 3).join(' ');
+  const colour = described ? described[2]! : 'neutral';
+  return frame(product, language === 'en' ? colour : (COLOUR_WORDS[language]?.[colour] ?? colour));
+}

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import sharp from 'sharp';
-import { describePlausibly, judgePlausibly } from './fake-groq-answers';
+import { describePlausibly, judgePlausibly, translatePlausibly } from './fake-groq-answers';
 
 /**
  * A faithful local fake of Groq's OpenAI-compatible chat-completions API, for tests (through the real groq-sdk
@@ -11,7 +11,8 @@ import { describePlausibly, judgePlausibly } from './fake-groq-answers';
  * API key, and enforces Groq's image limits (base64 bodies over 4 MB: 413; images over 33 megapixels or URL
  * images over 20 MB: 400). Each request takes the next scripted reply, or the default behaviour when none is
  * queued: "describe", a plausible one-sentence product description built from the catalogue data and the
- * image's dominant colour.
+ * image's dominant colour, or, for a text-only translation request, that sentence in the asked language (with
+ * usage counted from the text alone: no image tokens).
  *
  * Like Groq, it serves a model list (GET /openai/v1/models) and refuses other models: a retired one with 400
  * `model_decommissioned`, an unknown one with 404 `model_not_found`. Reasoning models answer as Groq's do:
@@ -28,6 +29,8 @@ export const GROQ_MAX_URL_IMAGE_BYTES = 20 * 1024 * 1024;
 export type FakeReply =
   /** A plausible product sentence from the catalogue data and the image (the default); in JSON mode, plausible judge scores. */
   | { kind: 'describe' }
+  /** A translation request answered in `answerIn` (a locale) instead of the language it asks for: a model getting it wrong. */
+  | { kind: 'translate'; answerIn: string }
   /** 200 with this message content (null: a message without content). */
   | { kind: 'text'; content: string | null; promptTokens?: number; completionTokens?: number }
   /**
@@ -212,9 +215,18 @@ export async function startFakeGroq(options: { port?: number; host?: string; api
             completion: reply.completionTokens ?? Math.ceil((reply.content ?? '').length / 4),
           }),
         );
+      case 'translate': {
+        const content = translatePlausibly(request.userText, reply.answerIn);
+        if (content === null) return sendError(res, 400, 'the fake was told to translate, but the request is not a translation request', 'invalid_request_error');
+        return sendJson(res, 200, completionBody(model, content, { prompt: estimateTokens(request), completion: Math.ceil(content.length / 4) }));
+      }
       case 'describe': {
-        // JSON mode is how eval:alt's judge asks; anything else is a request for alt text.
-        const content = request.body?.response_format?.type === 'json_object' ? judgePlausibly(request.userText) : await describePlausibly(request.userText, image);
+        // JSON mode is how eval:alt's judge asks; a text-only request with a source text is a translation; anything else is a request for alt text.
+        const translation = image ? null : translatePlausibly(request.userText);
+        const content =
+          request.body?.response_format?.type === 'json_object'
+            ? judgePlausibly(request.userText)
+            : (translation ?? (await describePlausibly(request.userText, image)));
         if (thinks(request.body, models)) return respond({ kind: 'reasoning', content, thinking: PLAUSIBLE_THINKING }, res, model, request, image);
         return sendJson(res, 200, completionBody(model, content, { prompt: estimateTokens(request), completion: Math.ceil(content.length / 4) }));
       }

@@ -6,14 +6,16 @@ import { evaluateFolder, readReferences, renderMarkdown, summarise } from '@/too
 import { config } from '@/lib/config';
 
 /**
- * npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>]
+ * npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>] [--translate <locale>]
  *
  * Runs the alt-text generator (the configured provider and model, the locked prompt, the retry policy and the
  * quality gate) over a folder of images and reports, per image, the text, latency, tokens and gate verdict,
  * and in total the gate pass rate, mean length, p50/p95 latency and a cost estimate. With references (a CSV
  * with `filename` and `reference` columns; ../shared/fixtures/products/products.csv works as is), an LLM
  * judge (the configured model unless --judge-model) scores each passed text 1–5 for Accuracy, Completeness,
- * Conciseness and Accessibility. --out writes the report as Markdown, or as JSON when the name ends in .json.
+ * Conciseness and Accessibility. --translate fr also translates each passed text into that locale (the
+ * text-only call and the gate in that locale) and reports the translations' tokens beside the descriptions'.
+ * --out writes the report as Markdown, or as JSON when the name ends in .json.
  */
 
 const { values: args } = parseArgs({
@@ -23,12 +25,13 @@ const { values: args } = parseArgs({
     'judge-model': { type: 'string' },
     out: { type: 'string' },
     limit: { type: 'string' },
+    translate: { type: 'string' },
   },
 });
 
 async function main(): Promise<number> {
   if (!args.dir) {
-    console.error('Usage: npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>]');
+    console.error('Usage: npm run eval:alt -- --dir <images> [--references <csv>] [--judge-model <model>] [--out <file>] [--limit <n>] [--translate <locale>]');
     return 2;
   }
   const { vision, upload } = config();
@@ -48,9 +51,10 @@ async function main(): Promise<number> {
     maxInputPixels: upload.maxInputPixels,
     maxImages: args.limit ? Number(args.limit) : undefined,
     limit: visionCallLimiter(vision.concurrency),
+    translateTo: args.translate,
   });
   const totals = summarise(rows, vision.pricePerMTok);
-  const meta = { provider: provider.name, model: provider.model, promptVersion: PROMPT_VERSION, judgeModel, dir: args.dir, date: new Date().toISOString() };
+  const meta = { provider: provider.name, model: provider.model, promptVersion: PROMPT_VERSION, judgeModel, translateTo: args.translate ?? null, dir: args.dir, date: new Date().toISOString() };
   const markdown = renderMarkdown(meta, rows, totals);
   process.stdout.write(markdown);
   if (args.out) {

@@ -18,6 +18,7 @@ export interface GateOptions {
    * The locale the answer was asked in: an answer confidently in another language, or mixing in one, is refused
    * (wrong_language; see language.ts for how sure the detector must be), and the locale's language's openers,
    * refusals and function words apply beside English's. Without it the gate is the English gate it always was.
+   * The language identifier loads on first need: await loadLanguageIdentifier() once before passing a locale.
    */
   locale?: string;
 }

@@ -330,3 +330,16 @@ describe('the OpenAI-compatible provider through the openai client against the s
     expect(await backoff.currentBlock('openai')).not.toBeNull();
   });
 });
+
+describe('generateAlt in a locale', () => {
+  it("refuses the fake's English description of a photo asked for in French", async () => {
+    const outcome = await generateAlt(groq(), { image, context, locale: 'fr' }, options());
+    expect(outcome.result).toMatchObject({ ok: false, kind: 'gate_rejected', message: 'quality gate: wrong_language (the answer is in English, not French as asked for locale fr)' });
+    expect(outcome.rejected).toMatchObject({ reason: 'wrong_language' });
+  });
+
+  it('accepts it asked for in English', async () => {
+    const outcome = await generateAlt(groq(), { image, context, locale: 'en' }, options());
+    expect(outcome.result.ok).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import { passesGate, type GateReason } from './gate';
+import { loadLanguageIdentifier } from './language';
 import { CONFIGURATION_BLOCK_MS, invalidKeyMessage, modelUnavailableMessage } from './model-check';
 import { describeWithRetries, type RetryOptions, type RetryOutcome } from './policy';
 import type { ProviderBackoff, ProviderBlock } from './provider-state';
@@ -30,10 +31,11 @@ export async function generateAlt(provider: VisionProvider | null, input: Descri
   const called = await callUnderBlocks(provider, (ready) => describeWithRetries(ready, input, options), options);
   if (!called.final.ok) return { result: called.final, attempts: called.attempts };
   const { final, attempts } = called;
-  const verdict = passesGate(final.text, input.context);
+  if (input.locale) await loadLanguageIdentifier();
+  const verdict = passesGate(final.text, input.context, { locale: input.locale });
   if (verdict.pass) return { result: { ...final, text: verdict.text }, attempts };
   return {
-    result: { ok: false, kind: 'gate_rejected', message: `quality gate: ${verdict.reason}`, latencyMs: final.latencyMs },
+    result: { ok: false, kind: 'gate_rejected', message: `quality gate: ${verdict.reason}${verdict.message ? ` (${verdict.message})` : ''}`, latencyMs: final.latencyMs },
     attempts,
     rejected: { text: verdict.text || final.text, reason: verdict.reason },
   };

@@ -34,7 +34,7 @@ export { clearProviderBlock } from './provider-state';
 export { completionsFrom, groqEndpoint } from './providers';
 export type { TokenUsage } from './types';
 export { type GateOptions } from './gate';
-export { checkLanguage, languageOf, languageName, GATE_LANGUAGES, LANGUAGE_RULES, WRONG_LANGUAGE_MARGIN, MIN_SEGMENT_WORDS, type LanguageCheck, type GateLanguage } from './language';
+export { checkLanguage, loadLanguageIdentifier, languageOf, languageName, GATE_LANGUAGES, LANGUAGE_RULES, WRONG_LANGUAGE_MARGIN, MIN_SEGMENT_WORDS, type LanguageCheck, type GateLanguage } from './language';
 export { translateAlt, translationMessages, configuredTranslateDeps, TRANSLATE_PROMPT_VERSION, TRANSLATE_SYSTEM_PROMPT, type TranslateInput, type TranslateDeps, type TranslationProduct } from './translate';
 export {
   mirrorSourceRecords,

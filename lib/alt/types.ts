@@ -78,6 +78,8 @@ export interface DescribeInput {
   /** A video's keyframes in time order (data or https URLs, `image` being the first): sent in one request with the video prompt. */
   frames?: string[];
   context: AltContext;
+  /** The locale the text is asked in: the gate refuses an answer in another language. Absent: the English gate as before. */
+  locale?: string;
   signal?: AbortSignal;
 }
 

@@ -28,7 +28,8 @@ export interface CsvTable {
 
 export type CsvRead = { ok: true; table: CsvTable } | { ok: false; problem: CsvProblem };
 
-class ProblemThrown extends Error {
+/** A problem found while decoding or parsing, thrown to stop the stream and caught where the read is answered. */
+export class ProblemThrown extends Error {
   constructor(readonly problem: CsvProblem) {
     super(problem.message);
   }
@@ -38,7 +39,7 @@ const refuse = (kind: CsvProblem['kind'], message: string): never => {
   throw new ProblemThrown({ kind, message });
 };
 
-async function* decodeUtf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+export async function* decodeUtf8(bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let total = 0;
   let first = true;

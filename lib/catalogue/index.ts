@@ -9,6 +9,7 @@ export type { Importer, ImportOutcome } from './import-apply';
 export { exportStream, exportFilename, exportContentType, countShopifyReady, neutraliseCell, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFormat, type ExportStatus } from './export';
 export {
   readShopifyTranslations,
+  readShopifyTranslationsFile,
   writeShopifyTranslations,
   SHOPIFY_TRANSLATION_HEADER,
   SHOPIFY_IMAGE_TYPE,

@@ -1,7 +1,8 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { stringify } from 'csv-stringify';
 import type { Failure } from '@/lib/result';
+import { decodeUtf8, ProblemThrown } from './csv-read';
 import { neutraliseCell } from './export';
 
 /**
@@ -41,7 +42,7 @@ export interface NumberedTranslationRow extends ShopifyTranslationRow {
   row: number;
 }
 
-export const TRANSLATION_PROBLEMS = ['invalid_csv', 'wrong_header', 'too_many_rows', 'bad_cell'] as const;
+export const TRANSLATION_PROBLEMS = ['invalid_csv', 'wrong_header', 'too_many_rows', 'bad_cell', 'wrong_encoding', 'payload_too_large'] as const;
 export type TranslationProblem = Failure<{ kind: (typeof TRANSLATION_PROBLEMS)[number]; message: string; row?: number }>;
 
 export type TranslationRowRead = { ok: true; row: NumberedTranslationRow } | TranslationProblem;
@@ -89,10 +90,14 @@ function describeCsvError(error: CsvError): TranslationProblem {
  * that is not Shopify's, a hostile cell, too many rows) yields that problem and stops: the caller applies
  * nothing from a file that has one. Takes decoded text (lib/catalogue's UTF-8 decoder refuses other encodings).
  */
-export async function* readShopifyTranslations(text: AsyncIterable<string> | Iterable<string>): AsyncGenerator<TranslationRowRead> {
-  const parser = Readable.from(text).pipe(
-    parse({ bom: true, max_record_size: MAX_TRANSLATION_CELL_CHARS * 2 + MAX_TRANSLATION_KEY_CHARS * 6, relax_column_count: true, skip_empty_lines: true }),
-  );
+export async function* readShopifyTranslations(
+  text: AsyncIterable<string> | Iterable<string>,
+  options: { maxRows?: number } = {},
+): AsyncGenerator<TranslationRowRead> {
+  const maxRows = options.maxRows ?? MAX_TRANSLATION_ROWS;
+  const parser = parse({ bom: true, max_record_size: MAX_TRANSLATION_CELL_CHARS * 2 + MAX_TRANSLATION_KEY_CHARS * 6, relax_column_count: true, skip_empty_lines: true });
+  // pipeline (not pipe) so a source that fails (bytes that are not UTF-8) fails the parser, which the loop below answers.
+  pipeline(Readable.from(text), parser, () => {});
   let line = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
@@ -105,8 +110,8 @@ export async function* readShopifyTranslations(text: AsyncIterable<string> | Ite
         }
         continue;
       }
-      if (line - 1 > MAX_TRANSLATION_ROWS) {
-        yield { ok: false, kind: 'too_many_rows', row: line, message: `The file has more than ${MAX_TRANSLATION_ROWS.toLocaleString('en-US')} rows. Export one language at a time.` };
+      if (line - 1 > maxRows) {
+        yield { ok: false, kind: 'too_many_rows', row: line, message: `The file has more than ${maxRows.toLocaleString('en-US')} rows. Export one language at a time.` };
         return;
       }
       const read = checkRow(cells, line);
@@ -118,11 +123,23 @@ export async function* readShopifyTranslations(text: AsyncIterable<string> | Ite
       yield describeCsvError(error);
       return;
     }
+    if (error instanceof ProblemThrown && (error.problem.kind === 'wrong_encoding' || error.problem.kind === 'payload_too_large')) {
+      yield { ok: false, kind: error.problem.kind, message: error.problem.message };
+      return;
+    }
     throw error;
   } finally {
     parser.destroy();
   }
   if (line === 0) yield { ok: false, kind: 'wrong_header', row: 1, message: `The file is empty; Shopify's translations file starts with "${SHOPIFY_TRANSLATION_HEADER.join(',')}".` };
+}
+
+/**
+ * The same from an uploaded file's bytes, decoded as every Loupe import is: UTF-16, Windows-1252 and files over
+ * the import size are refused with the import's own messages.
+ */
+export function readShopifyTranslationsFile(bytes: AsyncIterable<Uint8Array>, options: { maxRows?: number } = {}): AsyncGenerator<TranslationRowRead> {
+  return readShopifyTranslations(decodeUtf8(bytes), options);
 }
 
 /**

@@ -85,6 +85,33 @@ describe('evaluateFolder and the report', () => {
   });
 });
 
+describe('evaluateFolder with --translate', () => {
+  it("translates each passed text and reports the translations' tokens beside the descriptions'", async () => {
+    // The first image's translation comes back in English: the gate in French refuses it.
+    fake.script({ kind: 'describe' }, { kind: 'translate', answerIn: 'en' });
+    const provider = groqProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model, temperature: 0.2, maxTokens: 1024, timeoutMs: 5_000, maxRetryWaitMs: 10_000, reasoning: 'off' });
+    const rows = await evaluateFolder({ dir, provider, maxInputPixels: 100_000_000, sleep: async () => true, translateTo: 'fr' });
+
+    expect(rows.map((row) => row.translation?.verdict)).toEqual(['gate: wrong_language', 'pass', 'pass']);
+    expect(rows[1]?.translation?.text).toMatch(/photographié de face sur un fond de studio uni/);
+    expect(fake.requests.filter((request) => request.image === null)).toHaveLength(3);
+
+    const totals = summarise(rows, prices);
+    expect(totals.translations).toMatchObject({ translated: 3, passed: 2 });
+    expect(totals.translations!.shareOfDescriptions).toBeLessThan(0.2);
+    const markdown = renderMarkdown({ provider: 'groq', model, promptVersion: 'alt-v2', judgeModel: null, translateTo: 'fr', dir, date: 'today' }, rows, totals);
+    expect(markdown).toMatch(/- translations into fr: 2 of 3 passed the gate; tokens \d+ in, \d+ out: \d+\.\d% of the descriptions' tokens \(target: under 20%\)/);
+    expect(markdown).toContain('| a-backpack.jpg | gate: wrong_language |');
+  });
+
+  it('reports no translations without --translate', async () => {
+    const provider = groqProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model, temperature: 0.2, maxTokens: 1024, timeoutMs: 5_000, maxRetryWaitMs: 10_000, reasoning: 'off' });
+    const rows = await evaluateFolder({ dir, provider, maxInputPixels: 100_000_000, maxImages: 1 });
+    expect(summarise(rows, prices).translations).toBeNull();
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
 describe('npm run eval:alt', () => {
   it('runs as a process against the fake and writes a JSON report', async () => {
     const out = path.join(dir, 'report.json');

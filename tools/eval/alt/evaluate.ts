@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { makeDerivatives } from '@/lib/ingest';
 import type { CreateCompletion, RetryOptions, AltContext, VisionProvider } from '@/lib/alt';
-import { generateAlt, toDataUrl, memoryBackoff } from '@/lib/alt';
+import { generateAlt, toDataUrl, memoryBackoff, translateAlt } from '@/lib/alt';
 import { judgeAltText, type JudgeScores } from './judge';
 import type { ReferenceRow } from './references';
 
@@ -23,6 +23,16 @@ export interface EvalRow {
   calls: number;
   reference: string | null;
   judge: { scores: JudgeScores; comment: string; inputTokens: number; outputTokens: number } | { error: string } | null;
+  /** With `translateTo`: the passed text translated (a text-only call), its gate verdict and its tokens. */
+  translation: EvalTranslation | null;
+}
+
+export interface EvalTranslation {
+  text: string | null;
+  /** `pass`, `gate: <reason>` or the failure kind. */
+  verdict: string;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface EvalOptions extends RetryOptions {
@@ -33,6 +43,8 @@ export interface EvalOptions extends RetryOptions {
   maxInputPixels: number;
   /** Only the first n images (sorted by name). */
   maxImages?: number;
+  /** Also translate each passed text from English into this locale, to compare a translation's cost with a description's. */
+  translateTo?: string;
 }
 
 /**
@@ -51,7 +63,7 @@ export async function evaluateFolder(options: EvalOptions): Promise<EvalRow[]> {
 
 async function evaluateImage(file: string, options: EvalOptions, backoff: ReturnType<typeof memoryBackoff>): Promise<EvalRow> {
   const reference = options.references?.get(file) ?? null;
-  const base: EvalRow = { file, text: null, verdict: '', answered: false, passed: false, latencyMs: null, inputTokens: 0, outputTokens: 0, calls: 0, reference: reference?.reference ?? null, judge: null };
+  const base: EvalRow = { file, text: null, verdict: '', answered: false, passed: false, latencyMs: null, inputTokens: 0, outputTokens: 0, calls: 0, reference: reference?.reference ?? null, judge: null, translation: null };
   const derived = await makeDerivatives(await fs.readFile(path.join(options.dir, file)), { maxInputPixels: options.maxInputPixels });
   if (!derived.ok) return { ...base, verdict: `unreadable: ${derived.code}` };
   const image = toDataUrl(derived.outputs.vision.data, 'image/webp');
@@ -71,6 +83,19 @@ async function evaluateImage(file: string, options: EvalOptions, backoff: Return
     outputTokens: sum(outcome.attempts.map((a) => (a.ok ? a.usage.outputTokens : 0))),
     calls: outcome.attempts.length,
   };
+  if (outcome.result.ok && options.translateTo) {
+    const translated = await translateAlt(
+      { text: outcome.result.text, from: 'en', to: options.translateTo, product: { title: reference?.title } },
+      { ...options, backoff, log: { warn: () => {} } },
+    );
+    const billed = translated.usage;
+    row.translation = {
+      text: translated.ok ? translated.text : (translated.rejected?.text ?? null),
+      verdict: translated.ok ? 'pass' : translated.rejected ? `gate: ${translated.rejected.reason}` : translated.kind,
+      inputTokens: billed?.inputTokens ?? 0,
+      outputTokens: billed?.outputTokens ?? 0,
+    };
+  }
   if (!options.judge || !reference || !outcome.result.ok) return row;
   const judged = await judgeAltText(options.judge.create, options.judge.model, { image: image.image, candidate: outcome.result.text, reference: reference.reference }, options.judge);
   return {

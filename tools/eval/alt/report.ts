@@ -24,6 +24,17 @@ export interface EvalTotals {
   judged: number;
   judgeMeans: JudgeScores | null;
   judgeCostUsd: number;
+  /** With translations: how many passed the gate and their tokens, beside the tokens of the descriptions they came from. */
+  translations: TranslationTotals | null;
+}
+
+export interface TranslationTotals {
+  translated: number;
+  passed: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** The translations' tokens (in and out) over those of the descriptions they translated; the target is under 0.2. */
+  shareOfDescriptions: number;
 }
 
 export function summarise(rows: EvalRow[], prices: Prices): EvalTotals {
@@ -53,6 +64,22 @@ export function summarise(rows: EvalRow[], prices: Prices): EvalTotals {
       ? (Object.fromEntries(JUDGE_CRITERIA.map((criterion) => [criterion, mean(judged.map((j) => j.scores[criterion]))])) as JudgeScores)
       : null,
     judgeCostUsd: cost(sumOf(judged, (j) => j.inputTokens), sumOf(judged, (j) => j.outputTokens)),
+    translations: translationTotals(rows),
+  };
+}
+
+function translationTotals(rows: EvalRow[]): TranslationTotals | null {
+  const translated = rows.filter((row) => row.translation);
+  if (translated.length === 0) return null;
+  const inputTokens = sumOf(translated, (row) => row.translation?.inputTokens ?? 0);
+  const outputTokens = sumOf(translated, (row) => row.translation?.outputTokens ?? 0);
+  const described = sumOf(translated, (row) => row.inputTokens + row.outputTokens);
+  return {
+    translated: translated.length,
+    passed: translated.filter((row) => row.translation?.verdict === 'pass').length,
+    inputTokens,
+    outputTokens,
+    shareOfDescriptions: described ? (inputTokens + outputTokens) / described : 0,
   };
 }
 
@@ -65,6 +92,8 @@ export interface ReportMeta {
   model: string;
   promptVersion: string;
   judgeModel: string | null;
+  /** The locale descriptions were translated into (--translate), if any. */
+  translateTo?: string | null;
   dir: string;
   date: string;
 }
@@ -100,6 +129,19 @@ export function renderMarkdown(meta: ReportMeta, rows: EvalRow[], totals: EvalTo
   if (judgeMeans) {
     const means = JUDGE_CRITERIA.map((c) => `${c} ${judgeMeans[c].toFixed(2)}`).join(', ');
     lines.push(`- LLM judge (${totals.judged} images, 1–5): ${means}; judge cost $${totals.judgeCostUsd.toFixed(6)}`);
+  }
+  const translations = totals.translations;
+  if (translations) {
+    lines.push(
+      `- translations into ${meta.translateTo ?? '?'}: ${translations.passed} of ${translations.translated} passed the gate; tokens ${translations.inputTokens} in, ${translations.outputTokens} out: ` +
+        `${(translations.shareOfDescriptions * 100).toFixed(1)}% of the descriptions' tokens (target: under 20%)`,
+      '',
+      '| image | translation | tokens in/out | text |',
+      '| --- | --- | ---: | --- |',
+      ...rows.flatMap((row) =>
+        row.translation ? [`| ${cell(row.file)} | ${cell(row.translation.verdict)} | ${row.translation.inputTokens}/${row.translation.outputTokens} | ${cell(row.translation.text ?? '')} |`] : [],
+      ),
+    );
   }
   const judgeErrors = rows.flatMap((row) => (row.judge && 'error' in row.judge ? [`${row.file}: ${row.judge.error}`] : []));
   if (judgeErrors.length) lines.push(`- judge failures: ${judgeErrors.join('; ')}`);
