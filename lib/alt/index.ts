@@ -42,6 +42,7 @@ export {
   proposeTranslation,
   failTranslation,
   editLocaleText,
+  importLocaleText,
   markTranslationsStale,
   recordsOf,
   recordView,

@@ -280,6 +280,30 @@ export async function editLocaleText(tx: Queryable, edit: LocaleEdit): Promise<A
   });
 }
 
+export interface LocaleImport {
+  assetId: string;
+  locale: string;
+  text: string;
+  /** The text the preview showed it replacing: anything else standing now is a conflict, and nothing is written. */
+  from: string | null;
+  importer: Editor;
+  /** For the history: the file's row. */
+  row: number;
+}
+
+/** A CSV import's text for one locale (an `alt_text:fr` column): source `import`, approved when a person imports it. */
+export async function importLocaleText(tx: Queryable, write: LocaleImport): Promise<AltTextRow | null> {
+  return writeRecord(tx, {
+    assetId: write.assetId,
+    locale: write.locale,
+    set: sql`text = ${write.text}, status = ${statusOfWrittenText(write.importer)}, source = 'import', author = ${`${write.importer.name} (CSV import)`},
+      model = null, prompt_version = null, source_hash = null, stale = false, failure_code = null, failure_message = null, next_attempt_at = null`,
+    when: sql`t.text is not distinct from ${write.from}`,
+    history: (row) => ({ event: 'imported', text: row.text, userId: write.importer.userId, outcome: 'written', message: `imported from a CSV file (row ${write.row})` }),
+    events: recordEventsOf,
+  });
+}
+
 /**
  * The source text changed: each translation made from another text (or a person's text written beside
  * another source) is stale, back in the queue (an approved one becomes a proposal again) until it is

@@ -4,11 +4,12 @@ import { GET as getReviewRoute, POST as reviewRoute } from '@/app/api/alt/review
 import { GET as getAssetRoute, PATCH as patchAssetRoute } from '@/app/api/assets/[id]/route';
 import { GET as exportRoute } from '@/app/api/exports/route';
 import { GET as searchRoute } from '@/app/api/search/route';
+import { POST as importRoute } from '@/app/api/imports/route';
 import { PATCH as patchLocaleRoute } from '@/app/api/assets/[id]/alt/[locale]/route';
 import { altHistory, altTexts, events, jobs } from '@/db/schema';
 import { runDueJobs } from '@/lib/jobs';
 import { useFakeGroq } from '@/test/alt';
-import { call, makeAccount, type TestAccount } from '@/test/auth';
+import { call, makeAccount, TEST_ORIGIN, type TestAccount } from '@/test/auth';
 import { useTestDatabase } from '@/test/db';
 import { reviewAsset } from '@/test/review';
 
@@ -240,5 +241,43 @@ describe('alt text per locale', () => {
     const unknown = await search('q=bottine&locale=it');
     expect(unknown.status).toBe(422);
     expect(unknown.body.error).toMatchObject({ code: 'unknown_locale' });
+  });
+
+  it('a CSV import writes alt_text:<locale> columns to those locales; an unknown locale column is 422 naming the configured ones', async () => {
+    const asset = await reviewAsset(db(), { altText: ENGLISH });
+    const send = (csv: string, query: Record<string, string> = {}) =>
+      importRoute(
+        new Request(`${TEST_ORIGIN}/api/imports?${new URLSearchParams(query)}`, {
+          method: 'POST',
+          headers: { cookie: editor.cookie, origin: TEST_ORIGIN, host: new URL(TEST_ORIGIN).host, 'content-type': 'text/csv' },
+          body: new Uint8Array(Buffer.from(csv, 'utf8')),
+        }),
+        { params: Promise.resolve({}) },
+      );
+    const csv = `filename,alt_text:fr,Alt Text:DE\r\n${asset.filename},"${FRENCH}","${GERMAN}"\r\n`;
+    const preview = await send(csv);
+    expect(preview.status).toBe(200);
+    const plan = (await preview.json()) as { digest: string; changes: Array<{ changes: Record<string, { from: string | null; to: string }> }> };
+    expect(plan.changes[0].changes).toEqual({ 'altText:fr': { from: null, to: FRENCH }, 'altText:de': { from: null, to: GERMAN } });
+    expect((await send(csv, { mode: 'apply', confirm: plan.digest })).status).toBe(200);
+    expect(await record(asset.id, 'fr')).toMatchObject({ text: FRENCH, status: 'approved', source: 'import' });
+    expect(await record(asset.id, 'de')).toMatchObject({ text: GERMAN, status: 'approved', source: 'import' });
+    // The English text is untouched (no alt_text column), and so is the asset's version.
+    expect((await call(getAssetRoute, { cookie: editor.cookie, params: { id: asset.id } }).then((response) => response.json())) as { alt: { text: string; version: number } }).toMatchObject({ alt: { text: ENGLISH, version: asset.version } });
+
+    // A French text changed after the preview: the plan is not the one previewed, and nothing is written (German neither).
+    const next = `filename,alt_text:fr,alt_text:de\r\n${asset.filename},Pull marine.,Marineblauer Pullover.\r\n`;
+    const second = (await (await send(next)).json()) as { digest: string };
+    const fr = await record(asset.id, 'fr');
+    expect((await call(patchLocaleRoute, { method: 'PATCH', cookie: editor.cookie, params: { id: asset.id, locale: 'fr' }, body: { text: 'Changé entre-temps.', version: fr.version } })).status).toBe(200);
+    const applied = (await (await send(next, { mode: 'apply', confirm: second.digest })).json()) as { error: { code: string } };
+    expect(applied.error.code).toBe('plan_changed');
+    expect(await record(asset.id, 'de')).toMatchObject({ text: GERMAN });
+
+    const unknown = await send(`filename,alt_text:es\r\n${asset.filename},Jersey azul.\r\n`);
+    expect(unknown.status).toBe(422);
+    const refused = (await unknown.json()) as { error: { code: string; message: string } };
+    expect(refused.error.code).toBe('unknown_locale');
+    expect(refused.error.message).toContain('en, fr, de');
   });
 });
