@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { altTexts, assets } from '@/db/schema';
 import { isUuid } from '@/lib/assets';
-import { configuredLocales, isSourceLocale, resolveLocale } from '@/lib/locales';
+import { configuredLocales, isSourceLocale, resolveLocale, sourceLocale } from '@/lib/locales';
 import type { Result } from '@/lib/result';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { JOB_PRIORITY } from '@/lib/jobs';
@@ -17,6 +17,9 @@ export async function altTextsOf(db: Pick<Db, 'select'>, assetId: string): Promi
   const locales = configuredLocales();
   const found = await db.select().from(altTexts).where(and(eq(altTexts.assetId, assetId), inArray(altTexts.locale, [...locales])));
   const byLocale = new Map(found.map((row) => [row.locale, recordView(row)]));
+  // The source locale's text is guarded by the asset's version (tags and bulk edits move it too): the one to send back.
+  const [asset] = await db.select({ version: assets.version }).from(assets).where(eq(assets.id, assetId));
+  if (asset) byLocale.set(sourceLocale(), { ...(byLocale.get(sourceLocale()) ?? missingRecord(sourceLocale())), version: asset.version });
   return Object.fromEntries(locales.map((locale) => [locale, byLocale.get(locale) ?? missingRecord(locale)]));
 }
 

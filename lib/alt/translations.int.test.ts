@@ -152,8 +152,13 @@ describe('alt text per locale', () => {
     const refused = (await unknown.json()) as { error: { code: string; message: string } };
     expect(refused.error.code).toBe('unknown_locale');
     expect(refused.error.message).toContain('en, fr, de');
-    // Case aside, a configured tag is the same locale.
-    expect((await patch('FR', { decorative: true, version: 1 })).status).toBe(200);
+    // The source locale is the asset's own text, guarded by the asset's version as GET shows it.
+    const shown = (await (await call(getAssetRoute, { cookie: editor.cookie, params: { id: asset.id } })).json()) as { altTexts: Record<string, { version: number }> };
+    expect((await patch('en', { text: 'Navy jumper, folded.', version: shown.altTexts.en.version })).status).toBe(200);
+    expect(await record(asset.id, 'en')).toMatchObject({ text: 'Navy jumper, folded.', status: 'approved', source: 'human' });
+    // That made the French text stale (a new version); case aside, a configured tag is the same locale.
+    expect(await record(asset.id, 'fr')).toMatchObject({ stale: true, version: 2 });
+    expect((await patch('FR', { decorative: true, version: 2 })).status).toBe(200);
     expect(await record(asset.id, 'fr')).toMatchObject({ text: '', status: 'decorative' });
   });
 
