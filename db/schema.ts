@@ -265,7 +265,7 @@ export const assets = pgTable(
   ],
 );
 
-export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative', 'regenerate_requested', 'undone', 'imported'] as const;
+export const ALT_EVENTS = ['generated', 'gate_rejected', 'failed', 'human_edit', 'approved', 'rejected', 'decorative', 'regenerate_requested', 'undone', 'imported', 'translated', 'marked_stale'] as const;
 export type AltEvent = (typeof ALT_EVENTS)[number];
 
 /** Every alt-text change, proposal, rejection and failed attempt, with who or what caused it. */
@@ -300,6 +300,8 @@ export const altHistory = pgTable(
     background: boolean('background').notNull().default(false),
     /** What the call cost where that is not its tokens at the online price (a Batch API answer, at half); null: the online price. */
     costUsd: doublePrecision('cost_usd'),
+    /** The alt-text record's locale (alt_texts); null for the source locale's entries, written before 0020 or by lib/alt/write.ts. */
+    locale: text('locale'),
   },
   (t) => [
     index('alt_history_asset_idx').on(t.assetId, t.createdAt),
@@ -307,6 +309,54 @@ export const altHistory = pgTable(
     index('alt_history_background_idx').on(t.createdAt).where(sql`${t.background}`),
   ],
 );
+
+/** Where an alt-text record stands in one locale (alt_texts). */
+export const ALT_TEXT_STATUSES = ['missing', 'proposed', 'approved', 'decorative', 'failed'] as const;
+export type AltTextStatus = (typeof ALT_TEXT_STATUSES)[number];
+/** Who wrote a record's text: translation is the model's, from the source locale's approved text. */
+export const ALT_TEXT_SOURCES = ['ai', 'human', 'import', 'shop', 'translation'] as const;
+export type AltTextSource = (typeof ALT_TEXT_SOURCES)[number];
+
+/**
+ * Alt text per (asset, locale), written by lib/alt only (one function per transition, each with its history
+ * and events). The source locale's record is also projected onto the asset's alt_* columns (search's trigger,
+ * the review index and the connectors read those), written in the same transaction.
+ */
+export const altTexts = pgTable(
+  'alt_texts',
+  {
+    assetId: uuid('asset_id')
+      .notNull()
+      .references(() => assets.id, { onDelete: 'cascade' }),
+    locale: text('locale').notNull(),
+    text: text('text'),
+    status: text('status', { enum: ALT_TEXT_STATUSES }).notNull().default('missing'),
+    source: text('source', { enum: ALT_TEXT_SOURCES }),
+    author: text('author'),
+    model: text('model'),
+    promptVersion: text('prompt_version'),
+    /** For a translation: md5 of the source text it was made from; a different source text makes it stale. */
+    sourceHash: text('source_hash'),
+    /** Set when the source text changed after this translation was made: back in the queue, re-translated. */
+    stale: boolean('stale').notNull().default(false),
+    version: integer('version').notNull().default(1),
+    failureCode: text('failure_code'),
+    failureMessage: text('failure_message'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    /** PostgreSQL's text-search configuration for the locale ('french', 'simple'…), set by the writer. */
+    searchConfig: text('search_config').notNull().default('simple'),
+    /** to_tsvector(search_config, text): a trigger (drizzle/0020_alt_texts.sql). */
+    searchTsv: tsvector('search_tsv'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.assetId, t.locale] }),
+    index('alt_texts_queue_idx').on(t.locale, t.status),
+    index('alt_texts_search_tsv_idx').using('gin', t.searchTsv),
+  ],
+);
+export type AltTextRow = typeof altTexts.$inferSelect;
 
 /** Provider-wide back-off (after a long 429), shared by every instance and surviving restarts. */
 export const providerState = pgTable('provider_state', {
@@ -453,7 +503,8 @@ export type AltHistoryRow = typeof altHistory.$inferSelect;
 /** sync: one connection's pass over its store; writeback: one asset's alt text to one connection's store. */
 /** batch: one Groq batch of describe requests (alt_batches), sent, polled and applied. */
 /** zip: one download of many photos written to storage as a ZIP (lib/downloads). */
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'batch', 'zip'] as const;
+/** translate: one asset's approved source text into one locale (the job's key). */
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'batch', 'zip', 'translate'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -482,7 +533,7 @@ export const jobs = pgTable(
     /** A ZIP download (this alone); deleting the download drops its job. */
     downloadId: uuid('download_id').references((): AnyPgColumn => downloads.id, { onDelete: 'cascade' }),
     kind: text('kind', { enum: JOB_KINDS }).notNull(),
-    /** '' for kinds done once per asset; the embedding model id for embed jobs. */
+    /** '' for kinds done once per asset; the embedding model id for embed jobs; the locale for translate jobs. */
     key: text('key').notNull().default(''),
     status: text('status', { enum: JOB_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),

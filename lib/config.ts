@@ -21,6 +21,33 @@ const positiveInt = (fallback: number) =>
 const nonNegativeNumber = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().min(0).default(fallback));
 
+/**
+ * LOCALES: BCP 47 tags, comma-separated, the first the source locale. Each is canonicalised (`pt-br` →
+ * `pt-BR`) so a tag is spelled one way in the database, the API and CSV columns.
+ */
+function parseLocales(value: string, ctx: z.RefinementCtx): string[] {
+  const tags = value.split(',').map((tag) => tag.trim());
+  const canonical: string[] = [];
+  for (const tag of tags) {
+    let spelled: string | undefined;
+    try {
+      spelled = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag) ? Intl.getCanonicalLocales(tag)[0] : undefined;
+    } catch {
+      spelled = undefined;
+    }
+    if (!spelled) {
+      ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP 47 language tag: list tags such as en,fr,de,pt-BR (the first is the source locale)` });
+      return z.NEVER;
+    }
+    if (canonical.includes(spelled)) {
+      ctx.addIssue({ code: 'custom', message: `${spelled} is listed twice: list each locale once` });
+      return z.NEVER;
+    }
+    canonical.push(spelled);
+  }
+  return canonical;
+}
+
 /** S3's smallest part (every part but the last). */
 const MIN_PART_BYTES = 5 * 1024 * 1024;
 
@@ -134,6 +161,7 @@ const envSchema = z
     SHOPIFY_API_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{4}-(01|04|07|10)$/, 'SHOPIFY_API_VERSION must be a stable Admin API version such as 2026-10 (YYYY-01, -04, -07 or -10)').default('2026-10')),
     SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be smtp://user:pass@host:587 or smtps://user:pass@host:465' }).optional()),
     SMTP_FROM: optionalString,
+    LOCALES: z.preprocess(emptyAsUndefined, z.string().default('en').transform(parseLocales)),
   })
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID) !== (!env.S3_SECRET_ACCESS_KEY)) {
@@ -274,6 +302,11 @@ function structure(env: Env) {
      * loopback address is refused unless allowPrivate, as for webhooks.
      */
     connections: { key: env.CONNECTIONS_KEY, allowPrivate: env.CONNECTIONS_ALLOW_PRIVATE, shopifyApiVersion: env.SHOPIFY_API_VERSION },
+    /**
+     * The languages alt text is kept in (lib/alt's records): the first is the source locale, described from the
+     * image and kept on the asset's own columns too; the others are translated from its approved text.
+     */
+    locales: { source: env.LOCALES[0], all: env.LOCALES, others: env.LOCALES.slice(1) },
     /** Email (invites) through this SMTP server; null: Loupe sends none and admins pass invite links on themselves. */
     mail: env.SMTP_URL && env.SMTP_FROM ? { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM } : null,
   };

@@ -8,6 +8,7 @@ export const ERROR_STATUS = {
   bad_request: 400,
   invalid_json: 400,
   validation_failed: 422,
+  unknown_locale: 422,
   unauthenticated: 401,
   invalid_credentials: 401,
   account_deactivated: 403,

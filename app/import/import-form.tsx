@@ -265,11 +265,13 @@ export function ImportForm({ preview }: { preview: ImportPreview }) {
                         Row {change.row}: {change.filename}
                       </p>
                       <ul className="text-neutral-700">
-                        {Object.entries(change.changes).map(([field, value]) => (
-                          <li key={field} className="break-words">
-                            {FIELD_NAMES[field]}: {value.from === null ? <em>empty</em> : `“${value.from}”`} → “{value.to}”
-                          </li>
-                        ))}
+                        {Object.entries(change.changes).flatMap(([field, value]) =>
+                          value ? [
+                            <li key={field} className="break-words">
+                              {FIELD_NAMES[field] ?? `Alt text (${field.replace(/^altText:/, '')})`}: {value.from === null ? <em>empty</em> : `“${value.from}”`} → “{value.to}”
+                            </li>,
+                          ] : [],
+                        )}
                         {change.product && (
                           <li className="break-words">
                             Product: “{plan.products.find((product) => product.key.toLowerCase() === change.product?.key)?.title ?? change.product.key}”, photo at position {change.product.position + 1}

@@ -13,9 +13,11 @@ export interface DecisionAnswer {
   message?: string;
 }
 
-export type DecisionRequest =
+/** `locale`: a configured locale other than the source, whose records the decision is on. */
+export type DecisionRequest = (
   | { action: ReviewAction; items: Array<{ id: string; version: number; text?: string }> }
-  | { action: ReviewAction; filter: AssetFilter; asOf: string };
+  | { action: ReviewAction; filter: AssetFilter; asOf: string }
+) & { locale?: string };
 
 export async function sendDecision(request: DecisionRequest): Promise<ApiAnswer<DecisionAnswer>> {
   return readApiAnswer(await fetch('/api/alt/review', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }));
@@ -27,6 +29,6 @@ export function queueQuery(filter: AssetFilter, extra: Record<string, string> = 
   return params.toString();
 }
 
-export async function fetchQueuePage(filter: AssetFilter, cursor: string): Promise<ApiAnswer<{ items: ReviewItem[]; nextCursor: string | null; counts: ReviewCounts | null }>> {
-  return readApiAnswer(await fetch(`/api/alt/review?${queueQuery(filter, { cursor })}`, { cache: 'no-store' }));
+export async function fetchQueuePage(filter: AssetFilter, cursor: string, locale?: string): Promise<ApiAnswer<{ items: ReviewItem[]; nextCursor: string | null; counts: ReviewCounts | null }>> {
+  return readApiAnswer(await fetch(`/api/alt/review?${queueQuery(filter, { cursor, ...(locale ? { locale } : {}) })}`, { cache: 'no-store' }));
 }

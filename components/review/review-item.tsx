@@ -42,25 +42,37 @@ export function ReviewItemView(props: {
         ) : (
           <div className="grid gap-3 sm:grid-cols-2">
             <section aria-label="Proposed text" className="rounded-md border border-neutral-300 bg-white p-3">
-              <h3 className="text-xs font-medium uppercase tracking-wide text-neutral-600">{item.status === 'gate_rejected' ? 'Refused proposal' : 'Proposed'}</h3>
-              <p className="mt-1 break-words text-base leading-relaxed">
+              <h3 className="text-xs font-medium uppercase tracking-wide text-neutral-600">
+                {item.status === 'gate_rejected' ? 'Refused proposal' : 'Proposed'}
+                {item.locale ? ` (${item.locale})` : ''}
+              </h3>
+              <p lang={item.locale} className="mt-1 break-words text-base leading-relaxed">
                 {item.text === null ? <span className="text-neutral-600">No text yet.</span> : parts ? parts.filter((part) => part.kind !== 'removed').map((part, index) => (part.kind === 'added' ? <ins key={index} className="bg-emerald-100 text-emerald-950 underline">{part.text}</ins> : <span key={index}>{part.text}</span>)) : item.text}
               </p>
               <p className={`mt-1 text-xs ${length > props.maxLength ? 'font-medium text-amber-800' : 'text-neutral-600'}`}>
                 {length} characters{length > props.maxLength ? ` (over ${props.maxLength})` : ''}
               </p>
             </section>
-            <section aria-label="Text it would replace" className="rounded-md border border-dashed border-neutral-300 bg-neutral-50 p-3">
-              <h3 className="text-xs font-medium uppercase tracking-wide text-neutral-600">Would replace</h3>
-              <p className="mt-1 break-words text-base leading-relaxed text-neutral-800">
-                {item.replaces === null ? <span className="text-neutral-600">Nothing: no earlier text.</span> : parts ? parts.filter((part) => part.kind !== 'added').map((part, index) => (part.kind === 'removed' ? <del key={index} className="bg-rose-100 text-rose-950">{part.text}</del> : <span key={index}>{part.text}</span>)) : item.replaces}
-              </p>
-            </section>
+            {item.sourceText !== undefined ? (
+              <section aria-label="Source text" className="rounded-md border border-dashed border-neutral-300 bg-neutral-50 p-3">
+                <h3 className="text-xs font-medium uppercase tracking-wide text-neutral-600">Translates (approved source text)</h3>
+                <p className="mt-1 break-words text-base leading-relaxed text-neutral-800">
+                  {item.sourceText === null ? <span className="text-neutral-600">No approved source text yet: this locale waits for it.</span> : item.sourceText}
+                </p>
+              </section>
+            ) : (
+              <section aria-label="Text it would replace" className="rounded-md border border-dashed border-neutral-300 bg-neutral-50 p-3">
+                <h3 className="text-xs font-medium uppercase tracking-wide text-neutral-600">Would replace</h3>
+                <p className="mt-1 break-words text-base leading-relaxed text-neutral-800">
+                  {item.replaces === null ? <span className="text-neutral-600">Nothing: no earlier text.</span> : parts ? parts.filter((part) => part.kind !== 'added').map((part, index) => (part.kind === 'removed' ? <del key={index} className="bg-rose-100 text-rose-950">{part.text}</del> : <span key={index}>{part.text}</span>)) : item.replaces}
+                </p>
+              </section>
+            )}
           </div>
         )}
         {item.reason && (
           <p role="note" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            {item.status === 'gate_rejected' ? 'The quality gate refused it: ' : item.status === 'retrying' ? 'Not written yet: ' : 'Generation failed: '}
+            {item.stale ? 'Stale: ' : item.status === 'gate_rejected' ? 'The quality gate refused it: ' : item.status === 'retrying' ? 'Not written yet: ' : item.locale ? 'Translation failed: ' : 'Generation failed: '}
             {item.reason}
             {item.nextTryAt && (
               <>

@@ -42,7 +42,9 @@ interface UndoEntry {
 /** Pages are fetched when fewer than this many items are left ahead. */
 const PREFETCH_AHEAD = 5;
 
-export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: string | null; total: number; filter: AssetFilter; asOf: string; maxLength: number }) {
+export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: string | null; total: number; filter: AssetFilter; asOf: string; maxLength: number; locale?: string }) {
+  /** Decisions in a locale's queue are on that locale's records. */
+  const inLocale = props.locale ? { locale: props.locale } : {};
   const [items, setItems] = useState(props.initialItems);
   const [cursor, setCursor] = useState(props.initialCursor);
   const [index, setIndex] = useState(0);
@@ -66,13 +68,13 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
   useEffect(() => {
     if (!cursor || loadingMore.current || items.length - index > PREFETCH_AHEAD) return;
     loadingMore.current = true;
-    void fetchQueuePage(props.filter, cursor).then((answer) => {
+    void fetchQueuePage(props.filter, cursor, props.locale).then((answer) => {
       loadingMore.current = false;
       if (!answer.ok) return setProblem(`Could not load more of the queue: ${answer.problem.message}`);
       setItems((known) => [...known, ...answer.value.items.filter((item) => !known.some((k) => k.id === item.id))]);
       setCursor(answer.value.nextCursor);
     });
-  }, [cursor, index, items.length, props.filter]);
+  }, [cursor, index, items.length, props.filter, props.locale]);
 
   // The next image, loaded before it is needed.
   useEffect(() => {
@@ -93,8 +95,8 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     if (action === 'edit' && options.text !== undefined) setItems((list) => list.map((item) => (item.id === targets[0].id ? { ...item, text: options.text ?? item.text } : item)));
     setStatus(`${label}: ${options.viaFilter ? `all ${props.total} matching` : targets.length === 1 ? targets[0].title ?? targets[0].filename : plural(targets.length, 'item')}`);
     const request: DecisionRequest = options.viaFilter
-      ? { action, filter: props.filter, asOf: props.asOf }
-      : { action, items: targets.map((item) => ({ id: item.id, version: item.version, ...(options.text !== undefined ? { text: options.text } : {}) })) };
+      ? { action, filter: props.filter, asOf: props.asOf, ...inLocale }
+      : { action, items: targets.map((item) => ({ id: item.id, version: item.version, ...(options.text !== undefined ? { text: options.text } : {}) })), ...inLocale };
     setInFlight((count) => count + 1);
     const answer = await sendDecision(request).finally(() => setInFlight((count) => count - 1));
     router.refresh();
@@ -153,7 +155,7 @@ export function ReviewQueue(props: { initialItems: ReviewItem[]; initialCursor: 
     if (!entry) return setStatus('Nothing to undo.');
     setProblem('');
     setInFlight((count) => count + 1);
-    const answer = await sendDecision({ action: 'undo', items: [...entry.versions].map(([id, version]) => ({ id, version })) }).finally(() => setInFlight((count) => count - 1));
+    const answer = await sendDecision({ action: 'undo', items: [...entry.versions].map(([id, version]) => ({ id, version })), ...inLocale }).finally(() => setInFlight((count) => count - 1));
     router.refresh();
     if (!answer.ok) {
       undoStack.current.push(entry);

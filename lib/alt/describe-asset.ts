@@ -97,7 +97,7 @@ async function recordFailure(
   const { db } = deps;
   const failure = generated.result;
   const nextAttemptAt = nextAltAttemptAt(failure, asset.altAttempts + 1);
-  const written = await writeAltFailure(db, { assetId: asset.id, result: failure, nextAttemptAt, lease });
+  const written = await db.transaction((tx) => writeAltFailure(tx, { assetId: asset.id, result: failure, nextAttemptAt, lease }));
   await insertAltHistory(db, historyEntries(asset.id, promptVersionFor(asset), deps, generated, 'not_written'));
   return written || (await stillHeld(db, lease)) ? { kind: 'failed', failure, nextAttemptAt } : { kind: 'claim_lost' };
 }

@@ -38,3 +38,20 @@ export { batchLine, packBatches, GROQ_BATCH_LIMITS, type BatchFileLimits } from 
 export { type GateOptions } from './gate';
 export { checkLanguage, loadLanguageIdentifier, languageOf, languageName, GATE_LANGUAGES, LANGUAGE_RULES, WRONG_LANGUAGE_MARGIN, MIN_SEGMENT_WORDS, type LanguageCheck, type GateLanguage } from './language';
 export { translateAlt, translationMessages, configuredTranslateDeps, TRANSLATE_PROMPT_VERSION, TRANSLATE_SYSTEM_PROMPT, type TranslateInput, type TranslateDeps, type TranslationProduct } from './translate';
+export {
+  mirrorSourceRecords,
+  ensureRecords,
+  proposeTranslation,
+  failTranslation,
+  editLocaleText,
+  importLocaleText,
+  markTranslationsStale,
+  recordsOf,
+  recordView,
+  sourceHashOf,
+  type AltTextRecord,
+  type LocaleEdit,
+} from './records';
+export { altTextsOf, localeAltBody, patchLocaleAlt, type LocaleAltBody, type PatchLocaleResult } from './locale-texts';
+export { translateStep, translationSubscriber, queueTranslations } from './translate-step';
+export { LOCALE_STATUSES, localeStatusCondition, decideRecords, recordLocaleEvents, currentRecords, type LocaleStatus, type LocaleAction } from './records';

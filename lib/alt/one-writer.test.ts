@@ -27,4 +27,9 @@ describe('one writer of alt text', () => {
     });
     expect(writers.sort()).toEqual(['lib/alt/write.ts', 'lib/review/decide.ts']);
   });
+
+  it('only lib/alt/records.ts writes alt_texts (and lib/locales adopts missing source records at migrate)', () => {
+    const writers = [...sources('lib'), ...sources('app')].filter((path) => /\b(update|insert into) alt_texts\b|\.(update|insert)\(altTexts\)/.test(readFileSync(join(root, path), 'utf8')));
+    expect(writers.sort()).toEqual(['lib/alt/records.ts', 'lib/locales/source-record.ts']);
+  });
 });

@@ -4,6 +4,7 @@ import type { Db } from '@/db/client';
 import { altHistory, assets, type Asset } from '@/db/schema';
 import { recordEvents, type EventType } from '@/lib/events';
 import { leaseHeld, type JobLease, type Queryable } from '@/lib/jobs';
+import { mirrorSourceRecords } from './records';
 import type { AltFailure } from './types';
 
 /**
@@ -40,6 +41,8 @@ export async function writeAlt(tx: Queryable, write: AltWrite): Promise<Asset | 
     .where(and(eq(assets.id, write.assetId), write.when))
     .returning();
   if (!row) return null;
+  // The asset's alt columns are the source locale's record, projected: both change in this transaction.
+  await mirrorSourceRecords(tx, [row.id]);
   const history = write.history?.(row) ?? [];
   if (history.length) await tx.insert(altHistory).values(history.map((entry) => ({ ...entry, assetId: row.id })));
   await recordEvents(tx, write.events(row), [row.id], { priority: write.priority });
@@ -107,7 +110,7 @@ export function aiAltWrite(write: AiAltWrite): AltWrite {
   };
 }
 
-/** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. */
+/** A failed generation: the alt text stays as it was (empty for a new asset), the backfill retries at `nextAttemptAt`. In the caller's transaction (the asset and its record change together). */
 export async function writeAltFailure(
   db: Queryable,
   failure: { assetId: string; result: AltFailure; nextAttemptAt: Date | null; lease?: JobLease; /** A Batch API answer's: only onto the row as it was sent. */ expectedVersion?: number },
@@ -123,7 +126,10 @@ export async function writeAltFailure(
     })
     .where(and(eq(assets.id, failure.assetId), notHuman, holdingClaim(failure.lease), failure.expectedVersion === undefined ? undefined : eq(assets.version, failure.expectedVersion)))
     .returning();
-  return row ?? null;
+  if (!row) return null;
+  // The record keeps the failure as code and message, never parsed back from the asset's prose.
+  await mirrorSourceRecords(db, [row.id], { code: failure.result.kind, message: failure.result.message });
+  return row;
 }
 
 /** Decorative and tiny images get alt="" without a model call; a rule, not a model, so no provider or model is named. */

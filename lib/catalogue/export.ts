@@ -1,9 +1,10 @@
-import { and, asc, gt, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { ALT_STATUSES, assets, type Asset } from '@/db/schema';
+import { ALT_STATUSES, altTexts, assets, type Asset, type AltTextRow } from '@/db/schema';
 import { altStatusSql, filterSchema, filterSql, hasFilter, PROCESSING_STATES, type AssetFilter } from '@/lib/filters';
+import { isSourceLocale, translatedLocales } from '@/lib/locales';
 
 /**
  * Alt text out: every photo's catalogue data and alt text as CSV, JSON Lines, or Shopify's product CSV
@@ -45,6 +46,13 @@ function exportCondition(filter: ExportFilter): SQL {
   return and(filterSql(library as AssetFilter, 'assets'), statusCondition) as SQL;
 }
 
+/** A locale's own export: the library's filter on the photo, the status on that locale's record. */
+function localeCondition(filter: ExportFilter, locale: string): SQL {
+  const { status, ...library } = filter;
+  const recordStatus = status === 'all' ? sql`` : status === 'approved' ? sql` and t.status in ('approved', 'decorative')` : sql` and t.status = ${status === 'none' ? 'missing' : status}`;
+  return and(filterSql(library as AssetFilter, 'assets'), sql`exists (select 1 from alt_texts t where t.asset_id = ${assets.id} and t.locale = ${locale}${recordStatus})`) as SQL;
+}
+
 export const EXPORT_PAGE_ROWS = 1000;
 
 const COLUMNS = ['filename', 'sku', 'title', 'collection', 'tags', 'alt_text', 'status', 'source', 'model', 'prompt_version', 'updated_at'] as const;
@@ -55,10 +63,48 @@ export function neutraliseCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-type ExportRow = Record<(typeof COLUMNS)[number], string | null>;
+type ExportRow = Record<(typeof COLUMNS)[number], string | null> & Record<`alt_text:${string}`, string | null>;
 
-function toRow(asset: Asset): ExportRow {
+/**
+ * What a page needs besides the assets: with `locale` (not the source), the export is that locale's, its record
+ * standing where the asset's text would; otherwise each other configured locale's text is an `alt_text:<locale>`
+ * column (none with one locale, so the file is as it always was).
+ */
+interface PageRecords {
+  locale: string | null;
+  columns: string[];
+  records: Map<string, AltTextRow>;
+  approvedOnly: boolean;
+}
+
+/** Text a person stands behind, for an `approved` export: approved, or decorative (empty). */
+const DONE = ['approved', 'decorative'];
+
+function toRow(asset: Asset, extra: PageRecords): ExportRow {
+  const own = extra.locale ? extra.records.get(`${asset.id}:${extra.locale}`) : undefined;
+  if (own) {
+    return {
+      filename: asset.filename,
+      sku: asset.sku,
+      title: asset.title,
+      collection: asset.collection,
+      tags: asset.tags.join(', '),
+      alt_text: own.text,
+      status: own.status,
+      source: own.source,
+      model: own.model,
+      prompt_version: own.promptVersion,
+      updated_at: own.updatedAt.toISOString(),
+    };
+  }
+  const others = Object.fromEntries(
+    extra.columns.map((locale) => {
+      const record = extra.records.get(`${asset.id}:${locale}`);
+      return [`alt_text:${locale}`, record && (!extra.approvedOnly || DONE.includes(record.status)) ? record.text : null];
+    }),
+  );
   return {
+    ...others,
     filename: asset.filename,
     sku: asset.sku,
     title: asset.title,
@@ -73,21 +119,25 @@ function toRow(asset: Asset): ExportRow {
   };
 }
 
-function encodePage(format: ExportFormat, page: Asset[], first: boolean): string {
-  if (format === 'jsonl') return page.map((asset) => `${JSON.stringify(toRow(asset))}\n`).join('');
+function encodePage(format: ExportFormat, page: Asset[], first: boolean, extra: PageRecords): string {
+  if (format === 'jsonl') return page.map((asset) => `${JSON.stringify(toRow(asset, extra))}\n`).join('');
   if (format === 'shopify') {
     const records = page.map((asset) => [asset.handle ?? '', asset.imageSrc ?? '', asset.altText ?? ''].map(neutraliseCell));
     return stringify(records, { header: first, columns: [...SHOPIFY_COLUMNS], record_delimiter: 'windows' });
   }
-  const records = page.map((asset) => COLUMNS.map((column) => neutraliseCell(toRow(asset)[column] ?? '')));
-  return stringify(records, { header: first, columns: [...COLUMNS], record_delimiter: 'windows' });
+  const columns = [...COLUMNS, ...extra.columns.map((locale) => `alt_text:${locale}` as const)];
+  const records = page.map((asset) => {
+    const row = toRow(asset, extra);
+    return columns.map((column) => neutraliseCell(row[column] ?? ''));
+  });
+  return stringify(records, { header: first, columns, record_delimiter: 'windows' });
 }
 
-export function exportFilename(format: ExportFormat, filter: ExportFilter, now = new Date()): string {
+export function exportFilename(format: ExportFormat, filter: ExportFilter, now = new Date(), locale?: string): string {
   const day = now.toISOString().slice(0, 10);
   const { status, ...library } = filter;
   const narrowed = hasFilter(library as AssetFilter) ? '-filtered' : '';
-  return `loupe-${format === 'shopify' ? 'shopify-alt-text' : 'alt-text'}-${status}${narrowed}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
+  return `loupe-${format === 'shopify' ? 'shopify-alt-text' : 'alt-text'}${locale ? `-${locale}` : ''}-${status}${narrowed}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
 }
 
 export function exportContentType(format: ExportFormat): string {
@@ -100,10 +150,17 @@ export async function countShopifyReady(db: Db): Promise<number> {
   return row.count;
 }
 
-/** The export as a byte stream: one database page per pull, so a slow reader holds at most one page. */
-export function exportStream(db: Db, format: ExportFormat, filter: ExportFilter, pageRows = EXPORT_PAGE_ROWS): ReadableStream<Uint8Array> {
-  const condition = exportCondition(filter);
+/**
+ * The export as a byte stream: one database page per pull, so a slow reader holds at most one page. `locale`
+ * (a configured locale other than the source; the caller resolved it) exports that locale's records alone.
+ */
+export function exportStream(db: Db, format: ExportFormat, filter: ExportFilter, pageRows = EXPORT_PAGE_ROWS, locale?: string): ReadableStream<Uint8Array> {
+  const { status } = filter;
   const encoder = new TextEncoder();
+  const own = locale && !isSourceLocale(locale) ? locale : null;
+  const columns = own || format === 'shopify' ? [] : [...translatedLocales()];
+  const wanted = own ? [own] : columns;
+  const condition = own ? localeCondition(filter, own) : exportCondition(filter);
   let lastId: string | null = null;
   let first = true;
   return new ReadableStream<Uint8Array>(
@@ -121,7 +178,9 @@ export function exportStream(db: Db, format: ExportFormat, filter: ExportFilter,
           )
           .orderBy(asc(assets.id))
           .limit(pageRows);
-        const text = encodePage(format, page, first);
+        const found = wanted.length && page.length ? await db.select().from(altTexts).where(and(inArray(altTexts.assetId, page.map((asset) => asset.id)), inArray(altTexts.locale, wanted))) : [];
+        const records = new Map(found.map((record) => [`${record.assetId}:${record.locale}`, record]));
+        const text = encodePage(format, page, first, { locale: own, columns, records, approvedOnly: status === 'approved' });
         first = false;
         if (text) controller.enqueue(encoder.encode(text));
         if (page.length < pageRows) controller.close();

@@ -1,7 +1,7 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, TransactionRollbackError, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { assets, products } from '@/db/schema';
-import { altEvents, statusOfWrittenText, writeAlt, type AssetUpdate, type Editor } from '@/lib/alt';
+import { altEvents, importLocaleText, statusOfWrittenText, writeAlt, type AssetUpdate, type Editor } from '@/lib/alt';
 import type { GroupBy, ImportPlan, ProductGroup, RowChange, SkippedRow } from './import-plan';
 
 /**
@@ -107,15 +107,35 @@ export async function applyImport(db: Db, plan: ImportPlan, importer: Importer):
       const conflicts: SkippedRow[] = [];
       for (const change of chunk) {
         const altText = change.changes.altText;
-        const catalogueChanged = change.product !== undefined || Object.entries(change.changes).some(([field, value]) => field !== 'altText' && value);
-        const updated = await writeAlt(tx, {
-          assetId: change.assetId,
-          set: columnsFor(change, importer, productIds),
-          when: unchangedSincePreview(change),
-          history: () => (altText ? [{ event: 'imported', text: altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` }] : []),
-          // As an edit: a person's text is approved as it stands, a token's waits for a person.
-          events: (row) => [...(catalogueChanged ? (['asset.updated'] as const) : []), ...(altText ? altEvents(row) : [])],
-        });
+        // `altText:fr` and the like are other locales' records, written beside the asset's own columns.
+        const localeTexts = Object.entries(change.changes).flatMap(([field, value]) => (field.startsWith('altText:') && value ? [{ locale: field.slice('altText:'.length), ...value }] : []));
+        const assetChanged = change.product !== undefined || Object.entries(change.changes).some(([field, value]) => !field.startsWith('altText:') && value);
+        const catalogueChanged = change.product !== undefined || Object.entries(change.changes).some(([field, value]) => field !== 'altText' && !field.startsWith('altText:') && value);
+        // One savepoint per row: a row whose asset or any locale changed since the preview writes nothing at all.
+        const updated = await tx
+          .transaction(async (row) => {
+            const asset = assetChanged
+              ? await writeAlt(row, {
+                  assetId: change.assetId,
+                  set: columnsFor(change, importer, productIds),
+                  when: unchangedSincePreview(change),
+                  history: () => (altText ? [{ event: 'imported', text: altText.to, source: 'human', userId: importer.userId, outcome: 'written', message: `imported from a CSV file (row ${change.row})` }] : []),
+                  // As an edit: a person's text is approved as it stands, a token's waits for a person.
+                  events: (written) => [...(catalogueChanged ? (['asset.updated'] as const) : []), ...(altText ? altEvents(written) : [])],
+                })
+              : true;
+            for (const locale of localeTexts) {
+              if (!asset) break;
+              const written = await importLocaleText(row, { assetId: change.assetId, locale: locale.locale, text: locale.to, from: locale.from, importer, row: change.row });
+              // Undoes the row's savepoint (drizzle's rollback throws TransactionRollbackError, caught below).
+              if (!written) row.rollback();
+            }
+            return asset !== null;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof TransactionRollbackError) return false;
+            throw error;
+          });
         if (!updated) {
           conflicts.push({ row: change.row, key: change.filename, reason: 'changed_since_preview', message: `"${change.filename}" was edited or deleted after the preview, so this row was not applied. Preview the file again.` });
           continue;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import { notTrashedSql } from '@/lib/filters';
 import type { Db } from '@/db/client';
-import { assets, products } from '@/db/schema';
+import { altTexts, assets, products } from '@/db/schema';
 import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
+import { isSourceLocale, resolveLocale } from '@/lib/locales';
 import { hasNoNul } from '@/lib/text-input';
 import type { CsvRow, CsvTable } from './csv-read';
 import { MAX_COLLECTION_LENGTH, MAX_SKU_LENGTH, MAX_TAG_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, normaliseTags } from './metadata';
@@ -79,7 +80,29 @@ export interface FieldChange {
   to: string;
 }
 
-export type ChangeSet = Partial<Record<'sku' | 'title' | 'collection' | 'tags' | 'altText' | 'handle' | 'imageSrc', FieldChange>>;
+/** `altText:fr`: the alt text of a configured locale other than the source, from an `alt_text:fr` column. */
+export type LocaleTextField = `altText:${string}`;
+export type ChangeSet = Partial<Record<'sku' | 'title' | 'collection' | 'tags' | 'altText' | 'handle' | 'imageSrc' | LocaleTextField, FieldChange>>;
+
+/** An `alt_text:<locale>` column: where it is, and the configured locale it names. */
+export interface LocaleColumn {
+  locale: string;
+  index: number;
+}
+
+/** The file's `alt_text:<locale>` columns (also `Alt Text:fr`), each locale resolved against LOCALES; one not configured is refused. */
+export function localeColumnsOf(header: readonly string[]): { ok: true; columns: LocaleColumn[] } | { ok: false; message: string } {
+  const columns: LocaleColumn[] = [];
+  for (const [index, name] of header.entries()) {
+    const match = /^alt[\s_-]*text\s*:\s*(.+)$/i.exec(name.trim());
+    if (!match) continue;
+    const resolved = resolveLocale(match[1].trim());
+    if (!resolved.ok) return { ok: false, message: `The column "${name.slice(0, 60)}" names ${resolved.message}.` };
+    // The source locale's text is the alt_text column's.
+    if (!isSourceLocale(resolved.locale)) columns.push({ locale: resolved.locale, index });
+  }
+  return { ok: true, columns };
+}
 
 export interface RowChange {
   row: number;
@@ -141,6 +164,8 @@ interface RowValues {
   imageSrc: string | null;
   /** The Image Position cell, as written (checked when photos are grouped). */
   imagePosition: string | null;
+  /** The `alt_text:<locale>` cells that hold text. */
+  localeTexts: Record<string, string>;
 }
 
 /** One line, single spaces: a quoted newline in a spreadsheet cell becomes a space. */
@@ -163,7 +188,7 @@ function filenameOf(value: string): string {
 /** A cell a spreadsheet would run as a formula (the CSV-injection characters). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>, positionColumn: number): RowValues {
+function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>, positionColumn: number, localeColumns: readonly LocaleColumn[]): RowValues {
   const cell = (field: ImportField) => (columns[field] === undefined ? null : clean(row.cells[columns[field]]));
   const filename = cell('filename');
   const tags = cell('tags');
@@ -178,6 +203,10 @@ function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>, pos
     handle: cell('handle'),
     imageSrc: filename !== null && /^https?:\/\//i.test(filename) ? filename : null,
     imagePosition: positionColumn < 0 ? null : clean(row.cells[positionColumn]),
+    localeTexts: Object.fromEntries(localeColumns.flatMap(({ locale, index }) => {
+      const text = clean(row.cells[index]);
+      return text === null ? [] : [[locale, text]];
+    })),
   };
 }
 
@@ -195,6 +224,7 @@ function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<Skip
     ['alt text', values.altText],
     ['handle', values.handle],
     ['tags', values.tags && values.tags.join(', ')],
+    ...Object.entries(values.localeTexts).map(([locale, text]): [string, string] => [`${locale} alt text`, text]),
   ];
   const withNul = stored.find(([, value]) => value !== null && !hasNoNul(value));
   if (withNul) {
@@ -207,6 +237,7 @@ function invalidValue(values: RowValues, rawCells: readonly string[]): Omit<Skip
     ['alt text', values.altText, MAX_HUMAN_ALT_LENGTH],
     ['handle', values.handle, 255],
     ['image address', values.imageSrc, 2048],
+    ...Object.entries(values.localeTexts).map(([locale, text]): [string, string, number] => [`${locale} alt text`, text, MAX_HUMAN_ALT_LENGTH]),
   ];
   for (const [name, value, max] of limits) {
     if (value !== null && value.length > max) return { reason: 'bad_value', message: `The ${name} is ${value.length} characters; at most ${max} are allowed.` };
@@ -231,6 +262,8 @@ interface Candidate {
   altText: string | null;
   handle: string | null;
   imageSrc: string | null;
+  /** Its current text per imported locale (filled in once the rows are matched). */
+  localeTexts?: Record<string, string | null>;
 }
 
 const LOOKUP_CHUNK = 1000;
@@ -265,6 +298,21 @@ async function lookUp(db: Db, column: 'filename' | 'sku', keys: readonly string[
   return found;
 }
 
+/** Each matched photo's current text in the imported locales (the preview compares, and the apply guards, against it). */
+async function attachLocaleTexts(db: Db, candidates: Candidate[], locales: readonly string[]): Promise<void> {
+  if (!locales.length || !candidates.length) return;
+  const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+  for (const candidate of candidates) candidate.localeTexts = {};
+  const ids = [...byId.keys()];
+  for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
+    const found = await db
+      .select({ assetId: altTexts.assetId, locale: altTexts.locale, text: altTexts.text })
+      .from(altTexts)
+      .where(and(inArray(altTexts.assetId, ids.slice(start, start + LOOKUP_CHUNK)), inArray(altTexts.locale, [...locales])));
+    for (const row of found) byId.get(row.assetId)!.localeTexts![row.locale] = row.text;
+  }
+}
+
 /** The photo's tags after the import: its own plus the file's new ones (merge), or the file's alone (replace). */
 export function importedTags(current: readonly string[], imported: readonly string[], mode: TagMode): string[] {
   return mode === 'replace' ? [...imported] : normaliseTags([...current, ...imported]);
@@ -282,6 +330,10 @@ function changesFor(values: RowValues, asset: Candidate, tagMode: TagMode): Chan
   compare('altText', asset.altText);
   compare('handle', asset.handle);
   compare('imageSrc', asset.imageSrc);
+  for (const [locale, text] of Object.entries(values.localeTexts)) {
+    const current = asset.localeTexts?.[locale] ?? null;
+    if (text !== current) changes[`altText:${locale}`] = { from: current, to: text };
+  }
   const tags = values.tags && importedTags(asset.tags, values.tags, tagMode);
   if (tags && tags.join(', ') !== asset.tags.join(', ')) changes.tags = { from: asset.tags.join(', ') || null, to: tags.join(', ') };
   return changes;
@@ -324,6 +376,8 @@ export interface PlanOptions {
   columns: Partial<Record<ImportField, number>>;
   tagMode: TagMode;
   groupBy: GroupBy;
+  /** The file's `alt_text:<locale>` columns (localeColumnsOf). */
+  localeColumns?: readonly LocaleColumn[];
 }
 
 /** The row's group key (as the file spells it) under `groupBy`, or null when the row joins no product. */
@@ -355,13 +409,13 @@ async function existingProducts(db: Db, groupBy: GroupBy, keys: readonly string[
   return found;
 }
 
-export async function planImport(db: Db, table: CsvTable, { format, mapping, columns, tagMode, groupBy }: PlanOptions): Promise<ImportPlan> {
+export async function planImport(db: Db, table: CsvTable, { format, mapping, columns, tagMode, groupBy, localeColumns = [] }: PlanOptions): Promise<ImportPlan> {
   const skipped: SkippedRow[] = [];
   const skip = (values: { row: number }, key: string | null, problem: Omit<SkippedRow, 'row' | 'key'>) => skipped.push({ row: values.row, key, ...problem });
 
   const valid: Array<RowValues & { key: string }> = [];
   const positionColumn = groupBy === 'none' ? -1 : table.header.findIndex((name) => simplify(name) === POSITION_COLUMN);
-  const parsed = table.rows.map((row) => ({ values: readRow(row, columns, positionColumn), row }));
+  const parsed = table.rows.map((row) => ({ values: readRow(row, columns, positionColumn, localeColumns), row }));
   if (format === 'shopify') carryShopifyProduct(parsed.map((entry) => entry.values));
   for (const { values, row } of parsed) {
     const key = values.filename ?? values.sku;
@@ -374,7 +428,7 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
       skip(values, null, { reason: 'no_key', message: 'The row has no filename and no SKU, so it matches no photo.' });
       continue;
     }
-    const mappedCells = [...Object.values(columns), ...(positionColumn < 0 ? [] : [positionColumn])].map((index) => row.cells[index] ?? '');
+    const mappedCells = [...Object.values(columns), ...localeColumns.map((column) => column.index), ...(positionColumn < 0 ? [] : [positionColumn])].map((index) => row.cells[index] ?? '');
     const invalid = invalidValue(values, mappedCells);
     if (invalid) {
       skip(values, key, invalid);
@@ -428,6 +482,7 @@ export async function planImport(db: Db, table: CsvTable, { format, mapping, col
     }
   }
 
+  await attachLocaleTexts(db, matched.map(({ asset }) => asset), localeColumns.map((column) => column.locale));
   const rowsByAsset = new Map<string, number[]>();
   for (const { values, asset } of matched) rowsByAsset.set(asset.id, [...(rowsByAsset.get(asset.id) ?? []), values.row]);
   const changes: RowChange[] = [];

@@ -2,7 +2,7 @@ import type { Db } from '@/db/client';
 import { readCsv, type CsvProblem } from './csv-read';
 import { applyImport, type ImportOutcome, type Importer } from './import-apply';
 import { openImportFile, type ImportFileProblem, type KeptImportFile } from './import-files';
-import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type GroupBy, type ImportPlan, type TagMode } from './import-plan';
+import { columnIndexes, detectMapping, IMPORT_FIELDS, localeColumnsOf, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type GroupBy, type ImportPlan, type TagMode } from './import-plan';
 
 /**
  * A CSV import, as the page and POST /api/imports run it: read the file, map its columns (detected, then as
@@ -12,7 +12,7 @@ import { columnIndexes, detectMapping, IMPORT_FIELDS, planImport, PREVIEW_LIST_L
  * file or the library changed, and nothing is written.
  */
 
-export type ImportFailure = CsvProblem | ImportFileProblem | { kind: 'bad_mapping' | 'plan_changed'; message: string };
+export type ImportFailure = CsvProblem | ImportFileProblem | { kind: 'bad_mapping' | 'plan_changed' | 'unknown_locale'; message: string };
 
 export type ImportResult =
   | { ok: true; mode: 'preview'; plan: ImportPlan }
@@ -47,7 +47,9 @@ export async function runImport(db: Db, bytes: AsyncIterable<Uint8Array>, reques
   if (groupBy !== 'none' && !mapping[groupBy]) {
     return { ok: false, failure: { kind: 'bad_mapping', message: `Grouping photos by ${groupBy === 'sku' ? 'SKU' : 'handle'} needs a column mapped to the ${groupBy === 'sku' ? 'SKU' : 'handle'}. Map one, or group by something else.` } };
   }
-  const plan = await planImport(db, read.table, { format: detected.format, mapping, columns: columns.columns, tagMode: request.tagMode, groupBy });
+  const localeColumns = localeColumnsOf(read.table.header);
+  if (!localeColumns.ok) return { ok: false, failure: { kind: 'unknown_locale', message: localeColumns.message } };
+  const plan = await planImport(db, read.table, { format: detected.format, mapping, columns: columns.columns, tagMode: request.tagMode, groupBy, localeColumns: localeColumns.columns });
   if (request.confirm === undefined) return { ok: true, mode: 'preview', plan };
   if (request.confirm !== plan.digest) {
     return { ok: false, failure: { kind: 'plan_changed', message: 'The file, its column mapping or the photos it matches changed since the preview, so nothing was written. Preview the file again, then confirm.' } };

@@ -1,4 +1,5 @@
 import type { EventSubscriber } from '@/lib/events';
+import { isSourceLocale } from '@/lib/locales';
 import { enqueueWritebacks } from './writeback';
 
 /**
@@ -10,7 +11,8 @@ export const writebackSubscriber: EventSubscriber = {
   name: 'writeback',
   types: ['alt_text.approved', 'alt_text.changed'],
   async onEvents(tx, events) {
-    const assetIds = [...new Set(events.map((event) => event.assetId))];
+    // The asset's own text is the source locale's: another locale's change is not written back from here.
+    const assetIds = [...new Set(events.filter((event) => event.data.locale === undefined || isSourceLocale(String(event.data.locale))).map((event) => event.assetId))];
     await enqueueWritebacks(tx, assetIds, { modes: ['on_approval'] });
   },
 };

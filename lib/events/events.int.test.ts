@@ -97,7 +97,7 @@ describe('the outbox', () => {
   });
 
   it('declares re-embedding, webhooks and writebacks as subscribers, in one list', () => {
-    expect(subscribers().map((subscriber) => subscriber.name)).toEqual(['re-embed', 'webhooks', 'writeback']);
+    expect(subscribers().map((subscriber) => subscriber.name)).toEqual(['re-embed', 'webhooks', 'writeback', 'translations']);
   });
 });
 

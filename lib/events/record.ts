@@ -1,5 +1,6 @@
 import { inArray } from 'drizzle-orm';
 import { assets, events, type EventType } from '@/db/schema';
+import { config } from '@/lib/config';
 import { JOB_PRIORITY, type Queryable } from '@/lib/jobs';
 import { assetEventData, snapshotColumns } from './snapshot';
 import { subscribers } from './subscribers';
@@ -48,13 +49,18 @@ export async function recordEvents(
     for (const type of wanted) {
       const rows = await tx
         .insert(events)
-        .values(snapshots.map((snapshot) => ({ type, assetId: snapshot.id, data: { ...assetEventData(snapshot), ...options.extra?.get(snapshot.id) } })))
+        .values(snapshots.map((snapshot) => ({ type, assetId: snapshot.id, data: { ...assetEventData(snapshot), ...localeOf(type), ...options.extra?.get(snapshot.id) } })))
         .returning({ id: events.id, assetId: events.assetId, data: events.data });
       recorded.push(...rows.map((row) => ({ id: row.id, type, assetId: row.assetId ?? '', data: row.data, priority })));
     }
   }
   await dispatch(tx, recorded);
   return recorded;
+}
+
+/** An alt-text event is about one locale's record: the source locale's unless the change says otherwise (extra). */
+function localeOf(type: EventType): { locale?: string } {
+  return type.startsWith('alt_text.') ? { locale: config().locales.source } : {};
 }
 
 async function dispatch(tx: Queryable, recorded: readonly RecordedEvent[]): Promise<void> {

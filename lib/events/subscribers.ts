@@ -1,3 +1,4 @@
+import { translationSubscriber } from '@/lib/alt';
 import { writebackSubscriber } from '@/lib/connections';
 import { webhookSubscriber } from '@/lib/webhooks';
 import { reembedSubscriber } from './reembed';
@@ -10,5 +11,5 @@ import type { EventSubscriber } from './types';
  */
 let built: readonly EventSubscriber[] | undefined;
 export function subscribers(): readonly EventSubscriber[] {
-  return (built ??= [reembedSubscriber, webhookSubscriber, writebackSubscriber]);
+  return (built ??= [reembedSubscriber, webhookSubscriber, writebackSubscriber, translationSubscriber]);
 }

@@ -1,7 +1,7 @@
 import { eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/handle';
 import { assets, embeddingModels, JOB_KINDS, type JobKind } from '@/db/schema';
-import { batchStep, describeStep, visionConfigured } from '@/lib/alt';
+import { batchStep, describeStep, translateStep, visionConfigured } from '@/lib/alt';
 import { configuredModel, configuredModelLoads, embeddingInput, embedStep, inputHash } from '@/lib/embed';
 import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
 import { deliverWebhook, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
@@ -25,6 +25,8 @@ import type { DeliveryStep, Step } from './step';
  *   batch (one batch of describe requests on Groq's Batch API; lib/alt/batch.ts) → nothing: it polls itself
  *     (running again at its poll interval) and writes each answer as describe would
  *   zip (one download of many photos written to storage as a ZIP; lib/downloads) → nothing
+ *   translate (one asset's approved source text into one locale, keyed by it) → nothing; a missing
+ *   translation never makes the photo failed or retrying: its record says so in its own queue
  */
 
 /** How often a kind is tried, and how long it waits after a step that threw (a bug or an outage). */
@@ -41,8 +43,8 @@ interface Declarations {
    * a photo's own processing does; its purge, a webhook delivery or a writeback to a shop do not.
    */
   countsTowardAssetState: boolean;
-  /** What the job's key means: nothing (one per asset), or the embedding model it is for (embed). */
-  key?: 'embedding_model';
+  /** What the job's key means: nothing (one per asset), the embedding model it is for (embed), or the locale (translate). */
+  key?: 'embedding_model' | 'locale';
   /** The kind that writes the photo's alt text (describe): Retry queues it again when the text is retrying. */
   writesAltText?: true;
   /** The longest one run may take before it is cut off and retried (default: the runner's five minutes). */
@@ -156,6 +158,8 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   batch: { subject: 'batch', run: batchStep, retry: { maxAttempts: 8, backoffSeconds: (attempts) => Math.min(3_600, 60 * 2 ** attempts) }, countsTowardAssetState: false },
   // A storage outage while writing the ZIP is retried a few times; the person sees the download's own status.
   zip: { subject: 'download', run: zipStep, retry: { ...ASSET_RETRY, maxAttempts: ZIP_MAX_ATTEMPTS }, countsTowardAssetState: false, maxRunMs: ZIP_MAX_RUN_MS },
+  // Queued when the source text is approved (lib/alt's translationSubscriber); parked while no provider is configured.
+  translate: { subject: 'asset', run: translateStep, next: nothing, resumeParked: visionConfigured, retry: ASSET_RETRY, countsTowardAssetState: false, key: 'locale' },
 });
 
 /** Fails loudly at start (the sweeper and every runner call it) when a kind the database knows has no step. */

@@ -63,6 +63,7 @@ describe('GET /api/openapi.json', () => {
       ['product', 'query', false],
       ['store', 'query', false],
       ['format', 'query', false],
+      ['locale', 'query', false],
     ]);
     expect(Object.keys(operation('/api/imports', 'post')?.requestBody?.content ?? {})).toEqual(['text/csv']);
   });

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { integer, MAX_DB_INTEGER, text } from '@/lib/text-input';
 import { rows, type Db } from '@/db/client';
 import { isUuid } from '@/lib/assets';
-import { MAX_HUMAN_ALT_LENGTH, statusOfWrittenText, type Editor } from '@/lib/alt';
+import { currentRecords, decideRecords, MAX_HUMAN_ALT_LENGTH, mirrorSourceRecords, queueTranslations, recordLocaleEvents, statusOfWrittenText, type Editor } from '@/lib/alt';
+import { isSourceLocale } from '@/lib/locales';
 import { recordEvents, type EventType } from '@/lib/events';
 import { enqueueJob, JOB_PRIORITY } from '@/lib/jobs';
 import { altStatusSql, type AssetFilter } from '@/lib/filters';
@@ -192,20 +193,8 @@ async function explainMisses(db: Executor, action: ReviewAction, missed: ValidIt
     db,
     sql`select a.id, a.version, a.alt_text from assets a where a.id in (${sql.join(missed.map((item) => sql`${item.id}::uuid`), sql`, `)})`,
   );
-  const byId = new Map(current.map((row) => [row.id, row]));
-  const refusal = action === 'undo' ? 'there is no decision of yours to undo on this asset' : actionSql(action, reviewer).refusal;
-  return missed.map((item) => {
-    const row = byId.get(item.id);
-    if (!row) return answer(item.id, 'not_found', { message: 'no such asset: it may have been deleted' });
-    if (row.version !== item.version) {
-      return answer(item.id, 'conflict', {
-        version: row.version,
-        text: row.alt_text,
-        message: `this asset changed since you loaded it (you saw version ${item.version}; it is now ${row.version}): nothing was done, look at it again`,
-      });
-    }
-    return answer(item.id, 'not_applicable', { version: row.version, text: row.alt_text, message: `nothing to do: ${refusal}` });
-  });
+  const byId = new Map(current.map((row) => [row.id, { version: row.version, text: row.alt_text }]));
+  return missed.map((item) => explainMiss(action, item, byId.get(item.id), reviewer));
 }
 
 /**
@@ -238,14 +227,21 @@ export interface DecisionSummary {
   changed: string[];
 }
 
-/** Applies `action` to each item in chunks of REVIEW_CHUNK, one transaction each; answers every item. */
-export async function decide(db: Db, action: ReviewAction, items: ValidItem[], reviewer: Reviewer): Promise<DecisionSummary> {
+/**
+ * Applies `action` to each item in chunks of REVIEW_CHUNK, one transaction each; answers every item. Without a
+ * locale, or with the source locale, the decision is on the asset's own text; with another configured locale,
+ * on that locale's records (lib/alt's decideRecords), the item's version being the record's.
+ */
+export async function decide(db: Db, action: ReviewAction, items: ValidItem[], reviewer: Reviewer, locale?: string): Promise<DecisionSummary> {
+  if (locale && !isSourceLocale(locale)) return decideLocale(db, action, items, reviewer, locale);
   const results: ItemResult[] = [];
   const changed: string[] = [];
   for (let start = 0; start < items.length; start += REVIEW_CHUNK) {
     const chunk = items.slice(start, start + REVIEW_CHUNK);
     await db.transaction(async (tx) => {
       const done = new Map((await applyChunk(tx, action, chunk, reviewer)).map((row) => [row.id, row.version]));
+      // The asset's alt columns are the source locale's record, projected: both change in this transaction.
+      await mirrorSourceRecords(tx, [...done.keys()]);
       // An edit is an approval only when a person writes it (statusOfWrittenText).
       const events: EventType[] = action === 'edit' && statusOfWrittenText(reviewer) === 'proposed' ? ['alt_text.changed'] : DECISION_EVENTS[action];
       // One photo decided in the queue is a person waiting; many are background work behind people's.
@@ -262,6 +258,47 @@ export async function decide(db: Db, action: ReviewAction, items: ValidItem[], r
     });
   }
   return { results, changed };
+}
+
+async function decideLocale(db: Db, action: ReviewAction, items: ValidItem[], reviewer: Reviewer, locale: string): Promise<DecisionSummary> {
+  const results: ItemResult[] = [];
+  const changed: string[] = [];
+  const priority = items.length === 1 ? JOB_PRIORITY.interactive : JOB_PRIORITY.backfill;
+  for (let start = 0; start < items.length; start += REVIEW_CHUNK) {
+    const chunk = items.slice(start, start + REVIEW_CHUNK);
+    await db.transaction(async (tx) => {
+      const written = await decideRecords(tx, action, locale, chunk, reviewer);
+      await recordLocaleEvents(tx, written, priority);
+      const done = new Map(written.map((row) => [row.assetId, row.version]));
+      // A rejected or set-aside translation is made again from the approved source text.
+      if (action === 'reject' || action === 'regenerate') await queueTranslations(tx, [...done.keys()], JOB_PRIORITY.backfill, { force: true, locale });
+      for (const item of chunk) {
+        const version = done.get(item.id);
+        if (version !== undefined) {
+          results.push(answer(item.id, 'done', { version }));
+          changed.push(item.id);
+        }
+      }
+      const missed = chunk.filter((item) => !done.has(item.id));
+      const current = await currentRecords(tx, locale, missed.map((item) => item.id));
+      results.push(...missed.map((item) => explainMiss(action, item, current.get(item.id), reviewer)));
+    });
+  }
+  return { results, changed };
+}
+
+/** Why an item was not changed: gone, changed since (with the current text), or not applicable. */
+function explainMiss(action: ReviewAction, item: ValidItem, row: { version: number; text: string | null } | undefined, reviewer: Reviewer): ItemResult {
+  if (!row) return answer(item.id, 'not_found', { message: 'no such asset: it may have been deleted' });
+  if (row.version !== item.version) {
+    return answer(item.id, 'conflict', {
+      version: row.version,
+      text: row.text,
+      message: `this asset changed since you loaded it (you saw version ${item.version}; it is now ${row.version}): nothing was done, look at it again`,
+    });
+  }
+  const refusal = action === 'undo' ? 'there is no decision of yours to undo on this asset' : actionSql(action, reviewer).refusal;
+  return answer(item.id, 'not_applicable', { version: row.version, text: row.text, message: `nothing to do: ${refusal}` });
 }
 
 /**

@@ -32,6 +32,10 @@ export interface ReviewItem {
   provenance: { source: AltSource | null; author: string | null; model: string | null; promptVersion: string | null; updatedAt: string | null };
   image: { url: string; width: number; height: number } | null;
   uploadedAt: string;
+  /** In a locale's queue other than the source (LOCALES): the locale, the source text it translates, and whether that changed since. */
+  locale?: string;
+  sourceText?: string | null;
+  stale?: boolean;
 }
 
 export interface ReviewPage {

@@ -3,6 +3,7 @@ import { rows, type Db } from '@/db/client';
 import { indexedVectorType, modelLiteral, searchModel, toVectorLiteral } from '@/lib/embed';
 import { filterSql, type AssetFilter } from '@/lib/filters';
 import { decodeCursor, encodeCursor } from './cursor';
+import { regconfigFor } from './languages';
 import { filenameStemPattern, parseQuery, type ParsedQuery } from './query-terms';
 import { RESULT_COLUMNS, toHitAsset, type ResultRow, type SearchHitAsset } from './result-row';
 import { nearestSql } from './vector-scan';
@@ -38,6 +39,11 @@ export interface SearchRequest {
   limit: number;
   /** Which signals to use (all by default); eval:search measures each alone. */
   signals?: readonly Signal[];
+  /**
+   * A configured locale other than the source (the caller resolved it): the full-text signal reads that
+   * locale's alt text, stemmed by its language; vectors stay those of the source text.
+   */
+  locale?: string;
 }
 
 export interface SearchHit {
@@ -115,7 +121,7 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
       from ${nearest} nearest
       where distance <= ${1 - MIN_SIMILARITY}`);
   }
-  if (useText) parts.push(textSignal(query, where, depth));
+  if (useText) parts.push(textSignal(query, where, depth, request.locale));
   if (signals.has('exact')) {
     parts.push(sql`
       select a.id, null::bigint, null::float8, null::bigint, null::real, true
@@ -140,21 +146,25 @@ export async function searchAssets(db: Db, request: SearchRequest): Promise<Sear
  * documents with any word. Ranking every document that has any common word is what costs time on a large
  * library, so that part runs only for queries whose words rarely occur together.
  */
-function textSignal(query: ParsedQuery, where: SQL, depth: number): SQL {
+function textSignal(query: ParsedQuery, where: SQL, depth: number, locale?: string): SQL {
+  // A locale's own document: its record's text in alt_texts, indexed with that language's configuration.
+  const doc = locale ? sql`t.search_tsv` : sql`a.search_tsv`;
+  const from = locale ? sql`assets a join alt_texts t on t.asset_id = a.id and t.locale = ${locale}` : sql`assets a`;
+  const language = locale ? sql`${regconfigFor(locale)}::regconfig` : sql`'english'`;
   const tier = (level: number, tsquery: SQL, exclude: SQL) => sql`
     select asset_id, ${sql.raw(String(level))} as tier, ts_rank_cd(doc, tsq) as txt_score
     from (
-      select a.id as asset_id, a.search_tsv as doc, tsq
-      from assets a, ${tsquery} tsq
-      where a.search_tsv @@ tsq ${exclude} and ${where}
+      select a.id as asset_id, ${doc} as doc, tsq
+      from ${from}, ${tsquery} tsq
+      where ${doc} @@ tsq ${exclude} and ${where}
       limit ${TEXT_RANK_CAP}
     ) found
     order by txt_score desc, asset_id
     limit ${depth}`;
-  const everyWord = sql`websearch_to_tsquery('english', ${query.websearchAll})`;
+  const everyWord = sql`websearch_to_tsquery(${language}, ${query.websearchAll})`;
   const all = tier(0, everyWord, sql``);
   // Runs only when the every-word tier did not fill the window (a one-time filter skips it otherwise).
-  const any = tier(1, sql`websearch_to_tsquery('english', ${query.websearchAny})`, sql`and not a.search_tsv @@ ${everyWord} and (select count(*) from all_words) < ${depth}`);
+  const any = tier(1, sql`websearch_to_tsquery(${language}, ${query.websearchAny})`, sql`and not ${doc} @@ ${everyWord} and (select count(*) from all_words) < ${depth}`);
   const tiers = query.terms.length > 1 ? sql`(select * from all_words) union all (${any})` : sql`select * from all_words`;
   return sql`
     select asset_id, null::bigint, null::float8, row_number() over (order by tier, txt_score desc, asset_id), txt_score, false

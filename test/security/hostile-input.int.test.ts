@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GET as health } from '@/app/api/health/route';
 import { PATCH as patchAsset } from '@/app/api/assets/[id]/route';
+import { PATCH as patchLocaleAlt } from '@/app/api/assets/[id]/alt/[locale]/route';
 import { GET as search } from '@/app/api/search/route';
 import { POST as startUploadRoute } from '@/app/api/uploads/route';
 import { users } from '@/db/schema';
@@ -24,7 +25,7 @@ describe('hostile input', () => {
     useStorageForTests(files().storage);
   });
 
-  it('refuses a NUL byte in the search query, the tag filter, alt text, edited tags and upload tags with 422', async () => {
+  it('refuses a NUL byte in the search query, the tag filter, alt text, edited tags, upload tags and a locale\'s text or tag with 422', async () => {
     const editor = await makeAccount(db(), 'editor');
     const nul = 'red\u0000coat';
     const answers = [
@@ -32,6 +33,8 @@ describe('hostile input', () => {
       await call(search, { bearer: editor.token, path: `/api/search?q=coat&tag=${encodeURIComponent(nul)}` }),
       await call(patchAsset, { method: 'PATCH', bearer: editor.token, params: { id: crypto.randomUUID() }, body: { altText: nul, version: 1 } }),
       await call(patchAsset, { method: 'PATCH', bearer: editor.token, params: { id: crypto.randomUUID() }, body: { tags: [nul], version: 1 } }),
+      await call(patchLocaleAlt, { method: 'PATCH', bearer: editor.token, params: { id: crypto.randomUUID(), locale: 'en' }, body: { text: nul, version: 1 } }),
+      await call(patchLocaleAlt, { method: 'PATCH', bearer: editor.token, params: { id: crypto.randomUUID(), locale: nul }, body: { text: 'A red coat.', version: 1 } }),
       await call(startUploadRoute, {
         method: 'POST',
         bearer: editor.token,

@@ -4,6 +4,7 @@ import * as review from '@/app/api/alt/review/route';
 import * as retry from '@/app/api/assets/[id]/retry/route';
 import * as altRegenerate from '@/app/api/assets/[id]/alt/regenerate/route';
 import * as alt from '@/app/api/assets/[id]/alt/route';
+import * as altLocale from '@/app/api/assets/[id]/alt/[locale]/route';
 import * as asset from '@/app/api/assets/[id]/route';
 import * as bulk from '@/app/api/assets/bulk/route';
 import * as rendition from '@/app/api/assets/[id]/renditions/[preset]/route';
@@ -62,12 +63,13 @@ export function apiOperations(): ApiOperation[] {
   return [
     { path: '/api/alt/coverage', method: 'get', summary: 'Alt-text coverage: approved, proposed, missing, retrying, failed, decorative; overall, per tag and per collection.', handler: coverage.GET },
     { path: '/api/alt/coverage/missing', method: 'get', summary: 'CSV of the photos without approved or decorative alt text.', handler: coverageMissing.GET },
-    { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts.', handler: review.GET },
-    { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item.', handler: review.POST },
+    { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts; `locale` gives that locale\'s queue, each text beside the approved source text.', handler: review.GET },
+    { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item; `locale` decides on that locale\'s records.', handler: review.POST },
     { path: '/api/assets', method: 'get', summary: 'List the library, newest first (keyset cursor).', handler: assets.GET },
     { path: '/api/assets/bulk', method: 'post', summary: 'One action on many assets (ids, or everything matching the library filter): add or remove tags, set collection, regenerate AI text, mark decorative, delete; answered per asset.', handler: bulk.POST },
-    { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance, catalogue data, signed URLs.', handler: asset.GET },
+    { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance (`alt`: the source locale; `altTexts`: every configured locale\'s record), catalogue data, signed URLs.', handler: asset.GET },
     { path: '/api/assets/{id}', method: 'patch', summary: 'Edit alt text, decorative, tags, title, SKU or collection, from the version you loaded (409 when stale).', handler: asset.PATCH },
+    { path: '/api/assets/{id}/alt/{locale}', method: 'patch', summary: 'Set, clear or mark decorative one locale\'s alt text, from the record version you loaded (409 when stale, 422 unknown_locale).', handler: altLocale.PATCH },
     { path: '/api/assets/{id}', method: 'delete', summary: 'Move an asset to the trash (restorable for TRASH_DAYS, then purged with its files).', handler: asset.DELETE },
     { path: '/api/assets/{id}/alt', method: 'get', summary: "The asset's alt text, its history, and the vision provider that would write it.", handler: alt.GET },
     { path: '/api/assets/{id}/alt/regenerate', method: 'post', summary: 'Ask the vision model for new alt text (never over a person’s text): 202 with the queued describe job; the model is called by the job, and GET …/alt says `describing` until it has run.', handler: altRegenerate.POST },
@@ -108,7 +110,7 @@ export function apiOperations(): ApiOperation[] {
     },
     { path: '/api/downloads', method: 'get', summary: 'Your ZIP downloads built in the background, newest first, each with its status and, once ready, a signed link.', handler: downloadsRoute.GET },
     { path: '/api/downloads/{id}', method: 'get', summary: 'One background download: its status, its job’s (attempts, last error) and, once ready, a signed link to the ZIP.', handler: download.GET },
-    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data of the photos the library filter matches (same names as the library URL; status defaults to approved): CSV, JSON Lines or Shopify’s product CSV, streamed.', handler: exportsRoute.GET },
+    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data of the photos the library filter matches (same names as the library URL; status defaults to approved): CSV, JSON Lines or Shopify’s product CSV, streamed; an alt_text:<locale> column per other locale, or one locale alone with `locale`.', handler: exportsRoute.GET },
     { path: '/api/files/{key}', method: 'get', summary: 'A stored file, through a signed, expiring URL.', handler: files.GET },
     { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes (or one part of a parted upload) to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
     { path: '/api/health', method: 'get', summary: 'Liveness and database reachability.', handler: health.GET },
@@ -133,7 +135,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/presets', method: 'get', summary: 'Every rendition preset: the built-in ones (channels), then the admins’ own.', handler: presetsRoute.GET },
     { path: '/api/presets', method: 'post', summary: 'Create a preset (201) or replace the one of that name (200): size, fit, background, format, quality, metadata, trim.', handler: presetsRoute.POST },
     { path: '/api/presets/{name}', method: 'delete', summary: 'Delete an admin’s preset and the files made with it (built-in presets: 409 preset_reserved).', handler: preset.DELETE },
-    { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters.', handler: search.GET },
+    { path: '/api/search', method: 'get', summary: 'Hybrid search (meaning and words) with filters; `locale` matches words against that locale\'s alt text, in its language.', handler: search.GET },
     { path: '/api/shared/{token}', method: 'get', summary: 'Public (the token is the credential): a share link’s photos, a page at a time, with alt text, signed image URLs and, when allowed, download URLs. Wrong token 404 (rate-limited per address: 429), revoked or expired 410.', handler: shared.GET },
     { path: '/api/shared/{token}/download', method: 'get', summary: 'Public: a ZIP of a share link’s originals with alt-text.csv, when the link allows downloads (else 403); 404, 429 and 410 as for the link.', handler: sharedZip.GET },
     { path: '/api/shares', method: 'get', summary: 'Share links, newest first: every link for admins, your own for editors.', handler: sharesRoute.GET },

@@ -14,6 +14,8 @@ export const searchQuerySchema = filterSchema({
     .refine((q) => q.length <= MAX_QUERY_LENGTH, `The query is over ${MAX_QUERY_LENGTH} characters: keep the words that matter.`),
   cursor: text().max(1000).optional(),
   limit: integerFromString(1, MAX_PAGE_SIZE).default(24),
+  /** A configured locale (LOCALES): words are matched against that locale's alt text, in its language. */
+  locale: text().max(64).optional(),
 });
 
 /** What each notice means, for people (the search page shows these). */

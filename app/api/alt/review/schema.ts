@@ -17,6 +17,8 @@ export const reviewActionBody = z
     filter: assetFilterSchema.optional(),
     /** When the reviewer saw the filtered count: assets whose text changed after it are answered as conflicts. */
     asOf: z.iso.datetime({ offset: true }).optional(),
+    /** A configured locale other than the source (LOCALES): decide on that locale's records; the item versions are theirs. */
+    locale: text().max(64).optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
@@ -38,4 +40,6 @@ export const reviewQuery = filterSchema({
   limit: integerFromString(1, MAX_REVIEW_PAGE_SIZE).optional(),
   /** `counts=1` adds the counts beside each filter choice. */
   counts: z.enum(['0', '1']).optional(),
+  /** A configured locale (LOCALES): that locale's queue, each record beside the source text. */
+  locale: text().max(64).optional(),
 });

@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { assetEditBody, editorOf, patchAsset } from '@/lib/alt';
+import { altTextsOf, assetEditBody, editorOf, patchAsset } from '@/lib/alt';
 import { getAsset } from '@/lib/assets';
 import { roleAllows, route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
@@ -19,11 +19,15 @@ async function notFound(id: string): Promise<ApiError> {
   });
 }
 
-/** Admins also get the raw error details (a decoder's or provider's own words) behind the messages for people. */
+/**
+ * Admins also get the raw error details (a decoder's or provider's own words) behind the messages for people.
+ * `alt` is the source locale's text; `altTexts` has every configured locale's record (LOCALES).
+ */
 export const GET = route({ role: 'viewer', params: assetParams }, async ({ params, caller }) => {
-  const asset = await getAsset(await getDb(), params.id, { withDetail: roleAllows(caller.role, 'admin') });
+  const db = await getDb();
+  const asset = await getAsset(db, params.id, { withDetail: roleAllows(caller.role, 'admin') });
   if (!asset) throw await notFound(params.id);
-  return Response.json(asset);
+  return Response.json({ ...asset, altTexts: await altTextsOf(db, asset.id) });
 });
 
 /**
