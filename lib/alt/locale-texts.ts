@@ -1,4 +1,5 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import { z } from 'zod';
 import type { Db } from '@/db/handle';
 import { altTexts, assets } from '@/db/schema';
@@ -55,7 +56,7 @@ export async function patchLocaleAlt(db: Db, assetId: string, rawLocale: string,
   if (!resolved.ok) return { ok: false, kind: 'unknown_locale', message: resolved.message };
   if (!isUuid(assetId)) return { ok: false, kind: 'not_found' };
   const { locale } = resolved;
-  const [asset] = await db.select({ id: assets.id }).from(assets).where(and(eq(assets.id, assetId), isNull(assets.deletedAt)));
+  const [asset] = await db.select({ id: assets.id }).from(assets).where(and(eq(assets.id, assetId), notTrashedSql('assets')));
   if (!asset) return { ok: false, kind: 'not_found' };
   let written: boolean;
   if (isSourceLocale(locale)) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import { rows } from '@/db/client';
 import { altHistory, type AltTextRow, type AltTextSource, type AltTextStatus, type EventType } from '@/db/schema';
 import { recordEvents } from '@/lib/events';
@@ -267,7 +268,7 @@ export async function editLocaleText(tx: Queryable, edit: LocaleEdit): Promise<A
     assetId: edit.assetId,
     locale: edit.locale,
     set,
-    when: sql`t.version = ${edit.version} and exists (select 1 from assets a where a.id = t.asset_id and a.deleted_at is null)`,
+    when: sql`t.version = ${edit.version} and exists (select 1 from assets a where a.id = t.asset_id and ${notTrashedSql('a')})`,
     history: (row) => ({
       event: row.status === 'decorative' ? 'decorative' : 'human_edit',
       text: row.text,

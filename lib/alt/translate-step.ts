@@ -1,4 +1,5 @@
 import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { notTrashedSql } from '@/lib/filters';
 import { altTexts, assets } from '@/db/schema';
 import type { EventSubscriber } from '@/lib/events';
 import { enqueueJob, JOB_PRIORITY, type Queryable, type Step } from '@/lib/jobs';
@@ -54,7 +55,7 @@ export async function queueTranslations(tx: Queryable, assetIds: readonly string
   const approved = await tx
     .select({ id: assets.id, altText: assets.altText })
     .from(assets)
-    .where(and(inArray(assets.id, [...assetIds]), eq(assets.altStatus, 'approved'), ne(assets.altText, ''), sql`${assets.deletedAt} is null`));
+    .where(and(inArray(assets.id, [...assetIds]), eq(assets.altStatus, 'approved'), ne(assets.altText, ''), notTrashedSql('assets')));
   for (const locale of locales) {
     await ensureRecords(tx, approved.map((asset) => asset.id), locale);
     for (const asset of approved) {

@@ -2,10 +2,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { regconfigFor as searchConfigFor } from '@/lib/search';
 
 /** The source locale's record status from the asset's columns (a failure: no text and a last error). */
-const SOURCE_STATUS = sql`case
-  when a.alt_status in ('approved', 'decorative', 'proposed') then a.alt_status
-  when a.alt_text is null and a.alt_last_error is not null then 'failed'
-  else 'missing' end`;
+const SOURCE_STATUS = sql`case a.alt_status
+  when 'approved' then 'approved' when 'decorative' then 'decorative' when 'proposed' then 'proposed'
+  else case when a.alt_text is null and a.alt_last_error is not null then 'failed' else 'missing' end end`;
 
 /**
  * `insert into alt_texts as t (…) select … from assets a where <which>`: the source locale's record made from
