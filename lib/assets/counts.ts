@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
-import { EXACT_COUNT_MAX, filterSql, planCounts, type AssetFilter, type CountOptions } from '@/lib/filters';
+import { EXACT_COUNT_MAX, filterSql, hasFilter, planCounts, type AssetFilter, type CountOptions } from '@/lib/filters';
 import { conditionSql } from './condition';
 
 /**
@@ -23,7 +23,8 @@ export interface LibraryCounts {
 }
 
 export async function countLibrary(db: Db, filter: AssetFilter = {}, options: CountOptions = {}): Promise<LibraryCounts> {
-  const plan = await planCounts(db, filterSql(filter), options);
+  // Unfiltered (the library's front page), the library is counted once, not again as the filter's total.
+  const plan = await planCounts(db, hasFilter(filter) ? filterSql(filter) : null, options);
   const [row] = await rows<{ library: number; failed: number; retrying: number; not_in_store: number; conflict: number }>(
     db,
     sql`select count(*)::int as library,
@@ -49,6 +50,6 @@ export async function countLibrary(db: Db, filter: AssetFilter = {}, options: Co
 
 /** How many photos the filter matches (GET /api/assets?total=1): exact up to the limit, estimated and marked past it. */
 export async function countAssets(db: Db, filter: AssetFilter, options: CountOptions = {}): Promise<{ total: number; totalEstimated: boolean }> {
-  const plan = await planCounts(db, filterSql(filter), options);
+  const plan = await planCounts(db, hasFilter(filter) ? filterSql(filter) : null, options);
   return { total: plan.total, totalEstimated: plan.totalEstimated };
 }
