@@ -7,7 +7,6 @@ import { PAGE_SIZE } from '@/components/library/assets-api';
 import { countLibrary, listAssets } from '@/lib/assets';
 import { filterParams, filterSchema, type AssetFilter } from '@/lib/filters';
 import { requirePage, roleAllows } from '@/lib/auth';
-import { countMatching } from '@/lib/library';
 import { listPresets } from '@/lib/renditions';
 
 export const metadata: Metadata = { title: 'Library' };
@@ -18,15 +17,11 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
   const parsed = filterSchema().safeParse(filterParams(params));
   const filter: AssetFilter = parsed.success ? parsed.data : {};
   const db = await getDb();
-  const [firstPage, counts] = await Promise.all([listAssets(db, { limit: PAGE_SIZE, filter }), countLibrary(db)]);
+  const [firstPage, counts, presets] = await Promise.all([listAssets(db, { limit: PAGE_SIZE, filter }), countLibrary(db, filter), listPresets(db)]);
   // Without a cursor there is nothing to get wrong; a failure here is a bug, and the error page says so.
   if (!firstPage.ok) throw new Error(firstPage.message);
-  const [matching, notInStore, storeConflicts, presets] = await Promise.all([
-    countMatching(db, filter),
-    countMatching(db, { store: 'not_in_store' }),
-    countMatching(db, { store: 'conflict' }),
-    listPresets(db),
-  ]);
+  // Estimated from a sample in a large library: said so with a tilde, as beside the review queue's filters.
+  const shown = (count: number) => (counts.estimated ? `~${count}` : String(count));
   const canUpload = roleAllows(user.role, 'editor');
   return (
     <main className="flex flex-col gap-5">
@@ -59,21 +54,21 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
       </div>
       <nav aria-label="Show photos by state" className="flex flex-wrap gap-2 text-sm">
         <FilterLink href="/" current={filter.state === undefined && filter.store === undefined}>
-          All photos ({counts.all})
+          All photos ({shown(counts.all)})
         </FilterLink>
         <FilterLink href="/?state=failed" current={filter.state === 'failed'}>
-          Failed ({counts.failed})
+          Failed ({shown(counts.failed)})
         </FilterLink>
         <FilterLink href="/?state=retrying" current={filter.state === 'retrying'}>
-          Retrying ({counts.retrying})
+          Retrying ({shown(counts.retrying)})
         </FilterLink>
-        {(notInStore > 0 || storeConflicts > 0 || filter.store) && (
+        {(counts.notInStore > 0 || counts.storeConflicts > 0 || filter.store) && (
           <>
             <FilterLink href="/?store=not_in_store" current={filter.store === 'not_in_store'}>
-              Not in the store yet ({notInStore})
+              Not in the store yet ({shown(counts.notInStore)})
             </FilterLink>
             <FilterLink href="/?store=conflict" current={filter.store === 'conflict'}>
-              Store conflicts ({storeConflicts})
+              Store conflicts ({shown(counts.storeConflicts)})
             </FilterLink>
           </>
         )}
@@ -89,7 +84,7 @@ export default async function LibraryPage(props: { searchParams: Promise<Record<
         initial={{ items: firstPage.items, nextCursor: firstPage.nextCursor }}
         canUpload={canUpload}
         filter={filter}
-        matching={matching}
+        matching={{ total: counts.total, totalEstimated: counts.totalEstimated }}
         presets={presets.map((preset) => ({ name: preset.name, label: preset.label || preset.name }))}
       />
     </main>

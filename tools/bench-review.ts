@@ -5,6 +5,7 @@ import { openPglite, openPostgres, rows, type Db, type DbHandle } from '@/db/cli
 import { migrate } from '@/db/migrate';
 import { users } from '@/db/schema';
 import { PROMPT_VERSION } from '@/lib/alt';
+import { countLibrary } from '@/lib/assets';
 import { config } from '@/lib/config';
 import { filterSql } from '@/lib/filters';
 import { countMatching, decide, reviewCounts, reviewPage, type Reviewer } from '@/lib/review';
@@ -21,6 +22,9 @@ import { timeEach } from '@/tools/bench/search/measure';
  *   - the next item: a page of the queue after a random cursor (unfiltered and under a tag filter), p50/p95,
  *     against one indexed SELECT (an asset by primary key);
  *   - a filtered count (one filter, and every count the page shows beside its filters), against the same;
+ *   - the library page's counts (All photos, Failed, Retrying, the store links and the filter's total), unfiltered
+ *     and under a tag filter, against the same and against one full count of the library (what every page view
+ *     read before the counts were planned);
  *   - a bulk approve of `bulk` items (version-guarded, with history), against one
  *     UPDATE ... FROM (VALUES ...) of as many items without either.
  */
@@ -111,6 +115,8 @@ async function measureBackend(name: string, handle: DbHandle, n: number): Promis
   const nextFiltered = await timeEach(cursors.map((cursor, i) => [cursor, tags[i]] as const), ([cursor, tag]) => reviewPage(db, noStorage, { tag }, { cursor, limit: 20 }));
   const oneCount = await timeEach(tags, (tag) => countMatching(db, { tag, status: 'proposed' }));
   const allCounts = await timeEach(tags.slice(0, Math.min(50, SAMPLES)), (tag) => reviewCounts(db, { tag }), 3);
+  const fullCount = await timeEach(ids.slice(0, 20), () => rows(db, sql`select count(*) from assets a where ${filterSql({})}`), 3);
+  const libraryCounts = await timeEach(tags.slice(0, Math.min(50, SAMPLES)).map((tag, i) => (i % 2 === 0 ? {} : { tag })), (filter) => countLibrary(db, filter), 3);
 
   const row = (label: string, samples: number[]) => {
     const p95 = percentile(samples, 0.95);
@@ -121,10 +127,13 @@ async function measureBackend(name: string, handle: DbHandle, n: number): Promis
   row('next item under a tag filter', nextFiltered);
   row('filtered count (tag + status)', oneCount);
   row('every count beside the filters (tag)', allCounts);
+  row('one full count of the library, for scale', fullCount);
+  row('library page counts (none, or a tag filter)', libraryCounts);
   const goal = percentile(nextItem, 0.95) <= 30 ? 'met' : 'MISSED';
   log(`  goal next item p95 <= 30 ms: ${goal}`);
   const estimated = (await reviewCounts(db, {})).estimated;
   log(`counts p95 ${ms(percentile(allCounts, 0.95))}${estimated ? ' (estimated from a sample: the library is over 20,000 photos)' : ''}`);
+  log(`library counts p95 ${ms(percentile(libraryCounts, 0.95))}${estimated ? ' (estimated from a sample: the library is over 20,000 photos)' : ''}`);
 
   // Bulk approve: the same proposals approved by the baseline and by the decision, in turn, twice each; the
   // proposals are put back (untimed) before each run, so both write the same rows in the same state.

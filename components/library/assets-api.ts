@@ -11,6 +11,8 @@ export interface AssetListPage {
   nextCursor: string | null;
   /** How many assets match the filter, when asked for. */
   total?: number;
+  /** The total is estimated from a sample (a large library): shown as "about". */
+  totalEstimated?: boolean;
 }
 
 export const PAGE_SIZE = 48;

@@ -33,7 +33,8 @@ export function LibraryGrid({
   initial: AssetListPage;
   canUpload: boolean;
   filter?: AssetFilter;
-  matching: number;
+  /** How many photos the filter matches; estimated past a size (lib/filters planCounts), said with "about". */
+  matching: { total: number; totalEstimated: boolean };
   presets?: readonly PresetChoice[];
 }) {
   const [assets, setAssets] = useState<AssetView[]>(initial.items);
@@ -43,7 +44,8 @@ export function LibraryGrid({
   const sentinel = useRef<HTMLDivElement>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
-  const [total, setTotal] = useState(matching);
+  const [matched, setMatched] = useState(matching);
+  const total = `${matched.totalEstimated ? 'about ' : ''}${matched.total}`;
   const [outcome, setOutcome] = useState<BulkOutcome | null>(null);
   const anchor = useRef<number | null>(null);
   // Names for the results list: what was on screen when the action ran (deleted ones leave the grid).
@@ -84,7 +86,7 @@ export function LibraryGrid({
       const page = await fetchAssetPage(null, undefined, filter, true);
       setAssets(page.items);
       setNextCursor(page.nextCursor);
-      if (page.total !== undefined) setTotal(page.total);
+      if (page.total !== undefined) setMatched({ total: page.total, totalEstimated: page.totalEstimated ?? false });
     } catch (error) {
       setLoadError(error instanceof Error ? error.message : 'Could not reload the library.');
     }

@@ -1,7 +1,7 @@
 export { listAssets, getAsset, MAX_PAGE_SIZE, type AssetPage } from './queries';
 export { toAssetView, downloadName, type AssetView, type DerivativeView } from './view';
 export { isUuid, encodeCursor, decodeCursor } from './cursor';
-export { countLibrary } from './queries';
+export { countLibrary, countAssets, type LibraryCounts } from './counts';
 export { type ViewOptions } from './view';
 export { CONDITIONS, conditionOf, conditionSql, altFailedSql, altRetryingSql, isAltRetrying, jobRetryTimes, type Condition } from './condition';
 export { failureMessage, gateMessage, altFailureOf, presentHistory, type PresentedHistory } from './messages';

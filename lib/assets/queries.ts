@@ -4,7 +4,7 @@ import { assets } from '@/db/schema';
 import { filterSql, notTrashedSql, type AssetFilter } from '@/lib/filters';
 import { getStorage } from '@/lib/storage';
 import { decodeCursor, encodeCursor, isUuid } from './cursor';
-import { conditionSql, jobRetryTimes } from './condition';
+import { jobRetryTimes } from './condition';
 import { toAssetView, type AssetView, type ViewOptions } from './view';
 import { assetLinks } from './links';
 import type { Result } from '@/lib/result';
@@ -38,19 +38,6 @@ export async function listAssets(db: Db, options: { cursor?: string; limit: numb
     items: await Promise.all(page.map((row) => toAssetView(row.asset, storage, { jobRetryAt: retryTimes.get(row.asset.id), links: links.get(row.asset.id) }))),
     nextCursor: found.length > limit && last ? encodeCursor({ createdAt: last.createdAtText, id: last.asset.id }) : null,
   };
-}
-
-/** How many photos the library holds: in all, failed and retrying (the filter links show them). */
-export async function countLibrary(db: Db): Promise<{ all: number; failed: number; retrying: number }> {
-  const [row] = await db
-    .select({
-      all: sql<number>`count(*)::int`,
-      failed: sql<number>`(count(*) filter (where ${conditionSql('failed')}))::int`,
-      retrying: sql<number>`(count(*) filter (where ${conditionSql('retrying')}))::int`,
-    })
-    .from(assets)
-    .where(filterSql({}, 'assets'));
-  return { all: row?.all ?? 0, failed: row?.failed ?? 0, retrying: row?.retrying ?? 0 };
 }
 
 /** One asset by id; null for unknown, trashed, purged or malformed ids alike. `withDetail` (admins) adds raw error details. */

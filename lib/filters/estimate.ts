@@ -26,20 +26,27 @@ export interface CountPlan {
   scale: number;
 }
 
-/** How to count under `where` (a condition on `assets a`). */
-export async function planCounts(db: Db, where: SQL): Promise<CountPlan> {
-  const bounded = (condition: SQL) => sql`(select count(*)::int from (select 1 from assets a where ${condition} limit ${EXACT_COUNT_MAX + 1}) kept)`;
-  const [found] = await rows<{ library: number; matching: number; table_rows: number }>(
+export interface CountOptions {
+  /** Counts stay exact up to this many photos (EXACT_COUNT_MAX); tests lower it rather than load 20,000 rows. */
+  exactMax?: number;
+}
+
+/** How to count under `where` (a condition on `assets a`; null for the whole library, then counted once). */
+export async function planCounts(db: Db, where: SQL | null, options: CountOptions = {}): Promise<CountPlan> {
+  const exactMax = options.exactMax ?? EXACT_COUNT_MAX;
+  const bounded = (condition: SQL) => sql`(select count(*)::int from (select 1 from assets a where ${condition} limit ${exactMax + 1}) kept)`;
+  const [found] = await rows<{ library: number; matching: number | null; table_rows: number }>(
     db,
-    sql`select ${bounded(filterSql({}))} as library, ${bounded(where)} as matching,
+    sql`select ${bounded(filterSql({}))} as library, ${where ? bounded(where) : sql`null::int`} as matching,
       (select greatest(reltuples, 0)::float8 from pg_class where oid = 'assets'::regclass) as table_rows`,
   );
-  if (found.library <= EXACT_COUNT_MAX) return { total: found.matching, totalEstimated: false, estimated: false, from: sql`assets a`, scale: 1 };
+  const matching = found.matching ?? found.library;
+  if (found.library <= exactMax) return { total: matching, totalEstimated: false, estimated: false, from: sql`assets a`, scale: 1 };
   // A table never analysed has no row estimate: at least the rows just seen.
   const percent = Math.min(100, (100 * SAMPLE_ROWS) / Math.max(Number(found.table_rows), found.library));
   const from = sql`assets a tablesample system (${sql.raw(percent.toFixed(4))}) repeatable (0)`;
   const scale = 100 / percent;
-  if (found.matching <= EXACT_COUNT_MAX) return { total: found.matching, totalEstimated: false, estimated: true, from, scale };
-  const [sampled] = await rows<{ count: number }>(db, sql`select count(*)::int as count from ${from} where ${where}`);
-  return { total: Math.max(EXACT_COUNT_MAX + 1, Math.round(sampled.count * scale)), totalEstimated: true, estimated: true, from, scale };
+  if (matching <= exactMax) return { total: matching, totalEstimated: false, estimated: true, from, scale };
+  const [sampled] = await rows<{ count: number }>(db, sql`select count(*)::int as count from ${from} where ${where ?? filterSql({})}`);
+  return { total: Math.max(exactMax + 1, Math.round(sampled.count * scale)), totalEstimated: true, estimated: true, from, scale };
 }

@@ -3,4 +3,4 @@
 export { filterShape, filterSchema, assetFilterSchema, filterFromParams, filterParams, filterToParams, hasFilter, FILTER_KEYS, type AssetFilter, type FilterKey } from './schema';
 export * from './vocabulary';
 export { filterSql, visibleSql, uploadedSql, notTrashedSql, altStatusSql, reviewStatusOfSql, flagSql, personTextSql } from './compile';
-export { planCounts, EXACT_COUNT_MAX, type CountPlan } from './estimate';
+export { planCounts, EXACT_COUNT_MAX, type CountPlan, type CountOptions } from './estimate';

@@ -65,7 +65,7 @@ export function apiOperations(): ApiOperation[] {
     { path: '/api/alt/coverage/missing', method: 'get', summary: 'CSV of the photos without approved or decorative alt text.', handler: coverageMissing.GET },
     { path: '/api/alt/review', method: 'get', summary: 'The review queue a page at a time, oldest first, with filters and counts; `locale` gives that locale\'s queue, each text beside the approved source text.', handler: review.GET },
     { path: '/api/alt/review', method: 'post', summary: 'Decide many assets at once (approve, reject, decorative, regenerate, edit, undo), answered per item; `locale` decides on that locale\'s records.', handler: review.POST },
-    { path: '/api/assets', method: 'get', summary: 'List the library, newest first (keyset cursor).', handler: assets.GET },
+    { path: '/api/assets', method: 'get', summary: 'List the library, newest first (keyset cursor); with total=1 also {total, totalEstimated}: the total is estimated from a sample (totalEstimated: true) past 20,000 matching photos.', handler: assets.GET },
     { path: '/api/assets/bulk', method: 'post', summary: 'One action on many assets (ids, or everything matching the library filter): add or remove tags, set collection, regenerate AI text, mark decorative, delete; answered per asset.', handler: bulk.POST },
     { path: '/api/assets/{id}', method: 'get', summary: 'One asset: state, alt text with provenance (`alt`: the source locale; `altTexts`: every configured locale\'s record), catalogue data, signed URLs.', handler: asset.GET },
     { path: '/api/assets/{id}', method: 'patch', summary: 'Edit alt text, decorative, tags, title, SKU or collection, from the version you loaded (409 when stale).', handler: asset.PATCH },
