@@ -1,9 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { Pacer, request, requestStream, type OutboundFailure } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
 import { text as textInput } from '@/lib/text-input';
 import { secretField, storeUrlField } from './input';
+import { StoreHttp, fail, record, storeTime, text, type Fail, type Json, type JsonDialect } from './store-http';
 import type { Connector, ConnectorError, ConnectorLimits, ImagePage, RemoteImage, StoreAccess } from './types';
 
 /**
@@ -37,8 +36,6 @@ export const DRUPAL_LIMITS: ConnectorLimits = {
 
 /** Drupal's own ceiling for page[limit]. */
 const DRUPAL_PAGE_LIMIT = 50;
-const API_TIMEOUT_MS = 30_000;
-const IMAGE_TIMEOUT_MS = 120_000;
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 /** Pages of one sync (a million entities); past it, the store is paging forever. */
 const MAX_PAGES = 20_000;
@@ -64,13 +61,14 @@ type DrupalSettings = z.infer<typeof drupalSettings>;
  */
 const DRUPAL_DEFAULTS: DrupalSettings = { entityType: 'node', bundle: 'article', field: 'field_image' };
 
-const pacer = new Pacer();
-
-type Fail = { ok: false } & ConnectorError;
-
-function fail(code: ConnectorError['code'], message: string, retryAfterMs?: number): Fail {
-  return { ok: false, code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-}
+const http = new StoreHttp({
+  kind: 'drupal',
+  limits: DRUPAL_LIMITS,
+  speaker: 'Drupal',
+  redirect: { subject: 'The site', advice: 'enter the address the site is served at (https, www or not).' },
+  privateSite: 'a store',
+  maxJsonBytes: MAX_JSON_BYTES,
+});
 
 function settingsOf(access: StoreAccess): Result<{ settings: DrupalSettings }, ConnectorError> {
   const parsed = drupalSettings.safeParse(access.settings);
@@ -82,42 +80,8 @@ function authorization(access: StoreAccess): string {
   return access.username === '' ? `Bearer ${access.secret}` : `Basic ${Buffer.from(`${access.username}:${access.secret}`).toString('base64')}`;
 }
 
-function paceLimits(access: StoreAccess) {
-  return {
-    concurrency: access.pace?.concurrency ?? DRUPAL_LIMITS.concurrency,
-    requestsPerSecond: access.pace?.requestsPerSecond ?? DRUPAL_LIMITS.requestsPerSecond,
-  };
-}
-
-function paceKey(url: string): string {
-  return `drupal:${new URL(url).host}`;
-}
-
-function transportFailure(failure: OutboundFailure, site: string): Fail {
-  switch (failure.code) {
-    case 'private_address':
-      return fail('private_address', `${failure.message}: Loupe connects to stores on public addresses only (set CONNECTIONS_ALLOW_PRIVATE=true for a store on your own network).`);
-    case 'timeout':
-    case 'network':
-    case 'aborted':
-      return fail('unreachable', failure.message);
-    case 'too_large':
-      return fail('rejected_file', failure.message);
-    case 'invalid_url':
-      return fail('unreachable', `${site} is not a URL Loupe can call: ${failure.message}`);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the answers (hostile: every field checked)
-
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-function text(value: unknown, max = 2000): string {
-  return typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, max) : '';
-}
 
 /** The first error of a JSON:API error document, as one line: its detail (or title) and where it points. */
 function errorText(json: unknown): string {
@@ -153,66 +117,21 @@ function errorAnswer(status: number, json: unknown, what: string): Fail {
   }
 }
 
-type Json = { ok: true; status: number; headers: IncomingHttpHeaders; json: unknown } | Fail;
+const jsonApi: JsonDialect = {
+  mediaType: 'application/vnd.api+json',
+  authorization,
+  notJson: (type, status) => `The site answered ${type} rather than JSON:API’s JSON (${status}): is the JSON:API module enabled?`,
+  errorDetail: errorText,
+};
 
 /** One paced JSON:API call; answers the parsed document for any status, or a failure when it is not JSON. */
-async function callJson(access: StoreAccess, method: 'GET' | 'PATCH', url: string, body?: object): Promise<Json> {
-  const key = paceKey(url);
-  const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
-  if (!release) return fail('unreachable', 'The call was stopped before it was sent.');
-  try {
-    const answer = await request(
-      {
-        method,
-        url,
-        headers: {
-          accept: 'application/vnd.api+json',
-          authorization: authorization(access),
-          ...(body ? { 'content-type': 'application/vnd.api+json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      },
-      { timeoutMs: API_TIMEOUT_MS, allowPrivate: access.allowPrivate, maxBytes: MAX_JSON_BYTES, signal: access.signal },
-    );
-    if (!answer.ok) return transportFailure(answer, access.url);
-    const waitMs = pacer.observe(key, answer.headers);
-    if (answer.status === 429 || (answer.status === 503 && waitMs !== null)) {
-      return fail('rate_limited', `Drupal asked Loupe to slow down (${answer.status}).`, waitMs ?? undefined);
-    }
-    if (answer.status >= 300 && answer.status < 400) {
-      const where = answer.location ? ` to ${answer.location}` : '';
-      return fail('not_platform', `The site redirects${where}; Loupe follows no redirects: enter the address the site is served at (https, www or not).`);
-    }
-    if (answer.cut) return fail('remote_error', 'Drupal’s answer was cut off or too large to read.');
-    const type = String(answer.headers['content-type'] ?? '');
-    if (!type.includes('json')) {
-      if (answer.status >= 500) return fail('remote_error', `Drupal failed (${answer.status}).`);
-      return fail('not_platform', `The site answered ${type.split(';')[0] || 'something'} rather than JSON:API’s JSON (${answer.status}): is the JSON:API module enabled?`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      return fail('not_platform', 'The site answered JSON that does not parse.');
-    }
-    if (answer.status >= 500) {
-      const detail = errorText(json);
-      return fail('remote_error', `Drupal failed (${answer.status}${detail ? `: ${detail}` : ''}).`);
-    }
-    return { ok: true, status: answer.status, headers: answer.headers, json };
-  } finally {
-    release();
-  }
+function callJson(access: StoreAccess, method: 'GET' | 'PATCH', url: string, body?: object): Promise<Json> {
+  return http.callJson(access, jsonApi, method, url, body);
 }
 
 function apiUrl(access: StoreAccess, path: string, query: Record<string, string | number> = {}, langcode?: string): string {
   const search = new URLSearchParams(Object.entries(query).map(([key, value]) => [key, String(value)])).toString();
   return `${access.url}${langcode ? `/${langcode}` : ''}/jsonapi${path}${search ? `?${search}` : ''}`;
-}
-
-function storeTime(headers: IncomingHttpHeaders): string | null {
-  const at = Date.parse(String(headers.date ?? ''));
-  return Number.isNaN(at) ? null : new Date(at).toISOString();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -588,36 +507,10 @@ export const drupalConnector: Connector = {
     return { ok: true, ...page };
   },
 
-  async fetchImage(access, image, { maxBytes }) {
-    const key = paceKey(image.url);
-    const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
-    if (!release) return fail('unreachable', 'The download was stopped before it began.');
-    let handedOver = false;
-    try {
-      // Credentials go only to the site itself (a private:// file is served through Drupal), never to a CDN.
-      const sameSite = new URL(image.url).origin === new URL(access.url).origin;
-      const answer = await requestStream(
-        { method: 'GET', url: image.url, headers: { accept: 'image/*', ...(sameSite ? { authorization: authorization(access) } : {}) } },
-        { timeoutMs: IMAGE_TIMEOUT_MS, allowPrivate: access.allowPrivate, maxBytes, signal: access.signal },
-      );
-      if (!answer.ok) return transportFailure(answer, image.url);
-      const waitMs = pacer.observe(key, answer.headers);
-      const refuse = (result: Fail) => {
-        answer.body.destroy();
-        return result;
-      };
-      if (answer.status === 404 || answer.status === 410) return refuse(fail('not_found', `Drupal no longer has the file of image ${image.remoteId} (${answer.status}).`));
-      if (answer.status === 429) return refuse(fail('rate_limited', 'Drupal asked Loupe to slow down (429).', waitMs ?? undefined));
-      if (answer.status === 401 || answer.status === 403) return refuse(fail('forbidden', `Drupal refused the file of image ${image.remoteId} (${answer.status}).`));
-      if (answer.status !== 200) return refuse(fail('remote_error', `Drupal answered ${answer.status} for the file of image ${image.remoteId}.`));
-      const contentType = String(answer.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || null;
-      if (!contentType?.startsWith('image/')) return refuse(fail('rejected_file', `The file of image ${image.remoteId} is ${contentType ?? 'of no stated type'}, not an image.`));
-      handedOver = true;
-      answer.body.once('close', release);
-      return { ok: true, body: answer.body, contentType };
-    } finally {
-      if (!handedOver) release();
-    }
+  fetchImage(access, image, { maxBytes }) {
+    // Credentials go only to the site itself (a private:// file is served through Drupal), never to a CDN.
+    const sameSite = new URL(image.url).origin === new URL(access.url).origin;
+    return http.fetchImage(access, image, maxBytes, sameSite ? { authorization: authorization(access) } : {});
   },
 
   async readAlt(access, remoteId) {
@@ -649,5 +542,5 @@ export const drupalConnector: Connector = {
 
 /** For tests and the benchmark: pacing figures of one store's host. */
 export function drupalPaceStats(url: string) {
-  return pacer.stats(paceKey(url));
+  return http.stats(url);
 }

@@ -2,10 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { config } from '@/lib/config';
-import { CostBucket, Pacer, request, requestStream, systemClock, type Clock, type OutboundFailure, type ThrottleStatus } from '@/lib/outbound';
+import { CostBucket, requestStream, systemClock, type Clock, type ThrottleStatus } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
 import { text as textInput } from '@/lib/text-input';
 import { secretField, MAX_STORE_URL_LENGTH } from './input';
+import { IMAGE_TIMEOUT_MS, StoreHttp, fail, httpUrl, imageType, record, storeTime, text, type Fail } from './store-http';
 import type { BulkAltWrite, Connector, ConnectorError, ConnectorLimits, ImagePage, RemoteImage, StoreAccess } from './types';
 
 /**
@@ -41,8 +42,6 @@ export const REQUIRED_SCOPES = ['read_products', 'write_files'] as const;
 /** Needed to write translated alt text only. */
 export const TRANSLATION_SCOPE = 'write_translations';
 
-const API_TIMEOUT_MS = 30_000;
-const IMAGE_TIMEOUT_MS = 120_000;
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 /** Products per page: with 50 media, 20 variants and 10 collections each, a page stays under Shopify's 1,000-point cap. */
 export const PRODUCTS_PER_PAGE = 5;
@@ -53,7 +52,14 @@ export const FILES_PER_CALL = 25;
 /** Renewed this long before it expires. */
 const TOKEN_MARGIN_MS = 10 * 60 * 1000;
 
-const pacer = new Pacer();
+const http = new StoreHttp({
+  kind: 'shopify',
+  limits: SHOPIFY_LIMITS,
+  speaker: 'Shopify',
+  redirect: { subject: 'The shop', advice: 'enter the shop’s myshopify.com domain.' },
+  privateSite: 'a stand-in',
+  maxJsonBytes: MAX_JSON_BYTES,
+});
 let bucket = new CostBucket();
 let clock: Clock = systemClock;
 
@@ -62,20 +68,6 @@ export function useShopifyClock(next: Clock): void {
   clock = next;
   bucket = new CostBucket(next);
   tokens.clear();
-}
-
-type Fail = { ok: false } & ConnectorError;
-
-function fail(code: ConnectorError['code'], message: string, retryAfterMs?: number): Fail {
-  return { ok: false, code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-}
-
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-function text(value: unknown, max = 2000): string {
-  return typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, max) : '';
 }
 
 function list(value: unknown): unknown[] {
@@ -139,52 +131,6 @@ function shopUrl(value: string): string {
   return SHOP_DOMAIN.test(value) ? `https://${value.toLowerCase()}` : value;
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Transport
-
-function transportFailure(failure: OutboundFailure, site: string): Fail {
-  switch (failure.code) {
-    case 'private_address':
-      return fail('private_address', `${failure.message}: Loupe connects to stores on public addresses only (set CONNECTIONS_ALLOW_PRIVATE=true for a stand-in on your own network).`);
-    case 'timeout':
-    case 'network':
-    case 'aborted':
-      return fail('unreachable', failure.message);
-    case 'too_large':
-      return fail('rejected_file', failure.message);
-    case 'invalid_url':
-      return fail('unreachable', `${site} is not a URL Loupe can call: ${failure.message}`);
-  }
-}
-
-function paceKey(url: string): string {
-  return `shopify:${new URL(url).host}`;
-}
-
-function paceLimits(access: StoreAccess) {
-  return { concurrency: access.pace?.concurrency ?? SHOPIFY_LIMITS.concurrency, requestsPerSecond: access.pace?.requestsPerSecond ?? SHOPIFY_LIMITS.requestsPerSecond };
-}
-
-type Buffered = { ok: true; status: number; headers: IncomingHttpHeaders; body: Buffer; cut: boolean } | Fail;
-
-async function send(access: StoreAccess, method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: string | Buffer, maxBytes = MAX_JSON_BYTES): Promise<Buffered> {
-  const key = paceKey(access.url);
-  const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
-  if (!release) return fail('unreachable', 'The call was stopped before it was sent.');
-  try {
-    const answer = await request({ method, url, headers, ...(body !== undefined ? { body } : {}) }, { timeoutMs: API_TIMEOUT_MS, allowPrivate: access.allowPrivate, maxBytes, signal: access.signal });
-    if (!answer.ok) return transportFailure(answer, access.url);
-    pacer.observe(key, answer.headers);
-    if (answer.status >= 300 && answer.status < 400) {
-      const where = answer.location ? ` to ${answer.location}` : '';
-      return fail('not_platform', `The shop redirects${where}; Loupe follows no redirects: enter the shop’s myshopify.com domain.`);
-    }
-    return { ok: true, status: answer.status, headers: answer.headers, body: answer.body, cut: answer.cut !== null };
-  } finally {
-    release();
-  }
-}
-
 function json(answer: { body: Buffer }): unknown {
   try {
     return JSON.parse(answer.body.toString('utf8'));
@@ -205,7 +151,7 @@ function tokenKey(access: StoreAccess, secret: { clientId: string; clientSecret:
 /** The client-credentials grant: a token for 24 hours (expires_in says how long). */
 async function grantToken(access: StoreAccess, secret: { clientId: string; clientSecret: string }): Promise<Result<{ token: string }, ConnectorError>> {
   const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: secret.clientId, client_secret: secret.clientSecret });
-  const answer = await send(access, 'POST', `${access.url}/admin/oauth/access_token`, { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, form.toString(), 64 * 1024);
+  const answer = await http.send(access, 'POST', `${access.url}/admin/oauth/access_token`, { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, form.toString(), 64 * 1024);
   if (!answer.ok) return answer;
   const body = record(json(answer));
   if (answer.status === 400 || answer.status === 401 || answer.status === 403) {
@@ -279,7 +225,7 @@ function errorCodes(body: Record<string, unknown> | null): { codes: string[]; me
  * shop's bucket, and a second try after a THROTTLED once the points are back; never a third.
  */
 async function graphql(access: StoreAccess, operation: Operation, variables: Record<string, unknown>): Promise<GraphqlAnswer> {
-  const key = paceKey(access.url);
+  const key = http.paceKey(access.url);
   let renewed = false;
   let throttledOnce = false;
   for (;;) {
@@ -288,7 +234,7 @@ async function graphql(access: StoreAccess, operation: Operation, variables: Rec
     const cost = learnedCosts.get(operation.name) ?? operation.cost;
     const booking = await bucket.take(key, cost, access.signal).catch(() => null);
     if (!booking) return fail('unreachable', 'The call was stopped before it was sent.');
-    const answer = await send(access, 'POST', graphqlUrl(access), { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token.token }, JSON.stringify({ query: operation.query, variables }));
+    const answer = await http.send(access, 'POST', graphqlUrl(access), { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token.token }, JSON.stringify({ query: operation.query, variables }));
     const body = answer.ok && answer.status === 200 && !answer.cut ? record(json(answer)) : null;
     const costs = throttleStatusOf(body);
     booking.settle(costs ? { status: costs.status, spent: costs.actual } : undefined);
@@ -409,16 +355,6 @@ function notMediaImage(remoteId: string): Fail {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading products
 
-function httpUrl(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 2000) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
 function isoTime(value: unknown): string | null {
   const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;
   return Number.isNaN(at) ? null : new Date(at).toISOString();
@@ -487,11 +423,6 @@ function updatedSince(since: string): string | null {
   const at = Date.parse(since);
   if (Number.isNaN(at)) return null;
   return `updated_at:>'${new Date(at - 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
-}
-
-function storeTime(headers: IncomingHttpHeaders): string | null {
-  const at = Date.parse(String(headers.date ?? ''));
-  return Number.isNaN(at) ? null : new Date(at).toISOString();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -596,7 +527,7 @@ async function startBulkWrite(access: StoreAccess, items: readonly { remoteId: s
   const path = parameters.find((parameter) => parameter.name === 'key')?.value;
   if (stagedErrors.length || !uploadUrl || !path) return fail('remote_error', `Shopify gave no upload target for the bulk file${stagedErrors.length ? `: ${stagedErrors.join('; ')}` : ''}.`);
   const upload = multipart(parameters, Buffer.from(`${lines.join('\n')}\n`), 'loupe-alt.jsonl');
-  const uploaded = await send(access, 'POST', uploadUrl, { 'content-type': upload.contentType }, upload.body, 64 * 1024);
+  const uploaded = await http.send(access, 'POST', uploadUrl, { 'content-type': upload.contentType }, upload.body, 64 * 1024);
   if (!uploaded.ok) return uploaded;
   if (uploaded.status < 200 || uploaded.status >= 300) return fail('remote_error', `The bulk file’s upload was refused (${uploaded.status}).`);
   const run = await graphql(access, BULK_RUN, { mutation: FILE_UPDATE_MUTATION, path });
@@ -621,7 +552,7 @@ async function bulkWriteStatus(access: StoreAccess, operationId: string, items: 
   const sent = items.filter((item) => MEDIA_IMAGE_ID.test(item.remoteId) && !tooLong(item.altText));
   const resultUrl = httpUrl(operation.url);
   if (resultUrl) {
-    const results = await send(access, 'GET', resultUrl, { accept: 'application/jsonl' });
+    const results = await http.send(access, 'GET', resultUrl, { accept: 'application/jsonl' });
     if (!results.ok) return results;
     if (results.status !== 200 || results.cut) return fail('remote_error', `Shopify’s bulk results could not be read (${results.status}).`);
     for (const line of results.body.toString('utf8').split('\n')) {
@@ -717,7 +648,7 @@ export const shopifyConnector: Connector = {
   async fetchImage(access, image, { maxBytes }) {
     // Shopify's files are public on its CDN: no token with the download.
     const answer = await requestStream({ method: 'GET', url: image.url, headers: { accept: 'image/*' } }, { timeoutMs: IMAGE_TIMEOUT_MS, allowPrivate: access.allowPrivate, maxBytes, signal: access.signal });
-    if (!answer.ok) return transportFailure(answer, image.url);
+    if (!answer.ok) return http.transportFailure(answer, image.url);
     const refuse = (result: Fail) => {
       answer.body.destroy();
       return result;
@@ -725,9 +656,9 @@ export const shopifyConnector: Connector = {
     if (answer.status === 404 || answer.status === 410) return refuse(fail('not_found', `Shopify no longer has the file of image ${image.remoteId} (${answer.status}).`));
     if (answer.status === 429) return refuse(fail('rate_limited', 'Shopify’s CDN asked Loupe to slow down (429).', answer.retryAfterMs));
     if (answer.status !== 200) return refuse(fail('remote_error', `Shopify answered ${answer.status} for the file of image ${image.remoteId}.`));
-    const contentType = String(answer.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || null;
-    if (!contentType?.startsWith('image/')) return refuse(fail('rejected_file', `The file of image ${image.remoteId} is ${contentType ?? 'of no stated type'}, not an image.`));
-    return { ok: true, body: answer.body, contentType };
+    const type = imageType(answer, image.remoteId);
+    if (!type.ok) return refuse(type);
+    return { ok: true, body: answer.body, contentType: type.contentType };
   },
 
   async readAlt(access, remoteId) {
@@ -783,5 +714,5 @@ export const shopifyConnector: Connector = {
 
 /** For tests and the benchmark: call pacing and query-cost figures of one shop. */
 export function shopifyPaceStats(url: string) {
-  return { ...pacer.stats(paceKey(url)), ...bucket.report(paceKey(url)) };
+  return { ...http.stats(url), ...bucket.report(http.paceKey(url)) };
 }

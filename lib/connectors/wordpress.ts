@@ -1,9 +1,8 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { Pacer, request, requestStream, type OutboundFailure } from '@/lib/outbound';
 import type { Result } from '@/lib/result';
 import { text as textInput } from '@/lib/text-input';
 import { secretField, storeUrlField } from './input';
+import { StoreHttp, fail, httpUrl, record, storeTime, text, type Fail, type Json, type JsonDialect } from './store-http';
 import type { Connector, ConnectorError, ConnectorLimits, ImagePage, RemoteImage, RemoteProduct, StoreAccess } from './types';
 
 /**
@@ -30,8 +29,6 @@ export const WORDPRESS_LIMITS: ConnectorLimits = {
   requestsPerSecond: 8,
 };
 
-const API_TIMEOUT_MS = 30_000;
-const IMAGE_TIMEOUT_MS = 120_000;
 /** The largest JSON answer read (a page of 100 media items with `_fields` is far smaller). */
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 export const PER_PAGE = 100;
@@ -43,44 +40,20 @@ const PAGE_OVERLAP = 5;
 const PRODUCT_INDEX_TTL_MS = 5 * 60 * 1000;
 const MAX_PRODUCT_PAGES = 500;
 
-/** One pacer per process: every call to one store's host waits its turn here. */
-const pacer = new Pacer();
+const http = new StoreHttp({
+  kind: 'wordpress',
+  limits: WORDPRESS_LIMITS,
+  speaker: 'The store',
+  redirect: { subject: 'The store', advice: 'enter the address the site is served at (https, www or not).' },
+  privateSite: 'a store',
+  maxJsonBytes: MAX_JSON_BYTES,
+});
 
-type Fail = { ok: false } & ConnectorError;
-
-function fail(code: ConnectorError['code'], message: string, retryAfterMs?: number): Fail {
-  return { ok: false, code, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
-}
-
-function authorization(access: StoreAccess): string {
-  return `Basic ${Buffer.from(`${access.username}:${access.secret}`).toString('base64')}`;
-}
-
-function paceLimits(access: StoreAccess) {
-  return {
-    concurrency: access.pace?.concurrency ?? WORDPRESS_LIMITS.concurrency,
-    requestsPerSecond: access.pace?.requestsPerSecond ?? WORDPRESS_LIMITS.requestsPerSecond,
-  };
-}
-
-function paceKey(url: string): string {
-  return `wordpress:${new URL(url).host}`;
-}
-
-function transportFailure(failure: OutboundFailure, site: string): Fail {
-  switch (failure.code) {
-    case 'private_address':
-      return fail('private_address', `${failure.message}: Loupe connects to stores on public addresses only (set CONNECTIONS_ALLOW_PRIVATE=true for a store on your own network).`);
-    case 'timeout':
-    case 'network':
-    case 'aborted':
-      return fail('unreachable', failure.message);
-    case 'too_large':
-      return fail('rejected_file', failure.message);
-    case 'invalid_url':
-      return fail('unreachable', `${site} is not a URL Loupe can call: ${failure.message}`);
-  }
-}
+const restApi: JsonDialect = {
+  mediaType: 'application/json',
+  authorization: (access) => `Basic ${Buffer.from(`${access.username}:${access.secret}`).toString('base64')}`,
+  notJson: (type) => `The site answered ${type} rather than the WordPress REST API’s JSON.`,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // The API root and JSON calls
@@ -103,48 +76,9 @@ function routeUrl(base: string, form: ApiForm, route: string, query: Record<stri
   return `${base}/?${search.toString()}`;
 }
 
-type Json = { ok: true; status: number; headers: IncomingHttpHeaders; json: unknown } | Fail;
-
 /** One paced JSON call; answers the parsed body for any status, or a failure when it is not JSON at all. */
-async function callJson(access: StoreAccess, method: 'GET' | 'POST', url: string, body?: object): Promise<Json> {
-  const key = paceKey(url);
-  const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
-  if (!release) return fail('unreachable', 'The call was stopped before it was sent.');
-  try {
-    const answer = await request(
-      {
-        method,
-        url,
-        headers: {
-          accept: 'application/json',
-          authorization: authorization(access),
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      },
-      { timeoutMs: API_TIMEOUT_MS, allowPrivate: access.allowPrivate, maxBytes: MAX_JSON_BYTES, signal: access.signal },
-    );
-    if (!answer.ok) return transportFailure(answer, access.url);
-    const waitMs = pacer.observe(key, answer.headers);
-    if (answer.status === 429 || (answer.status === 503 && waitMs !== null)) {
-      return fail('rate_limited', `The store asked Loupe to slow down (${answer.status}).`, waitMs ?? undefined);
-    }
-    if (answer.status >= 300 && answer.status < 400) {
-      const where = answer.location ? ` to ${answer.location}` : '';
-      return fail('not_platform', `The store redirects${where}; Loupe follows no redirects: enter the address the site is served at (https, www or not).`);
-    }
-    if (answer.status >= 500) return fail('remote_error', `The store failed (${answer.status}).`);
-    if (answer.cut) return fail('remote_error', 'The store’s answer was cut off or too large to read.');
-    const type = String(answer.headers['content-type'] ?? '');
-    if (!type.includes('json')) return fail('not_platform', `The site answered ${type.split(';')[0] || 'something'} rather than the WordPress REST API’s JSON.`);
-    try {
-      return { ok: true, status: answer.status, headers: answer.headers, json: JSON.parse(answer.body.toString('utf8')) };
-    } catch {
-      return fail('not_platform', 'The site answered JSON that does not parse.');
-    }
-  } finally {
-    release();
-  }
+function callJson(access: StoreAccess, method: 'GET' | 'POST', url: string, body?: object): Promise<Json> {
+  return http.callJson(access, restApi, method, url, body);
 }
 
 /** Maps WordPress's error answers (`{code, message, data: {status}}`) to the connector's codes. */
@@ -204,14 +138,6 @@ function routeMissing(json: unknown): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // Reading the answers (hostile: every field checked)
 
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-}
-
-function text(value: unknown, max = 2000): string {
-  return typeof value === 'string' ? value.replaceAll('\u0000', '').slice(0, max) : '';
-}
-
 function positiveId(value: unknown): number | null {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : null;
 }
@@ -220,16 +146,6 @@ function positiveId(value: unknown): number | null {
 function rendered(value: unknown): string {
   const object = record(value);
   return object ? text(object.raw ?? object.rendered, 500) : text(value, 500);
-}
-
-function httpUrl(value: unknown): string | null {
-  if (typeof value !== 'string' || value.length > 2000) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
 }
 
 /** WordPress's GMT times come without a zone ("2026-12-04T21:52:25"): they are UTC. */
@@ -361,11 +277,6 @@ async function parentPosts(access: StoreAccess, ids: number[]): Promise<Result<{
     }
   }
   return { ok: true, parents };
-}
-
-function storeTime(headers: IncomingHttpHeaders): string | null {
-  const at = Date.parse(String(headers.date ?? ''));
-  return Number.isNaN(at) ? null : new Date(at).toISOString();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -505,36 +416,9 @@ export const wordpressConnector: Connector = {
     return { ok: true, ...page };
   },
 
-  async fetchImage(access, image, { maxBytes }) {
-    const key = paceKey(image.url);
-    const release = await pacer.acquire(key, paceLimits(access), access.signal).catch(() => null);
-    if (!release) return fail('unreachable', 'The download was stopped before it began.');
-    let handedOver = false;
-    try {
-      // No credentials with the download: media files are public, and the file may live on another host (a CDN).
-      const answer = await requestStream(
-        { method: 'GET', url: image.url, headers: { accept: 'image/*' } },
-        { timeoutMs: IMAGE_TIMEOUT_MS, allowPrivate: access.allowPrivate, maxBytes, signal: access.signal },
-      );
-      if (!answer.ok) return transportFailure(answer, image.url);
-      const waitMs = pacer.observe(key, answer.headers);
-      const refuse = (result: Fail) => {
-        answer.body.destroy();
-        return result;
-      };
-      if (answer.status === 404 || answer.status === 410) return refuse(fail('not_found', `The store no longer has the file of image ${image.remoteId} (${answer.status}).`));
-      if (answer.status === 429) return refuse(fail('rate_limited', 'The store asked Loupe to slow down (429).', waitMs ?? undefined));
-      if (answer.status === 401 || answer.status === 403) return refuse(fail('forbidden', `The store refused the file of image ${image.remoteId} (${answer.status}).`));
-      if (answer.status !== 200) return refuse(fail('remote_error', `The store answered ${answer.status} for the file of image ${image.remoteId}.`));
-      const contentType = String(answer.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || null;
-      if (!contentType?.startsWith('image/')) return refuse(fail('rejected_file', `The file of image ${image.remoteId} is ${contentType ?? 'of no stated type'}, not an image.`));
-      handedOver = true;
-      // The pacing slot is held until the download ends, so concurrency counts downloads too.
-      answer.body.once('close', release);
-      return { ok: true, body: answer.body, contentType };
-    } finally {
-      if (!handedOver) release();
-    }
+  fetchImage(access, image, { maxBytes }) {
+    // No credentials with the download: media files are public, and the file may live on another host (a CDN).
+    return http.fetchImage(access, image, maxBytes);
   },
 
   async readAlt(access, remoteId) {
@@ -583,5 +467,5 @@ async function attachProducts(access: StoreAccess, info: SiteInfo, items: MediaI
 
 /** For tests and the benchmark: pacing figures of one store's host. */
 export function wordpressPaceStats(url: string) {
-  return pacer.stats(paceKey(url));
+  return http.stats(url);
 }
