@@ -39,6 +39,9 @@ const REASON_NAMES: Record<SkipReason, string> = {
   formula: 'a cell a spreadsheet would run as a formula',
   bad_row: 'the wrong number of cells',
   changed_since_preview: 'the photo changed since the preview',
+  not_alt_text: "not a photo's alt text (another Shopify resource)",
+  unknown_locale: 'a language Loupe is not set up for',
+  untranslated: 'no translated content',
 };
 
 const TAG_MODE_CHOICES: Array<{ mode: TagMode; label: string; hint: string }> = [
