@@ -155,18 +155,18 @@ export async function countShopifyReady(db: Db): Promise<number> {
 }
 
 /** A photo a connected Shopify store links: its MediaImage id, the resource Shopify's translations file names. */
-const SHOPIFY_MEDIA_GID = 'gid://shopify/MediaImage/';
+export const SHOPIFY_MEDIA_GID = 'gid://shopify/MediaImage/';
 const shopifyLinked = sql`exists (select 1 from asset_remotes r join connections c on c.id = r.connection_id where r.asset_id = ${assets.id} and c.kind = 'shopify')`;
 
 /** Photos Shopify's translations file can name: an import recorded their handle and shop image, or a Shopify store links them. */
-export const shopifyTranslatableSql = or(and(isNotNull(assets.handle), isNotNull(assets.imageSrc)), shopifyLinked) as SQL;
+const shopifyTranslatableSql = or(and(isNotNull(assets.handle), isNotNull(assets.imageSrc)), shopifyLinked) as SQL;
 
 /**
  * Each photo's Identification in Shopify's translations file: the media ID of its image in a connected Shopify
  * store (what Shopify itself writes), else its shop image address as the import read it (Image Src). The
  * import matches a row to its photo the same way (import-translations.ts).
  */
-export async function shopifyIdentifications(db: Db, page: readonly Asset[]): Promise<Map<string, string>> {
+async function shopifyIdentifications(db: Db, page: readonly Asset[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   for (const asset of page) if (asset.imageSrc) ids.set(asset.id, asset.imageSrc);
   if (!page.length) return ids;

@@ -6,6 +6,7 @@ import { MAX_HUMAN_ALT_LENGTH } from '@/lib/alt';
 import { notTrashedSql } from '@/lib/filters';
 import { isSourceLocale, resolveLocale } from '@/lib/locales';
 import type { CsvTable } from './csv-read';
+import { SHOPIFY_MEDIA_GID } from './export';
 import { FORMULA_START, type ImportPlan, type RowChange, type SkippedRow, type TagMode } from './import-plan';
 import { checkTranslationRow, SHOPIFY_ALT_FIELD, SHOPIFY_IMAGE_TYPE, SHOPIFY_TRANSLATION_HEADER, type NumberedTranslationRow } from './shopify-translations';
 
@@ -27,7 +28,6 @@ interface Photo {
 }
 
 const LOOKUP_CHUNK = 1000;
-const SHOPIFY_MEDIA_GID = 'gid://shopify/MediaImage/';
 
 /** The library's photos for each Identification (more than one: ambiguous). */
 async function photosFor(db: Db, identifications: readonly string[]): Promise<Map<string, Photo[]>> {
