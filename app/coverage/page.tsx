@@ -4,7 +4,7 @@ import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
 import { connectionCoverage, type ConnectionCoverage } from '@/lib/connections';
 import { filterToParams, type AssetFilter } from '@/lib/filters';
-import { COVERAGE_BUCKETS, coverage, type CoverageBucket, type CoverageCounts } from '@/lib/review';
+import { COVERAGE_BUCKETS, coverage, localeCoverage, type CoverageBucket, type CoverageCounts } from '@/lib/review';
 import { plural } from '@/lib/words';
 
 export const metadata: Metadata = { title: 'Alt-text coverage' };
@@ -25,7 +25,7 @@ const queueLink = (bucket: CoverageBucket, scope: AssetFilter = {}) => `/review?
 export default async function CoveragePage() {
   await requirePage('editor');
   const db = await getDb();
-  const [{ overall, byTag, byCollection }, stores] = await Promise.all([coverage(db), connectionCoverage(db)]);
+  const [{ overall, byTag, byCollection }, stores, locales] = await Promise.all([coverage(db), connectionCoverage(db), localeCoverage(db)]);
   return (
     <main className="flex flex-col gap-6">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -58,6 +58,7 @@ export default async function CoveragePage() {
           ))}
         </ul>
       </section>
+      <LocaleCoverage locales={locales} />
       <StoreCoverage stores={stores} />
       <CoverageTable title="By tag" label="Tag" rows={byTag} scope={(value) => ({ tag: value })} empty="No photo has tags yet." />
       <CoverageTable title="By collection" label="Collection" rows={byCollection} scope={(value) => ({ collection: value })} empty="No photo is in a collection yet." />
@@ -129,6 +130,50 @@ function CoverageTable(props: { title: string; label: string; rows: Array<Covera
           </table>
         </div>
       )}
+    </section>
+  );
+}
+
+/** The statuses a locale's coverage shows, each linking to that locale's queue. */
+const LOCALE_BUCKETS = ['approved', 'proposed', 'missing', 'failed'] as const;
+
+/** Per locale other than the source (LOCALES): how many photos have text there a person stands behind. Absent with one locale. */
+function LocaleCoverage({ locales }: { locales: Array<{ locale: string; counts: Record<(typeof LOCALE_BUCKETS)[number], number> }> }) {
+  if (!locales.length) return null;
+  return (
+    <section aria-labelledby="locales-heading" className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
+      <h2 id="locales-heading" className="text-lg font-semibold">
+        By language
+      </h2>
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Alt text in each language other than the source</caption>
+        <thead className="border-b border-neutral-200 text-xs uppercase tracking-wide text-neutral-500">
+          <tr>
+            <th className="py-2 pr-3 font-medium">Language</th>
+            {LOCALE_BUCKETS.map((bucket) => (
+              <th key={bucket} className="py-2 pr-3 text-right font-medium">
+                {LABELS[bucket]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-neutral-100">
+          {locales.map(({ locale, counts }) => (
+            <tr key={locale}>
+              <th scope="row" className="py-2 pr-3 text-left font-medium">
+                {locale}
+              </th>
+              {LOCALE_BUCKETS.map((bucket) => (
+                <td key={bucket} className="py-2 pr-3 text-right tabular-nums">
+                  <Link href={`/review?locale=${encodeURIComponent(locale)}&status=${bucket}`} className="underline" aria-label={`${counts[bucket]} ${LABELS[bucket].toLowerCase()} in ${locale}`}>
+                    {counts[bucket]}
+                  </Link>
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import type { Metadata } from 'next';
 import { getDb } from '@/db/client';
 import { requirePage } from '@/lib/auth';
-import { countShopifyReady, exportFilterSchema } from '@/lib/catalogue';
+import { countShopifyReady, countShopifyTranslatable, exportFilterSchema } from '@/lib/catalogue';
+import { sourceLocale, translatedLocales } from '@/lib/locales';
 import { plural } from '@/lib/words';
 
 export const metadata: Metadata = { title: 'Export alt text' };
@@ -18,7 +19,9 @@ const INPUT = 'w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2
  */
 export default async function ExportPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePage('viewer');
-  const shopifyReady = await countShopifyReady(await getDb());
+  const db = await getDb();
+  const others = translatedLocales();
+  const [shopifyReady, translatable] = await Promise.all([countShopifyReady(db), others.length ? countShopifyTranslatable(db) : 0]);
   const given = Object.fromEntries(Object.entries(await searchParams).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
   const parsed = exportFilterSchema.safeParse(given);
   const filter = parsed.success ? parsed.data : exportFilterSchema.parse({});
@@ -41,8 +44,26 @@ export default async function ExportPage({ searchParams }: { searchParams: Promi
               <option value="shopify" disabled={shopifyReady === 0}>
                 Shopify product CSV ({plural(shopifyReady, 'photo')} with a known handle)
               </option>
+              {others.length > 0 && (
+                <option value="shopify-translations" disabled={translatable === 0}>
+                  Shopify translations CSV, one language other than {sourceLocale()} ({plural(translatable, 'photo')} Shopify can name)
+                </option>
+              )}
             </select>
           </label>
+          {others.length > 0 && (
+            <label className={FIELD}>
+              Language
+              <select name="locale" defaultValue={sourceLocale()} className={SELECT}>
+                {[sourceLocale(), ...others].map((locale) => (
+                  <option key={locale} value={locale}>
+                    {locale}
+                    {locale === sourceLocale() ? ' (source)' : ''}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           <label className={FIELD}>
             Alt text status
             <select name="status" defaultValue={filter.status} className={SELECT}>

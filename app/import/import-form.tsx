@@ -39,6 +39,9 @@ const REASON_NAMES: Record<SkipReason, string> = {
   formula: 'a cell a spreadsheet would run as a formula',
   bad_row: 'the wrong number of cells',
   changed_since_preview: 'the photo changed since the preview',
+  not_alt_text: "not a photo's alt text (another Shopify resource)",
+  unknown_locale: 'a language Loupe is not set up for',
+  untranslated: 'no translated content',
 };
 
 const TAG_MODE_CHOICES: Array<{ mode: TagMode; label: string; hint: string }> = [
@@ -70,6 +73,8 @@ export function ImportForm({ preview }: { preview: ImportPreview }) {
   const summary = useRef<HTMLHeadingElement>(null);
   const busy = uploading || navigating || applying;
   const { kept, plan } = preview;
+  // Shopify's translations file has no columns to map and no tags: its rows name a photo, a language and a text.
+  const translations = plan?.format === 'shopify-translations';
   const done = state.applied;
 
   // A new preview (the page keys this form by its address) takes the focus, so it is read next.
@@ -152,56 +157,62 @@ export function ImportForm({ preview }: { preview: ImportPreview }) {
         <>
           <form action="/import" method="get" onSubmit={previewAgain} className="flex flex-col gap-5">
             <input type="hidden" name="file" value={kept.digest} />
-            <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
-              <h2 className="text-sm font-semibold uppercase tracking-wide text-neutral-500">Columns</h2>
-              <p className="text-sm text-neutral-600">{plan.format === 'shopify' ? "Read as Shopify's product CSV." : 'Read as a plain CSV.'} Change which column feeds each field:</p>
-              <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-                {FIELDS.map(({ field, label, query }) => (
-                  <label key={field} className="flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700">
-                    {label}
-                    <select
-                      name={query}
-                      defaultValue={plan.mapping[field] ?? ''}
-                      disabled={busy}
-                      onChange={(event) => event.currentTarget.form?.requestSubmit()}
-                      className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm"
-                    >
-                      <option value="">(not imported)</option>
-                      {plan.header.map((name) => (
-                        <option key={name} value={name}>
-                          {name}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                ))}
-              </div>
-            </section>
+            {translations ? (
+              <p className="text-sm text-neutral-600">Read as Shopify&apos;s translations CSV: each photo alt row&apos;s Translated content becomes that language&apos;s alt text.</p>
+            ) : (
+              <>
+                <section className="flex flex-col gap-3 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+                  <h2 className="text-sm font-semibold uppercase tracking-wide text-neutral-500">Columns</h2>
+                  <p className="text-sm text-neutral-600">{plan.format === 'shopify' ? "Read as Shopify's product CSV." : 'Read as a plain CSV.'} Change which column feeds each field:</p>
+                  <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+                    {FIELDS.map(({ field, label, query }) => (
+                      <label key={field} className="flex min-w-0 flex-col gap-1 text-xs font-medium text-neutral-700">
+                        {label}
+                        <select
+                          name={query}
+                          defaultValue={plan.mapping[field] ?? ''}
+                          disabled={busy}
+                          onChange={(event) => event.currentTarget.form?.requestSubmit()}
+                          className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-2 py-1.5 text-sm"
+                        >
+                          <option value="">(not imported)</option>
+                          {plan.header.map((name) => (
+                            <option key={name} value={name}>
+                              {name}
+                            </option>
+                          ))}
+                        </select>
+                      </label>
+                    ))}
+                  </div>
+                </section>
 
-            <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
-              <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Tags</legend>
-              {TAG_MODE_CHOICES.map(({ mode, label, hint }) => (
-                <label key={mode} className="flex items-start gap-2 text-sm">
-                  <input
-                    type="radio"
-                    name="tag_mode"
-                    value={mode}
-                    defaultChecked={plan.tagMode === mode}
-                    disabled={busy}
-                    onChange={(event) => event.currentTarget.form?.requestSubmit()}
-                    className="mt-0.5 h-4 w-4"
-                  />
-                  <span>
-                    {label} <span className="text-neutral-600">({hint})</span>
-                  </span>
-                </label>
-              ))}
-              <div>
-                <button type="submit" disabled={busy} className={SECONDARY_BUTTON}>
-                  Preview again
-                </button>
-              </div>
-            </fieldset>
+                <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
+                  <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Tags</legend>
+                  {TAG_MODE_CHOICES.map(({ mode, label, hint }) => (
+                    <label key={mode} className="flex items-start gap-2 text-sm">
+                      <input
+                        type="radio"
+                        name="tag_mode"
+                        value={mode}
+                        defaultChecked={plan.tagMode === mode}
+                        disabled={busy}
+                        onChange={(event) => event.currentTarget.form?.requestSubmit()}
+                        className="mt-0.5 h-4 w-4"
+                      />
+                      <span>
+                        {label} <span className="text-neutral-600">({hint})</span>
+                      </span>
+                    </label>
+                  ))}
+                  <div>
+                    <button type="submit" disabled={busy} className={SECONDARY_BUTTON}>
+                      Preview again
+                    </button>
+                  </div>
+                </fieldset>
+              </>
+            )}
 
             <fieldset className="flex flex-col gap-2 rounded-xl border border-neutral-200 bg-white p-4 shadow-sm">
               <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-neutral-500">Group photos into products</legend>
@@ -234,7 +245,7 @@ export function ImportForm({ preview }: { preview: ImportPreview }) {
                 {plan.products.some((product) => product.productId === null) ? `; ${plural(plan.products.filter((product) => product.productId === null).length, 'new product')} made on applying` : ''}).
               </p>
             )}
-            <p className="text-sm text-neutral-700">{plan.tagMode === 'merge' ? "Tags from the file are added to each photo's own tags." : "Tags from the file replace each photo's tags."}</p>
+            {!translations && <p className="text-sm text-neutral-700">{plan.tagMode === 'merge' ? "Tags from the file are added to each photo's own tags." : "Tags from the file replace each photo's tags."}</p>}
             <form action={applyAction} className="flex flex-col gap-2">
               <input type="hidden" name="file" value={kept.digest} />
               <input type="hidden" name="confirm" value={plan.digest} />

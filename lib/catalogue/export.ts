@@ -1,18 +1,21 @@
-import { and, asc, gt, inArray, isNotNull, or, sql, type SQL } from 'drizzle-orm';
+import { Readable } from 'node:stream';
+import { and, asc, eq, gt, inArray, isNotNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { ALT_STATUSES, altTexts, assets, type Asset, type AltTextRow } from '@/db/schema';
+import { ALT_STATUSES, altTexts, assetRemotes, assets, connections, type Asset, type AltTextRow } from '@/db/schema';
 import { altStatusSql, filterSchema, filterSql, hasFilter, PROCESSING_STATES, type AssetFilter } from '@/lib/filters';
 import { isSourceLocale, translatedLocales } from '@/lib/locales';
+import { SHOPIFY_ALT_FIELD, SHOPIFY_IMAGE_TYPE, writeShopifyTranslations, type ShopifyTranslationRow } from './shopify-translations';
 
 /**
  * Alt text out: every photo's catalogue data and alt text as CSV, JSON Lines, or Shopify's product CSV
- * (Handle, Image Src, Image Alt Text) for photos whose handle and shop address an import told us. Rows are
+ * (Handle, Image Src, Image Alt Text) for photos whose handle and shop address an import told us, or Shopify's
+ * translations CSV for one locale (shopify-translations.ts) for those and the photos a connected Shopify store links. Rows are
  * read a page at a time and written as they are read, so 100,000 photos export in the memory of one page.
  */
 
-export const EXPORT_FORMATS = ['csv', 'jsonl', 'shopify'] as const;
+export const EXPORT_FORMATS = ['csv', 'jsonl', 'shopify', 'shopify-translations'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /**
  * The library's alt-text statuses, and `all`. `approved` keeps the export's meaning: text a person wrote,
@@ -137,7 +140,8 @@ export function exportFilename(format: ExportFormat, filter: ExportFilter, now =
   const day = now.toISOString().slice(0, 10);
   const { status, ...library } = filter;
   const narrowed = hasFilter(library as AssetFilter) ? '-filtered' : '';
-  return `loupe-${format === 'shopify' ? 'shopify-alt-text' : 'alt-text'}${locale ? `-${locale}` : ''}-${status}${narrowed}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
+  const name = format === 'shopify' ? 'shopify-alt-text' : format === 'shopify-translations' ? 'shopify-translations' : 'alt-text';
+  return `loupe-${name}${locale ? `-${locale}` : ''}-${status}${narrowed}-${day}.${format === 'jsonl' ? 'jsonl' : 'csv'}`;
 }
 
 export function exportContentType(format: ExportFormat): string {
@@ -150,11 +154,85 @@ export async function countShopifyReady(db: Db): Promise<number> {
   return row.count;
 }
 
+/** A photo a connected Shopify store links: its MediaImage id, the resource Shopify's translations file names. */
+export const SHOPIFY_MEDIA_GID = 'gid://shopify/MediaImage/';
+const shopifyLinked = sql`exists (select 1 from asset_remotes r join connections c on c.id = r.connection_id where r.asset_id = ${assets.id} and c.kind = 'shopify')`;
+
+/** Photos Shopify's translations file can name: an import recorded their handle and shop image, or a Shopify store links them. */
+const shopifyTranslatableSql = or(and(isNotNull(assets.handle), isNotNull(assets.imageSrc)), shopifyLinked) as SQL;
+
+/**
+ * Each photo's Identification in Shopify's translations file: the media ID of its image in a connected Shopify
+ * store (what Shopify itself writes), else its shop image address as the import read it (Image Src). The
+ * import matches a row to its photo the same way (import-translations.ts).
+ */
+async function shopifyIdentifications(db: Db, page: readonly Asset[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const asset of page) if (asset.imageSrc) ids.set(asset.id, asset.imageSrc);
+  if (!page.length) return ids;
+  const linked = await db
+    .select({ assetId: assetRemotes.assetId, remoteId: assetRemotes.remoteId })
+    .from(assetRemotes)
+    .innerJoin(connections, eq(connections.id, assetRemotes.connectionId))
+    .where(and(eq(connections.kind, 'shopify'), like(assetRemotes.remoteId, `${SHOPIFY_MEDIA_GID}%`), inArray(assetRemotes.assetId, page.map((asset) => asset.id))))
+    .orderBy(asc(assetRemotes.remoteId));
+  for (const row of linked) ids.set(row.assetId, row.remoteId.slice(SHOPIFY_MEDIA_GID.length));
+  return ids;
+}
+
+/** How many photos Shopify's translations export can name (shopifyTranslatableSql). */
+export async function countShopifyTranslatable(db: Db): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(assets).where(and(shopifyTranslatableSql, filterSql({}, 'assets')));
+  return row.count;
+}
+
+/**
+ * Shopify's translations CSV for one locale (not the source): one MEDIA_IMAGE alt row per photo Shopify can
+ * name, Default content the source text, Translated content the locale's text with the filter's status (by
+ * `approved`: approved or decorative). Read a page at a time as the codec drains, like the other formats.
+ */
+function translationsStream(db: Db, filter: ExportFilter, locale: string, pageRows: number): ReadableStream<Uint8Array> {
+  async function* rows(): AsyncGenerator<ShopifyTranslationRow> {
+    const condition = and(localeCondition(filter, locale), shopifyTranslatableSql);
+    let lastId: string | null = null;
+    for (;;) {
+      const page: Asset[] = await db
+        .select()
+        .from(assets)
+        .where(and(condition, lastId ? gt(assets.id, lastId) : undefined))
+        .orderBy(asc(assets.id))
+        .limit(pageRows);
+      const ids = await shopifyIdentifications(db, page);
+      const found = page.length ? await db.select().from(altTexts).where(and(inArray(altTexts.assetId, page.map((asset) => asset.id)), inArray(altTexts.locale, [locale]))) : [];
+      const records = new Map(found.map((record) => [record.assetId, record]));
+      for (const asset of page) {
+        const identification = ids.get(asset.id);
+        if (!identification) continue;
+        const record = records.get(asset.id);
+        yield {
+          type: SHOPIFY_IMAGE_TYPE,
+          identification,
+          field: SHOPIFY_ALT_FIELD,
+          locale,
+          market: '',
+          status: '',
+          defaultContent: asset.altText ?? '',
+          translatedContent: record?.text ?? '',
+        };
+      }
+      if (page.length < pageRows) return;
+      lastId = page[page.length - 1].id;
+    }
+  }
+  return Readable.toWeb(writeShopifyTranslations(rows())) as ReadableStream<Uint8Array>;
+}
+
 /**
  * The export as a byte stream: one database page per pull, so a slow reader holds at most one page. `locale`
  * (a configured locale other than the source; the caller resolved it) exports that locale's records alone.
  */
 export function exportStream(db: Db, format: ExportFormat, filter: ExportFilter, pageRows = EXPORT_PAGE_ROWS, locale?: string): ReadableStream<Uint8Array> {
+  if (format === 'shopify-translations' && locale && !isSourceLocale(locale)) return translationsStream(db, filter, locale, pageRows);
   const { status } = filter;
   const encoder = new TextEncoder();
   const own = locale && !isSourceLocale(locale) ? locale : null;

@@ -22,7 +22,7 @@ export const IMPORT_FIELDS = ['filename', 'sku', 'title', 'collection', 'tags', 
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Which header column feeds each field. */
 export type ColumnMapping = Partial<Record<ImportField, string>>;
-export type ImportFormat = 'plain' | 'shopify';
+export type ImportFormat = 'plain' | 'shopify' | 'shopify-translations';
 export const TAG_MODES = ['merge', 'replace'] as const;
 export type TagMode = (typeof TAG_MODES)[number];
 
@@ -65,7 +65,7 @@ export function detectMapping(header: readonly string[]): { format: ImportFormat
   return { format: byName.has('handle') && byName.has('image src') ? 'shopify' : 'plain', mapping };
 }
 
-export const SKIP_REASONS = ['no_match', 'no_key', 'ambiguous', 'duplicate_key', 'same_asset', 'bad_value', 'formula', 'bad_row', 'changed_since_preview'] as const;
+export const SKIP_REASONS = ['no_match', 'no_key', 'ambiguous', 'duplicate_key', 'same_asset', 'bad_value', 'formula', 'bad_row', 'changed_since_preview', 'not_alt_text', 'unknown_locale', 'untranslated'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 export interface SkippedRow {
@@ -186,7 +186,7 @@ function filenameOf(value: string): string {
 }
 
 /** A cell a spreadsheet would run as a formula (the CSV-injection characters). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 function readRow(row: CsvRow, columns: Partial<Record<ImportField, number>>, positionColumn: number, localeColumns: readonly LocaleColumn[]): RowValues {
   const cell = (field: ImportField) => (columns[field] === undefined ? null : clean(row.cells[columns[field]]));

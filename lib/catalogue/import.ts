@@ -2,10 +2,12 @@ import type { Db } from '@/db/client';
 import { readCsv, type CsvProblem } from './csv-read';
 import { applyImport, type ImportOutcome, type Importer } from './import-apply';
 import { openImportFile, type ImportFileProblem, type KeptImportFile } from './import-files';
+import { isShopifyTranslationHeader, planTranslationsImport } from './import-translations';
 import { columnIndexes, detectMapping, IMPORT_FIELDS, localeColumnsOf, planImport, PREVIEW_LIST_LIMIT, type ColumnMapping, type GroupBy, type ImportPlan, type TagMode } from './import-plan';
 
 /**
- * A CSV import, as the page and POST /api/imports run it: read the file, map its columns (detected, then as
+ * A CSV import, as the page and POST /api/imports run it: read the file (Shopify's translations CSV is recognised
+ * by its header and planned by import-translations.ts), map its columns (detected, then as
  * the person chose on the preview), plan, and either answer the preview or (with the preview's digest) apply
  * it. The API is sent the file again to apply; the page keeps it on the server between the two steps
  * (import-files.ts) and runs the same function on it (runKeptImport). A digest that no longer matches means the
@@ -34,6 +36,11 @@ export interface ImportRequest {
 export async function runImport(db: Db, bytes: AsyncIterable<Uint8Array>, request: ImportRequest): Promise<ImportResult> {
   const read = await readCsv(bytes);
   if (!read.ok) return { ok: false, failure: read.problem };
+  if (isShopifyTranslationHeader(read.table.header)) {
+    const planned = await planTranslationsImport(db, read.table, request.tagMode);
+    if (!planned.ok) return { ok: false, failure: { kind: 'invalid_csv', message: planned.message } };
+    return settle(db, planned.plan, request);
+  }
   const detected = detectMapping(read.table.header);
   const mapping: ColumnMapping = { ...detected.mapping };
   for (const field of IMPORT_FIELDS) {
@@ -50,6 +57,11 @@ export async function runImport(db: Db, bytes: AsyncIterable<Uint8Array>, reques
   const localeColumns = localeColumnsOf(read.table.header);
   if (!localeColumns.ok) return { ok: false, failure: { kind: 'unknown_locale', message: localeColumns.message } };
   const plan = await planImport(db, read.table, { format: detected.format, mapping, columns: columns.columns, tagMode: request.tagMode, groupBy, localeColumns: localeColumns.columns });
+  return settle(db, plan, request);
+}
+
+/** The preview, or (with the preview's digest) the plan applied. */
+async function settle(db: Db, plan: ImportPlan, request: ImportRequest): Promise<ImportResult> {
   if (request.confirm === undefined) return { ok: true, mode: 'preview', plan };
   if (request.confirm !== plan.digest) {
     return { ok: false, failure: { kind: 'plan_changed', message: 'The file, its column mapping or the photos it matches changed since the preview, so nothing was written. Preview the file again, then confirm.' } };

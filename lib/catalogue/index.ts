@@ -6,7 +6,7 @@ export { COLUMN_PARAMS, importChoiceFields, keptImportInput, mappingFrom, type K
 export { GROUP_BY, IMPORT_FIELDS, MAX_IMAGE_POSITION, PREVIEW_LIST_LIMIT, SKIP_REASONS, TAG_MODES, type GroupBy, type ProductGroup, type ImportField, type ImportPlan, type ColumnMapping, type RowChange, type SkippedRow, type SkipReason, type TagMode } from './import-plan';
 export { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './csv-read';
 export type { Importer, ImportOutcome } from './import-apply';
-export { exportStream, exportFilename, exportContentType, countShopifyReady, neutraliseCell, exportFilterSchema, exportQuerySchema, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFilter, type ExportFormat, type ExportStatus } from './export';
+export { exportStream, exportFilename, exportContentType, countShopifyReady, countShopifyTranslatable, neutraliseCell, exportFilterSchema, exportQuerySchema, EXPORT_FORMATS, EXPORT_STATUSES, type ExportFilter, type ExportFormat, type ExportStatus } from './export';
 export {
   readShopifyTranslations,
   readShopifyTranslationsFile,

@@ -56,7 +56,8 @@ function cellProblem(row: number, column: string, message: string): TranslationP
   return { ok: false, kind: 'bad_cell', row, message: `Row ${row}, column "${column}": ${message}` };
 }
 
-function checkRow(cells: string[], row: number): TranslationRowRead {
+/** One row's cells, checked as the reader checks each (the import, which has parsed the file already, checks them here). */
+export function checkTranslationRow(cells: string[], row: number): TranslationRowRead {
   if (cells.length !== SHOPIFY_TRANSLATION_HEADER.length) {
     return { ok: false, kind: 'bad_cell', row, message: `Row ${row} has ${cells.length} cells; Shopify's translations file has ${SHOPIFY_TRANSLATION_HEADER.length} on every row.` };
   }
@@ -114,7 +115,7 @@ export async function* readShopifyTranslations(
         yield { ok: false, kind: 'too_many_rows', row: line, message: `The file has more than ${maxRows.toLocaleString('en-US')} rows. Export one language at a time.` };
         return;
       }
-      const read = checkRow(cells, line);
+      const read = checkTranslationRow(cells, line);
       yield read;
       if (!read.ok) return;
     }

@@ -4,4 +4,4 @@ export { reviewCounts, countMatching, type ReviewCounts } from './counts';
 export { checkItems, decide, itemsMatching, OUTCOME_STATUS, REVIEW_CHUNK, type ItemResult, type ItemOutcome, type Reviewer, type DecisionSummary } from './decide';
 export { coverage, missingAltCsv, csvCell, COVERAGE_BUCKETS, type Coverage, type CoverageBucket, type CoverageCounts, type CoverageRow } from './coverage';
 export * from './vocabulary';
-export { localeReviewPage, localeCounts, localeItemsMatching } from './locale-queue';
+export { localeReviewPage, localeCounts, localeCoverage, localeItemsMatching } from './locale-queue';

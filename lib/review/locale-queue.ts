@@ -6,6 +6,7 @@ import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
 import { MAX_REVIEW_ITEMS } from './vocabulary';
 import { visibleSql } from '@/lib/filters';
+import { translatedLocales } from '@/lib/locales';
 import { MAX_REVIEW_PAGE_SIZE, REVIEW_PAGE_SIZE, type ReviewItem, type ReviewPageResult } from './queue';
 import type { ItemResult } from './decide';
 
@@ -126,4 +127,11 @@ export async function localeItemsMatching(db: Db, locale: string, status: Locale
       .map((row) => ({ id: row.id, outcome: 'conflict' as const, status: 409, version: row.version ?? 0, text: row.text, message: 'this asset changed after you chose "select all": nothing was done, look at it again' })),
     more: found.length > MAX_REVIEW_ITEMS,
   };
+}
+
+/** Each locale's coverage (how many photos have each status there), for the locales other than the source; none with one locale. */
+export async function localeCoverage(db: Db): Promise<Array<{ locale: string; counts: Record<LocaleStatus, number> }>> {
+  const coverage = [];
+  for (const locale of translatedLocales()) coverage.push({ locale, counts: (await localeCounts(db, locale)).status });
+  return coverage;
 }

@@ -7,7 +7,7 @@ import { exportQuery } from './schema';
 
 export const dynamic = 'force-dynamic';
 
-/** The alt text and catalogue data of the photos the library's filter matches, streamed as read (CSV, JSON Lines, or Shopify's product CSV). */
+/** The alt text and catalogue data of the photos the library's filter matches, streamed as read (CSV, JSON Lines, Shopify's product CSV, or Shopify's translations CSV for one locale). */
 export const GET = route({ role: 'viewer', query: exportQuery }, async ({ query }) => {
   const { format, locale: asked, ...filter } = query;
   const resolved = asked === undefined ? undefined : resolveLocale(asked);
@@ -15,6 +15,9 @@ export const GET = route({ role: 'viewer', query: exportQuery }, async ({ query 
   const locale = resolved?.ok && !isSourceLocale(resolved.locale) ? resolved.locale : undefined;
   if (locale && format === 'shopify') {
     throw new ApiError('validation_failed', `Shopify's product CSV carries the shop's default language only: export ${locale} as csv or jsonl`);
+  }
+  if (format === 'shopify-translations' && !locale) {
+    throw new ApiError('validation_failed', "Shopify's translations CSV is one language's: add locale=<a configured locale other than the source>");
   }
   const body = exportStream(await getDb(), format, filter, undefined, locale);
   return new Response(body, {

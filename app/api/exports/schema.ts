@@ -3,7 +3,7 @@ import { EXPORT_FORMATS, exportQuerySchema } from '@/lib/catalogue';
 import { text } from '@/lib/text-input';
 
 /**
- * GET /api/exports?format=csv|jsonl|shopify, the library's filter by the same names as the library's URL
+ * GET /api/exports?format=csv|jsonl|shopify|shopify-translations, the library's filter by the same names as the library's URL
  * (q, tag, collection, status, state, product, store; `status` defaults to approved, `status=all` takes every
  * text), and `locale` (a configured locale, LOCALES: that locale's alt text alone).
  */

@@ -110,7 +110,7 @@ export function apiOperations(): ApiOperation[] {
     },
     { path: '/api/downloads', method: 'get', summary: 'Your ZIP downloads built in the background, newest first, each with its status and, once ready, a signed link.', handler: downloadsRoute.GET },
     { path: '/api/downloads/{id}', method: 'get', summary: 'One background download: its status, its job’s (attempts, last error) and, once ready, a signed link to the ZIP.', handler: download.GET },
-    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data of the photos the library filter matches (same names as the library URL; status defaults to approved): CSV, JSON Lines or Shopify’s product CSV, streamed; an alt_text:<locale> column per other locale, or one locale alone with `locale`.', handler: exportsRoute.GET },
+    { path: '/api/exports', method: 'get', summary: 'Alt text and catalogue data of the photos the library filter matches (same names as the library URL; status defaults to approved): CSV, JSON Lines, Shopify’s product CSV, or (format=shopify-translations with `locale`) Shopify’s translations CSV of that locale: one MEDIA_IMAGE alt row per photo Shopify can name, the source text beside the locale’s; streamed; an alt_text:<locale> column per other locale, or one locale alone with `locale`.', handler: exportsRoute.GET },
     { path: '/api/files/{key}', method: 'get', summary: 'A stored file, through a signed, expiring URL.', handler: files.GET },
     { path: '/api/files/{key}', method: 'put', summary: 'Upload bytes (or one part of a parted upload) to a signed upload URL (local storage).', handler: files.PUT, rawBody: { contentType: 'application/octet-stream', description: 'The file’s bytes.' } },
     { path: '/api/health', method: 'get', summary: 'Liveness and database reachability.', handler: health.GET },
@@ -119,7 +119,7 @@ export function apiOperations(): ApiOperation[] {
       method: 'post',
       summary: 'Import catalogue data from a CSV file: preview, then apply with the preview’s digest.',
       handler: imports.POST,
-      rawBody: { contentType: 'text/csv', description: 'The CSV file (UTF-8): filename,sku,title,collection,tags[,alt_text], Shopify’s product CSV, or any columns mapped with column_<field>.' },
+      rawBody: { contentType: 'text/csv', description: 'The CSV file (UTF-8): filename,sku,title,collection,tags[,alt_text], Shopify’s product CSV, Shopify’s translations CSV (recognised by its header: each photo alt row’s Translated content becomes its locale’s text), or any columns mapped with column_<field>.' },
     },
     {
       path: '/api/imports/files',
