@@ -87,7 +87,7 @@ test.describe.serial('catalogue data in, alt text out, on any screen', () => {
 
   test('the export page downloads a CSV with the imported data', async () => {
     await page.goto(`${baseUrl}/export`);
-    await page.getByLabel('Which photos').selectOption('all');
+    await page.getByLabel('Alt text status').selectOption('all');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download' }).click();
     const file = await (await download).path();
