@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assetRemotes, assets, connectionRuns, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
 import { filterSql, notTrashedSql, personTextSql, type AssetFilter } from '@/lib/filters';
 import { fail, type Result } from '@/lib/auth';
-import type { ConnectorError } from '@/lib/connectors';
+import type { Connector, ConnectorError, StoreAccess } from '@/lib/connectors';
 import { enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable, type Step, type StepOutcome } from '@/lib/jobs';
 import { storeAccess, UNREADABLE_SECRET } from './access';
 import { connectorOf } from './connectors';
@@ -194,54 +194,52 @@ function translationLocale(key: string, connectionId: string): string | null {
 }
 
 /**
- * Writes one locale's approved text to every image of the asset in the store, recorded as a writeback run of its
- * own. A store error maps as for the source text; a translation missing in the store is reported, never created.
+ * Writes one locale's approved text to every image of the asset in the store, then records the attempt as a
+ * writeback run of its own. A store error maps as for the source text; a busy store is retried with no run
+ * recorded (the translation writes again harmlessly); a translation missing in the store is reported, never created.
  */
-async function writeTranslation(db: Db, connection: Connection, connector: NonNullable<ReturnType<typeof connectorOf>>, access: NonNullable<Awaited<ReturnType<typeof storeAccess>>>, assetId: string, locale: string, attempts: number, signal: AbortSignal): Promise<StepOutcome> {
+async function writeTranslation(db: Db, connection: Connection, connector: Connector, access: StoreAccess, assetId: string, locale: string, attempts: number, signal: AbortSignal): Promise<StepOutcome> {
   const write = connector.writeAltTranslation;
   if (!write) return { ok: true };
   const [record] = await rows<{ text: string | null; status: string }>(db, sql`select text, status from alt_texts where asset_id = ${assetId}::uuid and locale = ${locale}`);
   if (!record || record.status !== 'approved' || record.text === null) return { ok: true };
   const text = record.text;
   const remotes = await db.select().from(assetRemotes).where(and(eq(assetRemotes.assetId, assetId), eq(assetRemotes.connectionId, connection.id)));
-  if (!remotes.length) return { ok: true };
-  const runId = await newWritebackRun(db, connection.id);
-  let failed = 0;
+  const counts = { written: 0, failed: 0 };
+  const errors: RunError[] = [];
+  let paused: Failed | null = null;
   for (const remote of remotes) {
-    if (signal.aborted) {
-      await endRun(db, runId, 'failed');
-      return { ok: false, kind: 'claim_lost' };
-    }
+    if (signal.aborted) return { ok: false, kind: 'claim_lost' };
     if (text.length > connector.limits.maxAltLength) {
-      failed += 1;
-      await recordOnRun(db, runId, { failed: 1 }, [{ remoteId: remote.remoteId, code: 'too_long', message: `The ${locale} text is ${text.length} characters; ${connector.label} keeps at most ${connector.limits.maxAltLength}. Shorten it in Loupe.` }]);
+      counts.failed += 1;
+      errors.push({ remoteId: remote.remoteId, code: 'too_long', message: `The ${locale} text is ${text.length} characters; ${connector.label} keeps at most ${connector.limits.maxAltLength}. Shorten it in Loupe.` });
       continue;
     }
     await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
     const written = await write(access, remote.remoteId, locale, text);
     if (written.ok) {
-      await recordOnRun(db, runId, { written: 1 });
+      counts.written += 1;
       continue;
     }
-    const itemError: RunError = { remoteId: remote.remoteId, code: written.code, message: written.message };
-    await recordOnRun(db, runId, { failed: 1 }, [itemError]);
-    if (written.code === 'unauthorized') {
-      await pauseConnection(db, connection.id, `The store refused Loupe's credentials (${written.message}); replace them to resume.`);
-      await endRun(db, runId, 'paused');
-      await notifyRunEnded(db, runId);
-      return { ok: false, kind: 'failed', code: 'store_unauthorized', message: written.message };
-    }
-    if ((written.code === 'rate_limited' || written.code === 'unreachable' || written.code === 'remote_error') && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+    const retryable = written.code === 'rate_limited' || written.code === 'unreachable' || written.code === 'remote_error';
+    if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
       if (written.code === 'rate_limited' && written.retryAfterMs) await deferCalls(db, connection.id, written.retryAfterMs);
-      await endRun(db, runId, 'failed');
-      await notifyRunEnded(db, runId);
       return { ok: false, kind: 'failed', code: `store_${written.code}`, message: written.message, retryAt: written.retryAfterMs ? new Date(Date.now() + written.retryAfterMs) : backoffAt(attempts) };
     }
-    failed += 1;
+    counts.failed += 1;
+    errors.push({ remoteId: remote.remoteId, code: written.code, message: written.message });
+    if (written.code === 'unauthorized') {
+      await pauseConnection(db, connection.id, `The store refused Loupe's credentials (${written.message}); replace them to resume.`);
+      paused = { ok: false, kind: 'failed', code: 'store_unauthorized', message: written.message };
+      break;
+    }
   }
-  await endRun(db, runId, failed > 0 ? 'failed' : 'done');
+  if (!counts.written && !counts.failed) return { ok: true };
+  const runId = await newWritebackRun(db, connection.id);
+  await recordOnRun(db, runId, counts, errors);
+  await endRun(db, runId, paused ? 'paused' : counts.failed > 0 ? 'failed' : 'done');
   await notifyRunEnded(db, runId);
-  return { ok: true };
+  return paused ?? { ok: true };
 }
 
 export const writebackStep: Step = async ({ db, asset: claimed, job, lease, signal }) => {
