@@ -32,7 +32,8 @@ let shopShirt: FakeProduct;
 let wordpress: FakeStore;
 let shirt: FakeEntity;
 let scarf: FakeEntity;
-const files: Record<'front' | 'scarf', FakeFile> = {} as never;
+let mug: FakeEntity;
+const files: Record<'front' | 'scarf' | 'mug', FakeFile> = {} as never;
 const saved = process.env.LOCALES;
 
 const remote = (entity: FakeEntity, file: FakeFile) => `${entity.uuid}:${file.uuid}`;
@@ -64,12 +65,15 @@ describe('translations written back to the stores', () => {
     allowPrivateStores(true);
     admin = await makeAccount(database().db, 'admin');
     fake = await startDrupalFake();
-    const [front, scarfBytes] = await Promise.all([1, 2].map((seed) => photo(seed)));
+    const [front, scarfBytes, mugBytes] = await Promise.all([1, 2, 3].map((seed) => photo(seed)));
     files.front = fake.addFile('shirt-front.jpg', front);
     files.scarf = fake.addFile('scarf.jpg', scarfBytes);
+    files.mug = fake.addFile('mug.jpg', mugBytes);
     shirt = fake.addEntity(fake.bundles[0], { title: 'Linen shirt', images: [{ fileUuid: files.front.uuid, alt: 'Linen shirt, front' }] });
     scarf = fake.addEntity(fake.bundles[0], { title: 'Wool scarf', images: [{ fileUuid: files.scarf.uuid, alt: 'Blue wool scarf' }] });
+    mug = fake.addEntity(fake.bundles[0], { title: 'Stoneware mug', images: [{ fileUuid: files.mug.uuid, alt: 'Grey stoneware mug' }] });
     fake.addTranslation(shirt.uuid, 'fr', { title: 'Chemise en lin', alts: [''] });
+    fake.addTranslation(mug.uuid, 'fr', { title: 'Tasse en grès', alts: [''] });
     connection = await connect({ kind: 'drupal', name: 'Linen & Co', url: fake.url, username: fake.username, password: fake.password });
 
     shop = await startShopifyFake({ restoreRate: 10_000, locales: ['en', 'fr'] });
@@ -118,5 +122,18 @@ describe('translations written back to the stores', () => {
     expect(run).toMatchObject({ kind: 'writeback', outcome: 'failed', counts: expect.objectContaining({ written: 0, failed: 1 }), errors: [expect.objectContaining({ code: 'not_found', message: expect.stringContaining('no “fr” translation') })] });
     const left = await database().db.select().from(jobs).where(and(eq(jobs.kind, 'writeback'), eq(jobs.status, 'pending')));
     expect(left).toEqual([]);
+  });
+
+  it('tries a busy store again later, with one run in the log once written', async () => {
+    const before = (await runs()).length;
+    fake.failNext({ status: 503, detail: 'Down for maintenance.', match: (method, path) => method === 'PATCH' && path.startsWith('/fr/jsonapi/') });
+    await approveFrench(remote(mug, files.mug), 'Tasse en grès gris');
+    await runConnectionJobs(database().db, 'writeback');
+    expect(fake.altOf(mug.uuid, files.mug.uuid, 'fr')).toBe('');
+    expect(await runs()).toHaveLength(before);
+    await runConnectionJobs(database().db, 'writeback', true);
+    expect(fake.altOf(mug.uuid, files.mug.uuid, 'fr')).toBe('Tasse en grès gris');
+    const all = await runs();
+    expect([all.length, all[0]]).toEqual([before + 1, expect.objectContaining({ outcome: 'done', counts: expect.objectContaining({ written: 1, failed: 0 }) })]);
   });
 });
