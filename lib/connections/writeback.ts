@@ -14,7 +14,8 @@ import { notifyRunEnded } from './notify';
 import { endRun, newWritebackRun, recordOnRun, type RunError } from './runs';
 
 /**
- * Writing Loupe's alt text back to the stores (kind `writeback`, one job per asset and connection). Only text a
+ * Writing Loupe's alt text back to the stores (kind `writeback`, one job per asset and connection, and per other
+ * locale where the store keeps translations: enqueueTranslationWritebacks). Only text a
  * person stands behind is written: approved, written by a person (here or in the shop), or decorative (an empty
  * alt); AI text nobody approved never is. The job is keyed by the text's version (its input hash), so the same
  * version asked for twice is written once. Before writing, the store's current text is read: if it differs from
