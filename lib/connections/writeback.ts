@@ -4,7 +4,7 @@ import type { Db } from '@/db/handle';
 import { assetRemotes, assets, connectionRuns, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
 import { filterSql, notTrashedSql, personTextSql, type AssetFilter } from '@/lib/filters';
 import { fail, type Result } from '@/lib/auth';
-import type { ConnectorError } from '@/lib/connectors';
+import type { Connector, ConnectorError, StoreAccess } from '@/lib/connectors';
 import { enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable, type Step, type StepOutcome } from '@/lib/jobs';
 import { storeAccess, UNREADABLE_SECRET } from './access';
 import { connectorOf } from './connectors';
@@ -14,7 +14,8 @@ import { notifyRunEnded } from './notify';
 import { endRun, newWritebackRun, recordOnRun, type RunError } from './runs';
 
 /**
- * Writing Loupe's alt text back to the stores (kind `writeback`, one job per asset and connection). Only text a
+ * Writing Loupe's alt text back to the stores (kind `writeback`, one job per asset and connection, and per other
+ * locale where the store keeps translations: enqueueTranslationWritebacks). Only text a
  * person stands behind is written: approved, written by a person (here or in the shop), or decorative (an empty
  * alt); AI text nobody approved never is. The job is keyed by the text's version (its input hash), so the same
  * version asked for twice is written once. Before writing, the store's current text is read: if it differs from
@@ -155,6 +156,93 @@ async function storeFailure(db: Db, connection: Connection, remote: AssetRemote,
   return null;
 }
 
+/**
+ * A non-source locale's approved text goes to the stores whose platform keeps alt text per language (the
+ * connector has writeAltTranslation; WordPress has not and is skipped). Same kind as the source writeback, keyed
+ * `connection id/locale`, so each locale of each store is its own job; the version in the input hash writes a
+ * text once. Called by the event subscriber in the event's transaction.
+ */
+export async function enqueueTranslationWritebacks(tx: Queryable, changes: readonly { assetId: string; locale: string }[], modes: readonly WritebackMode[] = ['on_approval']): Promise<number> {
+  let queued = 0;
+  for (const { assetId, locale } of changes) {
+    const targets = await rows<{ connection_id: string; kind: string; version: number }>(
+      tx,
+      sql`
+      select distinct r.connection_id, c.kind, t.version
+      from asset_remotes r
+      join connections c on c.id = r.connection_id
+      join alt_texts t on t.asset_id = r.asset_id and t.locale = ${locale}
+      where r.asset_id = ${assetId}::uuid and t.status = 'approved' and t.text is not null
+        and c.writeback_mode in (${sql.join(modes.map((mode) => sql`${mode}`), sql`, `)})
+      order by r.connection_id`,
+    );
+    for (const target of targets) {
+      if (!connectorOf(target.kind as Connection['kind'])?.writeAltTranslation) continue;
+      const wasQueued = await enqueueJob(tx, { assetId, connectionId: target.connection_id, kind: 'writeback', key: translationKey(target.connection_id, locale), priority: JOB_PRIORITY.webhook, inputHash: `${locale}:v${target.version}` });
+      if (wasQueued) queued += 1;
+    }
+  }
+  return queued;
+}
+
+function translationKey(connectionId: string, locale: string): string {
+  return `${connectionId}/${locale}`;
+}
+
+/** The locale of a translation writeback's key, or null for the source locale's job (keyed by the connection id alone). */
+function translationLocale(key: string, connectionId: string): string | null {
+  return key.startsWith(`${connectionId}/`) ? key.slice(connectionId.length + 1) : null;
+}
+
+/**
+ * Writes one locale's approved text to every image of the asset in the store, then records the attempt as a
+ * writeback run of its own. A store error maps as for the source text; a busy store is retried with no run
+ * recorded (the translation writes again harmlessly); a translation missing in the store is reported, never created.
+ */
+async function writeTranslation(db: Db, connection: Connection, connector: Connector, access: StoreAccess, assetId: string, locale: string, attempts: number, signal: AbortSignal): Promise<StepOutcome> {
+  const write = connector.writeAltTranslation;
+  if (!write) return { ok: true };
+  const [record] = await rows<{ text: string | null; status: string }>(db, sql`select text, status from alt_texts where asset_id = ${assetId}::uuid and locale = ${locale}`);
+  if (!record || record.status !== 'approved' || record.text === null) return { ok: true };
+  const text = record.text;
+  const remotes = await db.select().from(assetRemotes).where(and(eq(assetRemotes.assetId, assetId), eq(assetRemotes.connectionId, connection.id)));
+  const counts = { written: 0, failed: 0 };
+  const errors: RunError[] = [];
+  let paused: Failed | null = null;
+  for (const remote of remotes) {
+    if (signal.aborted) return { ok: false, kind: 'claim_lost' };
+    if (text.length > connector.limits.maxAltLength) {
+      counts.failed += 1;
+      errors.push({ remoteId: remote.remoteId, code: 'too_long', message: `The ${locale} text is ${text.length} characters; ${connector.label} keeps at most ${connector.limits.maxAltLength}. Shorten it in Loupe.` });
+      continue;
+    }
+    await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
+    const written = await write(access, remote.remoteId, locale, text);
+    if (written.ok) {
+      counts.written += 1;
+      continue;
+    }
+    const retryable = written.code === 'rate_limited' || written.code === 'unreachable' || written.code === 'remote_error';
+    if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+      if (written.code === 'rate_limited' && written.retryAfterMs) await deferCalls(db, connection.id, written.retryAfterMs);
+      return { ok: false, kind: 'failed', code: `store_${written.code}`, message: written.message, retryAt: written.retryAfterMs ? new Date(Date.now() + written.retryAfterMs) : backoffAt(attempts) };
+    }
+    counts.failed += 1;
+    errors.push({ remoteId: remote.remoteId, code: written.code, message: written.message });
+    if (written.code === 'unauthorized') {
+      await pauseConnection(db, connection.id, `The store refused Loupe's credentials (${written.message}); replace them to resume.`);
+      paused = { ok: false, kind: 'failed', code: 'store_unauthorized', message: written.message };
+      break;
+    }
+  }
+  if (!counts.written && !counts.failed) return { ok: true };
+  const runId = await newWritebackRun(db, connection.id);
+  await recordOnRun(db, runId, counts, errors);
+  await endRun(db, runId, paused ? 'paused' : counts.failed > 0 ? 'failed' : 'done');
+  await notifyRunEnded(db, runId);
+  return paused ?? { ok: true };
+}
+
 export const writebackStep: Step = async ({ db, asset: claimed, job, lease, signal }) => {
   const connection = job.connectionId ? await findConnection(db, job.connectionId) : null;
   if (!connection) return { ok: true };
@@ -167,6 +255,8 @@ export const writebackStep: Step = async ({ db, asset: claimed, job, lease, sign
     await pauseConnection(db, connection.id, UNREADABLE_SECRET);
     return { ok: true, again: null };
   }
+  const locale = translationLocale(job.key, connection.id);
+  if (locale !== null) return writeTranslation(db, connection, connector, access, claimed.id, locale, job.attempts, signal);
   const [asset] = await db.select().from(assets).where(eq(assets.id, claimed.id));
   if (!asset) return { ok: true };
   const remotes = await db.select().from(assetRemotes).where(and(eq(assetRemotes.assetId, asset.id), eq(assetRemotes.connectionId, connection.id)));

@@ -37,7 +37,7 @@ export interface EnqueueRequest {
   force?: boolean;
   /** Due then rather than now (a trashed asset's purge, TRASH_DAYS later). */
   notBefore?: Date;
-  /** The store the work is also about (a writeback); its key is then the connection's id. */
+  /** The store the work is also about (a writeback); its key is then the connection's id (`id/locale` for a translation's). */
   connectionId?: string;
 }
 
