@@ -14,10 +14,10 @@ import { MAX_HUMAN_ALT_LENGTH } from './limits';
 import { editLocaleText, recordView, type AltTextRecord } from './records';
 
 /** Every configured locale's record of one asset; a locale with none yet is missing. Removed locales are not shown. */
-export async function altTextsOf(db: Pick<Db, 'select'>, assetId: string): Promise<Record<string, AltTextRecord>> {
+export async function altTextsOf(db: Pick<Db, 'select'>, assetId: string, options: { withDetail?: boolean } = {}): Promise<Record<string, AltTextRecord>> {
   const locales = configuredLocales();
   const found = await db.select().from(altTexts).where(and(eq(altTexts.assetId, assetId), inArray(altTexts.locale, [...locales])));
-  const byLocale = new Map(found.map((row) => [row.locale, recordView(row)]));
+  const byLocale = new Map(found.map((row) => [row.locale, recordView(row, options)]));
   // The source locale's text is guarded by the asset's version (tags and bulk edits move it too): the one to send back.
   const [asset] = await db.select({ version: assets.version }).from(assets).where(eq(assets.id, assetId));
   if (asset) byLocale.set(sourceLocale(), { ...(byLocale.get(sourceLocale()) ?? missingRecord(sourceLocale())), version: asset.version });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import { notTrashedSql } from '@/lib/filters';
+import { failureMessage } from '@/lib/assets';
 import { rows } from '@/db/client';
 import { altHistory, type AltTextRow, type AltTextSource, type AltTextStatus, type EventType } from '@/db/schema';
 import { recordEvents } from '@/lib/events';
@@ -28,13 +29,14 @@ export interface AltTextRecord {
   promptVersion: string | null;
   stale: boolean;
   version: number;
-  failure: { code: string; message: string | null } | null;
+  /** `message` is for people; `detail`, the provider's or the gate's own words, only for admins (as an asset's lastErrorDetail). */
+  failure: { code: string; message: string; detail?: string } | null;
   attempts: number;
   nextAttemptAt: string | null;
   updatedAt: string;
 }
 
-export function recordView(row: AltTextRow): AltTextRecord {
+export function recordView(row: AltTextRow, options: { withDetail?: boolean } = {}): AltTextRecord {
   return {
     locale: row.locale,
     text: row.text,
@@ -45,7 +47,7 @@ export function recordView(row: AltTextRow): AltTextRecord {
     promptVersion: row.promptVersion,
     stale: row.stale,
     version: row.version,
-    failure: row.failureCode ? { code: row.failureCode, message: row.failureMessage } : null,
+    failure: row.failureCode ? { code: row.failureCode, message: failureMessage(row.failureCode), ...(options.withDetail && row.failureMessage ? { detail: row.failureMessage } : {}) } : null,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt ? row.nextAttemptAt.toISOString() : null,
     updatedAt: row.updatedAt.toISOString(),

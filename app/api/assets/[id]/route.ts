@@ -25,9 +25,10 @@ async function notFound(id: string): Promise<ApiError> {
  */
 export const GET = route({ role: 'viewer', params: assetParams }, async ({ params, caller }) => {
   const db = await getDb();
-  const asset = await getAsset(db, params.id, { withDetail: roleAllows(caller.role, 'admin') });
+  const withDetail = roleAllows(caller.role, 'admin');
+  const asset = await getAsset(db, params.id, { withDetail });
   if (!asset) throw await notFound(params.id);
-  return Response.json({ ...asset, altTexts: await altTextsOf(db, asset.id) });
+  return Response.json({ ...asset, altTexts: await altTextsOf(db, asset.id, { withDetail }) });
 });
 
 /**
