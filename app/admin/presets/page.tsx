@@ -36,7 +36,7 @@ export default async function AdminPresetsPage() {
       <h1 className="text-2xl font-semibold tracking-tight">Admin</h1>
       <AdminTabs current="/admin/presets" />
       <p className="text-sm text-neutral-700">
-        A preset makes a photo ready for a channel: <code>GET /api/assets/&lt;id&gt;/renditions/&lt;preset&gt;</code> answers the file, made on the first
+        A preset makes a photo ready for a channel: <code className="break-all">GET /api/assets/&lt;id&gt;/renditions/&lt;preset&gt;</code> answers the file, made on the first
         request and kept. Videos get their poster frame. Changing a preset makes its files again on their next request.
       </p>
       <PresetForm
@@ -54,7 +54,7 @@ export default async function AdminPresetsPage() {
             <li key={preset.name} className="flex flex-wrap items-start justify-between gap-2 rounded-lg border border-neutral-200 bg-white p-3">
               <div className="min-w-0">
                 <p className="text-sm font-medium">
-                  {preset.label} <code className="ml-1 text-xs text-neutral-500">{preset.name}</code>
+                  {preset.label} <code className="ml-1 break-all text-xs text-neutral-500">{preset.name}</code>
                   {preset.builtIn && <span className="ml-2 rounded bg-neutral-100 px-1.5 py-0.5 text-xs text-neutral-600">built-in</span>}
                 </p>
                 <p className="text-xs text-neutral-600">{describe(preset)}</p>

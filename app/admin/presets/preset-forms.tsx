@@ -15,7 +15,7 @@ interface Choice {
 function Select({ label, name, choices, state, initial, hint }: { label: string; name: string; choices: readonly Choice[]; state: FormState; initial: string; hint: string }) {
   const id = useId();
   return (
-    <div className="flex flex-col gap-1">
+    <div className="flex min-w-0 flex-col gap-1">
       <label htmlFor={id} className="text-sm font-medium text-neutral-800">
         {label}
       </label>
@@ -26,7 +26,7 @@ function Select({ label, name, choices, state, initial, hint }: { label: string;
         name={name}
         defaultValue={refilled(state, name, initial)}
         aria-describedby={`${id}-hint`}
-        className="rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-neutral-900 focus:outline-none focus:ring-1 focus:ring-neutral-900"
+        className="w-full min-w-0 rounded-md border border-neutral-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-neutral-900 focus:outline-none focus:ring-1 focus:ring-neutral-900"
       >
         {choices.map((choice) => (
           <option key={choice.value} value={choice.value}>
@@ -48,7 +48,7 @@ export function PresetForm({ fits, formats, metadata, maxSide }: { fits: readonl
     <form action={action} className="flex flex-col gap-3 rounded-lg border border-neutral-200 bg-white p-4">
       <h2 className="text-base font-semibold">Add or replace a preset</h2>
       <FormAnswer state={state} />
-      <div className="grid gap-3 sm:grid-cols-2">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2">
         <FormField label="Name" name="name" defaultValue={refilled(state, 'name')} autoComplete="off" hint="Lowercase letters, digits and hyphens, e.g. lookbook-1600; the same name replaces that preset." />
         <FormField label="Label" name="label" defaultValue={refilled(state, 'label')} required={false} autoComplete="off" hint="What people see, e.g. “Lookbook 1600 × 2000”." />
         <FormField label="Width (px)" name="width" type="number" defaultValue={refilled(state, 'width')} hint={`1 to ${maxSide}.`} />
