@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Db } from '@/db/client';
 import { LOCALE_STATUSES, localeStatusCondition, type LocaleStatus } from '@/lib/alt';
-import { decodeCursor, encodeCursor } from '@/lib/assets';
+import { decodeCursor, encodeCursor, failureMessage } from '@/lib/assets';
 import { config } from '@/lib/config';
 import type { Storage } from '@/lib/storage';
 import { MAX_REVIEW_ITEMS } from './vocabulary';
 import { visibleSql } from '@/lib/filters';
 import { translatedLocales } from '@/lib/locales';
-import { MAX_REVIEW_PAGE_SIZE, REVIEW_PAGE_SIZE, type ReviewItem, type ReviewPageResult } from './queue';
+import { MAX_REVIEW_PAGE_SIZE, photoFacts, REVIEW_PAGE_SIZE, type ReviewItem, type ReviewPageResult } from './queue';
 import type { ItemResult } from './decide';
 
 /**
@@ -81,19 +81,12 @@ async function toItem(row: LocaleItemRow, locale: string, storage: Storage): Pro
     status,
     text: row.text,
     replaces: null,
-    reason: status === 'failed' ? (row.failure_message ?? row.failure_code) : row.stale ? 'The source text changed since this was translated.' : null,
+    reason: status === 'failed' ? failureMessage(row.failure_code) : row.stale ? 'The source text changed since this was translated.' : null,
     nextTryAt: status === 'failed' && row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : null,
     flags: [],
-    filename: row.filename,
-    title: row.title,
-    sku: row.sku,
-    collection: row.collection,
-    tags: row.tags,
-    width: row.width,
-    height: row.height,
+    ...photoFacts(row),
     provenance: { source: row.source, author: row.author, model: row.model, promptVersion: row.prompt_version, updatedAt: row.updated_at ? new Date(row.updated_at).toISOString() : null },
     image,
-    uploadedAt: new Date(row.created_at).toISOString(),
     locale,
     sourceText: row.source_text,
     stale: row.stale ?? false,

@@ -129,15 +129,13 @@ async function toItem(row: ItemRow, storage: Storage): Promise<ReviewItem> {
     reason: gateRejected ? gateMessage(gateReason) : (row.status === 'retrying' || row.status === 'failed') && failure ? failureMessage(failure.code) : null,
     nextTryAt: (gateRejected || row.status === 'retrying') && row.alt_next_attempt_at ? new Date(row.alt_next_attempt_at).toISOString() : null,
     flags: row.flags,
-    filename: row.filename,
-    title: row.title,
-    sku: row.sku,
-    collection: row.collection,
-    tags: row.tags,
-    width: row.width,
-    height: row.height,
+    ...photoFacts(row),
     provenance: { source: row.alt_source, author: row.alt_author, model: row.alt_model, promptVersion: row.alt_prompt_version, updatedAt: row.alt_updated_at ? new Date(row.alt_updated_at).toISOString() : null },
     image,
-    uploadedAt: new Date(row.created_at).toISOString(),
   };
+}
+
+/** What a queue item shows of the photo itself, whichever locale's text it carries. */
+export function photoFacts(row: { filename: string; title: string | null; sku: string | null; collection: string | null; tags: string[]; width: number | null; height: number | null; created_at: string | Date }) {
+  return { filename: row.filename, title: row.title, sku: row.sku, collection: row.collection, tags: row.tags, width: row.width, height: row.height, uploadedAt: new Date(row.created_at).toISOString() };
 }
