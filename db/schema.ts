@@ -504,7 +504,7 @@ export type AltHistoryRow = typeof altHistory.$inferSelect;
 /** batch: one Groq batch of describe requests (alt_batches), sent, polled and applied. */
 /** zip: one download of many photos written to storage as a ZIP (lib/downloads). */
 /** translate: one asset's approved source text into one locale (the job's key). */
-export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'batch', 'zip', 'translate'] as const;
+export const JOB_KINDS = ['derive', 'describe', 'embed', 'frames', 'webhook', 'purge', 'sync', 'writeback', 'store_writes', 'batch', 'zip', 'translate'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 /**
@@ -784,11 +784,18 @@ export const assetRemotes = pgTable(
     /** The writeback run the queued write counts toward, and the run of the last write (undo per run). */
     pendingRunId: uuid('pending_run_id'),
     lastRunId: uuid('last_run_id'),
+    /** The store's bulk operation this remote's write rides in (batched writeback), and the text sent in it. */
+    bulkOperationId: text('bulk_operation_id'),
+    bulkAlt: text('bulk_alt'),
     error: text('error'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.connectionId, t.remoteId] }), index('asset_remotes_asset_idx').on(t.assetId)],
+  (t) => [
+    primaryKey({ columns: [t.connectionId, t.remoteId] }),
+    index('asset_remotes_asset_idx').on(t.assetId),
+    index('asset_remotes_waiting_idx').on(t.connectionId, t.remoteId).where(sql`${t.pendingRunId} is not null or ${t.restorePending}`),
+  ],
 );
 
 export type Connection = typeof connections.$inferSelect;

@@ -158,6 +158,7 @@ const envSchema = z
     WEBHOOKS_TIMEOUT_MS: positiveInt(10_000),
     CONNECTIONS_KEY: z.preprocess(emptyAsUndefined, z.string().min(32, 'CONNECTIONS_KEY must be at least 32 characters (for example: openssl rand -base64 32)').optional()),
     CONNECTIONS_ALLOW_PRIVATE: boolFlag(false),
+    CONNECTIONS_BULK_WRITE_FROM: positiveInt(1000),
     SHOPIFY_API_VERSION: z.preprocess(emptyAsUndefined, z.string().regex(/^\d{4}-(01|04|07|10)$/, 'SHOPIFY_API_VERSION must be a stable Admin API version such as 2026-10 (YYYY-01, -04, -07 or -10)').default('2026-10')),
     SMTP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^smtps?$/, error: 'SMTP_URL must be smtp://user:pass@host:587 or smtps://user:pass@host:465' }).optional()),
     SMTP_FROM: optionalString,
@@ -301,7 +302,13 @@ function structure(env: Env) {
      * (CONNECTIONS_KEY), or else from SESSION_SECRET (or the generated signing secret). A store on a private or
      * loopback address is refused unless allowPrivate, as for webhooks.
      */
-    connections: { key: env.CONNECTIONS_KEY, allowPrivate: env.CONNECTIONS_ALLOW_PRIVATE, shopifyApiVersion: env.SHOPIFY_API_VERSION },
+    connections: {
+      key: env.CONNECTIONS_KEY,
+      allowPrivate: env.CONNECTIONS_ALLOW_PRIVATE,
+      /** Waiting writes to one store from which a store that runs bulk operations (Shopify) gets one instead of calls. */
+      bulkWriteFrom: env.CONNECTIONS_BULK_WRITE_FROM,
+      shopifyApiVersion: env.SHOPIFY_API_VERSION,
+    },
     /**
      * The languages alt text is kept in (lib/alt's records): the first is the source locale, described from the
      * image and kept on the asset's own columns too; the others are translated from its approved text.

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { assetRemotes, connections, jobs, type AssetRemote } from '@/db/schema';
+import { assetRemotes, connections, jobs, type AssetRemote, type JobKind } from '@/db/schema';
 import { createConnection, type ConnectionView } from '@/lib/connections';
 import { resetConfig } from '@/lib/config';
 import { runDueJobs, type RunSummary } from '@/lib/jobs';
@@ -25,10 +25,23 @@ export function photo(seed: number): Promise<Buffer> {
   return testJpeg(seed, 48, 32);
 }
 
-/** Runs the due sync and writeback jobs (retries made due now when `includeRetries`). */
-export async function runConnectionJobs(db: Db, kind: 'sync' | 'writeback', includeRetries = false): Promise<RunSummary> {
-  if (includeRetries) await db.update(jobs).set({ nextAttemptAt: sql`now()` }).where(sql`${jobs.kind} = ${kind} and ${jobs.status} = 'pending'`);
-  return runDueJobs(db, { kinds: [kind], concurrency: 1 });
+/** The job kinds of a sync, and of a writeback: one job per photo, or one per store that writes in batches. */
+export const CONNECTION_JOB_KINDS = { sync: ['sync'], writeback: ['writeback', 'store_writes'] } as const satisfies Record<string, readonly JobKind[]>;
+
+/**
+ * Runs the due sync or writeback jobs. `includeRetries`: retries, and a bulk operation's next poll, are made due
+ * now first (a test moves time on rather than waiting).
+ */
+export async function runConnectionJobs(db: Db, kind: keyof typeof CONNECTION_JOB_KINDS, includeRetries = false): Promise<RunSummary> {
+  const kinds = CONNECTION_JOB_KINDS[kind];
+  if (includeRetries) await db.update(jobs).set({ nextAttemptAt: sql`now()` }).where(and(inArray(jobs.kind, [...kinds]), inArray(jobs.status, ['pending', 'waiting']), isNotNull(jobs.nextAttemptAt)));
+  return runDueJobs(db, { kinds: [...kinds], concurrency: 1 });
+}
+
+/** Writeback jobs still to run (due now or later): not parked, not done, not failed for good. */
+export async function writebacksLeft(db: Db): Promise<number> {
+  const left = await db.select({ id: jobs.id }).from(jobs).where(and(inArray(jobs.kind, [...CONNECTION_JOB_KINDS.writeback]), inArray(jobs.status, ['pending', 'waiting']), isNotNull(jobs.nextAttemptAt)));
+  return left.length;
 }
 
 export async function remoteOf(db: Db, remoteId: string): Promise<AssetRemote> {

@@ -110,6 +110,7 @@ const SDL = /* GraphQL */ `
     products(first: Int, after: String, query: String, sortKey: ProductSortKeys): ProductConnection!
     productByIdentifier(identifier: ProductIdentifierInput!): Product
     node(id: ID!): Node
+    nodes(ids: [ID!]!): [Node]!
     translatableResource(resourceId: ID!): TranslatableResource
   }
   type Mutation {
@@ -209,6 +210,17 @@ function numberArg(value: ValueNode | undefined, variables: Record<string, unkno
   return null;
 }
 
+/** How many values a list argument holds (a literal list or a bound variable); null when absent. */
+function listArg(value: ValueNode | undefined, variables: Record<string, unknown>): number | null {
+  if (!value) return null;
+  if (value.kind === Kind.LIST) return value.values.length;
+  if (value.kind === Kind.VARIABLE) {
+    const bound = variables[value.name.value];
+    return Array.isArray(bound) ? bound.length : null;
+  }
+  return null;
+}
+
 /** Shopify's calculated cost: scalars 0, objects 1, connections 2 + first × a node's cost; mutations 10. */
 function selectionCost(set: SelectionSetNode | undefined, variables: Record<string, unknown>, fragments: Map<string, FragmentDefinitionNode>): number {
   if (!set) return 0;
@@ -217,6 +229,12 @@ function selectionCost(set: SelectionSetNode | undefined, variables: Record<stri
     if (selection.kind === Kind.INLINE_FRAGMENT) cost += selectionCost(selection.selectionSet, variables, fragments);
     else if (selection.kind === Kind.FRAGMENT_SPREAD) cost += selectionCost(fragments.get(selection.name.value)?.selectionSet, variables, fragments);
     else if (selection.selectionSet) {
+      const ids = selection.name.value === 'nodes' ? listArg(selection.arguments?.find((argument) => argument.name.value === 'ids')?.value, variables) : null;
+      if (ids !== null) {
+        // nodes(ids:): a node's cost for each id asked.
+        cost += ids * (1 + selectionCost(selection.selectionSet, variables, fragments));
+        continue;
+      }
       const first = numberArg(selection.arguments?.find((argument) => argument.name.value === 'first')?.value, variables);
       if (first === null) {
         cost += 1 + selectionCost(selection.selectionSet, variables, fragments);
@@ -403,6 +421,14 @@ export async function startShopifyFake(options: ShopifyFakeOptions = {}): Promis
     productByIdentifier: ({ identifier }: { identifier: { id?: string; handle?: string } }) => {
       const product = [...fake.products.values()].find((candidate) => candidate.id === identifier.id || candidate.handle === identifier.handle);
       return product ? productView(product) : null;
+    },
+    nodes: ({ ids }: { ids: string[] }) => {
+      // Shopify answers one entry per id, in order, null for an id it does not know; at most 250 ids a call.
+      if (ids.length > 250) throw new Error('The ids argument accepts at most 250 ids.');
+      return ids.map((id) => {
+        const media = fake.media.get(id);
+        return media ? mediaView(media) : null;
+      });
     },
     node: ({ id }: { id: string }) => {
       const media = fake.media.get(id);

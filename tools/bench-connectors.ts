@@ -33,15 +33,16 @@ import { benchDrupal } from '@/tools/bench/connectors-drupal';
  * that much to every file download (test/wordpress-php/router.php), for both loops alike.
  *
  * Shopify (test/shopify-fake.ts, its leaky bucket at SHOPIFY_RESTORE_RATE points/s, 1,000 at most):
- *   4. SHOPIFY_WRITES approved texts through the real writeback job (read, then fileUpdate, per photo): the
- *      points spent over what the bucket allowed in that time (what it held at the start plus its refill), and
- *      the THROTTLED answers after the first;
- *   5. the same texts through one bulk operation (staged JSONL, bulkOperationRunMutation, polled): wall time and
- *      calls made.
- * SHOPIFY_WRITEBACK_JOBS (default 8) jobs run at once.
+ *   4. SHOPIFY_WRITES approved texts through the real writeback job in calls (store_writes: a page of 250 read
+ *      with nodes, 100 ids a call, then fileUpdate, 25 files a call; CONNECTIONS_BULK_WRITE_FROM set out of
+ *      reach): the points spent over what the bucket allowed in that time (what it held at the start plus its
+ *      refill), and the THROTTLED answers after the first;
+ *   5. the same count of new texts through the same job with CONNECTIONS_BULK_WRITE_FROM at 1,000: read as in 4,
+ *      then one bulk operation (staged JSONL, bulkOperationRunMutation, polled every 5 s): wall time and calls;
+ *   6. the connector's bulk write alone (no reads, no job): wall time and calls made.
  *
  * Drupal (tools/bench/connectors-drupal.ts: the JSON:API fake, in this process): BENCH_MEDIA articles of one image
- *   6. synced by the real sync job beside a plain loop (images/s, the ratio), then written back (writebacks/s, calls/s).
+ *   7. synced by the real sync job beside a plain loop (images/s, the ratio), then written back (writebacks/s, calls/s).
  * BENCH_CONNECTORS picks the parts: wordpress, shopify, drupal (all three by default).
  */
 const MEDIA = Number(process.env.BENCH_MEDIA ?? 1000);
@@ -54,8 +55,6 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
 
 const SHOPIFY_WRITES = Number(process.env.SHOPIFY_WRITES ?? 5000);
 const SHOPIFY_RESTORE_RATE = Number(process.env.SHOPIFY_RESTORE_RATE ?? 100);
-// Enough jobs at once that the shop's budget, not Loupe's job machinery, is what limits the pace.
-const SHOPIFY_WRITEBACK_JOBS = Number(process.env.SHOPIFY_WRITEBACK_JOBS ?? 8);
 const PARTS = (process.env.BENCH_CONNECTORS ?? 'wordpress,shopify,drupal').split(',');
 
 const seconds = (ms: number) => ms / 1000;
@@ -174,7 +173,33 @@ function unspacedShopify(): Connector {
     fetchImage: (access, image, options) => real.fetchImage(paced(access), image, options),
     readAlt: (access, remoteId) => real.readAlt(paced(access), remoteId),
     writeAlt: (access, remoteId, altText) => real.writeAlt(paced(access), remoteId, altText),
+    readAlts: (access, remoteIds) => real.readAlts!(paced(access), remoteIds),
+    writeAlts: (access, items) => real.writeAlts!(paced(access), items),
+    startBulkWrite: (access, items) => real.startBulkWrite!(paced(access), items),
+    bulkWriteStatus: (access, operationId, items) => real.bulkWriteStatus!(paced(access), operationId, items),
   };
+}
+
+/** Runs the store_writes job until it is done, waiting out its bulk polls (the job says when it runs next). */
+async function runStoreWrites(db: DbHandle['db']): Promise<void> {
+  for (;;) {
+    await runDueJobs(db, { kinds: ['store_writes'], concurrency: 1 });
+    const [next] = await rows<{ wait_ms: number | null }>(db, sql`select extract(epoch from (min(next_attempt_at) - now())) * 1000 as wait_ms from jobs where kind = 'store_writes' and status in ('pending', 'waiting') and next_attempt_at is not null`);
+    if (next?.wait_ms === null || next?.wait_ms === undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(next.wait_ms)) + 10));
+  }
+}
+
+/** Approves a new text for every linked image, in one review decision (the events queue the writeback). */
+async function approveAll(db: DbHandle['db'], userId: string, words: string): Promise<void> {
+  const assetRows = await rows<{ id: string; version: number; remote_id: string }>(db, sql`select a.id, a.version, r.remote_id from assets a join asset_remotes r on r.asset_id = a.id order by r.remote_id`);
+  const { valid } = checkItems('edit', assetRows.map((row) => ({ id: row.id, version: row.version, text: `Product photo ${row.remote_id.split('/').pop()}, ${words}` })));
+  await decide(db, 'edit', valid, { userId, name: 'Bench editor', kind: 'person' });
+}
+
+async function writtenWith(db: DbHandle['db'], words: string): Promise<number> {
+  const [written] = await rows<{ n: number }>(db, sql`select count(*)::int as n from asset_remotes where status = 'in_sync' and remote_alt like ${`%, ${words}`}`);
+  return written.n;
 }
 
 async function benchShopify(): Promise<void> {
@@ -206,27 +231,43 @@ async function benchShopify(): Promise<void> {
     const [synced] = await rows<{ links: number }>(db, sql`select count(*)::int as links from asset_remotes`);
     if (synced.links !== SHOPIFY_WRITES) throw new Error(`the sync linked ${synced.links} images, not ${SHOPIFY_WRITES}`);
 
-    // 4. Writebacks through the job, at the shop's real pace, from a full bucket.
+    // 4. Writebacks through the job, in calls, at the shop's real pace, from a full bucket.
     shop.bucket.restoreRate = SHOPIFY_RESTORE_RATE;
     shop.advance(60_000);
     const people = await rows<{ id: string }>(db, sql`insert into users (email, name, role, password_hash) values ('bench@example.com', 'Bench editor', 'editor', 'x') returning id`);
-    const assetRows = await rows<{ id: string; version: number; remote_id: string }>(db, sql`select a.id, a.version, r.remote_id from assets a join asset_remotes r on r.asset_id = a.id order by r.remote_id`);
-    const { valid } = checkItems('edit', assetRows.map((row) => ({ id: row.id, version: row.version, text: `Product photo ${row.remote_id.split('/').pop()}, approved in Loupe` })));
-    await decide(db, 'edit', valid, { userId: people[0].id, name: 'Bench editor', kind: 'person' });
+    process.env.CONNECTIONS_BULK_WRITE_FROM = String(10 * SHOPIFY_WRITES);
+    resetConfig();
+    await approveAll(db, people[0].id, 'approved in Loupe');
     const before = { ...shop.calls };
     const startLevel = shop.bucket.maximumAvailable;
     const writeStarted = Date.now();
-    await runDueJobs(db, { kinds: ['writeback'], concurrency: SHOPIFY_WRITEBACK_JOBS });
+    await runStoreWrites(db);
     const writeMs = Date.now() - writeStarted;
-    const [written] = await rows<{ in_sync: number }>(db, sql`select count(*) filter (where status = 'in_sync' and last_written_at is not null)::int as in_sync from asset_remotes`);
-    if (written.in_sync !== SHOPIFY_WRITES) throw new Error(`${written.in_sync} of ${SHOPIFY_WRITES} texts were written`);
+    if ((await writtenWith(db, 'approved in Loupe')) !== SHOPIFY_WRITES) throw new Error(`not all ${SHOPIFY_WRITES} texts were written in calls`);
     const spent = shop.calls.spent - before.spent;
     const allowed = startLevel + SHOPIFY_RESTORE_RATE * seconds(writeMs);
     const throttled = shop.calls.throttled - before.throttled;
+    const writeCalls = shop.calls.graphql - before.graphql;
 
-    // 5. The same texts again (new words), in one bulk operation.
-    shop.bucket.restoreRate = SHOPIFY_RESTORE_RATE;
-    const items: AltWrite[] = assetRows.map((row) => ({ remoteId: row.remote_id, altText: `Product photo ${row.remote_id.split('/').pop()}, written in bulk` }));
+    // 5. New texts for the same images through the same job, which now starts a bulk operation; from a full bucket.
+    process.env.CONNECTIONS_BULK_WRITE_FROM = String(Math.min(1000, SHOPIFY_WRITES));
+    resetConfig();
+    shop.advance(60_000);
+    await approveAll(db, people[0].id, 'written in bulk by the job');
+    const jobBefore = { ...shop.calls, operations: shop.calls.operations.length };
+    const jobStarted = Date.now();
+    await runStoreWrites(db);
+    const jobMs = Date.now() - jobStarted;
+    if ((await writtenWith(db, 'written in bulk by the job')) !== SHOPIFY_WRITES) throw new Error(`not all ${SHOPIFY_WRITES} texts were written in bulk`);
+    const jobOperations = shop.calls.operations.slice(jobBefore.operations);
+    const jobCalls = { total: shop.calls.graphql - jobBefore.graphql + shop.calls.uploads - jobBefore.uploads, reads: jobOperations.filter((name) => name === 'LoupeMediaAlts').length, polls: jobOperations.filter((name) => name === 'LoupeBulkStatus').length };
+
+    delete process.env.CONNECTIONS_BULK_WRITE_FROM;
+    resetConfig();
+
+    // 6. The connector's bulk write alone: no reads, no job.
+    shop.advance(60_000);
+    const items: AltWrite[] = (await rows<{ remote_id: string }>(db, sql`select remote_id from asset_remotes order by remote_id`)).map((row) => ({ remoteId: row.remote_id, altText: `Product photo ${row.remote_id.split('/').pop()}, written in bulk` }));
     const access: StoreAccess = { url: shop.url, username: 'Admin API access token', secret: JSON.stringify({ accessToken: shop.staticToken }), settings: {}, allowPrivate: true };
     const shopify = connectorFor('shopify');
     const bulkBefore = shop.calls.graphql + shop.calls.uploads;
@@ -252,11 +293,12 @@ async function benchShopify(): Promise<void> {
     console.log('');
     console.log('| measure | figure |');
     console.log('|---|---|');
-    console.log(`| ${SHOPIFY_WRITES} writebacks through the job (${SHOPIFY_WRITEBACK_JOBS} at once; read, then fileUpdate) | ${seconds(writeMs).toFixed(1)} s, ${(SHOPIFY_WRITES / seconds(writeMs)).toFixed(1)} writebacks/s, ${shop.calls.graphql - before.graphql} calls |`);
+    console.log(`| ${SHOPIFY_WRITES} writebacks through the job in calls (nodes reads of 100, fileUpdate of 25) | ${seconds(writeMs).toFixed(1)} s, ${(SHOPIFY_WRITES / seconds(writeMs)).toFixed(1)} writebacks/s, ${writeCalls} calls |`);
     console.log(`| query cost achieved / allowed | ${(spent / allowed).toFixed(2)} (${spent} points spent; ${Math.round(allowed)} allowed: ${startLevel} at the start + ${SHOPIFY_RESTORE_RATE}/s) |`);
     console.log(`| THROTTLED answers (after the first: ${Math.max(0, throttled - 1)}; twice in a row: ${shop.calls.throttledTwice - before.throttledTwice}) | ${throttled} |`);
     console.log(`| Loupe's waits for points | ${seconds(shopifyPaceStats(shop.url).waitedMs).toFixed(1)} s over all calls |`);
-    console.log(`| the same ${SHOPIFY_WRITES} in one bulk operation | ${seconds(bulkMs).toFixed(1)} s, ${bulkCalls} calls (staged upload, run, ${polls} polls, results) |`);
+    console.log(`| the same ${SHOPIFY_WRITES} through the job in one bulk operation (reads first) | ${seconds(jobMs).toFixed(1)} s, ${jobCalls.total} calls (${jobCalls.reads} reads, ${jobCalls.polls} polls every 5 s) |`);
+    console.log(`| the connector's bulk write alone (no reads, no job) | ${seconds(bulkMs).toFixed(1)} s, ${bulkCalls} calls (staged upload, run, ${polls} polls, results) |`);
   } finally {
     useConnectorForTests(undefined, 'shopify');
     await shop.stop();

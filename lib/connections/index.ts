@@ -14,6 +14,7 @@ export {
 export { connectorOf, useConnectorForTests } from './connectors';
 export { listRuns, type RunView, type RunError } from './runs';
 export { syncStep, requestSync, enqueueNightlySyncs, SYNC_MAX_ATTEMPTS } from './sync';
+export { storeWritesStep } from './store-writes';
 export { writebackStep, enqueueWritebacks, requestWriteback, countWritable, enqueueNightlyWritebacks, undoRun, writableText, WRITEBACK_MAX_ATTEMPTS } from './writeback';
 export { writebackSubscriber } from './subscriber';
 export { enqueueNightlyWork } from './nightly';

@@ -11,7 +11,7 @@ import { resetConfig } from '@/lib/config';
 import { shopifyPaceStats } from '@/lib/connectors';
 import { checkItems, decide } from '@/lib/review';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { allowPrivateStores, connectionRow, photo, remoteOf, runConnectionJobs } from '@/test/connections';
+import { allowPrivateStores, connectionRow, photo, remoteOf, runConnectionJobs, writebacksLeft } from '@/test/connections';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { startShopifyFake, type FakeProduct, type ShopifyFake } from '@/test/shopify-fake';
@@ -66,8 +66,7 @@ async function writeEverything(): Promise<number> {
   for (;;) {
     await runConnectionJobs(database().db, 'writeback', true);
     rounds += 1;
-    const left = await database().db.select().from(jobs).where(and(eq(jobs.kind, 'writeback'), eq(jobs.status, 'pending')));
-    if (!left.length || rounds > 50) return rounds;
+    if (!(await writebacksLeft(database().db)) || rounds > 50) return rounds;
   }
 }
 

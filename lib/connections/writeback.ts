@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows } from '@/db/client';
 import type { Db } from '@/db/handle';
-import { assetRemotes, assets, connectionRuns, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
+import { assetRemotes, assets, connectionRuns, connections, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
 import { filterSql, notTrashedSql, personTextSql, type AssetFilter } from '@/lib/filters';
 import { fail, type Result } from '@/lib/auth';
+import type { Result as Either } from '@/lib/result';
 import type { Connector, ConnectorError, StoreAccess } from '@/lib/connectors';
-import { enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable, type Step, type StepOutcome } from '@/lib/jobs';
+import { enqueueConnectionJob, enqueueJob, JOB_PRIORITY, leaseHeld, type JobLease, type Queryable, type Step, type StepOutcome } from '@/lib/jobs';
 import { storeAccess, UNREADABLE_SECRET } from './access';
 import { connectorOf } from './connectors';
 import { findConnection, noSuchConnection, pauseConnection } from './connections';
@@ -54,10 +55,10 @@ export interface WritebackRequestOptions {
  */
 export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string[], options: WritebackRequestOptions = { modes: ['on_approval'] }): Promise<number> {
   if (!assetIds.length) return 0;
-  const list = await rows<{ asset_id: string; connection_id: string; version: number }>(
+  const list = await rows<{ asset_id: string; connection_id: string; kind: string; version: number; written_version: number | null }>(
     tx,
     sql`
-    select distinct r.asset_id, r.connection_id, assets.version
+    select distinct r.asset_id, r.connection_id, c.kind, assets.version, r.written_version
     from asset_remotes r
     join assets on assets.id = r.asset_id
     join connections c on c.id = r.connection_id
@@ -67,20 +68,25 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
       ${options.modes ? sql`and c.writeback_mode in (${sql.join(options.modes.map((mode) => sql`${mode}`), sql`, `)})` : sql``}
     order by r.connection_id, r.asset_id`,
   );
-  const queued = new Map<string, string[]>();
+  const queued = new Map<string, Set<string>>();
   for (const pair of list) {
-    const wasQueued = await enqueueJob(tx, {
-      assetId: pair.asset_id,
-      connectionId: pair.connection_id,
-      kind: 'writeback',
-      key: pair.connection_id,
-      priority: JOB_PRIORITY.webhook,
-      inputHash: `v${pair.version}`,
-      force: options.force,
-    });
-    if (wasQueued) queued.set(pair.connection_id, [...(queued.get(pair.connection_id) ?? []), pair.asset_id]);
+    // A store that writes in batches has one job for all its waiting remotes (store_writes); the version a
+    // remote holds says whether it needs one, as the input hash does for a job per photo.
+    const wasQueued = writesInBatches(connectorOf(pair.kind))
+      ? Boolean(options.force) || pair.written_version !== pair.version
+      : await enqueueJob(tx, {
+          assetId: pair.asset_id,
+          connectionId: pair.connection_id,
+          kind: 'writeback',
+          key: pair.connection_id,
+          priority: JOB_PRIORITY.webhook,
+          inputHash: `v${pair.version}`,
+          force: options.force,
+        });
+    if (wasQueued) queued.set(pair.connection_id, (queued.get(pair.connection_id) ?? new Set()).add(pair.asset_id));
   }
-  for (const [connectionId, queuedAssets] of queued) {
+  for (const [connectionId, assetSet] of queued) {
+    const queuedAssets = [...assetSet];
     // A remote already waiting in an earlier run stays counted there (that run ends once it is written); a new
     // run is opened only for remotes waiting in none.
     const theirs = and(eq(assetRemotes.connectionId, connectionId), inArray(assetRemotes.assetId, queuedAssets));
@@ -90,12 +96,23 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
       .update(assetRemotes)
       .set({ pendingRunId: sql`coalesce(${assetRemotes.pendingRunId}, ${runId}::uuid)`, status: sql`case when ${assetRemotes.status} = 'conflict' then 'conflict' else 'pending' end`, updatedAt: sql`now()` })
       .where(theirs);
+    if (writesInBatches(connectorOf(list.find((pair) => pair.connection_id === connectionId)!.kind))) await enqueueStoreWrites(tx, connectionId);
   }
-  return [...queued.values()].reduce((sum, ids) => sum + ids.length, 0);
+  return [...queued.values()].reduce((sum, ids) => sum + ids.size, 0);
+}
+
+/** True when the connector reads and writes several images a call: its waiting writes go through one job per connection (store-writes.ts). */
+export function writesInBatches(connector: Pick<Connector, 'readAlts' | 'writeAlts'> | null): boolean {
+  return Boolean(connector?.readAlts && connector.writeAlts);
+}
+
+/** Queues the connection's batched writeback (store-writes.ts), due now, in the caller's transaction. */
+export async function enqueueStoreWrites(tx: Queryable, connectionId: string, priority: number = JOB_PRIORITY.webhook): Promise<void> {
+  await enqueueConnectionJob(tx, { connectionId, kind: 'store_writes', priority });
 }
 
 /** Sets a remote's columns, only while this worker holds the job. */
-async function updateRemote(db: Queryable, lease: JobLease, remote: AssetRemote, set: Partial<typeof assetRemotes.$inferInsert>): Promise<boolean> {
+export async function updateRemote(db: Queryable, lease: JobLease, remote: AssetRemote, set: Partial<typeof assetRemotes.$inferInsert>): Promise<boolean> {
   const updated = await db
     .update(assetRemotes)
     .set({ ...set, updatedAt: new Date() })
@@ -105,7 +122,7 @@ async function updateRemote(db: Queryable, lease: JobLease, remote: AssetRemote,
 }
 
 /** Counts toward the run the write was queued for, and ends the run once nothing it queued is left. */
-async function tally(db: Queryable, runId: string | null, counts: { written?: number; conflicts?: number; failed?: number }, errors: RunError[]): Promise<void> {
+export async function tally(db: Queryable, runId: string | null, counts: { written?: number; conflicts?: number; failed?: number }, errors: RunError[]): Promise<void> {
   if (!runId) return;
   await recordOnRun(db, runId, counts, errors);
   const [left] = await db.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(eq(assetRemotes.pendingRunId, runId));
@@ -117,7 +134,7 @@ async function tally(db: Queryable, runId: string | null, counts: { written?: nu
 }
 
 /** One remote is settled: its columns, its run's counts (it no longer waits in that run). False when the lease was lost. */
-async function settle(db: Queryable, lease: JobLease, remote: AssetRemote, set: Partial<typeof assetRemotes.$inferInsert>, counts: { written?: number; conflicts?: number; failed?: number } = {}, errors: RunError[] = []): Promise<boolean> {
+export async function settle(db: Queryable, lease: JobLease, remote: AssetRemote, set: Partial<typeof assetRemotes.$inferInsert>, counts: { written?: number; conflicts?: number; failed?: number } = {}, errors: RunError[] = []): Promise<boolean> {
   if (!(await updateRemote(db, lease, remote, { ...set, pendingRunId: null }))) return false;
   await tally(db, remote.pendingRunId, counts, errors);
   return true;
@@ -130,7 +147,7 @@ type Failed = Extract<StepOutcome, { ok: false; kind: 'failed' }>;
  * or failing store is retried later with backoff (the item stays in its run); any other error fails the item
  * alone (gone from the store, not editable, an unusable answer) and the rest go on (null).
  */
-async function storeFailure(db: Db, connection: Connection, remote: AssetRemote, error: ConnectorError, attempts: number, lease: JobLease): Promise<StepOutcome | null> {
+export async function storeFailure(db: Db, connection: Connection, remote: AssetRemote, error: ConnectorError, attempts: number, lease: JobLease): Promise<StepOutcome | null> {
   const itemError: RunError = { remoteId: remote.remoteId, code: error.code, message: error.message };
   if (error.code === 'unauthorized') {
     await pauseConnection(db, connection.id, `The store refused Loupe's credentials (${error.message}); replace them to resume.`);
@@ -243,18 +260,85 @@ async function writeTranslation(db: Db, connection: Connection, connector: Conne
   return paused ?? { ok: true };
 }
 
-export const writebackStep: Step = async ({ db, asset: claimed, job, lease, signal }) => {
-  const connection = job.connectionId ? await findConnection(db, job.connectionId) : null;
-  if (!connection) return { ok: true };
+/** The connection a writeback job is for, its connector and the decrypted access; or what the job does instead. */
+export async function openStore(db: Db, connectionId: string | null, signal: AbortSignal): Promise<Either<{ connection: Connection; connector: Connector; access: StoreAccess }, { outcome: StepOutcome }>> {
+  const connection = connectionId ? await findConnection(db, connectionId) : null;
+  if (!connection) return { ok: false, outcome: { ok: true } };
   // Parked while the connection is paused; resuming it (new credentials, or an admin) makes it due again.
-  if (connection.status === 'paused') return { ok: true, again: null };
+  if (connection.status === 'paused') return { ok: false, outcome: { ok: true, again: null } };
   const connector = connectorOf(connection.kind);
-  if (!connector) return { ok: false, kind: 'failed', code: 'unsupported_store', message: `Loupe has no connector for ${connection.kind} stores in this build.` };
+  if (!connector) return { ok: false, outcome: { ok: false, kind: 'failed', code: 'unsupported_store', message: `Loupe has no connector for ${connection.kind} stores in this build.` } };
   const access = await storeAccess(connection, signal);
   if (!access) {
     await pauseConnection(db, connection.id, UNREADABLE_SECRET);
-    return { ok: true, again: null };
+    return { ok: false, outcome: { ok: true, again: null } };
   }
+  return { ok: true, connection, connector, access };
+}
+
+type RemoteSet = Partial<typeof assetRemotes.$inferInsert>;
+type Counts = { written?: number; conflicts?: number; failed?: number };
+
+/** What one waiting remote needs: settling without a call, or the store's current text read first. */
+export type WritePlan = { kind: 'settle'; set: RemoteSet; counts?: Counts; errors?: RunError[] } | { kind: 'read'; text: string; restoring: boolean };
+
+/** Before any call: the text to write (Loupe's, or the replaced one for an undo), or why nothing is called. */
+export function planWrite(remote: AssetRemote, loupeText: string | null, assetVersion: number, connector: Pick<Connector, 'label' | 'limits'>): WritePlan {
+  const restoring = remote.restorePending;
+  const text = restoring ? (remote.previousAlt ?? '') : loupeText;
+  // Nothing a person stands behind, a conflict waiting for a person, or this version already written: no call.
+  if (text === null || (!restoring && (remote.status === 'conflict' || remote.writtenVersion === assetVersion))) {
+    return { kind: 'settle', set: remote.status === 'pending' && text !== null ? { status: 'in_sync' } : {} };
+  }
+  if (text.length > connector.limits.maxAltLength) {
+    const message = `The text is ${text.length} characters; ${connector.label} keeps at most ${connector.limits.maxAltLength}. Shorten it in Loupe.`;
+    return { kind: 'settle', set: { status: 'failed', error: message, restorePending: false }, counts: { failed: 1 }, errors: [{ remoteId: remote.remoteId, code: 'too_long', message }] };
+  }
+  return { kind: 'read', text, restoring };
+}
+
+/** After reading the store's text: a conflict or nothing to change (settled without a write), or a write. */
+export function planAfterRead(remote: AssetRemote, plan: { text: string; restoring: boolean }, storeText: string, assetVersion: number): WritePlan | { kind: 'write' } {
+  const baseline = remote.lastSeenAlt ?? '';
+  if (storeText !== baseline && storeText !== plan.text) {
+    // Edited in the shop since Loupe last saw it: never overwritten; both texts are kept for a person.
+    return { kind: 'settle', set: { status: 'conflict', remoteAlt: storeText, restorePending: false, error: null }, counts: { conflicts: 1 } };
+  }
+  if (storeText === plan.text) {
+    const text = plan.text;
+    return { kind: 'settle', set: { status: plan.restoring ? 'pending' : 'in_sync', remoteAlt: text, lastSeenAlt: text, writtenVersion: plan.restoring ? null : assetVersion, restorePending: false, error: null } };
+  }
+  return { kind: 'write' };
+}
+
+/**
+ * Kept before the call: the text about to be replaced, so a worker killed after the store took the write leaves
+ * it for undo (the next run finds the store already holding the text and writes nothing). An undo keeps none.
+ */
+export function beforeWriteSet(remote: AssetRemote, restoring: boolean, storeText: string): RemoteSet | null {
+  return restoring ? null : { previousAlt: storeText, lastRunId: remote.pendingRunId };
+}
+
+/** The store took the write and now holds `stored`; `replaced` is the text it held before. */
+export function writtenSet(remote: AssetRemote, restoring: boolean, replaced: string | null, stored: string, assetVersion: number | null): RemoteSet {
+  return {
+    // An undo puts the store's old text back: Loupe's text is then not in the store (pending) until written again.
+    status: restoring ? 'pending' : 'in_sync',
+    previousAlt: restoring ? null : replaced,
+    lastSeenAlt: stored,
+    remoteAlt: stored,
+    lastWrittenAt: new Date(),
+    writtenVersion: restoring ? null : assetVersion,
+    restorePending: false,
+    lastRunId: restoring ? remote.lastRunId : remote.pendingRunId,
+    error: null,
+  };
+}
+
+export const writebackStep: Step = async ({ db, asset: claimed, job, lease, signal }) => {
+  const store = await openStore(db, job.connectionId, signal);
+  if (!store.ok) return store.outcome;
+  const { connection, connector, access } = store;
   const locale = translationLocale(job.key, connection.id);
   if (locale !== null) return writeTranslation(db, connection, connector, access, claimed.id, locale, job.attempts, signal);
   const [asset] = await db.select().from(assets).where(eq(assets.id, claimed.id));
@@ -263,17 +347,9 @@ export const writebackStep: Step = async ({ db, asset: claimed, job, lease, sign
   const loupeText = writableText(asset);
   for (const remote of remotes) {
     if (signal.aborted) return { ok: false, kind: 'claim_lost' };
-    const restoring = remote.restorePending;
-    const text = restoring ? (remote.previousAlt ?? '') : loupeText;
-    // Nothing a person stands behind, a conflict waiting for a person, or this version already written: no call.
-    if (text === null || (!restoring && (remote.status === 'conflict' || remote.writtenVersion === asset.version))) {
-      const settled = remote.status === 'pending' && text !== null ? { status: 'in_sync' as const } : {};
-      if (!(await settle(db, lease, remote, settled))) return { ok: false, kind: 'claim_lost' };
-      continue;
-    }
-    if (text.length > connector.limits.maxAltLength) {
-      const message = `The text is ${text.length} characters; ${connector.label} keeps at most ${connector.limits.maxAltLength}. Shorten it in Loupe.`;
-      if (!(await settle(db, lease, remote, { status: 'failed', error: message, restorePending: false }, { failed: 1 }, [{ remoteId: remote.remoteId, code: 'too_long', message }]))) return { ok: false, kind: 'claim_lost' };
+    const plan = planWrite(remote, loupeText, asset.version, connector);
+    if (plan.kind === 'settle') {
+      if (!(await settle(db, lease, remote, plan.set, plan.counts, plan.errors))) return { ok: false, kind: 'claim_lost' };
       continue;
     }
     await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
@@ -283,46 +359,21 @@ export const writebackStep: Step = async ({ db, asset: claimed, job, lease, sign
       if (stop) return stop;
       continue;
     }
-    const baseline = remote.lastSeenAlt ?? '';
-    if (read.altText !== baseline && read.altText !== text) {
-      // Edited in the shop since Loupe last saw it: never overwritten; both texts are kept for a person.
-      if (!(await settle(db, lease, remote, { status: 'conflict', remoteAlt: read.altText, restorePending: false, error: null }, { conflicts: 1 }))) return { ok: false, kind: 'claim_lost' };
+    const next = planAfterRead(remote, plan, read.altText, asset.version);
+    if (next.kind === 'settle') {
+      if (!(await settle(db, lease, remote, next.set, next.counts))) return { ok: false, kind: 'claim_lost' };
       continue;
     }
-    if (read.altText === text) {
-      const same = { status: restoring ? ('pending' as const) : ('in_sync' as const), remoteAlt: text, lastSeenAlt: text, writtenVersion: restoring ? null : asset.version, restorePending: false, error: null };
-      if (!(await settle(db, lease, remote, same))) return { ok: false, kind: 'claim_lost' };
-      continue;
-    }
-    // The text about to be replaced is kept before the call: a worker killed after the store took the write
-    // leaves it for undo (the next run finds the store already holding the text and writes nothing).
-    if (!restoring && !(await updateRemote(db, lease, remote, { previousAlt: read.altText, lastRunId: remote.pendingRunId }))) return { ok: false, kind: 'claim_lost' };
+    const kept = beforeWriteSet(remote, plan.restoring, read.altText);
+    if (kept && !(await updateRemote(db, lease, remote, kept))) return { ok: false, kind: 'claim_lost' };
     await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
-    const written = await connector.writeAlt(access, remote.remoteId, text);
+    const written = await connector.writeAlt(access, remote.remoteId, plan.text);
     if (!written.ok) {
       const stop = await storeFailure(db, connection, remote, written, job.attempts, lease);
       if (stop) return stop;
       continue;
     }
-    const recorded = await settle(
-      db,
-      lease,
-      remote,
-      {
-        // An undo puts the store's old text back: Loupe's text is then not in the store (pending) until written again.
-        status: restoring ? 'pending' : 'in_sync',
-        previousAlt: restoring ? null : read.altText,
-        lastSeenAlt: written.altText,
-        remoteAlt: written.altText,
-        lastWrittenAt: new Date(),
-        writtenVersion: restoring ? null : asset.version,
-        restorePending: false,
-        lastRunId: restoring ? remote.lastRunId : remote.pendingRunId,
-        error: null,
-      },
-      { written: 1 },
-    );
-    if (!recorded) return { ok: false, kind: 'claim_lost' };
+    if (!(await settle(db, lease, remote, writtenSet(remote, plan.restoring, read.altText, written.altText, asset.version), { written: 1 }))) return { ok: false, kind: 'claim_lost' };
   }
   return { ok: true };
 };
@@ -390,6 +441,11 @@ export async function undoRun(db: Db, connectionId: string, runId: string, remot
       .update(assetRemotes)
       .set({ restorePending: true, pendingRunId: undoRunId, updatedAt: sql`now()` })
       .where(and(eq(assetRemotes.connectionId, connectionId), inArray(assetRemotes.remoteId, remotes.map((remote) => remote.remoteId))));
+    const [connection] = await tx.select({ kind: connections.kind }).from(connections).where(eq(connections.id, connectionId));
+    if (writesInBatches(connectorOf(connection.kind))) {
+      await enqueueStoreWrites(tx, connectionId, JOB_PRIORITY.interactive);
+      return { ok: true, queued: remotes.length };
+    }
     const assetIds = [...new Set(remotes.map((remote) => remote.assetId))];
     for (const assetId of assetIds) {
       const [asset] = await tx.select({ version: assets.version }).from(assets).where(eq(assets.id, assetId));

@@ -195,6 +195,22 @@ describe('writing alt text', () => {
     expect(fake.calls.graphql).toBe(calls);
   });
 
+  it('reads many images’ texts a hundred a call, each answering on its own, at a point an image', async () => {
+    const product = fake.addProduct({ title: 'Plates', images: Array.from({ length: 130 }, (_, index) => ({ bytes: JPEG, alt: `Plate ${index}` })) });
+    const ids = [...product.media, 'gid://shopify/MediaImage/999998', 'gid://shopify/Product/1'];
+    const calls = fake.calls.graphql;
+    const spent = fake.calls.spent;
+    const read = await shopify.readAlts!(tokenAccess(), ids);
+    if (!read.ok) throw new Error(read.message);
+    expect(fake.calls.graphql - calls).toBe(2);
+    expect(read.alts.get(product.media[0])).toEqual({ ok: true, altText: 'Plate 0' });
+    expect(read.alts.get(product.media[129])).toEqual({ ok: true, altText: 'Plate 129' });
+    expect(read.alts.get('gid://shopify/MediaImage/999998')).toMatchObject({ ok: false, code: 'not_found' });
+    expect(read.alts.get('gid://shopify/Product/1')).toMatchObject({ ok: false, code: 'not_found' });
+    expect(read.alts.size).toBe(ids.length);
+    expect(fake.calls.spent - spent).toBe(131);
+  });
+
   it('answers not_found for an image deleted from the shop', async () => {
     expect(await shopify.readAlt(tokenAccess(), 'gid://shopify/MediaImage/999999')).toMatchObject({ ok: false, code: 'not_found' });
     expect(await shopify.writeAlt(tokenAccess(), 'gid://shopify/MediaImage/999999', 'x')).toMatchObject({ ok: false, code: 'not_found' });

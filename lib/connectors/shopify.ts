@@ -312,6 +312,14 @@ const MEDIA_ALT: Operation = {
   cost: 1,
 };
 
+/** nodes(ids:) costs a point an id; 100 a call stays far under the 1,000 points one query may cost. */
+const MEDIA_ALTS: Operation = {
+  name: 'LoupeMediaAlts',
+  query: 'query LoupeMediaAlts($ids: [ID!]!) { nodes(ids: $ids) { id ... on MediaImage { alt status } } }',
+  cost: 100,
+};
+export const IDS_PER_READ = 100;
+
 const FILE_UPDATE_MUTATION = 'mutation LoupeFileUpdate($files: [FileUpdateInput!]!) { fileUpdate(files: $files) { files { id alt fileStatus } userErrors { field message code } } }';
 const FILE_UPDATE: Operation = { name: 'LoupeFileUpdate', query: FILE_UPDATE_MUTATION, cost: 10 };
 
@@ -668,6 +676,27 @@ export const shopifyConnector: Connector = {
     const node = record(answer.data.node);
     if (!node) return fail('not_found', `Shopify has no image ${remoteId} any more.`);
     return { ok: true, altText: text(node.alt, 10_000) };
+  },
+
+  async readAlts(access, remoteIds) {
+    const alts = new Map<string, ItemOutcome>();
+    const readable = remoteIds.filter((remoteId) => {
+      if (MEDIA_IMAGE_ID.test(remoteId)) return true;
+      alts.set(remoteId, notMediaImage(remoteId));
+      return false;
+    });
+    for (let start = 0; start < readable.length; start += IDS_PER_READ) {
+      const ids = readable.slice(start, start + IDS_PER_READ);
+      const answer = await graphql(access, MEDIA_ALTS, { ids });
+      if (!answer.ok) return answer;
+      // One entry per id asked, in order; null where the shop has no such node (deleted).
+      const nodes = list(answer.data.nodes);
+      ids.forEach((id, index) => {
+        const node = record(nodes[index]);
+        alts.set(id, node && text(node.id, 200) === id ? { ok: true, altText: text(node.alt, 10_000) } : fail('not_found', `Shopify has no image ${id} any more.`));
+      });
+    }
+    return { ok: true, alts };
   },
 
   async writeAlt(access, remoteId, altText) {

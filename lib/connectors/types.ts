@@ -149,6 +149,12 @@ export interface Connector {
   fetchImage(access: StoreAccess, image: Pick<RemoteImage, 'remoteId' | 'url'>, options: { maxBytes: number }): Promise<Result<{ body: Readable; contentType: string | null }, ConnectorError>>;
   /** The store's current alt text for one image ('' when empty). */
   readAlt(access: StoreAccess, remoteId: string): Promise<Result<{ altText: string }, ConnectorError>>;
+  /**
+   * Where the platform reads several images per call: each image's current text ('' when empty) or why not (gone
+   * from the store); a failure of the whole call is the Result's. A connector with writeAlts has this too: the
+   * batched writeback reads before it writes, as the one-image writeback does.
+   */
+  readAlts?(access: StoreAccess, remoteIds: readonly string[]): Promise<Result<{ alts: Map<string, Result<{ altText: string }, ConnectorError>> }, ConnectorError>>;
   /** Replaces the store's alt text for one image ('' = decorative); answers the text the store now holds. */
   writeAlt(access: StoreAccess, remoteId: string, altText: string): Promise<Result<{ altText: string }, ConnectorError>>;
   /**

@@ -6,7 +6,7 @@ import { configuredModel, configuredModelLoads, embeddingInput, embedStep, input
 import { deriveStep, isVideo, framesStep } from '@/lib/ingest';
 import { deliverWebhook, RETRY_DELAYS_SECONDS, WEBHOOK_MAX_ATTEMPTS } from '@/lib/webhooks';
 import { purgeStep } from '@/lib/library';
-import { syncStep, writebackStep, SYNC_MAX_ATTEMPTS, WRITEBACK_MAX_ATTEMPTS } from '@/lib/connections';
+import { storeWritesStep, syncStep, writebackStep, SYNC_MAX_ATTEMPTS, WRITEBACK_MAX_ATTEMPTS } from '@/lib/connections';
 import { zipStep, ZIP_MAX_ATTEMPTS, ZIP_MAX_RUN_MS } from '@/lib/downloads';
 import type { EnqueueRequest, Queryable } from './queue';
 import type { DeliveryStep, Step } from './step';
@@ -22,6 +22,8 @@ import type { DeliveryStep, Step } from './step';
  *   purge (a trashed asset, TRASH_DAYS on) → nothing: the asset is gone
  *   sync (one connection's pass over its store; lib/connections) → nothing
  *   writeback (one asset's text to one connection's store) → nothing; never counts toward the photo's state
+ *   store_writes (every text waiting for one store that writes in batches, a page a pass or one bulk operation;
+ *     lib/connections/store-writes.ts) → nothing: it runs again while texts wait, and polls its bulk operation
  *   batch (one batch of describe requests on Groq's Batch API; lib/alt/batch.ts) → nothing: it polls itself
  *     (running again at its poll interval) and writes each answer as describe would
  *   zip (one download of many photos written to storage as a ZIP; lib/downloads) → nothing
@@ -154,6 +156,7 @@ const steps = (): Record<JobKind, StepDefinition> => (built ??= {
   // A store's trouble (down, a refused password, a shop-side edit) is the connection's, shown in its log, never the photo's.
   sync: { subject: 'connection', run: syncStep, retry: { ...ASSET_RETRY, maxAttempts: SYNC_MAX_ATTEMPTS }, countsTowardAssetState: false },
   writeback: { subject: 'asset', run: writebackStep, next: nothing, retry: { ...ASSET_RETRY, maxAttempts: WRITEBACK_MAX_ATTEMPTS }, countsTowardAssetState: false },
+  store_writes: { subject: 'connection', run: storeWritesStep, retry: { ...ASSET_RETRY, maxAttempts: WRITEBACK_MAX_ATTEMPTS }, countsTowardAssetState: false },
   // Groq unreachable while sending or polling: tried again, backing off from a minute to about an hour (its answers wait for us for days).
   batch: { subject: 'batch', run: batchStep, retry: { maxAttempts: 8, backoffSeconds: (attempts) => Math.min(3_600, 60 * 2 ** attempts) }, countsTowardAssetState: false },
   // A storage outage while writing the ZIP is retried a few times; the person sees the download's own status.

@@ -5,3 +5,4 @@ export { checkItems, decide, itemsMatching, OUTCOME_STATUS, REVIEW_CHUNK, type I
 export { coverage, missingAltCsv, csvCell, COVERAGE_BUCKETS, type Coverage, type CoverageBucket, type CoverageCounts, type CoverageRow } from './coverage';
 export * from './vocabulary';
 export { localeReviewPage, localeCounts, localeCoverage, localeItemsMatching } from './locale-queue';
+export { queueLocale, localeQueueStatus, summarise } from './request';

@@ -1,10 +1,9 @@
 import { getDb } from '@/db/client';
-import { editorOf, LOCALE_STATUSES, type LocaleStatus } from '@/lib/alt';
-import { isSourceLocale, resolveLocale } from '@/lib/locales';
+import { editorOf } from '@/lib/alt';
 import { route } from '@/lib/auth';
 import { ApiError } from '@/lib/errors';
 import type { AssetFilter } from '@/lib/filters';
-import { checkItems, decide, itemsMatching, localeCounts, localeItemsMatching, localeReviewPage, reviewCounts, reviewPage, type ItemOutcome, type ItemResult } from '@/lib/review';
+import { checkItems, decide, itemsMatching, localeCounts, localeItemsMatching, localeQueueStatus, localeReviewPage, queueLocale, reviewCounts, reviewPage, summarise } from '@/lib/review';
 import { getStorage } from '@/lib/storage';
 import { MAX_REVIEW_BODY_BYTES, reviewActionBody, reviewQuery } from './schema';
 
@@ -56,31 +55,18 @@ export const POST = route({ role: 'editor', body: reviewActionBody, maxBodyBytes
   });
 });
 
-/** A configured locale other than the source, or undefined for the source locale's queue (the asset's own text). */
 function otherLocale(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  const resolved = resolveLocale(raw);
-  if (!resolved.ok) throw new ApiError('unknown_locale', resolved.message);
-  return isSourceLocale(resolved.locale) ? undefined : resolved.locale;
+  const read = queueLocale(raw);
+  if (!read.ok) throw new ApiError(read.code, read.message);
+  return read.locale;
 }
 
-/** A locale's queue narrows by its records' statuses only; the source queue's other filters do not apply to it. */
-function localeStatus(filter: AssetFilter): LocaleStatus | undefined {
-  const others = Object.keys(filter).filter((key) => key !== 'status' && filter[key as keyof AssetFilter] !== undefined);
-  if (others.length) throw new ApiError('validation_failed', `a locale's queue is narrowed by status only; ${others.join(', ')} apply to the source locale's queue`);
-  if (filter.status === undefined) return undefined;
-  if (!(LOCALE_STATUSES as readonly string[]).includes(filter.status)) {
-    throw new ApiError('validation_failed', `status ${filter.status} does not apply to a locale's queue: use one of ${LOCALE_STATUSES.join(', ')}`);
-  }
-  return filter.status as LocaleStatus;
+function localeStatus(filter: AssetFilter) {
+  const read = localeQueueStatus(filter);
+  if (!read.ok) throw new ApiError(read.code, read.message);
+  return read.status;
 }
 
 function selectionOf(checked: ReturnType<typeof checkItems>) {
   return { items: checked.valid, answered: checked.invalid, more: false };
-}
-
-function summarise(results: ItemResult[]): Record<ItemOutcome, number> {
-  const summary: Record<ItemOutcome, number> = { done: 0, conflict: 0, not_found: 0, invalid: 0, not_applicable: 0 };
-  for (const result of results) summary[result.outcome] += 1;
-  return summary;
 }

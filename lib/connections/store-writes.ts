@@ -1,0 +1,275 @@
+import { and, asc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '@/db/handle';
+import { assetRemotes, assets, type Asset, type AssetRemote, type Connection } from '@/db/schema';
+import { config } from '@/lib/config';
+import type { AltWrite, Connector, ConnectorError, StoreAccess } from '@/lib/connectors';
+import { type DeliveryStep, type JobLease, type Queryable, type StepOutcome } from '@/lib/jobs';
+import { pauseConnection } from './connections';
+import { notifyRunEnded } from './notify';
+import { backoffAt, deferCalls, takeCallSlot } from './pacing';
+import { endRun, type RunError } from './runs';
+import { beforeWriteSet, enqueueWritebacks, openStore, writesInBatches, planAfterRead, planWrite, settle, updateRemote, writableText, writtenSet, WRITEBACK_MAX_ATTEMPTS } from './writeback';
+
+/**
+ * Batched writeback (kind `store_writes`, one job per connection). A store whose connector reads and writes
+ * several images a call (readAlts and writeAlts: Shopify's nodes and fileUpdate) is not sent one job per photo:
+ * its remotes waiting to be written (pending_run_id set, or an undo) are taken a page at a time, read in one
+ * call per hundred and written in one call per 25. From CONNECTIONS_BULK_WRITE_FROM waiting, they ride in one of
+ * the store's own bulk operations instead (startBulkWrite; polled by this job every BULK_POLL_MS until done), so
+ * thousands of texts cost a handful of calls. Every remote is decided as the one-photo writeback decides it
+ * (planWrite, planAfterRead): a text edited in the shop is kept as a conflict, the text replaced is kept for
+ * undo, an undo puts it back.
+ */
+
+/** Remotes decided per pass when writing through calls; the job runs again at once while more wait. */
+export const WRITES_PER_PASS = 250;
+/** At most this many texts in one bulk operation (Shopify runs one at a time per shop; the rest follow). */
+export const BULK_MAX_ITEMS = 20_000;
+/** How often a bulk operation under way is asked how it stands. */
+export const BULK_POLL_MS = 5_000;
+
+/** Remotes of the connection waiting for a write (or an undo) and not riding in a bulk operation. */
+function waitingSql(connectionId: string): SQL {
+  return sql`${and(
+    eq(assetRemotes.connectionId, connectionId),
+    or(isNotNull(assetRemotes.pendingRunId), eq(assetRemotes.restorePending, true)),
+    isNull(assetRemotes.bulkOperationId),
+  )}`;
+}
+
+type Waiting = { remote: AssetRemote; asset: Asset };
+type Planned = Waiting & { text: string; restoring: boolean };
+type Write = Planned & { replaced: string };
+
+const LEASE_LOST: StepOutcome = { ok: false, kind: 'claim_lost' };
+
+export const storeWritesStep: DeliveryStep = async ({ db, job, lease, signal }) => {
+  const store = await openStore(db, job.connectionId, signal);
+  if (!store.ok) return store.outcome;
+  const { connection, connector, access } = store;
+  if (!writesInBatches(connector)) return { ok: true };
+  const [inFlight] = await db
+    .select({ operationId: assetRemotes.bulkOperationId })
+    .from(assetRemotes)
+    .where(and(eq(assetRemotes.connectionId, connection.id), isNotNull(assetRemotes.bulkOperationId)))
+    .limit(1);
+  if (inFlight?.operationId) return pollBulk(db, connection, connector, access, inFlight.operationId, job.attempts, lease, signal);
+
+  const [{ n: waitingCount }] = await db.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(waitingSql(connection.id));
+  if (waitingCount === 0) return { ok: true };
+  const bulk = Boolean(connector.startBulkWrite) && waitingCount >= config().connections.bulkWriteFrom;
+  // Oldest first: a remote whose write failed for now (an image still processing) goes to the back.
+  const page: Waiting[] = (
+    await db
+      .select({ remote: assetRemotes, asset: assets })
+      .from(assetRemotes)
+      .innerJoin(assets, eq(assets.id, assetRemotes.assetId))
+      .where(waitingSql(connection.id))
+      .orderBy(asc(assetRemotes.updatedAt), asc(assetRemotes.remoteId))
+      .limit(bulk ? BULK_MAX_ITEMS : WRITES_PER_PASS)
+  ).map((row) => ({ remote: row.remote, asset: row.asset }));
+
+  const pass: Pass = {};
+  const toRead: Planned[] = [];
+  for (const item of page) {
+    const plan = planWrite(item.remote, writableText(item.asset), item.asset.version, connector);
+    if (plan.kind === 'read') toRead.push({ ...item, text: plan.text, restoring: plan.restoring });
+    else if (!(await settle(db, lease, item.remote, plan.set, plan.counts, plan.errors))) return LEASE_LOST;
+  }
+
+  const writes: Write[] = [];
+  if (toRead.length) {
+    const readAlts = connector.readAlts!;
+    const read = await callStore(db, connection, connector, signal, () =>
+      readAlts(
+        access,
+        toRead.map((item) => item.remote.remoteId),
+      ),
+    );
+    if (!read.ok) return pageFailure(db, connection, toRead, read, job.attempts, lease);
+    for (const item of toRead) {
+      const current = read.alts.get(item.remote.remoteId) ?? { ok: false as const, code: 'remote_error' as const, message: `${connector.label} said nothing of ${item.remote.remoteId}.` };
+      if (!current.ok) {
+        const outcome = await itemFailure(db, connection, item.remote, current, job.attempts, lease, pass);
+        if (outcome) return outcome;
+        continue;
+      }
+      const next = planAfterRead(item.remote, item, current.altText, item.asset.version);
+      if (next.kind === 'write') {
+        const kept = beforeWriteSet(item.remote, item.restoring, current.altText);
+        if (kept && !(await updateRemote(db, lease, item.remote, kept))) return LEASE_LOST;
+        writes.push({ ...item, replaced: current.altText });
+      } else if (next.kind === 'settle' && !(await settle(db, lease, item.remote, next.set, next.counts))) return LEASE_LOST;
+    }
+  }
+
+  const outcome = bulk && writes.length ? await startBulk(db, connection, connector, access, writes, job.attempts, lease, signal, pass) : await writePage(db, connection, connector, access, writes, job.attempts, lease, signal, pass);
+  if (!outcome.ok) return outcome;
+  await requeueChangedMeanwhile(db, connection.id, page);
+  if (outcome.again !== undefined) return outcome;
+  return nextPass(db, connection.id, pass, job.attempts);
+};
+
+/** After a pass: done, again at once while texts wait, or later (with backoff) when the store left some for later. */
+async function nextPass(db: Db, connectionId: string, pass: Pass, attempts: number): Promise<StepOutcome> {
+  if (pass.deferred) {
+    const error = pass.deferred;
+    return { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
+  }
+  const [{ n: left }] = await db.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(waitingSql(connectionId));
+  return left > 0 ? { ok: true, again: new Date() } : { ok: true };
+}
+
+/** One call to the store in the connection's schedule (every worker and instance shares it). */
+async function callStore<T>(db: Db, connection: Connection, connector: Connector, signal: AbortSignal, call: () => Promise<T>): Promise<T> {
+  await takeCallSlot(db, connection.id, connector.limits.requestsPerSecond, signal);
+  return call();
+}
+
+/** Writes the page's texts through calls (the connector packs them, 25 a call for Shopify). */
+async function writePage(db: Db, connection: Connection, connector: Connector, access: StoreAccess, writes: readonly Write[], attempts: number, lease: JobLease, signal: AbortSignal, pass: Pass): Promise<StepOutcome> {
+  if (!writes.length) return { ok: true };
+  const writeAlts = connector.writeAlts!;
+  const written = await callStore(db, connection, connector, signal, () => writeAlts(access, writes.map(altWrite)));
+  if (!written.ok) return pageFailure(db, connection, writes, written, attempts, lease);
+  for (const item of writes) {
+    const outcome = written.outcomes.get(item.remote.remoteId) ?? { ok: false as const, code: 'remote_error' as const, message: `${connector.label} said nothing of ${item.remote.remoteId}.` };
+    if (!outcome.ok) {
+      const stop = await itemFailure(db, connection, item.remote, outcome, attempts, lease, pass);
+      if (stop) return stop;
+      continue;
+    }
+    if (!(await settle(db, lease, item.remote, writtenSet(item.remote, item.restoring, item.replaced, outcome.altText, item.asset.version), { written: 1 }))) return LEASE_LOST;
+  }
+  return { ok: true };
+}
+
+function altWrite(item: Planned): AltWrite {
+  return { remoteId: item.remote.remoteId, altText: item.text };
+}
+
+/** The order a bulk operation's items are sent in, and read back in when it is polled. */
+function byRemoteId<T extends { remoteId: string }>(items: T[]): T[] {
+  return items.sort((a, b) => (a.remoteId < b.remoteId ? -1 : a.remoteId > b.remoteId ? 1 : 0));
+}
+
+/** Starts one bulk operation over the writes; each remote then names it and the text sent, for whoever polls it. */
+async function startBulk(db: Db, connection: Connection, connector: Connector, access: StoreAccess, writes: readonly Write[], attempts: number, lease: JobLease, signal: AbortSignal, pass: Pass): Promise<StepOutcome> {
+  const startBulkWrite = connector.startBulkWrite!;
+  const items = byRemoteId(writes.map(altWrite));
+  const started = await callStore(db, connection, connector, signal, () => startBulkWrite(access, items));
+  if (!started.ok) return pageFailure(db, connection, writes, started, attempts, lease);
+  for (const item of writes) {
+    const refused = started.refused.get(item.remote.remoteId);
+    if (refused) {
+      const stop = await itemFailure(db, connection, item.remote, refused, attempts, lease, pass);
+      if (stop) return stop;
+    } else if (!(await updateRemote(db, lease, item.remote, { bulkOperationId: started.operationId, bulkAlt: item.text }))) return LEASE_LOST;
+  }
+  return { ok: true, again: new Date(Date.now() + BULK_POLL_MS) };
+}
+
+/** Asks how the bulk operation stands; once done, settles each of its remotes with the store's answer. */
+async function pollBulk(db: Db, connection: Connection, connector: Connector, access: StoreAccess, operationId: string, attempts: number, lease: JobLease, signal: AbortSignal): Promise<StepOutcome> {
+  const riding = await db
+    .select({ remote: assetRemotes, asset: assets })
+    .from(assetRemotes)
+    .innerJoin(assets, eq(assets.id, assetRemotes.assetId))
+    .where(and(eq(assetRemotes.connectionId, connection.id), eq(assetRemotes.bulkOperationId, operationId)));
+  const items = byRemoteId(riding.map(({ remote }) => ({ remoteId: remote.remoteId, altText: remote.bulkAlt ?? '' })));
+  const bulkWriteStatus = connector.bulkWriteStatus!;
+  const status = await callStore(db, connection, connector, signal, () => bulkWriteStatus(access, operationId, items));
+  const released = { bulkOperationId: null, bulkAlt: null };
+  if (!status.ok) {
+    if (status.code === 'unauthorized') return pageFailure(db, connection, riding, status, attempts, lease);
+    // The operation failed, expired or is unknown to the store: its remotes wait again, for calls or a new operation.
+    for (const { remote } of riding) if (!(await updateRemote(db, lease, remote, { ...released, error: status.message }))) return LEASE_LOST;
+    return { ok: false, kind: 'failed', code: `store_${status.code}`, message: status.message, retryAt: backoffAt(attempts) };
+  }
+  if (status.status === 'running') return { ok: true, again: new Date(Date.now() + BULK_POLL_MS) };
+  const pass: Pass = {};
+  for (const { remote, asset } of riding) {
+    const outcome = status.outcomes.get(remote.remoteId) ?? { ok: false as const, code: 'remote_error' as const, message: `${connector.label}'s bulk results said nothing of ${remote.remoteId}.` };
+    const sent = remote.bulkAlt ?? '';
+    if (!outcome.ok) {
+      if (!(await updateRemote(db, lease, remote, released))) return LEASE_LOST;
+      const stop = await itemFailure(db, connection, { ...remote, ...released }, outcome, attempts, lease, pass);
+      if (stop) return stop;
+      continue;
+    }
+    const restoring = remote.restorePending;
+    // The version whose text went out: the asset's own if its text is still the one sent; otherwise it changed
+    // while the operation ran, and it waits to be written again (its remote keeps waiting).
+    const current = !restoring && writableText(asset) === sent ? asset.version : null;
+    const set = { ...writtenSet(remote, restoring, remote.previousAlt, outcome.altText, current), ...released };
+    if (!restoring && current === null) {
+      if (!(await updateRemote(db, lease, remote, { ...set, status: 'pending', lastRunId: remote.pendingRunId }))) return LEASE_LOST;
+      continue;
+    }
+    if (!(await settle(db, lease, remote, set, { written: 1 }))) return LEASE_LOST;
+  }
+  return nextPass(db, connection.id, pass, attempts);
+}
+
+/** What a pass ran into: the first image left for later (a busy store, an image not READY), if any. */
+interface Pass {
+  deferred?: ConnectorError;
+}
+
+/**
+ * One image's failure within a batch: a busy store or an image not ready yet waits for a later pass (the remote
+ * keeps waiting, moved to the back; the job tries again with backoff, so it never spins on it), until the job's
+ * attempts run out; anything else fails the image alone. Null: go on.
+ */
+async function itemFailure(db: Db, connection: Connection, remote: AssetRemote, error: ConnectorError, attempts: number, lease: JobLease, pass: Pass): Promise<StepOutcome | null> {
+  if (error.code === 'unauthorized') return pageFailure(db, connection, [], error, attempts, lease);
+  const retryable = error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error';
+  if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+    if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connection.id, error.retryAfterMs);
+    pass.deferred ??= error;
+    return (await updateRemote(db, lease, remote, { error: error.message })) ? null : LEASE_LOST;
+  }
+  const itemError: RunError = { remoteId: remote.remoteId, code: error.code, message: error.message };
+  return (await settle(db, lease, remote, { status: 'failed', error: error.message, restorePending: false }, { failed: 1 }, [itemError])) ? null : LEASE_LOST;
+}
+
+/**
+ * A failure of a whole call. Credentials refused pause the connection and end the runs waiting on it; a busy or
+ * failing store is tried again later with backoff, the remotes still waiting; anything else (or the attempts run
+ * out) fails the page's images, and the rest go on.
+ */
+async function pageFailure(db: Db, connection: Connection, items: readonly Waiting[], error: ConnectorError, attempts: number, lease: JobLease): Promise<StepOutcome> {
+  if (error.code === 'unauthorized') {
+    await pauseConnection(db, connection.id, `The store refused Loupe's credentials (${error.message}); replace them to resume.`);
+    // Every run waiting on the store ends paused; its remotes keep waiting and go out once the credentials are replaced.
+    const waitingRuns = await db.selectDistinct({ id: assetRemotes.pendingRunId }).from(assetRemotes).where(and(eq(assetRemotes.connectionId, connection.id), isNotNull(assetRemotes.pendingRunId)));
+    for (const { id: runId } of waitingRuns) {
+      if (!runId) continue;
+      await endRun(db, runId, 'paused');
+      await notifyRunEnded(db, runId);
+    }
+    return { ok: false, kind: 'failed', code: 'store_unauthorized', message: error.message };
+  }
+  const retryable = error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error';
+  if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+    if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connection.id, error.retryAfterMs);
+    return { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
+  }
+  for (const { remote } of items) {
+    const itemError: RunError = { remoteId: remote.remoteId, code: error.code, message: error.message };
+    if (!(await settle(db, lease, remote, { status: 'failed', error: error.message, restorePending: false }, { failed: 1 }, [itemError]))) return LEASE_LOST;
+  }
+  return { ok: true, again: new Date() };
+}
+
+/**
+ * A text approved while its page was being written was marked waiting by its event, and the page's settle then
+ * took it off: such assets (their version moved on) are queued again, so their new text goes out next pass.
+ */
+async function requeueChangedMeanwhile(db: Db, connectionId: string, page: readonly Waiting[]): Promise<void> {
+  if (!page.length) return;
+  const planned = new Map(page.map(({ asset }) => [asset.id, asset.version]));
+  const now = await db.select({ id: assets.id, version: assets.version }).from(assets).where(inArray(assets.id, [...planned.keys()]));
+  const moved = now.filter((row) => row.version !== planned.get(row.id)).map((row) => row.id);
+  if (moved.length) await db.transaction((tx) => enqueueWritebacks(tx, moved, { connectionId, force: true }));
+}
