@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
 import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { POST as createRoute } from '@/app/api/connections/route';
-import { jobs } from '@/db/schema';
+import { altTexts, jobs } from '@/db/schema';
 import { editLocaleText, ensureRecords } from '@/lib/alt';
 import { resetConfig } from '@/lib/config';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
@@ -12,7 +12,7 @@ import { useTestDatabase } from '@/test/db';
 import { startDrupalFake, type DrupalFake, type FakeEntity, type FakeFile } from '@/test/drupal-fake';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { startShopifyFake, type FakeProduct, type ShopifyFake } from '@/test/shopify-fake';
-import { useConnectorForTests, type ConnectionView, type RunView } from './index';
+import { requestWriteback, updateConnection, useConnectorForTests, type ConnectionView, type RunView } from './index';
 
 /**
  * Issue 20: a non-source locale's approved text goes out to the store's translation of the image (Drupal's
@@ -42,7 +42,8 @@ const remote = (entity: FakeEntity, file: FakeFile) => `${entity.uuid}:${file.uu
 async function approveFrench(remoteId: string, text: string): Promise<void> {
   const assetId = (await remoteOf(database().db, remoteId)).assetId;
   await ensureRecords(database().db, [assetId], 'fr');
-  const written = await database().db.transaction((tx) => editLocaleText(tx, { assetId, locale: 'fr', text, decorative: false, version: 0, editor: { userId: admin.id, name: 'Test admin', kind: 'person' } }));
+  const [record] = await database().db.select({ version: altTexts.version }).from(altTexts).where(and(eq(altTexts.assetId, assetId), eq(altTexts.locale, 'fr')));
+  const written = await database().db.transaction((tx) => editLocaleText(tx, { assetId, locale: 'fr', text, decorative: false, version: record.version, editor: { userId: admin.id, name: 'Test admin', kind: 'person' } }));
   expect(written).toMatchObject({ status: 'approved', text });
 }
 
@@ -135,5 +136,17 @@ describe('translations written back to the stores', () => {
     expect(fake.altOf(mug.uuid, files.mug.uuid, 'fr')).toBe('Tasse en grès gris');
     const all = await runs();
     expect([all.length, all[0]]).toEqual([before + 1, expect.objectContaining({ outcome: 'done', counts: expect.objectContaining({ written: 1, failed: 0 }) })]);
+  });
+
+  it('in manual mode, waits for “write back” and then sends the approved translations the store lacks, once', async () => {
+    expect((await updateConnection(database().db, shopifyConnection.id, { writebackMode: 'manual' })).ok).toBe(true);
+    await approveFrench(remote(shirt, files.front), 'Chemise en lin blanc, vue de face');
+    await runConnectionJobs(database().db, 'writeback');
+    const media = shop.media.get(shopShirt.media[0])!;
+    expect(media.translations.get('fr')).toBe('Chemise en lin, vue de face');
+    expect(await requestWriteback(database().db, shopifyConnection.id)).toEqual({ ok: true, queued: 1 });
+    await runConnectionJobs(database().db, 'writeback');
+    expect(media.translations.get('fr')).toBe('Chemise en lin blanc, vue de face');
+    expect(await requestWriteback(database().db, shopifyConnection.id)).toEqual({ ok: true, queued: 0 });
   });
 });

@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows } from '@/db/client';
 import type { Db } from '@/db/handle';
-import { assetRemotes, assets, connectionRuns, connections, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
+import { assetRemotes, assets, connectionRuns, connections, WRITEBACK_MODES, type Asset, type AssetRemote, type Connection, type WritebackMode } from '@/db/schema';
+import { sourceLocale } from '@/lib/locales';
 import { filterSql, notTrashedSql, personTextSql, type AssetFilter } from '@/lib/filters';
 import { fail, type Result } from '@/lib/auth';
 import type { Result as Either } from '@/lib/result';
@@ -179,7 +180,8 @@ export async function storeFailure(db: Db, connection: Connection, remote: Asset
  * `connection id/locale`, so each locale of each store is its own job; the version in the input hash writes a
  * text once. Called by the event subscriber in the event's transaction.
  */
-export async function enqueueTranslationWritebacks(tx: Queryable, changes: readonly { assetId: string; locale: string }[], modes: readonly WritebackMode[] = ['on_approval']): Promise<number> {
+export async function enqueueTranslationWritebacks(tx: Queryable, changes: readonly { assetId: string; locale: string }[], options: { modes?: readonly WritebackMode[]; connectionId?: string } = {}): Promise<number> {
+  const modes = options.modes ?? ['on_approval'];
   let queued = 0;
   for (const { assetId, locale } of changes) {
     const targets = await rows<{ connection_id: string; kind: string; version: number }>(
@@ -191,6 +193,7 @@ export async function enqueueTranslationWritebacks(tx: Queryable, changes: reado
       join alt_texts t on t.asset_id = r.asset_id and t.locale = ${locale}
       where r.asset_id = ${assetId}::uuid and t.status = 'approved' and t.text is not null
         and c.writeback_mode in (${sql.join(modes.map((mode) => sql`${mode}`), sql`, `)})
+        ${options.connectionId ? sql`and r.connection_id = ${options.connectionId}` : sql``}
       order by r.connection_id`,
     );
     for (const target of targets) {
@@ -395,9 +398,22 @@ export async function requestWriteback(db: Db, connectionId: string, filter: Ass
   if (!connection) return noSuchConnection();
   if (connection.status === 'paused') return fail('connection_paused', `This connection is paused: ${connection.statusMessage ?? 'resume it first'}.`);
   const ids = (await db.select({ id: assets.id }).from(assets).where(notYetWritten(connectionId, filterSql(filter, 'assets')))).map((row) => row.id);
+  // Approved translations of the matching photos, for a store that keeps them: each goes once per version (the
+  // job's input hash), so asking again queues only what the store does not hold yet.
+  const translated = connectorOf(connection.kind)?.writeAltTranslation
+    ? await rows<{ assetId: string; locale: string }>(
+        db,
+        sql`select distinct t.asset_id as "assetId", t.locale from alt_texts t join assets on assets.id = t.asset_id
+          where t.status = 'approved' and t.text is not null and t.locale <> ${sourceLocale()}
+            and exists (select 1 from asset_remotes r where r.asset_id = t.asset_id and r.connection_id = ${connectionId})
+            and ${filterSql(filter, 'assets')}
+          order by 1, 2`,
+      )
+    : [];
   const queued = await db.transaction(async (tx) => {
     let total = 0;
     for (let start = 0; start < ids.length; start += 1000) total += await enqueueWritebacks(tx, ids.slice(start, start + 1000), { connectionId, force: true });
+    total += await enqueueTranslationWritebacks(tx, translated, { modes: WRITEBACK_MODES, connectionId });
     return total;
   });
   return { ok: true, queued };
