@@ -2,19 +2,16 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as conflictRoute } from '@/app/api/connections/[id]/conflicts/[remoteId]/route';
 import { POST as undoRoute } from '@/app/api/connections/[id]/runs/[runId]/undo/route';
-import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
-import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { GET as connectionRoute } from '@/app/api/connections/[id]/route';
 import { POST as createRoute } from '@/app/api/connections/route';
-import { assets, connections, jobs, products, type Asset } from '@/db/schema';
+import { connections, jobs, products } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
-import { checkItems, decide } from '@/lib/review';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { allowPrivateStores, connectionRow, photo, remoteOf, runConnectionJobs } from '@/test/connections';
+import { allowPrivateStores, connectionRow, connectionSteps, photo, remoteOf, runConnectionJobs } from '@/test/connections';
 import { useTestDatabase } from '@/test/db';
 import { startDrupalFake, type Bundle, type DrupalFake, type FakeEntity, type FakeFile } from '@/test/drupal-fake';
 import { useTemporaryLocalStorage } from '@/test/ingest';
-import { listConflicts, WRITEBACK_MAX_ATTEMPTS, type ConnectionView, type RunView } from './index';
+import { listConflicts, WRITEBACK_MAX_ATTEMPTS, type ConnectionView } from './index';
 
 /**
  * Issue 20's Drupal side, end to end against the JSON:API fake (test/drupal-fake.ts), through the real routes,
@@ -37,31 +34,7 @@ const files: Record<'front' | 'back' | 'scarf' | 'mug' | 'jug', FakeFile> = {} a
 
 const remote = (entity: FakeEntity, file: FakeFile) => `${entity.uuid}:${file.uuid}`;
 
-async function assetOf(remoteId: string): Promise<Asset> {
-  const [asset] = await database().db.select().from(assets).where(eq(assets.id, (await remoteOf(database().db, remoteId)).assetId));
-  return asset;
-}
-
-async function writeInReview(remoteId: string, text: string): Promise<Asset> {
-  const asset = await assetOf(remoteId);
-  const { valid, invalid } = checkItems('edit', [{ id: asset.id, version: asset.version, text }]);
-  expect(invalid).toEqual([]);
-  const { results } = await decide(database().db, 'edit', valid, { userId: admin.id, name: 'Test admin', kind: 'person' });
-  expect(results).toEqual([expect.objectContaining({ outcome: 'done' })]);
-  return assetOf(remoteId);
-}
-
-async function runs(): Promise<RunView[]> {
-  return ((await (await call(runsRoute, { cookie: admin.cookie, params: { id: connection.id } })).json()) as { runs: RunView[] }).runs;
-}
-
-async function sync(): Promise<RunView> {
-  const response = await call(syncRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id } });
-  expect(response.status).toBe(202);
-  const { run } = (await response.json()) as { run: RunView };
-  await runConnectionJobs(database().db, 'sync');
-  return (await runs()).find((entry) => entry.id === run.id)!;
-}
+const { assetOf, writeInReview, runs, sync } = connectionSteps(() => ({ db: database().db, admin, connectionId: connection.id }));
 
 const patchesOf = () => fake.patches.filter((patch) => patch.path.startsWith('/jsonapi/')).length;
 

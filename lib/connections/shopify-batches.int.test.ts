@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assets, connectionRuns, jobs, type Asset } from '@/db/schema';
+import { connectionRuns, jobs } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
-import { checkItems, decide } from '@/lib/review';
 import { makeAccount, type TestAccount } from '@/test/auth';
-import { allowPrivateStores, connectionRow, photo, remoteOf, runConnectionJobs, writebacksLeft } from '@/test/connections';
+import { allowPrivateStores, connectionRow, connectionSteps, photo, remoteOf, runConnectionJobs, writebacksLeft } from '@/test/connections';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { startShopifyFake, type FakeProduct, type ShopifyFake } from '@/test/shopify-fake';
@@ -23,27 +22,12 @@ let shop: ShopifyFake;
 let admin: TestAccount;
 let connection: ConnectionView;
 
-async function assetOf(remoteId: string): Promise<Asset> {
-  const [asset] = await database().db.select().from(assets).where(eq(assets.id, (await remoteOf(database().db, remoteId)).assetId));
-  return asset;
-}
-
-/** A person edits these texts in the review queue in one decision; its events queue the writeback. */
-async function approveInReview(texts: ReadonlyMap<string, string>): Promise<void> {
-  const items = await Promise.all([...texts].map(async ([remoteId, text]) => {
-    const asset = await assetOf(remoteId);
-    return { id: asset.id, version: asset.version, text };
-  }));
-  const { valid, invalid } = checkItems('edit', items);
-  expect(invalid).toEqual([]);
-  const { results } = await decide(database().db, 'edit', valid, { userId: admin.id, name: 'Test admin', kind: 'person' });
-  expect(results.every((result) => result.outcome === 'done')).toBe(true);
-}
-
 /** Each image its own bytes: the same bytes twice would be one photo in Loupe. */
 let nextSeed = 100;
 
 /** A new product of `count` images (without alt text unless `altOf` gives one), synced into Loupe. */
+const { assetOf, writeAllInReview: approveInReview } = connectionSteps(() => ({ db: database().db, admin, connectionId: connection.id }));
+
 async function syncedProduct(title: string, count: number, altOf: (n: number) => string = () => ''): Promise<FakeProduct> {
   const seeds = Array.from({ length: count }, () => nextSeed++);
   const product = shop.addProduct({ title, images: await Promise.all(seeds.map(async (seed, n) => ({ bytes: await photo(seed), alt: altOf(n) }))) });

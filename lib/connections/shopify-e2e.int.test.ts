@@ -1,21 +1,18 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getRoute } from '@/app/api/connections/[id]/route';
 import { POST as conflictRoute } from '@/app/api/connections/[id]/conflicts/[remoteId]/route';
 import { POST as undoRoute } from '@/app/api/connections/[id]/runs/[runId]/undo/route';
-import { GET as runsRoute } from '@/app/api/connections/[id]/runs/route';
-import { POST as syncRoute } from '@/app/api/connections/[id]/sync/route';
 import { POST as createRoute } from '@/app/api/connections/route';
-import { assets, jobs, products, type Asset } from '@/db/schema';
+import { products } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
 import { shopifyPaceStats } from '@/lib/connectors';
-import { checkItems, decide } from '@/lib/review';
 import { call, makeAccount, type TestAccount } from '@/test/auth';
-import { allowPrivateStores, connectionRow, photo, remoteOf, runConnectionJobs, writebacksLeft } from '@/test/connections';
+import { allowPrivateStores, connectionRow, connectionSteps, photo, remoteOf, runConnectionJobs, writebacksLeft } from '@/test/connections';
 import { useTestDatabase } from '@/test/db';
 import { useTemporaryLocalStorage } from '@/test/ingest';
 import { startShopifyFake, type FakeProduct, type ShopifyFake } from '@/test/shopify-fake';
-import { listConflicts, type ConnectionView, type RunView } from './index';
+import { listConflicts, type ConnectionView } from './index';
 
 /**
  * Issue 20's "Done when" for Shopify, end to end against the fake shop (test/shopify-fake.ts), through the real
@@ -33,34 +30,9 @@ let shirt: FakeProduct;
 let scarf: FakeProduct;
 let bowls: FakeProduct;
 
-async function assetOf(remoteId: string): Promise<Asset> {
-  const [asset] = await database().db.select().from(assets).where(eq(assets.id, (await remoteOf(database().db, remoteId)).assetId));
-  return asset;
-}
-
-/** A person approves a text in the review queue; its event queues the writeback. */
-async function writeInReview(remoteId: string, text: string): Promise<Asset> {
-  const asset = await assetOf(remoteId);
-  const { valid, invalid } = checkItems('edit', [{ id: asset.id, version: asset.version, text }]);
-  expect(invalid).toEqual([]);
-  const { results } = await decide(database().db, 'edit', valid, { userId: admin.id, name: 'Test admin', kind: 'person' });
-  expect(results).toEqual([expect.objectContaining({ outcome: 'done' })]);
-  return assetOf(remoteId);
-}
-
-async function runs(): Promise<RunView[]> {
-  return ((await (await call(runsRoute, { cookie: admin.cookie, params: { id: connection.id } })).json()) as { runs: RunView[] }).runs;
-}
-
-async function sync(): Promise<RunView> {
-  const response = await call(syncRoute, { method: 'POST', cookie: admin.cookie, params: { id: connection.id } });
-  expect(response.status).toBe(202);
-  const { run } = (await response.json()) as { run: RunView };
-  await runConnectionJobs(database().db, 'sync');
-  return (await runs()).find((entry) => entry.id === run.id)!;
-}
-
 /** Runs writebacks until none is left, retries (a busy shop) made due at once. */
+const { assetOf, writeInReview, sync } = connectionSteps(() => ({ db: database().db, admin, connectionId: connection.id }));
+
 async function writeEverything(): Promise<number> {
   let rounds = 0;
   for (;;) {
