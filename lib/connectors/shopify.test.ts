@@ -288,6 +288,19 @@ describe('the query cost', () => {
     }
   });
 
+  it('books a read of many images at a point an image: a short read never makes the next full one look cheap', async () => {
+    const shop = await startShopifyFake({ maximumAvailable: 150, restoreRate: 100 });
+    followClock(shop);
+    try {
+      const product = shop.addProduct({ title: 'Glasses', images: Array.from({ length: 130 }, () => ({ bytes: JPEG })) });
+      // 100 then 30 ids, twice: the second 100 must wait for its 100 points, not the 30 the short read cost.
+      for (let round = 0; round < 2; round += 1) expect(await shopify.readAlts!(tokenAccess(shop), product.media)).toMatchObject({ ok: true });
+      expect(shop.calls.throttled).toBe(0);
+    } finally {
+      await shop.stop();
+    }
+  });
+
   it('gives up as rate_limited, to be retried later, when throttled right after waiting', async () => {
     const shop = await startShopifyFake({ maximumAvailable: 20, restoreRate: 1000 });
     followClock(shop);

@@ -188,6 +188,11 @@ interface Operation {
   query: string;
   /** What the call is expected to cost before Shopify has said (then its requestedQueryCost is used). */
   cost: number;
+  /**
+   * For a query whose cost follows its variables (nodes: a point an id): the cost of this call, booked as it
+   * is and never learned, so a short last page does not make the next full one look cheap (a THROTTLED answer).
+   */
+  costOf?: (variables: Record<string, unknown>) => number;
 }
 
 const learnedCosts = new Map<string, number>();
@@ -231,14 +236,14 @@ async function graphql(access: StoreAccess, operation: Operation, variables: Rec
   for (;;) {
     const token = await tokenFor(access, false);
     if (!token.ok) return token;
-    const cost = learnedCosts.get(operation.name) ?? operation.cost;
+    const cost = operation.costOf?.(variables) ?? learnedCosts.get(operation.name) ?? operation.cost;
     const booking = await bucket.take(key, cost, access.signal).catch(() => null);
     if (!booking) return fail('unreachable', 'The call was stopped before it was sent.');
     const answer = await http.send(access, 'POST', graphqlUrl(access), { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token.token }, JSON.stringify({ query: operation.query, variables }));
     const body = answer.ok && answer.status === 200 && !answer.cut ? record(json(answer)) : null;
     const costs = throttleStatusOf(body);
     booking.settle(costs ? { status: costs.status, spent: costs.actual } : undefined);
-    if (costs && costs.requested > 0) learnedCosts.set(operation.name, costs.requested);
+    if (costs && costs.requested > 0 && !operation.costOf) learnedCosts.set(operation.name, costs.requested);
     if (!answer.ok) return answer;
     if (answer.status === 401) {
       if (token.renewable && !renewed) {
@@ -317,6 +322,7 @@ const MEDIA_ALTS: Operation = {
   name: 'LoupeMediaAlts',
   query: 'query LoupeMediaAlts($ids: [ID!]!) { nodes(ids: $ids) { id ... on MediaImage { alt status } } }',
   cost: 100,
+  costOf: (variables) => (Array.isArray(variables.ids) ? variables.ids.length : 100),
 };
 export const IDS_PER_READ = 100;
 
