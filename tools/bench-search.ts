@@ -150,9 +150,13 @@ async function load(backends: { name: string; handle: DbHandle; n: number }[], e
 const embedded = new Map<string, Float32Array>();
 const EMBED_CACHE = 50_000;
 async function embedOnce(embedder: Embedder, texts: readonly string[]): Promise<Float32Array[]> {
-  const missing = [...new Set(texts.filter((text) => !embedded.has(text)))];
-  // Bounded: a long run forgets old texts rather than hold every vector it has seen.
-  if (embedded.size + missing.length > EMBED_CACHE) embedded.clear();
+  let missing = [...new Set(texts.filter((text) => !embedded.has(text)))];
+  // Bounded: a long run forgets old texts rather than hold every vector it has seen (this batch's included, so
+  // they are all embedded again).
+  if (embedded.size + missing.length > EMBED_CACHE) {
+    embedded.clear();
+    missing = [...new Set(texts)];
+  }
   if (missing.length > 0) {
     const result = await embedder.embed(missing);
     if (!result.ok) throw new Error(result.message);
