@@ -16,12 +16,21 @@ export const EXACT_SCAN_MAX_ROWS = 5000;
 const MAX_EF_SEARCH = 1000;
 
 /**
- * The graph's candidate list for a window of `candidates` rows: twice the window (HNSW returns at most
- * ef_search rows per pass, and a list barely larger than the window leaves its last rows to chance where many
- * photos share one text, so one vector), and wider under a filter, whose rows the graph meets more rarely.
+ * No candidate list is shorter than this. On a catalogue the vectors cluster by article and material, and the
+ * graph reaches some clusters only through a few links: at 100,000 synthetic photos, 5 of 200 queries ("denim
+ * watch", 287 photos at distance 0.20) came back with none of their true top 10 at a list of 128 (the walk
+ * stopped in a neighbouring cluster at 0.31), and all of them whole at 400, for about half a millisecond more.
  */
-export function efSearchFor(candidates: number, filtered: boolean): number {
-  return Math.min(MAX_EF_SEARCH, Math.max(filtered ? 400 : 100, 2 * candidates));
+const MIN_EF_SEARCH = 400;
+
+/**
+ * The graph's candidate list for a window of `candidates` rows: at least MIN_EF_SEARCH, and twice the window
+ * (HNSW returns at most ef_search rows per pass, and a list barely larger than the window leaves its last rows
+ * to chance where many photos share one text, so one vector), within pgvector's ceiling. The same with or
+ * without a filter: the iterative scan goes on reading past a filter's rejections.
+ */
+export function efSearchFor(candidates: number): number {
+  return Math.min(MAX_EF_SEARCH, Math.max(MIN_EF_SEARCH, 2 * candidates));
 }
 
 /**
@@ -51,7 +60,7 @@ export function nearestSql(options: NearestOptions): SQL {
   const { vectorType, model, query, filter, limit } = options;
   const distance = sql`(e.embedding::${vectorType} <=> ${query})`;
   const exclude = options.exclude ? sql`and ${options.exclude}` : sql``;
-  const efSearch = efSearchFor(limit, hasFilter(filter));
+  const efSearch = efSearchFor(limit);
   const where = filterSql(filter);
   if (!hasFilter(filter)) {
     return sql`(select e.asset_id, ${distance} as distance
