@@ -235,6 +235,8 @@ async function measure(name: string, n: number, handle: DbHandle, embedder: Embe
   log(`filtered 3% tag: p50 ${ms(percentile(tag.durations, 0.5))} recall@10 ${mean(tag.recall).toFixed(3)}`);
   log(`filtered collection+status: p50 ${ms(percentile(collection.durations, 0.5))} recall@10 ${mean(collection.recall).toFixed(3)}`);
   log(`worst recall@10: ${Math.min(...worst).toFixed(2)} (mean ${mean(worst).toFixed(3)}; of all ${unfiltered.recall.length} queries: min ${Math.min(...unfiltered.recall).toFixed(2)}, ${unfiltered.recall.filter((r) => r < 0.6).length} below 0.6)`);
+  const lowest = indices.filter((i) => unfiltered.recall[i] < 1).sort((a, b) => unfiltered.recall[a] - unfiltered.recall[b]).slice(0, 5);
+  if (lowest.length > 0) log(`  lowest recall: ${lowest.map((i) => `#${i} "${queries[i]}" ${unfiltered.recall[i].toFixed(2)}`).join(', ')}`);
   const facts = indexFacts.get(name);
   const size = n >= 1_000_000 ? `${n / 1_000_000}M` : `${Math.round(n / 1000)}k`;
   log(`${size}: p50 ${ms(percentile(searchMs, 0.5))} recall@10 ${mean(unfiltered.recall).toFixed(3)} index ${facts ? facts.megabytes.toFixed(0) : '?'} MB`);
