@@ -11,6 +11,7 @@ import { AltHistoryList } from './alt-history-list';
 import { AltProvenance } from './alt-provenance';
 import { NextTry } from '@/components/assets/next-try';
 import { usePollWhile } from '@/components/assets/use-poll-while';
+import { recordSavedVersion, useAssetVersion } from '@/components/assets/use-asset-version';
 import { regenerateBlockedReason } from './regenerate-blocked';
 
 export interface AltTextPanelProps {
@@ -38,6 +39,8 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
   const hydrated = useHydrated();
   const [formState, formAction] = useActionState(saveAction, EMPTY_FORM);
   const [alt, setAlt] = useState(loadedAlt);
+  // The catalogue editor's saves move the asset's version on too: a save here sends the newest.
+  const version = useAssetVersion(assetId, alt.version);
   const [decorative, setDecorative] = useState(loadedDecorative);
   const [details, setDetails] = useState<AltDetails | null>(null);
   const [editing, setEditing] = useState(false);
@@ -73,9 +76,10 @@ export function AltTextPanel({ assetId, alt: loadedAlt, decorative: loadedDecora
   async function applyEdit(edit: Omit<AltEdit, 'version'>) {
     setBusy(true);
     setNotice(null);
-    const saved = await saveAltEdit(assetId, { ...edit, version: alt.version });
+    const saved = await saveAltEdit(assetId, { ...edit, version });
     setBusy(false);
     if (saved.ok) {
+      recordSavedVersion(assetId, saved.value.alt.version);
       setAlt(saved.value.alt);
       setDecorative(saved.value.decorative);
       if (editing) returnFocusTo.current = 'text';

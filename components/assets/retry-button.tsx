@@ -5,9 +5,11 @@ import { useState } from 'react';
 
 /**
  * Retry for an asset whose processing failed: POST /api/assets/:id/retry queues the failed steps again and
- * they run right away; the page then refreshes until they have settled.
+ * they run right away; the page then refreshes until they have settled. The button shows while the asset has
+ * something to retry (`available`); its answer ("Queued again") stays while the asset is processing, when the
+ * page's refresh no longer offers the button.
  */
-export function RetryButton({ assetId, label = 'Retry' }: { assetId: string; label?: string }) {
+export function RetryButton({ assetId, label = 'Retry', available }: { assetId: string; label?: string; available: boolean }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
@@ -28,14 +30,16 @@ export function RetryButton({ assetId, label = 'Retry' }: { assetId: string; lab
 
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
-      <button
-        type="button"
-        onClick={() => void retry()}
-        disabled={busy}
-        className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60"
-      >
-        {busy ? 'Retrying…' : label}
-      </button>
+      {(available || busy) && (
+        <button
+          type="button"
+          onClick={() => void retry()}
+          disabled={busy}
+          className="rounded-md border border-neutral-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-neutral-100 disabled:opacity-60"
+        >
+          {busy ? 'Retrying…' : label}
+        </button>
+      )}
       {notice && (
         <span role={notice.tone === 'error' ? 'alert' : 'status'} className={`text-sm ${notice.tone === 'error' ? 'text-red-800' : 'text-emerald-800'}`}>
           {notice.text}

@@ -7,6 +7,7 @@ import { EMPTY_FORM, refilled, type FormState } from '@/lib/auth/client';
 import { readApiAnswer } from '@/components/alt';
 import { FormAnswer } from '@/components/auth/form-alert';
 import { useHydrated } from '@/components/use-hydrated';
+import { recordSavedVersion, useAssetVersion } from '@/components/assets/use-asset-version';
 
 type Fields = Pick<AssetView, 'title' | 'sku' | 'collection' | 'tags'>;
 
@@ -62,11 +63,8 @@ export function CatalogueEditor({
   const [formState, formAction] = useActionState(saveAction, EMPTY_FORM);
   // What the save answered, shown at once; the page's fresh props take over when its refresh arrives.
   const [fields, setFields] = useState(loadedFields);
-  const [version, setVersion] = useState(loadedVersion);
-  useEffect(() => {
-    setFields(loadedFields);
-    setVersion(loadedVersion);
-  }, [loadedFields, loadedVersion]);
+  useEffect(() => setFields(loadedFields), [loadedFields]);
+  const version = useAssetVersion(assetId, loadedVersion);
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ tone: 'info' | 'error'; text: string } | null>(null);
@@ -102,7 +100,7 @@ export function CatalogueEditor({
     setBusy(false);
     if (saved.ok) {
       setFields({ title: saved.value.title, sku: saved.value.sku, collection: saved.value.collection, tags: saved.value.tags });
-      setVersion(saved.value.alt.version);
+      recordSavedVersion(assetId, saved.value.alt.version);
       returnFocusTo.current = 'data';
       setEditing(false);
       setMessage({ tone: 'info', text: 'Saved.' });

@@ -119,7 +119,7 @@ export default async function AssetPage(props: { params: Promise<{ id: string }>
                 </a>
               )}
               {/* Failed: only a person's Retry runs it again; retrying: Loupe will by itself (the badge says when), or now on request. */}
-              {canEdit && asset.condition && <RetryButton assetId={asset.id} label={asset.failed ? 'Retry' : 'Try now'} />}
+              {canEdit && <RetryButton assetId={asset.id} label={asset.failed ? 'Retry' : 'Try now'} available={Boolean(asset.condition)} />}
               {canEdit && <DeleteAssetButton assetId={asset.id} filename={asset.filename} trashDays={config().trashDays} />}
             </div>
           </section>
