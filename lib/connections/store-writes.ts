@@ -56,18 +56,12 @@ export const storeWritesStep: DeliveryStep = async ({ db, job, lease, signal }) 
     .from(assetRemotes)
     .where(and(eq(assetRemotes.connectionId, connection.id), isNotNull(assetRemotes.bulkOperationId)))
     .limit(1);
-  if (inFlight?.operationId) {
-    const pass = new Pass(db, lease);
-    try {
-      return await pollBulk(db, connection, connector, access, inFlight.operationId, job.attempts, signal, pass);
-    } finally {
-      await pass.flush();
-    }
-  }
-
   const pass = new Pass(db, lease);
   try {
-    return await writeWaiting(db, connection, connector, access, job.attempts, lease, signal, pass);
+    // A bulk operation under way is polled until done; only then are the next texts taken.
+    return inFlight?.operationId
+      ? await pollBulk(db, connection, connector, access, inFlight.operationId, job.attempts, signal, pass)
+      : await writeWaiting(db, connection, connector, access, job.attempts, lease, signal, pass);
   } finally {
     await pass.flush();
   }
