@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import { rows } from '@/db/client';
+import type { ConnectorError } from '@/lib/connectors';
 import type { Queryable } from '@/lib/jobs';
 
 /**
@@ -37,4 +38,19 @@ export async function deferCalls(db: Queryable, connectionId: string, delayMs: n
 /** Backing off from a store that failed: 30 s, doubling with each attempt, at most an hour. */
 export function backoffAt(attempts: number, now = Date.now()): Date {
   return new Date(now + Math.min(30_000 * 2 ** attempts, 3_600_000));
+}
+
+/** A busy store, an unreachable one, or one failing for now: worth trying again later (anything else is about the image). */
+export function isRetryable(error: ConnectorError): boolean {
+  return error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error';
+}
+
+/** A store that said how long to wait (Retry-After) holds back every call to it until then. */
+export async function holdBackCalls(db: Queryable, connectionId: string, error: ConnectorError): Promise<void> {
+  if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connectionId, error.retryAfterMs);
+}
+
+/** The job tries again when the store said, or with backoff. */
+export function retryOutcome(error: ConnectorError, attempts: number): { ok: false; kind: 'failed'; code: string; message: string; retryAt: Date } {
+  return { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
 }

@@ -4,10 +4,11 @@ import type { Db } from '@/db/handle';
 import { assetRemotes, assets, type Asset, type AssetRemote, type Connection } from '@/db/schema';
 import { config } from '@/lib/config';
 import type { AltWrite, Connector, ConnectorError, StoreAccess } from '@/lib/connectors';
+import type { Result } from '@/lib/result';
 import { leaseHeld, type DeliveryStep, type JobLease, type StepOutcome } from '@/lib/jobs';
 import { pauseConnection } from './connections';
 import { notifyRunEnded } from './notify';
-import { backoffAt, deferCalls, takeCallSlot } from './pacing';
+import { backoffAt, holdBackCalls, isRetryable, retryOutcome, takeCallSlot } from './pacing';
 import { endRun, type RunError } from './runs';
 import { beforeWriteSet, enqueueWritebacks, openStore, planAfterRead, planWrite, tally, updateRemote, writableText, writesInBatches, writtenSet, WRITEBACK_MAX_ATTEMPTS } from './writeback';
 
@@ -101,7 +102,7 @@ async function writeWaiting(db: Db, connection: Connection, connector: Connector
     );
     if (!read.ok) return pageFailure(db, connection, toRead, read, attempts, pass);
     for (const item of toRead) {
-      const current = read.alts.get(item.remote.remoteId) ?? { ok: false as const, code: 'remote_error' as const, message: `${connector.label} said nothing of ${item.remote.remoteId}.` };
+      const current = answerFor(read.alts, item.remote, connector);
       if (!current.ok) {
         const outcome = await itemFailure(db, connection, item.remote, current, attempts, pass);
         if (outcome) return outcome;
@@ -142,12 +143,14 @@ async function keepReplacedTexts(db: Db, lease: JobLease, connectionId: string, 
 
 /** After a pass: done, again at once while texts wait, or later (with backoff) when the store left some for later. */
 async function nextPass(db: Db, connectionId: string, pass: Pass, attempts: number): Promise<StepOutcome> {
-  if (pass.deferred) {
-    const error = pass.deferred;
-    return { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
-  }
+  if (pass.deferred) return retryOutcome(pass.deferred, attempts);
   const [{ n: left }] = await db.select({ n: sql<number>`count(*)::int` }).from(assetRemotes).where(waitingSql(connectionId));
   return left > 0 ? { ok: true, again: new Date() } : { ok: true };
+}
+
+/** The store's answer for one image of a batched call; an image it left out of its answer is a failure of its own. */
+function answerFor(answers: ReadonlyMap<string, Result<{ altText: string }, ConnectorError>>, remote: AssetRemote, connector: Connector): Result<{ altText: string }, ConnectorError> {
+  return answers.get(remote.remoteId) ?? { ok: false, code: 'remote_error', message: `${connector.label} said nothing of ${remote.remoteId}.` };
 }
 
 /** One call to the store in the connection's schedule (every worker and instance shares it). */
@@ -163,7 +166,7 @@ async function writePage(db: Db, connection: Connection, connector: Connector, a
   const written = await callStore(db, connection, connector, signal, () => writeAlts(access, writes.map(altWrite)));
   if (!written.ok) return pageFailure(db, connection, writes, written, attempts, pass);
   for (const item of writes) {
-    const outcome = written.outcomes.get(item.remote.remoteId) ?? { ok: false as const, code: 'remote_error' as const, message: `${connector.label} said nothing of ${item.remote.remoteId}.` };
+    const outcome = answerFor(written.outcomes, item.remote, connector);
     if (!outcome.ok) {
       const stop = await itemFailure(db, connection, item.remote, outcome, attempts, pass);
       if (stop) return stop;
@@ -231,7 +234,7 @@ async function pollBulk(db: Db, connection: Connection, connector: Connector, ac
   }
   if (status.status === 'running') return { ok: true, again: new Date(Date.now() + BULK_POLL_MS) };
   for (const { remote, asset } of riding) {
-    const outcome = status.outcomes.get(remote.remoteId) ?? { ok: false as const, code: 'remote_error' as const, message: `${connector.label}'s bulk results said nothing of ${remote.remoteId}.` };
+    const outcome = answerFor(status.outcomes, remote, connector);
     const sent = remote.bulkAlt ?? '';
     if (!outcome.ok) {
       if (!(await pass.update(remote, released))) return LEASE_LOST;
@@ -303,9 +306,8 @@ type Counts = { written?: number; conflicts?: number; failed?: number };
  */
 async function itemFailure(db: Db, connection: Connection, remote: AssetRemote, error: ConnectorError, attempts: number, pass: Pass): Promise<StepOutcome | null> {
   if (error.code === 'unauthorized') return pageFailure(db, connection, [], error, attempts, pass);
-  const retryable = error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error';
-  if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
-    if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connection.id, error.retryAfterMs);
+  if (isRetryable(error) && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+    await holdBackCalls(db, connection.id, error);
     pass.deferred ??= error;
     return (await pass.update(remote, { error: error.message })) ? null : LEASE_LOST;
   }
@@ -330,10 +332,9 @@ async function pageFailure(db: Db, connection: Connection, items: readonly Waiti
     }
     return { ok: false, kind: 'failed', code: 'store_unauthorized', message: error.message };
   }
-  const retryable = error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error';
-  if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
-    if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connection.id, error.retryAfterMs);
-    return { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
+  if (isRetryable(error) && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+    await holdBackCalls(db, connection.id, error);
+    return retryOutcome(error, attempts);
   }
   for (const { remote } of items) {
     const itemError: RunError = { remoteId: remote.remoteId, code: error.code, message: error.message };

@@ -11,7 +11,7 @@ import { enqueueConnectionJob, enqueueJob, JOB_PRIORITY, leaseHeld, type JobLeas
 import { storeAccess, UNREADABLE_SECRET } from './access';
 import { connectorOf } from './connectors';
 import { findConnection, noSuchConnection, pauseConnection } from './connections';
-import { backoffAt, deferCalls, takeCallSlot } from './pacing';
+import { holdBackCalls, isRetryable, retryOutcome, takeCallSlot } from './pacing';
 import { notifyRunEnded } from './notify';
 import { endRun, newWritebackRun, recordOnRun, type RunError } from './runs';
 
@@ -70,10 +70,11 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
     order by r.connection_id, r.asset_id`,
   );
   const queued = new Map<string, Set<string>>();
+  // A store that writes in batches has one job for all its waiting remotes (store_writes); the version a remote
+  // holds says whether it needs one, as the input hash does for a job per photo.
+  const batched = new Set(list.filter((pair) => writesInBatches(connectorOf(pair.kind))).map((pair) => pair.connection_id));
   for (const pair of list) {
-    // A store that writes in batches has one job for all its waiting remotes (store_writes); the version a
-    // remote holds says whether it needs one, as the input hash does for a job per photo.
-    const wasQueued = writesInBatches(connectorOf(pair.kind))
+    const wasQueued = batched.has(pair.connection_id)
       ? Boolean(options.force) || pair.written_version !== pair.version
       : await enqueueJob(tx, {
           assetId: pair.asset_id,
@@ -97,7 +98,7 @@ export async function enqueueWritebacks(tx: Queryable, assetIds: readonly string
       .update(assetRemotes)
       .set({ pendingRunId: sql`coalesce(${assetRemotes.pendingRunId}, ${runId}::uuid)`, status: sql`case when ${assetRemotes.status} = 'conflict' then 'conflict' else 'pending' end`, updatedAt: sql`now()` })
       .where(theirs);
-    if (writesInBatches(connectorOf(list.find((pair) => pair.connection_id === connectionId)!.kind))) await enqueueStoreWrites(tx, connectionId);
+    if (batched.has(connectionId)) await enqueueStoreWrites(tx, connectionId);
   }
   return [...queued.values()].reduce((sum, ids) => sum + ids.size, 0);
 }
@@ -160,9 +161,9 @@ export async function storeFailure(db: Db, connection: Connection, remote: Asset
     }
     return { ok: false, kind: 'failed', code: 'store_unauthorized', message: error.message };
   }
-  if (error.code === 'rate_limited' || error.code === 'unreachable' || error.code === 'remote_error') {
-    if (error.code === 'rate_limited' && error.retryAfterMs) await deferCalls(db, connection.id, error.retryAfterMs);
-    const retry: Failed = { ok: false, kind: 'failed', code: `store_${error.code}`, message: error.message, retryAt: error.retryAfterMs ? new Date(Date.now() + error.retryAfterMs) : backoffAt(attempts) };
+  if (isRetryable(error)) {
+    await holdBackCalls(db, connection.id, error);
+    const retry: Failed = retryOutcome(error, attempts);
     if (attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
       await updateRemote(db, lease, remote, { error: error.message });
       return retry;
@@ -242,10 +243,9 @@ async function writeTranslation(db: Db, connection: Connection, connector: Conne
       counts.written += 1;
       continue;
     }
-    const retryable = written.code === 'rate_limited' || written.code === 'unreachable' || written.code === 'remote_error';
-    if (retryable && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
-      if (written.code === 'rate_limited' && written.retryAfterMs) await deferCalls(db, connection.id, written.retryAfterMs);
-      return { ok: false, kind: 'failed', code: `store_${written.code}`, message: written.message, retryAt: written.retryAfterMs ? new Date(Date.now() + written.retryAfterMs) : backoffAt(attempts) };
+    if (isRetryable(written) && attempts + 1 < WRITEBACK_MAX_ATTEMPTS) {
+      await holdBackCalls(db, connection.id, written);
+      return retryOutcome(written, attempts);
     }
     counts.failed += 1;
     errors.push({ remoteId: remote.remoteId, code: written.code, message: written.message });
