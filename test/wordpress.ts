@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fixturesAvailable } from './fixtures';
 
 /**
  * A real WordPress for the tests (Debian's `wordpress` package, PHP's built-in server, MariaDB), started by the
@@ -30,7 +31,8 @@ export const PRODUCT_PHOTOS_DIR = path.resolve(process.cwd(), '..', 'shared', 'f
 export function wordpressAvailable(): boolean {
   const present = fs.existsSync(path.join(WORDPRESS_DIR, 'wp-settings.php')) && ['/usr/bin/php', '/usr/bin/mariadb'].every((file) => fs.existsSync(file));
   if (!present && process.env.CI === 'true') throw new Error('WordPress, PHP or MariaDB is missing; CI must run .ci/setup-machine.sh first.');
-  return present;
+  // The site is seeded with the shared product photos: without ../shared the tests skip, as other fixture tests do.
+  return present && fixturesAvailable();
 }
 
 export interface WordPressUser {
